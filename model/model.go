@@ -1,0 +1,228 @@
+package model
+
+import (
+	"net/textproto"
+	"strings"
+)
+
+// Dialect names the configuration language a file was written in.
+type Dialect string
+
+// The dialects corslint reads.
+const (
+	Nginx  Dialect = "nginx"
+	Apache Dialect = "apache"
+	SAM    Dialect = "sam"
+	VCL    Dialect = "vcl"
+)
+
+// Layer is where in the request path a configuration sits.
+type Layer uint8
+
+// Layers, outermost first.
+const (
+	Edge    Layer = iota // CDN, Varnish, Workers
+	Gateway              // API Gateway, CloudFront, Lambda URL, S3
+	Proxy                // nginx or Apache in front of an upstream
+	Origin               // the server that produces the response
+)
+
+func (l Layer) String() string {
+	return [...]string{"edge", "gateway", "proxy", "origin"}[l]
+}
+
+// File is the model of one linted file, together with the files it
+// includes.
+type File struct {
+	Path    string
+	Dialect Dialect
+	// Sources holds the text of every file read for this one (the file
+	// itself and its includes), for snippets and suppression comments.
+	Sources map[string][]byte
+
+	Scopes    []*Scope    // every scope, parents before children
+	Headers   []*HeaderOp // every header statement, in source order
+	Responses []*Response // every response the configuration can produce
+	Matchers  []*Matcher  // every origin allowlist, in source order
+	Upstreams []*Upstream
+	Caches    []*Cache
+
+	Diagnostics []Diagnostic // problems found while parsing and lowering
+	Comments    []Comment    // every comment, for suppressions
+}
+
+// Diagnostic is a problem the parser or lowering found: a syntax error
+// (CORS001) or an include that matches nothing (CORS003).
+type Diagnostic struct {
+	RuleID  string
+	Message string
+	Span    Span
+	Note    bool // report at note severity (e.g. an absolute include outside the root)
+}
+
+// Comment is one comment as written, without its comment marker.
+type Comment struct {
+	Text string
+	Span Span
+	// Trailing is true when code precedes the comment on its line.
+	Trailing bool
+}
+
+// Scope is a block that shapes responses: an nginx server, location or if;
+// an Apache VirtualHost or Directory; a VCL sub; a SAM Api.
+type Scope struct {
+	Kind   string // "server", "location", "if", "VirtualHost", "AWS::Serverless::Api", ...
+	Label  string // route or name: "/api/", "api.example.com", "$request_method = OPTIONS"
+	Parent *Scope
+	Layer  Layer
+	When   *Condition // the condition that selects this scope, for if-like scopes
+	Span   Span       // the block's opening directive
+
+	Own []*HeaderOp // header statements written directly in this scope
+	// Dropped lists inherited header statements that this scope's own ones
+	// replace (nginx: any add_header drops all inherited ones).
+	Dropped []*HeaderOp
+	// Effective lists the header statements that apply to responses
+	// produced in this scope, after inheritance.
+	Effective []*HeaderOp
+}
+
+// Path returns the scope labels from the outermost to this one.
+func (s *Scope) Path() []string {
+	var out []string
+	for c := s; c != nil; c = c.Parent {
+		out = append([]string{c.Kind + " " + c.Label}, out...)
+	}
+	return out
+}
+
+// Op is what a header statement does.
+type Op uint8
+
+// Header operations.
+const (
+	Add    Op = iota // another header line (nginx add_header, Apache Header add)
+	Set              // replace any earlier value in the same table
+	Append           // append ", value" to an existing line, else set
+	Merge            // append unless the value is already present
+	Unset            // remove
+	Hide             // stop a proxied response's header (nginx proxy_hide_header)
+)
+
+func (o Op) String() string {
+	return [...]string{"add", "set", "append", "merge", "unset", "hide"}[o]
+}
+
+// Delivery says which responses a header statement reaches.
+type Delivery uint8
+
+// Deliveries.
+const (
+	// Always reaches every response, errors included.
+	Always Delivery = iota
+	// OnSuccessStatus reaches only 200, 201, 204, 206, 301, 302, 303, 304,
+	// 307 and 308 (nginx add_header without always).
+	OnSuccessStatus
+	// OnSuccessTable is Apache's onsuccess table: proxied responses of any
+	// status and 2xx responses from a handler, but not the errors and
+	// redirects httpd generates itself (its own 404, a RewriteRule R=204).
+	OnSuccessTable
+)
+
+// Reaches reports whether a statement with delivery d is applied to a
+// response with the given status and origin.
+func (d Delivery) Reaches(status int, from Source) bool {
+	switch d {
+	case OnSuccessStatus:
+		switch status {
+		case 200, 201, 204, 206, 301, 302, 303, 304, 307, 308:
+			return true
+		}
+		return false
+	case OnSuccessTable:
+		if from == FromUpstream {
+			return true
+		}
+		return from == FromHandler && status >= 200 && status < 300
+	}
+	return true
+}
+
+// HeaderOp is one statement that changes a response header.
+type HeaderOp struct {
+	Name     string // canonical: "Access-Control-Allow-Origin"
+	Op       Op
+	Value    Value
+	Delivery Delivery
+	// Table separates header tables that are applied independently
+	// (Apache's "always" and "onsuccess"); empty where there is one.
+	Table string
+	// Stored is true when the header is stored with a cached object
+	// (Varnish beresp) rather than added on delivery.
+	Stored bool
+	When   *Condition // nil: unconditional
+	Scope *Scope
+	Layer Layer
+	Span  Span
+	Raw   string // the statement as written
+}
+
+// CanonicalName returns the canonical form of an HTTP header name.
+func CanonicalName(name string) string {
+	return textproto.CanonicalMIMEHeaderKey(strings.TrimSpace(name))
+}
+
+// CORS header names.
+const (
+	ACAO = "Access-Control-Allow-Origin"
+	ACAC = "Access-Control-Allow-Credentials"
+	ACAM = "Access-Control-Allow-Methods"
+	ACAH = "Access-Control-Allow-Headers"
+	ACEH = "Access-Control-Expose-Headers"
+	ACMA = "Access-Control-Max-Age"
+	Vary = "Vary"
+)
+
+// IsCORSHeader reports whether name is one of the Access-Control-* response
+// headers.
+func IsCORSHeader(name string) bool {
+	return strings.HasPrefix(name, "Access-Control-")
+}
+
+// Condition is what selects a scope or a statement.
+type Condition struct {
+	Text    string   // as written: `$http_origin ~* ^https://a\.example$`
+	Origin  *Matcher // set when the condition tests the request's Origin
+	Methods []string // set when the condition tests the request method: the methods it admits
+	Negated bool     // the condition holds when Origin/Methods do not match
+	Span    Span
+}
+
+// Upstream is a proxying fact: responses come from another server.
+type Upstream struct {
+	Target string // "http://backend", "backend"
+	Scope  *Scope
+	Span   Span
+	// Hidden lists the headers the proxy removes from the upstream's
+	// responses (nginx proxy_hide_header), canonical.
+	Hidden map[string]Span
+}
+
+// Cache is a caching fact: a cache that stores responses (Varnish, nginx
+// proxy_cache).
+type Cache struct {
+	Scope *Scope
+	Span  Span
+	// Key lists what the cache key is made of, as written.
+	Key []string
+	// KeyHasOrigin reports whether the request's Origin is part of the key
+	// (Varnish hash_data(req.http.Origin)).
+	KeyHasOrigin bool
+	// StoredVaryOrigin reports whether the stored object says Vary: Origin
+	// (set on beresp), so the cache keeps one variant per origin.
+	StoredVaryOrigin bool
+	// DeliveryVary lists Vary statements that only reach delivered
+	// responses (Varnish vcl_deliver): they inform downstream caches but do
+	// not vary this one.
+	DeliveryVary []Span
+}

@@ -1,0 +1,166 @@
+package model
+
+import "strings"
+
+// Source says who produced a response.
+type Source uint8
+
+// Response sources.
+const (
+	// FromServer: the server generated the response itself: a return or
+	// rewrite, its own error page, 405 to an unhandled OPTIONS, a synth.
+	FromServer Source = iota
+	// FromHandler: the server's own content handler (static files) answered
+	// successfully.
+	FromHandler
+	// FromUpstream: the response was proxied from another server.
+	FromUpstream
+)
+
+func (s Source) String() string {
+	return [...]string{"server", "handler", "upstream"}[s]
+}
+
+// Response is one kind of response a route can produce, with the header
+// statements that apply to it.
+type Response struct {
+	Route *Scope       // the route a request matched (nginx location, Apache vhost or section)
+	Scope *Scope       // the innermost scope that produces the response
+	Conds []*Condition // conditions that must all hold to get here (if blocks)
+	// Methods lists the request methods that get this response; nil means
+	// any method not claimed by a sibling response.
+	Methods []string
+	Source  Source
+	// Status is the fixed status when the configuration decides it
+	// (return 204); 0 when it varies (upstream, static files).
+	Status int
+	// OptionsStatus is what an OPTIONS request gets here when the handler
+	// answers it differently from other methods (nginx static files: 405);
+	// 0 when OPTIONS is treated like any method or the answer is unknown.
+	OptionsStatus int
+	Headers       []*HeaderOp // statements that apply, in the order they run
+	Upstream      *Upstream
+	Span          Span // the statement that produces the response, or the route
+}
+
+// ForMethod reports whether a request with method m gets this response.
+func (r *Response) ForMethod(m string) bool {
+	if r.Methods == nil {
+		return true
+	}
+	for _, x := range r.Methods {
+		if strings.EqualFold(x, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// IsPreflightAnswer reports whether this response is dedicated to OPTIONS
+// requests.
+func (r *Response) IsPreflightAnswer() bool {
+	return len(r.Methods) > 0 && r.ForMethod("OPTIONS")
+}
+
+// Ops returns the statements for header name (canonical) that apply.
+func (r *Response) Ops(name string) []*HeaderOp {
+	var out []*HeaderOp
+	for _, h := range r.Headers {
+		if h.Name == name {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// Instance is one header line on a response and the statement that put it
+// there.
+type Instance struct {
+	Name  string
+	Value Value
+	Op    *HeaderOp
+}
+
+// Instances computes the header lines this response carries for a given
+// status and source, applying each statement's delivery and each table in
+// turn: Set replaces within its table, Add adds a line, Unset removes.
+// Append and Merge extend an existing line of the same table.
+func (r *Response) Instances(status int, from Source) []Instance {
+	type table struct {
+		name  string
+		lines []Instance
+	}
+	var tables []*table
+	get := func(n string) *table {
+		for _, t := range tables {
+			if t.name == n {
+				return t
+			}
+		}
+		t := &table{name: n}
+		tables = append(tables, t)
+		return t
+	}
+	for _, h := range r.Headers {
+		if !h.Delivery.Reaches(status, from) {
+			continue
+		}
+		t := get(h.Table)
+		switch h.Op {
+		case Add:
+			t.lines = append(t.lines, Instance{h.Name, h.Value, h})
+		case Set:
+			t.lines = removeName(t.lines, h.Name)
+			t.lines = append(t.lines, Instance{h.Name, h.Value, h})
+		case Append, Merge:
+			found := false
+			for i := range t.lines {
+				if t.lines[i].Name == h.Name {
+					found = true
+					t.lines[i].Value = joinValues(t.lines[i].Value, h.Value)
+				}
+			}
+			if !found {
+				t.lines = append(t.lines, Instance{h.Name, h.Value, h})
+			}
+		case Unset:
+			t.lines = removeName(t.lines, h.Name)
+		}
+	}
+	var out []Instance
+	for _, t := range tables {
+		for _, l := range t.lines {
+			if l.Value.Kind == Empty {
+				continue
+			}
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func removeName(ls []Instance, name string) []Instance {
+	out := ls[:0]
+	for _, l := range ls {
+		if l.Name != name {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// joinValues is the value of a header line after an append: literals
+// concatenate with ", "; anything else becomes Unknown, keeping the text.
+func joinValues(a, b Value) Value {
+	if a.Kind == Empty {
+		return b
+	}
+	raw := a.Raw + ", " + b.Raw
+	if (a.Kind == Literal || a.Kind == Wildcard || a.Kind == Null) &&
+		(b.Kind == Literal || b.Kind == Wildcard || b.Kind == Null) {
+		v := LiteralValue(a.Text+", "+b.Text, a.Span)
+		v.Kind = Literal
+		return v
+	}
+	return Value{Kind: Unknown, Raw: raw, Span: a.Span}
+}

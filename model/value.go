@@ -1,0 +1,108 @@
+package model
+
+import "strings"
+
+// ValueKind classifies a header value.
+type ValueKind uint8
+
+// Value kinds.
+const (
+	Literal   ValueKind = iota // a fixed string
+	Wildcard                   // "*"
+	Null                       // "null"
+	Reflected                  // the request's Origin, echoed
+	Variable                   // one of several values the parser resolved (see Options)
+	Unknown                    // cannot be known from the configuration
+	Empty                      // the empty string: most servers then send no header
+)
+
+func (k ValueKind) String() string {
+	return [...]string{"literal", "wildcard", "null", "reflected", "variable", "unknown", "empty"}[k]
+}
+
+// Value is a header value as far as the configuration determines it.
+type Value struct {
+	Kind ValueKind
+	Raw  string // as written, quotes removed
+	Text string // Literal, Wildcard, Null: the exact text sent
+	// Var names the variable a Reflected or Variable value came through
+	// ("$http_origin", "$cors_origin", "%{Origin}i").
+	Var string
+	// Guards are the allowlists that gate a Reflected value: the origin is
+	// echoed only when one of them accepts it. None means any origin.
+	Guards []*Matcher
+	// Options are the values a Variable can take, each with its own kind.
+	Options []Value
+	Span    Span
+}
+
+// LiteralValue classifies a fixed string.
+func LiteralValue(s string, at Span) Value {
+	v := Value{Kind: Literal, Raw: s, Text: s, Span: at}
+	switch strings.TrimSpace(s) {
+	case "*":
+		v.Kind = Wildcard
+	case "null":
+		v.Kind = Null
+	case "":
+		v.Kind = Empty
+	}
+	return v
+}
+
+// Possible returns the concrete values v can take: its Options for a
+// Variable, otherwise v itself.
+func (v Value) Possible() []Value {
+	if v.Kind != Variable {
+		return []Value{v}
+	}
+	var out []Value
+	for _, o := range v.Options {
+		out = append(out, o.Possible()...)
+	}
+	return out
+}
+
+// DependsOnOrigin reports whether the value can differ between request
+// origins: it reflects the origin or chooses among several values.
+func (v Value) DependsOnOrigin() bool {
+	ps := v.Possible()
+	if len(ps) > 1 {
+		return true
+	}
+	return len(ps) == 1 && ps[0].Kind == Reflected
+}
+
+// Is reports whether any possible value has kind k.
+func (v Value) Is(k ValueKind) bool {
+	for _, p := range v.Possible() {
+		if p.Kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+// MatchKind says how a Matcher decides.
+type MatchKind uint8
+
+// Matcher kinds.
+const (
+	MatchRegex    MatchKind = iota // a PCRE regular expression
+	MatchExact                     // a list of exact strings
+	MatchWildcard                  // S3-style patterns where * matches anything
+)
+
+// Matcher is an origin allowlist: what decides whether an origin is
+// accepted.
+type Matcher struct {
+	Kind            MatchKind
+	Pattern         string   // as written
+	Exact           []string // MatchExact, MatchWildcard: the entries
+	CaseInsensitive bool
+	// Hostnames is true when the matcher compares host names only
+	// (nginx map hostnames): keys then carry no scheme.
+	Hostnames bool
+	Span      Span
+	Raw       string // the statement or key as written
+}

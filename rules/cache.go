@@ -1,0 +1,208 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/corslint/corslint/findings"
+	"github.com/corslint/corslint/model"
+)
+
+// variesOnOrigin reports whether r carries a Vary header naming Origin
+// (or *).
+func variesOnOrigin(r *model.Response) bool {
+	for _, op := range r.Ops(model.Vary) {
+		if !adds(op) {
+			continue
+		}
+		for _, t := range literalTexts(op.Value) {
+			if containsItem(t, "origin") || containsItem(t, "*") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var missingVaryOrigin = &Rule{
+	Meta: Meta{
+		ID: "CORS401", Slug: "missing-vary-origin", Severity: findings.Warning,
+		SecuritySeverity: "4.3",
+		Summary:          "Access-Control-Allow-Origin depends on Origin but responses don't say Vary: Origin",
+		Doc: `## Why
+
+When ` + "`Access-Control-Allow-Origin`" + ` depends on the request's ` + "`Origin`" + `, every cache on the way (the
+browser's, a CDN, Varnish, a corporate proxy) must know it, or it serves the answer for one origin
+to the next. The second site then sees "The 'Access-Control-Allow-Origin' header has a value
+'https://a.example' that is not equal to the supplied origin." ` + "`Vary: Origin`" + ` says so.
+
+## Bad
+
+` + "```nginx" + `
+add_header Access-Control-Allow-Origin $cors_origin always;
+` + "```" + `
+
+## Good
+
+` + "```nginx" + `
+add_header Access-Control-Allow-Origin $cors_origin always;
+add_header Vary Origin always;
+` + "```" + `
+`,
+	},
+	Run: func(p *Pass) {
+		seen := map[*model.HeaderOp]bool{}
+		for _, r := range p.File.Responses {
+			// Preflight answers are not stored by HTTP caches.
+			if r.IsPreflightAnswer() || variesOnOrigin(r) {
+				continue
+			}
+			for _, op := range r.Ops(model.ACAO) {
+				if !adds(op) || !op.Value.DependsOnOrigin() || seen[op] {
+					continue
+				}
+				seen[op] = true
+				p.Report(op.Span, "Access-Control-Allow-Origin depends on the request's Origin, but the response has no Vary: Origin, so caches can serve one origin's answer to another; %s", varyFix(p.File.Dialect))
+			}
+		}
+	},
+}
+
+func varyFix(d model.Dialect) string {
+	switch d {
+	case model.Apache:
+		return "add Header always merge Vary Origin"
+	case model.VCL:
+		return "add set beresp.http.Vary = beresp.http.Vary + \", Origin\" in vcl_backend_response (or hash_data(req.http.Origin))"
+	}
+	return "add add_header Vary Origin always; beside it"
+}
+
+var varyOverwritten = &Rule{
+	Meta: Meta{
+		ID: "CORS402", Slug: "vary-overwritten", Severity: findings.Warning,
+		SecuritySeverity: "3.0",
+		Summary:          "Vary is replaced rather than extended",
+		Doc: `## Why
+
+Setting ` + "`Vary: Origin`" + ` with an operation that replaces the header throws away what was there,
+typically ` + "`Accept-Encoding`" + `: caches then serve gzip to clients that cannot read it. Extend the
+header instead.
+
+## Bad
+
+` + "```apache" + `
+Header always set Vary Origin
+` + "```" + `
+
+## Good
+
+` + "```apache" + `
+Header always merge Vary Origin
+` + "```" + `
+`,
+	},
+	Run: func(p *Pass) {
+		for _, op := range p.File.Headers {
+			if op.Name != model.Vary || op.Op != model.Set {
+				continue
+			}
+			keeps := false
+			for _, t := range literalTexts(op.Value) {
+				keeps = keeps || containsItem(t, "accept-encoding") || containsItem(t, "*")
+			}
+			if keeps || op.Value.Kind == model.Unknown || strings.Contains(op.Value.Raw, "Vary") {
+				continue
+			}
+			p.Report(op.Span, "this replaces Vary with %q, dropping what the response already varied on (such as Accept-Encoding); %s", op.Value.Raw, varyAppendFix(p.File.Dialect))
+		}
+	},
+}
+
+func varyAppendFix(d model.Dialect) string {
+	switch d {
+	case model.Apache:
+		return "use Header merge Vary Origin"
+	case model.VCL:
+		return "append: if (resp.http.Vary) { set resp.http.Vary = resp.http.Vary + \", Origin\"; } else { set resp.http.Vary = \"Origin\"; }"
+	}
+	return "add a Vary line instead of replacing it (add_header Vary Origin always;)"
+}
+
+var cacheKeyMissingOrigin = &Rule{
+	Meta: Meta{
+		ID: "CORS403", Slug: "cache-key-missing-origin", Severity: findings.Error,
+		SecuritySeverity: "5.3",
+		Summary:          "a cache stores origin-dependent responses under a key without Origin",
+		Doc: `## Why
+
+A cache that stores a response whose ` + "`Access-Control-Allow-Origin`" + ` depends on the request's
+` + "`Origin`" + `, under a key that does not include it, serves the first origin's answer to every later
+one. In Varnish, ` + "`Vary`" + ` set only in ` + "`vcl_deliver`" + ` does not help: it is added after the object was
+stored, so Varnish's own cache never varies on it.
+
+## Bad
+
+` + "```vcl" + `
+sub vcl_deliver {
+    set resp.http.Vary = "Origin";
+}
+` + "```" + `
+
+## Good
+
+` + "```vcl" + `
+sub vcl_hash {
+    if (req.http.Origin) { hash_data(req.http.Origin); }
+}
+` + "```" + `
+`,
+	},
+	Run: func(p *Pass) {
+		for _, c := range p.File.Caches {
+			if c.KeyHasOrigin || c.StoredVaryOrigin {
+				continue
+			}
+			why := ""
+			if len(c.DeliveryVary) > 0 {
+				why = fmt.Sprintf(" (the Vary set at %s is added on delivery, after the object was stored, so it does not vary this cache)", c.DeliveryVary[0])
+			}
+			fix := "add hash_data(req.http.Origin) in vcl_hash, or set Vary: Origin on beresp in vcl_backend_response"
+			for _, op := range p.File.Headers {
+				if op.Name == model.ACAO && op.Stored && adds(op) && op.Value.DependsOnOrigin() {
+					f := p.Report(op.Span, "this origin-dependent Access-Control-Allow-Origin is stored in the cache under a key without Origin%s: the next origin gets this one's answer; %s", why, fix)
+					f.Related = append(f.Related, findings.Related{Message: "cache", Span: c.Span})
+				}
+			}
+			// An inner layer of the same run that varies its answer on
+			// Origin without saying so poisons this cache too.
+			for _, inner := range p.Stack {
+				if inner == p.File || len(inner.Responses) == 0 || inner.Responses[0].Route == nil || inner.Responses[0].Route.Layer <= layerOf(p.File) {
+					continue
+				}
+				for _, r := range inner.Responses {
+					if r.IsPreflightAnswer() || variesOnOrigin(r) {
+						continue
+					}
+					for _, op := range r.Ops(model.ACAO) {
+						if adds(op) && op.Value.DependsOnOrigin() {
+							f := p.Report(c.Span, "this cache stores responses whose Access-Control-Allow-Origin depends on Origin (set at %s) under a key without Origin%s: the next origin gets the first one's answer; %s", op.Span, why, fix)
+							f.Related = append(f.Related, findings.Related{Message: "origin-dependent header", Span: op.Span})
+						}
+					}
+				}
+			}
+		}
+	},
+}
+
+// layerOf is the outermost layer of a file's scopes.
+func layerOf(f *model.File) model.Layer {
+	l := model.Origin
+	for _, s := range f.Scopes {
+		if s.Layer < l {
+			l = s.Layer
+		}
+	}
+	return l
+}

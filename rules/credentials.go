@@ -1,0 +1,158 @@
+package rules
+
+import (
+	"strings"
+
+	"github.com/corslint/corslint/findings"
+	"github.com/corslint/corslint/model"
+)
+
+var wildcardWithCredentials = &Rule{
+	Meta: Meta{
+		ID: "CORS201", Slug: "wildcard-with-credentials", Severity: findings.Error,
+		SecuritySeverity: "4.0",
+		Summary:          "Access-Control-Allow-Origin: * together with Access-Control-Allow-Credentials: true",
+		Doc: `## Why
+
+The browser refuses ` + "`*`" + ` for any request made with credentials, so every cookie-carrying
+request fails with "The value of the 'Access-Control-Allow-Origin' header in the response must
+not be the wildcard '*' when the request's credentials mode is 'include'." Either the API is public
+(drop credentials) or it is not (name the trusted origins).
+
+## Bad
+
+` + "```nginx" + `
+add_header Access-Control-Allow-Origin * always;
+add_header Access-Control-Allow-Credentials true always;
+` + "```" + `
+
+## Good
+
+` + "```nginx" + `
+add_header Access-Control-Allow-Origin $cors_origin always;   # from a map of trusted origins
+add_header Access-Control-Allow-Credentials true always;
+add_header Vary Origin always;
+` + "```" + `
+`,
+	},
+	Run: func(p *Pass) {
+		for _, r := range p.File.Responses {
+			c := credentialsOn(r)
+			if c == nil {
+				continue
+			}
+			for _, op := range r.Ops(model.ACAO) {
+				if adds(op) && op.Value.Is(model.Wildcard) {
+					f := p.Report(op.Span, "Access-Control-Allow-Origin is \"*\" while Access-Control-Allow-Credentials is true: the browser blocks every credentialed request; send a trusted origin instead of \"*\", or drop credentials")
+					f.Related = append(f.Related, findings.Related{Message: "credentials allowed here", Span: c.Span})
+				}
+			}
+		}
+	},
+}
+
+var invalidCredentialsValue = &Rule{
+	Meta: Meta{
+		ID: "CORS202", Slug: "invalid-credentials-value", Severity: findings.Error,
+		SecuritySeverity: "2.0",
+		Summary:          "Access-Control-Allow-Credentials is anything but the exact value true",
+		Doc: `## Why
+
+Only the exact, lower-case value ` + "`true`" + ` allows credentials. ` + "`True`" + `, ` + "`1`" + ` or ` + "`yes`" + ` make the browser block
+every credentialed request; ` + "`false`" + ` does nothing at all (leave the header out instead).
+
+## Bad
+
+` + "```nginx" + `
+add_header Access-Control-Allow-Credentials True;
+` + "```" + `
+
+## Good
+
+` + "```nginx" + `
+add_header Access-Control-Allow-Credentials true;
+` + "```" + `
+`,
+	},
+	Run: func(p *Pass) {
+		for _, op := range p.File.Headers {
+			if op.Name != model.ACAC || !adds(op) {
+				continue
+			}
+			for _, t := range literalTexts(op.Value) {
+				if t == "true" || t == "" {
+					continue
+				}
+				if strings.EqualFold(strings.TrimSpace(t), "false") {
+					f := p.Report(op.Span, "Access-Control-Allow-Credentials %q does not turn credentials off, it is simply not \"true\"; remove the header", t)
+					f.Severity = findings.Note
+					continue
+				}
+				p.Report(op.Span, "Access-Control-Allow-Credentials is %q, but browsers accept only the exact value \"true\": every credentialed request is blocked; write true", t)
+			}
+		}
+	},
+}
+
+var wildcardIgnoredWithCredentials = &Rule{
+	Meta: Meta{
+		ID: "CORS203", Slug: "wildcard-ignored-with-credentials", Severity: findings.Error,
+		SecuritySeverity: "2.0",
+		Summary:          "* in Allow-Headers, Allow-Methods or Expose-Headers where credentials are on",
+		Doc: `## Why
+
+With credentials, the browser reads ` + "`*`" + ` in ` + "`Access-Control-Allow-Headers`" + `,
+` + "`Access-Control-Allow-Methods`" + ` and ` + "`Access-Control-Expose-Headers`" + ` as a literal name, not a wildcard.
+A credentialed request that sends ` + "`Content-Type: application/json`" + ` or uses PUT is then blocked, and
+no response header is exposed.
+
+## Bad
+
+` + "```nginx" + `
+add_header Access-Control-Allow-Credentials true always;
+add_header Access-Control-Allow-Headers * always;
+` + "```" + `
+
+## Good
+
+` + "```nginx" + `
+add_header Access-Control-Allow-Credentials true always;
+add_header Access-Control-Allow-Headers "Content-Type, Authorization" always;
+` + "```" + `
+`,
+	},
+	Run: func(p *Pass) {
+		for _, r := range p.File.Responses {
+			c := credentialsOn(r)
+			if c == nil {
+				continue
+			}
+			for _, name := range []string{model.ACAH, model.ACAM, model.ACEH} {
+				for _, op := range r.Ops(name) {
+					if !adds(op) {
+						continue
+					}
+					for _, t := range literalTexts(op.Value) {
+						if !containsItem(t, "*") {
+							continue
+						}
+						f := p.Report(op.Span, "%s lists \"*\" while Access-Control-Allow-Credentials is true: the browser takes it as a literal name, not a wildcard; list the names instead", name)
+						if name == model.ACEH {
+							f.Severity = findings.Warning
+						}
+						f.Related = append(f.Related, findings.Related{Message: "credentials allowed here", Span: c.Span})
+					}
+				}
+			}
+		}
+	},
+}
+
+func containsItem(list, item string) bool {
+	for _, it := range listItems(list) {
+		if strings.EqualFold(it, item) {
+			return true
+		}
+	}
+	return false
+}

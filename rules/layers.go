@@ -1,0 +1,167 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/corslint/corslint/findings"
+	"github.com/corslint/corslint/model"
+)
+
+var duplicateCORSHeader = &Rule{
+	Meta: Meta{
+		ID: "CORS501", Slug: "duplicate-cors-header", Severity: findings.Error,
+		SecuritySeverity: "1.0",
+		Summary:          "one response carries the same Access-Control-* header twice",
+		Doc: `## Why
+
+Two ` + "`Access-Control-Allow-Origin`" + ` lines reach the browser as one value, "a, b", and it blocks the
+response: "The 'Access-Control-Allow-Origin' header contains multiple values '*, *', but only one
+is allowed." The same goes for ` + "`Access-Control-Allow-Credentials`" + ` ("true, true" is not "true") and
+` + "`Access-Control-Max-Age`" + `. Repeated ` + "`add_header`" + ` lines, Apache's separate ` + "`always`" + ` and
+` + "`onsuccess`" + ` tables, and ` + "`Header add`" + ` all produce this.
+
+## Bad
+
+` + "```nginx" + `
+add_header Access-Control-Allow-Origin https://app.example.com always;
+add_header Access-Control-Allow-Origin https://app.example.com always;
+` + "```" + `
+
+## Good
+
+` + "```nginx" + `
+add_header Access-Control-Allow-Origin https://app.example.com always;
+` + "```" + `
+`,
+	},
+	Run: func(p *Pass) {
+		seen := map[*model.HeaderOp]bool{}
+		for _, r := range p.File.Responses {
+			for _, st := range statusesOf(r) {
+				first := map[string]*model.HeaderOp{}
+				for _, in := range r.Instances(st.status, st.from) {
+					switch in.Name {
+					case model.ACAO, model.ACAC, model.ACMA:
+					default:
+						continue
+					}
+					f0, dup := first[in.Name]
+					if !dup {
+						first[in.Name] = in.Op
+						continue
+					}
+					if seen[in.Op] {
+						continue
+					}
+					seen[in.Op] = true
+					f := p.Report(in.Op.Span, "%s is sent a second time on the same response (first at %s), and the browser rejects the combined value; keep one", in.Name, f0.Span)
+					if in.Name == model.ACMA {
+						f.Severity = findings.Warning
+					}
+					f.Related = append(f.Related, findings.Related{Message: "first " + in.Name, Span: f0.Span})
+				}
+			}
+		}
+	},
+}
+
+type statusAt struct {
+	status int
+	from   model.Source
+}
+
+// statusesOf lists the statuses worth checking for a response: its fixed
+// status, or a success and an error when it varies.
+func statusesOf(r *model.Response) []statusAt {
+	if r.Status != 0 {
+		return []statusAt{{r.Status, r.Source}}
+	}
+	out := []statusAt{{200, r.Source}, {500, r.Source}}
+	if r.Source == model.FromHandler {
+		out[1] = statusAt{404, model.FromServer}
+	}
+	return out
+}
+
+var doubleLayerCORS = &Rule{
+	Meta: Meta{
+		ID: "CORS502", Slug: "double-layer-cors", Severity: findings.Error,
+		SecuritySeverity: "1.0",
+		Summary:          "two layers both add CORS headers",
+		Doc: `## Why
+
+When a proxy adds ` + "`Access-Control-Allow-Origin`" + ` to responses from an upstream that sends its own,
+the browser receives two values and blocks the response ("contains multiple values ..., but only
+one is allowed"). Set CORS in one layer, or make the proxy hide the upstream's headers. When the
+run includes the upstream's configuration and it adds the header too, this is an error; when the
+upstream is unknown, a note.
+
+## Bad
+
+` + "```nginx" + `
+location /api/ {
+    add_header Access-Control-Allow-Origin https://app.example.com always;
+    proxy_pass http://backend;
+}
+` + "```" + `
+
+## Good
+
+` + "```nginx" + `
+location /api/ {
+    proxy_hide_header Access-Control-Allow-Origin;
+    add_header Access-Control-Allow-Origin https://app.example.com always;
+    proxy_pass http://backend;
+}
+` + "```" + `
+`,
+	},
+	Run: func(p *Pass) {
+		seen := map[*model.HeaderOp]bool{}
+		for _, r := range p.File.Responses {
+			if r.Source != model.FromUpstream || r.Upstream == nil {
+				continue
+			}
+			op := addsHeader(r, model.ACAO)
+			if op == nil || seen[op] {
+				continue
+			}
+			if _, hidden := r.Upstream.Hidden[model.ACAO]; hidden {
+				continue
+			}
+			seen[op] = true
+			if inner := innerACAO(p, r); inner != nil {
+				f := p.Report(op.Span, "Access-Control-Allow-Origin is added here and again by the upstream (%s), so the browser sees two values and blocks the response; set CORS in one layer, or hide the upstream's: %s", inner.Span, hideFix(p.File.Dialect))
+				f.Related = append(f.Related, findings.Related{Message: "upstream adds it too", Span: inner.Span})
+				continue
+			}
+			f := p.Report(op.Span, "Access-Control-Allow-Origin is added to responses proxied to %s without hiding the upstream's own; if it sends one too, the browser sees two values and blocks the response; %s", r.Upstream.Target, hideFix(p.File.Dialect))
+			f.Severity = findings.Note
+			f.Related = append(f.Related, findings.Related{Message: "proxied here", Span: r.Upstream.Span})
+		}
+	},
+}
+
+func hideFix(d model.Dialect) string {
+	if d == model.Apache {
+		return "use Header set (not always) so it replaces the upstream's value"
+	}
+	return fmt.Sprintf("add proxy_hide_header %s;", model.ACAO)
+}
+
+// innerACAO finds, among the run's other files of a deeper layer, a
+// statement that adds ACAO.
+func innerACAO(p *Pass, r *model.Response) *model.HeaderOp {
+	outer := r.Route.Layer
+	for _, f := range p.Stack {
+		if f == p.File {
+			continue
+		}
+		for _, op := range f.Headers {
+			if op.Name == model.ACAO && adds(op) && op.Layer > outer {
+				return op
+			}
+		}
+	}
+	return nil
+}

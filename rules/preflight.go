@@ -1,0 +1,505 @@
+package rules
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/corslint/corslint/findings"
+	"github.com/corslint/corslint/model"
+)
+
+// carried returns the statement that puts header name on r as r is
+// produced (its fixed status, or a 200 when the status varies), or nil.
+func carried(r *model.Response, name string) *model.HeaderOp {
+	status := r.Status
+	if status == 0 {
+		status = 200
+	}
+	for _, in := range r.Instances(status, r.Source) {
+		if in.Name == name {
+			return in.Op
+		}
+	}
+	return nil
+}
+
+var simpleMethods = map[string]bool{"GET": true, "HEAD": true, "POST": true, "OPTIONS": true}
+
+var preflightMissingAllowMethods = &Rule{
+	Meta: Meta{
+		ID: "CORS301", Slug: "preflight-missing-allow-methods", Severity: findings.Error,
+		SecuritySeverity: "1.0",
+		Summary:          "a preflight answer without Access-Control-Allow-Methods while other methods are allowed elsewhere",
+		Doc: `## Why
+
+A preflight for PUT, PATCH or DELETE passes only when the answer lists the method in
+` + "`Access-Control-Allow-Methods`" + `. When the configuration allows those methods on its other responses but
+the block that answers OPTIONS does not send the header, the browser blocks them with "Method PUT is
+not allowed by Access-Control-Allow-Methods in preflight response."
+
+## Bad
+
+` + "```nginx" + `
+if ($request_method = OPTIONS) {
+    add_header Access-Control-Allow-Origin https://app.example.com always;
+    return 204;
+}
+add_header Access-Control-Allow-Methods "GET, PUT, DELETE" always;
+` + "```" + `
+
+## Good
+
+` + "```nginx" + `
+if ($request_method = OPTIONS) {
+    add_header Access-Control-Allow-Origin https://app.example.com always;
+    add_header Access-Control-Allow-Methods "GET, PUT, DELETE" always;
+    return 204;
+}
+` + "```" + `
+`,
+	},
+	Run: func(p *Pass) {
+		var wanted []string
+		var where *model.HeaderOp
+		for _, op := range p.File.Headers {
+			if op.Name != model.ACAM || !adds(op) {
+				continue
+			}
+			for _, t := range literalTexts(op.Value) {
+				for _, m := range listItems(t) {
+					if !simpleMethods[strings.ToUpper(m)] && m != "*" {
+						wanted = append(wanted, m)
+						if where == nil {
+							where = op
+						}
+					}
+				}
+			}
+		}
+		if len(wanted) == 0 {
+			return
+		}
+		for _, r := range p.File.Responses {
+			if !r.IsPreflightAnswer() || carried(r, model.ACAO) == nil || carried(r, model.ACAM) != nil {
+				continue
+			}
+			f := p.Report(r.Span, "this preflight answer has no Access-Control-Allow-Methods, so the browser blocks %s; add Access-Control-Allow-Methods with them here", strings.Join(dedupe(wanted), ", "))
+			f.Related = append(f.Related, findings.Related{Message: "methods allowed here", Span: where.Span})
+		}
+	},
+}
+
+func dedupe(ss []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range ss {
+		if !seen[strings.ToUpper(s)] {
+			seen[strings.ToUpper(s)] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+var preflightMissingAllowHeaders = &Rule{
+	Meta: Meta{
+		ID: "CORS302", Slug: "preflight-missing-allow-headers", Severity: findings.Warning,
+		SecuritySeverity: "1.0",
+		Summary:          "a preflight answer without Access-Control-Allow-Headers, or relying on * for Authorization",
+		Doc: `## Why
+
+Most preflights happen because the request carries a header the browser does not consider safe:
+` + "`Content-Type: application/json`" + `, ` + "`Authorization`" + `, ` + "`X-Requested-With`" + `. Each must be listed in
+` + "`Access-Control-Allow-Headers`" + `, or the browser blocks the request with "Request header field
+authorization is not allowed by Access-Control-Allow-Headers in preflight response."
+
+` + "`*`" + ` covers every header except ` + "`Authorization`" + ` in the Fetch standard; Chromium 156 and Firefox let it
+through today anyway, so a ` + "`*`" + ` answer relied on for ` + "`Authorization`" + ` is a note, not a block.
+
+## Bad
+
+` + "```nginx" + `
+if ($request_method = OPTIONS) {
+    add_header Access-Control-Allow-Origin https://app.example.com always;
+    add_header Access-Control-Allow-Methods "GET, POST" always;
+    return 204;
+}
+` + "```" + `
+
+## Good
+
+` + "```nginx" + `
+if ($request_method = OPTIONS) {
+    add_header Access-Control-Allow-Origin https://app.example.com always;
+    add_header Access-Control-Allow-Methods "GET, POST" always;
+    add_header Access-Control-Allow-Headers "Content-Type, Authorization" always;
+    return 204;
+}
+` + "```" + `
+`,
+	},
+	Run: func(p *Pass) {
+		for _, r := range p.File.Responses {
+			if !r.IsPreflightAnswer() || carried(r, model.ACAO) == nil {
+				continue
+			}
+			op := carried(r, model.ACAH)
+			if op == nil {
+				p.Report(r.Span, "this preflight answer has no Access-Control-Allow-Headers, so requests that send Content-Type: application/json or Authorization are blocked; add Access-Control-Allow-Headers \"Content-Type, Authorization\" here")
+				continue
+			}
+			if credentialsOn(r) != nil {
+				continue // CORS203 covers * with credentials
+			}
+			for _, t := range literalTexts(op.Value) {
+				if containsItem(t, "*") && !containsItem(t, "authorization") {
+					f := p.Report(op.Span, "Access-Control-Allow-Headers \"*\" does not cover Authorization in the Fetch standard (Chromium and Firefox allow it today); list Authorization explicitly if clients send it")
+					f.Severity = findings.Note
+				}
+			}
+		}
+	},
+}
+
+var preflightNotHandled = &Rule{
+	Meta: Meta{
+		ID: "CORS303", Slug: "preflight-not-handled", Severity: findings.Error,
+		SecuritySeverity: "1.0",
+		Summary:          "preflights are expected but OPTIONS gets an error",
+		Doc: `## Why
+
+When a location sends ` + "`Access-Control-Allow-Methods`" + ` or ` + "`Access-Control-Allow-Headers`" + `, it expects
+preflights. If nothing answers OPTIONS there, nginx serves static files with 405, and the browser
+blocks the request: "Response to preflight request doesn't pass access control check: It does not
+have HTTP ok status." (or, without ` + "`always`" + `, "No 'Access-Control-Allow-Origin' header is present").
+Plain ` + "`Access-Control-Allow-Origin`" + ` on static assets (fonts, images) is not a preflight case.
+
+## Bad
+
+` + "```nginx" + `
+location /api/ {
+    add_header Access-Control-Allow-Origin https://app.example.com always;
+    add_header Access-Control-Allow-Methods "GET, PUT" always;
+    root /srv/api;
+}
+` + "```" + `
+
+## Good
+
+` + "```nginx" + `
+location /api/ {
+    add_header Access-Control-Allow-Origin https://app.example.com always;
+    add_header Access-Control-Allow-Methods "GET, PUT" always;
+    if ($request_method = OPTIONS) {
+        add_header Access-Control-Allow-Origin https://app.example.com always;
+        add_header Access-Control-Allow-Methods "GET, PUT" always;
+        return 204;
+    }
+    root /srv/api;
+}
+` + "```" + `
+`,
+	},
+	Run: func(p *Pass) {
+		for _, r := range p.File.Responses {
+			if r.Methods != nil || r.OptionsStatus == 0 || r.OptionsStatus/100 == 2 || answersOptions(p.File, r.Route) {
+				continue
+			}
+			intent := addsHeader(r, model.ACAM)
+			if intent == nil {
+				intent = addsHeader(r, model.ACAH)
+			}
+			if intent == nil {
+				continue
+			}
+			hasACAO := false
+			for _, in := range r.Instances(r.OptionsStatus, model.FromServer) {
+				hasACAO = hasACAO || in.Name == model.ACAO
+			}
+			outcome := "It does not have HTTP ok status"
+			if !hasACAO {
+				outcome = "No 'Access-Control-Allow-Origin' header is present"
+			}
+			label := r.Route.Kind + " " + r.Route.Label
+			f := p.Report(r.Route.Span, "%s expects preflights (it sends %s) but answers OPTIONS with %d, so the browser blocks the request (%q); answer OPTIONS with 204 and the CORS headers", strings.TrimSpace(label), intent.Name, r.OptionsStatus, outcome)
+			f.Related = append(f.Related, findings.Related{Message: "preflight headers configured here", Span: intent.Span})
+		}
+	},
+}
+
+// answersOptions reports whether some response of route is dedicated to
+// OPTIONS.
+func answersOptions(f *model.File, route *model.Scope) bool {
+	for _, r := range f.Responses {
+		if r.Route == route && r.IsPreflightAnswer() {
+			return true
+		}
+	}
+	return false
+}
+
+var missingAlways = &Rule{
+	Meta: Meta{
+		ID: "CORS304", Slug: "missing-always", Severity: findings.Warning,
+		SecuritySeverity: "1.0",
+		Summary:          "CORS headers that vanish on error responses",
+		Doc: `## Why
+
+nginx's ` + "`add_header`" + ` without ` + "`always`" + ` only reaches 200, 201, 204, 206, 301, 302, 303, 304, 307 and
+308 responses. When the upstream answers 401, 404 or 500, the response leaves without
+` + "`Access-Control-Allow-Origin`" + `, and the script sees only "TypeError: Failed to fetch" instead of the
+status it could have handled. Apache's ` + "`Header set`" + ` without ` + "`always`" + ` likewise misses the responses
+httpd generates itself, an R=204 preflight included.
+
+## Bad
+
+` + "```nginx" + `
+add_header Access-Control-Allow-Origin https://app.example.com;
+proxy_pass http://backend;
+` + "```" + `
+
+## Good
+
+` + "```nginx" + `
+add_header Access-Control-Allow-Origin https://app.example.com always;
+proxy_pass http://backend;
+` + "```" + `
+`,
+	},
+	Run: func(p *Pass) {
+		type hit struct {
+			sev findings.Severity
+			msg string
+		}
+		worst := map[*model.HeaderOp]hit{}
+		var order []*model.HeaderOp
+		note := func(op *model.HeaderOp, sev findings.Severity, msg string) {
+			h, seen := worst[op]
+			if !seen {
+				order = append(order, op)
+			}
+			if !seen || sev > h.sev {
+				worst[op] = hit{sev, msg}
+			}
+		}
+		for _, r := range p.File.Responses {
+			for _, op := range r.Ops(model.ACAO) {
+				if !adds(op) || op.Delivery == model.Always {
+					continue
+				}
+				fix := alwaysFix(p.File.Dialect)
+				switch {
+				case r.Status != 0:
+					if op.Delivery.Reaches(r.Status, r.Source) {
+						continue
+					}
+					sev := findings.Warning
+					if r.IsPreflightAnswer() {
+						sev = findings.Error
+					}
+					note(op, sev, fmt.Sprintf("Access-Control-Allow-Origin is not sent on the %d response produced at %s, so the browser blocks it; %s", r.Status, r.Span, fix))
+				case r.Source == model.FromUpstream:
+					note(op, findings.Warning, "Access-Control-Allow-Origin is not sent when the upstream answers with an error (4xx, 5xx), so scripts see only \"Failed to fetch\" instead of the status; "+fix)
+				case r.Source == model.FromHandler:
+					note(op, findings.Note, "Access-Control-Allow-Origin is not sent on error responses (404 and the like); "+fix)
+				}
+			}
+		}
+		for _, op := range order {
+			h := worst[op]
+			f := p.Report(op.Span, "%s", h.msg)
+			f.Severity = h.sev
+		}
+	},
+}
+
+func alwaysFix(d model.Dialect) string {
+	if d == model.Apache {
+		return "use Header always set"
+	}
+	return "add the always parameter"
+}
+
+var headerInheritanceLoss = &Rule{
+	Meta: Meta{
+		ID: "CORS305", Slug: "header-inheritance-loss", Severity: findings.Error,
+		SecuritySeverity: "1.0",
+		Summary:          "a nested block's own add_header silently drops inherited CORS headers",
+		Doc: `## Why
+
+nginx inherits ` + "`add_header`" + ` from the enclosing level only when a level has no ` + "`add_header`" + ` of its
+own. One ` + "`add_header X-Frame-Options DENY;`" + ` in a location drops every CORS header set on the server,
+and the browser reports "No 'Access-Control-Allow-Origin' header is present on the requested
+resource." Only headers that matter for the responses of that block are reported:
+` + "`Access-Control-Expose-Headers`" + ` lost in a block that only answers preflights is harmless.
+
+## Bad
+
+` + "```nginx" + `
+server {
+    add_header Access-Control-Allow-Origin https://app.example.com always;
+    location /api/ {
+        add_header X-Frame-Options DENY;
+        proxy_pass http://backend;
+    }
+}
+` + "```" + `
+
+## Good
+
+` + "```nginx" + `
+server {
+    location /api/ {
+        add_header X-Frame-Options DENY;
+        add_header Access-Control-Allow-Origin https://app.example.com always;
+        proxy_pass http://backend;
+    }
+}
+` + "```" + `
+`,
+	},
+	Run: func(p *Pass) {
+		type key struct {
+			owner *model.Scope
+			lost  *model.HeaderOp
+		}
+		seen := map[key]bool{}
+		for _, r := range p.File.Responses {
+			owner := effectiveOwner(r.Scope)
+			if len(owner.Dropped) == 0 || len(owner.Own) == 0 {
+				continue
+			}
+			for _, d := range owner.Dropped {
+				if !adds(d) || !mattersFor(d.Name, r) || addsHeader(r, d.Name) != nil || seen[key{owner, d}] {
+					continue
+				}
+				seen[key{owner, d}] = true
+				f := p.Report(owner.Own[0].Span, "this add_header drops the %s inherited from %s (nginx inherits add_header only into levels that have none of their own); repeat it here", d.Name, strings.TrimSpace(d.Scope.Kind+" "+d.Scope.Label))
+				if d.Name != model.ACAO {
+					f.Severity = findings.Warning
+				}
+				f.Related = append(f.Related, findings.Related{Message: "lost header set here", Span: d.Span})
+			}
+		}
+	},
+}
+
+// mattersFor reports whether losing header name changes what the browser
+// does with r.
+func mattersFor(name string, r *model.Response) bool {
+	switch name {
+	case model.ACAO, model.ACAC:
+		return true
+	case model.ACAM, model.ACAH:
+		return r.IsPreflightAnswer() || r.Methods == nil
+	case model.ACEH, model.Vary:
+		return !r.IsPreflightAnswer()
+	}
+	return false
+}
+
+var maxAgeExcessive = &Rule{
+	Meta: Meta{
+		ID: "CORS306", Slug: "max-age-excessive", Severity: findings.Note,
+		SecuritySeverity: "0.0",
+		Summary:          "Access-Control-Max-Age above what browsers honour, or not a number",
+		Doc: `## Why
+
+Chromium caches a preflight for at most 7200 seconds and Firefox for 86400, whatever the server
+asks; a larger value only misleads whoever reads the config. A value that is not a number is
+ignored, and the browser falls back to 5 seconds.
+
+## Bad
+
+` + "```nginx" + `
+add_header Access-Control-Max-Age 86400 always;
+` + "```" + `
+
+## Good
+
+` + "```nginx" + `
+add_header Access-Control-Max-Age 7200 always;
+` + "```" + `
+`,
+	},
+	Run: func(p *Pass) {
+		for _, op := range p.File.Headers {
+			if op.Name != model.ACMA || !adds(op) {
+				continue
+			}
+			for _, t := range literalTexts(op.Value) {
+				n, err := strconv.Atoi(strings.TrimSpace(t))
+				switch {
+				case err != nil || n < -1:
+					f := p.Report(op.Span, "Access-Control-Max-Age %q is not a number of seconds, so browsers ignore it and cache the preflight for 5 seconds; write e.g. 7200", t)
+					f.Severity = findings.Warning
+				case n > 86400:
+					f := p.Report(op.Span, "Access-Control-Max-Age %d is above what any browser honours (Chromium caps at 7200, Firefox at 86400); write 7200", n)
+					f.Severity = findings.Warning
+				case n > 7200:
+					p.Report(op.Span, "Access-Control-Max-Age %d: Chromium caches preflights for at most 7200 seconds (Firefox 86400); write 7200 to say what happens", n)
+				}
+			}
+		}
+	},
+}
+
+var invalidToken = &Rule{
+	Meta: Meta{
+		ID: "CORS307", Slug: "invalid-token", Severity: findings.Error,
+		SecuritySeverity: "1.0",
+		Summary:          "a method or header name in Allow-Methods or Allow-Headers that is not an HTTP token",
+		Doc: `## Why
+
+The browser parses ` + "`Access-Control-Allow-Methods`" + ` and ` + "`Access-Control-Allow-Headers`" + ` as
+comma-separated lists of HTTP tokens. A space-separated list, a quote or a slash makes the whole
+header unparsable, and the preflight fails.
+
+## Bad
+
+` + "```nginx" + `
+add_header Access-Control-Allow-Methods "GET POST PUT" always;
+` + "```" + `
+
+## Good
+
+` + "```nginx" + `
+add_header Access-Control-Allow-Methods "GET, POST, PUT" always;
+` + "```" + `
+`,
+	},
+	Run: func(p *Pass) {
+		for _, op := range p.File.Headers {
+			if (op.Name != model.ACAM && op.Name != model.ACAH) || !adds(op) {
+				continue
+			}
+			for _, t := range literalTexts(op.Value) {
+				for _, it := range listItems(t) {
+					if isToken(it) {
+						continue
+					}
+					fix := strings.Join(strings.Fields(strings.NewReplacer(",", " ", "\"", "", "'", "").Replace(t)), ", ")
+					p.Report(op.Span, "%s item %q is not an HTTP token, so the browser cannot parse the header and the preflight fails; separate names with commas: %q", op.Name, it, fix)
+					break
+				}
+			}
+		}
+	},
+}
+
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+			continue
+		}
+		if strings.IndexByte("!#$%&'*+-.^_`|~", c) < 0 {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,246 @@
+package rules
+
+import (
+	"regexp/syntax"
+	"strings"
+	"time"
+
+	"github.com/dlclark/regexp2"
+
+	"github.com/corslint/corslint/model"
+)
+
+// matcherFunc compiles a matcher into a predicate over origins with the
+// semantics of the engine that runs it: PCRE for regexes (nginx, Apache and
+// Varnish all use PCRE), exact comparison for lists, S3-style * for
+// wildcard patterns. ok is false when the pattern does not compile.
+func matcherFunc(m *model.Matcher) (match func(string) bool, ok bool) {
+	switch m.Kind {
+	case model.MatchExact:
+		return func(o string) bool {
+			for _, e := range m.Exact {
+				if m.CaseInsensitive && strings.EqualFold(e, o) || e == o {
+					return true
+				}
+				if m.Hostnames && hostOf(o) == e {
+					return true
+				}
+			}
+			return false
+		}, true
+	case model.MatchWildcard:
+		var res []*regexp2.Regexp
+		for _, e := range m.Exact {
+			parts := strings.Split(e, "*")
+			for i := range parts {
+				parts[i] = regexp2.Escape(parts[i])
+			}
+			re, err := regexp2.Compile("^"+strings.Join(parts, ".*")+"$", regexp2.IgnoreCase)
+			if err != nil {
+				return nil, false
+			}
+			re.MatchTimeout = 100 * time.Millisecond
+			res = append(res, re)
+		}
+		return func(o string) bool {
+			for _, re := range res {
+				if ok, _ := re.MatchString(o); ok {
+					return true
+				}
+			}
+			return false
+		}, true
+	}
+	opts := regexp2.None
+	if m.CaseInsensitive {
+		opts = regexp2.IgnoreCase
+	}
+	re, err := regexp2.Compile(m.Pattern, opts)
+	if err != nil {
+		return nil, false
+	}
+	re.MatchTimeout = 100 * time.Millisecond
+	return func(o string) bool {
+		ok, _ := re.MatchString(o)
+		return ok
+	}, true
+}
+
+// hostOf returns the host of an origin, or the string itself when it has no
+// scheme (nginx map hostnames keys).
+func hostOf(o string) string {
+	if i := strings.Index(o, "://"); i >= 0 {
+		o = o[i+3:]
+	}
+	if i := strings.IndexAny(o, ":/"); i >= 0 {
+		o = o[:i]
+	}
+	return o
+}
+
+// trustedHosts guesses the host names a matcher is meant to accept: the
+// host parts of the strings it was written to match. For a regex they are
+// read from its syntax tree, taking the shortest path through optional
+// parts and every branch of an alternation.
+func trustedHosts(m *model.Matcher) []string {
+	var samples []string
+	switch m.Kind {
+	case model.MatchExact:
+		samples = m.Exact
+	case model.MatchWildcard:
+		for _, e := range m.Exact {
+			samples = append(samples, strings.ReplaceAll(e, "*", ""))
+		}
+	default:
+		re, err := syntax.Parse(m.Pattern, syntax.Perl)
+		if err != nil {
+			samples = []string{crudeLiteral(m.Pattern)}
+		} else {
+			samples = expand(re.Simplify(), 16)
+		}
+	}
+	seen := map[string]bool{}
+	var hosts []string
+	for _, s := range samples {
+		h := strings.Trim(hostOf(s), ".-")
+		if !strings.Contains(h, ".") || seen[h] {
+			continue
+		}
+		seen[h] = true
+		hosts = append(hosts, h)
+	}
+	return hosts
+}
+
+// crudeLiteral strips regex syntax for patterns Go cannot parse (PCRE-only
+// constructs), keeping the escaped literals.
+func crudeLiteral(p string) string {
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case c == '\\' && i+1 < len(p):
+			i++
+			b.WriteByte(p[i])
+		case strings.IndexByte("^$()?*+[]{}|", c) >= 0:
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// expand lists up to limit strings the regex accepts, preferring short
+// ones: optional parts are skipped, repeats taken once, classes give their
+// first letter-like member.
+func expand(re *syntax.Regexp, limit int) []string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return []string{string(re.Rune)}
+	case syntax.OpCharClass:
+		return []string{string(classSample(re.Rune))}
+	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return []string{"a"}
+	case syntax.OpCapture:
+		return expand(re.Sub[0], limit)
+	case syntax.OpStar, syntax.OpQuest:
+		return []string{""}
+	case syntax.OpPlus:
+		return expand(re.Sub[0], limit)
+	case syntax.OpRepeat:
+		if re.Min == 0 {
+			return []string{""}
+		}
+		one := expand(re.Sub[0], limit)
+		for i := range one {
+			one[i] = strings.Repeat(one[i], re.Min)
+		}
+		return one
+	case syntax.OpConcat:
+		out := []string{""}
+		for _, s := range re.Sub {
+			next := expand(s, limit)
+			var comb []string
+			for _, a := range out {
+				for _, b := range next {
+					if len(comb) < limit {
+						comb = append(comb, a+b)
+					}
+				}
+			}
+			out = comb
+		}
+		return out
+	case syntax.OpAlternate:
+		var out []string
+		for _, s := range re.Sub {
+			for _, x := range expand(s, limit) {
+				if len(out) < limit {
+					out = append(out, x)
+				}
+			}
+		}
+		return out
+	}
+	return []string{""}
+}
+
+func classSample(rs []rune) rune {
+	for i := 0; i+1 < len(rs); i += 2 {
+		for _, want := range []rune{'a', 'x', '0'} {
+			if rs[i] <= want && want <= rs[i+1] {
+				return want
+			}
+		}
+	}
+	if len(rs) > 0 {
+		return rs[0]
+	}
+	return 'a'
+}
+
+// Bypass is an origin an allowlist accepts that the trusted sites do not
+// control.
+type Bypass struct {
+	Origin string
+	Why    string
+}
+
+// probe tries origins an attacker can serve a page from against the
+// matcher, and returns the first one it accepts. Subdomains of a trusted
+// host are not attacks: whoever controls the domain controls them.
+func probe(m *model.Matcher) (*Bypass, bool) {
+	match, ok := matcherFunc(m)
+	if !ok {
+		return nil, false
+	}
+	if match("https://attacker.invalid") {
+		return &Bypass{"https://attacker.invalid", "it accepts an unrelated origin"}, true
+	}
+	hosts := trustedHosts(m)
+	for _, h := range hosts {
+		cands := []Bypass{
+			{"https://" + h + ".attacker.invalid", "the end of the pattern is not anchored with $"},
+			{"https://" + h + "-attacker.invalid", "the end of the pattern is not anchored with $"},
+			{"https://attacker" + h, "nothing requires a dot or the scheme before the domain"},
+		}
+		for i := 0; i < len(h); i++ {
+			if h[i] != '.' || !strings.Contains(h[i+1:], ".") {
+				continue
+			}
+			// an unescaped dot matches any character: "api.example.com"
+			// also accepts "apixexample.com", a domain anyone can register.
+			cands = append(cands, Bypass{"https://" + h[:i] + "x" + h[i+1:], "a dot is not escaped, so it matches any character"})
+		}
+		for _, c := range cands {
+			if match(c.Origin) {
+				return &c, true
+			}
+		}
+		if !match("http://"+h) || !match("https://"+h) {
+			continue
+		}
+		return &Bypass{"http://" + h, "it accepts http:// as well as https://, so a network attacker's page passes"}, true
+	}
+	return nil, true
+}

@@ -1,0 +1,128 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/corslint/corslint/findings"
+)
+
+var parseError = &Rule{Meta: Meta{
+	ID: "CORS001", Slug: "parse-error", Severity: findings.Error, Diagnostic: true,
+	SecuritySeverity: "0.0",
+	Summary:          "a file does not parse",
+	Doc: `## Why
+
+A file corslint cannot read is a file it cannot check, and usually one the server refuses too.
+The finding gives the exact position and what was expected; the other files are still linted.
+It cannot be suppressed.
+
+## Bad
+
+` + "```nginx" + `
+server {
+    location / {
+        add_header X-A 1;
+}
+` + "```" + `
+
+## Good
+
+` + "```nginx" + `
+server {
+    location / {
+        add_header X-A 1;
+    }
+}
+` + "```" + `
+`,
+}}
+
+var unusedSuppression = &Rule{Meta: Meta{
+	ID: "CORS002", Slug: "unused-suppression", Severity: findings.Warning, Diagnostic: true,
+	SecuritySeverity: "0.0",
+	Summary:          "an ignore comment that suppresses nothing",
+	Doc: `## Why
+
+An ignore comment that no longer matches a finding hides the next real one that appears on that
+line. Remove it.
+
+## Bad
+
+` + "```nginx" + `
+# corslint:ignore CORS101 -- partner API, reviewed
+add_header Access-Control-Allow-Origin https://app.example.com always;
+` + "```" + `
+
+## Good
+
+` + "```nginx" + `
+add_header Access-Control-Allow-Origin https://app.example.com always;
+` + "```" + `
+`,
+}}
+
+var includeNotFound = &Rule{Meta: Meta{
+	ID: "CORS003", Slug: "include-not-found", Severity: findings.Warning, Diagnostic: true,
+	SecuritySeverity: "0.0",
+	Summary:          "an include that matches no file",
+	Doc: `## Why
+
+Headers defined in a missing include are not checked, and the server refuses to start when it
+cannot find the file. An absolute include outside the linted tree is reported as a note and not
+read (pass ` + "`--allow-outside-root`" + ` to read it).
+
+## Bad
+
+` + "```nginx" + `
+include snippets/cors.conf;   # no such file
+` + "```" + `
+
+## Good
+
+` + "```nginx" + `
+include snippets/cors.conf;   # exists beside this file or under --nginx-prefix
+` + "```" + `
+`,
+}}
+
+// All returns every rule, in ID order. The slice is built on each call so
+// callers may filter it freely.
+func All() []*Rule {
+	return []*Rule{
+		parseError,
+		unusedSuppression,
+		includeNotFound,
+		reflectedOrigin,
+		permissiveOriginPattern,
+		nullOriginAllowed,
+		insecureOrigin,
+		invalidOriginValue,
+		untrustedOrigin,
+		wildcardWithCredentials,
+		invalidCredentialsValue,
+		wildcardIgnoredWithCredentials,
+		preflightMissingAllowMethods,
+		preflightMissingAllowHeaders,
+		preflightNotHandled,
+		missingAlways,
+		headerInheritanceLoss,
+		maxAgeExcessive,
+		invalidToken,
+		missingVaryOrigin,
+		varyOverwritten,
+		cacheKeyMissingOrigin,
+		duplicateCORSHeader,
+		doubleLayerCORS,
+	}
+}
+
+// Lookup finds a rule by ID or slug, case-insensitively.
+func Lookup(rs []*Rule, name string) (*Rule, error) {
+	for _, r := range rs {
+		if strings.EqualFold(r.ID, name) || strings.EqualFold(r.Slug, name) {
+			return r, nil
+		}
+	}
+	return nil, fmt.Errorf("unknown rule %q (see corslint rules)", name)
+}

@@ -1,0 +1,96 @@
+// Package rules holds corslint's checks. Each rule is a value: metadata as
+// data (which drives `corslint rules`, `corslint explain`, docs/rules and
+// SARIF) and a function over the model. Rules never see dialect syntax.
+package rules
+
+import (
+	"fmt"
+
+	"github.com/corslint/corslint/findings"
+	"github.com/corslint/corslint/model"
+)
+
+// Meta describes a rule.
+type Meta struct {
+	ID       string // "CORS101", never reused
+	Slug     string // "reflected-origin"
+	Severity findings.Severity
+	Summary  string // one line
+	// Doc is Markdown with Why, Bad and Good sections.
+	Doc string
+	// SecuritySeverity is GitHub code scanning's 0.0-10.0 score.
+	SecuritySeverity string
+	// Diagnostic marks rules reported by parsers rather than by Run.
+	Diagnostic bool
+}
+
+// Rule is one check.
+type Rule struct {
+	Meta
+	// Run checks one file. Stack-wide rules see every file of the run in
+	// Pass.Stack.
+	Run func(*Pass)
+}
+
+// Options are the settings rules read.
+type Options struct {
+	// TrustedOrigins feeds CORS106; empty turns it off.
+	TrustedOrigins []string
+}
+
+// Pass is one rule's view of one file.
+type Pass struct {
+	File    *model.File
+	Stack   []*model.File // every file of the run, including File
+	Options *Options
+
+	rule *Rule
+	out  []*findings.Finding
+}
+
+// Report records a finding at span with the rule's default severity and
+// returns it, so the rule can adjust severity or add related locations.
+func (p *Pass) Report(at model.Span, format string, args ...any) *findings.Finding {
+	f := &findings.Finding{
+		RuleID:   p.rule.ID,
+		Slug:     p.rule.Slug,
+		Severity: p.rule.Severity,
+		Message:  fmt.Sprintf(format, args...),
+		Span:     at,
+	}
+	p.out = append(p.out, f)
+	return f
+}
+
+// Run applies rules to one file and returns the findings, including the
+// file's own diagnostics for the diagnostic rules that are enabled.
+func Run(file *model.File, stack []*model.File, rs []*Rule, opts *Options) []findings.Finding {
+	var out []findings.Finding
+	byID := make(map[string]*Rule, len(rs))
+	for _, r := range rs {
+		byID[r.ID] = r
+	}
+	for _, d := range file.Diagnostics {
+		r, ok := byID[d.RuleID]
+		if !ok {
+			continue
+		}
+		sev := r.Severity
+		if d.Note {
+			sev = findings.Note
+		}
+		out = append(out, findings.Finding{RuleID: r.ID, Slug: r.Slug, Severity: sev, Message: d.Message, Span: d.Span})
+	}
+	for _, r := range rs {
+		if r.Run == nil {
+			continue
+		}
+		p := &Pass{File: file, Stack: stack, Options: opts, rule: r}
+		r.Run(p)
+		for _, f := range p.out {
+			out = append(out, *f)
+		}
+	}
+	findings.Sort(out)
+	return findings.Dedupe(out)
+}

@@ -1,0 +1,79 @@
+// Package format writes findings as text for people, JSON, SARIF 2.1.0 for
+// GitHub code scanning, and GitHub workflow commands.
+package format
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/corslint/corslint/findings"
+	"github.com/corslint/corslint/rules"
+)
+
+// Report is everything a formatter may print.
+type Report struct {
+	Findings []findings.Finding
+	Rules    []*rules.Rule // every known rule, for SARIF rules[]
+	// Sources returns the text of a file, for snippets and fingerprints.
+	Sources func(path string) []byte
+	// Root is the directory paths are made relative to (SARIF %SRCROOT%).
+	Root    string
+	Version string
+	Color   bool
+	// Files is how many files were linted.
+	Files int
+}
+
+// Names lists the accepted --format values.
+var Names = []string{"text", "json", "sarif", "github"}
+
+// Write prints r in the named format.
+func Write(w io.Writer, name string, r *Report) error {
+	switch name {
+	case "text", "":
+		return writeText(w, r)
+	case "json":
+		return writeJSON(w, r)
+	case "sarif":
+		return writeSARIF(w, r)
+	case "github":
+		return writeGitHub(w, r)
+	}
+	return fmt.Errorf("unknown format %q (want %s)", name, strings.Join(Names, ", "))
+}
+
+// line returns line n (1-based) of src without its newline.
+func line(src []byte, n int) string {
+	for i := 1; i < n; i++ {
+		j := bytes.IndexByte(src, '\n')
+		if j < 0 {
+			return ""
+		}
+		src = src[j+1:]
+	}
+	if j := bytes.IndexByte(src, '\n'); j >= 0 {
+		src = src[:j]
+	}
+	return strings.TrimRight(string(src), "\r")
+}
+
+func (r *Report) lineText(path string, n int) string {
+	if r.Sources == nil {
+		return ""
+	}
+	return line(r.Sources(path), n)
+}
+
+// rel makes path relative to the root when it lies inside it, with
+// forward slashes.
+func (r *Report) rel(path string) string {
+	if r.Root != "" && filepath.IsAbs(path) {
+		if p, err := filepath.Rel(r.Root, path); err == nil && !strings.HasPrefix(p, "..") {
+			path = p
+		}
+	}
+	return filepath.ToSlash(path)
+}

@@ -1,0 +1,155 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/txtar"
+
+	"github.com/corslint/corslint/rules"
+)
+
+// TestRuleCases runs every txtar case under testdata/rules: the files are
+// linted together through the same path as the CLI, and the findings must
+// be exactly the "want" section, one per line:
+//
+//	FILE:LINE:COL SEVERITY RULE [~ substring of the message]
+//
+// An empty want section asserts that the configuration is clean.
+func TestRuleCases(t *testing.T) {
+	paths, err := filepath.Glob(filepath.Join("..", "..", "testdata", "rules", "*", "*.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) == 0 {
+		t.Fatal("no rule cases found")
+	}
+	covered := map[string]int{}
+	for _, p := range paths {
+		name := strings.TrimSuffix(filepath.Base(p), ".txtar")
+		covered[filepath.Base(filepath.Dir(p))]++
+		t.Run(filepath.Base(filepath.Dir(p))+"/"+name, func(t *testing.T) {
+			runCase(t, p)
+		})
+	}
+	// Every rule that is not a diagnostic needs cases.
+	for _, r := range rules.All() {
+		if !r.Diagnostic && covered[r.ID] < 2 {
+			t.Errorf("%s has %d cases; want a bad and a good one at least", r.ID, covered[r.ID])
+		}
+	}
+}
+
+func runCase(t *testing.T, path string) {
+	ar, err := txtar.ParseFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	var want []string
+	var opts []string
+	var files []string
+	for _, f := range ar.Files {
+		switch f.Name {
+		case "want":
+			for _, l := range strings.Split(string(f.Data), "\n") {
+				if l = strings.TrimSpace(l); l != "" {
+					want = append(want, l)
+				}
+			}
+			continue
+		case "args":
+			opts = strings.Fields(string(f.Data))
+			continue
+		}
+		p := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f.Name)
+	}
+	got := lintDir(t, dir, opts)
+	var gotKeys []string
+	for _, g := range got {
+		gotKeys = append(gotKeys, g.key)
+	}
+	sort.Strings(gotKeys)
+	matched := make([]bool, len(got))
+	var missing []string
+	for _, w := range want {
+		key, sub, _ := strings.Cut(w, "~")
+		key, sub = strings.TrimSpace(key), strings.TrimSpace(sub)
+		found := false
+		for i, g := range got {
+			if !matched[i] && g.key == key && strings.Contains(g.message, sub) {
+				matched[i], found = true, true
+				break
+			}
+		}
+		if !found {
+			missing = append(missing, w)
+		}
+	}
+	var extra []string
+	for i, g := range got {
+		if !matched[i] {
+			extra = append(extra, g.key+" ~ "+g.message)
+		}
+	}
+	if len(missing) > 0 || len(extra) > 0 {
+		t.Errorf("%s (files %v):\nmissing:\n  %s\nunexpected:\n  %s", path, files, strings.Join(missing, "\n  "), strings.Join(extra, "\n  "))
+	}
+}
+
+type gotFinding struct{ key, message string }
+
+// lintDir lints dir as the CLI would and returns each finding as
+// "FILE:LINE:COL SEVERITY RULE" with paths relative to dir.
+func lintDir(t *testing.T, dir string, args []string) []gotFinding {
+	t.Helper()
+	o := &lintOptions{maxFileSize: 16 << 20, jobs: 2}
+	ropts := &rules.Options{}
+	for i := 0; i < len(args); i++ {
+		switch args[i] {
+		case "--trusted-origin":
+			i++
+			ropts.TrustedOrigins = append(ropts.TrustedOrigins, args[i])
+		case "--nginx-prefix":
+			i++
+			o.nginxPrefix = filepath.Join(dir, args[i])
+		default:
+			t.Fatalf("unknown case argument %q", args[i])
+		}
+	}
+	cands, errs := discover([]string{dir}, nil, o)
+	for _, err := range errs {
+		t.Fatal(err)
+	}
+	for i := range cands {
+		cands[i].root = dir
+	}
+	fs, _, _, internal := lintFiles(cands, rules.All(), ropts, o)
+	for _, err := range internal {
+		t.Fatal(err)
+	}
+	var out []gotFinding
+	for _, f := range fs {
+		rel, err := filepath.Rel(dir, f.Span.File)
+		if err != nil {
+			rel = f.Span.File
+		}
+		out = append(out, gotFinding{
+			key:     filepath.ToSlash(rel) + ":" + strconv.Itoa(f.Span.Line) + ":" + strconv.Itoa(f.Span.Col) + " " + f.Severity.String() + " " + f.RuleID,
+			message: f.Message,
+		})
+	}
+	return out
+}
+

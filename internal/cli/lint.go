@@ -1,0 +1,345 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"sort"
+	"strings"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/corslint/corslint/findings"
+	"github.com/corslint/corslint/model"
+	"github.com/corslint/corslint/parsers/nginx"
+	"github.com/corslint/corslint/rules"
+)
+
+// lintOptions are the settings of one run.
+type lintOptions struct {
+	nginxPrefix      string
+	allowOutsideRoot bool
+	stdinFilename    string
+	maxFileSize      int64
+	jobs             int
+}
+
+// parseFunc reads one file of a dialect into the model.
+type parseFunc func(path string, src []byte, root string, o *lintOptions) *model.File
+
+// parsers maps each supported dialect to its parser.
+func parsers() map[model.Dialect]parseFunc {
+	return map[model.Dialect]parseFunc{
+		model.Nginx: func(path string, src []byte, root string, o *lintOptions) *model.File {
+			cfg := nginx.Parse(path, src, nginx.Options{
+				Prefix: o.nginxPrefix, Root: root, AllowOutsideRoot: o.allowOutsideRoot, MaxFileSize: o.maxFileSize,
+			})
+			return nginx.Lower(cfg)
+		},
+		model.Apache: parseApache,
+		model.SAM:    parseSAM,
+		model.VCL:    parseVCL,
+	}
+}
+
+// candidate is a file to lint.
+type candidate struct {
+	path     string
+	root     string
+	explicit bool
+	stdin    []byte // set for "-"
+}
+
+// skipDirs are never descended into.
+var skipDirs = map[string]bool{".git": true, "node_modules": true, "vendor": true, ".hg": true, ".svn": true}
+
+// discover expands the command-line paths into files. Missing paths are
+// returned as errors; the rest is still linted.
+func discover(args []string, stdin io.Reader, o *lintOptions) ([]candidate, []error) {
+	var out []candidate
+	var errs []error
+	cwd, _ := os.Getwd()
+	for _, arg := range args {
+		if arg == "-" {
+			src, err := io.ReadAll(io.LimitReader(stdin, o.maxFileSize+1))
+			if err != nil {
+				errs = append(errs, fmt.Errorf("reading standard input: %w", err))
+				continue
+			}
+			name := o.stdinFilename
+			if name == "" {
+				name = "<stdin>"
+			}
+			out = append(out, candidate{path: name, root: cwd, explicit: true, stdin: src})
+			continue
+		}
+		info, err := os.Stat(arg)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("cannot lint %s: %w", arg, err))
+			continue
+		}
+		root := rootFor(arg, info.IsDir(), cwd)
+		if !info.IsDir() {
+			out = append(out, candidate{path: filepath.Clean(arg), root: root, explicit: true})
+			continue
+		}
+		err = filepath.WalkDir(arg, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				// An unreadable directory is reported as a parse error of
+				// its path and the walk goes on.
+				out = append(out, candidate{path: p, root: root, explicit: true})
+				if d != nil && d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() {
+				if p != arg && skipDirs[d.Name()] {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if d.Type()&fs.ModeSymlink != 0 || !d.Type().IsRegular() {
+				return nil // symlinks are followed only through includes
+			}
+			out = append(out, candidate{path: p, root: root})
+			return nil
+		})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("walking %s: %w", arg, err))
+		}
+	}
+	return out, errs
+}
+
+// rootFor is the directory includes may not leave: the working directory
+// when the path lies in it, else the path's own directory.
+func rootFor(arg string, isDir bool, cwd string) string {
+	abs, err := filepath.Abs(arg)
+	if err != nil {
+		return cwd
+	}
+	if rel, err := filepath.Rel(cwd, abs); err == nil && !strings.HasPrefix(rel, "..") {
+		return cwd
+	}
+	if isDir {
+		return abs
+	}
+	return filepath.Dir(abs)
+}
+
+// result is what linting one candidate produced.
+type result struct {
+	file     *model.File
+	internal error
+}
+
+// lintFiles parses candidates in parallel, drops files that another linted
+// file includes (they are checked in context), and runs the rules.
+func lintFiles(cands []candidate, rs []*rules.Rule, ropts *rules.Options, o *lintOptions) ([]findings.Finding, map[string][]byte, int, []error) {
+	table := parsers()
+	results := make([]result, len(cands))
+	g := errgroup.Group{}
+	g.SetLimit(o.jobs)
+	for i := range cands {
+		g.Go(func() error {
+			results[i] = parseOne(cands[i], table, o)
+			return nil
+		})
+	}
+	_ = g.Wait()
+
+	included := map[string]bool{}
+	for _, r := range results {
+		if r.file == nil {
+			continue
+		}
+		for p := range r.file.Sources {
+			if p != r.file.Path {
+				included[filepath.Clean(p)] = true
+			}
+		}
+	}
+	var files []*model.File
+	var internal []error
+	for i, r := range results {
+		if r.internal != nil {
+			internal = append(internal, r.internal)
+		}
+		if r.file == nil || included[filepath.Clean(cands[i].path)] && !cands[i].explicit {
+			continue
+		}
+		files = append(files, r.file)
+	}
+
+	perFile := make([][]findings.Finding, len(files))
+	perErr := make([]error, len(files))
+	for i := range files {
+		g.Go(func() (err error) {
+			defer func() {
+				if p := recover(); p != nil {
+					perFile[i] = nil
+					perErr[i] = fmt.Errorf("internal error checking %s: %v\n%s", files[i].Path, p, debug.Stack())
+				}
+			}()
+			perFile[i] = rules.Run(files[i], []*model.File{files[i]}, rs, ropts)
+			return nil
+		})
+	}
+	_ = g.Wait()
+	for _, err := range perErr {
+		if err != nil {
+			internal = append(internal, err)
+		}
+	}
+
+	sources := map[string][]byte{}
+	var all []findings.Finding
+	for i, fs := range perFile {
+		all = append(all, fs...)
+		for p, src := range files[i].Sources {
+			sources[p] = src
+		}
+	}
+	findings.Sort(all)
+	return findings.Dedupe(all), sources, len(files), internal
+}
+
+// parseOne reads, detects and parses one candidate. A panic in a parser is
+// an internal error for that file only.
+func parseOne(c candidate, table map[model.Dialect]parseFunc, o *lintOptions) (res result) {
+	defer func() {
+		if p := recover(); p != nil {
+			res = result{internal: fmt.Errorf("internal error parsing %s: %v\n%s", c.path, p, debug.Stack())}
+		}
+	}()
+	src := c.stdin
+	if src == nil {
+		var err error
+		src, err = readLimited(c.path, o.maxFileSize)
+		if err != nil {
+			if !c.explicit && !errors.Is(err, errTooLarge) {
+				if d := detect(c.path, nil, false); d == "" {
+					return result{}
+				}
+			}
+			return result{file: unreadable(c.path, err)}
+		}
+	}
+	d := detect(c.path, head(src), c.explicit)
+	if d == "" && c.explicit {
+		d = detect(c.path, head(src), true)
+	}
+	parse, ok := table[d]
+	if !ok {
+		return result{}
+	}
+	f := parse(c.path, src, c.root, o)
+	if f == nil {
+		return result{}
+	}
+	return result{file: f}
+}
+
+var errTooLarge = errors.New("file too large")
+
+func readLimited(path string, max int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if info.IsDir() {
+		return nil, errors.New("is a directory")
+	}
+	if info.Size() > max {
+		return nil, fmt.Errorf("%w: %d bytes, the limit is %d (--max-file-size)", errTooLarge, info.Size(), max)
+	}
+	return io.ReadAll(io.LimitReader(f, max+1))
+}
+
+func head(src []byte) []byte {
+	if len(src) > 64<<10 {
+		return src[:64<<10]
+	}
+	return src
+}
+
+// unreadable is the model of a file that could not be read: one CORS001.
+func unreadable(path string, err error) *model.File {
+	msg := err.Error()
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		msg = pe.Err.Error()
+	}
+	return &model.File{
+		Path: path,
+		Diagnostics: []model.Diagnostic{{
+			RuleID: "CORS001", Message: "cannot read file: " + msg,
+			Span: model.Span{File: path, Line: 1, Col: 1},
+		}},
+	}
+}
+
+func defaultJobs() int { return max(runtime.GOMAXPROCS(0), 1) }
+
+// selectRules applies --enable and --disable.
+func selectRules(all []*rules.Rule, enable, disable []string) ([]*rules.Rule, error) {
+	chosen := all
+	if len(enable) > 0 {
+		keep := map[string]bool{"CORS001": true}
+		for _, n := range splitList(enable) {
+			r, err := rules.Lookup(all, n)
+			if err != nil {
+				return nil, err
+			}
+			keep[r.ID] = true
+		}
+		chosen = nil
+		for _, r := range all {
+			if keep[r.ID] {
+				chosen = append(chosen, r)
+			}
+		}
+	}
+	drop := map[string]bool{}
+	for _, n := range splitList(disable) {
+		r, err := rules.Lookup(all, n)
+		if err != nil {
+			return nil, err
+		}
+		if r.ID == "CORS001" {
+			return nil, errors.New("CORS001 parse-error cannot be disabled")
+		}
+		drop[r.ID] = true
+	}
+	var out []*rules.Rule
+	for _, r := range chosen {
+		if !drop[r.ID] {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+func splitList(vs []string) []string {
+	var out []string
+	for _, v := range vs {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}

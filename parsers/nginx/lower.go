@@ -1,0 +1,784 @@
+package nginx
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dlclark/regexp2"
+
+	"github.com/corslint/corslint/model"
+)
+
+// Lower turns a parsed configuration into the model, deciding nginx's
+// semantics once: add_header inheritance (a level with any add_header of
+// its own drops the inherited ones, unless add_header_inherit says
+// otherwise), always, if blocks as their own scope, return, map and set for
+// the origin, and proxy_hide_header.
+func Lower(cfg *Config) *model.File {
+	l := &lowerer{
+		file: &model.File{
+			Path:        cfg.Path,
+			Dialect:     model.Nginx,
+			Sources:     cfg.Sources,
+			Comments:    cfg.Comments,
+			Diagnostics: cfg.Diagnostics,
+		},
+		maps:       map[string]*Directive{},
+		mapValues:  map[string]*model.Value{},
+		sets:       map[string][]setDef{},
+		hides:      map[*model.Scope]map[string]model.Span{},
+		condGuards: map[*model.Condition][]*model.Matcher{},
+		conds:      map[*Directive]*model.Condition{},
+		resolving:  map[string]bool{},
+	}
+	// Variables are global in nginx: collect map and set first, so a header
+	// may use a variable defined further down or in another server.
+	Walk(cfg.Directives, func(d *Directive, parents []*Directive) bool {
+		switch d.Name {
+		case "map":
+			if len(d.Args) >= 2 && d.IsBlock {
+				l.maps[strings.TrimPrefix(d.Args[1].Value, "$")] = d
+			}
+			return false
+		case "set":
+			if len(d.Args) >= 2 {
+				name := strings.TrimPrefix(d.Args[0].Value, "$")
+				l.sets[name] = append(l.sets[name], setDef{d: d, parents: append([]*Directive(nil), parents...)})
+			}
+		}
+		return true
+	})
+	for _, name := range sortedKeys(l.maps) {
+		l.mapValue(name) // registers origin matchers in source order
+	}
+	top := &model.Scope{Kind: "main", Span: model.Span{File: cfg.Path, Line: 1, Col: 1}, Layer: fileLayer(cfg.Directives)}
+	l.block(top, nil, cfg.Directives, inheritOn)
+	sort.SliceStable(l.file.Matchers, func(i, j int) bool { return l.file.Matchers[i].Span.Before(l.file.Matchers[j].Span) })
+	return l.file
+}
+
+type inheritMode uint8
+
+const (
+	inheritOn inheritMode = iota
+	inheritOff
+	inheritMerge
+)
+
+type setDef struct {
+	d       *Directive
+	parents []*Directive
+}
+
+type lowerer struct {
+	file      *model.File
+	maps      map[string]*Directive
+	mapValues map[string]*model.Value
+	sets      map[string][]setDef
+	// hides holds each scope's own *_hide_header directives and the
+	// headers-more statements that replace or clear upstream headers.
+	hides      map[*model.Scope]map[string]model.Span
+	condGuards map[*model.Condition][]*model.Matcher
+	conds      map[*Directive]*model.Condition
+	// resolving guards against variables defined through each other.
+	resolving map[string]bool
+}
+
+// upstreamHandlers produce a response from another program. They are not
+// inherited by nested locations, but an if block uses its location's.
+var upstreamHandlers = map[string]bool{
+	"proxy_pass": true, "fastcgi_pass": true, "uwsgi_pass": true, "scgi_pass": true,
+	"grpc_pass": true, "memcached_pass": true,
+	"content_by_lua_block": true, "content_by_lua": true, "content_by_lua_file": true,
+}
+
+var standardMethods = []string{"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"}
+
+// fileLayer is Proxy when the file proxies anywhere, else Origin.
+func fileLayer(ds []*Directive) model.Layer {
+	layer := model.Origin
+	Walk(ds, func(d *Directive, _ []*Directive) bool {
+		if strings.HasSuffix(d.Name, "_pass") && upstreamHandlers[d.Name] {
+			layer = model.Proxy
+		}
+		return true
+	})
+	return layer
+}
+
+// block lowers the directives of one block into scope s.
+func (l *lowerer) block(s *model.Scope, parent *model.Scope, ds []*Directive, mode inheritMode) {
+	l.file.Scopes = append(l.file.Scopes, s)
+	for _, d := range ds {
+		if d.Name == "add_header_inherit" {
+			switch d.Arg(0) {
+			case "off":
+				mode = inheritOff
+			case "merge":
+				mode = inheritMerge
+			default:
+				mode = inheritOn
+			}
+		}
+	}
+	var addHeaders, more []*model.HeaderOp
+	hides := map[string]model.Span{}
+	for _, d := range ds {
+		switch {
+		case d.Name == "add_header":
+			if op := l.addHeader(s, d); op != nil {
+				addHeaders = append(addHeaders, op)
+			}
+		case d.Name == "more_set_headers" || d.Name == "more_clear_headers":
+			for _, op := range l.headersMore(s, d) {
+				more = append(more, op)
+				hides[op.Name] = d.Span
+			}
+		case strings.HasSuffix(d.Name, "_hide_header") && len(d.Args) > 0:
+			hides[model.CanonicalName(d.Arg(0))] = d.Span
+		}
+	}
+	if len(hides) > 0 {
+		l.hides[s] = hides
+	}
+	s.Own = append(addHeaders, more...)
+	l.file.Headers = append(l.file.Headers, s.Own...)
+
+	// add_header and headers-more inherit differently: add_header all or
+	// nothing, headers-more statements accumulate from every level.
+	var inheritedAdd, inheritedMore []*model.HeaderOp
+	if parent != nil {
+		for _, op := range parent.Effective {
+			if op.Raw != "" && strings.HasPrefix(op.Raw, "more_") {
+				inheritedMore = append(inheritedMore, op)
+			} else {
+				inheritedAdd = append(inheritedAdd, op)
+			}
+		}
+	}
+	switch {
+	case mode == inheritOff:
+		s.Effective = addHeaders
+	case mode == inheritMerge:
+		s.Effective = append(append([]*model.HeaderOp(nil), inheritedAdd...), addHeaders...)
+	case len(addHeaders) > 0:
+		s.Effective = addHeaders
+		s.Dropped = inheritedAdd
+	default:
+		s.Effective = inheritedAdd
+	}
+	s.Effective = append(append(append([]*model.HeaderOp(nil), s.Effective...), inheritedMore...), more...)
+
+	hasLocation, hasServer := false, false
+	for _, d := range ds {
+		if !d.IsBlock {
+			continue
+		}
+		switch d.Name {
+		case "http", "server":
+			hasServer = true
+			child := &model.Scope{Kind: d.Name, Label: serverLabel(d), Parent: s, Layer: s.Layer, Span: d.Span}
+			l.block(child, s, d.Block, mode)
+		case "location":
+			hasLocation = true
+			child := &model.Scope{Kind: "location", Label: argsText(d), Parent: s, Layer: s.Layer, Span: d.Span}
+			l.block(child, s, d.Block, mode)
+			l.route(child, d.Block, mode)
+		}
+	}
+	switch {
+	case s.Kind == "server" && !hasLocation:
+		l.route(s, ds, mode)
+	case s.Kind == "server":
+		l.serverIfs(s, ds, mode)
+	case s.Kind == "main" && !hasServer && !hasLocation && (len(s.Own) > 0 || hasIf(ds)):
+		// A snippet meant to be included into a location: lower it as one.
+		l.route(s, ds, mode)
+	}
+	l.caches(s, ds)
+}
+
+func hasIf(ds []*Directive) bool {
+	for _, d := range ds {
+		if d.Name == "if" && d.IsBlock {
+			return true
+		}
+	}
+	return false
+}
+
+func serverLabel(d *Directive) string {
+	for _, c := range d.Block {
+		if c.Name == "server_name" {
+			return argsText(c)
+		}
+	}
+	return ""
+}
+
+func argsText(d *Directive) string {
+	parts := make([]string, 0, len(d.Args))
+	for _, a := range d.Args {
+		parts = append(parts, a.Value)
+	}
+	return strings.Join(parts, " ")
+}
+
+// handler is how a block produces a response.
+type handler struct {
+	source        model.Source
+	status        int
+	optionsStatus int
+	upstream      *model.Upstream
+	at            model.Span
+}
+
+// route adds the responses of a block that requests end in: one for each
+// if block, and one for requests that match none.
+func (l *lowerer) route(route *model.Scope, ds []*Directive, mode inheritMode) {
+	h := l.handlerOf(route, ds, nil)
+	for _, d := range ds {
+		if d.Name != "if" || !d.IsBlock {
+			continue
+		}
+		child := l.ifScope(route, d, mode)
+		l.file.Responses = append(l.file.Responses, l.response(route, child, l.handlerOf(child, d.Block, &h)))
+	}
+	l.file.Responses = append(l.file.Responses, l.response(route, route, h))
+}
+
+// serverIfs lowers if blocks at server level: they run before a location
+// is chosen, so a return there answers with the server's headers.
+func (l *lowerer) serverIfs(server *model.Scope, ds []*Directive, mode inheritMode) {
+	for _, d := range ds {
+		if d.Name != "if" || !d.IsBlock {
+			continue
+		}
+		child := l.ifScope(server, d, mode)
+		h := l.handlerOf(child, d.Block, nil)
+		if h.source == model.FromServer {
+			l.file.Responses = append(l.file.Responses, l.response(server, child, h))
+		}
+	}
+}
+
+func (l *lowerer) ifScope(parent *model.Scope, d *Directive, mode inheritMode) *model.Scope {
+	cond := l.condition(d)
+	child := &model.Scope{Kind: "if", Label: "(" + argsText(d) + ")", Parent: parent, Layer: parent.Layer, When: cond, Span: d.Span}
+	l.block(child, parent, d.Block, mode)
+	return child
+}
+
+func (l *lowerer) response(route, s *model.Scope, h handler) *model.Response {
+	r := &model.Response{
+		Route:         route,
+		Scope:         s,
+		Source:        h.source,
+		Status:        h.status,
+		OptionsStatus: h.optionsStatus,
+		Headers:       s.Effective,
+		Upstream:      h.upstream,
+		Span:          h.at,
+	}
+	if c := s.When; c != nil && s != route {
+		r.Conds = []*model.Condition{c}
+		r.Methods = c.Methods
+		if c.Negated && c.Methods != nil {
+			r.Methods = otherMethods(c.Methods)
+		}
+	}
+	return r
+}
+
+func otherMethods(ms []string) []string {
+	var out []string
+	for _, m := range standardMethods {
+		found := false
+		for _, x := range ms {
+			found = found || strings.EqualFold(x, m)
+		}
+		if !found {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// handlerOf finds what produces the response in a block: a return, a
+// proxy, or static files. inherited is the enclosing location's handler,
+// which an if block uses unless it has its own.
+func (l *lowerer) handlerOf(s *model.Scope, ds []*Directive, inherited *handler) handler {
+	for _, d := range ds {
+		if d.Name == "return" && len(d.Args) > 0 {
+			code, err := strconv.Atoi(d.Arg(0))
+			if err != nil {
+				code = 302 // return URL
+			}
+			return handler{source: model.FromServer, status: code, at: d.Span}
+		}
+	}
+	for _, d := range ds {
+		if upstreamHandlers[d.Name] {
+			target := d.Arg(0)
+			if !strings.HasSuffix(d.Name, "_pass") {
+				target = d.Name
+			}
+			u := &model.Upstream{Target: target, Scope: s, Span: d.Span, Hidden: l.hidden(s)}
+			return handler{source: model.FromUpstream, upstream: u, at: d.Span, optionsStatus: limitExcept(ds)}
+		}
+	}
+	if inherited != nil {
+		h := *inherited
+		if h.upstream != nil {
+			u := *h.upstream
+			u.Hidden = l.hidden(s) // hidden headers follow the block the response is built in
+			h.upstream = &u
+		}
+		return h
+	}
+	opt := limitExcept(ds)
+	if opt == 0 {
+		opt = 405 // the static module refuses every method but GET, HEAD and POST
+	}
+	return handler{source: model.FromHandler, optionsStatus: opt, at: s.Span}
+}
+
+// limitExcept returns 403 when a limit_except block denies OPTIONS.
+func limitExcept(ds []*Directive) int {
+	for _, d := range ds {
+		if d.Name != "limit_except" || !d.IsBlock {
+			continue
+		}
+		allowed := false
+		for _, a := range d.Args {
+			allowed = allowed || strings.EqualFold(a.Value, "OPTIONS")
+		}
+		if allowed {
+			continue
+		}
+		for _, c := range d.Block {
+			if c.Name == "deny" && c.Arg(0) == "all" {
+				return 403
+			}
+		}
+	}
+	return 0
+}
+
+// hidden collects the upstream headers hidden for s; like add_header, a
+// level with any of its own drops the inherited ones.
+func (l *lowerer) hidden(s *model.Scope) map[string]model.Span {
+	for c := s; c != nil; c = c.Parent {
+		if h, ok := l.hides[c]; ok {
+			return h
+		}
+	}
+	return map[string]model.Span{}
+}
+
+// addHeader lowers add_header NAME VALUE [always].
+func (l *lowerer) addHeader(s *model.Scope, d *Directive) *model.HeaderOp {
+	if len(d.Args) < 2 {
+		return nil
+	}
+	op := &model.HeaderOp{
+		Name:     model.CanonicalName(d.Args[0].Value),
+		Op:       model.Add,
+		Value:    l.value(d.Args[1].Value, d.Args[1].Span, s),
+		Delivery: model.OnSuccessStatus,
+		Scope:    s,
+		Layer:    s.Layer,
+		Span:     d.Span,
+		Raw:      l.raw(d),
+	}
+	if len(d.Args) > 2 && d.Args[2].Value == "always" {
+		op.Delivery = model.Always
+	}
+	return op
+}
+
+// headersMore lowers more_set_headers and more_clear_headers: they replace
+// or remove headers, the upstream's included, on every status unless -s
+// narrows it.
+func (l *lowerer) headersMore(s *model.Scope, d *Directive) []*model.HeaderOp {
+	delivery := model.Always
+	var out []*model.HeaderOp
+	for i := 0; i < len(d.Args); i++ {
+		a := d.Args[i]
+		switch a.Value {
+		case "-s":
+			if i+1 < len(d.Args) {
+				i++
+				delivery = model.OnSuccessStatus
+				for _, code := range strings.Fields(d.Args[i].Value) {
+					if n, _ := strconv.Atoi(code); n >= 400 {
+						delivery = model.Always
+					}
+				}
+			}
+			continue
+		case "-t":
+			i++
+			continue
+		}
+		name, val, hasVal := strings.Cut(a.Value, ":")
+		op := &model.HeaderOp{
+			Name: model.CanonicalName(name), Op: model.Set, Delivery: delivery,
+			Scope: s, Layer: s.Layer, Span: d.Span, Raw: l.raw(d),
+		}
+		if d.Name == "more_clear_headers" || !hasVal {
+			op.Op = model.Unset
+			op.Name = model.CanonicalName(strings.TrimSuffix(name, "*"))
+		} else {
+			op.Value = l.value(strings.TrimSpace(val), a.Span, s)
+		}
+		out = append(out, op)
+	}
+	return out
+}
+
+// raw returns the statement as written, from the source.
+func (l *lowerer) raw(d *Directive) string {
+	src := l.file.Sources[d.Span.File]
+	if d.Span.Line == d.Span.EndLine && src != nil {
+		start := lineStart(src, d.Span.Line)
+		if start >= 0 {
+			from, to := start+d.Span.Col-1, start+d.Span.EndCol-1
+			if from >= 0 && to <= len(src) && from < to {
+				return string(src[from:to])
+			}
+		}
+	}
+	return d.Name + " " + argsText(d) + ";"
+}
+
+func lineStart(src []byte, line int) int {
+	off := 0
+	for n := 1; n < line; n++ {
+		i := indexByte(src[off:], '\n')
+		if i < 0 {
+			return -1
+		}
+		off += i + 1
+	}
+	return off
+}
+
+func indexByte(b []byte, c byte) int {
+	for i, x := range b {
+		if x == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// caches records proxy_cache facts.
+func (l *lowerer) caches(s *model.Scope, ds []*Directive) {
+	for _, d := range ds {
+		if !strings.HasSuffix(d.Name, "_cache") || d.Arg(0) == "off" || d.Arg(0) == "" ||
+			!(d.Name == "proxy_cache" || d.Name == "fastcgi_cache" || d.Name == "uwsgi_cache" || d.Name == "scgi_cache") {
+			continue
+		}
+		c := &model.Cache{Scope: s, Span: d.Span, Key: []string{"$scheme$proxy_host$request_uri"}}
+		keyName := strings.TrimSuffix(d.Name, "_cache") + "_cache_key"
+	find:
+		for sc, dd := s, ds; sc != nil; sc = sc.Parent {
+			for _, k := range dd {
+				if k.Name == keyName {
+					c.Key = []string{argsText(k)}
+					break find
+				}
+			}
+			dd = nil // parents' directives are not at hand; the default key applies
+		}
+		c.KeyHasOrigin = strings.Contains(c.Key[0], "$http_origin")
+		l.file.Caches = append(l.file.Caches, c)
+	}
+}
+
+// value classifies a header value as written, after nginx's unquoting:
+// variables expand inside single and double quotes alike.
+func (l *lowerer) value(raw string, at model.Span, s *model.Scope) model.Value {
+	if name, ok := soleVariable(raw); ok {
+		v := l.variable(name, at)
+		return withGuards(v, l.guards(s))
+	}
+	if !strings.Contains(raw, "$") {
+		return model.LiteralValue(raw, at)
+	}
+	v := model.Value{Kind: model.Unknown, Raw: raw, Span: at}
+	if strings.Contains(raw, "$http_origin") || strings.Contains(raw, "${http_origin}") {
+		v.Var = "$http_origin"
+	}
+	return v
+}
+
+// soleVariable reports whether s is exactly one variable reference.
+func soleVariable(s string) (string, bool) {
+	if !strings.HasPrefix(s, "$") || len(s) < 2 {
+		return "", false
+	}
+	name := s[1:]
+	if strings.HasPrefix(name, "{") && strings.HasSuffix(name, "}") {
+		name = name[1 : len(name)-1]
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return "", false
+		}
+	}
+	return name, name != ""
+}
+
+// withGuards adds the allowlists of enclosing if blocks to every reflected
+// option of v.
+func withGuards(v model.Value, guards []*model.Matcher) model.Value {
+	if len(guards) == 0 {
+		return v
+	}
+	switch v.Kind {
+	case model.Reflected:
+		v.Guards = append(append([]*model.Matcher(nil), v.Guards...), guards...)
+	case model.Variable:
+		opts := make([]model.Value, len(v.Options))
+		for i, o := range v.Options {
+			opts[i] = withGuards(o, guards)
+		}
+		v.Options = opts
+	}
+	return v
+}
+
+// guards returns the origin allowlists of the if blocks enclosing s.
+func (l *lowerer) guards(s *model.Scope) []*model.Matcher {
+	var out []*model.Matcher
+	for c := s; c != nil; c = c.Parent {
+		if c.When != nil && !c.When.Negated {
+			out = append(out, l.condGuards[c.When]...)
+		}
+	}
+	return out
+}
+
+// variable resolves $name to what it can hold.
+func (l *lowerer) variable(name string, at model.Span) model.Value {
+	ref := "$" + name
+	switch {
+	case name == "http_origin":
+		return model.Value{Kind: model.Reflected, Raw: ref, Var: ref, Span: at}
+	case l.maps[name] != nil:
+		v := *l.mapValue(name)
+		v.Span = at
+		return v
+	case len(l.sets[name]) > 0 && !l.resolving[name]:
+		l.resolving[name] = true
+		defer delete(l.resolving, name)
+		v := model.Value{Kind: model.Variable, Raw: ref, Var: ref, Span: at}
+		unconditional := false
+		for _, sd := range l.sets[name] {
+			guards, conditional := l.parentGuards(sd.parents)
+			unconditional = unconditional || !conditional
+			opt := l.valueNoScope(sd.d.Arg(1), sd.d.Args[1].Span)
+			v.Options = append(v.Options, withGuards(opt, guards))
+		}
+		if !unconditional {
+			v.Options = append(v.Options, model.Value{Kind: model.Empty, Span: at})
+		}
+		return v
+	}
+	return model.Value{Kind: model.Unknown, Raw: ref, Var: ref, Span: at}
+}
+
+func (l *lowerer) valueNoScope(raw string, at model.Span) model.Value {
+	return l.value(raw, at, nil)
+}
+
+// parentGuards returns the origin allowlists of the if blocks among a set
+// directive's parents, and whether any if encloses it.
+func (l *lowerer) parentGuards(parents []*Directive) ([]*model.Matcher, bool) {
+	var out []*model.Matcher
+	conditional := false
+	for _, p := range parents {
+		if p.Name != "if" {
+			continue
+		}
+		conditional = true
+		c := l.conditionOf(p)
+		if !c.Negated {
+			out = append(out, l.condGuards[c]...)
+		}
+	}
+	return out, conditional
+}
+
+// mapValue resolves a map's result variable: one option per entry. With
+// $http_origin as the source, each entry's key is the allowlist that
+// guards what it yields.
+func (l *lowerer) mapValue(name string) *model.Value {
+	if v, ok := l.mapValues[name]; ok {
+		return v
+	}
+	d := l.maps[name]
+	v := &model.Value{Kind: model.Variable, Raw: "$" + name, Var: "$" + name, Span: d.Span}
+	l.mapValues[name] = v // before resolving entries, so self-references end
+	source := d.Arg(0)
+	originSource := source == "$http_origin" || source == "${http_origin}"
+	hostnames := false
+	for _, e := range d.Block {
+		if e.Name == "hostnames" && len(e.Args) == 0 {
+			hostnames = true
+		}
+	}
+	hasDefault := false
+	for _, e := range d.Block {
+		if len(e.Args) == 0 || e.Name == "include" {
+			continue // hostnames, volatile
+		}
+		val := e.Args[0].Value
+		var opt model.Value
+		if originSource && (val == "$http_origin" || isCapture(val)) {
+			opt = model.Value{Kind: model.Reflected, Raw: val, Var: "$http_origin", Span: e.Args[0].Span}
+		} else {
+			opt = l.valueNoScope(val, e.Args[0].Span)
+		}
+		if e.Name == "default" && e.NameQuote == 0 {
+			hasDefault = true
+		} else if originSource {
+			m := l.mapMatcher(e, hostnames)
+			l.file.Matchers = append(l.file.Matchers, m)
+			opt = withGuards(opt, []*model.Matcher{m})
+		}
+		v.Options = append(v.Options, opt)
+	}
+	if !hasDefault {
+		v.Options = append(v.Options, model.Value{Kind: model.Empty, Span: d.Span})
+	}
+	return v
+}
+
+func isCapture(s string) bool {
+	if len(s) < 2 || s[0] != '$' {
+		return false
+	}
+	_, err := strconv.Atoi(strings.Trim(s[1:], "{}"))
+	return err == nil
+}
+
+func (l *lowerer) mapMatcher(e *Directive, hostnames bool) *model.Matcher {
+	key := e.Name
+	m := &model.Matcher{Kind: model.MatchExact, Pattern: key, Exact: []string{key}, CaseInsensitive: true, Hostnames: hostnames, Span: e.Span, Raw: e.NameRaw}
+	switch {
+	case strings.HasPrefix(key, "~*"):
+		m = &model.Matcher{Kind: model.MatchRegex, Pattern: key[2:], CaseInsensitive: true, Span: e.Span, Raw: e.NameRaw}
+	case strings.HasPrefix(key, "~"):
+		m = &model.Matcher{Kind: model.MatchRegex, Pattern: key[1:], Span: e.Span, Raw: e.NameRaw}
+	case strings.HasPrefix(key, "\\"):
+		m.Pattern, m.Exact = key[1:], []string{key[1:]}
+	}
+	return m
+}
+
+// condition lowers an if block's condition, once per block.
+func (l *lowerer) condition(d *Directive) *model.Condition { return l.conditionOf(d) }
+
+func (l *lowerer) conditionOf(d *Directive) *model.Condition {
+	if c, ok := l.conds[d]; ok {
+		return c
+	}
+	c := &model.Condition{Text: argsText(d), Span: d.Span}
+	l.conds[d] = c
+	if len(d.Args) == 0 {
+		return c
+	}
+	subject, op, operand := d.Arg(0), d.Arg(1), d.Arg(2)
+	negated := strings.HasPrefix(op, "!")
+	c.Negated = negated
+	switch subject {
+	case "$request_method":
+		c.Methods = methodsMatching(strings.TrimPrefix(op, "!"), operand)
+	case "$http_origin":
+		var m *model.Matcher
+		switch strings.TrimPrefix(op, "!") {
+		case "~":
+			m = &model.Matcher{Kind: model.MatchRegex, Pattern: operand, Span: d.Args[2].Span, Raw: d.Args[2].Raw}
+		case "~*":
+			m = &model.Matcher{Kind: model.MatchRegex, Pattern: operand, CaseInsensitive: true, Span: d.Args[2].Span, Raw: d.Args[2].Raw}
+		case "=":
+			m = &model.Matcher{Kind: model.MatchExact, Pattern: operand, Exact: []string{operand}, Span: d.Args[2].Span, Raw: d.Args[2].Raw}
+		}
+		if m != nil {
+			c.Origin = m
+			l.file.Matchers = append(l.file.Matchers, m)
+			if !negated {
+				l.condGuards[c] = []*model.Matcher{m}
+			}
+		}
+	default:
+		// if ($cors = "true") where $cors was set inside an origin check:
+		// that check guards this block too.
+		if name, ok := soleVariable(subject); ok && !negated && (op == "" || op == "=") {
+			var guards []*model.Matcher
+			all := true
+			for _, sd := range l.sets[name] {
+				val := sd.d.Arg(1)
+				if op == "=" && val != operand || op == "" && (val == "" || val == "0") {
+					continue
+				}
+				g, conditional := l.parentGuards(sd.parents)
+				if !conditional || len(g) == 0 {
+					all = false
+				}
+				guards = append(guards, g...)
+			}
+			if all && len(guards) > 0 {
+				c.Origin = guards[0]
+				l.condGuards[c] = guards
+			}
+		}
+	}
+	return c
+}
+
+// methodsMatching lists the standard methods a $request_method test admits.
+func methodsMatching(op, operand string) []string {
+	switch op {
+	case "=":
+		return []string{strings.ToUpper(operand)}
+	case "~", "~*":
+		opts := regexp2.None
+		if op == "~*" {
+			opts = regexp2.IgnoreCase
+		}
+		re, err := regexp2.Compile(operand, opts)
+		if err != nil {
+			return nil
+		}
+		re.MatchTimeout = 100 * time.Millisecond
+		var out []string
+		for _, m := range standardMethods {
+			if ok, _ := re.MatchString(m); ok {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+func sortedKeys(m map[string]*Directive) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	// source order, so matchers are reported in the order written
+	for i := 1; i < len(keys); i++ {
+		for j := i; j > 0 && m[keys[j]].Span.Before(m[keys[j-1]].Span); j-- {
+			keys[j], keys[j-1] = keys[j-1], keys[j]
+		}
+	}
+	return keys
+}

@@ -1,0 +1,214 @@
+package nginx
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+func writeTree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, text := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// rel makes temporary paths in rendered output stable.
+func rel(dir, s string) string {
+	return strings.ReplaceAll(s, dir+string(filepath.Separator), "")
+}
+
+func TestIncludes(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"nginx.conf": "http {\n" +
+			"    include conf.d/*.conf;\n" +
+			"    include snippets/x.conf;\n" +
+			"    include missing.conf;\n" +
+			"    include nothing/*.conf;\n" +
+			"    include /etc/nginx/mime.types;\n" +
+			"}\n",
+		"conf.d/b.conf":       "server { include ../snippets/cors.conf; }\n",
+		"conf.d/a.conf":       "add_header A 1; # from a\n",
+		"conf.d/.hidden.conf": "hidden;\n",
+		"snippets/cors.conf":  "add_header Access-Control-Allow-Origin *;\n",
+		// Not found next to x.conf, so found relative to the prefix.
+		"snippets/x.conf": "include snippets/y.conf;\n",
+		"snippets/y.conf": "y;\n",
+	})
+	c, err := ParseFile(filepath.Join(dir, "nginx.conf"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantTree := lines(
+		"1:1-7:2 http {",
+		"  1:1-1:16 add_header [1:12-1:13 A] [1:14-1:15 1] via=nginx.conf:2:5",
+		"  1:1-1:42 server { via=nginx.conf:2:5",
+		"    1:1-1:42 add_header [1:12-1:39 Access-Control-Allow-Origin] [1:40-1:41 *] via=nginx.conf:2:5 via=conf.d/b.conf:1:10",
+		"  1:1-1:3 y via=nginx.conf:3:5 via=snippets/x.conf:1:1",
+	)
+	if got := rel(dir, dump(c.Directives)); got != wantTree {
+		t.Errorf("tree:\n%s\nwant:\n%s", got, wantTree)
+	}
+	wantDiags := lines(
+		`4:13-4:25 CORS003 include "missing.conf" matches no file`,
+		`6:13-6:34 CORS003 (note) include "/etc/nginx/mime.types" is outside the linted root; not read (use --allow-outside-root)`,
+	)
+	if got := diags(c); got != wantDiags {
+		t.Errorf("diagnostics:\n%s\nwant:\n%s", got, wantDiags)
+	}
+	if len(c.Comments) != 1 || c.Comments[0].Text != " from a" || !strings.HasSuffix(c.Comments[0].Span.File, "a.conf") ||
+		len(c.Comments[0].Span.Via) != 1 || !c.Comments[0].Trailing {
+		t.Errorf("comments from included files: %+v", c.Comments)
+	}
+	var sources []string
+	for p := range c.Sources {
+		sources = append(sources, filepath.ToSlash(rel(dir, p)))
+	}
+	sort.Strings(sources)
+	if got, want := strings.Join(sources, " "), "conf.d/a.conf conf.d/b.conf nginx.conf snippets/cors.conf snippets/x.conf snippets/y.conf"; got != want {
+		t.Errorf("sources %s, want %s", got, want)
+	}
+}
+
+func TestIncludeCycle(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"a.conf": "a1;\ninclude b.conf;\n",
+		"b.conf": "b1;\n  include a.conf;\ninclude self.conf;\n",
+		// A file including itself.
+		"self.conf": "include ./self.conf;\n",
+	})
+	c, err := ParseFile(filepath.Join(dir, "a.conf"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := lines(
+		"2:3-2:18 CORS001 include cycle: a.conf -> b.conf -> a.conf",
+		"1:1-1:21 CORS001 include cycle: self.conf -> self.conf",
+	)
+	if got := diags(c); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+	if got, want := rel(dir, dump(c.Directives)), lines("1:1-1:4 a1", "1:1-1:4 b1 via=a.conf:2:1"); got != want {
+		t.Errorf("tree:\n%s\nwant:\n%s", got, want)
+	}
+	via := c.Diagnostics[0].Span.Via
+	if len(via) != 1 || rel(dir, via[0].String()) != "a.conf:2:1" {
+		t.Errorf("cycle diagnostic via %v", via)
+	}
+}
+
+func TestIncludeErrors(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"nginx.conf": "include conf.d;\ninclude [bad;\ninclude a b;\n",
+		"conf.d/x":   "x;\n",
+	})
+	c, err := ParseFile(filepath.Join(dir, "nginx.conf"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := lines(
+		`1:9-1:15 CORS001 cannot read include "conf.d": read conf.d: is a directory`,
+		`2:9-2:13 CORS001 include "[bad": syntax error in pattern`,
+		`3:1-3:13 CORS001 invalid number of arguments in "include" directive`,
+	)
+	if got := rel(dir, diags(c)); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestIncludeOutsideRoot(t *testing.T) {
+	other := writeTree(t, map[string]string{"cors.conf": "add_header A 1;\n"})
+	src := "include " + filepath.Join(other, "cors.conf") + ";\ninclude ../*.conf;\n"
+	dir := writeTree(t, map[string]string{"site/nginx.conf": src, "up.conf": "up;\n"})
+	top := filepath.Join(dir, "site", "nginx.conf")
+
+	c, err := ParseFile(top, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Directives) != 0 || len(c.Diagnostics) != 2 || !c.Diagnostics[0].Note || !c.Diagnostics[1].Note ||
+		!strings.Contains(c.Diagnostics[1].Message, `include "../*.conf" is outside the linted root`) {
+		t.Errorf("outside root: %s%s", dump(c.Directives), diags(c))
+	}
+
+	c, _ = ParseFile(top, Options{AllowOutsideRoot: true})
+	if got := strings.Join([]string{c.Directives[0].Name, c.Directives[1].Name}, " "); len(c.Diagnostics) != 0 || got != "add_header up" {
+		t.Errorf("allow outside root: %s%s", dump(c.Directives), diags(c))
+	}
+
+	c, _ = ParseFile(top, Options{Root: dir})
+	if len(c.Directives) != 1 || c.Directives[0].Name != "up" || len(c.Diagnostics) != 1 {
+		t.Errorf("wider root: %s%s", dump(c.Directives), diags(c))
+	}
+}
+
+// TestIncludeCustomFS reads stdin-like input with includes from a map.
+func TestIncludeCustomFS(t *testing.T) {
+	files := map[string]string{
+		"/cfg/snippets/a.conf": "a;",
+		"/cfg/snippets/b.conf": "b;",
+		"/cfg/snippets/c.txt":  "c;",
+	}
+	opts := Options{
+		Prefix: "/cfg",
+		ReadFile: func(p string) ([]byte, error) {
+			if s, ok := files[filepath.ToSlash(p)]; ok {
+				return []byte(s), nil
+			}
+			return nil, &fs.PathError{Op: "open", Path: p, Err: fs.ErrNotExist}
+		},
+		Glob: func(pattern string) ([]string, error) {
+			var out []string
+			for name := range files {
+				if ok, _ := path.Match(filepath.ToSlash(pattern), name); ok {
+					out = append(out, filepath.FromSlash(name))
+				}
+			}
+			return out, nil
+		},
+	}
+	c := Parse("<stdin>", []byte("include snippets/*.conf;\n"), opts)
+	if got := dump(c.Directives); got != lines("1:1-1:3 a via=<stdin>:1:1", "1:1-1:3 b via=<stdin>:1:1") || len(c.Diagnostics) != 0 {
+		t.Errorf("got:\n%s%s", got, diags(c))
+	}
+}
+
+func TestParseFileError(t *testing.T) {
+	_, err := ParseFile(filepath.Join(t.TempDir(), "none.conf"), Options{})
+	if err == nil || !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), "none.conf") {
+		t.Errorf("got %v", err)
+	}
+}
+
+func TestIncludedFileErrors(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"nginx.conf": "include a.conf;\ninclude a.conf;\ninclude bin.conf;\n",
+		"a.conf":     "\n  }\n",
+		"bin.conf":   "\x00",
+	})
+	c, _ := ParseFile(filepath.Join(dir, "nginx.conf"), Options{})
+	var got []string
+	for _, d := range c.Diagnostics {
+		got = append(got, rel(dir, d.Span.String()+" "+d.Message))
+		if len(d.Span.Via) != 1 {
+			t.Errorf("diagnostic %v has via %v", d.Span, d.Span.Via)
+		}
+	}
+	// The syntax error of a file included twice is reported once.
+	if want := `a.conf:2:3 unexpected "}"|bin.conf:1:1 binary file`; strings.Join(got, "|") != want {
+		t.Errorf("got %q, want %q", strings.Join(got, "|"), want)
+	}
+}

@@ -178,9 +178,9 @@ func TestParse(t *testing.T) {
 			tree: lines("1:1-1:33 set_by_lua_block [1:18-1:20 $x] { body=\" return 1 \""),
 		},
 		{
-			name: "stray } at top level is reported and skipped",
-			src:  "a;\n}\nb;",
-			tree: lines("1:1-1:3 a", "3:1-3:3 b"),
+			name:  "stray } at top level is reported and skipped",
+			src:   "a;\n}\nb;",
+			tree:  lines("1:1-1:3 a", "3:1-3:3 b"),
 			diags: lines(`2:1-2:2 CORS001 unexpected "}"`),
 		},
 		{
@@ -252,9 +252,9 @@ func TestParse(t *testing.T) {
 			tree: lines("1:1-3:2 server {", "  2:3-2:13 listen [2:10-2:12 80]"),
 		},
 		{
-			name: "an unclosed template tag is ordinary text",
-			src:  "a {{ b;\n}}",
-			tree: lines("1:1-2:3 a {"),
+			name:  "an unclosed template tag is ordinary text",
+			src:   "a {{ b;\n}}",
+			tree:  lines("1:1-2:3 a {"),
 			diags: lines(`1:4-1:5 CORS001 unexpected "{"`),
 		},
 		{

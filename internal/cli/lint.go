@@ -176,6 +176,9 @@ func lintFiles(cands []candidate, rs []*rules.Rule, ropts *rules.Options, o *lin
 		}
 		files = append(files, r.file)
 	}
+	// Apache lowers .htaccess files together with the vhosts that cover
+	// their directories.
+	files = linkApache(files)
 
 	perFile := make([][]findings.Finding, len(files))
 	perErr := make([]error, len(files))

@@ -18,7 +18,34 @@ func Markdown(r *Rule) string {
 	b.WriteString(".\n\n")
 	b.WriteString(strings.TrimSpace(r.Doc))
 	b.WriteString("\n")
+	for _, ex := range examples(r.ID) {
+		fmt.Fprintf(&b, "\n## %s\n\nBad:\n\n```%s\n%s\n```\n\nGood:\n\n```%s\n%s\n```\n",
+			ex.Title, ex.Lang, strings.TrimSpace(ex.Bad), ex.Lang, strings.TrimSpace(ex.Good))
+		if ex.Note != "" {
+			fmt.Fprintf(&b, "\n%s\n", strings.TrimSpace(ex.Note))
+		}
+	}
 	return b.String()
+}
+
+// Example is a rule's bad and good configuration in one dialect.
+type Example struct {
+	Title string // "Apache httpd"
+	Lang  string // code fence language: "apache", "yaml", "vcl"
+	Bad   string
+	Good  string
+	Note  string // optional Markdown after the examples
+}
+
+// examples returns the per-dialect examples of a rule, in a fixed order.
+func examples(id string) []Example {
+	var out []Example
+	for _, m := range []map[string]Example{apacheExamples, samExamples, vclExamples} {
+		if ex, ok := m[id]; ok {
+			out = append(out, ex)
+		}
+	}
+	return out
 }
 
 // Index renders the rule table for docs/rules/README.md and the README.

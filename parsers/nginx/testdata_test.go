@@ -1,0 +1,99 @@
+package nginx
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/corslint/corslint/model"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/nginx/golden")
+
+const testdataDir = "../../testdata/nginx"
+
+// testdataFiles lists the hand-written inputs; files in subdirectories are
+// only reached through includes.
+func testdataFiles(t *testing.T) []string {
+	t.Helper()
+	entries, err := os.ReadDir(testdataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range entries {
+		if e.Type().IsRegular() {
+			out = append(out, filepath.Join(testdataDir, e.Name()))
+		}
+	}
+	return out
+}
+
+// render is the golden form of a parse: tree with spans, diagnostics and
+// comments.
+func render(c *Config) string {
+	var b strings.Builder
+	b.WriteString(dump(c.Directives))
+	b.WriteString("-- diagnostics --\n")
+	b.WriteString(diags(c))
+	b.WriteString("-- comments --\n")
+	for _, cm := range c.Comments {
+		fmt.Fprintf(&b, "%s-%d:%d trailing=%v %q\n", cm.Span, cm.Span.EndLine, cm.Span.EndCol, cm.Trailing, cm.Text)
+	}
+	return strings.ReplaceAll(b.String(), filepath.ToSlash(testdataDir)+"/", "")
+}
+
+func TestTestdataGolden(t *testing.T) {
+	for _, path := range testdataFiles(t) {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			c, err := ParseFile(path, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkSpans(t, c.Sources[path], &Config{Directives: topLevelOnly(c.Directives), Comments: commentsOf(c, path)})
+			got := render(c)
+			golden := filepath.Join(testdataDir, "golden", filepath.Base(path)+".txt")
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update)", err)
+			}
+			if got != string(want) {
+				t.Errorf("%s differs from the parse:\n%s", golden, got)
+			}
+		})
+	}
+}
+
+// topLevelOnly keeps the directives that come from the top file, for span
+// checks against its text.
+func topLevelOnly(ds []*Directive) []*Directive {
+	var out []*Directive
+	for _, d := range ds {
+		if len(d.Span.Via) > 0 {
+			continue
+		}
+		nd := *d
+		nd.Block = topLevelOnly(d.Block)
+		out = append(out, &nd)
+	}
+	return out
+}
+
+func commentsOf(c *Config, file string) []model.Comment {
+	var out []model.Comment
+	for _, cm := range c.Comments {
+		if cm.Span.File == file {
+			out = append(out, cm)
+		}
+	}
+	return out
+}

@@ -70,10 +70,18 @@ func prepare(r Request) (*prepared, *Verdict) {
 		}
 		p.headers = append(p.headers, reqHeader{name, v})
 	}
-	// Blink keeps request headers in a multimap ordered by case-insensitive
-	// name (FetchHeaderList); sorting here gives the same combined values
-	// and a deterministic order for the header check.
-	slices.SortStableFunc(p.headers, func(a, b reqHeader) int { return strings.Compare(a.name, b.name) })
+	// The CORS header check walks the headers in the order of Blink's
+	// header hash table (order.go); that order decides which header a
+	// message names when several are not allowed.
+	names := make([]string, len(p.headers))
+	for i, h := range p.headers {
+		names[i] = h.name
+	}
+	rank := map[string]int{}
+	for i, n := range chromiumHeaderOrder(names, isTrustworthyURL(r.URL)) {
+		rank[n] = i
+	}
+	slices.SortFunc(p.headers, func(a, b reqHeader) int { return rank[a.name] - rank[b.name] })
 	return p, nil
 }
 

@@ -677,7 +677,7 @@ func runBrowser(t *testing.T, bin, dir, pageURL string) (pageOutcome, string) {
 	cmd := exec.Command(bin,
 		"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--no-proxy-server", // a CI http_proxy must not sit between page and server
+		"--no-proxy-server",        // a CI http_proxy must not sit between page and server
 		"--user-data-dir="+profile, // fresh, so no preflight cache or cookie carries over
 		"--enable-logging=stderr", "--v=0",
 		"--virtual-time-budget=10000", // without it the DOM is dumped before fetch settles

@@ -135,7 +135,7 @@ if ($http_origin ~* "^https://(app|admin)\.example\.com$") {
 			if !ok || b == nil {
 				continue
 			}
-			p.Report(m.Span, "origin pattern %q accepts %q: %s; anchor it and escape dots, e.g. \"^https://app\\.example\\.com$\"", m.Pattern, b.Origin, b.Why)
+			p.Report(m.Span, "origin pattern \"%s\" accepts %q: %s; %s", m.Pattern, b.Origin, b.Why, b.Fix)
 		}
 	},
 }
@@ -171,7 +171,7 @@ add_header Access-Control-Allow-Origin https://app.example.com;
 		}
 		for _, m := range p.File.Matchers {
 			if match, ok := matcherFunc(m); ok && !m.Hostnames && match("null") {
-				p.Report(m.Span, "origin allowlist %q accepts \"null\", which sandboxed iframes and data: URLs of any site send; remove it", m.Pattern)
+				p.Report(m.Span, "origin allowlist \"%s\" accepts \"null\", which sandboxed iframes and data: URLs of any site send; remove it", m.Pattern)
 			}
 		}
 	},

@@ -81,13 +81,24 @@ if ($request_method = OPTIONS) {
 			return
 		}
 		for _, r := range p.File.Responses {
-			if !r.IsPreflightAnswer() || carried(r, model.ACAO) == nil || carried(r, model.ACAM) != nil {
+			if !r.IsPreflightAnswer() || carried(r, model.ACAO) == nil || carried(r, model.ACAM) != nil || lostByInheritance(r, model.ACAM) {
 				continue
 			}
 			f := p.Report(r.Span, "this preflight answer has no Access-Control-Allow-Methods, so the browser blocks %s; add Access-Control-Allow-Methods with them here", strings.Join(dedupe(wanted), ", "))
 			f.Related = append(f.Related, findings.Related{Message: "methods allowed here", Span: where.Span})
 		}
 	},
+}
+
+// lostByInheritance reports whether r lacks header name because a nested
+// block's own headers dropped it, which CORS305 reports with its cause.
+func lostByInheritance(r *model.Response, name string) bool {
+	for _, d := range effectiveOwner(r.Scope).Dropped {
+		if d.Name == name && adds(d) {
+			return true
+		}
+	}
+	return false
 }
 
 func dedupe(ss []string) []string {
@@ -145,6 +156,9 @@ if ($request_method = OPTIONS) {
 				continue
 			}
 			op := carried(r, model.ACAH)
+			if op == nil && lostByInheritance(r, model.ACAH) {
+				continue // CORS305 names the cause
+			}
 			if op == nil {
 				p.Report(r.Span, "this preflight answer has no Access-Control-Allow-Headers, so requests that send Content-Type: application/json or Authorization are blocked; add Access-Control-Allow-Headers \"Content-Type, Authorization\" here")
 				continue
@@ -203,7 +217,7 @@ location /api/ {
 	},
 	Run: func(p *Pass) {
 		for _, r := range p.File.Responses {
-			if r.Methods != nil || r.OptionsStatus == 0 || r.OptionsStatus/100 == 2 || answersOptions(p.File, r.Route) {
+			if r.Methods != nil || r.OptionsStatus/100 == 2 || answersOptions(p.File, r.Route) {
 				continue
 			}
 			intent := addsHeader(r, model.ACAM)
@@ -211,6 +225,17 @@ location /api/ {
 				intent = addsHeader(r, model.ACAH)
 			}
 			if intent == nil {
+				continue
+			}
+			if r.OptionsStatus == 0 {
+				if r.Source != model.FromUpstream || r.Upstream == nil {
+					continue
+				}
+				// The proxy adds the preflight headers, so it means to
+				// answer preflights, yet OPTIONS goes to the upstream.
+				f := p.Report(r.Route.Span, "%s sends %s but passes OPTIONS to %s; unless the upstream answers OPTIONS with 2xx, the browser blocks the preflight (\"It does not have HTTP ok status\"); answer OPTIONS here with 204", strings.TrimSpace(r.Route.Kind+" "+r.Route.Label), intent.Name, r.Upstream.Target)
+				f.Severity = findings.Warning
+				f.Related = append(f.Related, findings.Related{Message: "proxied here", Span: r.Upstream.Span})
 				continue
 			}
 			hasACAO := false

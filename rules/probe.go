@@ -140,7 +140,8 @@ func expand(re *syntax.Regexp, limit int) []string {
 	case syntax.OpCharClass:
 		return []string{string(classSample(re.Rune))}
 	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
-		return []string{"a"}
+		// most often an unescaped dot meant literally
+		return []string{"."}
 	case syntax.OpCapture:
 		return expand(re.Sub[0], limit)
 	case syntax.OpStar, syntax.OpQuest:
@@ -204,6 +205,7 @@ func classSample(rs []rune) rune {
 type Bypass struct {
 	Origin string
 	Why    string
+	Fix    string
 }
 
 // probe tries origins an attacker can serve a page from against the
@@ -215,14 +217,15 @@ func probe(m *model.Matcher) (*Bypass, bool) {
 		return nil, false
 	}
 	if match("https://attacker.invalid") {
-		return &Bypass{"https://attacker.invalid", "it accepts an unrelated origin"}, true
+		return &Bypass{"https://attacker.invalid", "it accepts an unrelated origin", "list the trusted origins, e.g. \"^https://app\\.example\\.com$\""}, true
 	}
 	hosts := trustedHosts(m)
 	for _, h := range hosts {
+		anchored := "^https://" + strings.ReplaceAll(h, ".", "\\.") + "$"
 		cands := []Bypass{
-			{"https://" + h + ".attacker.invalid", "the end of the pattern is not anchored with $"},
-			{"https://" + h + "-attacker.invalid", "the end of the pattern is not anchored with $"},
-			{"https://attacker" + h, "nothing requires a dot or the scheme before the domain"},
+			{"https://" + h + ".attacker.invalid", "the end of the pattern is not anchored with $", "anchor it: \"" + anchored + "\""},
+			{"https://" + h + "-attacker.invalid", "the end of the pattern is not anchored with $", "anchor it: \"" + anchored + "\""},
+			{"https://attacker" + h, "nothing requires the scheme or a dot right before the domain", "anchor it: \"" + anchored + "\", or \"^https://([a-z0-9-]+\\.)*" + strings.ReplaceAll(h, ".", "\\.") + "$\" for subdomains"},
 		}
 		for i := 0; i < len(h); i++ {
 			if h[i] != '.' || !strings.Contains(h[i+1:], ".") {
@@ -230,7 +233,7 @@ func probe(m *model.Matcher) (*Bypass, bool) {
 			}
 			// an unescaped dot matches any character: "api.example.com"
 			// also accepts "apixexample.com", a domain anyone can register.
-			cands = append(cands, Bypass{"https://" + h[:i] + "x" + h[i+1:], "a dot is not escaped, so it matches any character"})
+			cands = append(cands, Bypass{"https://" + h[:i] + "x" + h[i+1:], "a dot is not escaped, so it matches any character", "escape every dot: \"" + anchored + "\""})
 		}
 		for _, c := range cands {
 			if match(c.Origin) {
@@ -240,7 +243,7 @@ func probe(m *model.Matcher) (*Bypass, bool) {
 		if !match("http://"+h) || !match("https://"+h) {
 			continue
 		}
-		return &Bypass{"http://" + h, "it accepts http:// as well as https://, so a network attacker's page passes"}, true
+		return &Bypass{"http://" + h, "it accepts http:// as well as https://, so a network attacker's page passes", "accept https only: \"" + anchored + "\""}, true
 	}
 	return nil, true
 }

@@ -161,10 +161,10 @@ type HeaderOp struct {
 	// (Varnish beresp) rather than added on delivery.
 	Stored bool
 	When   *Condition // nil: unconditional
-	Scope *Scope
-	Layer Layer
-	Span  Span
-	Raw   string // the statement as written
+	Scope  *Scope
+	Layer  Layer
+	Span   Span
+	Raw    string // the statement as written
 }
 
 // CanonicalName returns the canonical form of an HTTP header name.

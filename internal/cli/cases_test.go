@@ -152,4 +152,3 @@ func lintDir(t *testing.T, dir string, args []string) []gotFinding {
 	}
 	return out
 }
-

@@ -143,7 +143,7 @@ func (l *lowerer) block(s *model.Scope, parent *model.Scope, ds []*Directive, mo
 	if len(hides) > 0 {
 		l.hides[s] = hides
 	}
-	s.Own = append(addHeaders, more...)
+	s.Own = append(append([]*model.HeaderOp(nil), addHeaders...), more...)
 	l.file.Headers = append(l.file.Headers, s.Own...)
 
 	// add_header and headers-more inherit differently: add_header all or
@@ -265,7 +265,7 @@ func (l *lowerer) serverIfs(server *model.Scope, ds []*Directive, mode inheritMo
 }
 
 func (l *lowerer) ifScope(parent *model.Scope, d *Directive, mode inheritMode) *model.Scope {
-	cond := l.condition(d)
+	cond := l.conditionOf(d)
 	child := &model.Scope{Kind: "if", Label: "(" + argsText(d) + ")", Parent: parent, Layer: parent.Layer, When: cond, Span: d.Span}
 	l.block(child, parent, d.Block, mode)
 	return child
@@ -478,8 +478,12 @@ func indexByte(b []byte, c byte) int {
 // caches records proxy_cache facts.
 func (l *lowerer) caches(s *model.Scope, ds []*Directive) {
 	for _, d := range ds {
-		if !strings.HasSuffix(d.Name, "_cache") || d.Arg(0) == "off" || d.Arg(0) == "" ||
-			!(d.Name == "proxy_cache" || d.Name == "fastcgi_cache" || d.Name == "uwsgi_cache" || d.Name == "scgi_cache") {
+		switch d.Name {
+		case "proxy_cache", "fastcgi_cache", "uwsgi_cache", "scgi_cache":
+		default:
+			continue
+		}
+		if d.Arg(0) == "off" || d.Arg(0) == "" {
 			continue
 		}
 		c := &model.Cache{Scope: s, Span: d.Span, Key: []string{"$scheme$proxy_host$request_uri"}}
@@ -683,8 +687,6 @@ func (l *lowerer) mapMatcher(e *Directive, hostnames bool) *model.Matcher {
 }
 
 // condition lowers an if block's condition, once per block.
-func (l *lowerer) condition(d *Directive) *model.Condition { return l.conditionOf(d) }
-
 func (l *lowerer) conditionOf(d *Directive) *model.Condition {
 	if c, ok := l.conds[d]; ok {
 		return c

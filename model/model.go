@@ -165,6 +165,22 @@ type HeaderOp struct {
 	Layer  Layer
 	Span   Span
 	Raw    string // the statement as written
+	// Syntax, when set, says the value was written in a form the platform
+	// rejects or misreads (an API Gateway mapping expression without its
+	// inner single quotes, a quoted boolean). Value is then what the
+	// author evidently meant.
+	Syntax *SyntaxProblem
+}
+
+// SyntaxProblem is a value written in a form the platform rejects or
+// misreads.
+type SyntaxProblem struct {
+	Written string // the value as written: "GET,POST", "'*''"
+	Why     string // what is wrong with it
+	Fix     string // what to write instead
+	// Deploy is true when the platform refuses it at deploy; false when it
+	// is accepted and silently does something else.
+	Deploy bool
 }
 
 // CanonicalName returns the canonical form of an HTTP header name.
@@ -206,6 +222,15 @@ type Upstream struct {
 	// Hidden lists the headers the proxy removes from the upstream's
 	// responses (nginx proxy_hide_header), canonical.
 	Hidden map[string]Span
+	// Function is true when the upstream is a function that builds the
+	// whole response itself (an API Gateway Lambda proxy integration): the
+	// gateway adds no headers to what it returns, so any CORS header on
+	// the actual response must come from the function's code.
+	Function bool
+	// Adds lists the response headers the upstream is known to set
+	// itself (found in its code when that is part of the run), canonical,
+	// with where; nil when nothing is known.
+	Adds map[string]Span
 }
 
 // Cache is a caching fact: a cache that stores responses (Varnish, nginx

@@ -41,6 +41,10 @@ type Response struct {
 	Headers       []*HeaderOp // statements that apply, in the order they run
 	Upstream      *Upstream
 	Span          Span // the statement that produces the response, or the route
+	// Why explains, for messages, why the configuration produces this
+	// response when that is not evident from Span (an authorizer that
+	// rejects preflights) and what to change; empty otherwise.
+	Why string
 }
 
 // ForMethod reports whether a request with method m gets this response.

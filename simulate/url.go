@@ -115,7 +115,8 @@ func gurlValid(s string) bool {
 	} else if c := strings.LastIndexByte(host, ':'); c >= 0 {
 		host, port = host[:c], host[c+1:]
 	}
-	if host == "" || strings.ContainsAny(host, " <>^|") || !validPercent(host) {
+	if host == "" || strings.ContainsAny(host, " <>^|\x7f") || !validPercent(host) ||
+		strings.ContainsFunc(host, func(r rune) bool { return r < 0x20 }) {
 		return false
 	}
 	if port != "" {

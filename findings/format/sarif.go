@@ -20,7 +20,11 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool              sarifTool                   `json:"tool"`
+	Tool sarifTool `json:"tool"`
+	// Language and NewlineSequences restate SARIF's defaults; readers that
+	// fill absent fields with zero values (go-sarif) then stay valid.
+	Language          string                      `json:"language"`
+	NewlineSequences  []string                    `json:"newlineSequences"`
 	AutomationDetails *sarifAutomation            `json:"automationDetails,omitempty"`
 	OriginalURIBase   map[string]sarifArtifactLoc `json:"originalUriBaseIds,omitempty"`
 	Results           []sarifResult               `json:"results"`
@@ -37,6 +41,7 @@ type sarifTool struct {
 
 type sarifDriver struct {
 	Name           string      `json:"name"`
+	Language       string      `json:"language"`
 	Version        string      `json:"version,omitempty"`
 	SemanticVer    string      `json:"semanticVersion,omitempty"`
 	InformationURI string      `json:"informationUri"`
@@ -136,9 +141,11 @@ func sarifLevel(s findings.Severity) string {
 func writeSARIF(w io.Writer, r *Report) error {
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
-			Name: "corslint", Version: r.Version, InformationURI: InformationURI,
+			Name: "corslint", Language: "en-US", Version: r.Version, InformationURI: InformationURI,
 			Rules: []sarifRule{},
 		}},
+		Language:          "en-US",
+		NewlineSequences:  []string{"\r\n", "\n"},
 		AutomationDetails: &sarifAutomation{ID: "corslint/"},
 		Results:           []sarifResult{},
 	}

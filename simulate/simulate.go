@@ -9,15 +9,17 @@ type Header struct{ Name, Value string }
 
 // Request is what a page passes to fetch(), in mode "cors".
 type Request struct {
-	URL    string // "http://127.0.0.1:9001/api/items"
+	URL    string // absolute http(s) URL: "http://127.0.0.1:9001/api/items"
 	Origin string // the page's serialized origin, "http://127.0.0.1:8001"
 	// Method as the page passes it to fetch; empty means GET. fetch()
 	// upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT, so "patch"
 	// stays "patch".
 	Method string
-	// Headers are the author request headers the page sets, in the order it
-	// appends them. A repeated name is combined with ", " as Chromium does.
-	// Forbidden names (Cookie, Host, Sec-*, ...) are dropped as fetch() does.
+	// Headers are the author request headers the page sets. Their order
+	// does not matter (Chromium checks them in the order of its own header
+	// table); a repeated name is combined with ", " in the order given, as
+	// Headers.append does. Forbidden names (Cookie, Host, Sec-*, ...) are
+	// dropped as fetch() drops them.
 	Headers     []Header
 	Credentials bool // credentials mode "include"
 }
@@ -49,6 +51,7 @@ const (
 	Actual
 )
 
+// String returns a stable lowercase name, for JSON and tests.
 func (s Stage) String() string {
 	switch s {
 	case NoStage:

@@ -98,7 +98,7 @@ func run(t *testing.T, s Scenario) (Observation, Vars) {
 	tools := RequireTools(t, bin, "chromium")
 
 	dir := tempDir(t)
-	up := startUpstream(t, s.Upstream)
+	upLn, upPort := listenLocal(t)
 	trusted := listenPage(t)
 	untrusted := listenPage(t)
 	pageOrigin := trusted.origin
@@ -108,16 +108,18 @@ func run(t *testing.T, s Scenario) (Observation, Vars) {
 	}
 
 	v := Vars{
-		Upstream:     up.hostPort,
+		Upstream:     fmt.Sprintf("127.0.0.1:%d", upPort),
 		UpstreamHost: "127.0.0.1",
-		UpstreamPort: up.port,
+		UpstreamPort: upPort,
 		Dir:          dir,
 		PageOrigin:   pageOrigin,
 		PageOriginRE: regexp.QuoteMeta(pageOrigin),
 		Origin:       origin,
 		PrimeOrigin:  s.PrimeFrom,
 	}
-	up.acao = mustExpand(t, s.Upstream.ACAO, v)
+	// The upstream's own ACAO may name the page origin, so it starts only
+	// once that is known.
+	serveHTTP(t, upLn, &upstream{opts: s.Upstream, acao: mustExpand(t, s.Upstream.ACAO, v)})
 	for name, text := range s.Files {
 		writeFile(t, filepath.Join(dir, name), mustExpand(t, text, v))
 	}
@@ -224,17 +226,8 @@ func serveHTTP(t *testing.T, ln net.Listener, h http.Handler) {
 
 // upstream is the Go backend behind the proxies.
 type upstream struct {
-	opts     UpstreamOptions
-	acao     string // opts.ACAO expanded
-	port     int
-	hostPort string
-}
-
-func startUpstream(t *testing.T, opts UpstreamOptions) *upstream {
-	ln, port := listenLocal(t)
-	u := &upstream{opts: opts, port: port, hostPort: fmt.Sprintf("127.0.0.1:%d", port)}
-	serveHTTP(t, ln, u)
-	return u
+	opts UpstreamOptions
+	acao string // opts.ACAO expanded
 }
 
 func (u *upstream) ServeHTTP(w http.ResponseWriter, r *http.Request) {

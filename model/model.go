@@ -77,6 +77,13 @@ type Scope struct {
 	Layer  Layer
 	When   *Condition // the condition that selects this scope, for if-like scopes
 	Span   Span       // the block's opening directive
+	// Match says which request paths reach this scope, for route scopes
+	// that test the path (nginx location, Apache Location); nil when it
+	// does not test the path.
+	Match *PathMatch
+	// Hosts lists the host names a virtual server answers (nginx
+	// server_name, Apache ServerName and ServerAlias).
+	Hosts []string
 
 	Own []*HeaderOp // header statements written directly in this scope
 	// Dropped lists inherited header statements that this scope's own ones
@@ -85,6 +92,28 @@ type Scope struct {
 	// Effective lists the header statements that apply to responses
 	// produced in this scope, after inheritance.
 	Effective []*HeaderOp
+}
+
+// PathMatchKind is how a route tests the request path.
+type PathMatchKind uint8
+
+// Path match kinds.
+const (
+	PathPrefix PathMatchKind = iota // the path starts with Pattern
+	PathExact                       // the path is Pattern
+	PathRegex                       // Pattern (PCRE) matches the path
+)
+
+// PathMatch is a route's test on the request path.
+type PathMatch struct {
+	Kind            PathMatchKind
+	Pattern         string
+	CaseInsensitive bool
+	// Preferred marks a prefix that, when it is the longest match, wins
+	// over regex routes (nginx ^~).
+	Preferred bool
+	// Named routes are reached only by internal redirects (nginx @name).
+	Named bool
 }
 
 // Path returns the scope labels from the outermost to this one.

@@ -180,10 +180,13 @@ func (l *lowerer) block(s *model.Scope, parent *model.Scope, ds []*Directive, mo
 		case "http", "server":
 			hasServer = true
 			child := &model.Scope{Kind: d.Name, Label: serverLabel(d), Parent: s, Layer: s.Layer, Span: d.Span}
+			if d.Name == "server" {
+				child.Hosts = strings.Fields(child.Label)
+			}
 			l.block(child, s, d.Block, mode)
 		case "location":
 			hasLocation = true
-			child := &model.Scope{Kind: "location", Label: argsText(d), Parent: s, Layer: s.Layer, Span: d.Span}
+			child := &model.Scope{Kind: "location", Label: argsText(d), Parent: s, Layer: s.Layer, Span: d.Span, Match: locationMatch(d)}
 			l.block(child, s, d.Block, mode)
 			l.route(child, d.Block, mode)
 		}
@@ -207,6 +210,40 @@ func hasIf(ds []*Directive) bool {
 		}
 	}
 	return false
+}
+
+// locationMatch reads a location's modifier and pattern.
+func locationMatch(d *Directive) *model.PathMatch {
+	m := &model.PathMatch{Kind: model.PathPrefix, Pattern: d.Arg(0)}
+	if len(d.Args) >= 2 {
+		m.Pattern = d.Arg(1)
+		switch d.Arg(0) {
+		case "=":
+			m.Kind = model.PathExact
+		case "~":
+			m.Kind = model.PathRegex
+		case "~*":
+			m.Kind, m.CaseInsensitive = model.PathRegex, true
+		case "^~":
+			m.Preferred = true
+		}
+		return m
+	}
+	// Modifiers may be glued to the pattern: "=/exact", "~*\.php$".
+	p := m.Pattern
+	switch {
+	case strings.HasPrefix(p, "@"):
+		m.Named = true
+	case strings.HasPrefix(p, "^~"):
+		m.Pattern, m.Preferred = p[2:], true
+	case strings.HasPrefix(p, "~*"):
+		m.Kind, m.Pattern, m.CaseInsensitive = model.PathRegex, p[2:], true
+	case strings.HasPrefix(p, "~"):
+		m.Kind, m.Pattern = model.PathRegex, p[1:]
+	case strings.HasPrefix(p, "="):
+		m.Kind, m.Pattern = model.PathExact, p[1:]
+	}
+	return m
 }
 
 func serverLabel(d *Directive) string {

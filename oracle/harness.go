@@ -50,6 +50,13 @@ func Run(t *testing.T, s Scenario) Observation {
 	return obs
 }
 
+// RunVars is Run that also returns the addresses the run used, so a
+// prediction can be made for the same ports and origins.
+func RunVars(t *testing.T, s Scenario) (Observation, Vars) {
+	t.Helper()
+	return run(t, s)
+}
+
 // RequireTools skips the test when a binary is missing, or fails it when
 // CI is set, so a CI machine without the servers cannot pass silently.
 func RequireTools(t testing.TB, names ...string) map[string]string {

@@ -151,10 +151,14 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 		return
 	}
 	r := e.response(f, route, a)
+	scope := route
+	if r != nil {
+		scope = r.Scope
+	}
 	if a.Route != "" {
 		a.Route += " > "
 	}
-	a.Route += strings.Join(route.Path()[1:], " > ")
+	a.Route += strings.Join(scope.Path()[1:], " > ")
 	if r == nil {
 		a.Notes = append(a.Notes, fmt.Sprintf("%s: nothing answers %s %s", f.Path, e.method, e.path))
 		return

@@ -1,0 +1,267 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/corslint/corslint/model"
+	"github.com/corslint/corslint/predict"
+	"github.com/corslint/corslint/simulate"
+)
+
+// checkFlags are the request `corslint check` predicts.
+type checkFlags struct {
+	origin          string
+	method          string
+	headers         []string
+	credentials     bool
+	path            string
+	rawURL          string
+	status          int
+	optionsStatus   int
+	upstreamHeaders []string
+	formatName      string
+}
+
+func newCheck(stdout, stderr io.Writer) *cobra.Command {
+	var cf checkFlags
+	o := lintOptions{maxFileSize: 16 << 20, jobs: 1}
+	cmd := &cobra.Command{
+		Use:   "check --origin URL [flags] CONFIG...",
+		Short: "Predict what Chromium does with a cross-origin request to this configuration",
+		Long: `Predict, from configuration alone, the preflight and the actual response a
+cross-origin request gets, the headers each carries and the statement that put each one
+there, and Chromium's verdict with its console message.
+
+CONFIG files given together form one request path, outermost first (a Varnish VCL, then
+the nginx behind it): a response an outer file proxies is what the next file answers.
+
+Exit codes: 0 allowed, 1 blocked or undecidable from the configuration, 2 usage error.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if cf.origin == "" {
+				return usageError{errors.New("--origin is required, e.g. --origin https://app.example.com")}
+			}
+			if cf.formatName != "text" && cf.formatName != "json" {
+				return usageError{fmt.Errorf("unknown format %q (want text or json)", cf.formatName)}
+			}
+			stack, err := loadStack(args, &o)
+			if err != nil {
+				return err
+			}
+			req, err := cf.request(stack)
+			if err != nil {
+				return usageError{err}
+			}
+			p := predict.Predict(stack, req)
+			if cf.formatName == "json" {
+				err = writeCheckJSON(stdout, req, p)
+			} else {
+				err = writeCheckText(stdout, req, p)
+			}
+			if err != nil {
+				return fmt.Errorf("writing output: %w", err)
+			}
+			if p.Unknown != "" || !p.Verdict.Allowed {
+				return exitError{ExitFindings}
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&cf.origin, "origin", "", "the page's origin, e.g. https://app.example.com")
+	f.StringVarP(&cf.method, "method", "X", "GET", "request method")
+	f.StringArrayVarP(&cf.headers, "header", "H", nil, `request header the page sets, "Name" or "Name: value" (repeatable)`)
+	f.BoolVar(&cf.credentials, "credentials", false, "fetch with credentials: 'include'")
+	f.StringVar(&cf.path, "path", "/", "request path")
+	f.StringVar(&cf.rawURL, "url", "", "full request URL (default: https://<first server name><path>)")
+	f.IntVar(&cf.status, "status", 0, "status the upstream answers the actual request with (default 200)")
+	f.IntVar(&cf.optionsStatus, "upstream-options-status", 0, "status the upstream answers OPTIONS with (default: unknown)")
+	f.StringArrayVar(&cf.upstreamHeaders, "upstream-header", nil, `header the upstream adds itself, "Name: value"; "$origin" echoes the origin (repeatable)`)
+	f.StringVarP(&cf.formatName, "format", "f", "text", "output format: text or json")
+	f.StringVar(&o.nginxPrefix, "nginx-prefix", "", "directory that relative nginx includes fall back to")
+	f.BoolVar(&o.allowOutsideRoot, "allow-outside-root", false, "follow includes that leave the configuration's directory")
+	return cmd
+}
+
+// loadStack parses each CONFIG in order. A file that does not parse is a
+// usage error: a prediction from half a configuration would mislead.
+func loadStack(args []string, o *lintOptions) ([]*model.File, error) {
+	table := parsers()
+	var stack []*model.File
+	for _, a := range args {
+		abs, _ := filepath.Abs(a)
+		res := parseOne(candidate{path: a, root: filepath.Dir(abs), explicit: true}, table, o)
+		if res.internal != nil {
+			return nil, res.internal
+		}
+		if res.file == nil {
+			return nil, usageError{fmt.Errorf("%s: not a configuration corslint reads", a)}
+		}
+		for _, d := range res.file.Diagnostics {
+			if d.RuleID == "CORS001" {
+				return nil, usageError{fmt.Errorf("%s: %s", d.Span, d.Message)}
+			}
+		}
+		stack = append(stack, res.file)
+	}
+	return stack, nil
+}
+
+func (cf *checkFlags) request(stack []*model.File) (predict.Request, error) {
+	u := cf.rawURL
+	if u == "" {
+		host := "localhost"
+		for _, s := range stack[0].Scopes {
+			if len(s.Hosts) > 0 && s.Hosts[0] != "_" && !strings.ContainsAny(s.Hosts[0], "*~") {
+				host = strings.TrimPrefix(s.Hosts[0], ".")
+				break
+			}
+		}
+		u = "https://" + host + cf.path
+	}
+	if _, err := url.Parse(u); err != nil {
+		return predict.Request{}, fmt.Errorf("--url: %w", err)
+	}
+	req := predict.Request{
+		Request: simulate.Request{
+			URL: u, Origin: strings.TrimSuffix(cf.origin, "/"), Method: cf.method, Credentials: cf.credentials,
+		},
+		UpstreamStatus:        cf.status,
+		UpstreamOptionsStatus: cf.optionsStatus,
+	}
+	for _, h := range cf.headers {
+		name, value, _ := strings.Cut(h, ":")
+		req.Headers = append(req.Headers, simulate.Header{Name: strings.TrimSpace(name), Value: strings.TrimSpace(value)})
+	}
+	for _, h := range cf.upstreamHeaders {
+		name, value, ok := strings.Cut(h, ":")
+		if !ok {
+			return predict.Request{}, fmt.Errorf("--upstream-header %q: want \"Name: value\"", h)
+		}
+		req.UpstreamHeaders = append(req.UpstreamHeaders, simulate.Header{Name: strings.TrimSpace(name), Value: strings.TrimSpace(value)})
+	}
+	return req, nil
+}
+
+func writeCheckText(w io.Writer, req predict.Request, p predict.Prediction) error {
+	var b strings.Builder
+	section := func(name string, a *predict.Answer) {
+		if a == nil {
+			return
+		}
+		status := "?"
+		if a.Status != 0 {
+			status = fmt.Sprint(a.Status)
+		}
+		fmt.Fprintf(&b, "%s: %s %s -> %s\n", name, a.Method, req.URL, status)
+		if a.Route != "" {
+			fmt.Fprintf(&b, "  route: %s\n", a.Route)
+		}
+		if !a.By.IsZero() {
+			fmt.Fprintf(&b, "  answered by: %s\n", a.By)
+		}
+		width := 0
+		for _, l := range a.Headers {
+			width = max(width, len(l.Name)+len(l.Value)+2)
+		}
+		for _, l := range a.Headers {
+			from := l.From.String()
+			if l.From.IsZero() {
+				from = "from the upstream " + l.Upstream
+			}
+			fmt.Fprintf(&b, "  %-*s  %s\n", width, l.Name+": "+l.Value, from)
+		}
+		for _, n := range a.Notes {
+			fmt.Fprintf(&b, "  note: %s\n", n)
+		}
+	}
+	if p.Preflight == nil {
+		b.WriteString("preflight: none (a simple request)\n")
+	}
+	section("preflight", p.Preflight)
+	section("actual", p.Actual)
+	switch {
+	case p.Unknown != "":
+		fmt.Fprintf(&b, "verdict: unknown: %s\n", p.Unknown)
+	case p.Verdict.Allowed:
+		b.WriteString("verdict: allowed\n")
+	default:
+		fmt.Fprintf(&b, "verdict: blocked (%s)\n", p.Verdict.Stage)
+		if p.Verdict.Message != "" {
+			fmt.Fprintf(&b, "  %s\n", p.Verdict.Message)
+		}
+	}
+	if p.Verdict.Note != "" {
+		fmt.Fprintf(&b, "note: %s\n", p.Verdict.Note)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+type checkJSONLine struct {
+	Name     string `json:"name"`
+	Value    string `json:"value"`
+	From     string `json:"from,omitempty"`
+	Upstream string `json:"upstream,omitempty"`
+}
+
+type checkJSONAnswer struct {
+	Method  string          `json:"method"`
+	Status  int             `json:"status"`
+	Route   string          `json:"route,omitempty"`
+	By      string          `json:"answered_by,omitempty"`
+	Headers []checkJSONLine `json:"headers"`
+	Notes   []string        `json:"notes,omitempty"`
+}
+
+type checkJSON struct {
+	URL       string           `json:"url"`
+	Origin    string           `json:"origin"`
+	Preflight *checkJSONAnswer `json:"preflight"`
+	Actual    *checkJSONAnswer `json:"actual"`
+	Allowed   bool             `json:"allowed"`
+	Unknown   string           `json:"unknown,omitempty"`
+	Stage     string           `json:"stage,omitempty"`
+	Reason    string           `json:"reason,omitempty"`
+	Message   string           `json:"message,omitempty"`
+	Note      string           `json:"note,omitempty"`
+}
+
+func writeCheckJSON(w io.Writer, req predict.Request, p predict.Prediction) error {
+	conv := func(a *predict.Answer) *checkJSONAnswer {
+		if a == nil {
+			return nil
+		}
+		out := &checkJSONAnswer{Method: a.Method, Status: a.Status, Route: a.Route, Notes: a.Notes, Headers: []checkJSONLine{}}
+		if !a.By.IsZero() {
+			out.By = a.By.String()
+		}
+		for _, l := range a.Headers {
+			jl := checkJSONLine{Name: l.Name, Value: l.Value, Upstream: l.Upstream}
+			if !l.From.IsZero() {
+				jl.From = l.From.String()
+			}
+			out.Headers = append(out.Headers, jl)
+		}
+		return out
+	}
+	out := checkJSON{
+		URL: req.URL, Origin: req.Origin, Preflight: conv(p.Preflight), Actual: conv(p.Actual),
+		Allowed: p.Unknown == "" && p.Verdict.Allowed, Unknown: p.Unknown, Message: p.Verdict.Message, Note: p.Verdict.Note,
+	}
+	if !out.Allowed && p.Unknown == "" {
+		out.Stage, out.Reason = p.Verdict.Stage.String(), p.Verdict.Reason.String()
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(out)
+}

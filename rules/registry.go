@@ -114,6 +114,9 @@ func All() []*Rule {
 		cacheKeyMissingOrigin,
 		duplicateCORSHeader,
 		doubleLayerCORS,
+		samCORSUnquoted,
+		lambdaProxyMissingCORS,
+		clientRequestBlocked,
 	}
 }
 

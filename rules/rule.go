@@ -36,6 +36,8 @@ type Rule struct {
 type Options struct {
 	// TrustedOrigins feeds CORS106; empty turns it off.
 	TrustedOrigins []string
+	// Clients are the requests a frontend makes, for CORS701.
+	Clients []Client
 }
 
 // Pass is one rule's view of one file.

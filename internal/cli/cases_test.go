@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"sort"
@@ -121,6 +122,13 @@ func lintDir(t *testing.T, dir string, args []string) []gotFinding {
 		case "--trusted-origin":
 			i++
 			ropts.TrustedOrigins = append(ropts.TrustedOrigins, args[i])
+		case "--client":
+			i++
+			var c rules.Client
+			if err := json.Unmarshal([]byte(args[i]), &c); err != nil {
+				t.Fatalf("--client %s: %v", args[i], err)
+			}
+			ropts.Clients = append(ropts.Clients, c)
 		case "--nginx-prefix":
 			i++
 			o.nginxPrefix = filepath.Join(dir, args[i])

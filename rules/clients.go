@@ -1,0 +1,145 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/corslint/corslint/findings"
+	"github.com/corslint/corslint/model"
+	"github.com/corslint/corslint/predict"
+	"github.com/corslint/corslint/simulate"
+)
+
+// Client is a request a frontend makes, declared under clients: in
+// .corslint.yaml.
+type Client struct {
+	Origin      string
+	Methods     []string
+	Headers     []string // "Name" or "Name: value"
+	Credentials bool
+	Paths       []string
+}
+
+var clientRequestBlocked = &Rule{
+	Meta: Meta{
+		ID: "CORS701", Slug: "client-request-blocked", Severity: findings.Error,
+		SecuritySeverity: "1.0",
+		Summary:          "a request the frontend makes (clients: in .corslint.yaml) would be blocked by the browser",
+		Doc: `## Why
+
+The other rules judge a configuration on its own. When ` + "`.corslint.yaml`" + ` lists the requests the
+frontend makes, corslint predicts each one through the configuration, preflight and actual
+response, and reports every one Chromium would block, with Chromium's console message, at the
+statement that answers it. A pull request that breaks the frontend's PUT then fails review, not
+production.
+
+## Bad
+
+` + "```yaml" + `
+# .corslint.yaml
+clients:
+  - origin: https://app.example.com
+    methods: [PUT]
+    headers: [Authorization]
+    credentials: true
+    paths: [/api/items]
+` + "```" + `
+` + "```nginx" + `
+location /api/ {
+    if ($request_method = OPTIONS) {
+        add_header Access-Control-Allow-Origin https://app.example.com always;
+        add_header Access-Control-Allow-Methods "GET, PUT" always;
+        add_header Access-Control-Allow-Credentials true always;
+        return 204;   # no Access-Control-Allow-Headers: Authorization is refused
+    }
+    proxy_pass http://backend;
+}
+` + "```" + `
+
+## Good
+
+` + "```nginx" + `
+location /api/ {
+    if ($request_method = OPTIONS) {
+        add_header Access-Control-Allow-Origin https://app.example.com always;
+        add_header Access-Control-Allow-Methods "GET, PUT" always;
+        add_header Access-Control-Allow-Headers "Authorization" always;
+        add_header Access-Control-Allow-Credentials true always;
+        return 204;
+    }
+    add_header Access-Control-Allow-Origin https://app.example.com always;
+    add_header Access-Control-Allow-Credentials true always;
+    proxy_pass http://backend;
+}
+` + "```" + `
+`,
+	},
+	Run: func(p *Pass) {
+		if p.Options == nil || len(p.Options.Clients) == 0 || len(p.File.Responses) == 0 {
+			return
+		}
+		stack := p.Stack
+		if len(stack) == 0 {
+			stack = []*model.File{p.File}
+		}
+		if stack[0] != p.File {
+			return // a stack is predicted once, from its outermost file
+		}
+		for _, c := range p.Options.Clients {
+			methods := c.Methods
+			if len(methods) == 0 {
+				methods = []string{"GET"}
+			}
+			paths := c.Paths
+			if len(paths) == 0 {
+				paths = []string{"/"}
+			}
+			for _, path := range paths {
+				for _, m := range methods {
+					req := predict.Request{Request: simulate.Request{
+						URL: "https://" + hostFor(p.File) + path, Origin: c.Origin, Method: m, Credentials: c.Credentials,
+					}}
+					for _, h := range c.Headers {
+						name, value, _ := strings.Cut(h, ":")
+						req.Headers = append(req.Headers, simulate.Header{Name: strings.TrimSpace(name), Value: strings.TrimSpace(value)})
+					}
+					pr := predict.Predict(stack, req)
+					if pr.Unknown != "" || pr.Verdict.Allowed || pr.Verdict.Message == "" {
+						continue
+					}
+					a := pr.Actual
+					if pr.Verdict.Stage == simulate.Preflight || a == nil {
+						a = pr.Preflight
+					}
+					if a == nil || a.By.IsZero() {
+						continue // no route of this file answers the path
+					}
+					creds := ""
+					if c.Credentials {
+						creds = " with credentials"
+					}
+					p.Report(a.By, "%s %s from %s%s is blocked: %s", m, path, c.Origin, creds, chromiumReason(pr.Verdict.Message))
+				}
+			}
+		}
+	},
+}
+
+// chromiumReason drops the "Access to fetch at ... has been blocked by
+// CORS policy: " preamble, which repeats what the finding already says.
+func chromiumReason(msg string) string {
+	if _, after, ok := strings.Cut(msg, "has been blocked by CORS policy: "); ok {
+		return fmt.Sprintf("%q", after)
+	}
+	return fmt.Sprintf("%q", msg)
+}
+
+// hostFor is the first named virtual server of f, for the request URL.
+func hostFor(f *model.File) string {
+	for _, s := range f.Scopes {
+		if len(s.Hosts) > 0 && s.Hosts[0] != "_" && !strings.ContainsAny(s.Hosts[0], "*~") {
+			return strings.TrimPrefix(s.Hosts[0], ".")
+		}
+	}
+	return "localhost"
+}

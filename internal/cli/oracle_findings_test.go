@@ -1,0 +1,99 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/corslint/corslint/findings"
+	"github.com/corslint/corslint/oracle"
+	"github.com/corslint/corslint/rules"
+)
+
+// explains maps each measured scenario (oracle-facts.md, replayed against
+// real servers and Chromium by the oracle package) to the rules whose
+// findings explain what Chromium did. "clean" scenarios must get nothing
+// at warning or above.
+var explains = map[string][]string{
+	"nginx/wildcard-with-credentials":                 {"CORS201"},
+	"nginx/wildcard-with-credentials-put":             {"CORS201"},
+	"nginx/reflect-origin-with-credentials":           {"CORS101"},
+	"nginx/reflect-origin-with-credentials-untrusted": {"CORS101"},
+	"nginx/preflight-without-allow-headers":           {"CORS302"},
+	"nginx/add-header-without-always-500":             {"CORS304"},
+	"nginx/add-header-without-always-404":             {"CORS304"},
+	"nginx/add-header-always-500":                     {"clean"},
+	"nginx/server-add-header-lost-in-location":        {"CORS305"},
+	"nginx/server-add-header-inherited":               {"CORS305"}, // same config; this location is fine
+	"nginx/upstream-also-sends-acao":                  {"CORS502"},
+	"nginx/options-proxied-405":                       {"CORS303"},
+	"nginx/static-options-405":                        {"CORS303"},
+	"nginx/allow-headers-wildcard-authorization":      {"CORS302"},
+	"nginx/allow-headers-wildcard-with-credentials":   {"CORS203"},
+	"nginx/allowlist-map":                             {"clean"},
+	"nginx/allowlist-map-untrusted":                   {"clean"},
+}
+
+// TestOracleFindings lints each scenario's configuration and checks that
+// the findings explain Chromium's measured verdict.
+func TestOracleFindings(t *testing.T) {
+	v := oracle.Vars{
+		Port: 9001, Upstream: "127.0.0.1:9100", UpstreamHost: "127.0.0.1", UpstreamPort: 9100,
+		PageOrigin: "http://127.0.0.1:8001", PageOriginRE: `http://127\.0\.0\.1:8001`,
+	}
+	for _, s := range oracle.Scenarios() {
+		want, ok := explains[s.Name]
+		if !ok {
+			continue
+		}
+		t.Run(s.Name, func(t *testing.T) {
+			dir := t.TempDir()
+			v := v
+			v.Dir = dir
+			text, err := oracle.Expand(s.Config, v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := map[string]string{"nginx": "nginx.conf", "apache": "httpd.conf", "varnish": "default.vcl"}[s.Server]
+			for fn, body := range s.Files {
+				body, _ = oracle.Expand(body, v)
+				p := filepath.Join(dir, fn)
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			o := &lintOptions{maxFileSize: 16 << 20, jobs: 1}
+			cands, _ := discover([]string{filepath.Join(dir, name)}, nil, o)
+			fs, _, _, internal := lintFiles(cands, rules.All(), &rules.Options{}, o)
+			if len(internal) > 0 {
+				t.Fatal(internal)
+			}
+			var got []string
+			serious := false
+			for _, f := range fs {
+				got = append(got, f.RuleID+" "+f.Severity.String())
+				serious = serious || f.Severity >= findings.Warning
+			}
+			sort.Strings(got)
+			if want[0] == "clean" {
+				if serious {
+					t.Errorf("want nothing at warning or above, got %v", got)
+				}
+				return
+			}
+			for _, id := range want {
+				if !strings.Contains(strings.Join(got, ","), id) {
+					t.Errorf("want %s, got %v", id, got)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,102 @@
+package rules
+
+import (
+	"strings"
+
+	"github.com/corslint/corslint/findings"
+	"github.com/corslint/corslint/model"
+)
+
+var lambdaProxyMissingCORS = &Rule{
+	Meta: Meta{
+		ID: "CORS602", Slug: "lambda-proxy-missing-cors", Severity: findings.Note,
+		SecuritySeverity: "0.0",
+		Summary:          "a REST API answers preflights, but its Lambda proxy integration must return Access-Control-Allow-Origin itself",
+		Doc: `## Why
+
+SAM's ` + "`Cors`" + ` on an ` + "`AWS::Serverless::Api`" + ` only adds an OPTIONS method that answers preflights. The
+actual GET or POST goes to the function through the Lambda proxy integration, and API Gateway
+passes the function's response through untouched: unless the function returns
+` + "`Access-Control-Allow-Origin`" + ` (and ` + "`Access-Control-Allow-Credentials`" + ` when credentials are allowed)
+in its ` + "`headers`" + `, the preflight passes and the browser then blocks the response with "No
+'Access-Control-Allow-Origin' header is present on the requested resource." When the function's code
+is part of the linted tree (` + "`InlineCode`" + `, or the handler file under a local ` + "`CodeUri`" + `) and sets the
+header, nothing is reported.
+
+## Bad
+
+` + "```js" + `
+exports.handler = async () => ({ statusCode: 200, body: "{}" });
+` + "```" + `
+
+## Good
+
+` + "```js" + `
+exports.handler = async () => ({
+  statusCode: 200,
+  headers: { "Access-Control-Allow-Origin": "https://app.example.com" },
+  body: "{}",
+});
+` + "```" + `
+`,
+	},
+	Run: func(p *Pass) {
+		type key struct {
+			fn  string
+			api *model.Scope
+		}
+		seen := map[key]bool{}
+		for _, r := range p.File.Responses {
+			u := r.Upstream
+			if r.Source != model.FromUpstream || u == nil || !u.Function || carried(r, model.ACAO) != nil {
+				continue
+			}
+			if _, ok := u.Adds[model.ACAO]; ok {
+				continue
+			}
+			allow := preflightOrigin(p.File, r)
+			if allow == nil {
+				continue
+			}
+			k := key{u.Target, topScope(r.Route)}
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			what := "Requests to this route"
+			if r.IsPreflightAnswer() {
+				what = "Preflights to this route"
+			} else if len(r.Methods) > 0 && len(r.Methods) < 4 {
+				what = strings.Join(r.Methods, " and ") + " requests to this route"
+			}
+			f := p.Report(r.Span, "%s go to Lambda function %s through the proxy integration, and API Gateway passes its response through unchanged: unless %s returns Access-Control-Allow-Origin in its headers, the browser blocks the response (\"No 'Access-Control-Allow-Origin' header is present\"); return it from the function (with Access-Control-Allow-Credentials when credentials are allowed)", what, u.Target, u.Target)
+			if allow.Span.Line != 0 {
+				f.Related = append(f.Related, findings.Related{Message: "CORS configured here", Span: allow.Span})
+			}
+		}
+	},
+}
+
+// preflightOrigin returns the statement that allows an origin on the
+// preflight answer for r's route, or r's own when r is a preflight answer
+// (then CORS is evidently meant); nil when nothing says CORS is meant.
+func preflightOrigin(f *model.File, r *model.Response) *model.HeaderOp {
+	if r.IsPreflightAnswer() {
+		return &model.HeaderOp{Span: r.Span}
+	}
+	for _, o := range f.Responses {
+		if o.Route == r.Route && o.IsPreflightAnswer() {
+			if op := carried(o, model.ACAO); op != nil {
+				return op
+			}
+		}
+	}
+	return nil
+}
+
+func topScope(s *model.Scope) *model.Scope {
+	for s != nil && s.Parent != nil {
+		s = s.Parent
+	}
+	return s
+}

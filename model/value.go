@@ -103,6 +103,10 @@ type Matcher struct {
 	// Hostnames is true when the matcher compares host names only
 	// (nginx map hostnames): keys then carry no scheme.
 	Hostnames bool
-	Span      Span
-	Raw       string // the statement or key as written
+	// Dynamic is true when the pattern contains variables, so what it
+	// accepts is known only per request (nginx if ($http_origin =
+	// "https://$host")). It still guards, but cannot be probed.
+	Dynamic bool
+	Span    Span
+	Raw     string // the statement or key as written
 }

@@ -128,7 +128,7 @@ if ($http_origin ~* "^https://(app|admin)\.example\.com$") {
 	},
 	Run: func(p *Pass) {
 		for _, m := range p.File.Matchers {
-			if m.Kind == model.MatchExact {
+			if m.Kind == model.MatchExact || m.Dynamic {
 				continue
 			}
 			b, ok := probe(m)
@@ -170,6 +170,9 @@ add_header Access-Control-Allow-Origin https://app.example.com;
 			}
 		}
 		for _, m := range p.File.Matchers {
+			if m.Dynamic {
+				continue
+			}
 			if match, ok := matcherFunc(m); ok && !m.Hostnames && match("null") {
 				p.Report(m.Span, "origin allowlist \"%s\" accepts \"null\", which sandboxed iframes and data: URLs of any site send; remove it", m.Pattern)
 			}
@@ -213,7 +216,7 @@ add_header Access-Control-Allow-Origin https://app.example.com;
 			}
 		}
 		for _, m := range p.File.Matchers {
-			if m.Kind != model.MatchExact {
+			if m.Kind != model.MatchExact || m.Dynamic {
 				continue // patterns: CORS102 reports http:// where https:// was meant
 			}
 			for _, e := range m.Exact {
@@ -336,7 +339,7 @@ add_header Access-Control-Allow-Origin https://app.example.com;
 			}
 		}
 		for _, m := range p.File.Matchers {
-			if m.Kind == model.MatchExact && !m.Hostnames {
+			if m.Kind == model.MatchExact && !m.Hostnames && !m.Dynamic {
 				for _, e := range m.Exact {
 					check(e, m.Span)
 				}

@@ -197,7 +197,9 @@ func (l *lowerer) block(s *model.Scope, parent *model.Scope, ds []*Directive, mo
 	case s.Kind == "server":
 		l.serverIfs(s, ds, mode)
 	case s.Kind == "main" && !hasServer && !hasLocation && (len(s.Own) > 0 || hasIf(ds)):
-		// A snippet meant to be included into a location: lower it as one.
+		// A snippet meant to be included into a location: lower it as one
+		// whose content handler is not known.
+		s.Label = "(snippet)"
 		l.route(s, ds, mode)
 	}
 	l.caches(s, ds)
@@ -376,7 +378,7 @@ func (l *lowerer) handlerOf(s *model.Scope, ds []*Directive, inherited *handler)
 		return h
 	}
 	opt := limitExcept(ds)
-	if opt == 0 {
+	if opt == 0 && s.Kind != "main" {
 		opt = 405 // the static module refuses every method but GET, HEAD and POST
 	}
 	return handler{source: model.FromHandler, optionsStatus: opt, at: s.Span}
@@ -555,6 +557,21 @@ func (l *lowerer) value(raw string, at model.Span, s *model.Scope) model.Value {
 		v.Var = "$http_origin"
 	}
 	return v
+}
+
+// hasVariable reports whether s refers to a variable ($name or ${name}),
+// as opposed to a regex's end anchor.
+func hasVariable(s string) bool {
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] != '$' {
+			continue
+		}
+		c := s[i+1]
+		if c == '{' || c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+			return true
+		}
+	}
+	return false
 }
 
 // soleVariable reports whether s is exactly one variable reference.
@@ -748,6 +765,9 @@ func (l *lowerer) conditionOf(d *Directive) *model.Condition {
 			m = &model.Matcher{Kind: model.MatchRegex, Pattern: operand, CaseInsensitive: true, Span: d.Args[2].Span, Raw: d.Args[2].Raw}
 		case "=":
 			m = &model.Matcher{Kind: model.MatchExact, Pattern: operand, Exact: []string{operand}, Span: d.Args[2].Span, Raw: d.Args[2].Raw}
+		}
+		if m != nil && hasVariable(operand) {
+			m.Dynamic = true
 		}
 		if m != nil {
 			c.Origin = m

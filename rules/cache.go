@@ -74,6 +74,8 @@ func varyFix(d model.Dialect) string {
 		return "add Header always merge Vary Origin"
 	case model.VCL:
 		return "add set beresp.http.Vary = beresp.http.Vary + \", Origin\" in vcl_backend_response (or hash_data(req.http.Origin))"
+	case model.SAM:
+		return "add a Vary header with the value \"'Origin'\" beside it"
 	}
 	return "add add_header Vary Origin always; beside it"
 }

@@ -43,7 +43,7 @@ add_header Vary Origin always;
 			}
 			for _, op := range r.Ops(model.ACAO) {
 				if adds(op) && op.Value.Is(model.Wildcard) {
-					f := p.Report(op.Span, "Access-Control-Allow-Origin is \"*\" while Access-Control-Allow-Credentials is true: the browser blocks every credentialed request; send a trusted origin instead of \"*\", or drop credentials")
+					f := p.Report(op.Span, "Access-Control-Allow-Origin is \"*\" while Access-Control-Allow-Credentials is true%s: the browser blocks every credentialed request%s; send a trusted origin instead of \"*\", or drop credentials", conditionNote(op), refusedAtDeploy(op.Scope))
 					f.Related = append(f.Related, findings.Related{Message: "credentials allowed here", Span: c.Span})
 				}
 			}

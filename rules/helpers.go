@@ -90,6 +90,8 @@ func allowlistFix(d model.Dialect) string {
 		return "echo it only when SetEnvIf Origin \"^https://app\\.example\\.com$\" CORS_ORIGIN=$0 matched, with Header always set Access-Control-Allow-Origin %{CORS_ORIGIN}e env=CORS_ORIGIN"
 	case model.VCL:
 		return "set it only inside if (req.http.Origin ~ \"^https://app\\.example\\.com$\")"
+	case model.SAM:
+		return "send a fixed trusted origin such as \"'https://app.example.com'\" instead, or use an HTTP API whose CorsConfiguration AllowOrigins lists the trusted origins"
 	}
 	return "check the origin against a list of trusted origins"
 }

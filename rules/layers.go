@@ -143,8 +143,11 @@ location /api/ {
 }
 
 func hideFix(d model.Dialect) string {
-	if d == model.Apache {
+	switch d {
+	case model.Apache:
 		return "use Header set (not always) so it replaces the upstream's value"
+	case model.SAM:
+		return "set CORS in one place: the gateway's configuration or the function, not both"
 	}
 	return fmt.Sprintf("add proxy_hide_header %s;", model.ACAO)
 }

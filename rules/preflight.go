@@ -160,7 +160,7 @@ if ($request_method = OPTIONS) {
 				continue // CORS305 names the cause
 			}
 			if op == nil {
-				p.Report(r.Span, "this preflight answer has no Access-Control-Allow-Headers, so requests that send Content-Type: application/json or Authorization are blocked; add Access-Control-Allow-Headers \"Content-Type, Authorization\" here")
+				p.Report(r.Span, "this preflight answer has no Access-Control-Allow-Headers, so requests that send Content-Type: application/json or Authorization are blocked; %s", allowHeadersFix(p.File.Dialect, r.Scope))
 				continue
 			}
 			if credentialsOn(r) != nil {
@@ -250,7 +250,77 @@ location /api/ {
 			f := p.Report(r.Route.Span, "%s expects preflights (it sends %s) but answers OPTIONS with %d, so the browser blocks the request (%q); answer OPTIONS with 204 and the CORS headers", strings.TrimSpace(label), intent.Name, r.OptionsStatus, outcome)
 			f.Related = append(f.Related, findings.Related{Message: "preflight headers configured here", Span: intent.Span})
 		}
+		refusedPreflights(p)
 	},
+}
+
+// refusedPreflights reports answers to OPTIONS that the configuration
+// fixes to an error status (an authorizer that guards OPTIONS, a route
+// without an OPTIONS method) where CORS is evidently meant.
+func refusedPreflights(p *Pass) {
+	type hit struct {
+		r      *model.Response
+		intent *model.HeaderOp
+		routes []string
+	}
+	var hits []*hit
+	bySpan := map[string]*hit{}
+	for _, r := range p.File.Responses {
+		if !r.IsPreflightAnswer() || r.Source != model.FromServer || r.Status == 0 || r.Status/100 == 2 || r.Status/100 == 3 {
+			continue
+		}
+		intent := corsIntent(p.File, r)
+		if intent == nil {
+			continue
+		}
+		label := strings.TrimSpace(r.Route.Kind + " " + r.Route.Label)
+		k := r.Span.String() + "|" + r.Why
+		if h, ok := bySpan[k]; ok {
+			h.routes = append(h.routes, label)
+			continue
+		}
+		h := &hit{r: r, intent: intent, routes: []string{label}}
+		bySpan[k] = h
+		hits = append(hits, h)
+	}
+	for _, h := range hits {
+		why := h.r.Why
+		if why == "" {
+			why = "answer OPTIONS with 204 and the CORS headers"
+		}
+		f := p.Report(h.r.Span, "preflights to %s get %d, so the browser blocks the request (\"Response to preflight request doesn't pass access control check: It does not have HTTP ok status\"): %s", strings.Join(h.routes, ", "), h.r.Status, why)
+		f.Related = append(f.Related, findings.Related{Message: "CORS configured here", Span: h.intent.Span})
+	}
+}
+
+// corsIntent returns a statement that shows CORS is meant for r's route:
+// a CORS header on r, on another response of the route, or in a scope
+// enclosing it.
+func corsIntent(f *model.File, r *model.Response) *model.HeaderOp {
+	pick := func(ops []*model.HeaderOp) *model.HeaderOp {
+		for _, op := range ops {
+			if adds(op) && (op.Name == model.ACAO || op.Name == model.ACAM || op.Name == model.ACAH) {
+				return op
+			}
+		}
+		return nil
+	}
+	if op := pick(r.Headers); op != nil {
+		return op
+	}
+	for _, o := range f.Responses {
+		if o.Route == r.Route {
+			if op := pick(o.Headers); op != nil {
+				return op
+			}
+		}
+	}
+	for s := r.Route; s != nil; s = s.Parent {
+		if op := pick(s.Own); op != nil {
+			return op
+		}
+	}
+	return nil
 }
 
 // answersOptions reports whether some response of route is dedicated to
@@ -340,8 +410,11 @@ proxy_pass http://backend;
 }
 
 func alwaysFix(d model.Dialect) string {
-	if d == model.Apache {
+	switch d {
+	case model.Apache:
 		return "use Header always set"
+	case model.SAM:
+		return "API Gateway puts Cors headers on the OPTIONS answer only: add GatewayResponses (DEFAULT_4XX, DEFAULT_5XX) whose ResponseParameters.Headers set Access-Control-Allow-Origin"
 	}
 	return "add the always parameter"
 }

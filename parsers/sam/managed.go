@@ -69,8 +69,9 @@ func (l *lowerer) origins(m *managed, key, list *Node) {
 			l.file.Matchers = append(l.file.Matchers, mt)
 			patterns = append(patterns, mt)
 		default:
+			// The statement itself carries the origin for the rules; the
+			// matcher only records what selects it.
 			mt := &model.Matcher{Kind: model.MatchExact, Pattern: text, Exact: []string{text}, Span: it.Span, Raw: l.raw(it)}
-			l.file.Matchers = append(l.file.Matchers, mt)
 			op := l.op(m.scope, model.ACAO, model.LiteralValue(text, it.Span), it, model.Always)
 			op.When = &model.Condition{Text: "Origin is " + text, Origin: mt, Span: it.Span}
 			m.origin = append(m.origin, op)

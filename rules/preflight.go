@@ -255,8 +255,8 @@ location /api/ {
 }
 
 // refusedPreflights reports answers to OPTIONS that the configuration
-// fixes to an error status (an authorizer that guards OPTIONS, a route
-// without an OPTIONS method) where CORS is evidently meant.
+// implies are errors (an authorizer that guards OPTIONS, a route without
+// an OPTIONS method), where CORS is evidently meant.
 func refusedPreflights(p *Pass) {
 	type hit struct {
 		r      *model.Response
@@ -266,7 +266,9 @@ func refusedPreflights(p *Pass) {
 	var hits []*hit
 	bySpan := map[string]*hit{}
 	for _, r := range p.File.Responses {
-		if !r.IsPreflightAnswer() || r.Source != model.FromServer || r.Status == 0 || r.Status/100 == 2 || r.Status/100 == 3 {
+		// Only refusals the configuration implies (Why says how); an
+		// explicit return 403 to OPTIONS is a choice, left to CORS304.
+		if !r.IsPreflightAnswer() || r.Source != model.FromServer || r.Why == "" || r.Status/100 == 2 || r.Status/100 == 3 {
 			continue
 		}
 		intent := corsIntent(p.File, r)
@@ -284,11 +286,7 @@ func refusedPreflights(p *Pass) {
 		hits = append(hits, h)
 	}
 	for _, h := range hits {
-		why := h.r.Why
-		if why == "" {
-			why = "answer OPTIONS with 204 and the CORS headers"
-		}
-		f := p.Report(h.r.Span, "preflights to %s get %d, so the browser blocks the request (\"Response to preflight request doesn't pass access control check: It does not have HTTP ok status\"): %s", strings.Join(h.routes, ", "), h.r.Status, why)
+		f := p.Report(h.r.Span, "preflights to %s get %d, so the browser blocks the request (\"Response to preflight request doesn't pass access control check: It does not have HTTP ok status\"): %s", strings.Join(h.routes, ", "), h.r.Status, h.r.Why)
 		f.Related = append(f.Related, findings.Related{Message: "CORS configured here", Span: h.intent.Span})
 	}
 }

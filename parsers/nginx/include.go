@@ -98,12 +98,13 @@ func Parse(path string, src []byte, opts Options) *Config {
 		files: map[string]*fileEntry{},
 		seen:  map[diagKey]bool{},
 	}
-	r.rootAbs = absPath(r.opts.Root)
+	r.cwd, _ = os.Getwd()
+	r.rootAbs = r.abs(r.opts.Root)
 	pf := parseSource(path, src, r.opts.MaxDepth, r.opts.MaxFileSize)
 	r.absorb(&pf, nil)
 	ds := pf.ds
 	if pf.includes {
-		r.stack = []frame{{key: absPath(path), path: path}}
+		r.stack = []frame{{key: r.abs(path), path: path}}
 		ds = r.expand(ds, path, nil, false)
 	}
 	r.cfg.Directives = ds
@@ -113,6 +114,7 @@ func Parse(path string, src []byte, opts Options) *Config {
 type run struct {
 	opts    Options
 	cfg     *Config
+	cwd     string // looked up once: filepath.Abs asks the OS on every call
 	rootAbs string
 	files   map[string]*fileEntry // by absolute path
 	stack   []frame               // files being spliced, for cycles
@@ -154,11 +156,11 @@ func (r *run) absorb(pf *parsed, via []model.Span) {
 	}
 }
 
-func absPath(p string) string {
-	if a, err := filepath.Abs(p); err == nil {
-		return a
+func (r *run) abs(p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
 	}
-	return filepath.Clean(p)
+	return filepath.Join(r.cwd, p)
 }
 
 func isInclude(d *Directive) bool {
@@ -215,7 +217,7 @@ func (r *run) include(d *Directive, file string, via []model.Span) []*Directive 
 
 	var out []*Directive
 	for _, path := range r.resolve(d.Args[0], file, argAt) {
-		key := absPath(path)
+		key := r.abs(path)
 		if i := r.onStack(key); i >= 0 {
 			names := make([]string, 0, len(r.stack)-i+1)
 			for _, f := range r.stack[i:] {
@@ -259,7 +261,7 @@ func (r *run) onStack(key string) int {
 
 // display names a file relative to the root when it is inside it.
 func (r *run) display(path string) string {
-	if rel, err := filepath.Rel(r.rootAbs, absPath(path)); err == nil && !escapes(rel) {
+	if rel, err := filepath.Rel(r.rootAbs, r.abs(path)); err == nil && !escapes(rel) {
 		return filepath.ToSlash(rel)
 	}
 	return path
@@ -273,12 +275,12 @@ func (r *run) inRoot(path string) bool {
 	if r.opts.AllowOutsideRoot {
 		return true
 	}
-	rel, err := filepath.Rel(r.rootAbs, absPath(path))
+	rel, err := filepath.Rel(r.rootAbs, r.abs(path))
 	return err == nil && !escapes(rel)
 }
 
 func (r *run) read(path string) *fileEntry {
-	key := absPath(path)
+	key := r.abs(path)
 	e := r.files[key]
 	if e == nil {
 		e = &fileEntry{}

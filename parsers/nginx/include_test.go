@@ -52,6 +52,7 @@ func TestIncludes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkSpans(t, c)
 	wantTree := lines(
 		"1:1-7:2 http {",
 		"  1:1-1:16 add_header [1:12-1:13 A] [1:14-1:15 1] via=nginx.conf:2:5",

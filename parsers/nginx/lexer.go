@@ -35,10 +35,15 @@ type lexer struct {
 	line        int
 	lineStart   int  // offset of the current line's first byte
 	lineHasCode bool // a token was read on the current line (for Trailing)
-	fatal       bool // an unterminated string ate the rest of the file
+	fatal       bool // an unterminated string or too many errors: stop reading
+	errors      int
 
 	comments []model.Comment
 	diags    []model.Diagnostic
+
+	// tok is the token just read: filled in place, since copying a token
+	// through every return showed in profiles.
+	tok token
 
 	// Cached forward searches keep template handling linear on hostile
 	// input such as a long line of "{{" with no "}}".
@@ -81,10 +86,23 @@ func (lx *lexer) advance(to int) {
 
 func (lx *lexer) colAt(off int) int { return off - lx.lineStart + 1 }
 
+// maxErrors bounds the syntax errors reported for one file: past it the
+// file is not nginx, and a list of thousands helps nobody.
+const maxErrors = 100
+
 func (lx *lexer) errorf(line, col, endLine, endCol int, format string, args ...any) {
+	if lx.errors >= maxErrors {
+		return
+	}
+	lx.errors++
+	msg := fmt.Sprintf(format, args...)
+	if lx.errors == maxErrors {
+		msg = fmt.Sprintf("too many syntax errors (%d); the rest of the file is not read", maxErrors)
+		lx.fatal = true
+	}
 	lx.diags = append(lx.diags, model.Diagnostic{
 		RuleID:  "CORS001",
-		Message: fmt.Sprintf(format, args...),
+		Message: msg,
 		Span:    model.Span{File: lx.file, Line: line, Col: col, EndLine: endLine, EndCol: endCol},
 	})
 }
@@ -100,19 +118,22 @@ func (lx *lexer) unexpectedAt(off int) {
 	lx.errorf(lx.line, col, lx.line, col+n, "unexpected %q", s)
 }
 
-func (lx *lexer) span(t token) model.Span {
+func (lx *lexer) span(t *token) model.Span {
 	return model.Span{File: lx.file, Line: t.line, Col: t.col, EndLine: t.endLine, EndCol: t.endCol}
 }
 
-func (lx *lexer) arg(t token) Arg {
+func (lx *lexer) arg(t *token) Arg {
 	return Arg{Value: t.value, Raw: t.raw, Quote: t.quote, Span: lx.span(t)}
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
-// next returns the next token, recording comments on the way.
-func (lx *lexer) next() token {
+// next reads the next token into lx.tok, recording comments on the way.
+func (lx *lexer) next() *token {
 	src := lx.src
+	if lx.fatal {
+		lx.pos = len(src)
+	}
 	for {
 		i := lx.pos
 		for i < len(src) && isSpace(src[i]) {
@@ -123,8 +144,7 @@ func (lx *lexer) next() token {
 		}
 		lx.pos = i
 		if i >= len(src) {
-			col := lx.colAt(i)
-			return token{kind: tEOF, line: lx.line, col: col, endLine: lx.line, endCol: col}
+			return lx.eof()
 		}
 		switch c := src[i]; c {
 		case '#':
@@ -148,13 +168,19 @@ func (lx *lexer) next() token {
 	}
 }
 
-func (lx *lexer) single(k tokKind) token {
+func (lx *lexer) eof() *token {
 	col := lx.colAt(lx.pos)
-	t := token{kind: k, line: lx.line, col: col, endLine: lx.line, endCol: col + 1, raw: lx.src[lx.pos : lx.pos+1]}
-	t.value = t.raw
+	lx.tok = token{kind: tEOF, line: lx.line, col: col, endLine: lx.line, endCol: col}
+	return &lx.tok
+}
+
+func (lx *lexer) single(k tokKind) *token {
+	col := lx.colAt(lx.pos)
+	raw := lx.src[lx.pos : lx.pos+1]
+	lx.tok = token{kind: k, line: lx.line, col: col, endLine: lx.line, endCol: col + 1, raw: raw, value: raw}
 	lx.pos++
 	lx.lineHasCode = true
-	return t
+	return &lx.tok
 }
 
 // comment reads '#' to the end of the line.
@@ -177,11 +203,12 @@ func (lx *lexer) comment() {
 
 // quoted reads a single- or double-quoted string. Like nginx, it may span
 // lines and a backslash protects the next byte.
-func (lx *lexer) quoted() token {
+func (lx *lexer) quoted() *token {
 	src := lx.src
 	start := lx.pos
 	q := src[start]
-	t := token{kind: tWord, quote: q, line: lx.line, col: lx.colAt(start)}
+	t := &lx.tok
+	*t = token{kind: tWord, quote: q, line: lx.line, col: lx.colAt(start)}
 	esc := false
 	i := start + 1
 	for i < len(src) {
@@ -206,8 +233,7 @@ func (lx *lexer) quoted() token {
 		lx.errorf(t.line, t.col, t.line, t.col+1, "unterminated string")
 		lx.fatal = true
 		lx.pos = len(src)
-		col := lx.colAt(lx.pos)
-		return token{kind: tEOF, line: lx.line, col: col, endLine: lx.line, endCol: col}
+		return lx.eof()
 	}
 	lx.pos = i + 1
 	lx.lineHasCode = true
@@ -230,14 +256,21 @@ func (lx *lexer) quoted() token {
 
 // word reads an unquoted word. It ends at whitespace, ';', '{' or '}',
 // except for the braces of ${var} and of template tags.
-func (lx *lexer) word() token {
+func (lx *lexer) word() *token {
 	src := lx.src
 	start := lx.pos
-	t := token{kind: tWord, line: lx.line, col: lx.colAt(start)}
+	t := &lx.tok
+	*t = token{kind: tWord, line: lx.line, col: lx.colAt(start)}
 	esc, varBrace := false, false
 	i := start
 scan:
 	for i < len(src) {
+		for i < len(src) && plainWordByte(src[i]) {
+			i++
+		}
+		if i >= len(src) {
+			break
+		}
 		switch src[i] {
 		case ' ', '\t', '\r', '\n', ';':
 			break scan
@@ -284,10 +317,41 @@ scan:
 	return t
 }
 
+// Bytes that need a look inside an unquoted word, as bit sets.
+const (
+	wordStopLo = 1<<'\t' | 1<<'\n' | 1<<'\r' | 1<<' ' | 1<<';' | 1<<'<'
+	wordStopHi = 1<<('\\'-64) | 1<<('{'-64) | 1<<('}'-64)
+)
+
+func plainWordByte(c byte) bool {
+	switch {
+	case c < 64:
+		return wordStopLo>>c&1 == 0
+	case c < 128:
+		return wordStopHi>>(c-64)&1 == 0
+	}
+	return true
+}
+
 // unescape resolves the escapes nginx resolves in every word; any other
 // backslash is kept, so regexes survive.
 func unescape(s string) string {
+	first := -1
+	for i := 0; i+1 < len(s) && first < 0; i++ {
+		if s[i] == '\\' {
+			switch s[i+1] {
+			case '"', '\'', '\\', 't', 'r', 'n':
+				first = i
+			}
+		}
+	}
+	if first < 0 {
+		// Only backslashes nginx keeps, as in regexes: no copy.
+		return s
+	}
 	var b strings.Builder
+	b.WriteString(s[:first])
+	s = s[first:]
 	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -517,7 +581,7 @@ func (lx *lexer) condition(args []Arg) (out []Arg, opened, closed bool) {
 		if lx.pos >= end {
 			break
 		}
-		var t token
+		var t *token
 		// A quote starts a string only at the start of a token, exactly as
 		// condEnd saw it, so the string cannot run past end.
 		if c := src[lx.pos]; (c == '"' || c == '\'') && !glued {
@@ -541,10 +605,11 @@ func (lx *lexer) condition(args []Arg) (out []Arg, opened, closed bool) {
 }
 
 // condWord reads an unquoted word of a condition: only whitespace ends it.
-func (lx *lexer) condWord(end int) token {
+func (lx *lexer) condWord(end int) *token {
 	src := lx.src
 	start := lx.pos
-	t := token{kind: tWord, line: lx.line, col: lx.colAt(start)}
+	t := &lx.tok
+	*t = token{kind: tWord, line: lx.line, col: lx.colAt(start)}
 	esc := false
 	i := start
 	for i < end && !isSpace(src[i]) {

@@ -27,7 +27,14 @@ type parser struct {
 	// Scratch stacks: children and arguments collect here and are copied
 	// out once, at their exact size, when their statement ends.
 	kids []*Directive
-	args []Arg
+	cond []Arg
+
+	// Directives, arguments and child lists are carved from chunks, so a
+	// file costs a few hundred allocations rather than several per line.
+	// A statement's arguments are appended straight into argSlab.
+	dirSlab  []Directive
+	argSlab  []Arg
+	kidsSlab []*Directive
 
 	includes bool
 }
@@ -51,16 +58,17 @@ func parseSource(file string, src []byte, maxDepth int, maxSize int64) parsed {
 	return parsed{ds: ds, comments: p.lx.comments, diags: p.lx.diags, includes: p.includes}
 }
 
-func (p *parser) next() token {
+// next returns the next token; it stays valid until the next call.
+func (p *parser) next() *token {
 	if p.hasPending {
 		p.hasPending = false
-		return p.pending
+		return &p.pending
 	}
 	return p.lx.next()
 }
 
-func (p *parser) unread(t token) {
-	p.pending, p.hasPending = t, true
+func (p *parser) unread(t *token) {
+	p.pending, p.hasPending = *t, true
 }
 
 // block reads statements up to the '}' closing a block at depth (0: the
@@ -74,20 +82,20 @@ func (p *parser) block(depth int, open token) ([]*Directive, token, bool) {
 			if depth > 0 {
 				p.eofError(fmt.Sprintf(`unexpected end of file, expecting "}" (block opened at %d:%d)`, open.line, open.col), t)
 			}
-			return p.collect(mark), t, false
+			return p.collect(mark), *t, false
 		case tClose:
 			if depth == 0 {
 				p.unexpected(t)
 				continue
 			}
-			return p.collect(mark), t, true
+			return p.collect(mark), *t, true
 		case tSemi:
 			p.unexpected(t)
 		case tOpen:
 			// A block without a name: read it to keep braces balanced, and
 			// drop it.
 			p.unexpected(t)
-			p.child(depth, t, nil)
+			p.child(depth, *t, nil)
 		case tWord:
 			p.kids = append(p.kids, p.directive(t, depth))
 		}
@@ -98,20 +106,19 @@ func (p *parser) collect(mark int) []*Directive {
 	if len(p.kids) == mark {
 		return nil
 	}
-	out := make([]*Directive, len(p.kids)-mark)
-	copy(out, p.kids[mark:])
+	out := carve(&p.kidsSlab, p.kids[mark:], 1024)
 	clear(p.kids[mark:])
 	p.kids = p.kids[:mark]
 	return out
 }
 
-func (p *parser) unexpected(t token) {
+func (p *parser) unexpected(t *token) {
 	p.lx.errorf(t.line, t.col, t.endLine, t.endCol, "unexpected %q", t.raw)
 }
 
 // eofError reports a premature end of file once: the first such error is
 // the one nginx gives, and after an unterminated string it says nothing new.
-func (p *parser) eofError(msg string, at token) {
+func (p *parser) eofError(msg string, at *token) {
 	if p.eofDone || p.lx.fatal {
 		return
 	}
@@ -120,18 +127,27 @@ func (p *parser) eofError(msg string, at token) {
 }
 
 // directive reads a statement whose name is t, up to its ';' or block.
-func (p *parser) directive(t token, depth int) *Directive {
-	d := &Directive{Name: t.value, NameRaw: t.raw, NameQuote: t.quote, Span: p.lx.span(t)}
+func (p *parser) directive(t *token, depth int) *Directive {
+	if len(p.dirSlab) == cap(p.dirSlab) {
+		p.dirSlab = make([]Directive, 0, 256)
+	}
+	p.dirSlab = p.dirSlab[:len(p.dirSlab)+1]
+	d := &p.dirSlab[len(p.dirSlab)-1]
+	*d = Directive{Name: t.value, NameRaw: t.raw, NameQuote: t.quote, Span: p.lx.span(t)}
 	if d.Name == "include" && t.quote == 0 {
 		p.includes = true
 	}
-	mark := len(p.args)
+	mark := len(p.argSlab)
 	isIf := t.quote == 0 && t.value == "if"
 	opened, closed := false, false
 	if isIf {
-		p.args, opened, closed = p.lx.condition(p.args)
+		p.cond, opened, closed = p.lx.condition(p.cond[:0])
+		for _, a := range p.cond {
+			p.addArg(a, &mark)
+		}
 	}
-	last := t
+	// Where the statement ends when it has no ';' (error recovery).
+	endLine, endCol := t.endLine, t.endCol
 	finish := func() {
 		d.Args = p.takeArgs(mark)
 		if isIf && !closed {
@@ -142,8 +158,8 @@ func (p *parser) directive(t token, depth int) *Directive {
 		a := p.next()
 		switch a.kind {
 		case tWord:
-			p.args = append(p.args, p.lx.arg(a))
-			last = a
+			p.addArg(p.lx.arg(a), &mark)
+			endLine, endCol = a.endLine, a.endCol
 		case tSemi:
 			finish()
 			d.Span.EndLine, d.Span.EndCol = a.endLine, a.endCol
@@ -151,7 +167,7 @@ func (p *parser) directive(t token, depth int) *Directive {
 		case tOpen:
 			finish()
 			d.IsBlock = true
-			p.child(depth, a, d)
+			p.child(depth, *a, d)
 			return d
 		case tClose:
 			// nginx: unexpected "}". End the statement here and let the '}'
@@ -161,34 +177,52 @@ func (p *parser) directive(t token, depth int) *Directive {
 				p.unread(a)
 			}
 			finish()
-			d.Span.EndLine, d.Span.EndCol = lastEnd(d, last)
+			d.Span.EndLine, d.Span.EndCol = endLine, endCol
 			return d
 		case tEOF:
 			p.eofError(`unexpected end of file, expecting ";" or "}"`, a)
 			p.unread(a)
 			finish()
-			d.Span.EndLine, d.Span.EndCol = lastEnd(d, last)
+			d.Span.EndLine, d.Span.EndCol = endLine, endCol
 			return d
 		}
 	}
 }
 
-func lastEnd(d *Directive, last token) (int, int) {
-	if last.endLine == 0 {
-		return d.Span.Line, d.Span.Col
+// addArg appends a to the statement's arguments, which start at *mark in
+// argSlab; when the chunk is full they move to a new one.
+func (p *parser) addArg(a Arg, mark *int) {
+	if len(p.argSlab) == cap(p.argSlab) {
+		n := len(p.argSlab) - *mark
+		chunk := make([]Arg, n, max(512, 2*n))
+		copy(chunk, p.argSlab[*mark:])
+		p.argSlab, *mark = chunk, 0
 	}
-	return last.endLine, last.endCol
+	p.argSlab = append(p.argSlab, a)
 }
 
 func (p *parser) takeArgs(mark int) []Arg {
-	if len(p.args) == mark {
+	if len(p.argSlab) == mark {
 		return nil
 	}
-	out := make([]Arg, len(p.args)-mark)
-	copy(out, p.args[mark:])
-	clear(p.args[mark:])
-	p.args = p.args[:mark]
-	return out
+	return p.argSlab[mark:len(p.argSlab):len(p.argSlab)]
+}
+
+// carve copies src into the chunk *slab, starting a new chunk of size n
+// when it is full. The result's capacity is its length, so appending to it
+// never writes into a neighbour.
+func carve[T any](slab *[]T, src []T, n int) []T {
+	if len(src) > n/8 {
+		out := make([]T, len(src))
+		copy(out, src)
+		return out
+	}
+	if cap(*slab)-len(*slab) < len(src) {
+		*slab = make([]T, 0, n)
+	}
+	start := len(*slab)
+	*slab = append(*slab, src...)
+	return (*slab)[start:len(*slab):len(*slab)]
 }
 
 // child reads the block opened by open for d (nil: a nameless block that is
@@ -227,7 +261,7 @@ func (p *parser) child(depth int, open token, d *Directive) {
 }
 
 // skip passes over a block too deep to keep, without recursion.
-func (p *parser) skip(open token) token {
+func (p *parser) skip(open token) *token {
 	n := 1
 	for {
 		t := p.next()

@@ -404,6 +404,17 @@ func TestDepthLimit(t *testing.T) {
 	}
 }
 
+func TestTooManyErrors(t *testing.T) {
+	c := parseString(strings.Repeat("}\n", 500) + "a;")
+	if len(c.Diagnostics) != maxErrors || len(c.Directives) != 0 {
+		t.Fatalf("got %d diagnostics, %d directives", len(c.Diagnostics), len(c.Directives))
+	}
+	last := c.Diagnostics[maxErrors-1]
+	if want := "100:1 too many syntax errors (100); the rest of the file is not read"; fmt.Sprintf("%d:%d %s", last.Span.Line, last.Span.Col, last.Message) != want {
+		t.Errorf("last diagnostic %v %q, want %s", last.Span, last.Message, want)
+	}
+}
+
 func TestFileTooLarge(t *testing.T) {
 	c := Parse("t.conf", []byte("a 1;\nb 2;\n"), Options{MaxFileSize: 5})
 	if got, want := diags(c), lines("1:1-1:1 CORS001 file too large: more than 5 bytes"); got != want {
@@ -442,57 +453,78 @@ func TestSpansMatchSource(t *testing.T) {
 		"content_by_lua_block { a = '}' }\nif ($x ~ ^a{2}$) { return 403; } # c",
 		"{% if x %}\nserver_name {{ a }};\n{% endif %}\n",
 	} {
-		checkSpans(t, []byte(src), parseString(src))
+		checkSpans(t, parseString(src))
 	}
 }
 
-// checkSpans asserts that spans lie within the source and that names,
-// arguments and comments are found where their spans say.
-func checkSpans(t *testing.T, src []byte, c *Config) {
+// checkSpans asserts that spans lie within the file they name and that
+// names, arguments and comments are found where their spans say.
+func checkSpans(t *testing.T, c *Config) {
 	t.Helper()
-	starts := []int{0}
-	for i, b := range src {
-		if b == '\n' {
-			starts = append(starts, i+1)
-		}
+	type file struct {
+		src    []byte
+		starts []int
 	}
-	off := func(line, col int) (int, bool) {
-		if line < 1 || line > len(starts) || col < 1 {
+	files := map[string]*file{}
+	get := func(name string) *file {
+		f := files[name]
+		if f == nil {
+			src, ok := c.Sources[name]
+			if !ok {
+				t.Errorf("span in %q, which is not in Sources", name)
+			}
+			f = &file{src: src, starts: []int{0}}
+			for i, b := range src {
+				if b == '\n' {
+					f.starts = append(f.starts, i+1)
+				}
+			}
+			files[name] = f
+		}
+		return f
+	}
+	off := func(f *file, line, col int) (int, bool) {
+		if line < 1 || line > len(f.starts) || col < 1 {
 			return 0, false
 		}
-		end := len(src)
-		if line < len(starts) {
-			end = starts[line] - 1
+		end := len(f.src)
+		if line < len(f.starts) {
+			end = f.starts[line] - 1
 		}
-		o := starts[line-1] + col - 1
+		o := f.starts[line-1] + col - 1
 		return o, o <= end
 	}
-	span := func(what string, s model.Span) (int, int, bool) {
-		a, ok1 := off(s.Line, s.Col)
-		b, ok2 := off(s.EndLine, s.EndCol)
+	var text func(what string, s model.Span) (string, bool)
+	text = func(what string, s model.Span) (string, bool) {
+		f := get(s.File)
+		a, ok1 := off(f, s.Line, s.Col)
+		b, ok2 := off(f, s.EndLine, s.EndCol)
 		if !ok1 || !ok2 || b < a {
-			t.Errorf("%s: span %d:%d-%d:%d outside the source", what, s.Line, s.Col, s.EndLine, s.EndCol)
-			return 0, 0, false
+			t.Errorf("%s: span %s-%d:%d outside the source", what, s, s.EndLine, s.EndCol)
+			return "", false
 		}
-		return a, b, true
+		for _, v := range s.Via {
+			text("include of "+what, v)
+		}
+		return string(f.src[a:b]), true
 	}
 	Walk(c.Directives, func(d *Directive, _ []*Directive) bool {
-		if a, b, ok := span("directive "+d.Name, d.Span); ok && !strings.HasPrefix(string(src[a:b]), d.NameRaw) {
-			t.Errorf("directive span %v holds %q, not name %q", d.Span, src[a:b], d.NameRaw)
+		if s, ok := text("directive "+d.Name, d.Span); ok && !strings.HasPrefix(s, d.NameRaw) {
+			t.Errorf("directive span %v holds %q, not name %q", d.Span, s, d.NameRaw)
 		}
 		for _, arg := range d.Args {
-			if a, b, ok := span("argument "+arg.Raw, arg.Span); ok && string(src[a:b]) != arg.Raw {
-				t.Errorf("argument span %v holds %q, not %q", arg.Span, src[a:b], arg.Raw)
+			if s, ok := text("argument "+arg.Raw, arg.Span); ok && s != arg.Raw {
+				t.Errorf("argument span %v holds %q, not %q", arg.Span, s, arg.Raw)
 			}
 		}
 		return true
 	})
 	for _, cm := range c.Comments {
-		if a, b, ok := span("comment", cm.Span); ok && string(src[a:b]) != "#"+cm.Text {
-			t.Errorf("comment span %v holds %q, not %q", cm.Span, src[a:b], "#"+cm.Text)
+		if s, ok := text("comment", cm.Span); ok && s != "#"+cm.Text {
+			t.Errorf("comment span %v holds %q, not %q", cm.Span, s, "#"+cm.Text)
 		}
 	}
 	for _, d := range c.Diagnostics {
-		span("diagnostic "+d.Message, d.Span)
+		text("diagnostic "+d.Message, d.Span)
 	}
 }

@@ -81,7 +81,7 @@ if ($request_method = OPTIONS) {
 			return
 		}
 		for _, r := range p.File.Responses {
-			if !r.IsPreflightAnswer() || carried(r, model.ACAO) == nil || carried(r, model.ACAM) != nil || lostByInheritance(r, model.ACAM) {
+			if !r.IsPreflightAnswer() || refused(r) || carried(r, model.ACAO) == nil || carried(r, model.ACAM) != nil || lostByInheritance(r, model.ACAM) {
 				continue
 			}
 			f := p.Report(r.Span, "this preflight answer has no Access-Control-Allow-Methods, so the browser blocks %s; add Access-Control-Allow-Methods with them here", strings.Join(dedupe(wanted), ", "))
@@ -152,7 +152,7 @@ if ($request_method = OPTIONS) {
 	},
 	Run: func(p *Pass) {
 		for _, r := range p.File.Responses {
-			if !r.IsPreflightAnswer() || carried(r, model.ACAO) == nil {
+			if !r.IsPreflightAnswer() || refused(r) || carried(r, model.ACAO) == nil {
 				continue
 			}
 			op := carried(r, model.ACAH)
@@ -319,6 +319,12 @@ func corsIntent(f *model.File, r *model.Response) *model.HeaderOp {
 		}
 	}
 	return nil
+}
+
+// refused reports whether a preflight answer has a fixed status the
+// browser rejects whatever its headers (CORS303 and CORS304 say why).
+func refused(r *model.Response) bool {
+	return r.Status != 0 && r.Status/100 != 2
 }
 
 // answersOptions reports whether some response of route is dedicated to

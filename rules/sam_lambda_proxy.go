@@ -89,6 +89,11 @@ func preflightOrigin(f *model.File, r *model.Response) *model.HeaderOp {
 			if op := carried(o, model.ACAO); op != nil {
 				return op
 			}
+			if u := o.Upstream; u != nil {
+				if at, ok := u.Adds[model.ACAO]; ok {
+					return &model.HeaderOp{Span: at}
+				}
+			}
 		}
 	}
 	return nil

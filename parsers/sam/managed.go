@@ -347,6 +347,8 @@ func (l *lowerer) cloudFront() {
 		}
 		headers := nonNil(append(append([]*model.HeaderOp(nil), m.origin...), m.creds, m.methods, m.headers, m.expose, m.maxAge, m.vary))
 		s.Effective = headers
-		l.respond(&model.Response{Route: s, Scope: s, Source: model.FromUpstream, Upstream: u, Headers: headers, Span: cfgKey.Span})
+		// How CloudFront treats OPTIONS depends on the cache behavior;
+		// only the actual responses are modelled.
+		l.respond(&model.Response{Route: s, Scope: s, Methods: standardMethods[:len(standardMethods)-1], Source: model.FromUpstream, Upstream: u, Headers: headers, Span: cfgKey.Span})
 	}, "AWS::CloudFront::ResponseHeadersPolicy")
 }

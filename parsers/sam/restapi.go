@@ -220,6 +220,24 @@ func (l *lowerer) samAPI(a *restAPI) {
 // emitREST lowers one REST API into responses.
 func (l *lowerer) emitREST(a *restAPI) {
 	corsOps := l.samCorsOps(a)
+	var types []string
+	for typ := range a.gatewayResponses {
+		types = append(types, typ)
+	}
+	sort.Strings(types)
+	for _, typ := range types {
+		if len(a.gatewayResponses[typ]) == 0 {
+			continue
+		}
+		at := a.gatewayResponses[typ][0].key
+		s := l.scope("gateway response", typ, a.scope, at.Span)
+		var headers []*model.HeaderOp
+		for _, h := range a.gatewayResponses[typ] {
+			headers = append(headers, l.gatewayOp(s, h)...)
+		}
+		s.Effective = headers
+		l.respond(&model.Response{Route: s, Scope: s, Source: model.FromServer, Status: gatewayStatus(typ), Headers: headers, Span: at.Span})
+	}
 	hasACAO := false
 	for _, op := range corsOps {
 		hasACAO = hasACAO || op.Name == model.ACAO
@@ -487,6 +505,7 @@ func (l *lowerer) mappingOps(s *model.Scope, name string, key, val *Node, d mode
 		for _, alt := range alts {
 			v, p := mappingValue(alt)
 			op := l.op(s, name, v, key, d)
+			op.Op = model.Add // a response parameter is the whole header: nothing to replace
 			op.Syntax, op.When = p, condOf(alt)
 			out = append(out, op)
 		}
@@ -503,6 +522,7 @@ func (l *lowerer) mappingOps(s *model.Scope, name string, key, val *Node, d mode
 		}
 	}
 	op := l.op(s, name, v, key, d)
+	op.Op = model.Add
 	op.Syntax = prob
 	return []*model.HeaderOp{op}
 }
@@ -575,6 +595,30 @@ func (l *lowerer) gatewayOp(s *model.Scope, h headerSpec) []*model.HeaderOp {
 	ops := l.mappingOps(s, h.name, h.key, h.val, model.Always)
 	l.gwMemo[h.key] = ops
 	return ops
+}
+
+// gatewayStatus is the status API Gateway sends for a gateway response
+// type (DEFAULT_4XX stands for any 4xx).
+func gatewayStatus(typ string) int {
+	switch typ {
+	case "UNAUTHORIZED":
+		return 401
+	case "THROTTLED", "QUOTA_EXCEEDED":
+		return 429
+	case "BAD_REQUEST_BODY", "BAD_REQUEST_PARAMETERS":
+		return 400
+	case "RESOURCE_NOT_FOUND":
+		return 404
+	case "REQUEST_TOO_LARGE":
+		return 413
+	case "UNSUPPORTED_MEDIA_TYPE":
+		return 415
+	case "INTEGRATION_FAILURE", "INTEGRATION_TIMEOUT":
+		return 504
+	case "AUTHORIZER_FAILURE", "AUTHORIZER_CONFIGURATION_ERROR", "API_CONFIGURATION_ERROR", "DEFAULT_5XX":
+		return 500
+	}
+	return 403
 }
 
 func atoi(s string) int {

@@ -47,12 +47,12 @@ const maxDepth = 200
 func Parse(path string, src []byte, o Options) *Template {
 	t := &Template{Path: path, Src: src, Options: o}
 	t.index()
-	if i := bytes.IndexByte(src, 0); i >= 0 {
-		t.errorAt(t.offsetSpan(i), "binary file: it contains a NUL byte, so it is no template")
-		return t
-	}
 	if bytes.HasPrefix(src, []byte{0xFF, 0xFE}) || bytes.HasPrefix(src, []byte{0xFE, 0xFF}) {
 		t.errorAt(t.offsetSpan(0), "the file is UTF-16; CloudFormation reads templates as UTF-8: convert it")
+		return t
+	}
+	if i := bytes.IndexByte(src, 0); i >= 0 {
+		t.errorAt(t.offsetSpan(i), "binary file: it contains a NUL byte, so it is no template")
 		return t
 	}
 	if !utf8.Valid(src) {

@@ -445,8 +445,10 @@ func (lx *lexer) templateLine() bool {
 		for j < len(src) && (src[j] == ' ' || src[j] == '\t' || src[j] == '\r') {
 			j++
 		}
-		if j >= len(src) || src[j] == '\n' {
+		if j >= len(src) || src[j] == '\n' || src[j] == '#' {
+			// A comment after the tags is read as a trailing one.
 			lx.pos = j
+			lx.lineHasCode = j < len(src) && src[j] == '#'
 			return true
 		}
 		i = j

@@ -235,7 +235,7 @@ func TestParse(t *testing.T) {
 		},
 		{
 			name: "lines made only of template statements are skipped",
-			src:  "{% if cors %}\nadd_header A '*';\n{% else %}  {# no #}\r\nadd_header A 'x';\n{% endif %}\n<% end -%>\n{{ end }}\n  {{- /* c */ -}}",
+			src:  "{% if cors %}\nadd_header A '*';\n{% else %}  {# no #}\r\nadd_header A 'x';\n{% endif %} # end\n<% end -%>\n{{ end }}\n  {{- /* c */ -}}",
 			tree: lines(
 				"2:1-2:18 add_header [2:12-2:13 A] [2:14-2:17 '*']",
 				"4:1-4:18 add_header [4:12-4:13 A] [4:14-4:17 'x']",
@@ -334,6 +334,16 @@ func TestNames(t *testing.T) {
 	want := []string{`~^x$|"~^x$"|34`, `y|'y'|39`, `z|z|0`}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("got %v, want %v", got, want)
+	}
+}
+
+func TestCommentAfterTemplateLine(t *testing.T) {
+	c := parseString("{% endif %} # end\na;")
+	if len(c.Comments) != 1 || c.Comments[0].Text != " end" || !c.Comments[0].Trailing || c.Comments[0].Span.Col != 13 {
+		t.Errorf("comments %+v", c.Comments)
+	}
+	if dump(c.Directives) != lines("2:1-2:3 a") {
+		t.Errorf("tree %s", dump(c.Directives))
 	}
 }
 

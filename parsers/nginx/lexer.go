@@ -110,12 +110,12 @@ func (lx *lexer) errorf(line, col, endLine, endCol int, format string, args ...a
 // unexpectedAt reports the character at off, which is on the current line.
 func (lx *lexer) unexpectedAt(off int) {
 	r, n := utf8.DecodeRuneInString(lx.src[off:])
-	s := string(r)
-	if r == utf8.RuneError {
-		s = fmt.Sprintf("\\x%02x", lx.src[off])
-	}
 	col := lx.colAt(off)
-	lx.errorf(lx.line, col, lx.line, col+n, "unexpected %q", s)
+	if r == utf8.RuneError {
+		lx.errorf(lx.line, col, lx.line, col+n, "unexpected byte 0x%02x", lx.src[off])
+		return
+	}
+	lx.errorf(lx.line, col, lx.line, col+n, "unexpected %q", string(r))
 }
 
 func (lx *lexer) span(t *token) model.Span {

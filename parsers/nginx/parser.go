@@ -24,8 +24,8 @@ type parser struct {
 	pending    token
 	hasPending bool
 
-	// Scratch stacks: children and arguments collect here and are copied
-	// out once, at their exact size, when their statement ends.
+	// Scratch: children collect here and are copied out at their exact
+	// size when their block ends; cond holds an if's condition words.
 	kids []*Directive
 	cond []Arg
 

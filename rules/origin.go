@@ -214,6 +214,13 @@ add_header Access-Control-Allow-Origin https://app.example.com;
 					p.Report(op.Span, "Access-Control-Allow-Origin trusts %q over plain http, which anyone on the network can impersonate; use https://%s", t, t[len("http://"):])
 				}
 			}
+			// A value only partly known (a SAM !Sub with an unresolved
+			// part) is still plain http when it starts so.
+			for _, v := range op.Value.Possible() {
+				if v.Kind == model.Unknown && strings.HasPrefix(strings.ToLower(v.Raw), "http://") && !isLoopback(v.Raw) {
+					p.Report(op.Span, "Access-Control-Allow-Origin trusts %q over plain http, whatever the rest resolves to, which anyone on the network can impersonate; use https://%s", v.Raw, v.Raw[len("http://"):])
+				}
+			}
 		}
 		for _, m := range p.File.Matchers {
 			if m.Kind != model.MatchExact || m.Dynamic {

@@ -92,6 +92,10 @@ type Scope struct {
 	// Effective lists the header statements that apply to responses
 	// produced in this scope, after inheritance.
 	Effective []*HeaderOp
+	// NeverMatches says why no request can ever reach this scope (an
+	// Apache <FilesMatch> pattern with a "/", which only sees a file name),
+	// with what to write instead; empty when requests can reach it.
+	NeverMatches string
 }
 
 // PathMatchKind is how a route tests the request path.
@@ -136,10 +140,13 @@ const (
 	Merge            // append unless the value is already present
 	Unset            // remove
 	Hide             // stop a proxied response's header (nginx proxy_hide_header)
+	// SetIfEmpty sets the header only when its table has no line of that
+	// name yet (Apache Header setifempty).
+	SetIfEmpty
 )
 
 func (o Op) String() string {
-	return [...]string{"add", "set", "append", "merge", "unset", "hide"}[o]
+	return [...]string{"add", "set", "append", "merge", "unset", "hide", "setifempty"}[o]
 }
 
 // Delivery says which responses a header statement reaches.
@@ -186,6 +193,12 @@ type HeaderOp struct {
 	// Table separates header tables that are applied independently
 	// (Apache's "always" and "onsuccess"); empty where there is one.
 	Table string
+	// OwnTable is set when the statement's table holds none of the headers
+	// the server's modules or the upstream produce, so a Set or Unset there
+	// leaves theirs alone (Apache's "always" table: httpd 2.4.71 sent
+	// "Vary: Origin,Accept-Encoding" for Header always set Vary Origin with
+	// mod_deflate, but only "Vary: Origin" for Header set).
+	OwnTable bool
 	// Stored is true when the header is stored with a cached object
 	// (Varnish beresp) rather than added on delivery.
 	Stored bool

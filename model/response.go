@@ -129,6 +129,10 @@ func (r *Response) Instances(status int, from Source) []Instance {
 			}
 		case Unset:
 			t.lines = removeName(t.lines, h.Name)
+		case SetIfEmpty:
+			if !hasName(t.lines, h.Name) {
+				t.lines = append(t.lines, Instance{h.Name, h.Value, h})
+			}
 		}
 	}
 	var out []Instance
@@ -141,6 +145,15 @@ func (r *Response) Instances(status int, from Source) []Instance {
 		}
 	}
 	return out
+}
+
+func hasName(ls []Instance, name string) bool {
+	for _, l := range ls {
+		if l.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 func removeName(ls []Instance, name string) []Instance {

@@ -33,7 +33,11 @@ type Value struct {
 	Guards []*Matcher
 	// Options are the values a Variable can take, each with its own kind.
 	Options []Value
-	Span    Span
+	// Note explains how the server reads a value that does not mean what
+	// it looks like (Apache mod_headers reads %{Origin}i as %i, the idle
+	// workers), for messages; empty otherwise.
+	Note string
+	Span Span
 }
 
 // LiteralValue classifies a fixed string.

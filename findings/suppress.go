@@ -136,7 +136,11 @@ func (s *Suppressor) Unused() []Finding {
 			where = "because no statement follows it"
 		}
 		names := strings.Join(idle, ",")
-		out = append(out, unusedFinding(ig.Span, fmt.Sprintf("this ignore suppresses no %s finding %s; remove %s from it", names, where, names)))
+		fix := "remove the comment"
+		if len(idle) < len(ig.Rules) {
+			fix = "remove " + names + " from it"
+		}
+		out = append(out, unusedFinding(ig.Span, fmt.Sprintf("this ignore suppresses no %s finding %s; %s", names, where, fix)))
 	}
 	Sort(out)
 	return out

@@ -28,7 +28,7 @@ type Report struct {
 }
 
 // Names lists the accepted --format values.
-var Names = []string{"text", "json", "sarif", "github"}
+var Names = []string{"text", "json", "sarif", "github", "markdown"}
 
 // Write prints r in the named format.
 func Write(w io.Writer, name string, r *Report) error {
@@ -41,6 +41,8 @@ func Write(w io.Writer, name string, r *Report) error {
 		return writeSARIF(w, r)
 	case "github":
 		return writeGitHub(w, r)
+	case "markdown":
+		return writeMarkdown(w, r)
 	}
 	return fmt.Errorf("unknown format %q (want %s)", name, strings.Join(Names, ", "))
 }
@@ -65,6 +67,26 @@ func (r *Report) lineText(path string, n int) string {
 		return ""
 	}
 	return line(r.Sources(path), n)
+}
+
+// stablePath names a file relative to the root whatever form it was given
+// in (relative, absolute, with ./), for fingerprints; files outside the
+// root keep their absolute path.
+func (r *Report) stablePath(path string) string {
+	if r.Root != "" {
+		if abs, err := filepath.Abs(path); err == nil {
+			if p, err := filepath.Rel(r.Root, abs); err == nil && !strings.HasPrefix(p, "..") {
+				return filepath.ToSlash(p)
+			}
+			return filepath.ToSlash(abs)
+		}
+	}
+	return filepath.ToSlash(filepath.Clean(path))
+}
+
+// fingerprint is f's line-independent identity (see Finding.Fingerprint).
+func (r *Report) fingerprint(f findings.Finding) string {
+	return f.FingerprintAt(r.stablePath(f.Span.File), r.lineText(f.Span.File, f.Span.Line))
 }
 
 // rel makes path relative to the root when it lies inside it, with

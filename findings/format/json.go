@@ -38,7 +38,7 @@ func writeJSON(w io.Writer, r *Report) error {
 		jf := jsonFinding{
 			Rule: f.RuleID, Slug: f.Slug, Severity: f.Severity.String(), Message: f.Message,
 			jsonPos:     jsonPos{r.rel(f.Span.File), f.Span.Line, f.Span.Col, f.Span.EndLine, f.Span.EndCol},
-			Fingerprint: f.Fingerprint(r.lineText(f.Span.File, f.Span.Line)),
+			Fingerprint: r.fingerprint(f),
 		}
 		for _, v := range f.Span.Via {
 			jf.IncludedFrom = append(jf.IncludedFrom, jsonPos{r.rel(v.File), v.Line, v.Col, v.EndLine, v.EndCol})

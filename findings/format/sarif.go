@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/corslint/corslint/findings"
@@ -141,7 +142,7 @@ func sarifLevel(s findings.Severity) string {
 func writeSARIF(w io.Writer, r *Report) error {
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
-			Name: "corslint", Language: "en-US", Version: r.Version, InformationURI: InformationURI,
+			Name: "corslint", Language: "en-US", Version: sarifVersion(r.Version), InformationURI: InformationURI,
 			Rules: []sarifRule{},
 		}},
 		Language:          "en-US",
@@ -167,6 +168,9 @@ func writeSARIF(w io.Writer, r *Report) error {
 		})
 	}
 	var notes []sarifNotification
+	// Identical statements in one file share a fingerprint; the n-th copy
+	// gets ":n" so that each result stays distinct and stable.
+	seen := map[string]int{}
 	for _, f := range r.Findings {
 		loc := r.sarifLoc(f.Span.File, f.Span.Line, f.Span.Col, f.Span.EndLine, f.Span.EndCol)
 		if f.RuleID == "CORS001" {
@@ -179,9 +183,11 @@ func writeSARIF(w io.Writer, r *Report) error {
 			RuleID: f.RuleID, RuleIndex: index[f.RuleID], Level: sarifLevel(f.Severity),
 			Message:   sarifText{Text: f.Message},
 			Locations: []sarifLocation{loc},
-			PartialFingerprints: map[string]string{
-				"corslint/v1": f.Fingerprint(r.lineText(f.Span.File, f.Span.Line)),
-			},
+			PartialFingerprints: map[string]string{"corslint/v1": r.fingerprint(f)},
+		}
+		fp := res.PartialFingerprints["corslint/v1"]
+		if seen[fp]++; seen[fp] > 1 {
+			res.PartialFingerprints["corslint/v1"] = fp + ":" + strconv.Itoa(seen[fp])
 		}
 		for i, rel := range f.Related {
 			l := r.sarifLoc(rel.Span.File, rel.Span.Line, rel.Span.Col, rel.Span.EndLine, rel.Span.EndCol)
@@ -209,6 +215,19 @@ func writeSARIF(w io.Writer, r *Report) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(log)
+}
+
+// sarifVersion makes a version that starts with a number, as SARIF
+// consumers compare them: "v1.2.0" -> "1.2.0", "dev" -> "0.0.0-dev".
+func sarifVersion(v string) string {
+	if v == "" {
+		return ""
+	}
+	v = strings.TrimPrefix(v, "v")
+	if v == "" || v[0] < '0' || v[0] > '9' {
+		return "0.0.0-" + v
+	}
+	return v
 }
 
 func (r *Report) sarifLoc(file string, line, col, endLine, endCol int) sarifLocation {

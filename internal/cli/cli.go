@@ -98,64 +98,59 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newLint(stdin, stdout, stderr), newCheck(stdout, stderr), newRules(stdout), newExplain(stdout), newVersion(stdout))
+	root.AddCommand(newLint(stdin, stdout, stderr), newCheck(stdout, stderr), newRules(stdout), newExplain(stdout), newVersion(stdout),
+		newBaseline(stdin, stdout, stderr), newInit(stdout))
 	return root
 }
 
 func newLint(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var (
 		formatName string
-		failOn     string
-		enable     []string
-		disable    []string
-		trusted    []string
-		o          = lintOptions{maxFileSize: 16 << 20, jobs: defaultJobs()}
+		lf         = newLintFlags()
+		rv         reviewFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "lint [PATH...]",
 		Short: "Lint configuration files and directories (default: .)",
 		Long: `Lint configuration files and directories. Directories are searched recursively,
 skipping .git, node_modules and vendor. "-" reads standard input (name it with --stdin-filename).
+Settings come from the flags, then .corslint.yaml (see corslint init), then the defaults.
 
-Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage error, 3 internal error.`,
+Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or configuration error,
+3 internal error.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				args = []string{"."}
-			}
-			threshold, never, err := parseFailOn(failOn)
-			if err != nil {
-				return usageError{err}
-			}
 			if !validFormat(formatName) {
 				return usageError{fmt.Errorf("unknown format %q (want %s)", formatName, strings.Join(format.Names, ", "))}
 			}
-			rs, err := selectRules(rules.All(), enable, disable)
+			res, err := lf.collect(cmd.Flags(), args, stdin)
+			if err != nil {
+				return err
+			}
+			fs, err := rv.filter(res.findings, res.sources)
 			if err != nil {
 				return usageError{err}
 			}
-			cands, errs := discover(args, stdin, &o)
-			fs, sources, n, internal := lintFiles(cands, rs, &rules.Options{TrustedOrigins: trusted}, &o)
 			cwd, _ := os.Getwd()
 			rep := &format.Report{
-				Findings: fs, Rules: rules.All(), Root: cwd, Version: Version(), Files: n,
-				Sources: func(p string) []byte { return sources[p] },
+				Findings: fs, Rules: rules.All(), Root: cwd, Version: Version(), Files: res.files,
+				Sources: func(p string) []byte { return res.sources[p] },
 				Color:   formatName == "text" && useColor(stdout),
 			}
 			if err := format.Write(stdout, formatName, rep); err != nil {
 				return fmt.Errorf("writing output: %w", err)
 			}
-			for _, err := range errs {
+			for _, err := range res.errs {
 				fmt.Fprintf(stderr, "corslint: %v\n", err)
 			}
-			for _, err := range internal {
+			for _, err := range res.internal {
 				fmt.Fprintf(stderr, "corslint: %v\n", err)
 			}
 			switch {
-			case len(internal) > 0:
+			case len(res.internal) > 0:
 				return exitError{ExitInternal}
-			case len(errs) > 0:
+			case len(res.errs) > 0:
 				return exitError{ExitUsage}
-			case !never && failing(fs, threshold):
+			case !res.never && failing(fs, res.threshold):
 				return exitError{ExitFindings}
 			}
 			return nil
@@ -163,15 +158,8 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage error, 3 intern
 	}
 	f := cmd.Flags()
 	f.StringVarP(&formatName, "format", "f", "text", "output format: "+strings.Join(format.Names, ", "))
-	f.StringVar(&failOn, "fail-on", "warning", "lowest severity that makes the exit code 1: error, warning, note or none")
-	f.StringSliceVar(&enable, "enable", nil, "run only these rules (IDs or slugs, comma-separated); CORS001 always runs")
-	f.StringSliceVar(&disable, "disable", nil, "do not run these rules (IDs or slugs, comma-separated)")
-	f.StringSliceVar(&trusted, "trusted-origin", nil, "an origin the configuration may allow (turns on CORS106); repeatable")
-	f.StringVar(&o.nginxPrefix, "nginx-prefix", "", "directory that relative nginx includes fall back to (default: the top file's directory)")
-	f.BoolVar(&o.allowOutsideRoot, "allow-outside-root", false, "follow includes that leave the linted directory")
-	f.StringVar(&o.stdinFilename, "stdin-filename", "", "file name to use for standard input (\"-\"), which also decides its format")
-	f.Int64Var(&o.maxFileSize, "max-file-size", 16<<20, "files larger than this many bytes are reported, not read")
-	f.IntVarP(&o.jobs, "jobs", "j", defaultJobs(), "files parsed in parallel")
+	lf.register(f)
+	rv.register(f)
 	return cmd
 }
 

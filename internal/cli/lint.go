@@ -27,6 +27,14 @@ type lintOptions struct {
 	stdinFilename    string
 	maxFileSize      int64
 	jobs             int
+	// apacheRoot is httpd's ServerRoot for relative Apache includes.
+	apacheRoot string
+
+	// From .corslint.yaml and the flags (see config.go): paths not linted,
+	// severity overrides by rule ID, and whether ignore comments count.
+	exclude        func(path string) bool
+	severity       map[string]findings.Severity
+	noInlineIgnore bool
 }
 
 // parseFunc reads one file of a dialect into the model.
@@ -78,6 +86,9 @@ func discover(args []string, stdin io.Reader, o *lintOptions) ([]candidate, []er
 			out = append(out, candidate{path: name, root: cwd, explicit: true, stdin: src})
 			continue
 		}
+		if o.exclude != nil && o.exclude(arg) {
+			continue
+		}
 		info, err := os.Stat(arg)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("cannot lint %s: %w", arg, err))
@@ -94,6 +105,12 @@ func discover(args []string, stdin io.Reader, o *lintOptions) ([]candidate, []er
 				// its path and the walk goes on.
 				out = append(out, candidate{path: p, root: root, explicit: true})
 				if d != nil && d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if p != arg && o.exclude != nil && o.exclude(p) {
+				if d.IsDir() {
 					return fs.SkipDir
 				}
 				return nil
@@ -202,7 +219,8 @@ func lintFiles(cands []candidate, rs []*rules.Rule, ropts *rules.Options, o *lin
 	}
 
 	sources := map[string][]byte{}
-	var all []findings.Finding
+	// Ignore comments, then the configuration's severities and excludes.
+	all := inlineIgnores(files, perFile, rs, o)
 	for i, fs := range perFile {
 		all = append(all, fs...)
 		for p, src := range files[i].Sources {
@@ -210,6 +228,7 @@ func lintFiles(cands []candidate, rs []*rules.Rule, ropts *rules.Options, o *lin
 		}
 	}
 	findings.Sort(all)
+	all = adjust(all, o)
 	return findings.Dedupe(all), sources, len(files), internal
 }
 

@@ -17,6 +17,8 @@ func lookup(name string) (string, error) {
 		return "CORS101", nil
 	case "cors306", "max-age-excessive":
 		return "CORS306", nil
+	case "cors304", "missing-always":
+		return "CORS304", nil
 	}
 	return "", fmt.Errorf("unknown rule %q (see corslint rules)", name)
 }
@@ -232,5 +234,35 @@ func TestValidOrigin(t *testing.T) {
 		if err := ValidOrigin(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
+	}
+}
+
+func TestStarterDecodes(t *testing.T) {
+	cfg, err := Parse("starter.yaml", []byte(Starter), lookup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.FailOn != "warning" || len(cfg.TrustedOrigins) != 0 || len(cfg.Rules) != 0 {
+		t.Errorf("starter is not neutral: %+v", cfg)
+	}
+	// Uncommenting every example must still decode.
+	var b strings.Builder
+	for _, l := range strings.Split(Starter, "\n") {
+		switch {
+		case strings.HasPrefix(l, "#  "), strings.HasPrefix(l, "#   "):
+			l = l[1:]
+		case strings.HasPrefix(l, "# clients:"), strings.HasPrefix(l, "# stack:"):
+			l = l[2:]
+		case strings.HasSuffix(l, ": []"), strings.HasSuffix(l, ": {}"):
+			l = strings.TrimSuffix(strings.TrimSuffix(l, " []"), " {}")
+		}
+		b.WriteString(l + "\n")
+	}
+	cfg, err = Parse("starter.yaml", []byte(b.String()), lookup)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, b.String())
+	}
+	if len(cfg.TrustedOrigins) != 1 || len(cfg.Rules) != 2 || len(cfg.Exclude) != 2 || len(cfg.Clients) != 1 || len(cfg.Stack) != 2 {
+		t.Errorf("uncommented starter: %+v\n%s", cfg, b.String())
 	}
 }

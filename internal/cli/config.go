@@ -1,0 +1,227 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/corslint/corslint/findings"
+	"github.com/corslint/corslint/internal/config"
+	"github.com/corslint/corslint/rules"
+)
+
+// lintFlags are the settings `lint` and `baseline` share. Command-line
+// flags win over .corslint.yaml, which wins over the defaults.
+type lintFlags struct {
+	failOn         string
+	enable         []string
+	disable        []string
+	trusted        []string
+	configPath     string
+	noInlineIgnore bool
+	o              lintOptions
+}
+
+func newLintFlags() *lintFlags {
+	return &lintFlags{o: lintOptions{maxFileSize: 16 << 20, jobs: defaultJobs()}}
+}
+
+func (lf *lintFlags) register(f *pflag.FlagSet) {
+	f.StringVar(&lf.failOn, "fail-on", "warning", "lowest severity that makes the exit code 1: error, warning, note or none")
+	f.StringSliceVar(&lf.enable, "enable", nil, "run only these rules (IDs or slugs, comma-separated); CORS001 always runs")
+	f.StringSliceVar(&lf.disable, "disable", nil, "do not run these rules (IDs or slugs, comma-separated)")
+	f.StringSliceVar(&lf.trusted, "trusted-origin", nil, "an origin the configuration may allow (turns on CORS106); repeatable")
+	f.StringVar(&lf.o.nginxPrefix, "nginx-prefix", "", "directory that relative nginx includes fall back to (default: the top file's directory)")
+	f.StringVar(&lf.o.apacheRoot, "apache-root", "", "httpd's ServerRoot, for relative Apache includes (default: the top file's directory)")
+	f.BoolVar(&lf.o.allowOutsideRoot, "allow-outside-root", false, "follow includes that leave the linted directory")
+	f.StringVar(&lf.o.stdinFilename, "stdin-filename", "", "file name to use for standard input (\"-\"), which also decides its format")
+	f.Int64Var(&lf.o.maxFileSize, "max-file-size", 16<<20, "files larger than this many bytes are reported, not read")
+	f.IntVarP(&lf.o.jobs, "jobs", "j", defaultJobs(), "files parsed in parallel")
+	f.StringVar(&lf.configPath, "config", "", "configuration file (default: .corslint.yaml in the working directory or a parent, up to the repository root)")
+	f.BoolVar(&lf.noInlineIgnore, "no-inline-ignore", false, "ignore corslint:ignore comments (for audits)")
+}
+
+// lintOutcome is what a run found, before review filters and output.
+type lintOutcome struct {
+	findings  []findings.Finding
+	sources   map[string][]byte
+	files     int
+	threshold findings.Severity
+	never     bool // --fail-on none
+	errs      []error
+	internal  []error
+	cfg       *config.Config
+}
+
+// collect loads the configuration, applies it under the flags, and lints
+// args.
+func (lf *lintFlags) collect(flags *pflag.FlagSet, args []string, stdin io.Reader) (*lintOutcome, error) {
+	if len(args) == 0 {
+		args = []string{"."}
+	}
+	cfg, err := loadConfig(lf.configPath)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	lf.apply(flags, cfg)
+	threshold, never, err := parseFailOn(lf.failOn)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	rs, err := selectRules(rules.All(), lf.enable, lf.disable)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	rs = ruleLevels(rs, cfg, lf.enable, &lf.o)
+	cands, errs := discover(args, stdin, &lf.o)
+	fs, sources, n, internal := lintFiles(cands, rs, &rules.Options{TrustedOrigins: lf.trusted}, &lf.o)
+	return &lintOutcome{findings: fs, sources: sources, files: n, threshold: threshold, never: never, errs: errs, internal: internal, cfg: cfg}, nil
+}
+
+// loadConfig reads the file named by --config, or the one found from the
+// working directory upward; nil when there is none.
+func loadConfig(path string) (*config.Config, error) {
+	if path == "" {
+		cwd, err := os.Getwd()
+		if err != nil {
+			return nil, fmt.Errorf("finding the configuration: %w", err)
+		}
+		if path, err = config.Find(cwd); err != nil || path == "" {
+			return nil, err
+		}
+		// Name it as the user would reach it from here.
+		if rel, err := filepath.Rel(cwd, path); err == nil {
+			path = rel
+		}
+	}
+	return config.Load(path, lookupRule)
+}
+
+func lookupRule(name string) (string, error) {
+	r, err := rules.Lookup(rules.All(), name)
+	if err != nil {
+		return "", err
+	}
+	return r.ID, nil
+}
+
+// apply fills every setting the command line left unset from cfg.
+func (lf *lintFlags) apply(flags *pflag.FlagSet, cfg *config.Config) {
+	lf.o.noInlineIgnore = lf.noInlineIgnore
+	if cfg == nil {
+		return
+	}
+	set := func(name string) bool { return flags.Changed(name) }
+	if cfg.FailOn != "" && !set("fail-on") {
+		lf.failOn = cfg.FailOn
+	}
+	if cfg.TrustedOrigins != nil && !set("trusted-origin") {
+		lf.trusted = cfg.TrustedOrigins
+	}
+	if cfg.NginxPrefix != "" && !set("nginx-prefix") {
+		lf.o.nginxPrefix = cfg.NginxPrefix
+	}
+	if cfg.ApacheRoot != "" && !set("apache-root") {
+		lf.o.apacheRoot = cfg.ApacheRoot
+	}
+	if len(cfg.Exclude) > 0 {
+		lf.o.exclude = cfg.Excluded
+	}
+}
+
+// ruleLevels drops the rules the configuration turns off (unless --enable
+// names them) and records the severities it overrides.
+func ruleLevels(rs []*rules.Rule, cfg *config.Config, enable []string, o *lintOptions) []*rules.Rule {
+	if cfg == nil || len(cfg.Rules) == 0 {
+		return rs
+	}
+	named := map[string]bool{}
+	for _, n := range splitList(enable) {
+		if id, err := lookupRule(n); err == nil {
+			named[id] = true
+		}
+	}
+	o.severity = map[string]findings.Severity{}
+	var out []*rules.Rule
+	for _, r := range rs {
+		lvl, ok := cfg.Rules[r.ID]
+		if !ok {
+			out = append(out, r)
+			continue
+		}
+		if lvl == config.LevelOff {
+			if named[r.ID] {
+				out = append(out, r)
+			}
+			continue
+		}
+		sev, err := findings.ParseSeverity(string(lvl))
+		if err == nil {
+			o.severity[r.ID] = sev
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// adjust applies severity overrides and drops findings located in
+// excluded files (reached through an include).
+func adjust(fs []findings.Finding, o *lintOptions) []findings.Finding {
+	if len(o.severity) == 0 && o.exclude == nil {
+		return fs
+	}
+	out := fs[:0]
+	for _, f := range fs {
+		if o.exclude != nil && f.RuleID != "CORS001" && o.exclude(f.Span.File) {
+			continue
+		}
+		if sev, ok := o.severity[f.RuleID]; ok {
+			f.Severity = sev
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// newInit writes a commented starter configuration.
+func newInit(stdout io.Writer) *cobra.Command {
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "init [FILE]",
+		Short: "Write a commented starter .corslint.yaml",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			path := config.FileNames[0]
+			if len(args) == 1 {
+				path = args[0]
+			}
+			flag := os.O_WRONLY | os.O_CREATE | os.O_EXCL
+			if force {
+				flag = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+			}
+			f, err := os.OpenFile(path, flag, 0o644)
+			if errors.Is(err, os.ErrExist) {
+				return usageError{fmt.Errorf("%s exists; pass --force to replace it", path)}
+			}
+			if err != nil {
+				return usageError{fmt.Errorf("writing %s: %w", path, err)}
+			}
+			if _, err := io.WriteString(f, config.Starter); err != nil {
+				f.Close()
+				return fmt.Errorf("writing %s: %w", path, err)
+			}
+			if err := f.Close(); err != nil {
+				return fmt.Errorf("writing %s: %w", path, err)
+			}
+			fmt.Fprintf(stdout, "wrote %s\n", filepath.ToSlash(path))
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&force, "force", false, "replace an existing file")
+	return cmd
+}

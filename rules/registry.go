@@ -47,17 +47,28 @@ var unusedSuppression = &Rule{Meta: Meta{
 An ignore comment that no longer matches a finding hides the next real one that appears on that
 line. Remove it.
 
+An ignore that cannot work is reported here too, and suppresses nothing until it is fixed: one
+without a reason after ` + "` -- `" + `, one naming an unknown rule or directive, and one naming CORS001 (parse
+errors cannot be suppressed) or CORS002 itself (turn it off in ` + "`.corslint.yaml`" + ` instead). An
+ignore of a rule that did not run (turned off, or left out by ` + "`--enable`" + `) is not judged.
+
 ## Bad
 
 ` + "```nginx" + `
 # corslint:ignore CORS101 -- partner API, reviewed
 add_header Access-Control-Allow-Origin https://app.example.com always;
+
+# corslint:ignore CORS101
+add_header Access-Control-Allow-Origin $http_origin always;
 ` + "```" + `
 
 ## Good
 
 ` + "```nginx" + `
 add_header Access-Control-Allow-Origin https://app.example.com always;
+
+# corslint:ignore CORS101 -- public read-only data, requested without cookies
+add_header Access-Control-Allow-Origin $http_origin always;
 ` + "```" + `
 `,
 }}

@@ -94,19 +94,20 @@ header instead.
 ## Bad
 
 ` + "```apache" + `
-Header always set Vary Origin
+Header set Vary Origin
 ` + "```" + `
 
 ## Good
 
 ` + "```apache" + `
-Header always merge Vary Origin
+Header merge Vary Origin
 ` + "```" + `
 `,
 	},
 	Run: func(p *Pass) {
 		for _, op := range p.File.Headers {
-			if op.Name != model.Vary || op.Op != model.Set {
+			// A table of its own holds no Vary another module added.
+			if op.Name != model.Vary || op.Op != model.Set || op.OwnTable {
 				continue
 			}
 			keeps := false

@@ -145,7 +145,7 @@ location /api/ {
 func hideFix(d model.Dialect) string {
 	switch d {
 	case model.Apache:
-		return "use Header set (not always) so it replaces the upstream's value"
+		return "add Header unset Access-Control-Allow-Origin (without always), which drops the upstream's while Header always set keeps yours on every status"
 	case model.SAM:
 		return "set CORS in one place: the gateway's configuration or the function, not both"
 	}

@@ -265,13 +265,32 @@ add_header Access-Control-Allow-Origin https://app.example.com;
 			if op.Name != model.ACAO || !adds(op) {
 				continue
 			}
-			for _, t := range literalTexts(op.Value) {
+			for _, v := range op.Value.Possible() {
+				if v.Kind != model.Literal || v.Note == "" {
+					continue
+				}
+				// The server reads the value differently from how it looks.
+				p.Report(op.Span, "Access-Control-Allow-Origin %q is never an origin, so the browser blocks every request: %s", v.Raw, v.Note)
+			}
+			for _, t := range literalTexts(withoutNotes(op.Value)) {
 				if why, fix := originProblem(t); why != "" {
 					p.Report(op.Span, "Access-Control-Allow-Origin %q %s, so the browser blocks every request; %s", t, why, fix)
 				}
 			}
 		}
 	},
+}
+
+// withoutNotes drops the possible values that carry a Note, which are
+// reported with it.
+func withoutNotes(v model.Value) model.Value {
+	out := model.Value{Kind: model.Variable}
+	for _, p := range v.Possible() {
+		if p.Note == "" {
+			out.Options = append(out.Options, p)
+		}
+	}
+	return out
 }
 
 // originProblem explains why s is not a serialized origin the browser can

@@ -390,7 +390,7 @@ proxy_pass http://backend;
 				fix := alwaysFix(p.File.Dialect)
 				switch {
 				case r.Status != 0:
-					if op.Delivery.Reaches(r.Status, r.Source) {
+					if op.Delivery.Reaches(r.Status, r.Source) || sendsACAO(r, r.Status, r.Source) {
 						continue
 					}
 					sev := findings.Warning
@@ -399,8 +399,16 @@ proxy_pass http://backend;
 					}
 					note(op, sev, fmt.Sprintf("Access-Control-Allow-Origin is not sent on the %d response produced at %s, so the browser blocks it; %s", r.Status, r.Span, fix))
 				case r.Source == model.FromUpstream:
+					// Apache's onsuccess table reaches proxied errors too;
+					// and another statement may send ACAO on errors anyway.
+					if op.Delivery.Reaches(500, model.FromUpstream) || sendsACAO(r, 500, model.FromUpstream) {
+						continue
+					}
 					note(op, findings.Warning, "Access-Control-Allow-Origin is not sent when the upstream answers with an error (4xx, 5xx), so scripts see only \"Failed to fetch\" instead of the status; "+fix)
 				case r.Source == model.FromHandler:
+					if sendsACAO(r, 404, model.FromServer) {
+						continue
+					}
 					note(op, findings.Note, "Access-Control-Allow-Origin is not sent on error responses (404 and the like); "+fix)
 				}
 			}
@@ -411,6 +419,17 @@ proxy_pass http://backend;
 			f.Severity = h.sev
 		}
 	},
+}
+
+// sendsACAO reports whether r carries Access-Control-Allow-Origin at a
+// status, from whichever statement.
+func sendsACAO(r *model.Response, status int, from model.Source) bool {
+	for _, in := range r.Instances(status, from) {
+		if in.Name == model.ACAO {
+			return true
+		}
+	}
+	return false
 }
 
 func alwaysFix(d model.Dialect) string {

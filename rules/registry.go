@@ -120,6 +120,7 @@ func All() []*Rule {
 		headerInheritanceLoss,
 		maxAgeExcessive,
 		invalidToken,
+		sectionNeverMatches,
 		missingVaryOrigin,
 		varyOverwritten,
 		cacheKeyMissingOrigin,

@@ -42,7 +42,7 @@ func detect(path string, head []byte, explicit bool) model.Dialect {
 	ext := filepath.Ext(name)
 	slash := filepath.ToSlash(path)
 	switch {
-	case name == ".htaccess" || name == "httpd.conf" || name == "apache2.conf":
+	case ext == ".htaccess" || name == "httpd.conf" || name == "apache2.conf":
 		return model.Apache
 	case ext == ".vcl":
 		return model.VCL

@@ -1,13 +1,127 @@
 package cli
 
-import "github.com/corslint/corslint/model"
+import (
+	"io/fs"
+	"path/filepath"
+	"sort"
+	"strings"
 
-// parseApache reads one apache file into the model; nil until the apache parser is
-// wired in, which makes the file unsupported rather than wrong.
+	"github.com/corslint/corslint/model"
+	"github.com/corslint/corslint/parsers/apache"
+)
+
+// parseApache reads one Apache httpd file (httpd.conf, a virtual host, a
+// .htaccess) into the model. Relative includes resolve against the file's
+// directory (httpd's ServerRoot) unless a ServerRoot directive inside the
+// linted root says otherwise.
 func parseApache(path string, src []byte, root string, o *lintOptions) *model.File {
-	return nil
+	cfg := apache.Parse(path, src, apache.Options{
+		Root: root, AllowOutsideRoot: o.allowOutsideRoot, MaxFileSize: o.maxFileSize,
+	})
+	return apache.Lower(cfg)
 }
 
-// linkApache combines .htaccess files with the vhosts of the same run that
-// cover their directories; until then each file stands alone.
-func linkApache(files []*model.File) []*model.File { return files }
+// linkApache lowers each .htaccess together with the configurations of the
+// same run whose servers read it (its folder lies under their DocumentRoot
+// or a <Directory> whose AllowOverride lets it set headers), so that
+// CORS501 and CORS502 see the vhost's and the .htaccess's headers on the
+// same responses. The combined model replaces the server's file and the
+// .htaccess no longer stands alone; every finding keeps its own file and
+// position. Files are re-read from the text kept in their models, so the
+// result does not depend on the disk changing in between.
+func linkApache(files []*model.File) []*model.File {
+	var hts, servers []int
+	for i, f := range files {
+		if f == nil || f.Dialect != model.Apache {
+			continue
+		}
+		if filepath.Base(f.Path) == ".htaccess" {
+			hts = append(hts, i)
+		} else {
+			servers = append(servers, i)
+		}
+	}
+	if len(hts) == 0 || len(servers) == 0 {
+		return files
+	}
+	list := make([]*apache.Htaccess, len(hts))
+	byHt := map[*apache.Htaccess]*model.File{}
+	for k, i := range hts {
+		dir, err := filepath.Abs(filepath.Dir(files[i].Path))
+		if err != nil {
+			dir = filepath.Dir(files[i].Path)
+		}
+		list[k] = &apache.Htaccess{Config: reparse(files[i]), Dir: dir}
+		byHt[list[k]] = files[i]
+	}
+	linked := map[*model.File]bool{}
+	for _, i := range servers {
+		orig := files[i]
+		lf, used := apache.LowerWith(reparse(orig), list)
+		if len(used) == 0 {
+			continue
+		}
+		// Diagnostics and comments as each file's own lowering found them.
+		lf.Diagnostics = append([]model.Diagnostic(nil), orig.Diagnostics...)
+		lf.Comments = append([]model.Comment(nil), orig.Comments...)
+		for _, h := range used {
+			hf := byHt[h]
+			lf.Diagnostics = append(lf.Diagnostics, hf.Diagnostics...)
+			lf.Comments = append(lf.Comments, hf.Comments...)
+			linked[hf] = true
+		}
+		files[i] = lf
+	}
+	out := files[:0]
+	for _, f := range files {
+		if !linked[f] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// reparse parses a file again from the sources its model kept.
+func reparse(f *model.File) *apache.Config {
+	src := f.Sources
+	keys := make([]string, 0, len(src))
+	for k := range src {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return apache.Parse(f.Path, src[f.Path], apache.Options{
+		Root: string(filepath.Separator),
+		ReadFile: func(p string) ([]byte, error) {
+			if b, ok := src[p]; ok {
+				return b, nil
+			}
+			return nil, fs.ErrNotExist
+		},
+		Glob: func(pattern string) ([]string, error) {
+			var out []string
+			for _, k := range keys {
+				if ok, err := filepath.Match(pattern, k); err != nil {
+					return nil, err
+				} else if ok {
+					out = append(out, k)
+				}
+			}
+			return out, nil
+		},
+		ListDir: func(p string) ([]string, bool) {
+			prefix := filepath.Clean(p) + string(filepath.Separator)
+			seen := map[string]bool{}
+			var names []string
+			for _, k := range keys {
+				if rest, ok := strings.CutPrefix(k, prefix); ok {
+					name, _, _ := strings.Cut(rest, string(filepath.Separator))
+					if !seen[name] {
+						seen[name] = true
+						names = append(names, name)
+					}
+				}
+			}
+			return names, len(names) > 0
+		},
+	})
+}

@@ -1,0 +1,279 @@
+package apache
+
+import (
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/corslint/corslint/model"
+)
+
+// Htaccess is a .htaccess file lowered together with the virtual hosts of
+// the same run: Dir is the absolute directory it sits in.
+type Htaccess struct {
+	Config *Config
+	Dir    string
+}
+
+// Lower turns a parsed configuration into the model. A file named
+// .htaccess is lowered as a directory context for the folder it sits in.
+func Lower(cfg *Config) *model.File {
+	f, _ := LowerWith(cfg, nil)
+	return f
+}
+
+// LowerWith lowers cfg together with .htaccess files: each one that a
+// server of cfg reads (it lies under the DocumentRoot or a <Directory>
+// whose AllowOverride allows FileInfo) becomes a directory section of
+// that server. It returns the files it used; their findings keep their
+// own paths and positions.
+func LowerWith(cfg *Config, hts []*Htaccess) (*model.File, []*Htaccess) {
+	l := newLowerer(cfg)
+	main := l.build(cfg, strings.HasSuffix(filepath.Base(cfg.Path), ".htaccess"))
+	var used []*Htaccess
+	if !l.standalone {
+		srvs := l.servers(main)
+		for _, h := range hts {
+			for _, srv := range srvs {
+				if p, ok := srv.readsHtaccess(h.Dir); ok {
+					l.htaccessSec(h.Config, p, main)
+					l.absorb(h.Config)
+					used = append(used, h)
+					break
+				}
+			}
+		}
+	}
+	l.collectEnv()
+	l.lowerHeaders()
+	for _, srv := range l.servers(main) {
+		l.routes(srv)
+	}
+	l.finish()
+	return l.file, used
+}
+
+// absorb takes a linked file's sources, comments and diagnostics.
+func (l *lowerer) absorb(c *Config) {
+	l.file.Diagnostics = append(l.file.Diagnostics, c.Diagnostics...)
+	l.file.Comments = append(l.file.Comments, c.Comments...)
+	for p, src := range c.Sources {
+		l.file.Sources[p] = src
+	}
+}
+
+// lowerer holds the state of one lowering.
+type lowerer struct {
+	file  *model.File
+	cfg   *Config
+	layer model.Layer
+	all   []*sec // every section, in reading order
+	env   map[string][]envDef
+	// matchers already registered in file.Matchers.
+	registered map[*model.Matcher]bool
+	// rewrite rules by the section that holds them.
+	rules       map[*sec][]*rwRule
+	lineOffsets map[string][]int
+	// standalone is set when the file itself is a .htaccess.
+	standalone bool
+}
+
+func newLowerer(cfg *Config) *lowerer {
+	sources := map[string][]byte{}
+	for p, s := range cfg.Sources {
+		sources[p] = s
+	}
+	return &lowerer{
+		file: &model.File{
+			Path:        cfg.Path,
+			Dialect:     model.Apache,
+			Sources:     sources,
+			Comments:    append([]model.Comment(nil), cfg.Comments...),
+			Diagnostics: append([]model.Diagnostic(nil), cfg.Diagnostics...),
+		},
+		cfg:         cfg,
+		env:         map[string][]envDef{},
+		registered:  map[*model.Matcher]bool{},
+		rules:       map[*sec][]*rwRule{},
+		lineOffsets: map[string][]int{},
+	}
+}
+
+// sec is a configuration section (or the main server, or a .htaccess
+// file) with its own directives, transparent wrappers such as <IfModule>
+// already flattened.
+type sec struct {
+	kind   string // "server", "VirtualHost", "Directory", ..., ".htaccess"
+	d      *Directive
+	parent *sec
+	scope  *model.Scope
+	body   []*Directive
+	kids   []*sec
+	ops    []*model.HeaderOp
+
+	path  string // Directory (absolute), Location, Files argument
+	regex bool   // DirectoryMatch, LocationMatch, FilesMatch, or the ~ form
+	// If, ElseIf, Else: the condition, the origin allowlists it applies,
+	// and whether part of it could not be read.
+	cond    *model.Condition
+	guards  []*model.Matcher
+	unknown bool
+	// ht is the configuration of a .htaccess section.
+	ht *Config
+	// never says why requests can never reach the section (CORS308).
+	never string
+}
+
+// sectionKinds are the sections that scope directives; every other section
+// is transparent (IfModule, IfVersion, RequireAll, ...) or ignored (Macro).
+var sectionKinds = map[string]string{
+	"virtualhost": "VirtualHost", "directory": "Directory", "directorymatch": "DirectoryMatch",
+	"files": "Files", "filesmatch": "FilesMatch", "location": "Location", "locationmatch": "LocationMatch",
+	"if": "If", "elseif": "ElseIf", "else": "Else", "proxy": "Proxy", "proxymatch": "ProxyMatch",
+	"limit": "Limit", "limitexcept": "LimitExcept",
+}
+
+// build reads the section tree of cfg under a main-server section.
+func (l *lowerer) build(cfg *Config, htaccess bool) *sec {
+	main := &sec{kind: "server"}
+	main.scope = &model.Scope{Kind: "server", Label: "main", Span: model.Span{File: cfg.Path, Line: 1, Col: 1}}
+	l.layer = fileLayer(cfg.Directives)
+	main.scope.Layer = l.layer
+	l.all = append(l.all, main)
+	l.file.Scopes = append(l.file.Scopes, main.scope)
+	if htaccess {
+		l.standalone = true
+		ht := l.htaccessSec(cfg, filepath.Dir(absPath(cfg.Path)), main)
+		ht.scope.Span = model.Span{File: cfg.Path, Line: 1, Col: 1}
+		return main
+	}
+	l.fill(main, cfg.Directives)
+	return main
+}
+
+// htaccessSec adds a .htaccess file as a directory section of main.
+func (l *lowerer) htaccessSec(cfg *Config, dir string, main *sec) *sec {
+	s := &sec{kind: ".htaccess", parent: main, path: dir, ht: cfg}
+	s.scope = &model.Scope{Kind: ".htaccess", Label: dir, Parent: main.scope, Layer: l.layer, Span: model.Span{File: cfg.Path, Line: 1, Col: 1}}
+	main.kids = append(main.kids, s)
+	l.all = append(l.all, s)
+	l.file.Scopes = append(l.file.Scopes, s.scope)
+	l.fill(s, cfg.Directives)
+	return s
+}
+
+// fill adds ds to s: directives to its body, sections as children.
+func (l *lowerer) fill(s *sec, ds []*Directive) {
+	for _, d := range ds {
+		if d.Inactive {
+			continue
+		}
+		if !d.Section {
+			s.body = append(s.body, d)
+			continue
+		}
+		lower := strings.ToLower(d.Name)
+		kind, scoped := sectionKinds[lower]
+		switch {
+		case lower == "ifmodule":
+			if !strings.HasPrefix(d.Arg(0), "!") {
+				l.fill(s, d.Children)
+			}
+		case lower == "macro":
+			// a template, applied only through Use
+		case !scoped:
+			l.fill(s, d.Children)
+		default:
+			c := &sec{kind: kind, d: d, parent: s}
+			c.path, c.regex = sectionPath(d, kind)
+			if kind == "Directory" && !c.regex {
+				c.path = l.absDir(c.path)
+			}
+			c.scope = &model.Scope{Kind: kind, Label: d.ArgsText(), Parent: s.scope, Layer: l.layer, Span: d.Span}
+			if kind == "VirtualHost" {
+				c.scope.Label = vhostLabel(d)
+			}
+			c.never = neverMatches(c)
+			c.scope.NeverMatches = c.never
+			s.kids = append(s.kids, c)
+			l.all = append(l.all, c)
+			l.file.Scopes = append(l.file.Scopes, c.scope)
+			l.fill(c, d.Children)
+		}
+	}
+}
+
+func sectionPath(d *Directive, kind string) (string, bool) {
+	regex := strings.HasSuffix(kind, "Match")
+	if d.Arg(0) == "~" && len(d.Args) > 1 {
+		return d.Arg(1), true
+	}
+	return d.Arg(0), regex
+}
+
+// absDir resolves a Directory or DocumentRoot path: relative paths are
+// relative to ServerRoot.
+func (l *lowerer) absDir(p string) string {
+	if p == "" {
+		return ""
+	}
+	if !filepath.IsAbs(p) {
+		root := l.cfg.ServerRoot
+		if root == "" {
+			root = filepath.Dir(l.cfg.Path)
+		}
+		p = filepath.Join(absPath(root), p)
+	}
+	return filepath.Clean(p)
+}
+
+func vhostLabel(d *Directive) string {
+	for _, c := range d.Children {
+		if !c.Section && c.Is("ServerName") && len(c.Args) > 0 {
+			return c.Arg(0)
+		}
+	}
+	return d.ArgsText()
+}
+
+// fileLayer is Proxy when the file proxies anywhere, else Origin.
+func fileLayer(ds []*Directive) model.Layer {
+	layer := model.Origin
+	Walk(ds, func(d *Directive, _ []*Directive) bool {
+		switch {
+		case d.Is("ProxyPass") && d.Arg(len(d.Args)-1) != "!" && len(d.Args) > 0,
+			d.Is("ProxyPassMatch") && len(d.Args) > 1 && d.Arg(1) != "!",
+			d.Is("RewriteRule") && rewriteProxies(d),
+			d.Is("SetHandler") && strings.HasPrefix(strings.ToLower(d.Arg(0)), "proxy:"):
+			layer = model.Proxy
+		}
+		return true
+	})
+	return layer
+}
+
+// finish orders the matchers as written.
+func (l *lowerer) finish() {
+	sort.SliceStable(l.file.Matchers, func(i, j int) bool { return l.file.Matchers[i].Span.Before(l.file.Matchers[j].Span) })
+}
+
+// register adds origin allowlists that gate a reflected origin to the
+// file's matchers, once each, so CORS102-104 probe them.
+func (l *lowerer) register(ms []*model.Matcher) {
+	for _, m := range ms {
+		if m != nil && !l.registered[m] {
+			l.registered[m] = true
+			l.file.Matchers = append(l.file.Matchers, m)
+		}
+	}
+}
+
+// ifGuards returns the origin allowlists of the <If> sections enclosing s
+// (s included).
+func ifGuards(s *sec) []*model.Matcher {
+	var out []*model.Matcher
+	for c := s; c != nil; c = c.parent {
+		out = append(out, c.guards...)
+	}
+	return out
+}

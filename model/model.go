@@ -39,6 +39,10 @@ type File struct {
 	// Sources holds the text of every file read for this one (the file
 	// itself and its includes), for snippets and suppression comments.
 	Sources map[string][]byte
+	// BaseDir is the directory relative paths inside the configuration
+	// resolve against (Apache's ServerRoot); empty where the dialect has
+	// none.
+	BaseDir string
 
 	Scopes    []*Scope    // every scope, parents before children
 	Headers   []*HeaderOp // every header statement, in source order

@@ -11,12 +11,19 @@ import (
 )
 
 // parseApache reads one Apache httpd file (httpd.conf, a virtual host, a
-// .htaccess) into the model. Relative includes resolve against the file's
-// directory (httpd's ServerRoot) unless a ServerRoot directive inside the
-// linted root says otherwise.
+// .htaccess) into the model. Relative includes and DocumentRoots resolve
+// against --apache-root (httpd's ServerRoot), by default the file's
+// directory, unless a ServerRoot directive inside the linted root says
+// otherwise.
 func parseApache(path string, src []byte, root string, o *lintOptions) *model.File {
+	serverRoot := o.apacheRoot
+	if serverRoot != "" {
+		if abs, err := filepath.Abs(serverRoot); err == nil {
+			serverRoot = abs
+		}
+	}
 	cfg := apache.Parse(path, src, apache.Options{
-		Root: root, AllowOutsideRoot: o.allowOutsideRoot, MaxFileSize: o.maxFileSize,
+		ServerRoot: serverRoot, Root: root, AllowOutsideRoot: o.allowOutsideRoot, MaxFileSize: o.maxFileSize,
 	})
 	return apache.Lower(cfg)
 }
@@ -90,7 +97,8 @@ func reparse(f *model.File) *apache.Config {
 	}
 	sort.Strings(keys)
 	return apache.Parse(f.Path, src[f.Path], apache.Options{
-		Root: string(filepath.Separator),
+		ServerRoot: f.BaseDir,
+		Root:       string(filepath.Separator),
 		ReadFile: func(p string) ([]byte, error) {
 			if b, ok := src[p]; ok {
 				return b, nil

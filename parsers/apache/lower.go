@@ -87,6 +87,7 @@ func newLowerer(cfg *Config) *lowerer {
 		file: &model.File{
 			Path:        cfg.Path,
 			Dialect:     model.Apache,
+			BaseDir:     cfg.ServerRoot,
 			Sources:     sources,
 			Comments:    append([]model.Comment(nil), cfg.Comments...),
 			Diagnostics: append([]model.Diagnostic(nil), cfg.Diagnostics...),

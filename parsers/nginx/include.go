@@ -329,13 +329,33 @@ func (r *run) resolve(arg Arg, file string, at model.Span) []string {
 		}
 	}
 	switch {
+	case isTemplated(pattern):
+		r.diag(model.Diagnostic{RuleID: "CORS003", Note: true, Span: at,
+			Message: fmt.Sprintf("include %q is a template expression; not followed", pattern)})
 	case outside:
 		r.diag(model.Diagnostic{RuleID: "CORS003", Note: true, Span: at,
 			Message: fmt.Sprintf("include %q is outside the linted root; not read (use --allow-outside-root)", pattern)})
+	case !glob && stockFiles[filepath.Base(pattern)]:
+		r.diag(model.Diagnostic{RuleID: "CORS003", Note: true, Span: at,
+			Message: fmt.Sprintf("include %q, a file nginx ships, is not in the linted tree; not read (set --nginx-prefix to its directory to read it)", pattern)})
 	case !glob:
 		r.diag(model.Diagnostic{RuleID: "CORS003", Span: at, Message: fmt.Sprintf("include %q matches no file", pattern)})
 	}
 	return nil
+}
+
+// stockFiles are the files nginx packages install beside nginx.conf;
+// configs include them by relative name from /etc/nginx.
+var stockFiles = map[string]bool{
+	"mime.types": true, "fastcgi_params": true, "fastcgi.conf": true, "uwsgi_params": true,
+	"scgi_params": true, "proxy_params": true, "koi-utf": true, "koi-win": true, "win-utf": true,
+	"fastcgi-php.conf": true, "snakeoil.conf": true,
+}
+
+// isTemplated reports whether an include path is an unexpanded template
+// expression (Jinja, ERB, Go templates), which names no file as written.
+func isTemplated(p string) bool {
+	return strings.Contains(p, "{{") || strings.Contains(p, "{%") || strings.Contains(p, "<%")
 }
 
 // visible drops matches with a hidden path component that the pattern did

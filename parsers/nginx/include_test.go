@@ -2,6 +2,7 @@ package nginx
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path"
@@ -211,5 +212,40 @@ func TestIncludedFileErrors(t *testing.T) {
 	// The syntax error of a file included twice is reported once.
 	if want := `a.conf:2:3 unexpected "}"|bin.conf:1:1 binary file`; strings.Join(got, "|") != want {
 		t.Errorf("got %q, want %q", strings.Join(got, "|"), want)
+	}
+}
+
+// TestIncludeNotes: includes that cannot name a file in the tree as
+// written are notes, not warnings: template expressions, and the files
+// nginx packages ship beside nginx.conf.
+func TestIncludeNotes(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"nginx.conf": "http {\n" +
+			"    include mime.types;\n" +
+			"    include {{ conf_dir }}/cors.conf;\n" +
+			"    include <%= @dir %>/x.conf;\n" +
+			"    include missing.conf;\n" +
+			"}\n",
+	})
+	c, err := ParseFile(filepath.Join(dir, "nginx.conf"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`2:13 note include "mime.types", a file nginx ships, is not in the linted tree; not read (set --nginx-prefix to its directory to read it)`,
+		`3:13 note include "{{ conf_dir }}/cors.conf" is a template expression; not followed`,
+		`4:13 note include "<%= @dir %>/x.conf" is a template expression; not followed`,
+		`5:13 warning include "missing.conf" matches no file`,
+	}
+	var got []string
+	for _, d := range c.Diagnostics {
+		sev := "warning"
+		if d.Note {
+			sev = "note"
+		}
+		got = append(got, fmt.Sprintf("%d:%d %s %s", d.Span.Line, d.Span.Col, sev, d.Message))
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

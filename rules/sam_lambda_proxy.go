@@ -63,9 +63,9 @@ exports.handler = async () => ({
 				continue
 			}
 			seen[k] = true
-			what := "Requests to this route"
+			what := "requests to this route"
 			if r.IsPreflightAnswer() {
-				what = "Preflights to this route"
+				what = "preflights to this route"
 			} else if len(r.Methods) > 0 && len(r.Methods) < 4 {
 				what = strings.Join(r.Methods, " and ") + " requests to this route"
 			}

@@ -44,6 +44,7 @@ func (lf *lintFlags) register(f *pflag.FlagSet) {
 	f.IntVarP(&lf.o.jobs, "jobs", "j", defaultJobs(), "files parsed in parallel")
 	f.StringVar(&lf.configPath, "config", "", "configuration file (default: .corslint.yaml in the working directory or a parent, up to the repository root)")
 	f.BoolVar(&lf.noInlineIgnore, "no-inline-ignore", false, "ignore corslint:ignore comments (for audits)")
+	f.BoolVar(&lf.o.skipUnknown, "skip-unknown", false, "skip named files that do not look like a supported configuration, as a directory walk does (for hooks that pass every *.conf)")
 }
 
 // lintOutcome is what a run found, before review filters and output.

@@ -35,6 +35,9 @@ type lintOptions struct {
 	exclude        func(path string) bool
 	severity       map[string]findings.Severity
 	noInlineIgnore bool
+	// skipUnknown treats named files like walked ones: a file that does not
+	// look like a supported configuration is skipped, not read as nginx.
+	skipUnknown bool
 }
 
 // parseFunc reads one file of a dialect into the model.
@@ -96,7 +99,7 @@ func discover(args []string, stdin io.Reader, o *lintOptions) ([]candidate, []er
 		}
 		root := rootFor(arg, info.IsDir(), cwd)
 		if !info.IsDir() {
-			out = append(out, candidate{path: filepath.Clean(arg), root: root, explicit: true})
+			out = append(out, candidate{path: filepath.Clean(arg), root: root, explicit: !o.skipUnknown})
 			continue
 		}
 		err = filepath.WalkDir(arg, func(p string, d fs.DirEntry, err error) error {
@@ -218,18 +221,18 @@ func lintFiles(cands []candidate, rs []*rules.Rule, ropts *rules.Options, o *lin
 		}
 	}
 
-	sources := map[string][]byte{}
 	// Ignore comments, then the configuration's severities and excludes.
 	all := inlineIgnores(files, perFile, rs, o)
 	for i, fs := range perFile {
+	sources := map[string][]byte{}
 		all = append(all, fs...)
 		for p, src := range files[i].Sources {
 			sources[p] = src
 		}
 	}
-	findings.Sort(all)
 	all = adjust(all, o)
 	return findings.Dedupe(all), sources, len(files), internal
+	findings.Sort(all)
 }
 
 // parseOne reads, detects and parses one candidate. A panic in a parser is

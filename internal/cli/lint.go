@@ -223,16 +223,16 @@ func lintFiles(cands []candidate, rs []*rules.Rule, ropts *rules.Options, o *lin
 
 	// Ignore comments, then the configuration's severities and excludes.
 	all := inlineIgnores(files, perFile, rs, o)
-	for i, fs := range perFile {
 	sources := map[string][]byte{}
+	for i, fs := range perFile {
 		all = append(all, fs...)
 		for p, src := range files[i].Sources {
 			sources[p] = src
 		}
 	}
 	all = adjust(all, o)
-	return findings.Dedupe(all), sources, len(files), internal
 	findings.Sort(all)
+	return findings.Dedupe(all), sources, len(files), internal
 }
 
 // parseOne reads, detects and parses one candidate. A panic in a parser is

@@ -167,6 +167,10 @@ const (
 	// status and 2xx responses from a handler, but not the errors and
 	// redirects httpd generates itself (its own 404, a RewriteRule R=204).
 	OnSuccessTable
+	// Delivered reaches every response served from an upstream or a
+	// cache, whatever its status, but none the server synthesises itself
+	// (Varnish vcl_deliver, which return (synth(...)) skips).
+	Delivered
 )
 
 // Reaches reports whether a statement with delivery d is applied to a
@@ -184,6 +188,8 @@ func (d Delivery) Reaches(status int, from Source) bool {
 			return true
 		}
 		return from == FromHandler && status >= 200 && status < 300
+	case Delivered:
+		return from != FromServer
 	}
 	return true
 }

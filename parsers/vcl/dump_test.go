@@ -1,0 +1,163 @@
+package vcl
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/corslint/corslint/model"
+)
+
+// dumpAST renders declarations and statements with positions, one per
+// line, for golden files and failure messages.
+func dumpAST(c *Config) string {
+	var b strings.Builder
+	pos := func(s model.Span) string {
+		out := fmt.Sprintf("%d:%d-%d:%d", s.Line, s.Col, s.EndLine, s.EndCol)
+		if s.File != c.Path {
+			out = filepath.Base(s.File) + ":" + out
+		}
+		return out
+	}
+	var stmts func(ss []Stmt, depth int)
+	stmts = func(ss []Stmt, depth int) {
+		ind := strings.Repeat("  ", depth)
+		for _, s := range ss {
+			switch x := s.(type) {
+			case *Set:
+				fmt.Fprintf(&b, "%s%s set %s %s %s\n", ind, pos(x.Span), x.Target.Name, x.Op, exprText(x.Value))
+			case *Unset:
+				fmt.Fprintf(&b, "%s%s unset %s\n", ind, pos(x.Span), x.Target.Name)
+			case *Return:
+				fmt.Fprintf(&b, "%s%s return %s", ind, pos(x.Span), x.Action)
+				for _, a := range x.Args {
+					fmt.Fprintf(&b, " [%s]", exprText(a))
+				}
+				b.WriteString("\n")
+			case *Call:
+				fmt.Fprintf(&b, "%s%s call %s\n", ind, pos(x.Span), x.Name)
+			case *CallStmt:
+				fmt.Fprintf(&b, "%s%s %s\n", ind, pos(x.Span), exprText(x.Call))
+			case *New:
+				fmt.Fprintf(&b, "%s%s new %s = %s\n", ind, pos(x.Span), x.Name, exprText(x.Value))
+			case *Generic:
+				fmt.Fprintf(&b, "%s%s %s ...\n", ind, pos(x.Span), x.Keyword)
+			case *Block:
+				fmt.Fprintf(&b, "%s%s {\n", ind, pos(x.Span))
+				stmts(x.Stmts, depth+1)
+			case *If:
+				for _, br := range x.Branches {
+					fmt.Fprintf(&b, "%s%s %s (%s) [%s]\n", ind, pos(br.Span), br.Keyword, exprText(br.Cond), pos(br.Cond.Pos()))
+					stmts(br.Body.Stmts, depth+1)
+				}
+				if x.Else != nil {
+					fmt.Fprintf(&b, "%s%s else\n", ind, pos(x.ElseSpan))
+					stmts(x.Else.Stmts, depth+1)
+				}
+			}
+		}
+	}
+	for _, d := range c.Decls {
+		switch x := d.(type) {
+		case *Version:
+			fmt.Fprintf(&b, "%s vcl %s\n", pos(x.Span), x.Version)
+		case *Import:
+			fmt.Fprintf(&b, "%s import %s %s\n", pos(x.Span), x.Name, x.From)
+		case *Backend:
+			fmt.Fprintf(&b, "%s backend %s none=%v\n", pos(x.Span), x.Name, x.None)
+			for _, f := range x.Fields {
+				fmt.Fprintf(&b, "  %s %s", pos(f.Span), f.Name)
+				for _, v := range f.Value {
+					fmt.Fprintf(&b, " [%s]", exprText(v))
+				}
+				fmt.Fprintf(&b, " fields=%d\n", len(f.Fields))
+			}
+		case *Probe:
+			fmt.Fprintf(&b, "%s probe %s fields=%d\n", pos(x.Span), x.Name, len(x.Fields))
+		case *ACL:
+			fmt.Fprintf(&b, "%s acl %s\n", pos(x.Span), x.Name)
+			for _, e := range x.Entries {
+				fmt.Fprintf(&b, "  %s neg=%v %q/%s\n", pos(e.Span), e.Negated, e.Addr, e.Mask)
+			}
+		case *Sub:
+			fmt.Fprintf(&b, "%s sub %s [%s]\n", pos(x.Span), x.Name, pos(x.NameSpan))
+			stmts(x.Body.Stmts, 1)
+		case *Other:
+			fmt.Fprintf(&b, "%s %s ...\n", pos(x.Span), x.Keyword)
+		}
+	}
+	return b.String()
+}
+
+// dumpModel renders what lowering produced: header statements, matchers,
+// responses and caches.
+func dumpModel(f *model.File) string {
+	var b strings.Builder
+	at := func(s model.Span) string {
+		if s.File != f.Path {
+			return fmt.Sprintf("%s:%d:%d", filepath.Base(s.File), s.Line, s.Col)
+		}
+		return fmt.Sprintf("%d:%d", s.Line, s.Col)
+	}
+	ids := map[*model.HeaderOp]string{}
+	for i, op := range f.Headers {
+		ids[op] = fmt.Sprintf("h%d", i+1)
+		fmt.Fprintf(&b, "h%d %s %s %s %s stored=%v delivery=%d%s\n", i+1, at(op.Span), op.Op, op.Name, value(op.Value), op.Stored, op.Delivery, when(op.When))
+	}
+	for _, m := range f.Matchers {
+		fmt.Fprintf(&b, "matcher %s kind=%d %q ci=%v\n", at(m.Span), m.Kind, m.Pattern, m.CaseInsensitive)
+	}
+	for _, r := range f.Responses {
+		fmt.Fprintf(&b, "response %s source=%s status=%d options=%d methods=%v scope=%s %s\n", at(r.Span), r.Source, r.Status, r.OptionsStatus, r.Methods, r.Scope.Kind, r.Scope.Label)
+		for _, c := range r.Conds {
+			fmt.Fprintf(&b, "  cond %q\n", c.Text)
+		}
+		for _, op := range r.Headers {
+			id := ids[op]
+			if id == "" {
+				id = "variant of " + at(op.Span)
+			}
+			fmt.Fprintf(&b, "  %s %s %s %s delivery=%d\n", id, op.Op, op.Name, value(op.Value), op.Delivery)
+		}
+		if r.Upstream != nil && len(r.Upstream.Hidden) > 0 {
+			var hs []string
+			for h := range r.Upstream.Hidden {
+				hs = append(hs, h)
+			}
+			fmt.Fprintf(&b, "  hidden %d\n", len(hs))
+		}
+	}
+	for _, c := range f.Caches {
+		fmt.Fprintf(&b, "cache %s key=%q origin=%v storedVary=%v deliveryVary=%d\n", at(c.Span), c.Key, c.KeyHasOrigin, c.StoredVaryOrigin, len(c.DeliveryVary))
+	}
+	return b.String()
+}
+
+func when(c *model.Condition) string {
+	if c == nil {
+		return ""
+	}
+	return fmt.Sprintf(" when=%q", c.Text)
+}
+
+func value(v model.Value) string {
+	switch v.Kind {
+	case model.Variable:
+		var parts []string
+		for _, o := range v.Options {
+			parts = append(parts, value(o))
+		}
+		return "var(" + strings.Join(parts, " | ") + ")"
+	case model.Reflected:
+		return fmt.Sprintf("reflect(%s guards=%d)", v.Var, len(v.Guards))
+	case model.Empty:
+		return "empty"
+	case model.Unknown:
+		return fmt.Sprintf("unknown(%s)", v.Raw)
+	}
+	g := ""
+	if len(v.Guards) > 0 {
+		g = fmt.Sprintf(" guards=%d", len(v.Guards))
+	}
+	return fmt.Sprintf("%q%s", v.Text, g)
+}

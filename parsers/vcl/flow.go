@@ -1,0 +1,649 @@
+package vcl
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/corslint/corslint/model"
+)
+
+// path is one way a request can go through the VCL: what is known about
+// it, the conditions taken, and the header statements applied so far.
+// Paths are copied on write, so forks never share a tail.
+type path struct {
+	method string
+	phase  string // the vcl_* method being run
+	status int    // resp.status where the VCL fixes it (synth)
+	pass   bool   // the backend request is uncacheable (return (pass))
+	origin tri    // whether the request carries Origin
+
+	conds  []*model.Condition
+	guards []*model.Matcher // allowlists the origin passed on this path
+	// phaseOrigin: a condition that matches the origin was taken in the
+	// current method, so what follows depends on the origin.
+	phaseOrigin bool
+
+	ops         []*model.HeaderOp
+	key         []string // hash_data arguments
+	hashOrigin  bool
+	uncacheable bool
+}
+
+func (p *path) clone() *path {
+	c := *p
+	c.conds = c.conds[:len(c.conds):len(c.conds)]
+	c.guards = c.guards[:len(c.guards):len(c.guards)]
+	c.ops = c.ops[:len(c.ops):len(c.ops)]
+	c.key = c.key[:len(c.key):len(c.key)]
+	return &c
+}
+
+// end is where a path stopped: falling off the end (action ""), a bare
+// `return;` from a custom subroutine ("return"), or a return action.
+type end struct {
+	p      *path
+	action string
+	ret    *Return
+}
+
+const (
+	maxLive  = 16      // paths kept apart in one block before merging
+	maxSteps = 1 << 18 // statements executed in all, to bound hostile input
+	maxCalls = 64      // call depth (Varnish forbids recursion)
+)
+
+type outcomeKind uint8
+
+const (
+	fromBackend outcomeKind = iota
+	fromPipe
+	fromSynth
+)
+
+type outcome struct {
+	kind   outcomeKind
+	status int
+	ret    *Return
+	p      *path
+}
+
+type variantKey struct {
+	base     *model.HeaderOp
+	delivery model.Delivery
+	wrap     bool
+	guards   string
+	when     *model.Condition
+}
+
+type flow struct {
+	l        *lowerer
+	steps    int
+	calls    int
+	outcomes []outcome
+
+	variants map[variantKey]*model.HeaderOp
+	baseOf   map[*model.HeaderOp]*model.HeaderOp
+	reached  map[*model.HeaderOp]bool // stored ops met on any path
+	storing  map[*model.HeaderOp]bool // stored ops met on a path that caches
+
+	stores       bool
+	key          []string
+	keyOrigin    bool
+	storedVary   bool
+	deliveryVary []model.Span
+}
+
+func (l *lowerer) flow() {
+	f := &flow{
+		l: l, variants: map[variantKey]*model.HeaderOp{}, baseOf: map[*model.HeaderOp]*model.HeaderOp{},
+		reached: map[*model.HeaderOp]bool{}, storing: map[*model.HeaderOp]bool{},
+	}
+	for _, m := range standardMethods {
+		for _, e := range f.method("vcl_recv", &path{method: m}) {
+			switch e.action {
+			case "synth", "error":
+				f.synth(e.p, e.ret)
+			case "hash", "lookup":
+				for _, h := range f.method("vcl_hash", e.p) {
+					f.backend(h.p, true)
+				}
+			case "pass":
+				f.backend(e.p, false)
+			case "pipe":
+				f.outcomes = append(f.outcomes, outcome{kind: fromPipe, p: e.p})
+			}
+		}
+	}
+	f.responses()
+	f.cache()
+	f.refineStored()
+}
+
+// defs lists the definitions Varnish runs for a method, the built-in
+// one last; Fastly's and Varnish 3's names count as their successors'.
+func (f *flow) defs(name string) []*Sub {
+	var out []*Sub
+	alias := map[string]string{"vcl_backend_response": "vcl_fetch", "vcl_synth": "vcl_error"}[name]
+	for _, s := range f.l.subs[name] {
+		if !s.Builtin {
+			out = append(out, s)
+		}
+	}
+	if alias != "" {
+		out = append(out, f.l.subs[alias]...)
+	}
+	for _, s := range f.l.subs[name] {
+		if s.Builtin {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// method runs a vcl_* method for a path.
+func (f *flow) method(name string, p *path) []end {
+	q := p.clone()
+	q.phase, q.phaseOrigin = name, false
+	return f.run(f.defs(name), q, false)
+}
+
+// run executes subroutine definitions one after the other, as Varnish
+// concatenates them.
+func (f *flow) run(defs []*Sub, p *path, custom bool) []end {
+	ends := []end{{p: p}}
+	var out []end
+	for _, d := range defs {
+		var next []end
+		for _, e := range ends {
+			if e.action != "" {
+				out = append(out, e)
+				continue
+			}
+			next = append(next, f.block(d.Body.Stmts, e.p, d.Builtin)...)
+		}
+		ends = next
+	}
+	out = append(out, ends...)
+	if custom {
+		for i := range out {
+			if out[i].action == "return" {
+				out[i].action = "" // a bare return leaves only the custom sub
+			}
+		}
+	}
+	return out
+}
+
+func (f *flow) block(ss []Stmt, p *path, builtin bool) []end {
+	live := []*path{p}
+	var done []end
+	for _, s := range ss {
+		var next []*path
+		for _, lp := range live {
+			for _, e := range f.stmt(s, lp, builtin) {
+				if e.action == "" {
+					next = append(next, e.p)
+				} else {
+					done = append(done, e)
+				}
+			}
+		}
+		if len(next) > maxLive {
+			next = []*path{f.merge(p, next)}
+		}
+		live = next
+		if len(live) == 0 {
+			break
+		}
+	}
+	for _, lp := range live {
+		done = append(done, end{p: lp})
+	}
+	return done
+}
+
+func (f *flow) stmt(s Stmt, p *path, builtin bool) []end {
+	if f.steps++; f.steps > maxSteps {
+		return []end{{p: p}}
+	}
+	switch x := s.(type) {
+	case *Block:
+		return f.block(x.Stmts, p, builtin)
+	case *If:
+		return f.ifStmt(x, p, builtin)
+	case *Return:
+		action := x.Action
+		if action == "" {
+			action = "return"
+		}
+		return []end{{p: p, action: action, ret: x}}
+	case *Call:
+		return f.call(x.Name, p)
+	case *Set:
+		if op := f.op(s, p); op != nil {
+			return []end{{p: f.apply(p, op)}}
+		}
+		return []end{{p: f.setFact(x, p)}}
+	case *Unset:
+		if op := f.op(s, p); op != nil {
+			return []end{{p: f.apply(p, op)}}
+		}
+	case *CallStmt:
+		if op := f.op(s, p); op != nil {
+			return []end{{p: f.apply(p, op)}}
+		}
+		if strings.EqualFold(x.Call.Fn.Name, "hash_data") && x.Call.Recv == nil && len(x.Call.Args) == 1 {
+			return []end{{p: f.hash(p, x.Call.Args[0])}}
+		}
+	}
+	return []end{{p: p}}
+}
+
+func (f *flow) call(name string, p *path) []end {
+	defs := f.l.subs[name]
+	if len(defs) == 0 || f.calls >= maxCalls {
+		return []end{{p: p}} // a sub from a file corslint did not read
+	}
+	f.calls++
+	defer func() { f.calls-- }()
+	return f.run(defs, p, true)
+}
+
+// setFact records what a set statement that is not a header tells about
+// caching.
+func (f *flow) setFact(x *Set, p *path) *path {
+	name := strings.ToLower(x.Target.Name)
+	switch {
+	case name == "beresp.uncacheable":
+		if id, ok := x.Value.(*Ident); ok && id.Name == "true" {
+			q := p.clone()
+			q.uncacheable = true
+			return q
+		}
+	case name == "beresp.ttl" && x.Op == "=":
+		if n, ok := x.Value.(*Number); ok && zeroDuration(n.Text) {
+			q := p.clone()
+			q.uncacheable = true
+			return q
+		}
+		if u, ok := x.Value.(*Unary); ok && u.Op == "-" {
+			q := p.clone()
+			q.uncacheable = true
+			return q
+		}
+	case name == "req.hash" && x.Op == "+=": // Fastly's hash_data
+		return f.hash(p, x.Value)
+	}
+	return p
+}
+
+func zeroDuration(s string) bool {
+	s = strings.TrimRight(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+	v, err := strconv.ParseFloat(s, 64)
+	return err == nil && v <= 0
+}
+
+func (f *flow) hash(p *path, e Expr) *path {
+	q := p.clone()
+	q.key = append(q.key, exprText(e))
+	walkExpr(e, func(x Expr) {
+		if ok, _ := f.l.originSubject(x); ok {
+			q.hashOrigin = true
+		}
+	})
+	return q
+}
+
+func (f *flow) ifStmt(x *If, p *path, builtin bool) []end {
+	rest := p
+	var outs []end
+	for _, br := range x.Branches {
+		v := f.eval(br.Cond, rest)
+		if v == no {
+			continue
+		}
+		outs = append(outs, f.block(br.Body.Stmts, f.enter(rest, br, br.Cond, true, builtin), builtin)...)
+		if v == yes {
+			rest = nil
+			break
+		}
+		rest = f.enter(rest, br, br.Cond, false, builtin)
+	}
+	if rest != nil {
+		if x.Else != nil {
+			outs = append(outs, f.block(x.Else.Stmts, rest, builtin)...)
+		} else {
+			outs = append(outs, end{p: rest})
+		}
+	}
+	return f.join(p, outs)
+}
+
+// enter is a path after a branch condition was found to be truth.
+func (f *flow) enter(p *path, br *Branch, e Expr, truth, builtin bool) *path {
+	q := p.clone()
+	if !builtin {
+		q.conds = append(q.conds, f.l.branchCond(br, truth))
+	}
+	q.guards = append(q.guards, f.l.guardsWhen(e, truth)...)
+	if o := f.l.originFact(e, truth); o != unknown {
+		q.origin = o
+	}
+	if f.l.matchesOrigin(e) {
+		q.phaseOrigin = true
+	}
+	return q
+}
+
+// join merges the paths that fell through an if, when their branches
+// changed different headers: the statements then simply apply, each
+// under its own condition. Branches that change the same header stay
+// apart, since one replaces the other.
+func (f *flow) join(base *path, outs []end) []end {
+	var falls []*path
+	var rest []end
+	for _, e := range outs {
+		if e.action == "" {
+			falls = append(falls, e.p)
+		} else {
+			rest = append(rest, e)
+		}
+	}
+	if len(falls) <= 1 {
+		return outs
+	}
+	seen := map[string]int{}
+	for i, q := range falls {
+		for _, op := range q.ops[len(base.ops):] {
+			if j, ok := seen[op.Name]; ok && j != i {
+				if len(falls) <= maxLive {
+					return outs
+				}
+			}
+			seen[op.Name] = i
+		}
+	}
+	return append(rest, end{p: f.merge(base, falls)})
+}
+
+// merge makes one path of several that started as base.
+func (f *flow) merge(base *path, ps []*path) *path {
+	m := base.clone()
+	have := map[*model.HeaderOp]bool{}
+	for _, op := range m.ops {
+		have[op] = true
+	}
+	m.uncacheable = true
+	for _, q := range ps {
+		// A statement merged in from a branch applies under the branch's
+		// condition.
+		var cond *model.Condition
+		if len(q.conds) > len(base.conds) {
+			cond = q.conds[len(base.conds)]
+		}
+		for _, op := range q.ops[min(len(base.ops), len(q.ops)):] {
+			if cond != nil && op.When == nil {
+				op = f.conditional(op, cond)
+			}
+			if !have[op] {
+				have[op] = true
+				m.ops = append(m.ops, op)
+			}
+		}
+		m.key = append(m.key, q.key[min(len(base.key), len(q.key)):]...)
+		m.hashOrigin = m.hashOrigin || q.hashOrigin
+		m.uncacheable = m.uncacheable && q.uncacheable
+	}
+	return m
+}
+
+func (f *flow) eval(e Expr, p *path) tri {
+	return evalWith(e, func(x Expr) (tri, bool) {
+		switch y := x.(type) {
+		case *Binary:
+			if v, ok := methodCompare(y, p.method); ok {
+				return v, true
+			}
+			if v, ok := statusCompare(y, p.status); ok {
+				return v, true
+			}
+			if p.origin == no && (y.Op == "~" || y.Op == "==") {
+				if ok, _ := f.l.originSubject(y.L); ok {
+					return no, true
+				}
+			}
+		case *Ident:
+			switch strings.ToLower(y.Name) {
+			case "req.http.host", "bereq.http.host":
+				return yes, true // browsers always send Host
+			case "bereq.uncacheable":
+				if p.pass {
+					return yes, true
+				}
+				return no, true
+			}
+			if isOriginName(y.Name) && p.origin != unknown {
+				return p.origin, true
+			}
+		}
+		return unknown, false
+	})
+}
+
+// op returns the header op a statement applies on this path: the static
+// one, or a variant that knows more (the allowlists the path passed, that
+// the path depends on the origin, that vcl_deliver runs it).
+func (f *flow) op(s Stmt, p *path) *model.HeaderOp {
+	base := f.l.ops[s]
+	if base == nil {
+		return nil
+	}
+	delivery := model.Always
+	if p.phase == "vcl_deliver" {
+		delivery = model.Delivered
+	}
+	addGuards := len(p.guards) > 0 && unguardedReflection(base.Value)
+	wrap := p.phaseOrigin && isFixed(base.Value)
+	if !addGuards && !wrap && delivery == base.Delivery {
+		return base
+	}
+	k := variantKey{base: base, delivery: delivery, wrap: wrap}
+	if addGuards || wrap {
+		k.guards = fmt.Sprint(p.guards)
+	}
+	if v, ok := f.variants[k]; ok {
+		return v
+	}
+	v := *base
+	v.Delivery = delivery
+	if addGuards {
+		v.Value = withGuards(v.Value, p.guards)
+	}
+	if wrap {
+		v.Value = wrapLiteral(v.Value, p.guards)
+	}
+	f.variants[k] = &v
+	f.baseOf[&v] = base
+	return &v
+}
+
+// conditional is op applying under cond.
+func (f *flow) conditional(op *model.HeaderOp, cond *model.Condition) *model.HeaderOp {
+	k := variantKey{base: op, when: cond}
+	if v, ok := f.variants[k]; ok {
+		return v
+	}
+	v := *op
+	v.When = cond
+	f.variants[k] = &v
+	f.baseOf[&v] = f.base(op)
+	return &v
+}
+
+func isFixed(v model.Value) bool {
+	return v.Kind == model.Literal || v.Kind == model.Wildcard || v.Kind == model.Null
+}
+
+func (f *flow) apply(p *path, op *model.HeaderOp) *path {
+	q := p.clone()
+	q.ops = append(q.ops, op)
+	if p.phase == "vcl_deliver" && op.Name == model.Vary && op.Op != model.Unset && namesOrigin(op.Value) {
+		f.deliveryVary = appendSpan(f.deliveryVary, op.Span)
+	}
+	return q
+}
+
+func appendSpan(ss []model.Span, s model.Span) []model.Span {
+	for _, x := range ss {
+		if x.File == s.File && x.Line == s.Line && x.Col == s.Col {
+			return ss
+		}
+	}
+	return append(ss, s)
+}
+
+// namesOrigin reports whether a Vary value can name Origin (or *).
+func namesOrigin(v model.Value) bool {
+	for _, p := range v.Possible() {
+		if p.Kind != model.Literal && p.Kind != model.Wildcard {
+			continue
+		}
+		for _, it := range strings.Split(p.Text, ",") {
+			it = strings.TrimSpace(it)
+			if strings.EqualFold(it, "origin") || it == "*" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// backend follows a request to the backend: vcl_backend_response, then
+// vcl_deliver. cacheable is false for return (pass).
+func (f *flow) backend(p *path, cacheable bool) {
+	q := p.clone()
+	q.pass, q.uncacheable = !cacheable, false
+	for _, e := range f.method("vcl_backend_response", q) {
+		switch e.action {
+		case "abandon", "retry", "fail", "error":
+			continue
+		case "pass": // Varnish 4.0's hit-for-pass
+			e.p = e.p.clone()
+			e.p.uncacheable = true
+		}
+		stores := cacheable && !e.p.uncacheable && e.p.origin != no
+		for _, op := range e.p.ops {
+			if !op.Stored {
+				continue
+			}
+			b := f.base(op)
+			f.reached[b] = true
+			if stores {
+				f.storing[b] = true
+				if op.Name == model.Vary && op.Op != model.Unset && namesOrigin(op.Value) {
+					f.storedVary = true
+				}
+			}
+		}
+		if stores {
+			f.stores = true
+			f.keyOrigin = f.keyOrigin || e.p.hashOrigin
+			for _, k := range e.p.key {
+				if !contains(f.key, k) {
+					f.key = append(f.key, k)
+				}
+			}
+		}
+		for _, d := range f.method("vcl_deliver", e.p) {
+			switch d.action {
+			case "", "deliver":
+				f.outcomes = append(f.outcomes, outcome{kind: fromBackend, p: d.p})
+			case "synth":
+				f.synth(d.p, d.ret)
+			}
+		}
+	}
+}
+
+func (f *flow) base(op *model.HeaderOp) *model.HeaderOp {
+	if b, ok := f.baseOf[op]; ok {
+		return b
+	}
+	return op
+}
+
+// synth follows return (synth(...)) to vcl_synth. The statements of
+// vcl_deliver are kept on the synthetic response as ones that do not
+// reach it, so that rules can say a header set only there is missing.
+func (f *flow) synth(p *path, ret *Return) {
+	if ret == nil || ret.Span.File == builtinPath {
+		return
+	}
+	dp := p.clone()
+	dp.ops, dp.status = nil, 0
+	var delivered []*model.HeaderOp
+	for _, e := range f.method("vcl_deliver", dp) {
+		if e.action == "" || e.action == "deliver" {
+			delivered = e.p.ops
+			break
+		}
+	}
+	sp := p.clone()
+	sp.status = statusOf(ret)
+	for _, e := range f.method("vcl_synth", sp) {
+		if e.action == "" || e.action == "deliver" {
+			q := e.p.clone()
+			q.ops = append(missing(delivered, q.ops), q.ops...)
+			f.outcomes = append(f.outcomes, outcome{kind: fromSynth, status: sp.status, ret: ret, p: q})
+		}
+	}
+}
+
+// missing keeps the statements of vcl_deliver for headers that vcl_synth
+// does not set itself.
+func missing(delivered, own []*model.HeaderOp) []*model.HeaderOp {
+	set := map[string]bool{}
+	for _, op := range own {
+		if op.Op != model.Unset {
+			set[op.Name] = true
+		}
+	}
+	var out []*model.HeaderOp
+	for _, op := range delivered {
+		if !set[op.Name] {
+			out = append(out, op)
+		}
+	}
+	return out
+}
+
+// statusOf reads the status of synth(N, ...) or error N.
+func statusOf(r *Return) int {
+	if len(r.Args) == 0 {
+		return 0
+	}
+	a := r.Args[0]
+	if c, ok := a.(*Concat); ok && len(c.Parts) > 0 {
+		a = c.Parts[0]
+	}
+	if n, ok := a.(*Number); ok {
+		if v, err := strconv.Atoi(n.Text); err == nil {
+			return v
+		}
+	}
+	return 0
+}
+
+// refineStored clears Stored on backend statements that only ever run
+// for responses Varnish does not cache (return (pass), uncacheable).
+func (f *flow) refineStored() {
+	for _, op := range f.l.ops {
+		if op.Stored && f.reached[op] && !f.storing[op] {
+			op.Stored = false
+		}
+	}
+	for _, v := range f.variants {
+		v.Stored = f.base(v).Stored
+	}
+}

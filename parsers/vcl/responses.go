@@ -1,0 +1,165 @@
+package vcl
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/corslint/corslint/model"
+)
+
+const builtinPath = "builtin.vcl"
+
+// group is the outcomes of several methods that produce the same
+// response: same kind, same statement, same header statements.
+type group struct {
+	kind    outcomeKind
+	status  int
+	ret     *Return
+	ops     []*model.HeaderOp
+	conds   []*model.Condition
+	methods map[string]bool
+	order   int
+}
+
+// responses turns the outcomes of every method into model responses. A
+// synthetic error that OPTIONS gets becomes the OptionsStatus of the
+// response other methods get from the backend, as for any server that
+// refuses preflights.
+func (f *flow) responses() {
+	var groups []*group
+	byKey := map[string]*group{}
+	for _, o := range f.outcomes {
+		var b strings.Builder
+		fmt.Fprintf(&b, "%d|%d|%p", o.kind, o.status, o.ret)
+		for _, op := range o.p.ops {
+			fmt.Fprintf(&b, "|%p", op)
+		}
+		g, ok := byKey[b.String()]
+		if !ok {
+			g = &group{kind: o.kind, status: o.status, ret: o.ret, ops: o.p.ops, conds: o.p.conds, methods: map[string]bool{}, order: len(groups)}
+			byKey[b.String()] = g
+			groups = append(groups, g)
+		}
+		g.methods[o.p.method] = true
+	}
+	var main *group
+	for _, g := range groups {
+		if g.kind != fromSynth && g.methods["GET"] {
+			main = g
+			break
+		}
+	}
+	optionsStatus := 0
+	if main != nil && !main.methods["OPTIONS"] {
+		refused := true
+		for _, g := range groups {
+			if g.methods["OPTIONS"] && (g.kind != fromSynth || g.status < 400) {
+				refused = false
+			}
+		}
+		if refused {
+			for _, g := range groups {
+				if g.methods["OPTIONS"] {
+					if optionsStatus == 0 {
+						optionsStatus = g.status
+					}
+					delete(g.methods, "OPTIONS")
+				}
+			}
+		}
+	}
+	for _, g := range groups {
+		if len(g.methods) == 0 {
+			continue
+		}
+		r := &model.Response{Route: f.l.route, Conds: g.conds, Headers: g.ops}
+		if g != main && len(g.methods) < len(standardMethods) {
+			for _, m := range standardMethods {
+				if g.methods[m] {
+					r.Methods = append(r.Methods, m)
+				}
+			}
+		}
+		switch g.kind {
+		case fromSynth:
+			r.Source, r.Status, r.Span = model.FromServer, g.status, g.ret.Span
+			r.Scope = f.l.stmtScope[g.ret]
+		default:
+			r.Source = model.FromUpstream
+			r.Upstream = f.upstreamFor(g.ops)
+			r.Span = r.Upstream.Span
+			r.Scope = f.scopeOf(g)
+			if g == main {
+				r.Scope, r.OptionsStatus = f.l.route, optionsStatus
+			}
+		}
+		if r.Scope == nil {
+			r.Scope = f.l.route
+		}
+		f.l.file.Responses = append(f.l.file.Responses, r)
+	}
+}
+
+// scopeOf is the innermost scope of the last condition a group's path
+// took, so conditional responses name their branch.
+func (f *flow) scopeOf(g *group) *model.Scope {
+	if len(g.conds) == 0 {
+		return f.l.route
+	}
+	last := g.conds[len(g.conds)-1]
+	for _, s := range f.l.file.Scopes {
+		if s.When == last {
+			return s
+		}
+	}
+	return f.l.route
+}
+
+// upstreamFor is the default backend as these statements leave it: a
+// header the VCL sets or unsets replaces the backend's own, so it is
+// hidden.
+func (f *flow) upstreamFor(ops []*model.HeaderOp) *model.Upstream {
+	u := model.Upstream{Target: "the backend", Scope: f.l.top, Span: f.l.top.Span}
+	if f.l.upstream != nil {
+		u = *f.l.upstream
+	}
+	u.Hidden = map[string]model.Span{}
+	for _, op := range ops {
+		if op.Op == model.Set || op.Op == model.Unset {
+			if _, ok := u.Hidden[op.Name]; !ok {
+				u.Hidden[op.Name] = op.Span
+			}
+		}
+	}
+	return &u
+}
+
+// cache records the Varnish cache when some response is stored for
+// requests that may carry an Origin.
+func (f *flow) cache() {
+	if !f.stores {
+		return
+	}
+	c := &model.Cache{
+		Scope: f.l.top, Span: f.l.top.Span,
+		Key: f.key, KeyHasOrigin: f.keyOrigin, StoredVaryOrigin: f.storedVary, DeliveryVary: f.deliveryVary,
+	}
+	switch {
+	case len(f.l.userSubs("vcl_hash")) > 0:
+		s := f.l.userSubs("vcl_hash")[0]
+		c.Scope, c.Span = f.l.subScope[s], s.Span
+	case f.l.upstream != nil:
+		c.Span = f.l.upstream.Span
+	}
+	f.l.file.Caches = append(f.l.file.Caches, c)
+}
+
+func (l *lowerer) userSubs(name string) []*Sub {
+	var out []*Sub
+	for _, s := range l.subs[name] {
+		if !s.Builtin {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -44,7 +44,7 @@ func detect(path string, head []byte, explicit bool) model.Dialect {
 	switch {
 	case ext == ".htaccess" || name == "httpd.conf" || name == "apache2.conf":
 		return model.Apache
-	case ext == ".vcl":
+	case ext == ".vcl" || ext == ".vtc": // varnishtest files embed VCL
 		return model.VCL
 	case ext == ".yaml" || ext == ".yml" || ext == ".json":
 		if samContent.Match(head) {

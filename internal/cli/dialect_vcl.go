@@ -1,9 +1,16 @@
 package cli
 
-import "github.com/corslint/corslint/model"
+import (
+	"github.com/corslint/corslint/model"
+	"github.com/corslint/corslint/parsers/vcl"
+)
 
-// parseVCL reads one vcl file into the model; nil until the vcl parser is
-// wired in, which makes the file unsupported rather than wrong.
+// parseVCL reads one VCL file, or the VCL a varnishtest file embeds, into
+// the model. A varnishtest file without VCL of its own is skipped.
 func parseVCL(path string, src []byte, root string, o *lintOptions) *model.File {
-	return nil
+	cfg := vcl.Parse(path, src, vcl.Options{Root: root, AllowOutsideRoot: o.allowOutsideRoot, MaxFileSize: o.maxFileSize})
+	if vcl.IsVTC(path) && !cfg.Embedded && len(cfg.Diagnostics) == 0 {
+		return nil
+	}
+	return vcl.Lower(cfg)
 }

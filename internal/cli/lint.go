@@ -200,6 +200,7 @@ func lintFiles(cands []candidate, rs []*rules.Rule, ropts *rules.Options, o *lin
 	// their directories.
 	files = linkApache(files)
 
+	stacks := stackFor(files)
 	perFile := make([][]findings.Finding, len(files))
 	perErr := make([]error, len(files))
 	for i := range files {
@@ -210,7 +211,7 @@ func lintFiles(cands []candidate, rs []*rules.Rule, ropts *rules.Options, o *lin
 					perErr[i] = fmt.Errorf("internal error checking %s: %v\n%s", files[i].Path, p, debug.Stack())
 				}
 			}()
-			perFile[i] = rules.Run(files[i], []*model.File{files[i]}, rs, ropts)
+			perFile[i] = rules.Run(files[i], stacks[i], rs, ropts)
 			return nil
 		})
 	}
@@ -233,6 +234,42 @@ func lintFiles(cands []candidate, rs []*rules.Rule, ropts *rules.Options, o *lin
 	all = adjust(all, o)
 	findings.Sort(all)
 	return findings.Dedupe(all), sources, len(files), internal
+}
+
+// stackFor gives each file the stack that cross-layer rules see. The files
+// of one directory that holds a VCL form one stack: Varnish in front of
+// the backends configured beside it, so the VCL files come first
+// (outermost) and the others follow in their order. Every other file is a
+// stack of its own.
+func stackFor(files []*model.File) [][]*model.File {
+	byDir := map[string][]*model.File{}
+	for _, f := range files {
+		d := filepath.Dir(f.Path)
+		byDir[d] = append(byDir[d], f)
+	}
+	stacks := map[string][]*model.File{}
+	for d, fs := range byDir {
+		var edge, rest []*model.File
+		for _, f := range fs {
+			if f.Dialect == model.VCL {
+				edge = append(edge, f)
+			} else {
+				rest = append(rest, f)
+			}
+		}
+		if len(edge) > 0 && len(fs) > 1 {
+			stacks[d] = append(edge, rest...)
+		}
+	}
+	out := make([][]*model.File, len(files))
+	for i, f := range files {
+		if st, ok := stacks[filepath.Dir(f.Path)]; ok {
+			out[i] = st
+		} else {
+			out[i] = []*model.File{f}
+		}
+	}
+	return out
 }
 
 // parseOne reads, detects and parses one candidate. A panic in a parser is

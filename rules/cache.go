@@ -114,20 +114,51 @@ Header merge Vary Origin
 			for _, t := range literalTexts(op.Value) {
 				keeps = keeps || containsItem(t, "accept-encoding") || containsItem(t, "*")
 			}
-			if keeps || op.Value.Kind == model.Unknown || strings.Contains(op.Value.Raw, "Vary") {
+			if keeps || op.Value.Kind == model.Unknown || strings.Contains(op.Value.Raw, "Vary") || !mayMeetVary(p.File, op) {
 				continue
 			}
-			p.Report(op.Span, "this replaces Vary with %q, dropping what the response already varied on (such as Accept-Encoding); %s", op.Value.Raw, varyAppendFix(p.File.Dialect))
+			p.Report(op.Span, "this replaces Vary with %q, dropping what the response already varied on (such as Accept-Encoding); %s", op.Value.Raw, varyAppendFix(p.File.Dialect, op))
 		}
 	},
 }
 
-func varyAppendFix(d model.Dialect) string {
+// mayMeetVary reports whether a statement that sets Vary can find one
+// already there: some response it applies to comes from an upstream or a
+// handler (which may send its own Vary), or an earlier statement adds one.
+// A statement that only builds responses the server makes itself (a
+// Varnish vcl_synth) replaces nothing. One no response uses is judged on
+// its own.
+func mayMeetVary(f *model.File, op *model.HeaderOp) bool {
+	used := false
+	for _, r := range f.Responses {
+		for i, h := range r.Headers {
+			if h != op && (h.Span.File != op.Span.File || h.Span.Line != op.Span.Line || h.Span.Col != op.Span.Col) {
+				continue // another statement (a lowering may copy one statement per path)
+			}
+			used = true
+			if r.Source != model.FromServer {
+				return true
+			}
+			for _, e := range r.Headers[:i] {
+				if e.Name == model.Vary && adds(e) && e.Delivery.Reaches(r.Status, r.Source) {
+					return true
+				}
+			}
+		}
+	}
+	return !used
+}
+
+func varyAppendFix(d model.Dialect, op *model.HeaderOp) string {
 	switch d {
 	case model.Apache:
 		return "use Header merge Vary Origin"
 	case model.VCL:
-		return "append: if (resp.http.Vary) { set resp.http.Vary = resp.http.Vary + \", Origin\"; } else { set resp.http.Vary = \"Origin\"; }"
+		obj := "resp"
+		if strings.Contains(op.Raw, "beresp.") {
+			obj = "beresp"
+		}
+		return fmt.Sprintf("append: if (%[1]s.http.Vary) { set %[1]s.http.Vary = %[1]s.http.Vary + \", Origin\"; } else { set %[1]s.http.Vary = \"Origin\"; }", obj)
 	}
 	return "add a Vary line instead of replacing it (add_header Vary Origin always;)"
 }
@@ -170,7 +201,7 @@ sub vcl_hash {
 			if len(c.DeliveryVary) > 0 {
 				why = fmt.Sprintf(" (the Vary set at %s is added on delivery, after the object was stored, so it does not vary this cache)", c.DeliveryVary[0])
 			}
-			fix := "add hash_data(req.http.Origin) in vcl_hash, or set Vary: Origin on beresp in vcl_backend_response"
+			fix := cacheKeyFix(p.File.Dialect)
 			for _, op := range p.File.Headers {
 				if op.Name == model.ACAO && op.Stored && adds(op) && op.Value.DependsOnOrigin() {
 					f := p.Report(op.Span, "this origin-dependent Access-Control-Allow-Origin is stored in the cache under a key without Origin%s: the next origin gets this one's answer; %s", why, fix)
@@ -178,13 +209,17 @@ sub vcl_hash {
 				}
 			}
 			// An inner layer of the same run that varies its answer on
-			// Origin without saying so poisons this cache too.
+			// Origin without saying so poisons this cache too, unless this
+			// layer replaces the header on every response it serves.
+			if replacesOnDelivery(p.File, model.ACAO) {
+				continue
+			}
 			for _, inner := range p.Stack {
 				if inner == p.File || len(inner.Responses) == 0 || inner.Responses[0].Route == nil || inner.Responses[0].Route.Layer <= layerOf(p.File) {
 					continue
 				}
 				for _, r := range inner.Responses {
-					if r.IsPreflightAnswer() || variesOnOrigin(r) {
+					if r.IsPreflightAnswer() || variesOnOrigin(r) || notShared(r) {
 						continue
 					}
 					for _, op := range r.Ops(model.ACAO) {
@@ -197,6 +232,60 @@ sub vcl_hash {
 			}
 		}
 	},
+}
+
+func cacheKeyFix(d model.Dialect) string {
+	if d == model.Nginx {
+		return "add $http_origin to proxy_cache_key, or have the upstream send Vary: Origin"
+	}
+	return "add hash_data(req.http.Origin) in vcl_hash, or set Vary: Origin on beresp in vcl_backend_response"
+}
+
+// replacesOnDelivery reports whether f itself, unconditionally, sets or
+// removes header name on every response it serves from its upstream or
+// cache, so what the upstream stored never reaches the client.
+func replacesOnDelivery(f *model.File, name string) bool {
+	served := false
+	for _, r := range f.Responses {
+		if r.Source != model.FromUpstream {
+			continue
+		}
+		served = true
+		replaced := false
+		for _, op := range r.Ops(name) {
+			replaced = replaced || (op.Op == model.Set || op.Op == model.Unset) && op.When == nil && op.Delivery.Reaches(200, model.FromUpstream)
+		}
+		if !replaced {
+			return false
+		}
+	}
+	return served
+}
+
+// notShared reports whether a response tells shared caches not to store
+// it: Cache-Control private, no-store or no-cache, or a Set-Cookie (which
+// Varnish and nginx do not cache by default).
+func notShared(r *model.Response) bool {
+	for _, op := range r.Headers {
+		if !adds(op) {
+			continue
+		}
+		if op.Name == "Set-Cookie" {
+			return true
+		}
+		if op.Name != "Cache-Control" {
+			continue
+		}
+		for _, t := range literalTexts(op.Value) {
+			for _, it := range listItems(t) {
+				it = strings.ToLower(it)
+				if it == "private" || it == "no-store" || it == "no-cache" || strings.HasPrefix(it, "private=") || strings.HasPrefix(it, "no-cache=") {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // layerOf is the outermost layer of a file's scopes.

@@ -181,8 +181,8 @@ func writeSARIF(w io.Writer, r *Report) error {
 		}
 		res := sarifResult{
 			RuleID: f.RuleID, RuleIndex: index[f.RuleID], Level: sarifLevel(f.Severity),
-			Message:   sarifText{Text: f.Message},
-			Locations: []sarifLocation{loc},
+			Message:             sarifText{Text: f.Message},
+			Locations:           []sarifLocation{loc},
 			PartialFingerprints: map[string]string{"corslint/v1": r.fingerprint(f)},
 		}
 		fp := res.PartialFingerprints["corslint/v1"]

@@ -62,18 +62,21 @@ add_header Vary Origin always;
 					continue
 				}
 				seen[op] = true
-				p.Report(op.Span, "Access-Control-Allow-Origin depends on the request's Origin, but the response has no Vary: Origin, so caches can serve one origin's answer to another; %s", varyFix(p.File.Dialect))
+				p.Report(op.Span, "Access-Control-Allow-Origin depends on the request's Origin, but the response has no Vary: Origin, so caches can serve one origin's answer to another; %s", varyFix(p.File.Dialect, op))
 			}
 		}
 	},
 }
 
-func varyFix(d model.Dialect) string {
+func varyFix(d model.Dialect, op *model.HeaderOp) string {
 	switch d {
 	case model.Apache:
 		return "add Header always merge Vary Origin"
 	case model.VCL:
-		return "add set beresp.http.Vary = beresp.http.Vary + \", Origin\" in vcl_backend_response (or hash_data(req.http.Origin))"
+		if op.Stored {
+			return "append Origin to beresp.http.Vary in vcl_backend_response, so Varnish's cache varies too: if (beresp.http.Vary) { set beresp.http.Vary = beresp.http.Vary + \", Origin\"; } else { set beresp.http.Vary = \"Origin\"; }"
+		}
+		return "append Origin to resp.http.Vary where the header is set: if (resp.http.Vary) { set resp.http.Vary = resp.http.Vary + \", Origin\"; } else { set resp.http.Vary = \"Origin\"; }"
 	case model.SAM:
 		return "add a Vary header with the value \"'Origin'\" beside it"
 	}

@@ -148,6 +148,8 @@ func hideFix(d model.Dialect) string {
 		return "add Header unset Access-Control-Allow-Origin (without always), which drops the upstream's while Header always set keeps yours on every status"
 	case model.SAM:
 		return "set CORS in one place: the gateway's configuration or the function, not both"
+	case model.VCL:
+		return fmt.Sprintf("use set resp.http.%s = ..., which replaces the backend's value, instead of adding a line", model.ACAO)
 	}
 	return fmt.Sprintf("add proxy_hide_header %s;", model.ACAO)
 }

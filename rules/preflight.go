@@ -438,6 +438,8 @@ func alwaysFix(d model.Dialect) string {
 		return "use Header always set"
 	case model.SAM:
 		return "API Gateway puts Cors headers on the OPTIONS answer only: add GatewayResponses (DEFAULT_4XX, DEFAULT_5XX) whose ResponseParameters.Headers set Access-Control-Allow-Origin"
+	case model.VCL:
+		return "return (synth(...)) skips vcl_deliver: set it in vcl_synth too, e.g. from a sub that both call"
 	}
 	return "add the always parameter"
 }

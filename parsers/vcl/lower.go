@@ -210,7 +210,7 @@ func (l *lowerer) static() {
 		l.walk(s.Body.Stmts, frame{sub: s, scope: sc})
 	}
 	if l.route == nil {
-		l.route = &model.Scope{Kind: "sub", Label: "vcl_recv", Parent: l.top, Layer: model.Edge, Span: topSpan}
+		l.route = &model.Scope{Kind: "sub", Label: "vcl_recv (built-in)", Parent: l.top, Layer: model.Edge, Span: topSpan}
 		l.file.Scopes = append(l.file.Scopes, l.route)
 	}
 }

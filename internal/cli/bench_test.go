@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"io"
 	"os"
 	"os/exec"
@@ -57,7 +58,8 @@ func BenchmarkOneFileProcess(b *testing.B) {
 	p := writeOneFile(b)
 	for b.Loop() {
 		err := exec.Command(bin, p).Run()
-		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != ExitFindings {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != ExitFindings {
 			b.Fatalf("want exit 1, got %v", err)
 		}
 	}

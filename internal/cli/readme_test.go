@@ -173,9 +173,11 @@ func TestReadmeWorkflows(t *testing.T) {
 	if err := yaml.Unmarshal(b, &action); err != nil {
 		t.Fatal(err)
 	}
-	i := strings.Index(text, "<!-- action-inputs -->")
-	table := text[i:]
-	table = table[:strings.Index(table, "\n\n")]
+	_, table, ok := strings.Cut(text, "<!-- action-inputs -->")
+	if !ok {
+		t.Fatal("README.md has no <!-- action-inputs --> table")
+	}
+	table, _, _ = strings.Cut(strings.TrimLeft(table, "\n"), "\n\n")
 	for name, in := range action.Inputs {
 		row := regexp.MustCompile("(?m)^\\| `" + regexp.QuoteMeta(name) + "` \\|([^|]*)\\|").FindStringSubmatch(table)
 		if row == nil {

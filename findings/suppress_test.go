@@ -186,3 +186,20 @@ func TestNoDirective(t *testing.T) {
 		t.Errorf("got %+v", igs)
 	}
 }
+
+// FuzzDirective: any comment text parses to a directive or a problem,
+// never a panic, and a valid one always has rules and a reason.
+func FuzzDirective(f *testing.F) {
+	for _, s := range []string{"corslint:ignore CORS101 -- x", "corslint:ignore-file a,,b --", "corslint:", "corslint:ignore\n-- \x00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		igs := ParseIgnores([]model.Comment{{Text: text, Span: model.Span{File: "a", Line: 2, EndLine: 2}}},
+			map[string][]byte{"a": []byte("x\n# c\n\ny\n")}, testLookup)
+		for _, ig := range igs {
+			if ig.Problem == "" && (len(ig.Rules) == 0 || ig.Reason == "") {
+				t.Fatalf("valid directive without rules or reason: %+v", ig)
+			}
+		}
+	})
+}

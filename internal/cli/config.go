@@ -56,7 +56,9 @@ type lintOutcome struct {
 	never     bool // --fail-on none
 	errs      []error
 	internal  []error
-	cfg       *config.Config
+	// cfg is the configuration in effect (nil: none); its clients and
+	// stack are for the simulation.
+	cfg *config.Config
 }
 
 // collect loads the configuration, applies it under the flags, and lints

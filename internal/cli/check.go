@@ -30,7 +30,7 @@ type checkFlags struct {
 	formatName      string
 }
 
-func newCheck(stdout, stderr io.Writer) *cobra.Command {
+func newCheck(stdout io.Writer) *cobra.Command {
 	var cf checkFlags
 	o := lintOptions{maxFileSize: 16 << 20, jobs: 1}
 	cmd := &cobra.Command{

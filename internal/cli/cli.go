@@ -98,7 +98,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newLint(stdin, stdout, stderr), newCheck(stdout, stderr), newRules(stdout), newExplain(stdout), newVersion(stdout),
+	root.AddCommand(newLint(stdin, stdout, stderr), newCheck(stdout), newRules(stdout), newExplain(stdout), newVersion(stdout),
 		newBaseline(stdin, stdout, stderr), newInit(stdout))
 	return root
 }

@@ -24,7 +24,9 @@ type lintFlags struct {
 	trusted        []string
 	configPath     string
 	noInlineIgnore bool
-	o              lintOptions
+	// clients are the requests a frontend makes (.corslint.yaml clients:).
+	clients []rules.Client
+	o       lintOptions
 }
 
 func newLintFlags() *lintFlags {
@@ -82,7 +84,7 @@ func (lf *lintFlags) collect(flags *pflag.FlagSet, args []string, stdin io.Reade
 	}
 	rs = ruleLevels(rs, cfg, lf.enable, &lf.o)
 	cands, errs := discover(args, stdin, &lf.o)
-	fs, sources, n, internal := lintFiles(cands, rs, &rules.Options{TrustedOrigins: lf.trusted}, &lf.o)
+	fs, sources, n, internal := lintFiles(cands, rs, &rules.Options{TrustedOrigins: lf.trusted, Clients: lf.clients}, &lf.o)
 	return &lintOutcome{findings: fs, sources: sources, files: n, threshold: threshold, never: never, errs: errs, internal: internal, cfg: cfg}, nil
 }
 
@@ -134,6 +136,12 @@ func (lf *lintFlags) apply(flags *pflag.FlagSet, cfg *config.Config) {
 	}
 	if len(cfg.Exclude) > 0 {
 		lf.o.exclude = cfg.Excluded
+	}
+	for _, g := range cfg.Stack {
+		lf.o.stack = append(lf.o.stack, filepath.Join(cfg.Dir, filepath.FromSlash(g)))
+	}
+	for _, c := range cfg.Clients {
+		lf.clients = append(lf.clients, rules.Client{Origin: c.Origin, Methods: c.Methods, Headers: c.Headers, Credentials: c.Credentials, Paths: c.Paths})
 	}
 }
 

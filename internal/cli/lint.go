@@ -38,6 +38,9 @@ type lintOptions struct {
 	// skipUnknown treats named files like walked ones: a file that does not
 	// look like a supported configuration is skipped, not read as nginx.
 	skipUnknown bool
+	// stack holds absolute path globs, outermost layer first
+	// (.corslint.yaml stack:): the files they match form one request path.
+	stack []string
 }
 
 // parseFunc reads one file of a dialect into the model.
@@ -200,7 +203,7 @@ func lintFiles(cands []candidate, rs []*rules.Rule, ropts *rules.Options, o *lin
 	// their directories.
 	files = linkApache(files)
 
-	stacks := stackFor(files)
+	stacks := stackFor(files, o.stack)
 	perFile := make([][]findings.Finding, len(files))
 	perErr := make([]error, len(files))
 	for i := range files {
@@ -236,12 +239,16 @@ func lintFiles(cands []candidate, rs []*rules.Rule, ropts *rules.Options, o *lin
 	return findings.Dedupe(all), sources, len(files), internal
 }
 
-// stackFor gives each file the stack that cross-layer rules see. The files
-// of one directory that holds a VCL form one stack: Varnish in front of
-// the backends configured beside it, so the VCL files come first
-// (outermost) and the others follow in their order. Every other file is a
-// stack of its own.
-func stackFor(files []*model.File) [][]*model.File {
+// stackFor gives each file the stack that cross-layer rules see. With
+// stack globs (.corslint.yaml stack:), the files they match form one
+// stack, in the order of the globs. Otherwise the files of one directory
+// that holds a VCL form one stack: Varnish in front of the backends
+// configured beside it, so the VCL files come first (outermost) and the
+// others follow in their order. Every other file is a stack of its own.
+func stackFor(files []*model.File, globs []string) [][]*model.File {
+	if len(globs) > 0 {
+		return declaredStack(files, globs)
+	}
 	byDir := map[string][]*model.File{}
 	for _, f := range files {
 		d := filepath.Dir(f.Path)
@@ -265,6 +272,41 @@ func stackFor(files []*model.File) [][]*model.File {
 	for i, f := range files {
 		if st, ok := stacks[filepath.Dir(f.Path)]; ok {
 			out[i] = st
+		} else {
+			out[i] = []*model.File{f}
+		}
+	}
+	return out
+}
+
+// declaredStack puts the files matching the globs into one stack, ordered
+// by the first glob each matches.
+func declaredStack(files []*model.File, globs []string) [][]*model.File {
+	rank := func(f *model.File) int {
+		abs, err := filepath.Abs(f.Path)
+		if err != nil {
+			return -1
+		}
+		for i, g := range globs {
+			if ok, _ := filepath.Match(g, abs); ok {
+				return i
+			}
+		}
+		return -1
+	}
+	var stack []*model.File
+	ranks := make([]int, len(files))
+	for i, f := range files {
+		ranks[i] = rank(f)
+		if ranks[i] >= 0 {
+			stack = append(stack, f)
+		}
+	}
+	sort.SliceStable(stack, func(i, j int) bool { return rank(stack[i]) < rank(stack[j]) })
+	out := make([][]*model.File, len(files))
+	for i, f := range files {
+		if ranks[i] >= 0 && len(stack) > 1 {
+			out[i] = stack
 		} else {
 			out[i] = []*model.File{f}
 		}

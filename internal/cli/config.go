@@ -137,8 +137,8 @@ func (lf *lintFlags) apply(flags *pflag.FlagSet, cfg *config.Config) {
 	if len(cfg.Exclude) > 0 {
 		lf.o.exclude = cfg.Excluded
 	}
-	for _, g := range cfg.Stack {
-		lf.o.stack = append(lf.o.stack, filepath.Join(cfg.Dir, filepath.FromSlash(g)))
+	if len(cfg.Stack) > 0 {
+		lf.o.stackRank = cfg.StackRank
 	}
 	for _, c := range cfg.Clients {
 		lf.clients = append(lf.clients, rules.Client{Origin: c.Origin, Methods: c.Methods, Headers: c.Headers, Credentials: c.Credentials, Paths: c.Paths})

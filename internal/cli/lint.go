@@ -38,9 +38,9 @@ type lintOptions struct {
 	// skipUnknown treats named files like walked ones: a file that does not
 	// look like a supported configuration is skipped, not read as nginx.
 	skipUnknown bool
-	// stack holds absolute path globs, outermost layer first
-	// (.corslint.yaml stack:): the files they match form one request path.
-	stack []string
+	// stackRank places a file in the declared request path (.corslint.yaml
+	// stack:), 0 outermost; -1 for files outside it. nil: none declared.
+	stackRank func(path string) int
 }
 
 // parseFunc reads one file of a dialect into the model.
@@ -203,7 +203,7 @@ func lintFiles(cands []candidate, rs []*rules.Rule, ropts *rules.Options, o *lin
 	// their directories.
 	files = linkApache(files)
 
-	stacks := stackFor(files, o.stack)
+	stacks := stackFor(files, o.stackRank)
 	perFile := make([][]findings.Finding, len(files))
 	perErr := make([]error, len(files))
 	for i := range files {
@@ -245,9 +245,9 @@ func lintFiles(cands []candidate, rs []*rules.Rule, ropts *rules.Options, o *lin
 // that holds a VCL form one stack: Varnish in front of the backends
 // configured beside it, so the VCL files come first (outermost) and the
 // others follow in their order. Every other file is a stack of its own.
-func stackFor(files []*model.File, globs []string) [][]*model.File {
-	if len(globs) > 0 {
-		return declaredStack(files, globs)
+func stackFor(files []*model.File, rank func(string) int) [][]*model.File {
+	if rank != nil {
+		return declaredStack(files, rank)
 	}
 	byDir := map[string][]*model.File{}
 	for _, f := range files {
@@ -279,30 +279,18 @@ func stackFor(files []*model.File, globs []string) [][]*model.File {
 	return out
 }
 
-// declaredStack puts the files matching the globs into one stack, ordered
-// by the first glob each matches.
-func declaredStack(files []*model.File, globs []string) [][]*model.File {
-	rank := func(f *model.File) int {
-		abs, err := filepath.Abs(f.Path)
-		if err != nil {
-			return -1
-		}
-		for i, g := range globs {
-			if ok, _ := filepath.Match(g, abs); ok {
-				return i
-			}
-		}
-		return -1
-	}
+// declaredStack puts the files the declaration ranks into one stack, in
+// rank order.
+func declaredStack(files []*model.File, rank func(string) int) [][]*model.File {
 	var stack []*model.File
 	ranks := make([]int, len(files))
 	for i, f := range files {
-		ranks[i] = rank(f)
+		ranks[i] = rank(f.Path)
 		if ranks[i] >= 0 {
 			stack = append(stack, f)
 		}
 	}
-	sort.SliceStable(stack, func(i, j int) bool { return rank(stack[i]) < rank(stack[j]) })
+	sort.SliceStable(stack, func(i, j int) bool { return rank(stack[i].Path) < rank(stack[j].Path) })
 	out := make([][]*model.File, len(files))
 	for i, f := range files {
 		if ranks[i] >= 0 && len(stack) > 1 {

@@ -189,3 +189,21 @@ func (c *Config) rel(path string) (string, bool) {
 	}
 	return filepath.ToSlash(rel), true
 }
+
+// StackRank returns the index of the first stack: glob that path matches,
+// which is its place in the request path (0 outermost), or -1.
+func (c *Config) StackRank(path string) int {
+	if c == nil {
+		return -1
+	}
+	rel, ok := c.rel(path)
+	if !ok {
+		return -1
+	}
+	for i, g := range c.Stack {
+		if Match(g, rel) {
+			return i
+		}
+	}
+	return -1
+}

@@ -37,6 +37,10 @@ func (l *lowerer) originSubject(e Expr) (ok, caseInsensitive bool) {
 		case x.Recv != nil && (fn == ".lower" || fn == ".upper") && len(x.Args) == 0:
 			ok, _ := l.originSubject(x.Recv)
 			return ok, true
+		case x.Recv == nil && (strings.HasSuffix(fn, ".lower") || strings.HasSuffix(fn, ".upper")) && len(x.Args) == 0:
+			// req.http.Origin.lower() reads as one dotted name
+			ok, _ := l.originSubject(&Ident{Name: x.Fn.Name[:len(x.Fn.Name)-len(".lower")], Span: x.Fn.Span})
+			return ok, true
 		case (fn == "std.tolower" || fn == "std.toupper") && len(x.Args) == 1:
 			ok, _ := l.originSubject(x.Args[0])
 			return ok, true
@@ -65,6 +69,9 @@ func (l *lowerer) matcher(b *Binary) *model.Matcher {
 		case "==", "!=":
 			m = &model.Matcher{Kind: model.MatchExact, Pattern: s.Value, Exact: []string{s.Value}, CaseInsensitive: ci, Span: s.Span, Raw: s.Raw}
 		}
+	}
+	if m != nil && isTemplated(s.Value) {
+		m.Dynamic = true // a pattern the template engine fills in
 	}
 	l.matchers[b] = m
 	if m != nil {
@@ -255,6 +262,24 @@ func (l *lowerer) originFact(e Expr, truth bool) tri {
 type condKey struct {
 	node  Node
 	truth bool
+}
+
+// condFacts is what a condition evaluating to truth tells about the
+// origin; computed once per condition, as paths meet it many times.
+type condFacts struct {
+	guards  []*model.Matcher
+	origin  tri
+	matches bool
+}
+
+func (l *lowerer) factsOf(e Expr, truth bool) condFacts {
+	k := condKey{e, truth}
+	if f, ok := l.facts[k]; ok {
+		return f
+	}
+	f := condFacts{guards: l.guardsWhen(e, truth), origin: l.originFact(e, truth), matches: l.matchesOrigin(e)}
+	l.facts[k] = f
+	return f
 }
 
 // branchCond is the model condition of a branch, as it holds inside it

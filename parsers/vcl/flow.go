@@ -78,6 +78,8 @@ type variantKey struct {
 
 type flow struct {
 	l        *lowerer
+	memo     map[memoKey][]end
+	numbers  map[any]int
 	steps    int
 	calls    int
 	outcomes []outcome
@@ -96,7 +98,7 @@ type flow struct {
 
 func (l *lowerer) flow() {
 	f := &flow{
-		l: l, variants: map[variantKey]*model.HeaderOp{}, baseOf: map[*model.HeaderOp]*model.HeaderOp{},
+		l: l, memo: map[memoKey][]end{}, numbers: map[any]int{}, variants: map[variantKey]*model.HeaderOp{}, baseOf: map[*model.HeaderOp]*model.HeaderOp{},
 		reached: map[*model.HeaderOp]bool{}, storing: map[*model.HeaderOp]bool{},
 	}
 	for _, m := range standardMethods {
@@ -141,11 +143,90 @@ func (f *flow) defs(name string) []*Sub {
 	return out
 }
 
-// method runs a vcl_* method for a path.
+// method runs a vcl_* method for a path. Paths that end alike (the same
+// action, headers and facts, by different routes) continue as one, so the
+// methods that follow run once for them rather than once per route.
+//
+// A method's outcome depends only on what its conditions and statements
+// read (the method, status, pass, origin and allowlists), so it is run
+// once per such state and its results are appended to each path that
+// reaches it.
 func (f *flow) method(name string, p *path) []end {
-	q := p.clone()
-	q.phase, q.phaseOrigin = name, false
-	return f.run(f.defs(name), q, false)
+	k := memoKey{name: name, method: p.method, status: p.status, pass: p.pass, origin: p.origin, guards: f.ids(nil, p.guards, nil)}
+	ends, ok := f.memo[k]
+	if !ok {
+		q := &path{method: p.method, phase: name, status: p.status, pass: p.pass, origin: p.origin, guards: p.guards}
+		ends = f.alike(f.run(f.defs(name), q, false))
+		f.memo[k] = ends
+	}
+	out := make([]end, len(ends))
+	for i, e := range ends {
+		r := e.p.clone()
+		r.conds = append(p.conds[:len(p.conds):len(p.conds)], e.p.conds...)
+		r.ops = append(p.ops[:len(p.ops):len(p.ops)], e.p.ops...)
+		r.key = append(p.key[:len(p.key):len(p.key)], e.p.key...)
+		r.hashOrigin = p.hashOrigin || e.p.hashOrigin
+		r.uncacheable = p.uncacheable || e.p.uncacheable
+		out[i] = end{p: r, action: e.action, ret: e.ret}
+	}
+	return f.alike(out)
+}
+
+type memoKey struct {
+	name, method string
+	status       int
+	pass         bool
+	origin       tri
+	guards       string
+}
+
+func (f *flow) alike(ends []end) []end {
+	if len(ends) < 2 {
+		return ends
+	}
+	byKey := map[string]int{}
+	out := ends[:0:0]
+	for _, e := range ends {
+		p := e.p
+		k := fmt.Sprintf("%s|%d|%d|%v|%d|%v|%v|%v|%q|", e.action, f.id(e.ret), p.status, p.pass, p.origin, p.hashOrigin, p.uncacheable, p.phaseOrigin, p.key) + f.ids(p.ops, p.guards, nil)
+		if i, ok := byKey[k]; ok {
+			q := out[i].p.clone()
+			q.conds = common(q.conds, p.conds)
+			out[i].p = q
+			continue
+		}
+		byKey[k] = len(out)
+		out = append(out, e)
+	}
+	return out
+}
+
+// id numbers the things paths point to, for cheap keys.
+func (f *flow) id(x any) int {
+	if x == nil {
+		return 0
+	}
+	if n, ok := f.numbers[x]; ok {
+		return n
+	}
+	n := len(f.numbers) + 1
+	f.numbers[x] = n
+	return n
+}
+
+// ids writes a key for lists of statements, allowlists and conditions.
+func (f *flow) ids(ops []*model.HeaderOp, guards []*model.Matcher, conds []*model.Condition) string {
+	b := make([]byte, 0, 4*(len(ops)+len(guards)+len(conds))+2)
+	for _, op := range ops {
+		b = strconv.AppendInt(append(b, 'o'), int64(f.id(op)), 36)
+	}
+	for _, g := range guards {
+		b = strconv.AppendInt(append(b, 'g'), int64(f.id(g)), 36)
+	}
+	for _, c := range conds {
+		b = strconv.AppendInt(append(b, 'c'), int64(f.id(c)), 36)
+	}
+	return string(b)
 }
 
 // run executes subroutine definitions one after the other, as Varnish
@@ -326,11 +407,12 @@ func (f *flow) enter(p *path, br *Branch, e Expr, truth, builtin bool) *path {
 	if !builtin {
 		q.conds = append(q.conds, f.l.branchCond(br, truth))
 	}
-	q.guards = append(q.guards, f.l.guardsWhen(e, truth)...)
-	if o := f.l.originFact(e, truth); o != unknown {
-		q.origin = o
+	facts := f.l.factsOf(e, truth)
+	q.guards = append(q.guards, facts.guards...)
+	if facts.origin != unknown {
+		q.origin = facts.origin
 	}
-	if f.l.matchesOrigin(e) {
+	if facts.matches {
 		q.phaseOrigin = true
 	}
 	return q
@@ -338,8 +420,9 @@ func (f *flow) enter(p *path, br *Branch, e Expr, truth, builtin bool) *path {
 
 // join merges the paths that fell through an if, when their branches
 // changed different headers: the statements then simply apply, each
-// under its own condition. Branches that change the same header stay
-// apart, since one replaces the other.
+// under its own condition. Branches that change the same CORS header or
+// Vary stay apart, since one replaces the other; for other headers
+// (X-Cache and the like) the difference does not matter here.
 func (f *flow) join(base *path, outs []end) []end {
 	var falls []*path
 	var rest []end
@@ -353,15 +436,26 @@ func (f *flow) join(base *path, outs []end) []end {
 	if len(falls) <= 1 {
 		return outs
 	}
-	seen := map[string]int{}
+	type use struct {
+		branch   int
+		replaces bool
+	}
+	first := map[string]use{}
 	for i, q := range falls {
 		for _, op := range q.ops[len(base.ops):] {
-			if j, ok := seen[op.Name]; ok && j != i {
-				if len(falls) <= maxLive {
-					return outs
-				}
+			if !model.IsCORSHeader(op.Name) && op.Name != model.Vary {
+				continue
 			}
-			seen[op.Name] = i
+			// Appends in both branches (if Vary is set, extend it, else
+			// set it) extend the header either way.
+			extends := op.Op == model.Append || op.Op == model.Merge
+			u, ok := first[op.Name]
+			if ok && u.branch != i && (!extends || u.replaces) && len(falls) <= maxLive {
+				return outs
+			}
+			if !ok || !extends {
+				first[op.Name] = use{i, !extends}
+			}
 		}
 	}
 	return append(rest, end{p: f.merge(base, falls)})
@@ -450,7 +544,7 @@ func (f *flow) op(s Stmt, p *path) *model.HeaderOp {
 	}
 	k := variantKey{base: base, delivery: delivery, wrap: wrap}
 	if addGuards || wrap {
-		k.guards = fmt.Sprint(p.guards)
+		k.guards = f.ids(nil, p.guards, nil)
 	}
 	if v, ok := f.variants[k]; ok {
 		return v
@@ -600,8 +694,8 @@ func (f *flow) synth(p *path, ret *Return) {
 	}
 }
 
-// missing keeps the statements of vcl_deliver for headers that vcl_synth
-// does not set itself.
+// missing keeps the Access-Control-Allow-Origin statements of vcl_deliver
+// when vcl_synth does not set the header itself.
 func missing(delivered, own []*model.HeaderOp) []*model.HeaderOp {
 	set := map[string]bool{}
 	for _, op := range own {
@@ -611,7 +705,7 @@ func missing(delivered, own []*model.HeaderOp) []*model.HeaderOp {
 	}
 	var out []*model.HeaderOp
 	for _, op := range delivered {
-		if !set[op.Name] {
+		if op.Name == model.ACAO && !set[op.Name] {
 			out = append(out, op)
 		}
 	}

@@ -127,7 +127,7 @@ func Parse(path string, src []byte, opts Options) *Config {
 	toks := r.expand(lx.toks, path, nil)
 	toks = append(toks, token{kind: tEOF, src: top, line: int32(lx.line), col: int32(lx.col(len(lx.src))), eLn: int32(lx.line), eCol: int32(lx.col(len(lx.src)))})
 
-	p := &parser{toks: toks, maxDepth: o.MaxDepth, template: isTemplatePath(path)}
+	p := &parser{toks: toks, maxDepth: o.MaxDepth, template: isTemplatePath(path), lexErrs: cfg.Diagnostics}
 	p.strict = cfg.Embedded || len(toks) > 1 && toks[0].is(tID, "vcl") && toks[1].kind == tNum
 	cfg.Decls, cfg.Version = p.file()
 	cfg.Diagnostics = append(cfg.Diagnostics, p.diags...)

@@ -253,13 +253,16 @@ func (lx *lexer) str() {
 		lx.errorAt(line, col, line, col+len(open), "unterminated %s", what)
 		if multi {
 			lx.advance(len(src))
-		} else {
-			nl := strings.IndexByte(src[from:], '\n')
-			if nl < 0 {
-				nl = len(src) - from
-			}
-			lx.advance(from + nl)
+			return
 		}
+		// the rest of the line stands for the string, so the statement
+		// still parses and only this error is reported
+		nl := strings.IndexByte(src[from:], '\n')
+		if nl < 0 {
+			nl = len(src) - from
+		}
+		lx.advance(from + nl)
+		lx.emit(tString, start, line, col, src[from:from+nl])
 		return
 	}
 	lx.advance(end + len(closer))

@@ -35,6 +35,7 @@ func Lower(cfg *Config) *model.File {
 		ops:       map[Stmt]*model.HeaderOp{},
 		stmtScope: map[Stmt]*model.Scope{},
 		conds:     map[condKey]*model.Condition{},
+		facts:     map[condKey]condFacts{},
 		matchers:  map[*Binary]*model.Matcher{},
 		assigns:   map[string][]*assign{},
 		resolving: map[string]bool{},
@@ -64,6 +65,7 @@ type lowerer struct {
 	ops       map[Stmt]*model.HeaderOp // the static op of each header statement
 	stmtScope map[Stmt]*model.Scope
 	conds     map[condKey]*model.Condition
+	facts     map[condKey]condFacts
 	matchers  map[*Binary]*model.Matcher
 	backends  []*Backend
 	upstream  *model.Upstream

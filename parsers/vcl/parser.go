@@ -17,9 +17,35 @@ type parser struct {
 	strict   bool // a `vcl 4.x;` file: Fastly and Varnish 3 syntax are errors
 	template bool // a template (.erb, .j2, ...): both branches of its conditionals are read
 	maxDepth int
-	depth    int
+	blocks   int // block nesting
+	depth    int // expression nesting
 	diags    []model.Diagnostic
 	tooDeep  bool
+	// stmtStart is the index of the first token of the statement or
+	// declaration being read; lexErrs are the lexer's errors.
+	stmtStart int
+	lexErrs   []model.Diagnostic
+}
+
+// lexErrorSince reports whether the lexer found an error between the
+// tokens at index from and t.
+func (p *parser) lexErrorSince(from int, t token) bool {
+	if len(p.lexErrs) == 0 || from >= len(p.toks) {
+		return false
+	}
+	a := p.toks[from]
+	for _, d := range p.lexErrs {
+		s := d.Span
+		if s.File != t.src.path || s.File != a.src.path {
+			continue
+		}
+		after := s.Line > int(a.line) || s.Line == int(a.line) && s.Col >= int(a.col)
+		before := s.Line < int(t.line) || s.Line == int(t.line) && s.Col <= int(t.col)
+		if after && before {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -51,8 +77,13 @@ func (p *parser) at(text string) bool { return p.peek().is(tPunct, text) }
 func (p *parser) atID(name string) bool { return p.peek().is(tID, name) }
 
 // errorf reports a syntax error at t. Only the first error of a statement
-// is kept: the parser then skips to the statement's end.
+// is kept: the parser then skips to the statement's end. An error that
+// follows a lexical one in the same statement (an unterminated string, a
+// stray character) is its echo and is dropped.
 func (p *parser) errorf(t token, format string, args ...any) {
+	if p.lexErrorSince(p.stmtStart, t) {
+		return
+	}
 	sp := t.span()
 	if t.kind == tEOF {
 		sp.EndLine, sp.EndCol = sp.Line, sp.Col
@@ -124,6 +155,7 @@ func (p *parser) guard(fn func(), skip func()) {
 func (p *parser) file() (decls []Decl, version *Version) {
 	for p.peek().kind != tEOF {
 		start := p.i
+		p.stmtStart = start
 		p.guard(func() {
 			if d := p.decl(); d != nil {
 				decls = append(decls, d)
@@ -279,6 +311,7 @@ func (p *parser) fields(depth int) []*Field {
 			p.fail(t, "unexpected end of file, expecting '}' (block opened at %d:%d)", open.line, open.col)
 		}
 		start := p.i
+		p.stmtStart = start
 		p.guard(func() {
 			if f := p.field(depth, out); f != nil {
 				out = append(out, f)
@@ -323,11 +356,9 @@ func (p *parser) field(depth int, prev []*Field) *Field {
 		return f
 	}
 	// A probe's .request is several strings in a row.
-	for !p.at(";") {
+	f.Value = append(f.Value, p.expr())
+	for p.peek().kind == tString || p.peek().kind == tTemplate {
 		f.Value = append(f.Value, p.expr())
-		if p.peek().kind == tEOF || p.at("}") {
-			break
-		}
 	}
 	end := p.expect(";")
 	f.Span = spanFrom(t, end)
@@ -399,9 +430,9 @@ func (p *parser) sub() Decl {
 // block reads '{' statements '}'.
 func (p *parser) block() *Block {
 	open := p.expect("{")
-	p.depth++
-	defer func() { p.depth-- }()
-	if p.depth > p.maxDepth {
+	p.blocks++
+	defer func() { p.blocks-- }()
+	if p.blocks > p.maxDepth {
 		p.errorf(open, "blocks nested too deeply (limit %d)", p.maxDepth)
 		p.tooDeep = true
 		p.skipBalanced()
@@ -421,6 +452,7 @@ func (p *parser) block() *Block {
 			return b
 		}
 		start := p.i
+		p.stmtStart = start
 		p.guard(func() {
 			if st := p.stmt(); st != nil {
 				b.Stmts = append(b.Stmts, st)

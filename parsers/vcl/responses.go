@@ -2,7 +2,6 @@ package vcl
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/corslint/corslint/model"
 )
@@ -29,16 +28,14 @@ func (f *flow) responses() {
 	var groups []*group
 	byKey := map[string]*group{}
 	for _, o := range f.outcomes {
-		var b strings.Builder
-		fmt.Fprintf(&b, "%d|%d|%p", o.kind, o.status, o.ret)
-		for _, op := range o.p.ops {
-			fmt.Fprintf(&b, "|%p", op)
-		}
-		g, ok := byKey[b.String()]
+		k := fmt.Sprintf("%d|%d|%d|", o.kind, o.status, f.id(o.ret)) + f.ids(o.p.ops, nil, nil)
+		g, ok := byKey[k]
 		if !ok {
 			g = &group{kind: o.kind, status: o.status, ret: o.ret, ops: o.p.ops, conds: o.p.conds, methods: map[string]bool{}, order: len(groups)}
-			byKey[b.String()] = g
+			byKey[k] = g
 			groups = append(groups, g)
+		} else {
+			g.conds = common(g.conds, o.p.conds)
 		}
 		g.methods[o.p.method] = true
 	}
@@ -73,7 +70,10 @@ func (f *flow) responses() {
 			continue
 		}
 		r := &model.Response{Route: f.l.route, Conds: g.conds, Headers: g.ops}
-		if g != main && len(g.methods) < len(standardMethods) {
+		// A response for OPTIONS and other methods alike is no dedicated
+		// preflight answer: it is one any method may get.
+		mixed := g.methods["OPTIONS"] && len(g.methods) > 1
+		if g != main && !mixed && len(g.methods) < len(standardMethods) {
 			for _, m := range standardMethods {
 				if g.methods[m] {
 					r.Methods = append(r.Methods, m)
@@ -98,6 +98,22 @@ func (f *flow) responses() {
 		}
 		f.l.file.Responses = append(f.l.file.Responses, r)
 	}
+}
+
+// common keeps the conditions of a that b took too: what holds on every
+// path to a response.
+func common(a, b []*model.Condition) []*model.Condition {
+	in := map[*model.Condition]bool{}
+	for _, c := range b {
+		in[c] = true
+	}
+	var out []*model.Condition
+	for _, c := range a {
+		if in[c] {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // scopeOf is the innermost scope of the last condition a group's path

@@ -12,6 +12,9 @@ import (
 func (l *lowerer) value(e Expr, guards []*model.Matcher) model.Value {
 	switch x := e.(type) {
 	case *String:
+		if isTemplated(x.Value) {
+			return model.Value{Kind: model.Unknown, Raw: x.Value, Span: x.Span}
+		}
 		return model.LiteralValue(x.Value, x.Span)
 	case *Number:
 		return model.LiteralValue(x.Text, x.Span)

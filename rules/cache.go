@@ -57,8 +57,14 @@ add_header Vary Origin always;
 			if r.IsPreflightAnswer() || variesOnOrigin(r) {
 				continue
 			}
+			status := r.Status
+			if status == 0 {
+				status = 200
+			}
 			for _, op := range r.Ops(model.ACAO) {
-				if !adds(op) || !op.Value.DependsOnOrigin() || seen[op] {
+				// a statement that does not reach this response (Varnish's
+				// vcl_deliver on a synthetic one) needs no Vary here
+				if !adds(op) || !op.Value.DependsOnOrigin() || seen[op] || !op.Delivery.Reaches(status, r.Source) {
 					continue
 				}
 				seen[op] = true

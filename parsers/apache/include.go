@@ -175,7 +175,13 @@ func absPath(p string) string {
 // included files are cloned so that each inclusion carries its own Via
 // chain and its own ${VAR} values.
 func (r *run) expand(ds []*Directive, file string, via []model.Span, clone, inactive bool) []*Directive {
-	out := make([]*Directive, 0, len(ds))
+	// Without includes to splice, the list is rewritten in place.
+	var out []*Directive
+	if clone || hasInclude(ds) {
+		out = make([]*Directive, 0, len(ds))
+	} else {
+		out = ds[:0]
+	}
 	for _, d := range ds {
 		if clone {
 			d = cloneDirective(d, via)
@@ -208,6 +214,15 @@ func (r *run) expand(ds []*Directive, file string, via []model.Span, clone, inac
 		out = append(out, d)
 	}
 	return out
+}
+
+func hasInclude(ds []*Directive) bool {
+	for _, d := range ds {
+		if !d.Section && (d.Is("Include") || d.Is("IncludeOptional")) {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *run) ifDefine(name string) bool {

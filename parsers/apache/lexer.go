@@ -13,8 +13,11 @@ import (
 // next line too (measured with httpd 2.4.71).
 type logical struct {
 	text string
-	segs []seg // where each physical piece of text starts
-	file string
+	// first is where text starts; more holds where each continued
+	// physical line starts, so most lines need no allocation.
+	first seg
+	more  []seg
+	file  string
 }
 
 // seg maps the logical offset off to a physical line and byte column.
@@ -22,8 +25,8 @@ type seg struct{ off, line, col int }
 
 // pos returns the physical line and column of logical offset off.
 func (l *logical) pos(off int) (line, col int) {
-	s := l.segs[0]
-	for _, x := range l.segs[1:] {
+	s := l.first
+	for _, x := range l.more {
 		if x.off > off {
 			break
 		}
@@ -66,8 +69,8 @@ func (r *lineReader) next() (logical, bool) {
 		return logical{}, false
 	}
 	l := logical{file: r.file}
-	var b strings.Builder
-	for r.off < len(r.src) {
+	var b []byte // only for continued lines
+	for n := 0; r.off < len(r.src); n++ {
 		start := r.off
 		col := 1
 		if r.line == 1 && start == 3 && strings.HasPrefix(r.src, "\xef\xbb\xbf") {
@@ -81,21 +84,30 @@ func (r *lineReader) next() (logical, bool) {
 			end += start
 			next = end + 1
 		}
-		content := r.src[start:end]
-		content = strings.TrimSuffix(content, "\r")
-		l.segs = append(l.segs, seg{off: b.Len(), line: r.line, col: col})
+		content := strings.TrimSuffix(r.src[start:end], "\r")
+		at := seg{off: len(b), line: r.line, col: col}
+		if n == 0 {
+			l.first = at
+		} else {
+			l.more = append(l.more, at)
+		}
 		r.off = next
 		if next > end {
 			r.line++
 		}
-		if strings.HasSuffix(content, "\\") && next > end {
-			b.WriteString(content[:len(content)-1])
+		cont := strings.HasSuffix(content, "\\") && next > end
+		if n == 0 && !cont {
+			l.text = content
+			return l, true
+		}
+		if cont {
+			b = append(b, content[:len(content)-1]...)
 			continue
 		}
-		b.WriteString(content)
+		b = append(b, content...)
 		break
 	}
-	l.text = b.String()
+	l.text = string(b)
 	return l, true
 }
 
@@ -122,8 +134,7 @@ type token struct {
 // after it; an unterminated quote runs to the end; other words end at
 // whitespace and resolve only \\. Template tags ({{ }}, {% %}, <% %>) are
 // opaque inside words.
-func words(s string, from, to int) []token {
-	var out []token
+func words(out []token, s string, from, to int) []token {
 	i := from
 	for {
 		for i < to && isSpace(s[i]) {
@@ -156,13 +167,17 @@ func words(s string, from, to int) []token {
 		}
 		esc := false
 		for i < to && !isSpace(s[i]) {
-			if k := tmplEnd(s, i, to); k > 0 {
-				i = k
-				continue
-			}
-			if s[i] == '\\' && i+1 < to && s[i+1] == '\\' {
-				esc = true
-				i++
+			switch s[i] {
+			case '{', '<':
+				if k := tmplEnd(s, i, to); k > 0 {
+					i = k
+					continue
+				}
+			case '\\':
+				if i+1 < to && s[i+1] == '\\' {
+					esc = true
+					i++
+				}
 			}
 			i++
 		}

@@ -17,13 +17,14 @@ type parsed struct {
 
 type openSection struct {
 	d    *Directive
-	kids []*Directive
+	mark int // where its children start in the parser's kids stack
 }
 
 type parser struct {
 	file     string
 	maxDepth int
-	stack    []*openSection
+	stack    []openSection
+	kids     []*Directive // children of the open sections, innermost last
 	top      []*Directive
 	comments []model.Comment
 	diags    []model.Diagnostic
@@ -31,6 +32,38 @@ type parser struct {
 	// deeply; their lines are read only to find its end.
 	skip    int
 	skipped *Directive
+	// Scratch tokens and slabs that directives and arguments are carved
+	// from, so a large file costs few allocations.
+	toks  []token
+	dslab []Directive
+	aslab []Arg
+}
+
+// newDirective returns a zeroed directive from the slab.
+func (p *parser) newDirective() *Directive {
+	if len(p.dslab) == cap(p.dslab) {
+		p.dslab = make([]Directive, 0, 512)
+	}
+	p.dslab = p.dslab[:len(p.dslab)+1]
+	return &p.dslab[len(p.dslab)-1]
+}
+
+// args turns tokens into arguments carved from the slab.
+func (p *parser) args(l *logical, toks []token) []Arg {
+	n := len(toks)
+	if n == 0 {
+		return nil
+	}
+	if cap(p.aslab)-len(p.aslab) < n {
+		p.aslab = make([]Arg, 0, max(2048, n))
+	}
+	start := len(p.aslab)
+	p.aslab = p.aslab[:start+n]
+	out := p.aslab[start : start+n : start+n]
+	for k, t := range toks {
+		out[k] = Arg{Value: t.value, Raw: t.raw, Quote: t.quote, Span: l.span(t.from, t.to)}
+	}
+	return out
 }
 
 // parseSource parses one file's text.
@@ -58,14 +91,19 @@ func parseSource(file string, src []byte, maxDepth int, maxSize int64) parsed {
 	}
 	line, col := r.endPos()
 	eof := model.Span{File: file, Line: line, Col: col, EndLine: line, EndCol: col}
-	if p.skip > 0 {
+	// Like httpd, name the innermost section left open; the ones around it
+	// end at the end of the file too.
+	switch {
+	case p.skip > 0:
 		p.errorf(eof, "<%s> was not closed (opened at %d:%d)", p.skipped.Name, p.skipped.Span.Line, p.skipped.Span.Col)
+	case len(p.stack) > 0:
+		o := p.stack[len(p.stack)-1].d
+		p.errorf(eof, "<%s> was not closed (opened at %d:%d)", o.Name, o.Span.Line, o.Span.Col)
 	}
-	for i := len(p.stack) - 1; i >= 0; i-- {
-		o := p.stack[i]
-		p.errorf(eof, "<%s> was not closed (opened at %d:%d)", o.d.Name, o.d.Span.Line, o.d.Span.Col)
+	for len(p.stack) > 0 {
+		o := p.stack[len(p.stack)-1]
 		o.d.Span.EndLine, o.d.Span.EndCol = line, col
-		p.finish(o)
+		p.finish()
 	}
 	return parsed{ds: p.top, comments: p.comments, diags: p.diags}
 }
@@ -76,16 +114,23 @@ func (p *parser) errorf(at model.Span, format string, args ...any) {
 
 // add appends d to the innermost open section, or the top level.
 func (p *parser) add(d *Directive) {
-	if n := len(p.stack); n > 0 {
-		p.stack[n-1].kids = append(p.stack[n-1].kids, d)
+	if len(p.stack) > 0 {
+		p.kids = append(p.kids, d)
 		return
 	}
 	p.top = append(p.top, d)
 }
 
-// finish pops o and attaches its children.
-func (p *parser) finish(o *openSection) {
-	o.d.Children = o.kids
+// finish pops the innermost section and gives it its children, copied
+// out at their exact size.
+func (p *parser) finish() {
+	o := p.stack[len(p.stack)-1]
+	if n := len(p.kids) - o.mark; n > 0 {
+		o.d.Children = make([]*Directive, n)
+		copy(o.d.Children, p.kids[o.mark:])
+		clear(p.kids[o.mark:])
+		p.kids = p.kids[:o.mark]
+	}
 	p.stack = p.stack[:len(p.stack)-1]
 }
 
@@ -118,21 +163,11 @@ func (p *parser) line(l *logical) {
 	if p.skip > 0 {
 		return
 	}
-	toks := words(s, i, end)
-	d := &Directive{Name: toks[0].value, Span: l.span(i, end)}
-	d.Args = args(l, toks[1:])
+	p.toks = words(p.toks[:0], s, i, end)
+	d := p.newDirective()
+	d.Name, d.Span = p.toks[0].value, l.span(i, end)
+	d.Args = p.args(l, p.toks[1:])
 	p.add(d)
-}
-
-func args(l *logical, toks []token) []Arg {
-	if len(toks) == 0 {
-		return nil
-	}
-	out := make([]Arg, len(toks))
-	for k, t := range toks {
-		out[k] = Arg{Value: t.value, Raw: t.raw, Quote: t.quote, Span: l.span(t.from, t.to)}
-	}
-	return out
 }
 
 // openSection reads "<Name args>". httpd cuts the arguments at the last
@@ -144,9 +179,15 @@ func (p *parser) openSection(l *logical, i, end int) {
 		j++
 	}
 	name := s[i+1 : j]
-	d := &Directive{Name: name, Section: true, Span: l.span(i, end)}
+	d := p.newDirective()
+	d.Name, d.Section, d.Span = name, true, l.span(i, end)
 	if p.skip > 0 {
 		p.skip++
+		return
+	}
+	if name == "" {
+		// httpd: Invalid command '<'.
+		p.errorf(l.span(i, i+1), "a section needs a name right after '<'")
 		return
 	}
 	gt := strings.LastIndexByte(s[i:end], '>')
@@ -156,11 +197,9 @@ func (p *parser) openSection(l *logical, i, end int) {
 	} else {
 		gt += i
 	}
-	if name == "" {
-		p.errorf(l.span(i, min(i+1, end)), "a section needs a name after '<'")
-	}
 	if j < gt {
-		d.Args = args(l, words(s, j, gt))
+		p.toks = words(p.toks[:0], s, j, gt)
+		d.Args = p.args(l, p.toks)
 	}
 	if len(p.stack) >= p.maxDepth {
 		p.errorf(d.Span, "sections nested too deeply (limit %d)", p.maxDepth)
@@ -169,7 +208,7 @@ func (p *parser) openSection(l *logical, i, end int) {
 		return
 	}
 	p.add(d)
-	p.stack = append(p.stack, &openSection{d: d})
+	p.stack = append(p.stack, openSection{d: d, mark: len(p.kids)})
 }
 
 // closeSection reads "</Name>".
@@ -193,6 +232,10 @@ func (p *parser) closeSection(l *logical, i, end int) {
 		}
 		return
 	}
+	if name == "" {
+		p.errorf(at, "a closing tag needs the name of the section it closes, such as </VirtualHost>")
+		return
+	}
 	if len(p.stack) == 0 {
 		p.errorf(at, "</%s> without matching <%s> section", name, name)
 		return
@@ -201,7 +244,7 @@ func (p *parser) closeSection(l *logical, i, end int) {
 	if strings.EqualFold(top.d.Name, name) {
 		top.d.Span.EndLine, top.d.Span.EndCol = at.EndLine, at.EndCol
 		top.d.Close = at
-		p.finish(top)
+		p.finish()
 		return
 	}
 	p.errorf(at, "expected </%s> but saw </%s> (<%s> opened at %d:%d)", top.d.Name, name, top.d.Name, top.d.Span.Line, top.d.Span.Col)
@@ -217,7 +260,7 @@ func (p *parser) closeSection(l *logical, i, end int) {
 			if len(p.stack)-1 == k {
 				o.d.Close = at
 			}
-			p.finish(o)
+			p.finish()
 		}
 		return
 	}

@@ -9,6 +9,9 @@ import (
 // envDef is one way an environment variable gets its value: SetEnvIf,
 // SetEnvIfNoCase, SetEnvIfExpr, SetEnv or a RewriteRule's E= flag.
 type envDef struct {
+	// server is the virtual host (or main server) whose requests it
+	// applies to: a SetEnvIf in one virtual host does nothing in another.
+	server *sec
 	value  model.Value
 	guards []*model.Matcher // origin allowlists that must accept for it to be set
 	// anyOrigin: set for every request that has an Origin, or every request.
@@ -30,18 +33,22 @@ func (l *lowerer) collectEnv() {
 			case d.Is("SetEnvIfExpr"):
 				l.setEnvIfExpr(s, d)
 			case d.Is("SetEnv") && len(d.Args) > 0:
-				l.env[d.Arg(0)] = append(l.env[d.Arg(0)], envDef{
-					value: model.LiteralValue(d.Arg(1), argSpan(d, 1)), always: len(ifGuards(s)) == 0 && s.cond == nil, unguarded: true,
+				l.define(d.Arg(0), envDef{
+					server: serverOf(s),
+					value:  model.LiteralValue(d.Arg(1), argSpan(d, 1)), always: len(ifGuards(s)) == 0 && s.cond == nil, unguarded: true,
 				})
 			}
 		}
 		for _, r := range l.rules[s] {
 			for _, e := range r.env {
-				def := envDef{guards: append(append([]*model.Matcher(nil), r.guards...), ifGuards(s)...), methods: r.methods}
+				def := envDef{server: serverOf(s), guards: append(append([]*model.Matcher(nil), r.guards...), ifGuards(s)...), methods: r.methods}
 				def.unguarded = len(def.guards) == 0
 				def.always = len(r.conds) == 0 && s.cond == nil
 				def.value = rewriteEnvValue(e.value, r, argSpan(r.d, 2))
-				l.env[e.name] = append(l.env[e.name], def)
+				if def.value.Kind == model.Reflected {
+					l.register(def.guards) // the conditions are an allowlist
+				}
+				l.define(e.name, def)
 			}
 		}
 	}
@@ -101,7 +108,7 @@ func (l *lowerer) defineFrom(s *sec, assigns []Arg, t test) {
 		if !hasVal {
 			val = "1"
 		}
-		def := envDef{guards: ifGuards(s), methods: t.admitted()}
+		def := envDef{server: serverOf(s), guards: ifGuards(s), methods: t.admitted()}
 		if t.origin != nil && !t.negated {
 			def.guards = append(def.guards, t.origin)
 		}
@@ -115,7 +122,7 @@ func (l *lowerer) defineFrom(s *sec, assigns []Arg, t test) {
 		} else {
 			def.value = model.LiteralValue(val, a.Span)
 		}
-		l.env[name] = append(l.env[name], def)
+		l.define(name, def)
 	}
 }
 
@@ -138,11 +145,51 @@ func rewriteEnvValue(v string, r *rwRule, at model.Span) model.Value {
 	return model.LiteralValue(v, at)
 }
 
-// envValue is what %{name}e expands to. gated is true when the statement
-// only runs when name is set (env=name), so "(null)" is never sent.
-func (l *lowerer) envValue(name string, at model.Span, gated bool) model.Value {
+// serverOf returns the virtual host whose requests section s applies to,
+// or the main server; a .htaccess belongs to the server that reads it.
+func serverOf(s *sec) *sec {
+	for c := s; c != nil; c = c.parent {
+		if c.kind == "VirtualHost" {
+			return c
+		}
+		if c.kind == ".htaccess" && c.readBy != nil {
+			return c.readBy
+		}
+		if c.parent == nil {
+			return c
+		}
+	}
+	return nil
+}
+
+// envKey files definitions by server and name.
+type envKey struct {
+	server *sec
+	name   string
+}
+
+func (l *lowerer) define(name string, d envDef) {
+	k := envKey{d.server, name}
+	l.env[k] = append(l.env[k], d)
+}
+
+// defsFor returns the definitions of name that reach statements in s:
+// those of the main server and of s's own virtual host.
+func (l *lowerer) defsFor(name string, s *sec) []envDef {
+	srv := serverOf(s)
+	out := l.env[envKey{l.root, name}]
+	if srv != l.root {
+		out = append(out[:len(out):len(out)], l.env[envKey{srv, name}]...)
+	}
+	return out
+}
+
+// envValue is what %{name}e expands to in section s. gated is true when
+// the statement only runs when name is set (env=name), so "(null)" is
+// never sent.
+func (l *lowerer) envValue(name string, s *sec, at model.Span, gated bool) model.Value {
 	ref := "%{" + name + "}e"
-	defs := l.env[name]
+	defs := l.defsFor(name, s)
 	if len(defs) == 0 {
 		if strings.EqualFold(name, "HTTP_ORIGIN") {
 			// CGI, PHP and FastCGI handlers put every request header in the
@@ -171,8 +218,8 @@ func (l *lowerer) envValue(name string, at model.Span, gated bool) model.Value {
 
 // envGuards are the origin allowlists that gate a statement with env=name:
 // every definition of name must be gated, else any origin can set it.
-func (l *lowerer) envGuards(name string) []*model.Matcher {
-	defs := l.env[name]
+func (l *lowerer) envGuards(name string, s *sec) []*model.Matcher {
+	defs := l.defsFor(name, s)
 	if len(defs) == 0 {
 		return nil
 	}

@@ -73,6 +73,18 @@ func regexLiteral(s string) (pat string, ci bool, off int, ok bool) {
 	return t[start:end], strings.Contains(flags, "i"), lead + start, true
 }
 
+func isWord(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isAlnum(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
 func isAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
@@ -89,6 +101,26 @@ func stringLiteral(s string) (string, int, bool) {
 
 // methodsMatching lists the standard methods a pattern admits.
 func methodsMatching(pattern string, ci bool) []string {
+	// The common forms, OPTIONS and ^OPTIONS$, without a regex engine.
+	if word := strings.TrimSuffix(strings.TrimPrefix(pattern, "^"), "$"); isWord(word) {
+		if ci {
+			word = strings.ToUpper(word)
+		}
+		out := []string{}
+		for _, m := range standardMethods {
+			ok := strings.Contains(m, word)
+			if strings.HasPrefix(pattern, "^") {
+				ok = ok && strings.HasPrefix(m, word)
+			}
+			if strings.HasSuffix(pattern, "$") {
+				ok = ok && strings.HasSuffix(m, word)
+			}
+			if ok {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
 	opts := regexp2.None
 	if ci {
 		opts = regexp2.IgnoreCase

@@ -157,7 +157,7 @@ func (l *lowerer) header(s *sec, d *Directive) *model.HeaderOp {
 		l.syntax(args[0].Span, "Header action %q is not one of set, append, add, merge, unset, setifempty, edit, edit*, echo or note", args[0].Value)
 		return nil
 	}
-	when, guards, ok := l.headerCondition(condArg)
+	when, guards, ok := l.headerCondition(s, condArg)
 	if !ok || !known {
 		return nil // echo, edit and note change no header corslint follows
 	}
@@ -182,7 +182,7 @@ func (l *lowerer) header(s *sec, d *Directive) *model.HeaderOp {
 		if gated {
 			envName = strings.TrimPrefix(when.Text, "env=")
 		}
-		h.Value = l.value(valueArg, envName)
+		h.Value = l.value(s, valueArg, envName)
 		h.Value = withGuards(h.Value, append(append([]*model.Matcher(nil), ifGuards(s)...), guards...))
 		l.register(reflectedGuards(h.Value))
 	}
@@ -194,7 +194,7 @@ func (l *lowerer) syntax(at model.Span, format string, args ...any) {
 }
 
 // headerCondition reads early, env=[!]VAR or expr=EXPR.
-func (l *lowerer) headerCondition(a *Arg) (*model.Condition, []*model.Matcher, bool) {
+func (l *lowerer) headerCondition(s *sec, a *Arg) (*model.Condition, []*model.Matcher, bool) {
 	if a == nil {
 		return nil, nil, true
 	}
@@ -209,7 +209,7 @@ func (l *lowerer) headerCondition(a *Arg) (*model.Condition, []*model.Matcher, b
 			c.Negated = true
 			return c, nil, true
 		}
-		guards := l.envGuards(name)
+		guards := l.envGuards(name, s)
 		if len(guards) > 0 {
 			c.Origin = guards[0]
 		}
@@ -276,7 +276,7 @@ var tagMeaning = map[byte]string{
 // value classifies a Header value: expr=... is an ap_expr string; anything
 // else is a mod_headers format string. gatedBy names the variable of an
 // env= condition, which is then always set.
-func (l *lowerer) value(a *Arg, gatedBy string) model.Value {
+func (l *lowerer) value(s *sec, a *Arg, gatedBy string) model.Value {
 	raw := a.Value
 	if strings.HasPrefix(strings.ToLower(raw), "expr=") {
 		e := strings.TrimSpace(raw[5:])
@@ -294,7 +294,7 @@ func (l *lowerer) value(a *Arg, gatedBy string) model.Value {
 	}
 	// A sole %{VAR}e is the variable's value.
 	if strings.HasPrefix(raw, "%{") && strings.HasSuffix(raw, "}e") && strings.Count(raw, "%") == 1 {
-		return l.envValue(raw[2:len(raw)-2], a.Span, raw[2:len(raw)-2] == gatedBy)
+		return l.envValue(raw[2:len(raw)-2], s, a.Span, raw[2:len(raw)-2] == gatedBy)
 	}
 	var text strings.Builder
 	var notes []string

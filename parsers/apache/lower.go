@@ -36,7 +36,10 @@ func LowerWith(cfg *Config, hts []*Htaccess) (*model.File, []*Htaccess) {
 		for _, h := range hts {
 			for _, srv := range srvs {
 				if p, ok := srv.readsHtaccess(h.Dir); ok {
-					l.htaccessSec(h.Config, p, main)
+					ht := l.htaccessSec(h.Config, p, main)
+					if srv.s != main {
+						ht.readBy = srv.s
+					}
 					l.absorb(h.Config)
 					used = append(used, h)
 					break
@@ -68,7 +71,8 @@ type lowerer struct {
 	cfg   *Config
 	layer model.Layer
 	all   []*sec // every section, in reading order
-	env   map[string][]envDef
+	env   map[envKey][]envDef
+	root  *sec // the main server
 	// matchers already registered in file.Matchers.
 	registered map[*model.Matcher]bool
 	// rewrite rules by the section that holds them.
@@ -93,7 +97,7 @@ func newLowerer(cfg *Config) *lowerer {
 			Diagnostics: append([]model.Diagnostic(nil), cfg.Diagnostics...),
 		},
 		cfg:         cfg,
-		env:         map[string][]envDef{},
+		env:         map[envKey][]envDef{},
 		registered:  map[*model.Matcher]bool{},
 		rules:       map[*sec][]*rwRule{},
 		lineOffsets: map[string][]int{},
@@ -123,6 +127,8 @@ type sec struct {
 	ht *Config
 	// never says why requests can never reach the section (CORS308).
 	never string
+	// readBy is the virtual host that reads a linked .htaccess.
+	readBy *sec
 }
 
 // sectionKinds are the sections that scope directives; every other section
@@ -137,6 +143,7 @@ var sectionKinds = map[string]string{
 // build reads the section tree of cfg under a main-server section.
 func (l *lowerer) build(cfg *Config, htaccess bool) *sec {
 	main := &sec{kind: "server"}
+	l.root = main
 	main.scope = &model.Scope{Kind: "server", Label: "main", Span: model.Span{File: cfg.Path, Line: 1, Col: 1}}
 	l.layer = fileLayer(cfg.Directives)
 	main.scope.Layer = l.layer

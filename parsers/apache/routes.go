@@ -416,10 +416,16 @@ func (l *lowerer) respond(srv *server, rt *route) {
 	if rt.source == model.FromHandler && denied == 0 && !answered["OPTIONS"] && !coveredByIf(methodIfs, "OPTIONS") && preflightIntent(base, variants) {
 		add(&model.Response{Route: rt.scope, Scope: rt.scope, Methods: []string{"OPTIONS"}, Source: model.FromHandler, Status: 200, Headers: base, Span: rt.at})
 	}
-	// Variants for the other <If> branches.
+	// Variants for the other <If> branches. A branch that also tests the
+	// method (an Origin check && OPTIONS) only joins responses for those
+	// methods.
 	n := len(out)
 	for _, it := range variants {
+		ms := it.s.cond.Methods
 		for _, r := range out[:n] {
+			if ms != nil && !subset(r.Methods, ms) {
+				continue
+			}
 			v := *r
 			v.Scope = it.s.scope
 			v.Conds = append(append([]*model.Condition(nil), r.Conds...), it.s.cond)
@@ -436,6 +442,19 @@ func (l *lowerer) respond(srv *server, rt *route) {
 		}
 	}
 	l.file.Responses = append(l.file.Responses, out...)
+}
+
+// subset reports whether methods a (nil: any) all lie in b.
+func subset(a, b []string) bool {
+	if a == nil {
+		return false
+	}
+	for _, m := range a {
+		if !hasMethod(b, m) {
+			return false
+		}
+	}
+	return true
 }
 
 func intersect(a, b []string) []string {

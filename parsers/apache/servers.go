@@ -46,36 +46,47 @@ func (l *lowerer) servers(main *sec) []*server {
 	if len(vhosts) == 0 {
 		vhosts = []*sec{main}
 	}
+	shared := &server{}
+	collect(shared, main)
 	var out []*server
 	for _, v := range vhosts {
 		srv := &server{s: v, main: main}
 		srv.docroot = l.docroot(v, main)
-		levels := []*sec{main}
+		srv.ops = append(srv.ops, shared.ops...)
+		srv.dirs = append(srv.dirs, shared.dirs...)
+		srv.files = append(srv.files, shared.files...)
+		srv.locs = append(srv.locs, shared.locs...)
+		srv.ifs = append(srv.ifs, shared.ifs...)
+		srv.proxies = append(srv.proxies, shared.proxies...)
+		srv.pass = append(srv.pass, shared.pass...)
 		if v != main {
-			levels = append(levels, v)
-		}
-		for _, lv := range levels {
-			srv.ops = append(srv.ops, lv.ops...)
-			for _, k := range lv.kids {
-				switch k.kind {
-				case "Directory", "DirectoryMatch", ".htaccess":
-					srv.dirs = append(srv.dirs, k)
-				case "Files", "FilesMatch":
-					srv.files = append(srv.files, k)
-				case "Location", "LocationMatch":
-					srv.locs = append(srv.locs, k)
-				case "If", "ElseIf", "Else":
-					srv.ifs = append(srv.ifs, k)
-				case "Proxy", "ProxyMatch":
-					srv.proxies = append(srv.proxies, k)
-				}
-			}
-			srv.pass = append(srv.pass, proxyPasses(lv.body, "")...)
+			collect(srv, v)
 		}
 		srv.rules = l.rules[v]
 		out = append(out, srv)
 	}
 	return out
+}
+
+// collect adds what a server-level section (the main server or a virtual
+// host) holds.
+func collect(srv *server, lv *sec) {
+	srv.ops = append(srv.ops, lv.ops...)
+	for _, k := range lv.kids {
+		switch k.kind {
+		case "Directory", "DirectoryMatch", ".htaccess":
+			srv.dirs = append(srv.dirs, k)
+		case "Files", "FilesMatch":
+			srv.files = append(srv.files, k)
+		case "Location", "LocationMatch":
+			srv.locs = append(srv.locs, k)
+		case "If", "ElseIf", "Else":
+			srv.ifs = append(srv.ifs, k)
+		case "Proxy", "ProxyMatch":
+			srv.proxies = append(srv.proxies, k)
+		}
+	}
+	srv.pass = append(srv.pass, proxyPasses(lv.body, "")...)
 }
 
 // docroot is the server's DocumentRoot; a virtual host without one uses

@@ -233,7 +233,7 @@ location /api/ {
 				}
 				// The proxy adds the preflight headers, so it means to
 				// answer preflights, yet OPTIONS goes to the upstream.
-				f := p.Report(r.Route.Span, "%s sends %s but passes OPTIONS to %s; unless the upstream answers OPTIONS with 2xx, the browser blocks the preflight (\"It does not have HTTP ok status\"); answer OPTIONS here with 204", strings.TrimSpace(r.Route.Kind+" "+r.Route.Label), intent.Name, r.Upstream.Target)
+				f := p.Report(r.Route.Span, "%s sends %s but passes OPTIONS to %s; unless the upstream answers OPTIONS with 2xx, the browser blocks the preflight (\"It does not have HTTP ok status\"); %s", strings.TrimSpace(r.Route.Kind+" "+r.Route.Label), intent.Name, r.Upstream.Target, optionsFix(p.File.Dialect, "answer OPTIONS here with 204"))
 				f.Severity = findings.Warning
 				f.Related = append(f.Related, findings.Related{Message: "proxied here", Span: r.Upstream.Span})
 				continue
@@ -247,7 +247,7 @@ location /api/ {
 				outcome = "No 'Access-Control-Allow-Origin' header is present"
 			}
 			label := r.Route.Kind + " " + r.Route.Label
-			f := p.Report(r.Route.Span, "%s expects preflights (it sends %s) but answers OPTIONS with %d, so the browser blocks the request (%q); answer OPTIONS with 204 and the CORS headers", strings.TrimSpace(label), intent.Name, r.OptionsStatus, outcome)
+			f := p.Report(r.Route.Span, "%s expects preflights (it sends %s) but answers OPTIONS with %d, so the browser blocks the request (%q); %s", strings.TrimSpace(label), intent.Name, r.OptionsStatus, outcome, optionsFix(p.File.Dialect, "answer OPTIONS with 204 and the CORS headers"))
 			f.Related = append(f.Related, findings.Related{Message: "preflight headers configured here", Span: intent.Span})
 		}
 		refusedPreflights(p)
@@ -325,6 +325,16 @@ func corsIntent(f *model.File, r *model.Response) *model.HeaderOp {
 // browser rejects whatever its headers (CORS303 and CORS304 say why).
 func refused(r *model.Response) bool {
 	return r.Status != 0 && r.Status/100 != 2
+}
+
+// optionsFix says, per dialect, how to answer preflights.
+func optionsFix(d model.Dialect, fallback string) string {
+	if d == model.Apache {
+		// A server-context RewriteRule answers before authentication and
+		// before the request is proxied.
+		return "answer OPTIONS in the virtual host with RewriteCond %{REQUEST_METHOD} OPTIONS and RewriteRule ^ - [R=204,L], the CORS headers set with always"
+	}
+	return fallback
 }
 
 // answersOptions reports whether some response of route is dedicated to

@@ -141,3 +141,15 @@ func TestServerRoot(t *testing.T) {
 		t.Errorf("--apache-root: %v", c.Diagnostics)
 	}
 }
+
+func TestIncludeUnreadable(t *testing.T) {
+	c := Parse("/x/httpd.conf", []byte("Include secret.conf\n"), Options{
+		ReadFile: func(p string) ([]byte, error) { return nil, os.ErrPermission },
+		Glob:     func(string) ([]string, error) { return nil, nil },
+		ListDir:  func(string) ([]string, bool) { return nil, false },
+	})
+	want := lines(`1:9-1:20 CORS001 cannot read include "secret.conf": permission denied`)
+	if got := diags(c); got != want {
+		t.Errorf("got %s want %s", got, want)
+	}
+}

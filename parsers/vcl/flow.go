@@ -49,8 +49,9 @@ type end struct {
 
 const (
 	maxLive  = 16      // paths kept apart in one block before merging
-	maxSteps = 1 << 18 // statements executed in all, to bound hostile input
+	maxSteps = 1 << 16 // statements executed in all, to bound hostile input
 	maxCalls = 64      // call depth (Varnish forbids recursion)
+	maxOps   = 256     // header statements recorded on one path
 )
 
 type outcomeKind uint8
@@ -152,11 +153,21 @@ func (f *flow) defs(name string) []*Sub {
 // once per such state and its results are appended to each path that
 // reaches it.
 func (f *flow) method(name string, p *path) []end {
-	k := memoKey{name: name, method: p.method, status: p.status, pass: p.pass, origin: p.origin, guards: f.ids(nil, p.guards, nil)}
+	q := p.clone()
+	q.phase, q.phaseOrigin = name, false
+	return f.memoized(name, f.defs(name), q, false)
+}
+
+// memoized runs defs for p once per state that the statements can read
+// (method, status, pass, origin, allowlists, phase), and appends the
+// results to p: conditions, statements and hash data accumulate, the
+// rest is what the run left.
+func (f *flow) memoized(name string, defs []*Sub, p *path, custom bool) []end {
+	k := memoKey{name: name, phase: p.phase, method: p.method, status: p.status, pass: p.pass, origin: p.origin, phaseOrigin: p.phaseOrigin, guards: f.ids(nil, p.guards, nil)}
 	ends, ok := f.memo[k]
 	if !ok {
-		q := &path{method: p.method, phase: name, status: p.status, pass: p.pass, origin: p.origin, guards: p.guards}
-		ends = f.alike(f.run(f.defs(name), q, false))
+		q := &path{method: p.method, phase: p.phase, status: p.status, pass: p.pass, origin: p.origin, phaseOrigin: p.phaseOrigin, guards: p.guards}
+		ends = f.alike(f.run(defs, q, custom))
 		f.memo[k] = ends
 	}
 	out := make([]end, len(ends))
@@ -164,6 +175,9 @@ func (f *flow) method(name string, p *path) []end {
 		r := e.p.clone()
 		r.conds = append(p.conds[:len(p.conds):len(p.conds)], e.p.conds...)
 		r.ops = append(p.ops[:len(p.ops):len(p.ops)], e.p.ops...)
+		if len(r.ops) > maxOps {
+			r.ops = r.ops[:maxOps:maxOps]
+		}
 		r.key = append(p.key[:len(p.key):len(p.key)], e.p.key...)
 		r.hashOrigin = p.hashOrigin || e.p.hashOrigin
 		r.uncacheable = p.uncacheable || e.p.uncacheable
@@ -173,11 +187,11 @@ func (f *flow) method(name string, p *path) []end {
 }
 
 type memoKey struct {
-	name, method string
-	status       int
-	pass         bool
-	origin       tri
-	guards       string
+	name, phase, method string
+	status              int
+	pass, phaseOrigin   bool
+	origin              tri
+	guards              string
 }
 
 func (f *flow) alike(ends []end) []end {
@@ -328,7 +342,7 @@ func (f *flow) call(name string, p *path) []end {
 	}
 	f.calls++
 	defer func() { f.calls-- }()
-	return f.run(defs, p, true)
+	return f.memoized(name, defs, p, true)
 }
 
 // setFact records what a set statement that is not a header tells about
@@ -464,10 +478,9 @@ func (f *flow) join(base *path, outs []end) []end {
 // merge makes one path of several that started as base.
 func (f *flow) merge(base *path, ps []*path) *path {
 	m := base.clone()
+	// A statement taken in several branches applies once; one that ran
+	// before the if applies again.
 	have := map[*model.HeaderOp]bool{}
-	for _, op := range m.ops {
-		have[op] = true
-	}
 	m.uncacheable = true
 	for _, q := range ps {
 		// A statement merged in from a branch applies under the branch's
@@ -480,7 +493,7 @@ func (f *flow) merge(base *path, ps []*path) *path {
 			if cond != nil && op.When == nil {
 				op = f.conditional(op, cond)
 			}
-			if !have[op] {
+			if !have[op] && len(m.ops) < maxOps {
 				have[op] = true
 				m.ops = append(m.ops, op)
 			}
@@ -580,6 +593,9 @@ func isFixed(v model.Value) bool {
 }
 
 func (f *flow) apply(p *path, op *model.HeaderOp) *path {
+	if len(p.ops) >= maxOps {
+		return p // a path this long is a loop of calls; the rest adds nothing new
+	}
 	q := p.clone()
 	q.ops = append(q.ops, op)
 	if p.phase == "vcl_deliver" && op.Name == model.Vary && op.Op != model.Unset && namesOrigin(op.Value) {

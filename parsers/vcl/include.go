@@ -125,7 +125,7 @@ func Parse(path string, src []byte, opts Options) *Config {
 	r.absorb(lx)
 	r.stack = []string{absPath(path)}
 	toks := r.expand(lx.toks, path, nil)
-	toks = append(toks, token{kind: tEOF, src: top, line: int32(lx.line), col: int32(lx.col(len(lx.src))), eLn: int32(lx.line), eCol: int32(lx.col(len(lx.src)))})
+	toks = append(toks[:len(toks):len(toks)], token{kind: tEOF, src: top, line: int32(lx.line), col: int32(lx.col(len(lx.src))), eLn: int32(lx.line), eCol: int32(lx.col(len(lx.src)))})
 
 	p := &parser{toks: toks, maxDepth: o.MaxDepth, template: isTemplatePath(path), lexErrs: cfg.Diagnostics}
 	p.strict = cfg.Embedded || len(toks) > 1 && toks[0].is(tID, "vcl") && toks[1].kind == tNum
@@ -179,6 +179,16 @@ func absPath(p string) string {
 // expand splices included files into toks, as Varnish does before it
 // parses: an include may stand anywhere a token may.
 func (r *run) expand(toks []token, file string, via []model.Span) []token {
+	has := false
+	for i := range toks {
+		if toks[i].kind == tID && toks[i].text == "include" {
+			has = true
+			break
+		}
+	}
+	if !has {
+		return toks
+	}
 	out := make([]token, 0, len(toks))
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]

@@ -57,6 +57,31 @@ type lexer struct {
 	toks     []token
 	comments []model.Comment
 	diags    []model.Diagnostic
+
+	// Cached forward searches keep template handling linear on hostile
+	// input such as a long line of "{{" with no "}}".
+	nl      seek
+	closers [len(tmplTags)]seek
+}
+
+// seek caches a forward search: at is the first match at or after from
+// (-1: none). A later search starting inside [from, at] has the same
+// answer, so repeated searches stay linear overall.
+type seek struct {
+	from, at int
+	set      bool
+}
+
+func (s *seek) index(src string, from int, needle string) int {
+	if s.set && s.from <= from && (s.at < 0 || from <= s.at) {
+		return s.at
+	}
+	at := strings.Index(src[from:], needle)
+	if at >= 0 {
+		at += from
+	}
+	*s = seek{from: from, at: at, set: true}
+	return at
 }
 
 func lex(s *source, src string) *lexer {
@@ -84,7 +109,21 @@ func (lx *lexer) advance(to int) {
 	lx.pos = to
 }
 
+// maxErrors bounds the errors reported per file: a file that is not VCL
+// at all (random bytes) would otherwise give one per byte.
+const maxErrors = 100
+
 func (lx *lexer) errorAt(line, col, eLine, eCol int, format string, args ...any) {
+	if len(lx.diags) >= maxErrors {
+		if len(lx.diags) == maxErrors {
+			lx.diags = append(lx.diags, model.Diagnostic{
+				RuleID: "CORS001", Message: "too many syntax errors; the rest of the file is not read",
+				Span: model.Span{File: lx.s.path, Line: line, Col: col, EndLine: eLine, EndCol: eCol, Via: lx.s.via},
+			})
+		}
+		lx.pos = len(lx.src) // stop: nothing after this is trustworthy
+		return
+	}
 	lx.diags = append(lx.diags, model.Diagnostic{
 		RuleID:  "CORS001",
 		Message: fmt.Sprintf(format, args...),
@@ -111,10 +150,13 @@ func isIdent(c byte) bool {
 }
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-// twoChar are the operators Varnish reads as one token.
-var twoChar = map[string]bool{
-	"==": true, "!=": true, "!~": true, "&&": true, "||": true, "<=": true, ">=": true,
-	"+=": true, "-=": true, "*=": true, "/=": true, "++": true, "--": true, "<<": true, ">>": true,
+// twoChar reports whether s is an operator Varnish reads as one token.
+func twoChar(s string) bool {
+	switch s {
+	case "==", "!=", "!~", "&&", "||", "<=", ">=", "+=", "-=", "*=", "/=", "++", "--", "<<", ">>":
+		return true
+	}
+	return false
 }
 
 func (lx *lexer) run() {
@@ -281,8 +323,10 @@ func (lx *lexer) plainStringEnd(from int) int {
 		case '\n':
 			return -1
 		case '<', '{', '$':
-			if j := lx.templateAt(i); j > 0 && !strings.Contains(src[i:j], "\n") {
-				i = j - 1
+			if j := lx.templateAt(i); j > 0 {
+				if nl := lx.nl.index(src, i, "\n"); nl < 0 || nl > j {
+					i = j - 1
+				}
 			}
 		}
 	}
@@ -368,7 +412,7 @@ func (lx *lexer) blob() bool {
 func (lx *lexer) punct() {
 	src := lx.src
 	start, line, col := lx.pos, lx.line, lx.col(lx.pos)
-	if start+1 < len(src) && twoChar[src[start:start+2]] {
+	if start+1 < len(src) && twoChar(src[start:start+2]) {
 		lx.pos += 2
 		lx.emit(tPunct, start, line, col, "")
 		return
@@ -384,7 +428,7 @@ func (lx *lexer) punct() {
 		s, n = fmt.Sprintf("\\x%02x", src[start]), 1
 	}
 	lx.errorAt(line, col, line, col+n, "syntax error: unexpected %q", s)
-	lx.pos += n
+	lx.pos = min(lx.pos+n, len(src))
 }
 
 // template tags that may stand in a VCL file rendered by a template engine.
@@ -412,21 +456,20 @@ func (lx *lexer) templateAt(i int) int {
 	if c != '<' && c != '{' && c != '$' && c != '%' {
 		return -1
 	}
-	for _, tag := range tmplTags {
+	for k, tag := range tmplTags {
 		if src[i] != tag.open[0] || src[i+1] != tag.open[1] {
 			continue
 		}
-		rest := src[i+2:]
-		if !tag.multiline {
-			if nl := strings.IndexByte(rest, '\n'); nl >= 0 {
-				rest = rest[:nl]
-			}
-		}
-		end := strings.Index(rest, tag.close)
+		end := lx.closers[k].index(src, i+2, tag.close)
 		if end < 0 {
 			return -1
 		}
-		return i + 2 + end + len(tag.close)
+		if !tag.multiline {
+			if nl := lx.nl.index(src, i+2, "\n"); nl >= 0 && nl < end {
+				return -1
+			}
+		}
+		return end + len(tag.close)
 	}
 	return -1
 }

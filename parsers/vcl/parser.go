@@ -81,7 +81,7 @@ func (p *parser) atID(name string) bool { return p.peek().is(tID, name) }
 // follows a lexical one in the same statement (an unterminated string, a
 // stray character) is its echo and is dropped.
 func (p *parser) errorf(t token, format string, args ...any) {
-	if p.lexErrorSince(p.stmtStart, t) {
+	if p.lexErrorSince(p.stmtStart, t) || len(p.diags) > maxErrors {
 		return
 	}
 	sp := t.span()

@@ -274,3 +274,14 @@ func worldReadableDir(t *testing.T) string {
 	}
 	return dir
 }
+
+func TestTooManyErrors(t *testing.T) {
+	src := strings.Repeat("@", 1<<20)
+	c := Parse("/x/noise.vcl", []byte(src), Options{ReadFile: noFile})
+	if n := len(c.Diagnostics); n != maxErrors+1 {
+		t.Fatalf("%d diagnostics", n)
+	}
+	if last := c.Diagnostics[maxErrors]; last.Message != "too many syntax errors; the rest of the file is not read" || last.Span.Col != maxErrors+1 {
+		t.Errorf("last: %s %s", last.Span, last.Message)
+	}
+}

@@ -1,0 +1,49 @@
+package vcl
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// FuzzParse asserts that no input panics or hangs the parser or the
+// lowering, and that every span lies within the file it names. The input
+// can include itself, so cycles and splicing are fuzzed too.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"vcl 4.1;\nbackend b { .host = \"x\"; .probe = { .url = \"/\"; } }\nsub vcl_recv { if (req.method == \"OPTIONS\") { return (synth(204)); } }",
+		"sub vcl_deliver { if (req.http.Origin ~ \"^https://a\\.example$\") { set resp.http.Access-Control-Allow-Origin = req.http.Origin; } }",
+		"vcl 4.1; include \"self.vcl\"; include +glob \"*.vcl\"; sub vcl_hash { hash_data(req.http.Origin); }",
+		"C{ }C {\" \"} \"\"\" \"\"\" /* */ // \n # \n <% x %> {{ y }} ${z} :YWJj: 1.5s",
+		"\xef\xbb\xbfvcl 4.1;\r\nsub vcl_synth { synthetic({\"<p>\"} + resp.reason); }\r\n",
+		"sub a { if (((((! ! !x)))) { } elsif (y) { } else if (z) { } else { call a; } }",
+		"acl a { \"1.2.3.4\"/8; ! \"x\"; (\"y\" / 2); } import std as s from \"p\";",
+		"varnish v1 -vcl+backend { sub vcl_deliver { set resp.http.X = \"y\"; } } -start",
+	} {
+		f.Add([]byte(s))
+	}
+	for _, pattern := range []string{"testdata/*.*", "testdata/valid/*.vcl"} {
+		paths, _ := filepath.Glob(pattern)
+		for _, p := range paths {
+			if src, err := os.ReadFile(p); err == nil {
+				f.Add(src)
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		read := func(p string) ([]byte, error) {
+			switch filepath.ToSlash(p) {
+			case "/fz/self.vcl", "/fz/other.vcl":
+				return src, nil
+			}
+			return nil, &fs.PathError{Op: "open", Path: p, Err: fs.ErrNotExist}
+		}
+		glob := func(string) ([]string, error) { return []string{"/fz/other.vcl"}, nil }
+		for _, name := range []string{"/fz/self.vcl", "/fz/t.vtc"} {
+			c := Parse(name, src, Options{Root: "/fz", ReadFile: read, Glob: glob})
+			checkSpans(t, c)
+			Lower(c)
+		}
+	})
+}

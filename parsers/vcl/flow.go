@@ -481,8 +481,11 @@ func (f *flow) merge(base *path, ps []*path) *path {
 	// A statement taken in several branches applies once; one that ran
 	// before the if applies again.
 	have := map[*model.HeaderOp]bool{}
+	// Branches that append the same value (if Vary is set, extend it,
+	// else set it) add it once: only one of them runs.
+	appended := map[string]int{}
 	m.uncacheable = true
-	for _, q := range ps {
+	for i, q := range ps {
 		// A statement merged in from a branch applies under the branch's
 		// condition.
 		var cond *model.Condition
@@ -492,6 +495,16 @@ func (f *flow) merge(base *path, ps []*path) *path {
 		for _, op := range q.ops[min(len(base.ops), len(q.ops)):] {
 			if cond != nil && op.When == nil {
 				op = f.conditional(op, cond)
+			}
+			if op.Op == model.Append {
+				k := op.Name + "\x00" + op.Value.Raw
+				if op.Value.Kind == model.Literal {
+					k = op.Name + "\x00" + op.Value.Text
+				}
+				if j, ok := appended[k]; ok && j != i {
+					continue
+				}
+				appended[k] = i
 			}
 			if !have[op] && len(m.ops) < maxOps {
 				have[op] = true

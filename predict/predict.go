@@ -248,10 +248,10 @@ func (e *evaluator) route(f *model.File) *model.Scope {
 	for _, r := range f.Responses {
 		routes[r.Route] = true
 	}
-	server := e.server(f, routes)
+	server := e.server(f)
 	var best *model.Scope
 	if server != nil {
-		best = e.location(f, server, routes)
+		best = e.location(f, server)
 		if best == nil && routes[server] {
 			best = server
 		}
@@ -283,7 +283,7 @@ func (e *evaluator) matchesAll(s *model.Scope) bool {
 
 // server picks the server scope whose names include the host, else the
 // first server (nginx's default server).
-func (e *evaluator) server(f *model.File, routes map[*model.Scope]bool) *model.Scope {
+func (e *evaluator) server(f *model.File) *model.Scope {
 	var first *model.Scope
 	for _, s := range f.Scopes {
 		if s.Kind != "server" {
@@ -311,7 +311,7 @@ func (e *evaluator) server(f *model.File, routes map[*model.Scope]bool) *model.S
 }
 
 // location applies nginx's location selection below parent.
-func (e *evaluator) location(f *model.File, parent *model.Scope, routes map[*model.Scope]bool) *model.Scope {
+func (e *evaluator) location(f *model.File, parent *model.Scope) *model.Scope {
 	var kids []*model.Scope
 	for _, s := range f.Scopes {
 		if s.Parent == parent && s.Kind == "location" && s.Match != nil && !s.Match.Named {
@@ -333,7 +333,7 @@ func (e *evaluator) location(f *model.File, parent *model.Scope, routes map[*mod
 		}
 	}
 	if prefix != nil {
-		if nested := e.location(f, prefix, routes); nested != nil {
+		if nested := e.location(f, prefix); nested != nil {
 			return nested
 		}
 		if prefix.Match.Preferred {
@@ -342,7 +342,7 @@ func (e *evaluator) location(f *model.File, parent *model.Scope, routes map[*mod
 	}
 	for _, s := range kids {
 		if s.Match.Kind == model.PathRegex && e.pathMatches(s.Match) {
-			if nested := e.location(f, s, routes); nested != nil {
+			if nested := e.location(f, s); nested != nil {
 				return nested
 			}
 			return s

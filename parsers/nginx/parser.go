@@ -54,7 +54,7 @@ func parseSource(file string, src []byte, maxDepth int, maxSize int64) parsed {
 		return fileDiag("binary file")
 	}
 	p := &parser{lx: newLexer(file, string(src)), maxDepth: maxDepth}
-	ds, _, _ := p.block(0, token{})
+	ds, _ := p.block(0, token{})
 	return parsed{ds: ds, comments: p.lx.comments, diags: p.lx.diags, includes: p.includes}
 }
 
@@ -72,8 +72,8 @@ func (p *parser) unread(t *token) {
 }
 
 // block reads statements up to the '}' closing a block at depth (0: the
-// file), returning that '}' and whether it was found.
-func (p *parser) block(depth int, open token) ([]*Directive, token, bool) {
+// file), returning that '}' (or the end of file).
+func (p *parser) block(depth int, open token) ([]*Directive, token) {
 	mark := len(p.kids)
 	for {
 		t := p.next()
@@ -82,13 +82,13 @@ func (p *parser) block(depth int, open token) ([]*Directive, token, bool) {
 			if depth > 0 {
 				p.eofError(fmt.Sprintf(`unexpected end of file, expecting "}" (block opened at %d:%d)`, open.line, open.col), t)
 			}
-			return p.collect(mark), *t, false
+			return p.collect(mark), *t
 		case tClose:
 			if depth == 0 {
 				p.unexpected(t)
 				continue
 			}
-			return p.collect(mark), *t, true
+			return p.collect(mark), *t
 		case tSemi:
 			p.unexpected(t)
 		case tOpen:
@@ -252,7 +252,7 @@ func (p *parser) child(depth int, open token, d *Directive) {
 			d.Span.EndLine, d.Span.EndCol = end.endLine, end.endCol
 		}
 	default:
-		kids, end, _ := p.block(depth+1, open)
+		kids, end := p.block(depth+1, open)
 		if d != nil {
 			d.Block = kids
 			d.Span.EndLine, d.Span.EndCol = end.endLine, end.endCol

@@ -228,9 +228,8 @@ func (l *lowerer) op(s *model.Scope, name string, v model.Value, at *Node, d mod
 }
 
 // respond adds a response.
-func (l *lowerer) respond(r *model.Response) *model.Response {
+func (l *lowerer) respond(r *model.Response) {
 	l.file.Responses = append(l.file.Responses, r)
-	return r
 }
 
 // variants returns the values a property can take, and whether they come

@@ -112,13 +112,12 @@ func (l *lowerer) numberOp(s *model.Scope, name string, key, val *Node) *model.H
 	if key == nil {
 		return nil
 	}
-	for _, v := range l.e.scalars(val) {
-		if v.Unknown {
-			return nil
-		}
-		return l.op(s, name, model.LiteralValue(strings.TrimSpace(v.Str), key.Span), key, model.Always)
+	// The first value decides: Max-Age has one value, whatever the branch.
+	vs := l.e.scalars(val)
+	if len(vs) == 0 || vs[0].Unknown {
+		return nil
 	}
-	return nil
+	return l.op(s, name, model.LiteralValue(strings.TrimSpace(vs[0].Str), key.Span), key, model.Always)
 }
 
 func (l *lowerer) credsOp(s *model.Scope, key, val *Node) *model.HeaderOp {

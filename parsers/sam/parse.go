@@ -91,7 +91,7 @@ func Parse(path string, src []byte, o Options) *Template {
 		t.errorAt(t.span(docs[1].Line, docs[1].Column), "a second YAML document: a template is a single document")
 	}
 	dups(t, docs[0], map[*yaml.Node]bool{})
-	t.Comments = comments(src, t)
+	t.Comments = comments(t)
 	return t
 }
 

@@ -259,12 +259,12 @@ func (l *lowerer) emitREST(a *restAPI) {
 			if m.method == "OPTIONS" {
 				continue
 			}
-			l.emitMethod(a, ps, m, methodsFor(m.method, answered))
+			l.emitMethod(ps, m, methodsFor(m.method, answered))
 		}
 		switch {
 		case options != nil:
 			if !l.authBlocksPreflight(a, ps, rp, options.auth, options.authAt, options.apiKey, false) {
-				l.emitMethod(a, ps, options, []string{"OPTIONS"})
+				l.emitMethod(ps, options, []string{"OPTIONS"})
 			}
 		case a.cors != nil:
 			if l.authBlocksPreflight(a, ps, rp, a.preflightAuth(), a.defaultAuthAt, a.apiKey && a.keyOnPreflight, true) {
@@ -376,7 +376,7 @@ func methodsFor(m string, optionsAnswered bool) []string {
 }
 
 // emitMethod lowers one method's integration.
-func (l *lowerer) emitMethod(a *restAPI, ps *model.Scope, m *restMethod, methods []string) {
+func (l *lowerer) emitMethod(ps *model.Scope, m *restMethod, methods []string) {
 	switch m.integ {
 	case "aws_proxy", "http_proxy":
 		l.respond(&model.Response{

@@ -78,7 +78,7 @@ func (t *Template) scalarSpan(y *yaml.Node, at model.Span) model.Span {
 	if i < 0 || i >= len(text) {
 		return at
 	}
-	end := i
+	var end int
 	switch text[i] {
 	case '\'', '"':
 		q := text[i]
@@ -122,7 +122,7 @@ func firstLine(s string) string {
 
 // comments finds every comment: a # at the start of a line or after
 // blank space, outside quotes and block scalars.
-func comments(src []byte, t *Template) []model.Comment {
+func comments(t *Template) []model.Comment {
 	var out []model.Comment
 	blockIndent := -1 // inside a block scalar: its parent's indentation
 	for n := 1; n <= len(t.lines); n++ {

@@ -163,7 +163,7 @@ func (f *flow) method(name string, p *path) []end {
 // results to p: conditions, statements and hash data accumulate, the
 // rest is what the run left.
 func (f *flow) memoized(name string, defs []*Sub, p *path, custom bool) []end {
-	k := memoKey{name: name, phase: p.phase, method: p.method, status: p.status, pass: p.pass, origin: p.origin, phaseOrigin: p.phaseOrigin, guards: f.ids(nil, p.guards, nil)}
+	k := memoKey{name: name, phase: p.phase, method: p.method, status: p.status, pass: p.pass, origin: p.origin, phaseOrigin: p.phaseOrigin, guards: f.ids(nil, p.guards)}
 	ends, ok := f.memo[k]
 	if !ok {
 		q := &path{method: p.method, phase: p.phase, status: p.status, pass: p.pass, origin: p.origin, phaseOrigin: p.phaseOrigin, guards: p.guards}
@@ -173,17 +173,22 @@ func (f *flow) memoized(name string, defs []*Sub, p *path, custom bool) []end {
 	out := make([]end, len(ends))
 	for i, e := range ends {
 		r := e.p.clone()
-		r.conds = append(p.conds[:len(p.conds):len(p.conds)], e.p.conds...)
-		r.ops = append(p.ops[:len(p.ops):len(p.ops)], e.p.ops...)
+		r.conds = concat(p.conds, e.p.conds)
+		r.ops = concat(p.ops, e.p.ops)
 		if len(r.ops) > maxOps {
 			r.ops = r.ops[:maxOps:maxOps]
 		}
-		r.key = append(p.key[:len(p.key):len(p.key)], e.p.key...)
+		r.key = concat(p.key, e.p.key)
 		r.hashOrigin = p.hashOrigin || e.p.hashOrigin
 		r.uncacheable = p.uncacheable || e.p.uncacheable
 		out[i] = end{p: r, action: e.action, ret: e.ret}
 	}
 	return f.alike(out)
+}
+
+func concat[T any](a, b []T) []T {
+	out := make([]T, 0, len(a)+len(b))
+	return append(append(out, a...), b...)
 }
 
 type memoKey struct {
@@ -202,7 +207,7 @@ func (f *flow) alike(ends []end) []end {
 	out := ends[:0:0]
 	for _, e := range ends {
 		p := e.p
-		k := fmt.Sprintf("%s|%d|%d|%v|%d|%v|%v|%v|%q|", e.action, f.id(e.ret), p.status, p.pass, p.origin, p.hashOrigin, p.uncacheable, p.phaseOrigin, p.key) + f.ids(p.ops, p.guards, nil)
+		k := fmt.Sprintf("%s|%d|%d|%v|%d|%v|%v|%v|%q|", e.action, f.id(e.ret), p.status, p.pass, p.origin, p.hashOrigin, p.uncacheable, p.phaseOrigin, p.key) + f.ids(p.ops, p.guards)
 		if i, ok := byKey[k]; ok {
 			q := out[i].p.clone()
 			q.conds = common(q.conds, p.conds)
@@ -228,17 +233,14 @@ func (f *flow) id(x any) int {
 	return n
 }
 
-// ids writes a key for lists of statements, allowlists and conditions.
-func (f *flow) ids(ops []*model.HeaderOp, guards []*model.Matcher, conds []*model.Condition) string {
-	b := make([]byte, 0, 4*(len(ops)+len(guards)+len(conds))+2)
+// ids writes a key for lists of statements and allowlists.
+func (f *flow) ids(ops []*model.HeaderOp, guards []*model.Matcher) string {
+	b := make([]byte, 0, 4*(len(ops)+len(guards))+2)
 	for _, op := range ops {
 		b = strconv.AppendInt(append(b, 'o'), int64(f.id(op)), 36)
 	}
 	for _, g := range guards {
 		b = strconv.AppendInt(append(b, 'g'), int64(f.id(g)), 36)
-	}
-	for _, c := range conds {
-		b = strconv.AppendInt(append(b, 'c'), int64(f.id(c)), 36)
 	}
 	return string(b)
 }
@@ -570,7 +572,7 @@ func (f *flow) op(s Stmt, p *path) *model.HeaderOp {
 	}
 	k := variantKey{base: base, delivery: delivery, wrap: wrap}
 	if addGuards || wrap {
-		k.guards = f.ids(nil, p.guards, nil)
+		k.guards = f.ids(nil, p.guards)
 	}
 	if v, ok := f.variants[k]; ok {
 		return v

@@ -176,13 +176,13 @@ func (lx *lexer) run() {
 		case c == '#':
 			lx.lineComment(1)
 			continue
-		case c == '/' && lx.peek(1) == '/':
+		case c == '/' && lx.peek() == '/':
 			lx.lineComment(2)
 			continue
-		case c == '/' && lx.peek(1) == '*':
+		case c == '/' && lx.peek() == '*':
 			lx.blockComment()
 			continue
-		case c == 'C' && lx.peek(1) == '{':
+		case c == 'C' && lx.peek() == '{':
 			lx.inlineC()
 			continue
 		}
@@ -194,9 +194,9 @@ func (lx *lexer) run() {
 			continue
 		}
 		switch {
-		case c == '"' || c == '{' && lx.peek(1) == '"':
+		case c == '"' || c == '{' && lx.peek() == '"':
 			lx.str()
-		case isIdent1(c) || c == '.' && isIdent1(lx.peek(1)):
+		case isIdent1(c) || c == '.' && isIdent1(lx.peek()):
 			lx.word(false)
 		case isDigit(c):
 			lx.number()
@@ -207,9 +207,10 @@ func (lx *lexer) run() {
 	}
 }
 
-func (lx *lexer) peek(n int) byte {
-	if lx.pos+n < len(lx.src) {
-		return lx.src[lx.pos+n]
+// peek returns the byte after the current one, or 0.
+func (lx *lexer) peek() byte {
+	if lx.pos+1 < len(lx.src) {
+		return lx.src[lx.pos+1]
 	}
 	return 0
 }

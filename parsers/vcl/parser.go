@@ -50,9 +50,10 @@ func (p *parser) lexErrorSince(from int, t token) bool {
 
 func (p *parser) peek() token { return p.toks[p.i] }
 
-func (p *parser) peekAt(n int) token {
-	if p.i+n < len(p.toks) {
-		return p.toks[p.i+n]
+// peekNext returns the token after the next one.
+func (p *parser) peekNext() token {
+	if p.i+1 < len(p.toks) {
+		return p.toks[p.i+1]
 	}
 	return p.toks[len(p.toks)-1]
 }
@@ -565,14 +566,14 @@ func (p *parser) stmt() Stmt {
 			end := p.expect(";")
 			return &New{Name: name.text, Value: v, Span: spanFrom(t, end)}
 		case "synthetic":
-			if !p.strict && !p.peekAt(1).is(tPunct, "(") {
+			if !p.strict && !p.peekNext().is(tPunct, "(") {
 				return p.generic()
 			}
 		}
 		if lenientStmts[t.text] && !p.strict {
 			return p.generic()
 		}
-		if p.peekAt(1).is(tPunct, "(") {
+		if p.peekNext().is(tPunct, "(") {
 			c := p.primary()
 			call, ok := c.(*CallExpr)
 			if !ok {
@@ -581,7 +582,7 @@ func (p *parser) stmt() Stmt {
 			end := p.expect(";")
 			return &CallStmt{Call: call, Span: spanFrom(t, end)}
 		}
-		if !p.strict && p.peekAt(1).is(tPunct, ":") { // a Fastly label
+		if !p.strict && p.peekNext().is(tPunct, ":") { // a Fastly label
 			p.next()
 			p.next()
 			return nil
@@ -604,7 +605,7 @@ func (p *parser) target() *Ident {
 // resp.http.{"X"}, which Varnish allows for names that are not
 // identifiers.
 func (p *parser) quotedTail(id *Ident) *Ident {
-	if dot, s := p.peek(), p.peekAt(1); dot.is(tPunct, ".") && s.kind == tString &&
+	if dot, s := p.peek(), p.peekNext(); dot.is(tPunct, ".") && s.kind == tString &&
 		dot.line == int32(id.Span.EndLine) && dot.col == int32(id.Span.EndCol) {
 		p.next()
 		p.next()
@@ -872,7 +873,7 @@ func (p *parser) primary() Expr {
 func (p *parser) methods(x Expr) Expr {
 	for {
 		t := p.peek()
-		if t.kind != tID || !strings.HasPrefix(t.text, ".") || !p.peekAt(1).is(tPunct, "(") {
+		if t.kind != tID || !strings.HasPrefix(t.text, ".") || !p.peekNext().is(tPunct, "(") {
 			return x
 		}
 		p.next()
@@ -904,7 +905,7 @@ func (p *parser) call(fn *Ident) Expr {
 	c := &CallExpr{Fn: fn}
 	for !p.at(")") {
 		name := ""
-		if t := p.peek(); t.kind == tID && p.peekAt(1).is(tPunct, "=") {
+		if t := p.peek(); t.kind == tID && p.peekNext().is(tPunct, "=") {
 			name = t.text
 			p.next()
 			p.next()

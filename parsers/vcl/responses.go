@@ -28,7 +28,7 @@ func (f *flow) responses() {
 	var groups []*group
 	byKey := map[string]*group{}
 	for _, o := range f.outcomes {
-		k := fmt.Sprintf("%d|%d|%d|", o.kind, o.status, f.id(o.ret)) + f.ids(o.p.ops, nil, nil)
+		k := fmt.Sprintf("%d|%d|%d|", o.kind, o.status, f.id(o.ret)) + f.ids(o.p.ops, nil)
 		g, ok := byKey[k]
 		if !ok {
 			g = &group{kind: o.kind, status: o.status, ret: o.ret, ops: o.p.ops, conds: o.p.conds, methods: map[string]bool{}, order: len(groups)}

@@ -187,8 +187,11 @@ type frame struct {
 
 func (l *lowerer) static() {
 	topSpan := model.Span{File: l.cfg.Path, Line: 1, Col: 1, EndLine: 1, EndCol: 1}
-	if l.cfg.Version != nil {
+	switch {
+	case l.cfg.Version != nil:
 		topSpan = l.cfg.Version.Span
+	case l.cfg.Embedded && len(l.cfg.Decls) > 0:
+		topSpan = l.cfg.Decls[0].Pos() // the VCL starts inside the .vtc
 	}
 	l.top = &model.Scope{Kind: "vcl", Label: filepath.Base(l.cfg.Path), Layer: model.Edge, Span: topSpan}
 	l.file.Scopes = append(l.file.Scopes, l.top)

@@ -22,8 +22,10 @@ func parseApache(path string, src []byte, root string, o *lintOptions) *model.Fi
 			serverRoot = abs
 		}
 	}
+	inc := newIncludeReader(root, o)
 	cfg := apache.Parse(path, src, apache.Options{
 		ServerRoot: serverRoot, Root: root, AllowOutsideRoot: o.allowOutsideRoot, MaxFileSize: o.maxFileSize,
+		ReadFile: inc.ReadFile, Glob: inc.Glob, ListDir: inc.ListDir,
 	})
 	return apache.Lower(cfg)
 }

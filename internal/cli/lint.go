@@ -50,8 +50,10 @@ type parseFunc func(path string, src []byte, root string, o *lintOptions) *model
 func parsers() map[model.Dialect]parseFunc {
 	return map[model.Dialect]parseFunc{
 		model.Nginx: func(path string, src []byte, root string, o *lintOptions) *model.File {
+			inc := newIncludeReader(root, o)
 			cfg := nginx.Parse(path, src, nginx.Options{
 				Prefix: o.nginxPrefix, Root: root, AllowOutsideRoot: o.allowOutsideRoot, MaxFileSize: o.maxFileSize,
+				ReadFile: inc.ReadFile, Glob: inc.Glob,
 			})
 			return nginx.Lower(cfg)
 		},
@@ -67,6 +69,7 @@ type candidate struct {
 	root     string
 	explicit bool
 	stdin    []byte // set for "-"
+	err      error  // set for a directory the walk could not read
 }
 
 // skipDirs are never descended into.
@@ -109,7 +112,7 @@ func discover(args []string, stdin io.Reader, o *lintOptions) ([]candidate, []er
 			if err != nil {
 				// An unreadable directory is reported as a parse error of
 				// its path and the walk goes on.
-				out = append(out, candidate{path: p, root: root, explicit: true})
+				out = append(out, candidate{path: p, root: root, explicit: true, err: err})
 				if d != nil && d.IsDir() {
 					return fs.SkipDir
 				}
@@ -310,16 +313,19 @@ func parseOne(c candidate, table map[model.Dialect]parseFunc, o *lintOptions) (r
 			res = result{internal: fmt.Errorf("internal error parsing %s: %v\n%s", c.path, p, debug.Stack())}
 		}
 	}()
+	if c.err != nil {
+		return result{file: unreadable(c.path, c.err)}
+	}
+	// A walked file whose name no content could make a configuration
+	// (sources, images, documents) is not read at all.
+	if c.stdin == nil && !c.explicit && !mayBeConfig(c.path) {
+		return result{}
+	}
 	src := c.stdin
 	if src == nil {
 		var err error
 		src, err = readLimited(c.path, o.maxFileSize)
 		if err != nil {
-			if !c.explicit && !errors.Is(err, errTooLarge) {
-				if d := detect(c.path, nil, false); d == "" {
-					return result{}
-				}
-			}
 			return result{file: unreadable(c.path, err)}
 		}
 	}
@@ -356,7 +362,115 @@ func readLimited(path string, max int64) ([]byte, error) {
 	if info.Size() > max {
 		return nil, fmt.Errorf("%w: %d bytes, the limit is %d (--max-file-size)", errTooLarge, info.Size(), max)
 	}
-	return io.ReadAll(io.LimitReader(f, max+1))
+	// A device or a file that grows while it is read stops at the limit.
+	src, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err == nil && int64(len(src)) > max {
+		return nil, fmt.Errorf("%w: more than %d bytes (--max-file-size)", errTooLarge, max)
+	}
+	return src, err
+}
+
+// includeReader reads the files a configuration includes. Unless
+// --allow-outside-root, it refuses a file whose real path, symbolic links
+// resolved, leaves the root: the parsers check an include's path as
+// written, and a link committed to an untrusted repository must not put
+// /etc into the output. It reads only regular files, so an include of a
+// FIFO or a device can neither block nor stream forever.
+type includeReader struct {
+	root    string // real path of the root; "" when includes may leave it
+	maxSize int64
+}
+
+func newIncludeReader(root string, o *lintOptions) includeReader {
+	r := includeReader{maxSize: o.maxFileSize}
+	if !o.allowOutsideRoot {
+		r.root = realPath(root)
+	}
+	return r
+}
+
+// errOutsideRoot ends the message of an include that a link leads out of
+// the root.
+var errOutsideRoot = errors.New("leads outside the linted root through a symbolic link; not read (use --allow-outside-root)")
+
+// check refuses a path whose real location is outside the root.
+func (r includeReader) check(path string) error {
+	if r.root == "" {
+		return nil
+	}
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return err
+	}
+	if abs, err := filepath.Abs(real); err != nil || !within(r.root, abs) {
+		return fmt.Errorf("%s %w", path, errOutsideRoot)
+	}
+	return nil
+}
+
+// ReadFile reads an included file, at most one byte more than the size
+// limit so that the parser can tell that it is too large.
+func (r includeReader) ReadFile(path string) ([]byte, error) {
+	if err := r.check(path); err != nil {
+		return nil, err
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case info.IsDir():
+		return nil, fmt.Errorf("%s is a directory", path)
+	case !info.Mode().IsRegular():
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, r.maxSize+1))
+}
+
+// Glob lists the files an include pattern matches; a pattern whose fixed
+// directory a link leads out of the root lists nothing, so that not even
+// the names of the files there reach the output.
+func (r includeReader) Glob(pattern string) ([]string, error) {
+	if r.root != "" {
+		dir := pattern
+		for strings.ContainsAny(dir, "*?[") {
+			dir = filepath.Dir(dir)
+		}
+		if err := r.check(dir); err != nil && errors.Is(err, errOutsideRoot) {
+			return nil, err
+		}
+	}
+	return filepath.Glob(pattern)
+}
+
+// ListDir lists a directory's entries (Apache includes whole
+// directories); ok is false when path is not a directory or a link leads
+// it out of the root.
+func (r includeReader) ListDir(path string) (names []string, ok bool) {
+	if r.check(path) != nil {
+		return nil, false
+	}
+	es, err := os.ReadDir(path)
+	if err != nil {
+		return nil, false
+	}
+	names = make([]string, len(es))
+	for i, e := range es {
+		names[i] = e.Name()
+	}
+	return names, true
+}
+
+// within reports whether p is root or lies under it; both are absolute
+// and clean.
+func within(root, p string) bool {
+	rel, err := filepath.Rel(root, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 func head(src []byte) []byte {
@@ -373,10 +487,14 @@ func unreadable(path string, err error) *model.File {
 	if errors.As(err, &pe) {
 		msg = pe.Err.Error()
 	}
+	what := "file"
+	if info, statErr := os.Stat(path); statErr == nil && info.IsDir() {
+		what = "directory"
+	}
 	return &model.File{
 		Path: path,
 		Diagnostics: []model.Diagnostic{{
-			RuleID: "CORS001", Message: "cannot read file: " + msg,
+			RuleID: "CORS001", Message: "cannot read " + what + ": " + msg,
 			Span: model.Span{File: path, Line: 1, Col: 1},
 		}},
 	}

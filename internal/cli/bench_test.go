@@ -2,11 +2,19 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"testing"
+
+	"github.com/corslint/corslint/internal/benchgen"
+	"github.com/corslint/corslint/model"
+	"github.com/corslint/corslint/rules"
 )
 
 // oneFile is what a pre-commit hook typically hands corslint: one small
@@ -62,5 +70,149 @@ func BenchmarkOneFileProcess(b *testing.B) {
 		if !errors.As(err, &ee) || ee.ExitCode() != ExitFindings {
 			b.Fatalf("want exit 1, got %v", err)
 		}
+	}
+}
+
+// The benchmarks below measure the rest of what users pay: parser
+// throughput per dialect on large generated files, and a whole run over a
+// generated monorepo of 10,000 files (about 50 MB) next to reading the
+// same files. scripts/bench runs them and compares runs with benchstat.
+
+const benchSeed = 1
+
+// benchMonorepo returns the generated monorepo's directory and total size,
+// generating it once under the temporary directory (or at
+// $CORSLINT_BENCH_DIR) and reusing it while the generator is unchanged.
+func benchMonorepo(b *testing.B) (string, int64) {
+	b.Helper()
+	dir := os.Getenv("CORSLINT_BENCH_DIR")
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), fmt.Sprintf("corslint-bench-s%d-v%d", benchSeed, benchgen.Version))
+	}
+	marker := filepath.Join(dir, ".benchgen-complete")
+	if data, err := os.ReadFile(marker); err == nil {
+		if n, err := strconv.ParseInt(string(data), 10, 64); err == nil {
+			return dir, n
+		}
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		b.Fatal(err)
+	}
+	st, err := benchgen.Generate(dir, benchgen.Options{Seed: benchSeed})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(marker, []byte(strconv.FormatInt(st.Bytes, 10)), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return dir, st.Bytes
+}
+
+// BenchmarkLintMonorepo lints the whole generated monorepo through the
+// CLI's discovery, parsing, rules and text output, on one core and on
+// all of them.
+func BenchmarkLintMonorepo(b *testing.B) {
+	dir, size := benchMonorepo(b)
+	for _, jobs := range []int{1, runtime.GOMAXPROCS(0)} {
+		b.Run("j"+strconv.Itoa(jobs), func(b *testing.B) {
+			b.SetBytes(size)
+			b.ReportAllocs()
+			for b.Loop() {
+				if code := Main([]string{"-j", strconv.Itoa(jobs), "--fail-on", "none", dir}, nil, io.Discard, io.Discard); code != ExitOK {
+					b.Fatalf("exit %d", code)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkReadMonorepo reads every file of the monorepo once, as cat
+// does: the floor a whole run is compared with.
+func BenchmarkReadMonorepo(b *testing.B) {
+	dir, size := benchMonorepo(b)
+	var paths []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			paths = append(paths, p)
+		}
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(size)
+	buf := make([]byte, 128<<10)
+	for b.Loop() {
+		for _, p := range paths {
+			f, err := os.Open(p)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := io.CopyBuffer(io.Discard, f, buf); err != nil {
+				b.Fatal(err)
+			}
+			f.Close()
+		}
+	}
+}
+
+// benchInput is one large generated file of a dialect.
+type benchInput struct {
+	name, path string
+	dialect    model.Dialect
+	src        []byte
+}
+
+func benchInputs(size int) []benchInput {
+	return []benchInput{
+		{"nginx", "bench/nginx.conf", model.Nginx, benchgen.Nginx(benchSeed, size)},
+		{"apache", "bench/httpd.conf", model.Apache, benchgen.Apache(benchSeed, size)},
+		{"sam-yaml", "bench/template.yaml", model.SAM, benchgen.SAM(benchSeed, size)},
+		{"sam-json", "bench/template.json", model.SAM, benchgen.CloudFormationJSON(benchSeed, size)},
+		{"vcl", "bench/default.vcl", model.VCL, benchgen.VCL(benchSeed, size)},
+	}
+}
+
+// BenchmarkParse measures each dialect's parser and lowering, as the CLI
+// calls them, on one large generated file.
+func BenchmarkParse(b *testing.B) {
+	table := parsers()
+	o := &lintOptions{maxFileSize: 1 << 30, jobs: 1}
+	for _, in := range benchInputs(4 << 20) {
+		b.Run(in.name, func(b *testing.B) {
+			f := table[in.dialect](in.path, in.src, "bench", o)
+			if f == nil {
+				b.Skipf("no %s parser", in.dialect)
+			}
+			for _, d := range f.Diagnostics {
+				if d.RuleID == "CORS001" {
+					b.Fatalf("generated %s input does not parse: %s %s", in.name, d.Span, d.Message)
+				}
+			}
+			b.SetBytes(int64(len(in.src)))
+			b.ReportAllocs()
+			for b.Loop() {
+				table[in.dialect](in.path, in.src, "bench", o)
+			}
+		})
+	}
+}
+
+// BenchmarkRules runs every rule over each dialect's large generated file,
+// parsed once.
+func BenchmarkRules(b *testing.B) {
+	table := parsers()
+	o := &lintOptions{maxFileSize: 1 << 30, jobs: 1}
+	for _, in := range benchInputs(1 << 20) {
+		b.Run(in.name, func(b *testing.B) {
+			f := table[in.dialect](in.path, in.src, "bench", o)
+			if f == nil {
+				b.Skipf("no %s parser", in.dialect)
+			}
+			b.SetBytes(int64(len(in.src)))
+			for b.Loop() {
+				rules.Run(f, []*model.File{f}, rules.All(), &rules.Options{})
+			}
+		})
 	}
 }

@@ -125,7 +125,7 @@ func Parse(path string, src []byte, opts Options) *Config {
 	r.absorb(lx)
 	r.stack = []string{absPath(path)}
 	toks := r.expand(lx.toks, path, nil)
-	toks = append(toks[:len(toks):len(toks)], token{kind: tEOF, src: top, line: int32(lx.line), col: int32(lx.col(len(lx.src))), eLn: int32(lx.line), eCol: int32(lx.col(len(lx.src)))})
+	toks = append(toks, token{kind: tEOF, src: top, line: int32(lx.line), col: int32(lx.col(len(lx.src))), eLn: int32(lx.line), eCol: int32(lx.col(len(lx.src)))})
 
 	p := &parser{toks: toks, maxDepth: o.MaxDepth, template: isTemplatePath(path), lexErrs: cfg.Diagnostics}
 	p.strict = cfg.Embedded || len(toks) > 1 && toks[0].is(tID, "vcl") && toks[1].kind == tNum
@@ -211,7 +211,7 @@ func (r *run) expand(toks []token, file string, via []model.Span) []token {
 		}
 		at := spanFrom(t, toks[j+1])
 		i = j + 1
-		name := toks[j].val
+		name := toks[j].value()
 		if !ok || toks[j].kind == tTemplate || isTemplated(name) {
 			continue // a path only the template engine knows
 		}

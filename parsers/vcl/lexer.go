@@ -34,7 +34,28 @@ type token struct {
 	eLn  int32
 	eCol int32
 	text string // as written
-	val  string // string contents without delimiters; text otherwise
+}
+
+// value is a string token's contents without its delimiters (VCL strings
+// have no escapes), or the text of any other token.
+func (t token) value() string {
+	if t.kind != tString {
+		return t.text
+	}
+	s := t.text
+	switch {
+	case strings.HasPrefix(s, `"""`) && strings.HasSuffix(s, `"""`) && len(s) >= 6:
+		return s[3 : len(s)-3]
+	case strings.HasPrefix(s, `{"`) && strings.HasSuffix(s, `"}`) && len(s) >= 4:
+		return s[2 : len(s)-2]
+	case strings.HasPrefix(s, `"`) && strings.HasSuffix(s, `"`) && len(s) >= 2:
+		return s[1 : len(s)-1]
+	case strings.HasPrefix(s, `"`):
+		return s[1:] // an unterminated string: the rest of its line
+	case strings.HasPrefix(s, ":") && strings.HasSuffix(s, ":") && len(s) >= 2:
+		return s[1 : len(s)-1] // a BLOB
+	}
+	return s
 }
 
 func (t token) span() model.Span {
@@ -132,14 +153,10 @@ func (lx *lexer) errorAt(line, col, eLine, eCol int, format string, args ...any)
 }
 
 // emit records the token from start to the current position.
-func (lx *lexer) emit(kind tokKind, start, line, col int, val string) {
-	text := lx.src[start:lx.pos]
-	if kind != tString {
-		val = text
-	}
+func (lx *lexer) emit(kind tokKind, start, line, col int) {
 	lx.toks = append(lx.toks, token{
 		kind: kind, src: lx.s, line: int32(line), col: int32(col),
-		eLn: int32(lx.line), eCol: int32(lx.col(lx.pos)), text: text, val: val,
+		eLn: int32(lx.line), eCol: int32(lx.col(lx.pos)), text: lx.src[start:lx.pos],
 	})
 	lx.code = true
 }
@@ -305,11 +322,11 @@ func (lx *lexer) str() {
 			nl = len(src) - from
 		}
 		lx.advance(from + nl)
-		lx.emit(tString, start, line, col, src[from:from+nl])
+		lx.emit(tString, start, line, col)
 		return
 	}
 	lx.advance(end + len(closer))
-	lx.emit(tString, start, line, col, src[from:end])
+	lx.emit(tString, start, line, col)
 }
 
 // plainStringEnd finds the '"' closing a plain string that starts at from,
@@ -366,7 +383,7 @@ func (lx *lexer) word(tmpl bool) {
 	if tmpl {
 		kind = tTemplate
 	}
-	lx.emit(kind, start, line, col, "")
+	lx.emit(kind, start, line, col)
 }
 
 // number reads digits, an optional fraction and a unit (s, ms, h, KB, ...).
@@ -391,7 +408,7 @@ func (lx *lexer) number() {
 		kind, i = tTemplate, j
 	}
 	lx.advance(i)
-	lx.emit(kind, start, line, col, "")
+	lx.emit(kind, start, line, col)
 }
 
 // blob reads a Varnish BLOB literal, :base64:, as a string.
@@ -406,7 +423,7 @@ func (lx *lexer) blob() bool {
 	}
 	start, line, col := lx.pos, lx.line, lx.col(lx.pos)
 	lx.advance(i + 1)
-	lx.emit(tString, start, line, col, src[start+1:i])
+	lx.emit(tString, start, line, col)
 	return true
 }
 
@@ -415,12 +432,12 @@ func (lx *lexer) punct() {
 	start, line, col := lx.pos, lx.line, lx.col(lx.pos)
 	if start+1 < len(src) && twoChar(src[start:start+2]) {
 		lx.pos += 2
-		lx.emit(tPunct, start, line, col, "")
+		lx.emit(tPunct, start, line, col)
 		return
 	}
 	if strings.IndexByte("{}()*+-/%><=;!&.|~,:[]", src[start]) >= 0 {
 		lx.pos++
-		lx.emit(tPunct, start, line, col, "")
+		lx.emit(tPunct, start, line, col)
 		return
 	}
 	r, n := utf8.DecodeRuneInString(src[start:])

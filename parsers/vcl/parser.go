@@ -276,7 +276,7 @@ func (p *parser) importDecl() Decl {
 		if s.kind != tString {
 			p.fail(s, "expected a string after 'from', found %s", describe(s))
 		}
-		d.From = p.next().val
+		d.From = p.next().value()
 	}
 	end := p.expect(";")
 	d.Span = spanFrom(kw, end)
@@ -400,7 +400,7 @@ func (p *parser) acl() Decl {
 		if s.kind != tString && s.kind != tTemplate {
 			p.fail(s, "expected an address string, found %s", describe(s))
 		}
-		e.Addr = p.next().val
+		e.Addr = p.next().value()
 		if p.at("/") {
 			p.next()
 			m := p.peek()
@@ -609,7 +609,7 @@ func (p *parser) quotedTail(id *Ident) *Ident {
 		dot.line == int32(id.Span.EndLine) && dot.col == int32(id.Span.EndCol) {
 		p.next()
 		p.next()
-		id.Name += "." + s.val
+		id.Name += "." + s.value()
 		id.Span.EndLine, id.Span.EndCol = int(s.eLn), int(s.eCol)
 	}
 	return id
@@ -836,7 +836,7 @@ func (p *parser) primary() Expr {
 	switch t.kind {
 	case tString:
 		p.next()
-		return &String{Value: t.val, Raw: t.text, Span: t.span()}
+		return &String{Value: t.value(), Raw: t.text, Span: t.span()}
 	case tNum:
 		p.next()
 		if n := p.peek(); n.kind == tID && units[n.text] && n.line == t.eLn {

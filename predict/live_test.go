@@ -16,9 +16,6 @@ import (
 // corslint predicted from the configuration with what happened.
 func TestLive(t *testing.T) {
 	for _, s := range oracle.Scenarios() {
-		if s.PrimeFrom != "" {
-			continue
-		}
 		t.Run(s.Name, func(t *testing.T) {
 			if parse(t, s, vars) == nil {
 				t.Skipf("%s is not predicted yet", s.Server)

@@ -10,6 +10,7 @@ import (
 	"github.com/corslint/corslint/model"
 	"github.com/corslint/corslint/oracle"
 	"github.com/corslint/corslint/parsers/nginx"
+	"github.com/corslint/corslint/parsers/vcl"
 	"github.com/corslint/corslint/predict"
 	"github.com/corslint/corslint/simulate"
 )
@@ -18,11 +19,10 @@ import (
 // and the expectations are templates over them.
 var vars = oracle.Vars{
 	Port: 9001, Upstream: "127.0.0.1:9100", UpstreamHost: "127.0.0.1", UpstreamPort: 9100,
-	Dir: "/tmp/oracle", PageOrigin: "http://127.0.0.1:8001", PageOriginRE: `http://127\.0\.0\.1:8001`,
-	PrimeOrigin: "http://127.0.0.1:8003",
+	Dir: "/tmp/oracle", PageOrigin: "http://127.0.0.1:8101", PageOriginRE: `http://127\.0\.0\.1:8101`,
 }
 
-const untrustedOrigin = "http://127.0.0.1:8002"
+const untrustedOrigin = "http://127.0.0.1:8102"
 
 // parse lowers a scenario's configuration; nil when its dialect is not
 // predicted here yet.
@@ -35,6 +35,8 @@ func parse(t *testing.T, s oracle.Scenario, v oracle.Vars) *model.File {
 	switch s.Server {
 	case "nginx":
 		return nginx.Lower(nginx.Parse("nginx.conf", []byte(text), nginx.Options{}))
+	case "varnish":
+		return vcl.Lower(vcl.Parse("default.vcl", []byte(text), vcl.Options{}))
 	}
 	return nil
 }
@@ -56,6 +58,7 @@ func Request(s oracle.Scenario, v oracle.Vars) predict.Request {
 		},
 		// The test upstream answers OPTIONS with 405 and /status/NNN with NNN.
 		UpstreamOptionsStatus: 405,
+		PriorOrigin:           s.PrimeFrom,
 	}
 	for k, val := range s.Request.Headers {
 		r.Headers = append(r.Headers, simulate.Header{Name: k, Value: val})
@@ -82,11 +85,9 @@ func Request(s oracle.Scenario, v oracle.Vars) predict.Request {
 func TestOracleScenarios(t *testing.T) {
 	n := 0
 	for _, s := range oracle.Scenarios() {
-		if s.PrimeFrom != "" {
-			continue // cache state across requests: see the Varnish cases
-		}
 		t.Run(s.Name, func(t *testing.T) {
 			v := vars
+			v.PrimeOrigin = s.PrimeFrom
 			f := parse(t, s, v)
 			if f == nil {
 				t.Skipf("%s is not predicted yet", s.Server)

@@ -34,6 +34,9 @@ type Request struct {
 	// Access-Control-Allow-Origin, Vary), as names with values; a value
 	// of "$origin" echoes the request's Origin.
 	UpstreamHeaders []simulate.Header
+	// PriorOrigin, when set, is the origin of an earlier request for the
+	// same URL, whose response caches on the path may have stored.
+	PriorOrigin string
 }
 
 // Line is one header line of a predicted response and where it came from.
@@ -125,7 +128,7 @@ func answer(stack []*model.File, req Request, method string, headers []simulate.
 		a.Notes = append(a.Notes, "cannot parse the URL: "+err.Error())
 		return a
 	}
-	e := &evaluator{req: req, method: method, headers: headers, host: u.Hostname(), path: u.EscapedPath()}
+	e := &evaluator{req: req, origin: req.Origin, method: method, headers: headers, host: u.Hostname(), path: u.EscapedPath()}
 	if e.path == "" {
 		e.path = "/"
 	}
@@ -134,7 +137,13 @@ func answer(stack []*model.File, req Request, method string, headers []simulate.
 }
 
 type evaluator struct {
-	req     Request
+	req Request
+	// origin is the Origin of the request being answered: the request's
+	// own, or PriorOrigin for what a cache stored from an earlier one.
+	origin string
+	// storedOrigin is set while the answer comes from a cache filled by
+	// an earlier request from that origin.
+	storedOrigin string
 	method  string
 	headers []simulate.Header
 	host    string
@@ -190,7 +199,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 		for _, h := range e.req.UpstreamHeaders {
 			v := h.Value
 			if v == "$origin" {
-				v = e.req.Origin
+				v = e.origin
 			}
 			inner = append(inner, Line{Name: model.CanonicalName(h.Name), Value: v, Upstream: name})
 		}
@@ -198,6 +207,14 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 		status = 200
 	}
 	a.Status = status
+	if stored := e.storedFor(f, r, inner); stored != nil {
+		// The cache answers with what it stored for the earlier origin:
+		// the upstream's headers and the stored statements as they were
+		// then; statements applied on delivery still see this request.
+		a.Notes = append(a.Notes, fmt.Sprintf("served from the cache filled by a request from %s (the cache key has no Origin and nothing says Vary: Origin)", e.req.PriorOrigin))
+		inner = stored.inner
+		e.storedOrigin = e.req.PriorOrigin
+	}
 	if source == model.FromUpstream && r.Upstream != nil {
 		for _, l := range inner {
 			if _, hidden := r.Upstream.Hidden[l.Name]; !hidden {
@@ -209,6 +226,10 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 		status = 200 // headers for an unknown status: those of a success
 	}
 	for _, in := range r.Instances(status, source) {
+		e.origin = e.req.Origin
+		if in.Op.Stored && e.storedOrigin != "" {
+			e.origin = e.storedOrigin
+		}
 		v, ok := e.value(in.Value)
 		if !ok {
 			if in.Value.Kind == model.Unknown {
@@ -221,6 +242,51 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 		}
 		a.Headers = append(a.Headers, Line{Name: in.Name, Value: v, From: in.Op.Span})
 	}
+}
+
+type stored struct{ inner []Line }
+
+// storedFor decides whether a cache in f answers this request with what it
+// stored for PriorOrigin: a cacheable GET or HEAD from the upstream, a
+// cache whose key lacks Origin, and no Vary: Origin on the stored object
+// (set by the cache's own rules or sent by the upstream). It returns the
+// upstream lines as they were stored, or nil.
+func (e *evaluator) storedFor(f *model.File, r *model.Response, inner []Line) *stored {
+	if e.req.PriorOrigin == "" || e.req.PriorOrigin == e.req.Origin || len(f.Caches) == 0 ||
+		r.Source != model.FromUpstream || (e.method != "GET" && e.method != "HEAD") {
+		return nil
+	}
+	for _, c := range f.Caches {
+		if c.KeyHasOrigin || c.StoredVaryOrigin {
+			return nil
+		}
+	}
+	for _, l := range inner {
+		if l.Name == model.Vary && (containsToken(l.Value, "origin") || containsToken(l.Value, "*")) {
+			return nil
+		}
+	}
+	var old []Line
+	for _, h := range e.req.UpstreamHeaders {
+		v := h.Value
+		if v == "$origin" {
+			v = e.req.PriorOrigin
+		}
+		old = append(old, Line{Name: model.CanonicalName(h.Name), Value: v, Upstream: upstreamName(r)})
+	}
+	if len(e.req.UpstreamHeaders) == 0 {
+		old = inner
+	}
+	return &stored{inner: old}
+}
+
+func containsToken(list, tok string) bool {
+	for _, it := range strings.Split(list, ",") {
+		if strings.EqualFold(strings.TrimSpace(it), tok) {
+			return true
+		}
+	}
+	return false
 }
 
 func upstreamName(r *model.Response) string {
@@ -426,7 +492,7 @@ func (e *evaluator) holds(r *model.Response, a *Answer) bool {
 		case c.Methods != nil:
 			// decided by Methods above
 		case c.Origin != nil:
-			if matches(c.Origin, e.req.Origin) == c.Negated {
+			if matches(c.Origin, e.origin) == c.Negated {
 				return false
 			}
 		default:
@@ -447,7 +513,7 @@ func (e *evaluator) value(v model.Value) (string, bool) {
 		if !e.guarded(v.Guards) {
 			return "", false
 		}
-		return e.req.Origin, e.req.Origin != ""
+		return e.origin, e.origin != ""
 	case model.Variable:
 		// The last option that applies wins: a later set overrides an
 		// earlier one, a matching map entry overrides the default.
@@ -472,7 +538,7 @@ func (e *evaluator) value(v model.Value) (string, bool) {
 		p := *pick
 		p.Guards = nil
 		if p.Kind == model.Reflected {
-			return e.req.Origin, e.req.Origin != ""
+			return e.origin, e.origin != ""
 		}
 		return e.value(p)
 	}
@@ -484,7 +550,7 @@ func (e *evaluator) guarded(gs []*model.Matcher) bool {
 		return true
 	}
 	for _, g := range gs {
-		if matches(g, e.req.Origin) {
+		if matches(g, e.origin) {
 			return true
 		}
 	}

@@ -27,6 +27,7 @@ type checkFlags struct {
 	status          int
 	optionsStatus   int
 	upstreamHeaders []string
+	priorOrigin     string
 	formatName      string
 }
 
@@ -85,6 +86,7 @@ Exit codes: 0 allowed, 1 blocked or undecidable from the configuration, 2 usage 
 	f.IntVar(&cf.status, "status", 0, "status the upstream answers the actual request with (default 200)")
 	f.IntVar(&cf.optionsStatus, "upstream-options-status", 0, "status the upstream answers OPTIONS with (default: unknown)")
 	f.StringArrayVar(&cf.upstreamHeaders, "upstream-header", nil, `header the upstream adds itself, "Name: value"; "$origin" echoes the origin (repeatable)`)
+	f.StringVar(&cf.priorOrigin, "after", "", "an origin that requested the same URL first, filling caches on the path (a Varnish in front)")
 	f.StringVarP(&cf.formatName, "format", "f", "text", "output format: text or json")
 	f.StringVar(&o.nginxPrefix, "nginx-prefix", "", "directory that relative nginx includes fall back to")
 	f.BoolVar(&o.allowOutsideRoot, "allow-outside-root", false, "follow includes that leave the configuration's directory")
@@ -136,6 +138,7 @@ func (cf *checkFlags) request(stack []*model.File) (predict.Request, error) {
 		},
 		UpstreamStatus:        cf.status,
 		UpstreamOptionsStatus: cf.optionsStatus,
+		PriorOrigin:           strings.TrimSuffix(cf.priorOrigin, "/"),
 	}
 	for _, h := range cf.headers {
 		name, value, _ := strings.Cut(h, ":")

@@ -144,10 +144,10 @@ type evaluator struct {
 	// storedOrigin is set while the answer comes from a cache filled by
 	// an earlier request from that origin.
 	storedOrigin string
-	method  string
-	headers []simulate.Header
-	host    string
-	path    string
+	method       string
+	headers      []simulate.Header
+	host         string
+	path         string
 }
 
 // layer fills a with what stack[0] answers, recursing into the next file

@@ -3,13 +3,13 @@
 package format
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
 
 	"github.com/corslint/corslint/findings"
+	"github.com/corslint/corslint/model"
 	"github.com/corslint/corslint/rules"
 )
 
@@ -25,6 +25,8 @@ type Report struct {
 	Color   bool
 	// Files is how many files were linted.
 	Files int
+
+	lines map[string]*model.Lines // per-file line index, built on use
 }
 
 // Names lists the accepted --format values.
@@ -47,26 +49,19 @@ func Write(w io.Writer, name string, r *Report) error {
 	return fmt.Errorf("unknown format %q (want %s)", name, strings.Join(Names, ", "))
 }
 
-// line returns line n (1-based) of src without its newline.
-func line(src []byte, n int) string {
-	for i := 1; i < n; i++ {
-		j := bytes.IndexByte(src, '\n')
-		if j < 0 {
-			return ""
-		}
-		src = src[j+1:]
-	}
-	if j := bytes.IndexByte(src, '\n'); j >= 0 {
-		src = src[:j]
-	}
-	return strings.TrimRight(string(src), "\r")
-}
-
 func (r *Report) lineText(path string, n int) string {
 	if r.Sources == nil {
 		return ""
 	}
-	return line(r.Sources(path), n)
+	if r.lines == nil {
+		r.lines = map[string]*model.Lines{}
+	}
+	idx, ok := r.lines[path]
+	if !ok {
+		idx = model.NewLines(r.Sources(path))
+		r.lines[path] = idx
+	}
+	return idx.Line(n)
 }
 
 // stablePath names a file relative to the root whatever form it was given

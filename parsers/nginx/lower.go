@@ -32,6 +32,7 @@ func Lower(cfg *Config) *model.File {
 		condGuards: map[*model.Condition][]*model.Matcher{},
 		conds:      map[*Directive]*model.Condition{},
 		resolving:  map[string]bool{},
+		lines:      map[string]*model.Lines{},
 	}
 	// Variables are global in nginx: collect map and set first, so a header
 	// may use a variable defined further down or in another server.
@@ -84,6 +85,8 @@ type lowerer struct {
 	conds      map[*Directive]*model.Condition
 	// resolving guards against variables defined through each other.
 	resolving map[string]bool
+	// lines indexes each source file, for statements as written.
+	lines map[string]*model.Lines
 }
 
 // upstreamHandlers produce a response from another program. They are not
@@ -482,8 +485,12 @@ func (l *lowerer) headersMore(s *model.Scope, d *Directive) []*model.HeaderOp {
 func (l *lowerer) raw(d *Directive) string {
 	src := l.file.Sources[d.Span.File]
 	if d.Span.Line == d.Span.EndLine && src != nil {
-		start := lineStart(src, d.Span.Line)
-		if start >= 0 {
+		idx, ok := l.lines[d.Span.File]
+		if !ok {
+			idx = model.NewLines(src)
+			l.lines[d.Span.File] = idx
+		}
+		if start := idx.Start(d.Span.Line); start >= 0 {
 			from, to := start+d.Span.Col-1, start+d.Span.EndCol-1
 			if from >= 0 && to <= len(src) && from < to {
 				return string(src[from:to])
@@ -491,27 +498,6 @@ func (l *lowerer) raw(d *Directive) string {
 		}
 	}
 	return d.Name + " " + argsText(d) + ";"
-}
-
-func lineStart(src []byte, line int) int {
-	off := 0
-	for n := 1; n < line; n++ {
-		i := indexByte(src[off:], '\n')
-		if i < 0 {
-			return -1
-		}
-		off += i + 1
-	}
-	return off
-}
-
-func indexByte(b []byte, c byte) int {
-	for i, x := range b {
-		if x == c {
-			return i
-		}
-	}
-	return -1
 }
 
 // caches records proxy_cache facts.

@@ -216,8 +216,9 @@ location /api/ {
 `,
 	},
 	Run: func(p *Pass) {
+		answered := preflightRoutes(p.File)
 		for _, r := range p.File.Responses {
-			if r.Methods != nil || r.OptionsStatus/100 == 2 || answersOptions(p.File, r.Route) {
+			if r.Methods != nil || r.OptionsStatus/100 == 2 || answered[r.Route] {
 				continue
 			}
 			intent := addsHeader(r, model.ACAM)
@@ -337,15 +338,16 @@ func optionsFix(d model.Dialect, fallback string) string {
 	return fallback
 }
 
-// answersOptions reports whether some response of route is dedicated to
+// preflightRoutes returns the routes that have a response dedicated to
 // OPTIONS.
-func answersOptions(f *model.File, route *model.Scope) bool {
+func preflightRoutes(f *model.File) map[*model.Scope]bool {
+	out := map[*model.Scope]bool{}
 	for _, r := range f.Responses {
-		if r.Route == route && r.IsPreflightAnswer() {
-			return true
+		if r.IsPreflightAnswer() {
+			out[r.Route] = true
 		}
 	}
-	return false
+	return out
 }
 
 var missingAlways = &Rule{

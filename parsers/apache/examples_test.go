@@ -37,7 +37,12 @@ func apacheExample(md string) (bad, good string, ok bool) {
 	if len(blocks) < 3 {
 		return "", "", false
 	}
-	cut := func(s string) string { return s[:strings.Index(s, "```")] }
+	cut := func(s string) string {
+		if i := strings.Index(s, "```"); i >= 0 {
+			return s[:i]
+		}
+		return s
+	}
 	return cut(blocks[1]), cut(blocks[2]), true
 }
 

@@ -251,7 +251,7 @@ func parseComparison(s string, a Arg, off int) test {
 	for strings.HasPrefix(t, "!") && !strings.HasPrefix(t, "!~") {
 		neg = !neg
 		t = strings.TrimSpace(t[1:])
-		off = off + 1
+		off++
 	}
 	if strings.HasPrefix(t, "(") && strings.HasSuffix(t, ")") {
 		inner := t[1 : len(t)-1]

@@ -35,7 +35,7 @@ func (l *lowerer) routes(srv *server) {
 // matchAll reports whether a <Location> section applies to every URL.
 func matchAll(s *sec) bool {
 	if s.regex {
-		return regexMatch(s.path, "/", false) && regexMatch(s.path, "/corslint-any/x", false)
+		return regexMatch(s.path, "/") && regexMatch(s.path, "/corslint-any/x")
 	}
 	return s.path == "/" || s.path == ""
 }
@@ -49,7 +49,7 @@ func locMatches(s *sec, url string) bool {
 		return false
 	}
 	if s.regex {
-		return regexMatch(s.path, url, false)
+		return regexMatch(s.path, url)
 	}
 	return strings.HasPrefix(url, s.path) || strings.HasPrefix(url+"/", s.path)
 }
@@ -194,7 +194,7 @@ func (l *lowerer) handle(srv *server, rt *route, url string) {
 		var ok bool
 		switch {
 		case p.regex:
-			ok = url != "" && regexMatch(p.path, url, false) || url == "" && regexMatch(p.path, "/corslint-any/x", false) && regexMatch(p.path, "/", false)
+			ok = url != "" && regexMatch(p.path, url) || url == "" && regexMatch(p.path, "/corslint-any/x") && regexMatch(p.path, "/")
 		case url == "":
 			ok = p.path == "/"
 		default:
@@ -246,7 +246,7 @@ func (l *lowerer) chain(srv *server, rt *route) []*sec {
 
 func proxyCovers(p *sec, target string) bool {
 	if p.regex {
-		return regexMatch(p.path, target, false)
+		return regexMatch(p.path, target)
 	}
 	pat := strings.TrimSuffix(p.path, "*")
 	return strings.HasPrefix(target, pat) || p.path == "*"

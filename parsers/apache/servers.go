@@ -158,12 +158,8 @@ func depth(p string) int {
 }
 
 // regexMatch runs a PCRE pattern of the configuration against s.
-func regexMatch(pattern, s string, ci bool) bool {
-	opts := regexp2.None
-	if ci {
-		opts = regexp2.IgnoreCase
-	}
-	re, err := regexp2.Compile(pattern, opts)
+func regexMatch(pattern, s string) bool {
+	re, err := regexp2.Compile(pattern, regexp2.None)
 	if err != nil {
 		return false
 	}
@@ -202,7 +198,7 @@ func (srv *server) dirChain(p string) []*sec {
 		out = append(out, it.s)
 	}
 	for _, d := range srv.dirs {
-		if d.regex && p != "" && regexMatch(d.path, p, false) {
+		if d.regex && p != "" && regexMatch(d.path, p) {
 			out = append(out, d)
 		}
 	}

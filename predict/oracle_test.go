@@ -9,6 +9,7 @@ import (
 
 	"github.com/corslint/corslint/model"
 	"github.com/corslint/corslint/oracle"
+	"github.com/corslint/corslint/parsers/apache"
 	"github.com/corslint/corslint/parsers/nginx"
 	"github.com/corslint/corslint/parsers/vcl"
 	"github.com/corslint/corslint/predict"
@@ -37,6 +38,11 @@ func parse(t *testing.T, s oracle.Scenario, v oracle.Vars) *model.File {
 		return nginx.Lower(nginx.Parse("nginx.conf", []byte(text), nginx.Options{}))
 	case "varnish":
 		return vcl.Lower(vcl.Parse("default.vcl", []byte(text), vcl.Options{}))
+	case "apache":
+		if _, ok := s.Files[".htaccess"]; ok || hasHtaccess(s) {
+			return nil // predicted with its .htaccess through the CLI's linking; see internal/cli
+		}
+		return apache.Lower(apache.Parse("httpd.conf", []byte(text), apache.Options{}))
 	}
 	return nil
 }
@@ -65,6 +71,11 @@ func Request(s oracle.Scenario, v oracle.Vars) predict.Request {
 	}
 	if m := regexp.MustCompile(`^/status/(\d{3})`).FindStringSubmatch(s.Request.Path); m != nil {
 		r.UpstreamStatus, _ = strconv.Atoi(m[1])
+	}
+	if strings.Contains(s.Config, "DocumentRoot") && s.Files != nil {
+		if _, ok := s.Files["www"+s.Request.Path]; !ok {
+			r.UpstreamStatus = 404 // the file is not there: httpd answers 404 itself
+		}
 	}
 	switch {
 	case s.Upstream.ReflectOrigin:
@@ -154,4 +165,13 @@ func describe(a *predict.Answer) string {
 		fmt.Fprintf(&b, "\n    note: %s", n)
 	}
 	return b.String()
+}
+
+func hasHtaccess(s oracle.Scenario) bool {
+	for name := range s.Files {
+		if strings.HasSuffix(name, ".htaccess") {
+			return true
+		}
+	}
+	return false
 }

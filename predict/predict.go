@@ -204,7 +204,15 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 			inner = append(inner, Line{Name: model.CanonicalName(h.Name), Value: v, Upstream: name})
 		}
 	case source == model.FromHandler:
+		// The file handler: what --status says it answers (a missing file
+		// is the server's own 404), else 200.
 		status = 200
+		if e.req.UpstreamStatus != 0 {
+			status = e.req.UpstreamStatus
+			if status >= 300 {
+				source = model.FromServer
+			}
+		}
 	}
 	a.Status = status
 	if stored := e.storedFor(f, r, inner); stored != nil {
@@ -226,6 +234,9 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 		status = 200 // headers for an unknown status: those of a success
 	}
 	for _, in := range r.Instances(status, source) {
+		if !e.opHolds(in.Op) {
+			continue
+		}
 		e.origin = e.req.Origin
 		if in.Op.Stored && e.storedOrigin != "" {
 			e.origin = e.storedOrigin
@@ -236,9 +247,6 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 				a.Notes = append(a.Notes, fmt.Sprintf("the value of %s (%s) is not known from the configuration", in.Name, in.Value.Raw))
 			}
 			continue
-		}
-		if in.Op.Op == model.Set {
-			a.Headers = dropName(a.Headers, in.Name)
 		}
 		a.Headers = append(a.Headers, Line{Name: in.Name, Value: v, From: in.Op.Span})
 	}
@@ -294,16 +302,6 @@ func upstreamName(r *model.Response) string {
 		return "upstream"
 	}
 	return r.Upstream.Target
-}
-
-func dropName(ls []Line, name string) []Line {
-	out := ls[:0]
-	for _, l := range ls {
-		if l.Name != name {
-			out = append(out, l)
-		}
-	}
-	return out
 }
 
 // route picks the scope a request ends in: the virtual server by host,
@@ -451,7 +449,7 @@ func (e *evaluator) response(f *model.File, route *model.Scope, a *Answer) *mode
 		if r.Route != route {
 			continue
 		}
-		if r.Scope == route {
+		if r.Scope == route && r.Methods == nil && len(r.Conds) == 0 {
 			own = r
 			continue
 		}
@@ -499,6 +497,29 @@ func (e *evaluator) holds(r *model.Response, a *Answer) bool {
 			a.Notes = append(a.Notes, fmt.Sprintf("the condition %q is taken as false", c.Text))
 			return false
 		}
+	}
+	return true
+}
+
+// opHolds decides a statement's own condition (Apache env=, a VCL if
+// around a set): origin and method tests are decided; anything else is
+// taken to hold.
+func (e *evaluator) opHolds(op *model.HeaderOp) bool {
+	c := op.When
+	if c == nil {
+		return true
+	}
+	if c.Methods != nil {
+		in := false
+		for _, m := range c.Methods {
+			in = in || strings.EqualFold(m, e.method)
+		}
+		if in == c.Negated {
+			return false
+		}
+	}
+	if c.Origin != nil && matches(c.Origin, e.req.Origin) == c.Negated {
+		return false
 	}
 	return true
 }

@@ -99,6 +99,36 @@ func Generate(dir string, o Options) (Stats, error) {
 	return st, nil
 }
 
+// Marker is the file Ensure leaves in a complete copy of the monorepo.
+const Marker = ".benchgen-complete"
+
+// Ensure makes dir hold the monorepo for o: a complete copy that this
+// Version generated with the same options is kept, anything else is
+// replaced. It returns the total size of the generated files.
+func Ensure(dir string, o Options) (int64, error) {
+	o = o.withDefaults()
+	stamp := fmt.Sprintf("benchgen v%d seed %d files %d bytes %d\n", Version, o.Seed, o.Files, o.Bytes)
+	if data, err := os.ReadFile(filepath.Join(dir, Marker)); err == nil {
+		var n int64
+		if head, size, ok := strings.Cut(string(data), "total "); ok && head == stamp {
+			if _, err := fmt.Sscan(size, &n); err == nil {
+				return n, nil
+			}
+		}
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return 0, fmt.Errorf("benchgen: %w", err)
+	}
+	st, err := Generate(dir, o)
+	if err != nil {
+		return 0, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, Marker), fmt.Appendf(nil, "%stotal %d\n", stamp, st.Bytes), 0o644); err != nil {
+		return 0, fmt.Errorf("benchgen: %w", err)
+	}
+	return st.Bytes, nil
+}
+
 // Planned is a file Generate will write: where, what and how large.
 type Planned struct {
 	Path   string

@@ -1,5 +1,6 @@
 // Command benchgen writes the synthetic monorepo corslint's benchmarks
-// run on, for measuring other tools (cat, time) over the same files.
+// run on, so that other tools (cat, time) can be measured over the same
+// files. A complete copy already at -out is kept.
 package main
 
 import (
@@ -11,7 +12,7 @@ import (
 )
 
 func main() {
-	out := flag.String("out", "", "directory to write (must not exist)")
+	out := flag.String("out", "", "directory to write")
 	seed := flag.Uint64("seed", 1, "seed: the same seed gives the same files")
 	files := flag.Int("files", 10000, "number of files")
 	size := flag.Int64("bytes", 50<<20, "total size aimed at")
@@ -20,17 +21,10 @@ func main() {
 		fmt.Fprintln(os.Stderr, "benchgen: -out is required")
 		os.Exit(2)
 	}
-	if _, err := os.Stat(*out); err == nil {
-		fmt.Fprintf(os.Stderr, "benchgen: %s exists\n", *out)
-		os.Exit(2)
-	}
-	st, err := benchgen.Generate(*out, benchgen.Options{Seed: *seed, Files: *files, Bytes: *size})
+	n, err := benchgen.Ensure(*out, benchgen.Options{Seed: *seed, Files: *files, Bytes: *size})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	fmt.Printf("%d files, %d bytes in %s\n", len(st.Files), st.Bytes, *out)
-	for _, k := range benchgen.Kinds {
-		fmt.Printf("  %-14s %d\n", k, st.ByKind[k])
-	}
+	fmt.Printf("%d files, %d bytes in %s\n", *files, n, *out)
 }

@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+	"sync"
 
 	"golang.org/x/sync/errgroup"
 
@@ -163,18 +164,57 @@ func rootFor(arg string, isDir bool, cwd string) string {
 type result struct {
 	file     *model.File
 	internal error
+	// checked is set when the rules already ran on file as a stack of its
+	// own, in the parsing pass; file is then a stub of what later steps
+	// read (path, dialect, sources, comments) and found holds the
+	// findings.
+	checked  bool
+	found    []findings.Finding
+	checkErr error
 }
 
 // lintFiles parses candidates in parallel, drops files that another linted
 // file includes (they are checked in context), and runs the rules.
+//
+// Memory stays bounded by running the rules on a file as soon as it is
+// parsed and keeping only its text, when nothing that comes later can
+// change what the rules see: files that form stacks with others (a
+// directory with a VCL, .corslint.yaml stack:) and Apache files (linked
+// with their .htaccess) wait for the second pass with their models.
 func lintFiles(cands []candidate, rs []*rules.Rule, ropts *rules.Options, o *lintOptions) ([]findings.Finding, map[string][]byte, int, []error) {
 	table := parsers()
 	results := make([]result, len(cands))
+	vclDirs := namedVCLDirs(cands)
+	var mu sync.Mutex
+	seenIncluded := map[string]bool{} // grows as files are parsed
 	g := errgroup.Group{}
 	g.SetLimit(o.jobs)
-	for i := range cands {
+	for _, i := range parseOrder(cands) {
 		g.Go(func() error {
-			results[i] = parseOne(cands[i], table, o)
+			res := parseOne(cands[i], table, o)
+			f := res.file
+			if f == nil {
+				results[i] = res
+				return nil
+			}
+			mu.Lock()
+			for p := range f.Sources {
+				if p != f.Path {
+					seenIncluded[filepath.Clean(p)] = true
+				}
+			}
+			// A walked file already known to be included is dropped at
+			// the end whatever its findings: skip its rules.
+			dropped := !cands[i].explicit && seenIncluded[filepath.Clean(cands[i].path)]
+			mu.Unlock()
+			if standsAlone(f, vclDirs, o) {
+				if !dropped {
+					res.found, res.checkErr = check(f, []*model.File{f}, rs, ropts)
+				}
+				res.checked = true
+				res.file = stub(f)
+			}
+			results[i] = res
 			return nil
 		})
 	}
@@ -193,6 +233,7 @@ func lintFiles(cands []candidate, rs []*rules.Rule, ropts *rules.Options, o *lin
 	}
 	var files []*model.File
 	var internal []error
+	byFile := map[*model.File]int{} // index in cands and results
 	for i, r := range results {
 		if r.internal != nil {
 			internal = append(internal, r.internal)
@@ -201,23 +242,43 @@ func lintFiles(cands []candidate, rs []*rules.Rule, ropts *rules.Options, o *lin
 			continue
 		}
 		files = append(files, r.file)
+		byFile[r.file] = i
 	}
 	// Apache lowers .htaccess files together with the vhosts that cover
 	// their directories.
 	files = linkApache(files)
 
 	stacks := stackFor(files, o.stackRank)
+	// A VCL that only its content revealed makes a stack of a directory
+	// whose files already ran alone: parse those again, from the text
+	// they were read with, and check them in the stack.
+	for i, f := range files {
+		k, ok := byFile[f]
+		if !ok || !results[k].checked || len(stacks[i]) <= 1 {
+			continue
+		}
+		c := cands[k]
+		c.stdin = f.Sources[f.Path]
+		again := parseOne(c, table, o)
+		if again.file == nil {
+			continue
+		}
+		for j, sf := range stacks[i] {
+			if sf == f {
+				stacks[i][j] = again.file
+			}
+		}
+		files[i] = again.file
+	}
 	perFile := make([][]findings.Finding, len(files))
 	perErr := make([]error, len(files))
 	for i := range files {
-		g.Go(func() (err error) {
-			defer func() {
-				if p := recover(); p != nil {
-					perFile[i] = nil
-					perErr[i] = fmt.Errorf("internal error checking %s: %v\n%s", files[i].Path, p, debug.Stack())
-				}
-			}()
-			perFile[i] = rules.Run(files[i], stacks[i], rs, ropts)
+		if k, ok := byFile[files[i]]; ok && results[k].checked {
+			perFile[i], perErr[i] = results[k].found, results[k].checkErr
+			continue
+		}
+		g.Go(func() error {
+			perFile[i], perErr[i] = check(files[i], stacks[i], rs, ropts)
 			return nil
 		})
 	}
@@ -240,6 +301,72 @@ func lintFiles(cands []candidate, rs []*rules.Rule, ropts *rules.Options, o *lin
 	all = adjust(all, o)
 	findings.Sort(all)
 	return findings.Dedupe(all), sources, len(files), internal
+}
+
+// stub keeps what the steps after the rules read: the text of the files
+// (for snippets) and the comments (for ignore directives), detached from
+// the parser's copies so that those can be freed.
+func stub(f *model.File) *model.File {
+	cs := make([]model.Comment, len(f.Comments))
+	for i, c := range f.Comments {
+		c.Text = strings.Clone(c.Text)
+		cs[i] = c
+	}
+	return &model.File{Path: f.Path, Dialect: f.Dialect, Sources: f.Sources, Comments: cs}
+}
+
+// check runs the rules on one file; a panic in a rule is an internal
+// error for that file only.
+func check(f *model.File, stack []*model.File, rs []*rules.Rule, ropts *rules.Options) (fs []findings.Finding, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			fs, err = nil, fmt.Errorf("internal error checking %s: %v\n%s", f.Path, p, debug.Stack())
+		}
+	}()
+	return rules.Run(f, stack, rs, ropts), nil
+}
+
+// standsAlone reports whether the rules can run on f as soon as it is
+// parsed: it is no Apache file (those are linked with their .htaccess
+// files), and it forms no stack with other files, as far as names tell.
+func standsAlone(f *model.File, vclDirs map[string]bool, o *lintOptions) bool {
+	if f.Dialect == model.Apache || f.Dialect == model.VCL {
+		return false
+	}
+	if o.stackRank != nil {
+		return o.stackRank(f.Path) < 0
+	}
+	return !vclDirs[filepath.Dir(f.Path)]
+}
+
+// namedVCLDirs lists the directories that hold a file named like VCL.
+func namedVCLDirs(cands []candidate) map[string]bool {
+	dirs := map[string]bool{}
+	for _, c := range cands {
+		switch filepath.Ext(strings.ToLower(stripTemplateExt(filepath.Base(c.path)))) {
+		case ".vcl", ".vtc":
+			dirs[filepath.Dir(c.path)] = true
+		}
+	}
+	return dirs
+}
+
+// parseOrder puts the files that usually include others (nginx.conf,
+// httpd.conf, apache2.conf) first, so that the files they include are
+// known to be included when their turn comes and their rules need not
+// run. Results go by index, so the order changes no output.
+func parseOrder(cands []candidate) []int {
+	order := make([]int, 0, len(cands))
+	var rest []int
+	for i, c := range cands {
+		switch strings.ToLower(stripTemplateExt(filepath.Base(c.path))) {
+		case "nginx.conf", "httpd.conf", "apache2.conf":
+			order = append(order, i)
+		default:
+			rest = append(rest, i)
+		}
+	}
+	return append(order, rest...)
 }
 
 // stackFor gives each file the stack that cross-layer rules see. With
@@ -362,12 +489,26 @@ func readLimited(path string, max int64) ([]byte, error) {
 	if info.Size() > max {
 		return nil, fmt.Errorf("%w: %d bytes, the limit is %d (--max-file-size)", errTooLarge, info.Size(), max)
 	}
-	// A device or a file that grows while it is read stops at the limit.
-	src, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err == nil && int64(len(src)) > max {
-		return nil, fmt.Errorf("%w: more than %d bytes (--max-file-size)", errTooLarge, max)
+	// Read into a buffer of the file's size, as os.ReadFile does
+	// (io.ReadAll would keep up to twice that); a device or a file that
+	// grows while it is read stops at the limit.
+	src := make([]byte, 0, info.Size()+512)
+	for {
+		if len(src) == cap(src) {
+			src = append(src, 0)[:len(src)]
+		}
+		n, err := f.Read(src[len(src):cap(src)])
+		src = src[:len(src)+n]
+		if int64(len(src)) > max {
+			return nil, fmt.Errorf("%w: more than %d bytes (--max-file-size)", errTooLarge, max)
+		}
+		if err == io.EOF {
+			return src, nil
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
-	return src, err
 }
 
 // includeReader reads the files a configuration includes. Unless

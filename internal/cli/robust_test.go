@@ -698,3 +698,20 @@ func firstDiff(a, b string) string {
 	}
 	return "lengths " + strconv.Itoa(len(al)) + " and " + strconv.Itoa(len(bl))
 }
+
+// TestStackFoundByContent: files run through the rules as soon as they
+// are parsed, unless they may form a stack. A VCL that only its content
+// reveals (no .vcl name) still makes a stack of its directory: the cache
+// rule sees the nginx behind it.
+func TestStackFoundByContent(t *testing.T) {
+	dir := tree(t, map[string]string{
+		"edge/varnish.conf": "vcl 4.1;\n\nbackend default {\n    .host = \"127.0.0.1\";\n    .port = \"8080\";\n}\n",
+		"edge/nginx.conf":   "server {\n    listen 8080;\n    location / {\n        add_header Access-Control-Allow-Origin $http_origin;\n        add_header Cache-Control \"public, max-age=60\";\n        return 200 \"ok\";\n    }\n}\n",
+	})
+	for _, jobs := range []string{"1", "2"} {
+		r := corslint(t, dir, "-j", jobs, ".")
+		expect(t, r, ExitFindings,
+			`edge/varnish\.conf:3:1: error: this cache stores responses whose Access-Control-Allow-Origin depends on Origin \(set at edge/nginx\.conf:4:9\).*\[CORS403`,
+			`edge/nginx\.conf:4:9: warning: .*\[CORS101`)
+	}
+}

@@ -743,6 +743,9 @@ func (l *lowerer) conditionOf(d *Directive) *model.Condition {
 	case "$request_method":
 		c.Methods = methodsMatching(strings.TrimPrefix(op, "!"), operand)
 	case "$http_origin":
+		if len(d.Args) < 3 {
+			break // if ($http_origin) tests presence only; nginx rejects an operator without operand
+		}
 		var m *model.Matcher
 		switch strings.TrimPrefix(op, "!") {
 		case "~":

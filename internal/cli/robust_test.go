@@ -421,8 +421,10 @@ func TestBadInputSymlinkLoops(t *testing.T) {
 	expect(t, r, ExitFindings,
 		`links/nginx\.conf:2:13: error: cannot read include "self\.conf": .*too many (levels of symbolic )?links \[CORS001`)
 	expectNeighbour(t, r)
-	if strings.Contains(r.stdout, "X-Snippet") && strings.Count(r.stdout, "links/loop/") > 3 {
-		t.Errorf("the loop was followed over and over:\n%s", r.stdout)
+	// Neither the walk nor the include pattern may go round the loop: a
+	// file reached again through it is the same file, a cycle.
+	if i := strings.Index(r.stdout, "links/loop/loop/loop/loop"); i >= 0 {
+		t.Errorf("the looping link was followed round and round: %.200s", r.stdout[strings.LastIndex(r.stdout[:i], "\n")+1:])
 	}
 	// Named on the command line, a looping link is an error that leaves
 	// the other paths linted.

@@ -97,6 +97,7 @@ func Parse(path string, src []byte, opts Options) *Config {
 		cfg:   &Config{Path: path, Sources: map[string][]byte{path: src}},
 		files: map[string]*fileEntry{},
 		seen:  map[diagKey]bool{},
+		real:  map[string]string{},
 	}
 	r.cwd, _ = os.Getwd()
 	r.rootAbs = r.abs(r.opts.Root)
@@ -104,7 +105,7 @@ func Parse(path string, src []byte, opts Options) *Config {
 	r.absorb(&pf, nil)
 	ds := pf.ds
 	if pf.includes {
-		r.stack = []frame{{key: r.abs(path), path: path}}
+		r.stack = []frame{{key: r.key(path), path: path}}
 		ds = r.expand(ds, path, nil, false)
 	}
 	r.cfg.Directives = ds
@@ -118,6 +119,7 @@ type run struct {
 	rootAbs string
 	files   map[string]*fileEntry // by absolute path
 	stack   []frame               // files being spliced, for cycles
+	real    map[string]string     // absolute path -> symlinks resolved
 	loads   int
 	seen    map[diagKey]bool
 }
@@ -161,6 +163,24 @@ func (r *run) abs(p string) string {
 		return filepath.Clean(p)
 	}
 	return filepath.Join(r.cwd, p)
+}
+
+// key identifies the file at path for cycle detection: its absolute path
+// with symlinks resolved, so that a file reached again through a link (a
+// directory linking to itself, say) is recognised as the same file rather
+// than followed round the loop. A path that does not resolve (missing, a
+// looping link, or not on the OS file system) keeps its absolute path.
+func (r *run) key(path string) string {
+	a := r.abs(path)
+	k, ok := r.real[a]
+	if !ok {
+		k = a
+		if p, err := filepath.EvalSymlinks(a); err == nil {
+			k = p
+		}
+		r.real[a] = k
+	}
+	return k
 }
 
 func isInclude(d *Directive) bool {
@@ -217,7 +237,7 @@ func (r *run) include(d *Directive, file string, via []model.Span) []*Directive 
 
 	var out []*Directive
 	for _, path := range r.resolve(d.Args[0], file, argAt) {
-		key := r.abs(path)
+		key := r.key(path)
 		if i := r.onStack(key); i >= 0 {
 			names := make([]string, 0, len(r.stack)-i+1)
 			for _, f := range r.stack[i:] {

@@ -112,6 +112,29 @@ func TestIncludeCycle(t *testing.T) {
 	}
 }
 
+// A directory linking to itself: a file reached through the link is the
+// same file, so including it again is a cycle, not a new file to follow.
+func TestIncludeSymlinkCycle(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"nginx.conf":   "include loop/*.conf;\n",
+		"snippet.conf": "s;\n",
+	})
+	if err := os.Symlink(".", filepath.Join(dir, "loop")); err != nil {
+		t.Skip(err)
+	}
+	c, err := ParseFile(filepath.Join(dir, "nginx.conf"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := lines("1:1-1:21 CORS001 include cycle: nginx.conf -> loop/nginx.conf")
+	if got := diags(c); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+	if got, want := rel(dir, dump(c.Directives)), lines("1:1-1:3 s via=nginx.conf:1:1"); got != want {
+		t.Errorf("tree:\n%s\nwant:\n%s", got, want)
+	}
+}
+
 func TestIncludeErrors(t *testing.T) {
 	dir := writeTree(t, map[string]string{
 		"nginx.conf": "include conf.d;\ninclude [bad;\ninclude a b;\n",

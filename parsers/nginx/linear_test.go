@@ -8,8 +8,10 @@ import (
 
 // TestHostileInputsAreLinear parses inputs built to make a naive lexer
 // quadratic (repeated searches for closers that never come) or recurse
-// without bound. A linear parser reads each in milliseconds; the bound is
-// loose so that slow machines pass, yet far below quadratic time.
+// without bound. It is a hang guard, not a speed test: a linear parser
+// reads each in well under a second of CPU, a quadratic one takes many
+// minutes, and the bound sits far between so that a loaded machine passes.
+// Speed is measured by BenchmarkParse.
 func TestHostileInputsAreLinear(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds megabyte inputs")
@@ -38,7 +40,7 @@ func TestHostileInputsAreLinear(t *testing.T) {
 		start := time.Now()
 		c := parseString(src)
 		t.Logf("%s: %v", name, time.Since(start))
-		if d := time.Since(start); d > 5*time.Second {
+		if d := time.Since(start); d > time.Minute {
 			t.Errorf("%s: %d bytes took %v", name, len(src), d)
 		}
 		if name == "missing includes" && len(c.Diagnostics) != n/4 {

@@ -124,7 +124,22 @@ func Parse(path string, src []byte, opts Options) *Config {
 	lx := lex(top, string(text))
 	r.absorb(lx)
 	r.stack = []string{absPath(path)}
+	nDiags, nComments := len(cfg.Diagnostics), len(cfg.Comments)
 	toks := r.expand(lx.toks, path, nil)
+	if len(r.backToTop) > 0 && !(len(lx.toks) > 1 && lx.toks[0].is(tID, "vcl") && lx.toks[1].kind == tNum) {
+		// A fragment (no `vcl 4.x;`) whose includes lead back to it is
+		// read without them: the VCL that includes it reports the cycle,
+		// and the two do not each count as included by the other (the
+		// CLI would lint neither).
+		r.skip = map[string]bool{}
+		for _, k := range r.backToTop {
+			r.skip[k] = true
+		}
+		cfg.Diagnostics, cfg.Comments = cfg.Diagnostics[:nDiags], cfg.Comments[:nComments]
+		cfg.Includes, cfg.Sources = nil, map[string][]byte{path: src}
+		r.loads, r.backToTop = 0, nil
+		toks = r.expand(lx.toks, path, nil)
+	}
 	toks = append(toks, token{kind: tEOF, src: top, line: int32(lx.line), col: int32(lx.col(len(lx.src))), eLn: int32(lx.line), eCol: int32(lx.col(len(lx.src)))})
 
 	p := &parser{toks: toks, maxDepth: o.MaxDepth, template: isTemplatePath(path), lexErrs: cfg.Diagnostics}
@@ -142,7 +157,11 @@ type run struct {
 	top     string
 	stack   []string // absolute paths of the files being spliced, for cycles
 	loads   int
-	files   map[string]readResult // by absolute path: each file is read once
+	// backToTop lists the files the top file includes that include it
+	// back; skip, those not followed.
+	backToTop []string
+	skip      map[string]bool
+	files     map[string]readResult // by absolute path: each file is read once
 }
 
 type readResult struct {
@@ -221,6 +240,9 @@ func (r *run) expand(toks []token, file string, via []model.Span) []token {
 		link.Via = nil
 		chain := append(via[:len(via):len(via)], link)
 		for _, path := range r.resolve(name, glob, file, toks[j].span()) {
+			if r.skip[absPath(path)] {
+				continue
+			}
 			inc.Files = append(inc.Files, path)
 			out = append(out, r.include(path, name, at, chain)...)
 		}
@@ -243,6 +265,9 @@ func (r *run) include(path, name string, at model.Span, chain []model.Span) []to
 			}
 			names = append(names, r.display(key))
 			r.diag("CORS001", "include cycle: "+strings.Join(names, " -> "), at, false)
+			if i == 0 && len(r.stack) > 1 {
+				r.backToTop = append(r.backToTop, r.stack[1])
+			}
 			return nil
 		}
 	}

@@ -75,6 +75,11 @@ type lowerer struct {
 	assigns   map[string][]*assign
 	resolving map[string]bool
 	flagging  map[string]bool
+
+	// lines holds the offset of each line's start, by file, built on
+	// first use: finding a line by scanning from the top of the file for
+	// every statement is quadratic in long files.
+	lines map[string][]int
 }
 
 // assign is one `set req.http.X = ...` or `unset req.http.X` with the
@@ -403,7 +408,7 @@ func wrapLiteral(v model.Value, guards []*model.Matcher) model.Value {
 func (l *lowerer) raw(s Stmt) string {
 	sp := s.Pos()
 	if src := l.cfg.Sources[sp.File]; src != nil && sp.Line == sp.EndLine {
-		if start := lineStart(src, sp.Line); start >= 0 {
+		if start := l.lineStart(sp.File, src, sp.Line); start >= 0 {
 			from, to := start+sp.Col-1, start+sp.EndCol-1
 			if from >= 0 && to <= len(src) && from < to {
 				return string(src[from:to])
@@ -413,14 +418,30 @@ func (l *lowerer) raw(s Stmt) string {
 	return stmtText(s)
 }
 
-func lineStart(src []byte, line int) int {
-	off := 0
-	for n := 1; n < line; n++ {
-		i := bytes.IndexByte(src[off:], '\n')
-		if i < 0 {
-			return -1
+// lineStart returns the offset at which line (from 1) of src, the text
+// of file, starts, or -1 if it has fewer lines.
+func (l *lowerer) lineStart(file string, src []byte, line int) int {
+	starts, ok := l.lines[file]
+	if !ok {
+		starts = []int{0}
+		for off := 0; ; {
+			i := bytes.IndexByte(src[off:], '\n')
+			if i < 0 {
+				break
+			}
+			off += i + 1
+			starts = append(starts, off)
 		}
-		off += i + 1
+		if l.lines == nil {
+			l.lines = map[string][]int{}
+		}
+		l.lines[file] = starts
 	}
-	return off
+	if line < 1 {
+		return 0
+	}
+	if line > len(starts) {
+		return -1
+	}
+	return starts[line-1]
 }

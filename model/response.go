@@ -90,20 +90,36 @@ type Instance struct {
 // turn: Set replaces within its table, Add adds a line, Unset removes.
 // Append and Merge extend an existing line of the same table.
 func (r *Response) Instances(status int, from Source) []Instance {
+	// Each table keeps its lines in order, with removed ones marked dead,
+	// and the live lines of each name, so that a statement costs time in
+	// proportion to the lines of its own name.
 	type table struct {
-		name  string
-		lines []Instance
+		name   string
+		lines  []Instance
+		dead   []bool
+		byName map[string][]int
 	}
 	var tables []*table
+	byTable := map[string]*table{}
 	get := func(n string) *table {
-		for _, t := range tables {
-			if t.name == n {
-				return t
-			}
+		if t, ok := byTable[n]; ok {
+			return t
 		}
-		t := &table{name: n}
+		t := &table{name: n, byName: map[string][]int{}}
 		tables = append(tables, t)
+		byTable[n] = t
 		return t
+	}
+	remove := func(t *table, name string) {
+		for _, i := range t.byName[name] {
+			t.dead[i] = true
+		}
+		delete(t.byName, name)
+	}
+	add := func(t *table, in Instance) {
+		t.byName[in.Name] = append(t.byName[in.Name], len(t.lines))
+		t.lines = append(t.lines, in)
+		t.dead = append(t.dead, false)
 	}
 	for _, h := range r.Headers {
 		if !h.Delivery.Reaches(status, from) {
@@ -112,54 +128,32 @@ func (r *Response) Instances(status int, from Source) []Instance {
 		t := get(h.Table)
 		switch h.Op {
 		case Add:
-			t.lines = append(t.lines, Instance{h.Name, h.Value, h})
+			add(t, Instance{h.Name, h.Value, h})
 		case Set:
-			t.lines = removeName(t.lines, h.Name)
-			t.lines = append(t.lines, Instance{h.Name, h.Value, h})
+			remove(t, h.Name)
+			add(t, Instance{h.Name, h.Value, h})
 		case Append, Merge:
-			found := false
-			for i := range t.lines {
-				if t.lines[i].Name == h.Name {
-					found = true
+			if is := t.byName[h.Name]; len(is) > 0 {
+				for _, i := range is {
 					t.lines[i].Value = joinValues(t.lines[i].Value, h.Value)
 				}
-			}
-			if !found {
-				t.lines = append(t.lines, Instance{h.Name, h.Value, h})
+			} else {
+				add(t, Instance{h.Name, h.Value, h})
 			}
 		case Unset:
-			t.lines = removeName(t.lines, h.Name)
+			remove(t, h.Name)
 		case SetIfEmpty:
-			if !hasName(t.lines, h.Name) {
-				t.lines = append(t.lines, Instance{h.Name, h.Value, h})
+			if len(t.byName[h.Name]) == 0 {
+				add(t, Instance{h.Name, h.Value, h})
 			}
 		}
 	}
 	var out []Instance
 	for _, t := range tables {
-		for _, l := range t.lines {
-			if l.Value.Kind == Empty {
+		for i, l := range t.lines {
+			if t.dead[i] || l.Value.Kind == Empty {
 				continue
 			}
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
-func hasName(ls []Instance, name string) bool {
-	for _, l := range ls {
-		if l.Name == name {
-			return true
-		}
-	}
-	return false
-}
-
-func removeName(ls []Instance, name string) []Instance {
-	out := ls[:0]
-	for _, l := range ls {
-		if l.Name != name {
 			out = append(out, l)
 		}
 	}

@@ -131,7 +131,14 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\
 // next reads the next token into lx.tok, recording comments on the way.
 func (lx *lexer) next() *token {
 	src := lx.src
-	if lx.fatal {
+	if lx.fatal && lx.pos < len(src) {
+		// Skip the rest, keeping line and column right for the end of
+		// file, which closes the spans still open.
+		for i := lx.pos; i < len(src); i++ {
+			if src[i] == '\n' {
+				lx.newline(i)
+			}
+		}
 		lx.pos = len(src)
 	}
 	for {

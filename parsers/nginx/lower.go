@@ -33,6 +33,7 @@ func Lower(cfg *Config) *model.File {
 		conds:      map[*Directive]*model.Condition{},
 		resolving:  map[string]bool{},
 		lines:      map[string]*model.Lines{},
+		varValues:  map[varKey]model.Value{},
 	}
 	// Variables are global in nginx: collect map and set first, so a header
 	// may use a variable defined further down or in another server.
@@ -87,6 +88,8 @@ type lowerer struct {
 	resolving map[string]bool
 	// lines indexes each source file, for statements as written.
 	lines map[string]*model.Lines
+	// varValues memoizes set variables per server block.
+	varValues map[varKey]model.Value
 }
 
 // upstreamHandlers produce a response from another program. They are not
@@ -532,7 +535,7 @@ func (l *lowerer) caches(s *model.Scope, ds []*Directive) {
 // variables expand inside single and double quotes alike.
 func (l *lowerer) value(raw string, at model.Span, s *model.Scope) model.Value {
 	if name, ok := soleVariable(raw); ok {
-		v := l.variable(name, at)
+		v := l.variable(name, at, scopeServer(s))
 		return withGuards(v, l.guards(s))
 	}
 	if !strings.Contains(raw, "$") {
@@ -609,7 +612,7 @@ func (l *lowerer) guards(s *model.Scope) []*model.Matcher {
 }
 
 // variable resolves $name to what it can hold.
-func (l *lowerer) variable(name string, at model.Span) model.Value {
+func (l *lowerer) variable(name string, at model.Span, server model.Span) model.Value {
 	ref := "$" + name
 	switch {
 	case name == "http_origin":
@@ -619,25 +622,72 @@ func (l *lowerer) variable(name string, at model.Span) model.Value {
 		v.Span = at
 		return v
 	case len(l.sets[name]) > 0 && !l.resolving[name]:
+		key := varKey{name, server.File, server.Line, server.Col}
+		if v, ok := l.varValues[key]; ok {
+			v.Span = at
+			return v
+		}
 		l.resolving[name] = true
 		defer delete(l.resolving, name)
 		v := model.Value{Kind: model.Variable, Raw: ref, Var: ref, Span: at}
 		unconditional := false
 		for _, sd := range l.sets[name] {
+			// set runs per request: only the sets of the same server (or
+			// outside any server) can give the variable its value.
+			own := serverOf(sd.parents)
+			if !server.IsZero() && !own.IsZero() && (own.File != server.File || own.Line != server.Line || own.Col != server.Col) {
+				continue
+			}
 			guards, conditional := l.parentGuards(sd.parents)
 			unconditional = unconditional || !conditional
-			opt := l.valueNoScope(sd.d.Arg(1), sd.d.Args[1].Span)
+			opt := l.valueIn(sd.d.Arg(1), sd.d.Args[1].Span, own)
 			v.Options = append(v.Options, withGuards(opt, guards))
 		}
 		if !unconditional {
 			v.Options = append(v.Options, model.Value{Kind: model.Empty, Span: at})
 		}
+		l.varValues[key] = v
 		return v
 	}
 	return model.Value{Kind: model.Unknown, Raw: ref, Var: ref, Span: at}
 }
 
+// varKey names a variable as seen from one server block.
+type varKey struct {
+	name      string
+	file      string
+	line, col int
+}
+
+// serverOf returns the span of the server block among parents, or zero.
+func serverOf(parents []*Directive) model.Span {
+	for _, p := range parents {
+		if p.Name == "server" {
+			return model.Span{File: p.Span.File, Line: p.Span.Line, Col: p.Span.Col}
+		}
+	}
+	return model.Span{}
+}
+
+// scopeServer returns the span of the server scope enclosing s, or zero.
+func scopeServer(s *model.Scope) model.Span {
+	for c := s; c != nil; c = c.Parent {
+		if c.Kind == "server" {
+			return model.Span{File: c.Span.File, Line: c.Span.Line, Col: c.Span.Col}
+		}
+	}
+	return model.Span{}
+}
+
 func (l *lowerer) valueNoScope(raw string, at model.Span) model.Value {
+	return l.value(raw, at, nil)
+}
+
+// valueIn classifies a value written inside the given server block.
+func (l *lowerer) valueIn(raw string, at model.Span, server model.Span) model.Value {
+	if name, ok := soleVariable(raw); ok {
+		return l.variable(name, at, server)
+	}
 	return l.value(raw, at, nil)
 }
 

@@ -246,7 +246,7 @@ func nestedYAML(n int) string {
 // input, so no CORS001, and no work that grows faster than the input.
 func TestBadInputManyDirectives(t *testing.T) {
 	const n = 100000
-	var ng, ap, vc, sm, locs strings.Builder
+	var ng, ap, vc, sm, locs, sections strings.Builder
 	ng.WriteString("server {\n    location / {\n")
 	ap.WriteString("<VirtualHost *:80>\n")
 	vc.WriteString("vcl 4.1;\nbackend default { .host = \"127.0.0.1\"; }\nsub vcl_deliver {\n")
@@ -255,6 +255,9 @@ func TestBadInputManyDirectives(t *testing.T) {
 		ng.WriteString("        add_header X-Header-" + strconv.Itoa(i) + " v;\n")
 		ap.WriteString("    Header set X-Header-" + strconv.Itoa(i) + " v\n")
 		vc.WriteString("    set resp.http.X-Header-" + strconv.Itoa(i) + " = \"v\";\n")
+		if i%3 == 0 {
+			sections.WriteString("<Location /l" + strconv.Itoa(i) + ">\n    Header set Access-Control-Allow-Origin \"*\"\n</Location>\n")
+		}
 		if i%10 == 0 {
 			sm.WriteString("  Bucket" + strconv.Itoa(i) + ":\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: b" + strconv.Itoa(i) + "\n")
 			locs.WriteString("    location /l" + strconv.Itoa(i) + " { return 204; }\n")
@@ -263,9 +266,12 @@ func TestBadInputManyDirectives(t *testing.T) {
 	ng.WriteString("    }\n" + locs.String() + "}\n")
 	ap.WriteString("</VirtualHost>\n")
 	vc.WriteString("}\n")
-	files := map[string]string{"many/nginx.conf": ng.String(), "many/httpd.conf": ap.String(), "many/default.vcl": vc.String(), "many/template.yaml": sm.String()}
+	files := map[string]string{
+		"many/nginx.conf": ng.String(), "many/httpd.conf": ap.String(), "many/default.vcl": vc.String(), "many/template.yaml": sm.String(),
+		"many/sections/httpd.conf": sections.String(),
+	}
 	for name := range files {
-		t.Run(strings.TrimPrefix(name, "many/"), func(t *testing.T) {
+		t.Run(strings.ReplaceAll(strings.TrimPrefix(name, "many/"), "/", "-"), func(t *testing.T) {
 			dir := tree(t, withNeighbour(map[string]string{name: files[name]}))
 			bin, err := exec.LookPath("corslint")
 			if err != nil {

@@ -12,7 +12,8 @@ import (
 	"net/url"
 	"sort"
 	"strings"
-	"time"
+
+	"github.com/corslint/corslint/internal/pcre"
 
 	"github.com/dlclark/regexp2"
 
@@ -425,19 +426,7 @@ func (e *evaluator) pathMatches(m *model.PathMatch) bool {
 	return regexMatch(m.Pattern, m.CaseInsensitive, e.path)
 }
 
-func regexMatch(pattern string, ci bool, s string) bool {
-	opts := regexp2.None
-	if ci {
-		opts = regexp2.IgnoreCase
-	}
-	re, err := regexp2.Compile(pattern, opts)
-	if err != nil {
-		return false
-	}
-	re.MatchTimeout = 100 * time.Millisecond
-	ok, _ := re.MatchString(s)
-	return ok
-}
+func regexMatch(pattern string, ci bool, s string) bool { return pcre.Match(pattern, ci, s) }
 
 // response picks the response of route that this request gets: the first
 // matching if block that returns, else the last matching if block, else

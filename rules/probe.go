@@ -3,7 +3,8 @@ package rules
 import (
 	"regexp/syntax"
 	"strings"
-	"time"
+
+	"github.com/corslint/corslint/internal/pcre"
 
 	"github.com/dlclark/regexp2"
 
@@ -35,11 +36,10 @@ func matcherFunc(m *model.Matcher) (match func(string) bool, ok bool) {
 			for i := range parts {
 				parts[i] = regexp2.Escape(parts[i])
 			}
-			re, err := regexp2.Compile("^"+strings.Join(parts, ".*")+"$", regexp2.IgnoreCase)
+			re, err := pcre.Compile("^"+strings.Join(parts, ".*")+"$", true)
 			if err != nil {
 				return nil, false
 			}
-			re.MatchTimeout = 100 * time.Millisecond
 			res = append(res, re)
 		}
 		return func(o string) bool {
@@ -51,15 +51,10 @@ func matcherFunc(m *model.Matcher) (match func(string) bool, ok bool) {
 			return false
 		}, true
 	}
-	opts := regexp2.None
-	if m.CaseInsensitive {
-		opts = regexp2.IgnoreCase
-	}
-	re, err := regexp2.Compile(m.Pattern, opts)
+	re, err := pcre.Compile(m.Pattern, m.CaseInsensitive)
 	if err != nil {
 		return nil, false
 	}
-	re.MatchTimeout = 100 * time.Millisecond
 	return func(o string) bool {
 		ok, _ := re.MatchString(o)
 		return ok

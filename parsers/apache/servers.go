@@ -3,9 +3,8 @@ package apache
 import (
 	"path/filepath"
 	"strings"
-	"time"
 
-	"github.com/dlclark/regexp2"
+	"github.com/corslint/corslint/internal/pcre"
 
 	"github.com/corslint/corslint/model"
 )
@@ -158,15 +157,7 @@ func depth(p string) int {
 }
 
 // regexMatch runs a PCRE pattern of the configuration against s.
-func regexMatch(pattern, s string) bool {
-	re, err := regexp2.Compile(pattern, regexp2.None)
-	if err != nil {
-		return false
-	}
-	re.MatchTimeout = 100 * time.Millisecond
-	ok, _ := re.MatchString(s)
-	return ok
-}
+func regexMatch(pattern, s string) bool { return pcre.Match(pattern, false, s) }
 
 // dirChain lists the directory sections that apply to a static request for
 // a file in directory p, in httpd's merge order: <Directory> sections from

@@ -4,9 +4,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/dlclark/regexp2"
+	"github.com/corslint/corslint/internal/pcre"
 
 	"github.com/corslint/corslint/model"
 )
@@ -847,15 +846,10 @@ func methodsMatching(op, operand string) []string {
 	case "=":
 		return []string{strings.ToUpper(operand)}
 	case "~", "~*":
-		opts := regexp2.None
-		if op == "~*" {
-			opts = regexp2.IgnoreCase
-		}
-		re, err := regexp2.Compile(operand, opts)
+		re, err := pcre.Compile(operand, op == "~*")
 		if err != nil {
 			return nil
 		}
-		re.MatchTimeout = 100 * time.Millisecond
 		var out []string
 		for _, m := range standardMethods {
 			if ok, _ := re.MatchString(m); ok {

@@ -1,7 +1,6 @@
 package vcl
 
 import (
-	"bytes"
 	_ "embed"
 	"io/fs"
 	"path/filepath"
@@ -79,7 +78,7 @@ type lowerer struct {
 	// lines holds the offset of each line's start, by file, built on
 	// first use: finding a line by scanning from the top of the file for
 	// every statement is quadratic in long files.
-	lines map[string][]int
+	lines map[string]*model.Lines
 }
 
 // assign is one `set req.http.X = ...` or `unset req.http.X` with the
@@ -421,27 +420,16 @@ func (l *lowerer) raw(s Stmt) string {
 // lineStart returns the offset at which line (from 1) of src, the text
 // of file, starts, or -1 if it has fewer lines.
 func (l *lowerer) lineStart(file string, src []byte, line int) int {
-	starts, ok := l.lines[file]
+	idx, ok := l.lines[file]
 	if !ok {
-		starts = []int{0}
-		for off := 0; ; {
-			i := bytes.IndexByte(src[off:], '\n')
-			if i < 0 {
-				break
-			}
-			off += i + 1
-			starts = append(starts, off)
-		}
+		idx = model.NewLines(src)
 		if l.lines == nil {
-			l.lines = map[string][]int{}
+			l.lines = map[string]*model.Lines{}
 		}
-		l.lines[file] = starts
+		l.lines[file] = idx
 	}
 	if line < 1 {
 		return 0
 	}
-	if line > len(starts) {
-		return -1
-	}
-	return starts[line-1]
+	return idx.Start(line)
 }

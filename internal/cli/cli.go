@@ -126,11 +126,12 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or configuratio
 			if err != nil {
 				return err
 			}
+			cwd, _ := os.Getwd()
+			findings.RelativeMessages(res.findings, cwd)
 			fs, err := rv.filter(res.findings, res.sources)
 			if err != nil {
 				return usageError{err}
 			}
-			cwd, _ := os.Getwd()
 			rep := &format.Report{
 				Findings: fs, Rules: rules.All(), Root: cwd, Version: Version(), Files: res.files,
 				Sources: func(p string) []byte { return res.sources[p] },

@@ -94,15 +94,19 @@ func Sort(fs []Finding) {
 	})
 }
 
-// Dedupe drops findings identical in rule, position and message, which
-// arise when one statement reaches several responses. fs must be sorted.
+// Dedupe keeps one finding per rule and position, the most severe (the
+// first in order among equals): one statement that reaches several
+// responses, or an included file read from two places, is one thing to
+// fix. fs must be sorted.
 func Dedupe(fs []Finding) []Finding {
 	out := fs[:0]
-	for i, f := range fs {
-		if i > 0 {
-			p := out[len(out)-1]
-			if p.RuleID == f.RuleID && p.Span.File == f.Span.File && p.Span.Line == f.Span.Line &&
-				p.Span.Col == f.Span.Col && p.Message == f.Message {
+	for _, f := range fs {
+		if n := len(out); n > 0 {
+			p := &out[n-1]
+			if p.RuleID == f.RuleID && p.Span.File == f.Span.File && p.Span.Line == f.Span.Line && p.Span.Col == f.Span.Col {
+				if f.Severity > p.Severity {
+					*p = f
+				}
 				continue
 			}
 		}

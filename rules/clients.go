@@ -85,6 +85,11 @@ location /api/ {
 		if stack[0] != p.File {
 			return // a stack is predicted once, from its outermost file
 		}
+		// One finding per answering statement, naming every blocked
+		// request it answers, grouped by the browser's reason.
+		type blocked struct{ what, reason string }
+		byStmt := map[string][]blocked{}
+		var order []model.Span
 		for _, c := range p.Options.Clients {
 			methods := c.Methods
 			if len(methods) == 0 {
@@ -118,9 +123,33 @@ location /api/ {
 					if c.Credentials {
 						creds = " with credentials"
 					}
-					p.Report(a.By, "%s %s from %s%s is blocked: %s", m, path, c.Origin, creds, chromiumReason(pr.Verdict.Message))
+					at := a.By.String()
+					if _, ok := byStmt[at]; !ok {
+						order = append(order, a.By)
+					}
+					byStmt[at] = append(byStmt[at], blocked{fmt.Sprintf("%s %s from %s%s", m, path, c.Origin, creds), chromiumReason(pr.Verdict.Message)})
 				}
 			}
+		}
+		for _, by := range order {
+			at := by.String()
+			var parts []string
+			var reasons []string
+			what := map[string][]string{}
+			for _, b := range byStmt[at] {
+				if _, ok := what[b.reason]; !ok {
+					reasons = append(reasons, b.reason)
+				}
+				what[b.reason] = append(what[b.reason], b.what)
+			}
+			for _, r := range reasons {
+				verb := "is"
+				if len(what[r]) > 1 {
+					verb = "are"
+				}
+				parts = append(parts, fmt.Sprintf("%s %s blocked: %s", joinAnd(what[r]), verb, r))
+			}
+			p.Report(by, "%s", strings.Join(parts, "; "))
 		}
 	},
 }

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -352,7 +353,7 @@ func preflightRoutes(f *model.File) map[*model.Scope]bool {
 
 var missingAlways = &Rule{
 	Meta: Meta{
-		ID: "CORS304", Slug: "missing-always", Severity: findings.Warning,
+		ID: "CORS304", Slug: "missing-always", Severity: findings.Error,
 		SecuritySeverity: "1.0",
 		Summary:          "CORS headers that vanish on error responses",
 		Doc: `## Why
@@ -495,29 +496,67 @@ server {
 `,
 	},
 	Run: func(p *Pass) {
-		type key struct {
-			owner *model.Scope
-			lost  *model.HeaderOp
+		// One finding per add_header statement that causes the loss,
+		// naming every header it drops.
+		type loss struct {
+			names []string
+			ops   []*model.HeaderOp
+			sev   findings.Severity
 		}
-		seen := map[key]bool{}
+		byOwner := map[*model.Scope]*loss{}
+		var order []*model.Scope
 		for _, r := range p.File.Responses {
 			owner := effectiveOwner(r.Scope)
 			if len(owner.Dropped) == 0 || len(owner.Own) == 0 {
 				continue
 			}
 			for _, d := range owner.Dropped {
-				if !adds(d) || !mattersFor(d.Name, r) || addsHeader(r, d.Name) != nil || seen[key{owner, d}] {
+				if !adds(d) || !mattersFor(d.Name, r) || addsHeader(r, d.Name) != nil {
 					continue
 				}
-				seen[key{owner, d}] = true
-				f := p.Report(owner.Own[0].Span, "this add_header drops the %s inherited from %s (nginx inherits add_header only into levels that have none of their own); repeat it here", d.Name, strings.TrimSpace(d.Scope.Kind+" "+d.Scope.Label))
-				if d.Name != model.ACAO {
-					f.Severity = findings.Warning
+				l := byOwner[owner]
+				if l == nil {
+					l = &loss{sev: findings.Warning}
+					byOwner[owner] = l
+					order = append(order, owner)
 				}
-				f.Related = append(f.Related, findings.Related{Message: "lost header set here", Span: d.Span})
+				if slices.Contains(l.ops, d) {
+					continue
+				}
+				l.ops = append(l.ops, d)
+				if !slices.Contains(l.names, d.Name) {
+					l.names = append(l.names, d.Name)
+				}
+				if d.Name == model.ACAO {
+					l.sev = findings.Error
+				}
+			}
+		}
+		for _, owner := range order {
+			l := byOwner[owner]
+			from := l.ops[0].Scope
+			f := p.Report(owner.Own[0].Span, "this add_header drops the %s inherited from %s (nginx inherits add_header only into levels that have none of their own); repeat %s here", joinAnd(l.names), strings.TrimSpace(from.Kind+" "+from.Label), pronoun(len(l.names)))
+			f.Severity = l.sev
+			for _, d := range l.ops {
+				f.Related = append(f.Related, findings.Related{Message: "lost " + d.Name + " set here", Span: d.Span})
 			}
 		}
 	},
+}
+
+// joinAnd lists names as "a", "a and b" or "a, b and c".
+func joinAnd(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+func pronoun(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
 }
 
 // mattersFor reports whether losing header name changes what the browser
@@ -567,11 +606,9 @@ add_header Access-Control-Max-Age 7200 always;
 				n, err := strconv.Atoi(strings.TrimSpace(t))
 				switch {
 				case err != nil || n < -1:
-					f := p.Report(op.Span, "Access-Control-Max-Age %q is not a number of seconds, so browsers ignore it and cache the preflight for 5 seconds; write e.g. 7200", t)
-					f.Severity = findings.Warning
+					p.Report(op.Span, "Access-Control-Max-Age %q is not a number of seconds, so browsers ignore it and cache the preflight for 5 seconds; write e.g. 7200", t)
 				case n > 86400:
-					f := p.Report(op.Span, "Access-Control-Max-Age %d is above what any browser honours (Chromium caps at 7200, Firefox at 86400); write 7200", n)
-					f.Severity = findings.Warning
+					p.Report(op.Span, "Access-Control-Max-Age %d is above what any browser honours (Chromium caps at 7200, Firefox at 86400); write 7200", n)
 				case n > 7200:
 					p.Report(op.Span, "Access-Control-Max-Age %d: Chromium caches preflights for at most 7200 seconds (Firefox 86400); write 7200 to say what happens", n)
 				}

@@ -74,14 +74,17 @@ add_header Access-Control-Allow-Origin $http_origin always;
 }}
 
 var includeNotFound = &Rule{Meta: Meta{
-	ID: "CORS003", Slug: "include-not-found", Severity: findings.Warning, Diagnostic: true,
+	ID: "CORS003", Slug: "include-not-found", Severity: findings.Note, Diagnostic: true,
 	SecuritySeverity: "0.0",
 	Summary:          "an include that matches no file",
 	Doc: `## Why
 
-Headers defined in a missing include are not checked, and the server refuses to start when it
-cannot find the file. An absolute include outside the linted tree is reported as a note and not
-read (pass ` + "`--allow-outside-root`" + ` to read it).
+Headers defined in a missing include are not checked. This is a note, one per include statement,
+and does not fail a run by default: repositories commonly leave out files that deployment
+generates or installs (Puppet and Ansible templates, ` + "`/etc/nginx/mime.types`" + `, snippets of a
+base image), and the server only refuses to start if the file is still missing there. Pass
+` + "`--fail-on note`" + ` to fail on it. An absolute include outside the linted tree is not read (pass
+` + "`--allow-outside-root`" + ` to read it).
 
 ## Bad
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/txtar"
 
+	"github.com/corslint/corslint/findings"
 	"github.com/corslint/corslint/rules"
 )
 
@@ -147,8 +148,18 @@ func lintDir(t *testing.T, dir string, args []string) []gotFinding {
 	for _, err := range internal {
 		t.Fatal(err)
 	}
+	findings.RelativeMessages(fs, dir)
+	listed := map[string]findings.Severity{}
+	for _, r := range rules.All() {
+		listed[r.ID] = r.Severity
+	}
 	var out []gotFinding
 	for _, f := range fs {
+		// What corslint rules lists is the most a finding of the rule is
+		// printed as, so --fail-on and the list never disagree.
+		if f.Severity > listed[f.RuleID] {
+			t.Errorf("%s at %s printed as %s, but corslint rules lists it as %s", f.RuleID, f.Span, f.Severity, listed[f.RuleID])
+		}
 		rel, err := filepath.Rel(dir, f.Span.File)
 		if err != nil {
 			rel = f.Span.File

@@ -327,12 +327,12 @@ func TestBadInputIncludeMissingAndDirectory(t *testing.T) {
 	}))
 	r := corslint(t, dir, ".")
 	expect(t, r, ExitFindings,
-		`ng/nginx\.conf:2:13: warning: include "snippets/missing\.conf" matches no file \[CORS003`,
+		`ng/nginx\.conf:2:13: note: include "snippets/missing\.conf" matches no file \[CORS003`,
 		`ng/nginx\.conf:3:13: error: cannot read include "snippets": .*is a directory \[CORS001`,
-		`ap/httpd\.conf:1:9: warning: include "missing\.conf" matches no file.*\[CORS003`,
+		`ap/httpd\.conf:1:9: note: include "missing\.conf" matches no file.*\[CORS003`,
 		// httpd reads every file of an included directory.
 		`ap/conf/cors\.conf:2:1: error: .*\[CORS201`,
-		`vc/default\.vcl:2:\d+: warning: include "missing\.vcl" matches no file \[CORS003`,
+		`vc/default\.vcl:2:\d+: note: include "missing\.vcl" matches no file \[CORS003`,
 		`vc/default\.vcl:3:\d+: error: .*dir.*is a directory.*\[CORS001`)
 	expectNeighbour(t, r)
 }

@@ -271,6 +271,10 @@ type Upstream struct {
 	Target string // "http://backend", "backend"
 	Scope  *Scope
 	Span   Span
+	// Directive is the statement that hands the request over, as the
+	// dialect names it ("proxy_pass", "fastcgi_pass", "ProxyPass"), so
+	// advice can name the matching directive; "" when there is none.
+	Directive string
 	// Hidden lists the headers the proxy removes from the upstream's
 	// responses (nginx proxy_hide_header), canonical.
 	Hidden map[string]Span

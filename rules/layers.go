@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/corslint/corslint/findings"
 	"github.com/corslint/corslint/model"
@@ -92,9 +93,10 @@ var doubleLayerCORS = &Rule{
 
 When a proxy adds ` + "`Access-Control-Allow-Origin`" + ` to responses from an upstream that sends its own,
 the browser receives two values and blocks the response ("contains multiple values ..., but only
-one is allowed"). Set CORS in one layer, or make the proxy hide the upstream's headers. When the
-run includes the upstream's configuration and it adds the header too, this is an error; when the
-upstream is unknown, a note.
+one is allowed"). Set CORS in one layer, or make the proxy hide the upstream's headers. This is reported when the run shows
+that the upstream adds the header too: its configuration is linted in the same stack (a directory
+with a VCL, or ` + "`stack:`" + ` in ` + "`.corslint.yaml`" + `), or its code is part of the template. When
+nothing is known about the upstream, nothing is reported.
 
 ## Bad
 
@@ -131,13 +133,17 @@ location /api/ {
 			}
 			seen[op] = true
 			if inner := innerACAO(p, r); inner != nil {
-				f := p.Report(op.Span, "Access-Control-Allow-Origin is added here and again by the upstream (%s), so the browser sees two values and blocks the response; set CORS in one layer, or hide the upstream's: %s", inner.Span, hideFix(p.File.Dialect))
+				f := p.Report(op.Span, "Access-Control-Allow-Origin is added here and again by the upstream (%s), so the browser sees two values and blocks the response; set CORS in one layer, or hide the upstream's: %s", inner.Span, hideFixFor(p.File.Dialect, r.Upstream))
 				f.Related = append(f.Related, findings.Related{Message: "upstream adds it too", Span: inner.Span})
 				continue
 			}
-			f := p.Report(op.Span, "Access-Control-Allow-Origin is added to responses proxied to %s without hiding the upstream's own; if it sends one too, the browser sees two values and blocks the response; %s", r.Upstream.Target, hideFix(p.File.Dialect))
-			f.Severity = findings.Note
-			f.Related = append(f.Related, findings.Related{Message: "proxied here", Span: r.Upstream.Span})
+			if at, ok := r.Upstream.Adds[model.ACAO]; ok {
+				f := p.Report(op.Span, "Access-Control-Allow-Origin is added here and again by %s (%s), so the browser sees two values and blocks the response; set CORS in one layer, or hide the upstream's: %s", r.Upstream.Target, at, hideFixFor(p.File.Dialect, r.Upstream))
+				f.Related = append(f.Related, findings.Related{Message: "upstream adds it too", Span: at})
+			}
+			// Nothing in the run says what the upstream sends: most
+			// proxied applications send no CORS headers of their own, so a
+			// guess here would be noise on nearly every proxy.
 		}
 	},
 }
@@ -152,6 +158,19 @@ func hideFix(d model.Dialect) string {
 		return fmt.Sprintf("use set resp.http.%s = ..., which replaces the backend's value, instead of adding a line", model.ACAO)
 	}
 	return fmt.Sprintf("add proxy_hide_header %s;", model.ACAO)
+}
+
+// hideFixFor names the hide directive of the module that talks to u:
+// nginx's proxy_hide_header does nothing to a fastcgi_pass or uwsgi_pass
+// response, which have their own.
+func hideFixFor(d model.Dialect, u *model.Upstream) string {
+	if d == model.Nginx && u != nil {
+		switch u.Directive {
+		case "fastcgi_pass", "uwsgi_pass", "scgi_pass", "grpc_pass":
+			return fmt.Sprintf("add %s_hide_header %s;", strings.TrimSuffix(u.Directive, "_pass"), model.ACAO)
+		}
+	}
+	return hideFix(d)
 }
 
 // innerACAO finds, among the run's other files of a deeper layer, a

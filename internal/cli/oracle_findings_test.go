@@ -105,6 +105,24 @@ func TestOracleFindings(t *testing.T) {
 				}
 			}
 			o := &lintOptions{maxFileSize: 16 << 20, jobs: 1}
+			if s.Server != "varnish" && (s.Upstream.ReflectOrigin || s.Upstream.ACAO != "") {
+				// What the upstream sends is known only from its own
+				// configuration: lint it as the next layer of a declared
+				// stack, as .corslint.yaml stack: would.
+				backend := "server {\n    listen 9100;\n    location / {\n        add_header Access-Control-Allow-Origin $http_origin;\n        root /srv/www;\n    }\n}\n"
+				if err := os.WriteFile(filepath.Join(dir, "backend.conf"), []byte(backend), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				o.stackRank = func(p string) int {
+					switch filepath.Base(p) {
+					case name:
+						return 0
+					case "backend.conf":
+						return 1
+					}
+					return -1
+				}
+			}
 			cands, _ := discover([]string{dir}, nil, o)
 			fs, _, _, internal := lintFiles(cands, rules.All(), &rules.Options{}, o)
 			if len(internal) > 0 {

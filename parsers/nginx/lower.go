@@ -27,7 +27,7 @@ func Lower(cfg *Config) *model.File {
 		maps:       map[string]*Directive{},
 		mapValues:  map[string]*model.Value{},
 		sets:       map[string][]setDef{},
-		hides:      map[*model.Scope]map[string]model.Span{},
+		hides:      map[*model.Scope]map[string]map[string]model.Span{},
 		condGuards: map[*model.Condition][]*model.Matcher{},
 		conds:      map[*Directive]*model.Condition{},
 		resolving:  map[string]bool{},
@@ -78,9 +78,10 @@ type lowerer struct {
 	maps      map[string]*Directive
 	mapValues map[string]*model.Value
 	sets      map[string][]setDef
-	// hides holds each scope's own *_hide_header directives and the
-	// headers-more statements that replace or clear upstream headers.
-	hides      map[*model.Scope]map[string]model.Span
+	// hides holds each scope's own *_hide_header directives, by module
+	// ("proxy", "fastcgi", ...), and under "" the headers-more statements
+	// that replace or clear upstream headers whatever module answered.
+	hides      map[*model.Scope]map[string]map[string]model.Span
 	condGuards map[*model.Condition][]*model.Matcher
 	conds      map[*Directive]*model.Condition
 	// resolving guards against variables defined through each other.
@@ -129,7 +130,13 @@ func (l *lowerer) block(s *model.Scope, parent *model.Scope, ds []*Directive, mo
 		}
 	}
 	var addHeaders, more []*model.HeaderOp
-	hides := map[string]model.Span{}
+	hides := map[string]map[string]model.Span{}
+	hide := func(module, name string, at model.Span) {
+		if hides[module] == nil {
+			hides[module] = map[string]model.Span{}
+		}
+		hides[module][name] = at
+	}
 	for _, d := range ds {
 		switch {
 		case d.Name == "add_header":
@@ -139,10 +146,10 @@ func (l *lowerer) block(s *model.Scope, parent *model.Scope, ds []*Directive, mo
 		case d.Name == "more_set_headers" || d.Name == "more_clear_headers":
 			for _, op := range l.headersMore(s, d) {
 				more = append(more, op)
-				hides[op.Name] = d.Span
+				hide("", op.Name, d.Span)
 			}
 		case strings.HasSuffix(d.Name, "_hide_header") && len(d.Args) > 0:
-			hides[model.CanonicalName(d.Arg(0))] = d.Span
+			hide(strings.TrimSuffix(d.Name, "_hide_header"), model.CanonicalName(d.Arg(0)), d.Span)
 		}
 	}
 	if len(hides) > 0 {
@@ -369,7 +376,7 @@ func (l *lowerer) handlerOf(s *model.Scope, ds []*Directive, inherited *handler)
 			if !strings.HasSuffix(d.Name, "_pass") {
 				target = d.Name
 			}
-			u := &model.Upstream{Target: target, Scope: s, Span: d.Span, Hidden: l.hidden(s)}
+			u := &model.Upstream{Target: target, Scope: s, Span: d.Span, Directive: d.Name, Hidden: l.hidden(s, d.Name)}
 			return handler{source: model.FromUpstream, upstream: u, at: d.Span, optionsStatus: limitExcept(ds)}
 		}
 	}
@@ -377,7 +384,7 @@ func (l *lowerer) handlerOf(s *model.Scope, ds []*Directive, inherited *handler)
 		h := *inherited
 		if h.upstream != nil {
 			u := *h.upstream
-			u.Hidden = l.hidden(s) // hidden headers follow the block the response is built in
+			u.Hidden = l.hidden(s, u.Directive) // hidden headers follow the block the response is built in
 			h.upstream = &u
 		}
 		return h
@@ -411,15 +418,32 @@ func limitExcept(ds []*Directive) int {
 	return 0
 }
 
-// hidden collects the upstream headers hidden for s; like add_header, a
-// level with any of its own drops the inherited ones.
-func (l *lowerer) hidden(s *model.Scope) map[string]model.Span {
+// hidden collects the upstream headers hidden for s from the module of
+// handler (proxy_hide_header only acts on proxy_pass responses,
+// fastcgi_hide_header on fastcgi_pass ones, ...); like add_header, a level
+// with any of the module's own drops the inherited ones. headers-more
+// statements act on every response and accumulate.
+func (l *lowerer) hidden(s *model.Scope, handler string) map[string]model.Span {
+	module := strings.TrimSuffix(handler, "_pass")
+	out := map[string]model.Span{}
+	found := false
 	for c := s; c != nil; c = c.Parent {
-		if h, ok := l.hides[c]; ok {
-			return h
+		h := l.hides[c]
+		if !found && module != handler {
+			if own, ok := h[module]; ok {
+				found = true
+				for n, at := range own {
+					out[n] = at
+				}
+			}
+		}
+		for n, at := range h[""] {
+			if _, ok := out[n]; !ok {
+				out[n] = at
+			}
 		}
 	}
-	return map[string]model.Span{}
+	return out
 }
 
 // addHeader lowers add_header NAME VALUE [always].

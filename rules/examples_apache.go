@@ -202,15 +202,4 @@ Header always set Access-Control-Allow-Origin "https://app.example.com"`,
 Header always set Access-Control-Allow-Origin "https://app.example.com"`,
 		Note: "The `always` and `onsuccess` tables are separate: the same header set in both is sent twice. So is a header set by the virtual host with `always` and by a `.htaccess` without it, and every `Header add`.",
 	},
-	"CORS502": {
-		Title: "Apache httpd", Lang: "apache",
-		Bad: `
-Header always set Access-Control-Allow-Origin "https://app.example.com"
-ProxyPass "/api/" "http://backend/"`,
-		Good: `
-Header always set Access-Control-Allow-Origin "https://app.example.com"
-Header unset Access-Control-Allow-Origin
-ProxyPass "/api/" "http://backend/"`,
-		Note: "The upstream's headers land in the onsuccess table: `Header unset` (or `Header set`) without `always` replaces them, `Header always set` adds a second line.",
-	},
 }

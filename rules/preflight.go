@@ -222,6 +222,15 @@ location /api/ {
 			if r.Methods != nil || r.OptionsStatus/100 == 2 || answered[r.Route] {
 				continue
 			}
+			if unreachable(r.Route) {
+				continue // CORS308 says so
+			}
+			if refused(r) {
+				// The route refuses every request (Require all denied on
+				// .env): nothing there is meant to be read, so nothing
+				// is meant to be preflighted either.
+				continue
+			}
 			intent := addsHeader(r, model.ACAM)
 			if intent == nil {
 				intent = addsHeader(r, model.ACAH)
@@ -234,8 +243,15 @@ location /api/ {
 					continue
 				}
 				// The proxy adds the preflight headers, so it means to
-				// answer preflights, yet OPTIONS goes to the upstream.
-				f := p.Report(r.Route.Span, "%s sends %s but passes OPTIONS to %s; unless the upstream answers OPTIONS with 2xx, the browser blocks the preflight (\"It does not have HTTP ok status\"); %s", strings.TrimSpace(r.Route.Kind+" "+r.Route.Label), intent.Name, r.Upstream.Target, optionsFix(p.File.Dialect, "answer OPTIONS here with 204"))
+				// answer preflights, yet OPTIONS goes to the upstream,
+				// which may well answer it. Only a method that needs a
+				// preflight makes that worth a reviewer's time: "GET,
+				// POST, OPTIONS" on fonts or pages implies none.
+				methods := preflightedMethods(r)
+				if len(methods) == 0 {
+					continue
+				}
+				f := p.Report(r.Route.Span, "%s allows %s in Access-Control-Allow-Methods, which browsers preflight, but passes OPTIONS to %s; unless the upstream answers OPTIONS with 2xx, the browser blocks the preflight (\"It does not have HTTP ok status\"); %s", strings.TrimSpace(r.Route.Kind+" "+r.Route.Label), strings.Join(methods, ", "), r.Upstream.Target, optionsFix(p.File.Dialect, "answer OPTIONS here with 204"))
 				f.Severity = findings.Warning
 				f.Related = append(f.Related, findings.Related{Message: "proxied here", Span: r.Upstream.Span})
 				continue
@@ -254,6 +270,42 @@ location /api/ {
 		}
 		refusedPreflights(p)
 	},
+}
+
+// unreachable reports whether no request ever reaches scope s or a
+// scope enclosing it.
+func unreachable(s *model.Scope) bool {
+	for c := s; c != nil; c = c.Parent {
+		if c.NeverMatches != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// preflightedMethods lists the methods r's Access-Control-Allow-Methods
+// allows that browsers send only after a preflight (all but GET, HEAD,
+// POST and OPTIONS itself); "*" counts as one. A value not known from
+// the configuration lists none.
+func preflightedMethods(r *model.Response) []string {
+	var out []string
+	for _, op := range r.Ops(model.ACAM) {
+		if !adds(op) {
+			continue
+		}
+		for _, t := range literalTexts(op.Value) {
+			for _, m := range listItems(t) {
+				switch strings.ToUpper(m) {
+				case "GET", "HEAD", "POST", "OPTIONS":
+					continue
+				}
+				if !slices.Contains(out, m) {
+					out = append(out, m)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // refusedPreflights reports answers to OPTIONS that the configuration

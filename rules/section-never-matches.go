@@ -22,6 +22,10 @@ matches nothing, so the CORS headers inside are never sent and the browser repor
 a word. Match the URL path with ` + "`<Location>`" + ` or ` + "`<LocationMatch>`" + `, or the directory with
 ` + "`<Directory>`" + `.
 
+In nginx, a prefix location that a regex location beside it always matches too never serves a
+request (nginx prefers the first matching regex over any prefix not written with ` + "`^~`" + `), and a
+prefix that does not start with "/" matches no request path.
+
 ## Bad
 
 ` + "```apache" + `
@@ -60,7 +64,11 @@ a word. Match the URL path with ` + "`<Location>`" + ` or ` + "`<LocationMatch>`
 			if first == nil {
 				continue
 			}
-			f := p.Report(s.Span, "<%s %s> never applies, so its %s is never sent: %s", s.Kind, fmt.Sprintf("%q", s.Label), strings.Join(names, ", "), s.NeverMatches)
+			section := fmt.Sprintf("<%s %q>", s.Kind, s.Label)
+			if p.File.Dialect == model.Nginx {
+				section = strings.TrimSpace(s.Kind + " " + s.Label)
+			}
+			f := p.Report(s.Span, "%s never applies, so its %s is never sent: %s", section, strings.Join(names, ", "), s.NeverMatches)
 			f.Related = append(f.Related, findings.Related{Message: "header set here", Span: first.Span})
 		}
 	},

@@ -7,6 +7,13 @@ import "strings"
 // carry no credentials), 403 where it is denied; 0 when it passes or
 // corslint cannot tell. The last section that says Require decides.
 func (l *lowerer) optionsDenied(chain []*sec) int {
+	st, _ := l.accessStatus(chain)
+	return st
+}
+
+// accessStatus is optionsDenied's status, and whether it holds for every
+// method (a section's own Require, not a <Limit> on some methods).
+func (l *lowerer) accessStatus(chain []*sec) (int, bool) {
 	for i := len(chain) - 1; i >= 0; i-- {
 		s := chain[i]
 		for _, k := range s.kids {
@@ -19,15 +26,15 @@ func (l *lowerer) optionsDenied(chain []*sec) int {
 			}
 			if listed == (k.kind == "Limit") {
 				if st, ok := requireStatus(k.body); ok {
-					return st
+					return st, false
 				}
 			}
 		}
 		if st, ok := requireStatus(s.body); ok {
-			return st
+			return st, true
 		}
 	}
-	return 0
+	return 0, false
 }
 
 // requireStatus evaluates Require lines (any one may grant access).

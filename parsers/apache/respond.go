@@ -56,7 +56,7 @@ func (l *lowerer) respond(srv *server, rt *route) {
 			variants = append(variants, it)
 		}
 	}
-	denied := l.optionsDenied(chain)
+	denied, deniedToAll := l.accessStatus(chain)
 
 	var answers []answer
 	for _, r := range srv.rules {
@@ -105,6 +105,12 @@ func (l *lowerer) respond(srv *server, rt *route) {
 	}
 	if denied != 0 {
 		main.OptionsStatus = denied
+	}
+	if denied == 403 && deniedToAll {
+		// Require all denied: httpd refuses every method before any
+		// handler (a <FilesMatch> guarding .env or .git), with the
+		// always headers only.
+		main.Status, main.Source, main.Upstream = 403, model.FromServer, nil
 	}
 	add(main)
 

@@ -135,7 +135,18 @@ if ($http_origin ~* "^https://(app|admin)\.example\.com$") {
 			if !ok || b == nil {
 				continue
 			}
-			p.Report(m.Span, "origin pattern \"%s\" accepts %q: %s; %s", m.Pattern, b.Origin, b.Why, b.Fix)
+			fix := b.Fix
+			if fixed, ok := repairPattern(m); ok {
+				verb, _, _ := strings.Cut(fix, ":")
+				if strings.Contains(verb, "e.g.") {
+					verb = "write"
+				}
+				fix = fmt.Sprintf("%s: \"%s\"", verb, fixed)
+				if _, alt, ok := strings.Cut(b.Fix, "\", or "); ok {
+					fix += ", or " + alt // the subdomain form
+				}
+			}
+			p.Report(m.Span, "origin pattern \"%s\" accepts %q: %s; %s", m.Pattern, b.Origin, b.Why, fix)
 		}
 	},
 }

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"net"
 	"regexp/syntax"
 	"strings"
 
@@ -222,7 +223,9 @@ func probe(m *model.Matcher) (*Bypass, bool) {
 			{"https://" + h + "-attacker.invalid", "the end of the pattern is not anchored with $", "anchor it: \"" + anchored + "\""},
 			{"https://attacker" + h, "nothing requires the scheme or a dot right before the domain", "anchor it: \"" + anchored + "\", or \"^https://([a-z0-9-]+\\.)*" + strings.ReplaceAll(h, ".", "\\.") + "$\" for subdomains"},
 		}
-		for i := 0; i < len(h); i++ {
+		for i := 0; i < len(h) && net.ParseIP(h) == nil; i++ {
+			// An IP address with a dot replaced ("127x0.0.1") ends in a
+			// numeric label, which no one can register.
 			if h[i] != '.' || !strings.Contains(h[i+1:], ".") {
 				continue
 			}
@@ -235,8 +238,8 @@ func probe(m *model.Matcher) (*Bypass, bool) {
 				return &c, true
 			}
 		}
-		if !match("http://"+h) || !match("https://"+h) {
-			continue
+		if !match("http://"+h) || !match("https://"+h) || isLoopback("http://"+h) {
+			continue // no network attacker serves a page from a loopback host
 		}
 		return &Bypass{"http://" + h, "it accepts http:// as well as https://, so a network attacker's page passes", "accept https only: \"" + anchored + "\""}, true
 	}

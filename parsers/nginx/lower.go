@@ -29,6 +29,7 @@ func Lower(cfg *Config) *model.File {
 		sets:       map[string][]setDef{},
 		hides:      map[*model.Scope]map[string]map[string]model.Span{},
 		condGuards: map[*model.Condition][]*model.Matcher{},
+		refusals:   map[*model.Scope][]*model.Matcher{},
 		conds:      map[*Directive]*model.Condition{},
 		resolving:  map[string]bool{},
 		lines:      map[string]*model.Lines{},
@@ -84,6 +85,10 @@ type lowerer struct {
 	// that replace or clear upstream headers whatever module answered.
 	hides      map[*model.Scope]map[string]map[string]model.Span
 	condGuards map[*model.Condition][]*model.Matcher
+	// refusals holds, per scope, the origin allowlists of its
+	// if ($http_origin !~ ...) { return 403; } blocks: past them, only an
+	// origin the allowlist accepts reaches the scope's responses.
+	refusals map[*model.Scope][]*model.Matcher
 	conds      map[*Directive]*model.Condition
 	// resolving guards against variables defined through each other.
 	resolving map[string]bool
@@ -118,6 +123,7 @@ func fileLayer(ds []*Directive) model.Layer {
 // block lowers the directives of one block into scope s.
 func (l *lowerer) block(s *model.Scope, parent *model.Scope, ds []*Directive, mode inheritMode) {
 	l.file.Scopes = append(l.file.Scopes, s)
+	l.noteRefusals(s, ds)
 	for _, d := range ds {
 		if d.Name == "add_header_inherit" {
 			switch d.Arg(0) {
@@ -631,8 +637,31 @@ func (l *lowerer) guards(s *model.Scope) []*model.Matcher {
 		if c.When != nil && !c.When.Negated {
 			out = append(out, l.condGuards[c.When]...)
 		}
+		out = append(out, l.refusals[c]...)
 	}
 	return out
+}
+
+// noteRefusals records the blocks of ds that refuse every origin an
+// allowlist does not accept: if ($http_origin !~ RE) { return 403; } (or
+// !~*, !=, any 4xx), the rewrite phase's own allowlist.
+func (l *lowerer) noteRefusals(s *model.Scope, ds []*Directive) {
+	for _, d := range ds {
+		if d.Name != "if" || !d.IsBlock || d.Arg(0) != "$http_origin" || !strings.HasPrefix(d.Arg(1), "!") {
+			continue
+		}
+		refuses := false
+		for _, b := range d.Block {
+			if b.Name == "return" {
+				code, err := strconv.Atoi(b.Arg(0))
+				refuses = err == nil && code >= 400 && code < 500
+			}
+		}
+		c := l.conditionOf(d)
+		if refuses && c.Origin != nil && !c.Origin.Dynamic {
+			l.refusals[s] = append(l.refusals[s], c.Origin)
+		}
+	}
 }
 
 // variable resolves $name to what it can hold.

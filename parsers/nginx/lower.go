@@ -89,7 +89,7 @@ type lowerer struct {
 	// if ($http_origin !~ ...) { return 403; } blocks: past them, only an
 	// origin the allowlist accepts reaches the scope's responses.
 	refusals map[*model.Scope][]*model.Matcher
-	conds      map[*Directive]*model.Condition
+	conds    map[*Directive]*model.Condition
 	// resolving guards against variables defined through each other.
 	resolving map[string]bool
 	// lines indexes each source file, for statements as written.

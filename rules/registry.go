@@ -124,6 +124,8 @@ func All() []*Rule {
 		maxAgeExcessive,
 		invalidToken,
 		sectionNeverMatches,
+		preflightMissingAllowOrigin,
+		headerValueLineBreak,
 		missingVaryOrigin,
 		varyOverwritten,
 		cacheKeyMissingOrigin,

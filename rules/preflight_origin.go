@@ -1,0 +1,104 @@
+package rules
+
+import (
+	"github.com/corslint/corslint/findings"
+	"github.com/corslint/corslint/model"
+)
+
+var preflightMissingAllowOrigin = &Rule{
+	Meta: Meta{
+		ID: "CORS309", Slug: "preflight-missing-allow-origin", Severity: findings.Error,
+		SecuritySeverity: "1.0",
+		Summary:          "a preflight answer without Access-Control-Allow-Origin",
+		Doc: `## Why
+
+A preflight passes only if its answer carries ` + "`Access-Control-Allow-Origin`" + ` itself; the browser
+blocks the request with "Response to preflight request doesn't pass access control check: No
+'Access-Control-Allow-Origin' header is present on the requested resource." In nginx the common
+cause is several ` + "`if`" + ` blocks in one location: each matching ` + "`if`" + ` replaces the location's
+configuration, so when the origin check and the ` + "`OPTIONS`" + ` check both match, only the headers of
+the one that returns (or of the last one) are sent (measured with nginx 1.22 and Chromium 156).
+
+## Bad
+
+` + "```nginx" + `
+location /api/ {
+    if ($http_origin ~ '^https://app\.example\.com$') {
+        add_header Access-Control-Allow-Origin $http_origin always;
+    }
+    if ($request_method = OPTIONS) {
+        add_header Access-Control-Allow-Methods "GET, PUT" always;
+        return 204;
+    }
+    proxy_pass http://backend;
+}
+` + "```" + `
+
+## Good
+
+` + "```nginx" + `
+map $http_origin $cors_origin {
+    default "";
+    "https://app.example.com" $http_origin;
+}
+server {
+    location /api/ {
+        add_header Access-Control-Allow-Origin $cors_origin always;
+        add_header Vary Origin always;
+        if ($request_method = OPTIONS) {
+            add_header Access-Control-Allow-Origin $cors_origin always;
+            add_header Access-Control-Allow-Methods "GET, PUT" always;
+            add_header Vary Origin always;
+            return 204;
+        }
+        proxy_pass http://backend;
+    }
+}
+` + "```" + `
+`,
+	},
+	Run: func(p *Pass) {
+		seen := map[*model.Response]bool{}
+		for _, r := range p.File.Responses {
+			// Only answers the configuration writes itself: what an
+			// upstream sends to OPTIONS is not known.
+			if !r.IsPreflightAnswer() || r.Source != model.FromServer || r.Status/100 != 2 || seen[r] {
+				continue
+			}
+			if len(r.Ops(model.ACAO)) > 0 {
+				continue // sent, or lost on this status: CORS304
+			}
+			if owner := effectiveOwner(r.Scope); droppedACAO(owner) {
+				continue // lost to add_header inheritance: CORS305
+			}
+			intent := addsHeader(r, model.ACAM)
+			if intent == nil {
+				intent = addsHeader(r, model.ACAH)
+			}
+			if intent == nil {
+				continue // an OPTIONS answer with no CORS in it is not meant as a preflight answer
+			}
+			seen[r] = true
+			f := p.Report(r.Span, "this preflight answer sends %s but no Access-Control-Allow-Origin, so the browser blocks every preflight (\"No 'Access-Control-Allow-Origin' header is present on the requested resource\"); %s", intent.Name, preflightOriginFix(p.File.Dialect, r))
+			f.Related = append(f.Related, findings.Related{Message: "preflight headers set here", Span: intent.Span})
+		}
+	},
+}
+
+// droppedACAO reports whether scope s's own add_header lines drop an
+// inherited Access-Control-Allow-Origin.
+func droppedACAO(s *model.Scope) bool {
+	for _, op := range s.Dropped {
+		if op.Name == model.ACAO && adds(op) {
+			return true
+		}
+	}
+	return false
+}
+
+func preflightOriginFix(d model.Dialect, r *model.Response) string {
+	if d == model.Nginx && r.Scope != nil && r.Scope.Kind == "if" {
+		return "each matching if replaces the location's headers, so set Access-Control-Allow-Origin inside this if block too (from a map of trusted origins rather than another if)"
+	}
+	return "send Access-Control-Allow-Origin on this answer too"
+}

@@ -113,6 +113,7 @@ func All() []*Rule {
 		insecureOrigin,
 		invalidOriginValue,
 		untrustedOrigin,
+		deadOriginAllowlist,
 		wildcardWithCredentials,
 		invalidCredentialsValue,
 		wildcardIgnoredWithCredentials,

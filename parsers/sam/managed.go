@@ -197,6 +197,7 @@ func (l *lowerer) httpAPIs() {
 		props := r.props
 		if r.typ == "AWS::Serverless::HttpApi" {
 			props = withGlobals(global, props)
+			l.corsWithDefinitionURI(props, "CorsConfiguration")
 		} else if firstText(l.e, props.Get("ProtocolType")) == "WEBSOCKET" {
 			return
 		}

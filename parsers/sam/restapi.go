@@ -120,6 +120,7 @@ func (l *lowerer) restAPIs() {
 		a.scope = l.scope(kindOf(a), a.id, nil, a.at.Span)
 		if a.sam {
 			l.samAPI(a)
+			l.corsWithDefinitionURI(a.props, "Cors")
 		}
 		body := a.props.Get("DefinitionBody")
 		if !a.sam {

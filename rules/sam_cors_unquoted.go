@@ -1,6 +1,9 @@
 package rules
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/corslint/corslint/findings"
 	"github.com/corslint/corslint/model"
 )
@@ -45,7 +48,7 @@ Cors:
 			if s == nil {
 				continue
 			}
-			f := p.Report(op.Span, "the %s value %q %s%s; %s", op.Name, s.Written, s.Why, conditionNote(op), s.Fix)
+			f := p.Report(op.Span, "the %s value %q %s%s; %s", op.Name, s.Written, s.Why, conditionNote(op), quotedFix(op, s.Fix))
 			if !s.Deploy && op.Name != model.ACAC {
 				f.Severity = findings.Warning
 			}
@@ -59,4 +62,36 @@ func conditionNote(op *model.HeaderOp) string {
 		return ""
 	}
 	return " (when " + op.When.Text + " holds)"
+}
+
+// quotedFix keeps the parser's advice unless it would quote an
+// Access-Control-Allow-Origin value that CORS105 then reports (no scheme,
+// several origins): the value suggested must be one the browser accepts.
+func quotedFix(op *model.HeaderOp, fix string) string {
+	inner, ok := strings.CutPrefix(fix, "write \"'")
+	if op.Name != model.ACAO || !ok {
+		return fix
+	}
+	inner = strings.TrimSuffix(inner, "'\"")
+	if strings.ContainsAny(inner, "'\"") || inner == "" {
+		return fix
+	}
+	items := listItems(inner)
+	if len(items) == 0 {
+		return fix
+	}
+	first := items[0]
+	if !strings.Contains(first, "://") {
+		first = "https://" + first
+	}
+	if why, _ := originProblem(first); why != "" {
+		return fix
+	}
+	if len(items) > 1 {
+		return fmt.Sprintf("write one origin, e.g. \"'%s'\" (a REST API sends one fixed value; an HTTP API's AllowOrigins can list several)", first)
+	}
+	if first != inner {
+		return fmt.Sprintf("write \"'%s'\", with the scheme the browser compares", first)
+	}
+	return fix
 }

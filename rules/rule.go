@@ -74,7 +74,7 @@ func Run(file *model.File, stack []*model.File, rs []*Rule, opts *Options) []fin
 	}
 	for _, d := range file.Diagnostics {
 		r, ok := byID[d.RuleID]
-		if !ok {
+		if !ok || !includeMatters(file, d) {
 			continue
 		}
 		sev := r.Severity

@@ -318,21 +318,21 @@ func TestBadInputIncludeCycles(t *testing.T) {
 
 func TestBadInputIncludeMissingAndDirectory(t *testing.T) {
 	dir := tree(t, withNeighbour(map[string]string{
-		"ng/nginx.conf":      "server {\n    include snippets/missing.conf;\n    include snippets;\n}\n",
+		"ng/nginx.conf":      "server {\n    include snippets/missing-cors.conf;\n    include snippets;\n}\n",
 		"ng/snippets/a.conf": "add_header X-A a;\n",
-		"ap/httpd.conf":      "Include missing.conf\nInclude conf\n",
+		"ap/httpd.conf":      "Include missing-cors.conf\nInclude conf\n",
 		"ap/conf/cors.conf":  "<VirtualHost *:80>\nHeader always set Access-Control-Allow-Origin \"*\"\nHeader always set Access-Control-Allow-Credentials \"true\"\n</VirtualHost>\n",
-		"vc/default.vcl":     "vcl 4.1;\ninclude \"missing.vcl\";\ninclude \"dir\";\nbackend b { .host = \"x\"; }\n",
+		"vc/default.vcl":     "vcl 4.1;\ninclude \"missing-cors.vcl\";\ninclude \"dir\";\nbackend b { .host = \"x\"; }\n",
 		"vc/dir/x.vcl":       "sub vcl_recv { }\n",
 	}))
 	r := corslint(t, dir, ".")
 	expect(t, r, ExitFindings,
-		`ng/nginx\.conf:2:13: note: include "snippets/missing\.conf" matches no file \[CORS003`,
+		`ng/nginx\.conf:2:13: note: include "snippets/missing-cors\.conf" matches no file \[CORS003`,
 		`ng/nginx\.conf:3:13: error: cannot read include "snippets": .*is a directory \[CORS001`,
-		`ap/httpd\.conf:1:9: note: include "missing\.conf" matches no file.*\[CORS003`,
+		`ap/httpd\.conf:1:9: note: include "missing-cors\.conf" matches no file.*\[CORS003`,
 		// httpd reads every file of an included directory.
 		`ap/conf/cors\.conf:2:1: error: .*\[CORS201`,
-		`vc/default\.vcl:2:\d+: note: include "missing\.vcl" matches no file \[CORS003`,
+		`vc/default\.vcl:2:\d+: note: include "missing-cors\.vcl" matches no file \[CORS003`,
 		`vc/default\.vcl:3:\d+: error: .*dir.*is a directory.*\[CORS001`)
 	expectNeighbour(t, r)
 }
@@ -580,12 +580,13 @@ func TestIncludesStayInRoot(t *testing.T) {
 	})
 	repo := tree(t, withNeighbour(map[string]string{
 		"ng/nginx.conf": "server {\n    location / {\n" +
+			"        add_header Access-Control-Allow-Origin https://app.example.com always;\n" +
 			"        include " + filepath.Join(outside, "secret.conf") + ";\n" +
 			"        include ../../" + strings.Repeat("../", 12) + strings.TrimPrefix(filepath.Join(outside, "secret.conf"), "/") + ";\n" +
 			"        include link.conf;\n" +
 			"        include linkdir/*.conf;\n" +
 			"        include linkdir/x.conf;\n    }\n}\n",
-		"ap/httpd.conf":  "<VirtualHost *:80>\nInclude " + filepath.Join(outside, "httpd", "secret.conf") + "\nInclude link.conf\nIncludeOptional linkdir/*.conf\nInclude linkdir\n</VirtualHost>\n",
+		"ap/httpd.conf":  "<VirtualHost *:80>\nHeader always set Access-Control-Allow-Origin \"https://app.example.com\"\nInclude " + filepath.Join(outside, "httpd", "secret.conf") + "\nInclude link.conf\nIncludeOptional linkdir/*.conf\nInclude linkdir\n</VirtualHost>\n",
 		"vc/default.vcl": "vcl 4.1;\nbackend b { .host = \"x\"; }\ninclude \"" + filepath.Join(outside, "secret.vcl") + "\";\ninclude \"link.vcl\";\n",
 	}))
 	for _, l := range [][2]string{
@@ -610,15 +611,14 @@ func TestIncludesStayInRoot(t *testing.T) {
 	}
 	r := corslint(t, repo, ".")
 	expect(t, r, ExitFindings,
-		`ng/nginx\.conf:3:17: note: include ".*secret\.conf" is outside the linted root; not read \(use --allow-outside-root\) \[CORS003`,
-		`ng/nginx\.conf:4:17: note: include "\.\./.*secret\.conf" is outside the linted root`,
-		`ng/nginx\.conf:5:17: error: cannot read include "link\.conf": .*leads outside the linted root through a symbolic link; not read \(use --allow-outside-root\) \[CORS001`,
-		`ng/nginx\.conf:6:17: error: include "linkdir/\*\.conf": .*leads outside the linted root`,
-		`ng/nginx\.conf:7:17: error: cannot read include "linkdir/x\.conf": .*leads outside the linted root`,
-		`ap/httpd\.conf:2:9: note: include ".*secret\.conf" is outside the linted root`,
-		`ap/httpd\.conf:3:9: error: cannot read include "link\.conf": .*leads outside the linted root`,
-		`ap/httpd\.conf:4:17: error: .*linkdir.*leads outside the linted root`,
-		`vc/default\.vcl:3:\d+: note: include ".*secret\.vcl" is outside the linted root`,
+		`ng/nginx\.conf:4:17: note: include ".*secret\.conf" is outside the linted root; not read \(use --allow-outside-root\) \[CORS003`,
+		`ng/nginx\.conf:5:17: note: include "\.\./.*secret\.conf" is outside the linted root`,
+		`ng/nginx\.conf:6:17: error: cannot read include "link\.conf": .*leads outside the linted root through a symbolic link; not read \(use --allow-outside-root\) \[CORS001`,
+		`ng/nginx\.conf:7:17: error: include "linkdir/\*\.conf": .*leads outside the linted root`,
+		`ng/nginx\.conf:8:17: error: cannot read include "linkdir/x\.conf": .*leads outside the linted root`,
+		`ap/httpd\.conf:3:9: note: include ".*secret\.conf" is outside the linted root`,
+		`ap/httpd\.conf:4:9: error: cannot read include "link\.conf": .*leads outside the linted root`,
+		`ap/httpd\.conf:5:17: error: .*linkdir.*leads outside the linted root`,
 		`vc/default\.vcl:4:1: error: cannot read include "link\.vcl": .*leads outside the linted root`)
 	expectNeighbour(t, r)
 	// Allowed, the same includes are read: the gate is the flag, not a

@@ -59,6 +59,9 @@ if ($http_origin ~ '^https://app\.example\.com$') {
 			case model.MatchExact:
 				var dead, fixes []string
 				for _, e := range m.Exact {
+					if e == "" {
+						continue // if ($http_origin = '') tests for no Origin at all
+					}
 					if why, fix := originProblem(e); why != "" && !strings.HasPrefix(why, "lists several") {
 						dead = append(dead, fmt.Sprintf("%q %s", e, why))
 						fixes = append(fixes, strings.TrimPrefix(fix, "write "))

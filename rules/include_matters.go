@@ -10,7 +10,8 @@ import (
 // (CORS003) can change what the file's CORS headers do, so that it is
 // worth a reviewer's time: its name speaks of CORS, headers or origins, or
 // it sits inside a block that sends CORS headers, where one add_header of
-// its own would drop them (nginx) or one Header line would double them.
+// its own would drop inherited ones (nginx) or one Header line would
+// double them.
 // mime.types, log formats and the many deploy-time snippets a repository
 // leaves out are not reported.
 func includeMatters(f *model.File, d model.Diagnostic) bool {
@@ -28,9 +29,15 @@ func includeMatters(f *model.File, d model.Diagnostic) bool {
 		return false
 	}
 	for _, op := range s.Effective {
-		if model.IsCORSHeader(op.Name) && adds(op) {
-			return true
+		if !model.IsCORSHeader(op.Name) || !adds(op) {
+			continue
 		}
+		// nginx: an add_header beside the block's own CORS lines joins
+		// them; only inherited ones can be dropped.
+		if f.Dialect == model.Nginx && op.Scope == s {
+			continue
+		}
+		return true
 	}
 	return false
 }

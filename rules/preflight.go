@@ -471,7 +471,7 @@ proxy_pass http://backend;
 					}
 					note(op, findings.Warning, "Access-Control-Allow-Origin is not sent when the upstream answers with an error (4xx, 5xx), so scripts see only \"Failed to fetch\" instead of the status; "+fix)
 				case r.Source == model.FromHandler:
-					if sendsACAO(r, 404, model.FromServer) {
+					if sendsACAO(r, 404, model.FromServer) || plainOrigin(r) {
 						continue
 					}
 					note(op, findings.Note, "Access-Control-Allow-Origin is not sent on error responses (404 and the like); "+fix)
@@ -484,6 +484,22 @@ proxy_pass http://backend;
 			f.Severity = h.sev
 		}
 	},
+}
+
+// plainOrigin reports whether r's only CORS header is
+// Access-Control-Allow-Origin: *: static files opened to every site (fonts,
+// images, tiles), fetched by elements or simple GETs, where a missing
+// file's 404 only turns into a CORS error, which is not worth a finding.
+func plainOrigin(r *model.Response) bool {
+	for _, op := range r.Headers {
+		if !adds(op) || !model.IsCORSHeader(op.Name) {
+			continue
+		}
+		if op.Name != model.ACAO || !hasLiteral(op.Value, "*") || len(literalTexts(op.Value)) != 1 {
+			return false
+		}
+	}
+	return true
 }
 
 // sendsACAO reports whether r carries Access-Control-Allow-Origin at a

@@ -579,8 +579,7 @@ func TestIncludesStayInRoot(t *testing.T) {
 		"dir/x.conf":        marker + ";\n",
 	})
 	repo := tree(t, withNeighbour(map[string]string{
-		"ng/nginx.conf": "server {\n    location / {\n" +
-			"        add_header Access-Control-Allow-Origin https://app.example.com always;\n" +
+		"ng/nginx.conf": "server {\n    add_header Access-Control-Allow-Origin https://app.example.com always;\n    location / {\n" +
 			"        include " + filepath.Join(outside, "secret.conf") + ";\n" +
 			"        include ../../" + strings.Repeat("../", 12) + strings.TrimPrefix(filepath.Join(outside, "secret.conf"), "/") + ";\n" +
 			"        include link.conf;\n" +

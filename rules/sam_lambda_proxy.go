@@ -1,7 +1,8 @@
 package rules
 
 import (
-	"strings"
+	"fmt"
+	"slices"
 
 	"github.com/corslint/corslint/findings"
 	"github.com/corslint/corslint/model"
@@ -41,11 +42,17 @@ exports.handler = async () => ({
 `,
 	},
 	Run: func(p *Pass) {
-		type key struct {
-			fn  string
-			api *model.Scope
+		// One finding per API, at its CORS setting, naming every function
+		// to check: the fix is in each function's code, and a reviewer
+		// checks them together.
+		type group struct {
+			at     model.Span
+			allow  *model.HeaderOp
+			fns    []string
+			routes []findings.Related
 		}
-		seen := map[key]bool{}
+		byAPI := map[*model.Scope]*group{}
+		var order []*model.Scope
 		for _, r := range p.File.Responses {
 			u := r.Upstream
 			if r.Source != model.FromUpstream || u == nil || !u.Function || carried(r, model.ACAO) != nil {
@@ -58,21 +65,38 @@ exports.handler = async () => ({
 			if allow == nil {
 				continue
 			}
-			k := key{u.Target, topScope(r.Route)}
-			if seen[k] {
+			api := topScope(r.Route)
+			g := byAPI[api]
+			if g == nil {
+				g = &group{at: r.Span, allow: allow}
+				if allow.Name != "" && allow.Span.Line != 0 && allow.Span.File == r.Span.File {
+					g.at = allow.Span
+				}
+				byAPI[api] = g
+				order = append(order, api)
+			}
+			if slices.Contains(g.fns, u.Target) {
 				continue
 			}
-			seen[k] = true
-			what := "requests to this route"
-			if r.IsPreflightAnswer() {
-				what = "preflights to this route"
-			} else if len(r.Methods) > 0 && len(r.Methods) < 4 {
-				what = strings.Join(r.Methods, " and ") + " requests to this route"
+			g.fns = append(g.fns, u.Target)
+			g.routes = append(g.routes, findings.Related{Message: "proxied to " + u.Target + " here", Span: r.Span})
+		}
+		for _, api := range order {
+			g := byAPI[api]
+			names := g.fns
+			if len(names) > 4 {
+				names = append(slices.Clone(names[:3]), fmt.Sprintf("%d more", len(g.fns)-3))
 			}
-			f := p.Report(r.Span, "%s go to Lambda function %s through the proxy integration, and API Gateway passes its response through unchanged: unless %s returns Access-Control-Allow-Origin in its headers, the browser blocks the response (\"No 'Access-Control-Allow-Origin' header is present\"); return it from the function (with Access-Control-Allow-Credentials when credentials are allowed)", what, u.Target, u.Target)
-			if allow.Span.Line != 0 {
-				f.Related = append(f.Related, findings.Related{Message: "CORS configured here", Span: allow.Span})
+			var f *findings.Finding
+			if len(g.fns) == 1 {
+				f = p.Report(g.at, "requests go to Lambda function %s through the proxy integration, and API Gateway passes its response through unchanged: unless %s returns Access-Control-Allow-Origin in its headers, the browser blocks the response (\"No 'Access-Control-Allow-Origin' header is present\"); return it from the function (with Access-Control-Allow-Credentials when credentials are allowed)", g.fns[0], g.fns[0])
+			} else {
+				f = p.Report(g.at, "requests go to Lambda functions %s through proxy integrations, and API Gateway passes their responses through unchanged: unless each returns Access-Control-Allow-Origin in its headers, the browser blocks the response (\"No 'Access-Control-Allow-Origin' header is present\"); return it from every function (with Access-Control-Allow-Credentials when credentials are allowed)", joinAnd(names))
 			}
+			if g.allow.Span.Line != 0 && g.at.String() != g.allow.Span.String() {
+				f.Related = append(f.Related, findings.Related{Message: "CORS configured here", Span: g.allow.Span})
+			}
+			f.Related = append(f.Related, g.routes...)
 		}
 	},
 }

@@ -164,7 +164,7 @@ RewriteRule ^ - [R=204,L]`,
 	"CORS306": {
 		Title: "Apache httpd", Lang: "apache",
 		Bad: `
-Header always set Access-Control-Max-Age "86400"`,
+Header always set Access-Control-Max-Age "1 day"`,
 		Good: `
 Header always set Access-Control-Max-Age "7200"`,
 	},

@@ -107,7 +107,7 @@ GatewayResponses:
 		Title: "AWS SAM / CloudFormation", Lang: "yaml",
 		Bad: `
 Cors:
-  MaxAge: "'86400'"`,
+  MaxAge: "'1d'"`,
 		Good: `
 Cors:
   MaxAge: "'7200'"`,

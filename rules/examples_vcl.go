@@ -203,7 +203,7 @@ sub vcl_synth { call cors_origin; }`,
 	"CORS306": {
 		Title: "Varnish VCL", Lang: "vcl",
 		Bad: `
-set resp.http.Access-Control-Max-Age = "86400";`,
+set resp.http.Access-Control-Max-Age = "1d";`,
 		Good: `
 set resp.http.Access-Control-Max-Age = "7200";`,
 	},

@@ -645,17 +645,18 @@ var maxAgeExcessive = &Rule{
 	Meta: Meta{
 		ID: "CORS306", Slug: "max-age-excessive", Severity: findings.Note,
 		SecuritySeverity: "0.0",
-		Summary:          "Access-Control-Max-Age above what browsers honour, or not a number",
+		Summary:          "an Access-Control-Max-Age that is not a number of seconds",
 		Doc: `## Why
 
-Chromium caches a preflight for at most 7200 seconds and Firefox for 86400, whatever the server
-asks; a larger value only misleads whoever reads the config. A value that is not a number is
-ignored, and the browser falls back to 5 seconds.
+A value that is not a number of seconds is ignored, and the browser falls back to 5 seconds: the
+preflight is repeated for nearly every request. Values above what browsers honour (Chromium caps
+at 7200 seconds, Firefox at 86400) are capped silently and change nothing, so they are not
+reported.
 
 ## Bad
 
 ` + "```nginx" + `
-add_header Access-Control-Max-Age 86400 always;
+add_header Access-Control-Max-Age 1d always;
 ` + "```" + `
 
 ## Good
@@ -672,13 +673,8 @@ add_header Access-Control-Max-Age 7200 always;
 			}
 			for _, t := range literalTexts(op.Value) {
 				n, err := strconv.Atoi(strings.TrimSpace(t))
-				switch {
-				case err != nil || n < -1:
+				if err != nil || n < -1 {
 					p.Report(op.Span, "Access-Control-Max-Age %q is not a number of seconds, so browsers ignore it and cache the preflight for 5 seconds; write e.g. 7200", t)
-				case n > 86400:
-					p.Report(op.Span, "Access-Control-Max-Age %d is above what any browser honours (Chromium caps at 7200, Firefox at 86400); write 7200", n)
-				case n > 7200:
-					p.Report(op.Span, "Access-Control-Max-Age %d: Chromium caches preflights for at most 7200 seconds (Firefox 86400); write 7200 to say what happens", n)
 				}
 			}
 		}

@@ -8,7 +8,7 @@ import (
 
 // includeMatters reports whether an include corslint could not read
 // (CORS003) can change what the file's CORS headers do, so that it is
-// worth a reviewer's time: its name speaks of CORS, headers or origins, or
+// worth a reviewer's time: its name speaks of CORS or origins, or
 // it sits inside a block that sends CORS headers, where one add_header of
 // its own would drop inherited ones (nginx) or one Header line would
 // double them.
@@ -19,7 +19,7 @@ func includeMatters(f *model.File, d model.Diagnostic) bool {
 		return true
 	}
 	name := strings.ToLower(quotedName(d.Message))
-	for _, w := range []string{"cors", "header", "origin", "access-control", "access_control"} {
+	for _, w := range []string{"cors", "origin", "access-control", "access_control"} {
 		if strings.Contains(name, w) {
 			return true
 		}

@@ -81,8 +81,8 @@ var includeNotFound = &Rule{Meta: Meta{
 
 Headers defined in an include corslint cannot read (missing, outside the linted tree, a template
 expression) are not checked. It is reported where that can change the CORS result: the include's
-name speaks of CORS, headers or origins, or it sits in a block that sends CORS headers (in nginx,
-one ` + "`add_header`" + ` of its own drops them). It is a note, one per include statement, and does not
+name speaks of CORS or origins, or it sits in a block that receives CORS headers from an enclosing
+one (in nginx, one ` + "`add_header`" + ` of its own drops them). It is a note, one per include statement, and does not
 fail a run by default: repositories commonly leave out files that deployment
 generates or installs (Puppet and Ansible templates, ` + "`/etc/nginx/mime.types`" + `, snippets of a
 base image), and the server only refuses to start if the file is still missing there. Pass

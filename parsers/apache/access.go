@@ -2,18 +2,13 @@ package apache
 
 import "strings"
 
-// optionsDenied is the status an OPTIONS request gets from access control
+// accessStatus is the status an OPTIONS request gets from access control
 // before any handler: 401 where authentication is required (preflights
 // carry no credentials), 403 where it is denied; 0 when it passes or
-// corslint cannot tell. The last section that says Require decides.
-func (l *lowerer) optionsDenied(chain []*sec) int {
-	st, _ := l.accessStatus(chain)
-	return st
-}
-
-// accessStatus is optionsDenied's status, and whether it holds for every
-// method (a section's own Require, not a <Limit> on some methods).
-func (l *lowerer) accessStatus(chain []*sec) (int, bool) {
+// corslint cannot tell. The last section that says Require decides. all
+// reports whether the status holds for every method (a section's own
+// Require, not a <Limit> on some methods).
+func (l *lowerer) accessStatus(chain []*sec) (status int, all bool) {
 	for i := len(chain) - 1; i >= 0; i-- {
 		s := chain[i]
 		for _, k := range s.kids {

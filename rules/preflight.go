@@ -231,8 +231,11 @@ location /api/ {
 				// is meant to be preflighted either.
 				continue
 			}
+			// What shows preflights are expected: a method that needs one,
+			// else the request headers allowed. "GET, POST, OPTIONS"
+			// alone implies none.
 			intent := addsHeader(r, model.ACAM)
-			if intent == nil {
+			if intent == nil || len(preflightedMethods(r)) == 0 {
 				intent = addsHeader(r, model.ACAH)
 			}
 			if intent == nil {

@@ -40,9 +40,10 @@ type Parsed struct {
 // parsed before the rules run on them.
 type Linker interface {
 	// Link combines the run's files of this dialect and returns the
-	// models the rules check, one per file that still stands on its own.
-	// It must not parse again what Parse read: the trees are in Parsed.
-	// Up to jobs files may be worked on at once.
+	// models the rules check: one per file, in order, nil for a file that
+	// became part of another's model. It must not parse again what Parse
+	// read: the trees are in Parsed. Up to jobs files may be worked on at
+	// once.
 	Link(files []Parsed, jobs int) []*model.File
 }
 

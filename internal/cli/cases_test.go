@@ -11,6 +11,8 @@ import (
 
 	"github.com/rogpeppe/go-internal/txtar"
 
+	"github.com/corslint/corslint/engine"
+	"github.com/corslint/corslint/model"
 	"github.com/corslint/corslint/rules"
 )
 
@@ -115,8 +117,8 @@ type gotFinding struct{ key, message string }
 // "FILE:LINE:COL SEVERITY RULE" with paths relative to dir.
 func lintDir(t *testing.T, dir string, args []string) []gotFinding {
 	t.Helper()
-	o := &lintOptions{maxFileSize: 16 << 20, jobs: 2}
 	ropts := &rules.Options{}
+	o := &engine.Options{Jobs: 2, Root: dir, Rules: rules.All(), RuleOptions: ropts}
 	for i := 0; i < len(args); i++ {
 		switch args[i] {
 		case "--trusted-origin":
@@ -131,22 +133,16 @@ func lintDir(t *testing.T, dir string, args []string) []gotFinding {
 			ropts.Clients = append(ropts.Clients, c)
 		case "--nginx-prefix":
 			i++
-			o.nginxPrefix = filepath.Join(dir, args[i])
+			o.BaseDir = map[model.Dialect]string{model.Nginx: filepath.Join(dir, args[i])}
 		default:
 			t.Fatalf("unknown case argument %q", args[i])
 		}
 	}
-	cands, errs := discover([]string{dir}, nil, o)
-	for _, err := range errs {
+	res := engine.Lint([]string{dir}, nil, o)
+	for _, err := range append(res.Errs, res.Internal...) {
 		t.Fatal(err)
 	}
-	for i := range cands {
-		cands[i].root = dir
-	}
-	fs, _, _, internal := lintFiles(cands, rules.All(), ropts, o)
-	for _, err := range internal {
-		t.Fatal(err)
-	}
+	fs := res.Findings
 	var out []gotFinding
 	for _, f := range fs {
 		rel, err := filepath.Rel(dir, f.Span.File)

@@ -82,14 +82,15 @@ func (Dialect) Advice() model.Advice { return advice{} }
 // lies under their DocumentRoot or a <Directory> whose AllowOverride lets
 // it set headers), so that CORS501 and CORS502 see the vhost's and the
 // .htaccess's headers on the same responses. The combined model replaces
-// the server's file and the .htaccess no longer stands alone; every
-// finding keeps its own file and position.
+// the server's file and the .htaccess no longer stands alone (nil in its
+// place); every finding keeps its own file and position.
 //
 // Which servers read which .htaccess is found from the sections alone,
 // and only those servers are lowered again, from the trees Parse kept.
 func (Dialect) Link(files []dialect.Parsed, jobs int) []*model.File {
 	var hts []*Htaccess
 	var htFiles []*model.File
+	var htIdx []int // index in files of each .htaccess
 	var servers []int
 	for i, p := range files {
 		cfg, ok := p.Tree.(*Config)
@@ -103,6 +104,7 @@ func (Dialect) Link(files []dialect.Parsed, jobs int) []*model.File {
 			}
 			hts = append(hts, &Htaccess{Config: cfg, Dir: dir})
 			htFiles = append(htFiles, p.File)
+			htIdx = append(htIdx, i)
 		} else {
 			servers = append(servers, i)
 		}
@@ -114,9 +116,9 @@ func (Dialect) Link(files []dialect.Parsed, jobs int) []*model.File {
 	if len(hts) == 0 || len(servers) == 0 {
 		return out
 	}
-	byHt := make(map[*Htaccess]*model.File, len(hts))
+	byHt := make(map[*Htaccess]int, len(hts)) // index in hts
 	for k, h := range hts {
-		byHt[h] = htFiles[k]
+		byHt[h] = k
 	}
 	linked := make([]bool, len(hts))
 	var mu sync.Mutex
@@ -143,14 +145,10 @@ func (Dialect) Link(files []dialect.Parsed, jobs int) []*model.File {
 				lf.Comments = append([]model.Comment(nil), orig.Comments...)
 				mu.Lock()
 				for _, h := range used {
-					hf := byHt[h]
-					lf.Diagnostics = append(lf.Diagnostics, hf.Diagnostics...)
-					lf.Comments = append(lf.Comments, hf.Comments...)
-					for k := range hts {
-						if hts[k] == h {
-							linked[k] = true
-						}
-					}
+					k := byHt[h]
+					lf.Diagnostics = append(lf.Diagnostics, htFiles[k].Diagnostics...)
+					lf.Comments = append(lf.Comments, htFiles[k].Comments...)
+					linked[k] = true
 				}
 				mu.Unlock()
 				out[i] = lf
@@ -162,19 +160,12 @@ func (Dialect) Link(files []dialect.Parsed, jobs int) []*model.File {
 	}
 	close(work)
 	wg.Wait()
-	drop := make(map[*model.File]bool)
 	for k, l := range linked {
 		if l {
-			drop[htFiles[k]] = true
+			out[htIdx[k]] = nil
 		}
 	}
-	kept := out[:0]
-	for _, f := range out {
-		if !drop[f] {
-			kept = append(kept, f)
-		}
-	}
-	return kept
+	return out
 }
 
 // readBy returns the .htaccess files that some server of cfg reads,

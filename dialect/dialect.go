@@ -36,9 +36,13 @@ type Parsed struct {
 
 // Linker is implemented by dialects whose files change each other's
 // meaning (Apache: a .htaccess belongs to the virtual host whose
-// directories hold it). Its files wait for every file of the run to be
-// parsed before the rules run on them.
+// directories hold it). The files it says wait are checked only once
+// every file of the run is parsed and linked.
 type Linker interface {
+	// Linking is told the paths of every file of the run before any is
+	// parsed, and returns which parsed files must wait to be linked; the
+	// rest are checked at once and their trees freed.
+	Linking(paths []string) (waits func(Parsed) bool)
 	// Link combines the run's files of this dialect and returns the
 	// models the rules check: one per file, in order, nil for a file that
 	// became part of another's model. It must not parse again what Parse

@@ -105,7 +105,9 @@ func foreignLine(t string) string {
 	if t == "---" || strings.HasPrefix(t, "apiVersion:") || strings.HasPrefix(t, "kind:") || strings.HasPrefix(t, "- ") && strings.Contains(t, ": ") {
 		return "YAML"
 	}
-	if k := keyEnd(t); k > 0 && k < len(t) {
+	// "location = /x {" and "if ($a = b) {": a line that ends like an
+	// nginx or VCL statement is no assignment of these formats.
+	if k := keyEnd(t); k > 0 && k < len(t) && end != ';' && end != '{' {
 		switch {
 		case t[k] == ':' && (k+1 == len(t) || t[k+1] == ' '):
 			return "YAML"

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/corslint/corslint/dialect"
 )
@@ -19,20 +18,20 @@ func mayBeConfig(ds []dialect.Dialect, path string) bool {
 	return false
 }
 
-// recognise picks the dialect of a file from its path and head, or says
+// recognise picks the dialect of a file (its index in ds, -1 for none) from its path and head, or says
 // why it is none. A walked file must be recognised with confidence; a
 // file named on the command line may be a Possible one. Signs of a format
 // corslint does not read (a Caddyfile, HAProxy, JavaScript, YAML that is
 // no template) win over content guesses they outnumber, so that such a
 // file is skipped rather than read as nginx and reported as a flood of
 // parse errors.
-func recognise(ds []dialect.Dialect, path string, head []byte, explicit bool) (dialect.Dialect, string) {
-	var best dialect.Dialect
+func recognise(ds []dialect.Dialect, path string, head []byte, explicit bool) (int, string) {
+	best := -1
 	var score dialect.Score
-	for _, d := range ds {
+	for i, d := range ds {
 		s := d.Detect(path, head)
 		if s.Confidence > score.Confidence || s.Confidence == score.Confidence && s.Weight > score.Weight {
-			best, score = d, s
+			best, score = i, s
 		}
 	}
 	if score.Confidence == dialect.Certain {
@@ -41,9 +40,9 @@ func recognise(ds []dialect.Dialect, path string, head []byte, explicit bool) (d
 	foreign := dialect.SniffForeign(path, head)
 	switch {
 	case foreign.ByName:
-		return nil, "named like " + foreign.Format + ", which corslint does not read"
+		return -1, "named like " + foreign.Format
 	case dialect.IsBinary(head):
-		return nil, "binary file"
+		return -1, "binary file"
 	}
 	need := dialect.Likely
 	if explicit {
@@ -52,21 +51,17 @@ func recognise(ds []dialect.Dialect, path string, head []byte, explicit bool) (d
 	if score.Confidence >= need {
 		switch {
 		case foreign.Lines > score.Weight:
-			return nil, fmt.Sprintf("%d lines read like %s, more than the %d that read like %s", foreign.Lines, foreign.Format, score.Weight, best.Name())
+			return -1, fmt.Sprintf("%d lines read like %s, more than the %d that read like %s", foreign.Lines, foreign.Format, score.Weight, ds[best].Name())
 		case score.Confidence == dialect.Possible && foreign.Lines > 0:
-			return nil, fmt.Sprintf("lines read like %s", foreign.Format)
+			return -1, fmt.Sprintf("%d lines read like %s", foreign.Lines, foreign.Format)
 		}
 		return best, ""
 	}
 	if foreign.Lines > 0 {
-		return nil, fmt.Sprintf("lines read like %s, which corslint does not read", foreign.Format)
+		return -1, fmt.Sprintf("%d lines read like %s", foreign.Lines, foreign.Format)
 	}
 	if score.Confidence == dialect.Possible {
-		return nil, fmt.Sprintf("it has statements of %s but is not named like a configuration (name it on the command line to lint it)", best.Name())
+		return -1, fmt.Sprintf("it has statements of %s but is not named like a configuration (name it on the command line to lint it)", ds[best].Name())
 	}
-	names := make([]string, len(ds))
-	for i, d := range ds {
-		names[i] = string(d.Name())
-	}
-	return nil, fmt.Sprintf("no statement of %s in its first %d KiB", strings.Join(names, ", "), dialect.HeadSize>>10)
+	return -1, fmt.Sprintf("no statement of %s in its first %d KiB", dialectNames(ds), dialect.HeadSize>>10)
 }

@@ -19,6 +19,7 @@ import (
 type result struct {
 	parsed   dialect.Parsed
 	d        dialect.Dialect
+	di       int // index of d in the run's dialects
 	internal error
 	// checked is set when the rules already ran on the file as a stack of
 	// its own, in the parsing pass; parsed.File is then a stub of what
@@ -42,6 +43,7 @@ func lintFiles(cands []candidate, o *Options) *Result {
 	ds := o.dialects()
 	results := make([]result, len(cands))
 	fdirs := frontDirs(ds, cands)
+	waits := linking(ds, cands)
 	var mu sync.Mutex
 	seenIncluded := map[string]bool{} // grows as files are parsed
 	g := errgroup.Group{}
@@ -64,7 +66,7 @@ func lintFiles(cands []candidate, o *Options) *Result {
 			// the end whatever its findings: skip its rules.
 			dropped := !cands[i].explicit && seenIncluded[filepath.Clean(cands[i].path)]
 			mu.Unlock()
-			if standsAlone(res.d, f, fdirs, o) {
+			if standsAlone(res, waits, fdirs, o) {
 				if !dropped {
 					res.found, res.checkErr = check(f, []*model.File{f}, o)
 				}
@@ -180,7 +182,7 @@ func link(ds []dialect.Dialect, results []result, keep []int, o *Options) []*mod
 	for k, i := range keep {
 		files[k] = results[i].parsed.File
 	}
-	for _, d := range ds {
+	for di, d := range ds {
 		l, ok := d.(dialect.Linker)
 		if !ok {
 			continue
@@ -188,7 +190,7 @@ func link(ds []dialect.Dialect, results []result, keep []int, o *Options) []*mod
 		var at []int
 		var parsed []dialect.Parsed
 		for k, i := range keep {
-			if results[i].d == d && !results[i].checked {
+			if results[i].di == di && results[i].d != nil && !results[i].checked {
 				at = append(at, k)
 				parsed = append(parsed, results[i].parsed)
 			}
@@ -206,14 +208,31 @@ func link(ds []dialect.Dialect, results []result, keep []int, o *Options) []*mod
 	return files
 }
 
-// standsAlone reports whether the rules can run on f as soon as it is
-// parsed: its dialect links nothing and sits in front of nothing, and it
-// forms no stack with other files, as far as names tell.
-func standsAlone(d dialect.Dialect, f *model.File, fdirs map[string]bool, o *Options) bool {
-	if _, ok := d.(dialect.Linker); ok {
+// linking asks each Linker dialect which of its files wait to be linked
+// in this run.
+func linking(ds []dialect.Dialect, cands []candidate) []func(dialect.Parsed) bool {
+	paths := make([]string, len(cands))
+	for i, c := range cands {
+		paths[i] = c.path
+	}
+	out := make([]func(dialect.Parsed) bool, len(ds))
+	for i, d := range ds {
+		if l, ok := d.(dialect.Linker); ok {
+			out[i] = l.Linking(paths)
+		}
+	}
+	return out
+}
+
+// standsAlone reports whether the rules can run on a file as soon as it
+// is parsed: it waits for no linking, its dialect sits in front of
+// nothing, and it forms no stack with other files, as far as names tell.
+func standsAlone(res result, waits []func(dialect.Parsed) bool, fdirs map[string]bool, o *Options) bool {
+	f := res.parsed.File
+	if w := waits[res.di]; w != nil && w(res.parsed) {
 		return false
 	}
-	if fr, ok := d.(dialect.Fronting); ok && fr.Fronts() {
+	if fr, ok := res.d.(dialect.Fronting); ok && fr.Fronts() {
 		return false
 	}
 	if o.StackRank != nil {
@@ -274,17 +293,18 @@ func parseOne(c candidate, ds []dialect.Dialect, o *Options) (res result) {
 			return result{parsed: dialect.Parsed{File: unreadable(c.path, err)}}
 		}
 	}
-	d, why := recognise(ds, c.path, dialect.Head(src), c.explicit)
-	if d == nil {
+	di, why := recognise(ds, c.path, dialect.Head(src), c.explicit)
+	if di < 0 {
 		if !c.explicit {
 			o.skipped(c.path, why)
 			return result{}
 		}
 		if why != "binary file" {
-			why += ": not a configuration corslint reads (--skip-unknown skips such files)"
+			why = "not recognised as a configuration corslint reads (" + dialectNames(ds) + "): " + why + "; --skip-unknown skips such files"
 		}
 		return result{parsed: dialect.Parsed{File: fileError(c.path, why)}}
 	}
+	d := ds[di]
 	p, ok := d.Parse(c.path, src, &dialect.Options{
 		Root: c.root, AllowOutsideRoot: o.AllowOutsideRoot, MaxFileSize: o.maxFileSize(),
 		BaseDir: o.BaseDir, Reader: newIncludeReader(c.root, o),
@@ -296,5 +316,14 @@ func parseOne(c candidate, ds []dialect.Dialect, o *Options) (res result) {
 	if p.File.Advice == nil {
 		p.File.Advice = d.Advice()
 	}
-	return result{parsed: p, d: d}
+	return result{parsed: p, d: d, di: di}
+}
+
+// dialectNames lists the dialects for messages.
+func dialectNames(ds []dialect.Dialect) string {
+	names := make([]string, len(ds))
+	for i, d := range ds {
+		names[i] = string(d.Name())
+	}
+	return strings.Join(names, ", ")
 }

@@ -2,6 +2,7 @@ package apache
 
 import (
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 
@@ -98,11 +99,7 @@ func (Dialect) Link(files []dialect.Parsed, jobs int) []*model.File {
 			continue
 		}
 		if filepath.Base(p.File.Path) == ".htaccess" {
-			dir, err := filepath.Abs(filepath.Dir(p.File.Path))
-			if err != nil {
-				dir = filepath.Dir(p.File.Path)
-			}
-			hts = append(hts, &Htaccess{Config: cfg, Dir: dir})
+			hts = append(hts, &Htaccess{Config: cfg, Dir: absDir(p.File.Path)})
 			htFiles = append(htFiles, p.File)
 			htIdx = append(htIdx, i)
 		} else {
@@ -117,9 +114,12 @@ func (Dialect) Link(files []dialect.Parsed, jobs int) []*model.File {
 		return out
 	}
 	byHt := make(map[*Htaccess]int, len(hts)) // index in hts
+	list := make([]string, len(hts))
 	for k, h := range hts {
 		byHt[h] = k
+		list[k] = h.Dir
 	}
+	dirs := newDirIndex(list)
 	linked := make([]bool, len(hts))
 	var mu sync.Mutex
 	work := make(chan int)
@@ -131,7 +131,10 @@ func (Dialect) Link(files []dialect.Parsed, jobs int) []*model.File {
 			for i := range work {
 				orig := files[i].File
 				cfg := files[i].Tree.(*Config)
-				read := readBy(cfg, hts)
+				var read []*Htaccess
+				for _, k := range readBy(cfg, dirs) {
+					read = append(read, hts[k])
+				}
 				if len(read) == 0 {
 					continue
 				}
@@ -168,25 +171,120 @@ func (Dialect) Link(files []dialect.Parsed, jobs int) []*model.File {
 	return out
 }
 
-// readBy returns the .htaccess files that some server of cfg reads,
-// judged from its sections without lowering its headers and routes.
-func readBy(cfg *Config, hts []*Htaccess) []*Htaccess {
+// Linking implements dialect.Linker: a .htaccess waits, and so does a
+// configuration whose servers read one of the run's .htaccess files.
+func (Dialect) Linking(paths []string) func(dialect.Parsed) bool {
+	var list []string
+	for _, p := range paths {
+		if filepath.Base(p) == ".htaccess" {
+			list = append(list, absDir(p))
+		}
+	}
+	dirs := newDirIndex(list)
+	return func(p dialect.Parsed) bool {
+		cfg, ok := p.Tree.(*Config)
+		switch {
+		case !ok || len(list) == 0:
+			return false
+		case filepath.Base(p.File.Path) == ".htaccess":
+			return true
+		}
+		return len(readBy(cfg, dirs)) > 0
+	}
+}
+
+// absDir is the absolute directory of path.
+func absDir(path string) string {
+	dir, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		return filepath.Dir(path)
+	}
+	return dir
+}
+
+// readBy returns the indexes of the directories in which some server of
+// cfg reads a .htaccess, judged from its sections without lowering its
+// headers and routes.
+func readBy(cfg *Config, dirs *dirIndex) []int {
 	if strings.HasSuffix(filepath.Base(cfg.Path), ".htaccess") {
 		return nil
 	}
 	l := newLowerer(cfg)
 	main := l.build(cfg, false)
 	srvs := l.servers(main)
-	var out []*Htaccess
-	for _, h := range hts {
-		for _, srv := range srvs {
-			if _, ok := srv.readsHtaccess(h.Dir); ok {
-				out = append(out, h)
-				break
+	read := map[int]bool{}
+	var out []int
+	for _, srv := range srvs {
+		roots := []string{srv.docroot}
+		for _, d := range srv.dirs {
+			if d.kind == "Directory" && !d.regex && d.path != "/" { // as readsHtaccess
+				roots = append(roots, d.path)
+			}
+		}
+		for _, root := range roots {
+			if root == "" {
+				continue
+			}
+			for _, k := range dirs.near(root) {
+				if read[k] {
+					continue
+				}
+				if _, ok := srv.readsHtaccess(dirs.dirs[k]); ok {
+					read[k] = true
+					out = append(out, k)
+				}
 			}
 		}
 	}
+	sort.Ints(out)
 	return out
+}
+
+// dirIndex finds, among the directories that hold a .htaccess, those a
+// server path can cover: a directory under it, or one whose path holds it
+// followed by a subpath (a repository that mirrors the server's
+// filesystem). Either way every element of an absolute server path is an
+// element of the directory, so only the directories that have its rarest
+// element are compared.
+type dirIndex struct {
+	dirs  []string
+	byElt map[string][]int
+	all   []int
+}
+
+func newDirIndex(dirs []string) *dirIndex {
+	x := &dirIndex{dirs: dirs, byElt: map[string][]int{}, all: make([]int, len(dirs))}
+	for k, d := range dirs {
+		x.all[k] = k
+		seen := map[string]bool{}
+		for _, e := range strings.Split(filepath.ToSlash(filepath.Clean(d)), "/") {
+			if e != "" && !seen[e] {
+				seen[e] = true
+				x.byElt[e] = append(x.byElt[e], k)
+			}
+		}
+	}
+	return x
+}
+
+// near returns the indexes of the directories root may cover. A relative
+// root or "/" may match anywhere: all of them.
+func (x *dirIndex) near(root string) []int {
+	root = filepath.ToSlash(filepath.Clean(root))
+	if !strings.HasPrefix(root, "/") || root == "/" {
+		return x.all
+	}
+	var best []int
+	for i, e := range strings.Split(root[1:], "/") {
+		ks := x.byElt[e]
+		if len(ks) == 0 {
+			return nil
+		}
+		if i == 0 || len(ks) < len(best) {
+			best = ks
+		}
+	}
+	return best
 }
 
 // statementAt matches, at i, the start of a statement only httpd writes.

@@ -437,6 +437,7 @@ func sendsACAO(r *model.Response, status int, from model.Source) bool {
 var headerInheritanceLoss = &Rule{
 	Meta: Meta{
 		ID: "CORS305", Slug: "header-inheritance-loss", Severity: findings.Error,
+		Dialects:         []model.Dialect{model.Nginx},
 		SecuritySeverity: "1.0",
 		Summary:          "a nested block's own add_header silently drops inherited CORS headers",
 		Doc: `## Why

@@ -1,4 +1,7 @@
-package cli
+// Package rulestest runs rule cases, written as txtar archives of
+// configuration files and the findings they must produce, through the
+// lint engine, as analysistest does for go/analysis passes.
+package rulestest
 
 import (
 	"encoding/json"
@@ -16,15 +19,21 @@ import (
 	"github.com/corslint/corslint/rules"
 )
 
-// TestRuleCases runs every txtar case under testdata/rules: the files are
-// linted together through the same path as the CLI, and the findings must
-// be exactly the "want" section, one per line:
+// Run runs every txtar case in the folders of dir (one folder per rule
+// ID): the files of a case are linted together through the lint engine,
+// as the command line lints them, and the findings must be exactly the
+// case's "want" section, one per line:
 //
 //	FILE:LINE:COL SEVERITY RULE [~ substring of the message]
 //
-// An empty want section asserts that the configuration is clean.
-func TestRuleCases(t *testing.T) {
-	paths, err := filepath.Glob(filepath.Join("..", "..", "testdata", "rules", "*", "*.txtar"))
+// An empty want section asserts that the configuration is clean. An
+// "args" section may hold --trusted-origin ORIGIN, --client JSON and
+// --nginx-prefix DIR. Every rule of rs that is not a diagnostic needs
+// two cases at least: the finding fires on the bad configuration and
+// stays silent on the good one.
+func Run(t *testing.T, dir string, rs []*rules.Rule) {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join(dir, "*", "*.txtar"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,18 +45,19 @@ func TestRuleCases(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(p), ".txtar")
 		covered[filepath.Base(filepath.Dir(p))]++
 		t.Run(filepath.Base(filepath.Dir(p))+"/"+name, func(t *testing.T) {
-			runCase(t, p)
+			RunCase(t, p)
 		})
 	}
-	// Every rule that is not a diagnostic needs cases.
-	for _, r := range rules.All() {
+	for _, r := range rs {
 		if !r.Diagnostic && covered[r.ID] < 2 {
 			t.Errorf("%s has %d cases; want a bad and a good one at least", r.ID, covered[r.ID])
 		}
 	}
 }
 
-func runCase(t *testing.T, path string) {
+// RunCase runs one txtar case (see Run).
+func RunCase(t *testing.T, path string) {
+	t.Helper()
 	ar, err := txtar.ParseFile(path)
 	if err != nil {
 		t.Fatal(err)

@@ -133,12 +133,12 @@ location /api/ {
 			}
 			seen[op] = true
 			if inner := innerACAO(p, r); inner != nil {
-				f := p.Report(op.Span, "Access-Control-Allow-Origin is added here and again by the upstream (%s), so the browser sees two values and blocks the response; set CORS in one layer, or hide the upstream's: %s", inner.Span, hideFixFor(p.File.Dialect, r.Upstream))
+				f := p.Report(op.Span, "Access-Control-Allow-Origin is added here and again by the upstream (%s), so the browser sees two values and blocks the response; set CORS in one layer, or hide the upstream's: %s", inner.Span, hideFixFor(p.File, r.Upstream))
 				f.Related = append(f.Related, findings.Related{Message: "upstream adds it too", Span: inner.Span})
 				continue
 			}
 			if at, ok := r.Upstream.Adds[model.ACAO]; ok {
-				f := p.Report(op.Span, "Access-Control-Allow-Origin is added here and again by %s (%s), so the browser sees two values and blocks the response; set CORS in one layer, or hide the upstream's: %s", r.Upstream.Target, at, hideFixFor(p.File.Dialect, r.Upstream))
+				f := p.Report(op.Span, "Access-Control-Allow-Origin is added here and again by %s (%s), so the browser sees two values and blocks the response; set CORS in one layer, or hide the upstream's: %s", r.Upstream.Target, at, hideFixFor(p.File, r.Upstream))
 				f.Related = append(f.Related, findings.Related{Message: "upstream adds it too", Span: at})
 			}
 			// Nothing in the run says what the upstream sends: most
@@ -148,29 +148,17 @@ location /api/ {
 	},
 }
 
-func hideFix(d model.Dialect) string {
-	switch d {
-	case model.Apache:
-		return "add Header unset Access-Control-Allow-Origin (without always), which drops the upstream's while Header always set keeps yours on every status"
-	case model.SAM:
-		return "set CORS in one place: the gateway's configuration or the function, not both"
-	case model.VCL:
-		return fmt.Sprintf("use set resp.http.%s = ..., which replaces the backend's value, instead of adding a line", model.ACAO)
-	}
-	return fmt.Sprintf("add proxy_hide_header %s;", model.ACAO)
-}
-
 // hideFixFor names the hide directive of the module that talks to u:
 // nginx's proxy_hide_header does nothing to a fastcgi_pass or uwsgi_pass
 // response, which have their own.
-func hideFixFor(d model.Dialect, u *model.Upstream) string {
-	if d == model.Nginx && u != nil {
+func hideFixFor(f *model.File, u *model.Upstream) string {
+	if f.Dialect == model.Nginx && u != nil {
 		switch u.Directive {
 		case "fastcgi_pass", "uwsgi_pass", "scgi_pass", "grpc_pass":
 			return fmt.Sprintf("add %s_hide_header %s;", strings.TrimSuffix(u.Directive, "_pass"), model.ACAO)
 		}
 	}
-	return hideFix(d)
+	return adviceFor(f).HideUpstream()
 }
 
 // innerACAO finds, among the run's other files of a deeper layer, a

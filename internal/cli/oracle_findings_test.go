@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/corslint/corslint/engine"
 	"github.com/corslint/corslint/findings"
 	"github.com/corslint/corslint/oracle"
 	"github.com/corslint/corslint/rules"
@@ -104,7 +105,7 @@ func TestOracleFindings(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			o := &lintOptions{maxFileSize: 16 << 20, jobs: 1}
+			o := &engine.Options{Jobs: 1, Rules: rules.All()}
 			if s.Server != "varnish" && (s.Upstream.ReflectOrigin || s.Upstream.ACAO != "") {
 				// What the upstream sends is known only from its own
 				// configuration: lint it as the next layer of a declared
@@ -113,7 +114,7 @@ func TestOracleFindings(t *testing.T) {
 				if err := os.WriteFile(filepath.Join(dir, "backend.conf"), []byte(backend), 0o644); err != nil {
 					t.Fatal(err)
 				}
-				o.stackRank = func(p string) int {
+				o.StackRank = func(p string) int {
 					switch filepath.Base(p) {
 					case name:
 						return 0
@@ -123,10 +124,10 @@ func TestOracleFindings(t *testing.T) {
 					return -1
 				}
 			}
-			cands, _ := discover([]string{dir}, nil, o)
-			fs, _, _, internal := lintFiles(cands, rules.All(), &rules.Options{}, o)
-			if len(internal) > 0 {
-				t.Fatal(internal)
+			res := engine.Lint([]string{dir}, nil, o)
+			fs := res.Findings
+			if len(res.Internal) > 0 {
+				t.Fatal(res.Internal)
 			}
 			var got []string
 			serious := false

@@ -10,12 +10,7 @@ package predict
 import (
 	"fmt"
 	"net/url"
-	"sort"
 	"strings"
-
-	"github.com/corslint/corslint/internal/pcre"
-
-	"github.com/dlclark/regexp2"
 
 	"github.com/corslint/corslint/model"
 	"github.com/corslint/corslint/simulate"
@@ -261,17 +256,12 @@ type stored struct{ inner []Line }
 // (set by the cache's own rules or sent by the upstream). It returns the
 // upstream lines as they were stored, or nil.
 func (e *evaluator) storedFor(f *model.File, r *model.Response, inner []Line) *stored {
-	if e.req.PriorOrigin == "" || e.req.PriorOrigin == e.req.Origin || len(f.Caches) == 0 ||
+	if e.req.PriorOrigin == "" || e.req.PriorOrigin == e.req.Origin || f.SharedCache() == nil ||
 		r.Source != model.FromUpstream || (e.method != "GET" && e.method != "HEAD") {
 		return nil
 	}
-	for _, c := range f.Caches {
-		if c.KeyHasOrigin || c.StoredVaryOrigin {
-			return nil
-		}
-	}
 	for _, l := range inner {
-		if l.Name == model.Vary && (containsToken(l.Value, "origin") || containsToken(l.Value, "*")) {
+		if l.Name == model.Vary && model.VaryNamesOrigin(l.Value) {
 			return nil
 		}
 	}
@@ -287,15 +277,6 @@ func (e *evaluator) storedFor(f *model.File, r *model.Response, inner []Line) *s
 		old = inner
 	}
 	return &stored{inner: old}
-}
-
-func containsToken(list, tok string) bool {
-	for _, it := range strings.Split(list, ",") {
-		if strings.EqualFold(strings.TrimSpace(it), tok) {
-			return true
-		}
-	}
-	return false
 }
 
 func upstreamName(r *model.Response) string {
@@ -416,17 +397,7 @@ func (e *evaluator) location(f *model.File, parent *model.Scope) *model.Scope {
 	return prefix
 }
 
-func (e *evaluator) pathMatches(m *model.PathMatch) bool {
-	switch m.Kind {
-	case model.PathExact:
-		return e.path == m.Pattern
-	case model.PathPrefix:
-		return strings.HasPrefix(e.path, m.Pattern)
-	}
-	return regexMatch(m.Pattern, m.CaseInsensitive, e.path)
-}
-
-func regexMatch(pattern string, ci bool, s string) bool { return pcre.Match(pattern, ci, s) }
+func (e *evaluator) pathMatches(m *model.PathMatch) bool { return m.Matches(e.path) }
 
 // response picks the response of route that this request gets: the first
 // matching if block that returns, else the last matching if block, else
@@ -479,7 +450,7 @@ func (e *evaluator) holds(r *model.Response, a *Answer) bool {
 		case c.Methods != nil:
 			// decided by Methods above
 		case c.Origin != nil:
-			if matches(c.Origin, e.origin) == c.Negated {
+			if c.Origin.Matches(e.origin) == c.Negated {
 				return false
 			}
 		default:
@@ -507,7 +478,7 @@ func (e *evaluator) opHolds(op *model.HeaderOp) bool {
 			return false
 		}
 	}
-	if c.Origin != nil && matches(c.Origin, e.req.Origin) == c.Negated {
+	if c.Origin != nil && c.Origin.Matches(e.req.Origin) == c.Negated {
 		return false
 	}
 	return true
@@ -560,40 +531,10 @@ func (e *evaluator) guarded(gs []*model.Matcher) bool {
 		return true
 	}
 	for _, g := range gs {
-		if matches(g, e.origin) {
+		if g.Matches(e.origin) {
 			return true
 		}
 	}
 	return false
 }
 
-// matches runs an origin matcher the way its server does.
-func matches(m *model.Matcher, origin string) bool {
-	switch m.Kind {
-	case model.MatchExact:
-		for _, x := range m.Exact {
-			if x == origin || m.CaseInsensitive && strings.EqualFold(x, origin) {
-				return true
-			}
-		}
-		return false
-	case model.MatchWildcard:
-		for _, x := range m.Exact {
-			parts := strings.Split(x, "*")
-			for i := range parts {
-				parts[i] = regexp2.Escape(parts[i])
-			}
-			if regexMatch("^"+strings.Join(parts, ".*")+"$", true, origin) {
-				return true
-			}
-		}
-		return false
-	}
-	return regexMatch(m.Pattern, m.CaseInsensitive, origin)
-}
-
-// SortLines orders lines by name for stable display, keeping repeats in
-// order.
-func SortLines(ls []Line) {
-	sort.SliceStable(ls, func(i, j int) bool { return ls[i].Name < ls[j].Name })
-}

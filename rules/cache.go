@@ -8,22 +8,6 @@ import (
 	"github.com/corslint/corslint/model"
 )
 
-// variesOnOrigin reports whether r carries a Vary header naming Origin
-// (or *).
-func variesOnOrigin(r *model.Response) bool {
-	for _, op := range r.Ops(model.Vary) {
-		if !adds(op) {
-			continue
-		}
-		for _, t := range literalTexts(op.Value) {
-			if containsItem(t, "origin") || containsItem(t, "*") {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 var missingVaryOrigin = &Rule{
 	Meta: Meta{
 		ID: "CORS401", Slug: "missing-vary-origin", Severity: findings.Warning,
@@ -54,7 +38,7 @@ add_header Vary Origin always;
 		seen := map[*model.HeaderOp]bool{}
 		for _, r := range p.File.Responses {
 			// Preflight answers are not stored by HTTP caches.
-			if r.IsPreflightAnswer() || variesOnOrigin(r) {
+			if r.IsPreflightAnswer() || r.VariesOnOrigin() {
 				continue
 			}
 			status := r.Status
@@ -203,7 +187,7 @@ sub vcl_hash {
 	},
 	Run: func(p *Pass) {
 		for _, c := range p.File.Caches {
-			if c.KeyHasOrigin || c.StoredVaryOrigin {
+			if c.SeparatesOrigins() {
 				continue
 			}
 			why := ""
@@ -228,7 +212,7 @@ sub vcl_hash {
 					continue
 				}
 				for _, r := range inner.Responses {
-					if r.IsPreflightAnswer() || variesOnOrigin(r) || notShared(r) {
+					if r.IsPreflightAnswer() || r.VariesOnOrigin() || notShared(r) {
 						continue
 					}
 					for _, op := range r.Ops(model.ACAO) {

@@ -114,7 +114,9 @@ func loadStack(args []string, o *lintOptions) ([]*model.File, error) {
 		}
 		stack = append(stack, res.file)
 	}
-	return stack, nil
+	// The same linking as lint: a .htaccess given beside the virtual host
+	// that reads it becomes part of that host, in either order.
+	return linkApache(stack), nil
 }
 
 func (cf *checkFlags) request(stack []*model.File) (predict.Request, error) {

@@ -10,7 +10,12 @@ package predict
 import (
 	"fmt"
 	"net/url"
+	"path"
+	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/corslint/corslint/internal/pcre"
 
 	"github.com/corslint/corslint/model"
 	"github.com/corslint/corslint/simulate"
@@ -124,7 +129,7 @@ func answer(stack []*model.File, req Request, method string, headers []simulate.
 		a.Notes = append(a.Notes, "cannot parse the URL: "+err.Error())
 		return a
 	}
-	e := &evaluator{req: req, origin: req.Origin, method: method, headers: headers, host: u.Hostname(), path: u.EscapedPath()}
+	e := &evaluator{req: req, origin: req.Origin, method: method, headers: headers, host: u.Hostname(), port: urlPort(u), path: u.EscapedPath()}
 	if e.path == "" {
 		e.path = "/"
 	}
@@ -143,7 +148,19 @@ type evaluator struct {
 	method       string
 	headers      []simulate.Header
 	host         string
+	port         int
 	path         string
+}
+
+// urlPort is the port a URL connects to.
+func urlPort(u *url.URL) int {
+	if p, err := strconv.Atoi(u.Port()); err == nil {
+		return p
+	}
+	if u.Scheme == "http" {
+		return 80
+	}
+	return 443
 }
 
 // layer fills a with what stack[0] answers, recursing into the next file
@@ -286,36 +303,100 @@ func upstreamName(r *model.Response) string {
 	return r.Upstream.Target
 }
 
-// route picks the scope a request ends in: the virtual server by host,
-// then nginx's location algorithm (exact, longest prefix, ^~, regexes in
-// order, nested locations), or the deepest matching route elsewhere.
+// route picks the scope a request ends in, in the server's own order: the
+// virtual server by host and port, then the routes of that server by the
+// dialect's precedence (nginx's location algorithm: exact, longest prefix,
+// ^~, regexes in order, nested locations; elsewhere the most specific
+// route whose path test matches).
 func (e *evaluator) route(f *model.File) *model.Scope {
-	routes := map[*model.Scope]bool{}
-	for _, r := range f.Responses {
-		routes[r.Route] = true
-	}
 	server := e.server(f)
-	var best *model.Scope
-	if server != nil {
-		best = e.location(f, server)
-		if best == nil && routes[server] {
-			best = server
-		}
-	}
-	if best != nil {
-		return best
-	}
-	// Not nginx-shaped: the deepest route whose path test matches.
-	depth := -1
-	for _, s := range f.Scopes {
-		if !routes[s] || !e.matchesAll(s) {
+	routes := map[*model.Scope]bool{}
+	var order []*model.Scope
+	for _, r := range f.Responses {
+		if r.Route == nil || routes[r.Route] || server != nil && serverOf(r) != server {
 			continue
 		}
-		if d := len(s.Path()); d > depth {
-			best, depth = s, d
+		routes[r.Route] = true
+		order = append(order, r.Route)
+	}
+	if len(order) == 0 && server != nil {
+		// a server whose requests all go to routes of no server
+		for _, r := range f.Responses {
+			if r.Route != nil && !routes[r.Route] && serverOf(r) == nil {
+				routes[r.Route] = true
+				order = append(order, r.Route)
+			}
+		}
+	}
+	if f.Dialect == model.Nginx {
+		parent := server
+		if parent == nil {
+			parent = fileTop(f)
+		}
+		if parent != nil {
+			if best := e.location(f, parent); best != nil {
+				return best
+			}
+			if routes[parent] {
+				return parent
+			}
+		}
+	}
+	var best *model.Scope
+	bestScore, bestDepth := -1, -1
+	for _, s := range order {
+		if !e.matchesAll(s) {
+			continue
+		}
+		score, depth := specificity(s), len(s.Path())
+		if score > bestScore || score == bestScore && depth > bestDepth {
+			best, bestScore, bestDepth = s, score, depth
 		}
 	}
 	return best
+}
+
+// serverOf is the virtual server a response belongs to, or nil.
+func serverOf(r *model.Response) *model.Scope {
+	if r.Server != nil {
+		return r.Server
+	}
+	for s := r.Route; s != nil; s = s.Parent {
+		if s.Role == model.RoleServer {
+			return s
+		}
+	}
+	return nil
+}
+
+func fileTop(f *model.File) *model.Scope {
+	for _, s := range f.Scopes {
+		if s.Role == model.RoleFile {
+			return s
+		}
+	}
+	return nil
+}
+
+// specificity ranks the routes a path matches: an exact path, then the
+// longest prefix (a <Location> or ProxyPass before a directory that
+// prefix maps to), then a regex or a file name test, then a route that
+// does not test the path at all (the server's own).
+func specificity(s *model.Scope) int {
+	m := s.Match
+	if m == nil {
+		return 0
+	}
+	switch m.Kind {
+	case model.PathExact:
+		return 1 << 20
+	case model.PathPrefix:
+		if s.Role == model.RoleRoute {
+			return 2*len(m.Pattern) + 3
+		}
+		return 2*len(m.Pattern) + 2
+	}
+	return 1
 }
 
 func (e *evaluator) matchesAll(s *model.Scope) bool {
@@ -327,33 +408,94 @@ func (e *evaluator) matchesAll(s *model.Scope) bool {
 	return true
 }
 
-// server picks the server scope whose names include the host, else the
-// first server (nginx's default server).
+// server picks the virtual server that answers the request's host and
+// port the way the dialect's server does, or nil when the file has none.
 func (e *evaluator) server(f *model.File) *model.Scope {
-	var first *model.Scope
+	var all, onPort []*model.Scope
 	for _, s := range f.Scopes {
-		if s.Kind != "server" {
+		if s.Role != model.RoleServer {
 			continue
 		}
-		if first == nil {
-			first = s
+		all = append(all, s)
+		if len(s.Ports) == 0 || slices.Contains(s.Ports, e.port) {
+			onPort = append(onPort, s)
+		}
+	}
+	if len(onPort) == 0 {
+		onPort = all
+	}
+	if len(onPort) == 0 {
+		return nil
+	}
+	if f.Dialect == model.Apache {
+		return apacheVhost(onPort, e.host)
+	}
+	return nginxServer(onPort, e.host)
+}
+
+// apacheVhost is httpd's name-based virtual host choice: the first
+// <VirtualHost> whose ServerName or ServerAlias (with * and ? wildcards)
+// matches the host, else the first one for the address.
+func apacheVhost(servers []*model.Scope, host string) *model.Scope {
+	host = strings.ToLower(host)
+	for _, s := range servers {
+		for _, h := range s.Hosts {
+			if ok, err := path.Match(strings.ToLower(h), host); err == nil && ok {
+				return s
+			}
+		}
+	}
+	return servers[0]
+}
+
+// nginxServer is nginx's server_name choice: the exact name, then the
+// longest wildcard name starting with an asterisk, then the longest ending
+// with one, then the first regex that matches; else the default_server,
+// else the first server.
+func nginxServer(servers []*model.Scope, host string) *model.Scope {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	var lead, trail, def *model.Scope
+	leadLen, trailLen := 0, 0
+	for _, s := range servers {
+		if s.Default && def == nil {
+			def = s
 		}
 		for _, h := range s.Hosts {
-			if strings.EqualFold(h, e.host) || strings.HasPrefix(h, "*.") && strings.HasSuffix(e.host, h[1:]) ||
-				strings.HasPrefix(h, ".") && (strings.HasSuffix(e.host, h) || e.host == h[1:]) {
+			h = strings.ToLower(h)
+			switch {
+			case strings.HasPrefix(h, "~"):
+			case h == host || strings.HasPrefix(h, ".") && h[1:] == host:
+				return s
+			case strings.HasPrefix(h, "*.") || strings.HasPrefix(h, "."):
+				suffix := h[strings.IndexByte(h, '.'):]
+				if strings.HasSuffix(host, suffix) && len(suffix) > leadLen {
+					lead, leadLen = s, len(suffix)
+				}
+			case strings.HasSuffix(h, ".*"):
+				prefix := h[:len(h)-1]
+				if strings.HasPrefix(host, prefix) && len(prefix) > trailLen {
+					trail, trailLen = s, len(prefix)
+				}
+			}
+		}
+	}
+	if lead != nil {
+		return lead
+	}
+	if trail != nil {
+		return trail
+	}
+	for _, s := range servers {
+		for _, h := range s.Hosts {
+			if strings.HasPrefix(h, "~") && pcre.Match(h[1:], true, host) {
 				return s
 			}
 		}
 	}
-	if first == nil {
-		// A snippet or a file of locations without a server block.
-		for _, s := range f.Scopes {
-			if s.Kind == "main" || s.Kind == "http" {
-				return s
-			}
-		}
+	if def != nil {
+		return def
 	}
-	return first
+	return servers[0]
 }
 
 // location applies nginx's location selection below parent.
@@ -537,4 +679,3 @@ func (e *evaluator) guarded(gs []*model.Matcher) bool {
 	}
 	return false
 }
-

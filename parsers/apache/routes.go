@@ -27,8 +27,15 @@ type route struct {
 
 // routes adds the responses of every route of srv.
 func (l *lowerer) routes(srv *server) {
+	n := len(l.file.Responses)
 	for _, rt := range l.routeList(srv) {
 		l.respond(srv, rt)
+	}
+	if srv.s != srv.main {
+		// a route of the main configuration is shared by every vhost
+		for _, r := range l.file.Responses[n:] {
+			r.Server = srv.s.scope
+		}
 	}
 }
 
@@ -93,7 +100,12 @@ func (l *lowerer) routeList(srv *server) []*route {
 			continue
 		}
 		label := p.path
-		scope := &model.Scope{Kind: p.d.Name, Label: label, Parent: srv.s.scope, Layer: l.layer, Span: p.d.Span}
+		scope := &model.Scope{Kind: p.d.Name, Label: label, Role: model.RoleRoute, Parent: srv.s.scope, Layer: l.layer, Span: p.d.Span}
+		// ProxyPass takes only the requests under its own path
+		scope.Match = &model.PathMatch{Kind: model.PathPrefix, Pattern: p.path}
+		if p.regex {
+			scope.Match = &model.PathMatch{Kind: model.PathRegex, Pattern: p.path}
+		}
 		l.file.Scopes = append(l.file.Scopes, scope)
 		url := p.path
 		if p.regex {
@@ -113,6 +125,10 @@ func (l *lowerer) routeList(srv *server) []*route {
 		case d.kind == ".htaccess" && (l.standalone || srv.docroot != "" && covers(d.path, srv.docroot)):
 		default:
 			rt := &route{scope: d.scope, fsPath: d.path, at: d.scope.Span}
+			if rel, ok := strings.CutPrefix(d.path, srv.docroot+"/"); ok && srv.docroot != "" && !d.regex && d.scope.Match == nil && !strings.ContainsAny(rel, "*?[") {
+				// the URL path that maps to this directory
+				d.scope.Match = &model.PathMatch{Kind: model.PathPrefix, Pattern: "/" + rel + "/"}
+			}
 			if d.regex {
 				rt.fsPath, rt.extra = "", []*sec{d}
 			}

@@ -1,7 +1,13 @@
 package apache
 
 import (
+	"slices"
+	"sort"
 	"strings"
+
+	"github.com/dlclark/regexp2"
+
+	"github.com/corslint/corslint/internal/pcre"
 
 	"github.com/corslint/corslint/model"
 )
@@ -173,12 +179,83 @@ func (l *lowerer) filesSections(srv *server, dirs []*sec) []*sec {
 // locsFor lists the <Location> sections that apply to requests under url,
 // in the order written (httpd merges them in that order), own included.
 func (l *lowerer) locsFor(srv *server, url string, own *sec) []*sec {
+	if srv.locIdx == nil {
+		srv.locIdx = newLocIndex(srv.locs)
+	}
+	return srv.locIdx.lookup(url, own)
+}
+
+// locIndex finds the <Location> sections that apply to a URL by looking up
+// the URL's prefixes, rather than testing every section, so that building
+// the routes of n sections takes time in proportion to n.
+type locIndex struct {
+	order  map[*sec]int
+	always []*sec // sections that apply to every URL
+	regex  []*sec // the other regex sections
+	res    map[*sec]*regexp2.Regexp
+	byPath map[string][]*sec // the other sections, by path
+	lens   []int             // the distinct lengths of those paths
+}
+
+func newLocIndex(locs []*sec) *locIndex {
+	x := &locIndex{order: map[*sec]int{}, res: map[*sec]*regexp2.Regexp{}, byPath: map[string][]*sec{}}
+	seenLen := map[int]bool{}
+	for i, s := range locs {
+		x.order[s] = i
+		switch {
+		case matchAll(s):
+			x.always = append(x.always, s)
+		case s.regex:
+			x.regex = append(x.regex, s)
+			if re, err := pcre.Compile(s.path, false); err == nil {
+				x.res[s] = re
+			}
+		default:
+			x.byPath[s.path] = append(x.byPath[s.path], s)
+			if !seenLen[len(s.path)] {
+				seenLen[len(s.path)] = true
+				x.lens = append(x.lens, len(s.path))
+			}
+		}
+	}
+	return x
+}
+
+// lookup returns what locMatches accepts for url, own included, regex
+// sections other than own left out when own is a regex, in written order.
+func (x *locIndex) lookup(url string, own *sec) []*sec {
 	var out []*sec
-	for _, s := range srv.locs {
-		if s == own || locMatches(s, url) && (own == nil || !s.regex || !own.regex) {
+	keep := func(s *sec) {
+		if s == own || own == nil || !s.regex || !own.regex {
 			out = append(out, s)
 		}
 	}
+	for _, s := range x.always {
+		keep(s)
+	}
+	if url != "" {
+		for _, n := range x.lens {
+			if n <= len(url) {
+				for _, s := range x.byPath[url[:n]] {
+					keep(s)
+				}
+			}
+		}
+		for _, s := range x.byPath[url+"/"] {
+			keep(s)
+		}
+		for _, s := range x.regex {
+			if re := x.res[s]; re != nil {
+				if ok, _ := re.MatchString(url); ok {
+					keep(s)
+				}
+			}
+		}
+	}
+	if own != nil && !slices.Contains(out, own) {
+		out = append(out, own)
+	}
+	sort.Slice(out, func(i, j int) bool { return x.order[out[i]] < x.order[out[j]] })
 	return out
 }
 

@@ -246,10 +246,17 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 	if status == 0 {
 		status = 200 // headers for an unknown status: those of a success
 	}
-	for _, in := range r.Instances(status, source) {
-		if !e.opHolds(in.Op) {
-			continue
+	// A statement whose own condition fails does nothing, so it must not
+	// replace an earlier line of its table either (S3 lists one statement
+	// per allowed origin).
+	applied := *r
+	applied.Headers = nil
+	for _, op := range r.Headers {
+		if e.opHolds(op) {
+			applied.Headers = append(applied.Headers, op)
 		}
+	}
+	for _, in := range applied.Instances(status, source) {
 		e.origin = e.req.Origin
 		if in.Op.Stored && e.storedOrigin != "" {
 			e.origin = e.storedOrigin

@@ -53,20 +53,6 @@ func matchAll(s *sec) bool {
 	return s.path == "/" || s.path == ""
 }
 
-// locMatches reports whether <Location> s applies to requests under url.
-func locMatches(s *sec, url string) bool {
-	if matchAll(s) {
-		return true
-	}
-	if url == "" {
-		return false
-	}
-	if s.regex {
-		return regexMatch(s.path, url)
-	}
-	return strings.HasPrefix(url, s.path) || strings.HasPrefix(url+"/", s.path)
-}
-
 func (l *lowerer) routeList(srv *server) []*route {
 	var out []*route
 	base := &route{scope: srv.s.scope, fsPath: srv.docroot, at: srv.s.scope.Span}
@@ -221,8 +207,10 @@ func newLocIndex(locs []*sec) *locIndex {
 	return x
 }
 
-// lookup returns what locMatches accepts for url, own included, regex
-// sections other than own left out when own is a regex, in written order.
+// lookup returns the sections that apply to requests under url (those
+// that apply everywhere; a path that is a prefix of url, or of url with a
+// slash added; a regex that matches it), own included, regex sections
+// other than own left out when own is a regex, in written order.
 func (x *locIndex) lookup(url string, own *sec) []*sec {
 	var out []*sec
 	keep := func(s *sec) {

@@ -62,6 +62,13 @@ type Answer struct {
 	By model.Span
 	// Notes say what the configuration cannot decide.
 	Notes []string
+	// Undecidable lists what the configuration cannot decide that may
+	// change the CORS headers of this answer; the verdict then names it
+	// instead of guessing.
+	Undecidable []string
+	// upstreamOptions is set when OPTIONS goes to an upstream whose
+	// answer the request does not give.
+	upstreamOptions bool
 }
 
 func (a *Answer) wire() *simulate.Response {
@@ -81,7 +88,9 @@ type Prediction struct {
 	Actual    *Answer // nil when the preflight fails
 	Verdict   simulate.Verdict
 	// Unknown is set when the verdict depends on something the
-	// configuration does not say (an upstream's answer to OPTIONS).
+	// configuration does not say (an upstream's answer to OPTIONS, a
+	// condition on the request it cannot evaluate, a header value it
+	// does not give): why the answer is undecidable.
 	Unknown string
 }
 
@@ -90,18 +99,18 @@ type Prediction struct {
 // passes on what the next file answers.
 func Predict(stack []*model.File, req Request) Prediction {
 	var p Prediction
-	if need, names := simulate.NeedsPreflight(req.Request); need {
-		hdrs := []simulate.Header{{Name: "Access-Control-Request-Method", Value: strings.ToUpper(req.Method)}}
-		if len(names) > 0 {
-			hdrs = append(hdrs, simulate.Header{Name: "Access-Control-Request-Headers", Value: strings.Join(names, ",")})
-		}
-		p.Preflight = answer(stack, req, "OPTIONS", hdrs)
+	if need, _ := simulate.NeedsPreflight(req.Request); need {
+		p.Preflight = answer(stack, req, "OPTIONS")
 		if p.Preflight.Status == 0 {
-			p.Unknown = "the preflight's status depends on how the upstream answers OPTIONS (" + strings.Join(p.Preflight.Notes, "; ") + ")"
+			p.Unknown = "nothing in the configuration answers the preflight (" + strings.Join(p.Preflight.Notes, "; ") + ")"
+			if p.Preflight.upstreamOptions {
+				p.Unknown = "the preflight's status depends on how the upstream answers OPTIONS (" + strings.Join(p.Preflight.Notes, "; ") + ")"
+			}
 			return p
 		}
 		if v := simulate.CheckPreflight(req.Request, *p.Preflight.wire()); !v.Allowed {
 			p.Verdict = v
+			p.Unknown = undecidable(p.Preflight)
 			return p
 		}
 	}
@@ -109,16 +118,28 @@ func Predict(stack []*model.File, req Request) Prediction {
 	if method == "" {
 		method = "GET"
 	}
-	p.Actual = answer(stack, req, method, req.Headers)
+	p.Actual = answer(stack, req, method)
 	if p.Actual.Status == 0 {
 		p.Actual.Status = 200
 	}
 	p.Verdict = simulate.Evaluate(req.Request, p.Preflight.wire(), p.Actual.wire())
+	p.Unknown = undecidable(p.Preflight, p.Actual)
 	return p
 }
 
+// undecidable joins what the answers could not decide, or "".
+func undecidable(as ...*Answer) string {
+	var out []string
+	for _, a := range as {
+		if a != nil {
+			out = append(out, a.Undecidable...)
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
 // answer computes the response one request gets from the stack.
-func answer(stack []*model.File, req Request, method string, headers []simulate.Header) *Answer {
+func answer(stack []*model.File, req Request, method string) *Answer {
 	a := &Answer{Method: method}
 	if len(stack) == 0 {
 		a.Notes = append(a.Notes, "no configuration")
@@ -129,7 +150,7 @@ func answer(stack []*model.File, req Request, method string, headers []simulate.
 		a.Notes = append(a.Notes, "cannot parse the URL: "+err.Error())
 		return a
 	}
-	e := &evaluator{req: req, origin: req.Origin, method: method, headers: headers, host: u.Hostname(), port: urlPort(u), path: u.EscapedPath()}
+	e := &evaluator{req: req, origin: req.Origin, method: method, host: u.Hostname(), port: urlPort(u), path: u.EscapedPath()}
 	if e.path == "" {
 		e.path = "/"
 	}
@@ -146,7 +167,6 @@ type evaluator struct {
 	// an earlier request from that origin.
 	storedOrigin string
 	method       string
-	headers      []simulate.Header
 	host         string
 	port         int
 	path         string
@@ -197,12 +217,15 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 		e.layer(stack[1:], next)
 		status, inner = next.Status, next.Headers
 		a.Notes = append(a.Notes, next.Notes...)
+		a.Undecidable = append(a.Undecidable, next.Undecidable...)
+		a.upstreamOptions = a.upstreamOptions || next.upstreamOptions
 		a.Route += " > " + next.Route
 	case source == model.FromUpstream:
 		status = e.req.UpstreamStatus
 		if e.method == "OPTIONS" {
 			status = e.req.UpstreamOptionsStatus
 			if status == 0 {
+				a.upstreamOptions = true
 				a.Notes = append(a.Notes, fmt.Sprintf("OPTIONS goes to the upstream %s, whose answer the configuration does not show (pass --upstream-options-status)", upstreamName(r)))
 			}
 		} else if status == 0 {
@@ -228,12 +251,12 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 		}
 	}
 	a.Status = status
-	if stored := e.storedFor(f, r, inner); stored != nil {
+	if old, ok := e.storedFor(f, r, inner); ok {
 		// The cache answers with what it stored for the earlier origin:
 		// the upstream's headers and the stored statements as they were
 		// then; statements applied on delivery still see this request.
 		a.Notes = append(a.Notes, fmt.Sprintf("served from the cache filled by a request from %s (the cache key has no Origin and nothing says Vary: Origin)", e.req.PriorOrigin))
-		inner = stored.inner
+		inner = old
 		e.storedOrigin = e.req.PriorOrigin
 	}
 	if source == model.FromUpstream && r.Upstream != nil {
@@ -264,7 +287,11 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 		v, ok := e.value(in.Value)
 		if !ok {
 			if in.Value.Kind == model.Unknown {
-				a.Notes = append(a.Notes, fmt.Sprintf("the value of %s (%s) is not known from the configuration", in.Name, in.Value.Raw))
+				note := fmt.Sprintf("the value of %s (%s) is not known from the configuration", in.Name, in.Value.Raw)
+				a.Notes = append(a.Notes, note)
+				if model.IsCORSHeader(in.Name) {
+					a.Undecidable = append(a.Undecidable, note)
+				}
 			}
 			continue
 		}
@@ -272,24 +299,22 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 	}
 }
 
-type stored struct{ inner []Line }
-
 // storedFor decides whether a cache in f answers this request with what it
 // stored for PriorOrigin: a cacheable GET or HEAD from the upstream, a
 // cache whose key lacks Origin, and no Vary: Origin on the stored object
 // (set by the cache's own rules or sent by the upstream). It returns the
-// upstream lines as they were stored, or nil.
-func (e *evaluator) storedFor(f *model.File, r *model.Response, inner []Line) *stored {
+// upstream lines as they were stored; ok is false when the cache does not
+// answer.
+func (e *evaluator) storedFor(f *model.File, r *model.Response, inner []Line) (old []Line, ok bool) {
 	if e.req.PriorOrigin == "" || e.req.PriorOrigin == e.req.Origin || f.SharedCache() == nil ||
 		r.Source != model.FromUpstream || (e.method != "GET" && e.method != "HEAD") {
-		return nil
+		return nil, false
 	}
 	for _, l := range inner {
 		if l.Name == model.Vary && model.VaryNamesOrigin(l.Value) {
-			return nil
+			return nil, false
 		}
 	}
-	var old []Line
 	for _, h := range e.req.UpstreamHeaders {
 		v := h.Value
 		if v == "$origin" {
@@ -300,7 +325,7 @@ func (e *evaluator) storedFor(f *model.File, r *model.Response, inner []Line) *s
 	if len(e.req.UpstreamHeaders) == 0 {
 		old = inner
 	}
-	return &stored{inner: old}
+	return old, true
 }
 
 func upstreamName(r *model.Response) string {
@@ -604,10 +629,27 @@ func (e *evaluator) holds(r *model.Response, a *Answer) bool {
 			}
 		default:
 			a.Notes = append(a.Notes, fmt.Sprintf("the condition %q is taken as false", c.Text))
+			if changesCORS(r) {
+				a.Undecidable = append(a.Undecidable, fmt.Sprintf("the condition %q (%s), which the configuration cannot evaluate, decides whether the response at %s applies", c.Text, c.Span, r.Span))
+			}
 			return false
 		}
 	}
 	return true
+}
+
+// changesCORS reports whether a conditional response could change what
+// the browser decides: it has a fixed status or CORS header statements.
+func changesCORS(r *model.Response) bool {
+	if r.Status != 0 {
+		return true
+	}
+	for _, op := range r.Headers {
+		if model.IsCORSHeader(op.Name) && (op.Scope == r.Scope || op.When != nil) {
+			return true
+		}
+	}
+	return false
 }
 
 // opHolds decides a statement's own condition (Apache env=, a VCL if

@@ -96,7 +96,11 @@ func (m *PathMatch) Matches(p string) bool {
 	case PathExact:
 		return p == m.Pattern
 	case PathPrefix:
-		return strings.HasPrefix(p, m.Pattern)
+		if !strings.HasPrefix(p, m.Pattern) {
+			return false
+		}
+		n := len(m.Pattern)
+		return !m.Segment || n == 0 || m.Pattern[n-1] == '/' || len(p) == n || p[n] == '/'
 	case PathFileGlob:
 		ok, err := path.Match(m.Pattern, lastSegment(p))
 		return err == nil && ok

@@ -137,6 +137,10 @@ type PathMatch struct {
 	Preferred bool
 	// Named routes are reached only by internal redirects (nginx @name).
 	Named bool
+	// Segment makes a prefix that does not end in a slash match only up
+	// to a segment boundary (Apache <Location /api> takes /api and
+	// /api/x but not /apix).
+	Segment bool
 
 	prog atomic.Pointer[compiled] // the regex, compiled on first use
 }

@@ -290,11 +290,13 @@ func sectionMatch(kind, p string, regex bool) *model.PathMatch {
 			return &model.PathMatch{Kind: model.PathRegex, Pattern: p}
 		}
 		if strings.ContainsAny(p, "*?[") {
-			// httpd matches a wildcard Location with fnmatch, * not
-			// crossing a slash
-			return &model.PathMatch{Kind: model.PathRegex, Pattern: "^" + globRegex(p)}
+			// httpd matches a wildcard Location with fnmatch against the
+			// whole path, * not crossing a slash
+			return &model.PathMatch{Kind: model.PathRegex, Pattern: "^" + globRegex(p) + "$"}
 		}
-		return &model.PathMatch{Kind: model.PathPrefix, Pattern: p}
+		// httpd's location walk: a path not ending in a slash matches
+		// only up to a segment boundary
+		return &model.PathMatch{Kind: model.PathPrefix, Pattern: p, Segment: true}
 	case "Files", "FilesMatch":
 		if regex {
 			return &model.PathMatch{Kind: model.PathFileRegex, Pattern: p}

@@ -54,3 +54,41 @@ func (f *File) SharedCache() *Cache {
 	}
 	return f.Caches[0]
 }
+
+// NotShared reports whether a response tells shared caches not to store
+// it: Cache-Control private, no-store or no-cache, or a Set-Cookie (which
+// Varnish and nginx do not cache by default).
+func (r *Response) NotShared() bool {
+	for _, op := range r.Headers {
+		if op.Op == Unset || op.Op == Hide {
+			continue
+		}
+		if op.Name == "Set-Cookie" {
+			return true
+		}
+		if op.Name != "Cache-Control" {
+			continue
+		}
+		for _, p := range op.Value.Possible() {
+			if p.Kind != Literal {
+				continue
+			}
+			if KeepsOutOfSharedCaches(p.Text) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// KeepsOutOfSharedCaches reports whether a Cache-Control value tells
+// shared caches not to store the response: private, no-store or no-cache.
+func KeepsOutOfSharedCaches(cacheControl string) bool {
+	for _, it := range strings.Split(cacheControl, ",") {
+		it = strings.ToLower(strings.TrimSpace(it))
+		if it == "private" || it == "no-store" || it == "no-cache" || strings.HasPrefix(it, "private=") || strings.HasPrefix(it, "no-cache=") {
+			return true
+		}
+	}
+	return false
+}

@@ -300,8 +300,9 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 }
 
 // storedFor decides whether a cache in f answers this request with what it
-// stored for PriorOrigin: a cacheable GET or HEAD from the upstream, a
-// cache whose key lacks Origin, and no Vary: Origin on the stored object
+// stored for PriorOrigin: a cacheable GET or HEAD from the upstream (not
+// kept out of shared caches by Cache-Control or Set-Cookie), a cache whose
+// key lacks Origin, and no Vary: Origin on the stored object
 // (set by the cache's own rules or sent by the upstream). It returns the
 // upstream lines as they were stored; ok is false when the cache does not
 // answer.
@@ -310,8 +311,20 @@ func (e *evaluator) storedFor(f *model.File, r *model.Response, inner []Line) (o
 		r.Source != model.FromUpstream || (e.method != "GET" && e.method != "HEAD") {
 		return nil, false
 	}
+	// what the cache stores: the upstream's lines and the statements
+	// applied before storing (Varnish beresp)
+	stored := &model.Response{}
+	for _, op := range r.Headers {
+		if op.Stored {
+			stored.Headers = append(stored.Headers, op)
+		}
+	}
+	if stored.NotShared() {
+		return nil, false
+	}
 	for _, l := range inner {
-		if l.Name == model.Vary && model.VaryNamesOrigin(l.Value) {
+		if l.Name == model.Vary && model.VaryNamesOrigin(l.Value) || l.Name == "Set-Cookie" ||
+			l.Name == "Cache-Control" && model.KeepsOutOfSharedCaches(l.Value) {
 			return nil, false
 		}
 	}

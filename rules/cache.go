@@ -212,7 +212,7 @@ sub vcl_hash {
 					continue
 				}
 				for _, r := range inner.Responses {
-					if r.IsPreflightAnswer() || r.VariesOnOrigin() || notShared(r) {
+					if r.IsPreflightAnswer() || r.VariesOnOrigin() || r.NotShared() {
 						continue
 					}
 					for _, op := range r.Ops(model.ACAO) {
@@ -253,32 +253,6 @@ func replacesOnDelivery(f *model.File, name string) bool {
 		}
 	}
 	return served
-}
-
-// notShared reports whether a response tells shared caches not to store
-// it: Cache-Control private, no-store or no-cache, or a Set-Cookie (which
-// Varnish and nginx do not cache by default).
-func notShared(r *model.Response) bool {
-	for _, op := range r.Headers {
-		if !adds(op) {
-			continue
-		}
-		if op.Name == "Set-Cookie" {
-			return true
-		}
-		if op.Name != "Cache-Control" {
-			continue
-		}
-		for _, t := range literalTexts(op.Value) {
-			for _, it := range listItems(t) {
-				it = strings.ToLower(it)
-				if it == "private" || it == "no-store" || it == "no-cache" || strings.HasPrefix(it, "private=") || strings.HasPrefix(it, "no-cache=") {
-					return true
-				}
-			}
-		}
-	}
-	return false
 }
 
 // layerOf is the outermost layer of a file's scopes.

@@ -30,7 +30,7 @@ func TestCheckAgreesWithLint(t *testing.T) {
 	if err != nil || len(paths) == 0 {
 		t.Fatalf("no rule cases: %v", err)
 	}
-	checked := 0
+	var tally agreement
 	for _, p := range paths {
 		t.Run(filepath.Base(filepath.Dir(p))+"/"+strings.TrimSuffix(filepath.Base(p), ".txtar"), func(t *testing.T) {
 			dir, configs, args := writeCase(t, p)
@@ -48,18 +48,47 @@ func TestCheckAgreesWithLint(t *testing.T) {
 				if o := fixedOrigin(p); o != "" && o != req.Origin && slices.Contains(trusted, o) {
 					continue // this route trusts another of the case's origins, not this one
 				}
-				checked++
-				consistent(t, req, p, ids)
-				if req.Origin != untrusted && !req.Credentials && sends(p, model.ACAC, "true") {
+				tally.add(t, req, p, ids)
+				if req.Origin == untrusted || !p.Verdict.Allowed {
+					continue
+				}
+				var more []predict.Request
+				if sends(p, model.ACAC, "true") {
 					// the response allows credentials: so must a credentialed fetch
-					req.Credentials = true
-					checked++
-					consistent(t, req, predict.Predict(stack, req), ids)
+					cred := req
+					cred.Credentials = true
+					more = append(more, cred)
+				}
+				// the methods and headers the configuration allows, preflighted
+				more = append(more, preflighted(stack, req)...)
+				for _, r := range more {
+					if p := predict.Predict(stack, r); p.Unknown == "" {
+						tally.add(t, r, p, ids)
+					}
 				}
 			}
 		})
 	}
-	t.Logf("%d predictions checked against lint", checked)
+	t.Logf("%d predictions checked against lint: %d trusted requests blocked, each explained by a finding; %d credentialed reads by an untrusted origin, each with CORS101 or CORS102",
+		tally.checked, tally.blocked, tally.leaks)
+	if tally.blocked == 0 || tally.leaks == 0 {
+		t.Error("no case exercised one of the two checks")
+	}
+}
+
+// agreement counts what the consistency checks saw.
+type agreement struct{ checked, blocked, leaks int }
+
+func (a *agreement) add(t *testing.T, req predict.Request, p predict.Prediction, ids map[string]bool) {
+	t.Helper()
+	a.checked++
+	switch {
+	case req.Origin != untrusted && !p.Verdict.Allowed && answersCORS(p):
+		a.blocked++
+	case req.Origin == untrusted && req.Credentials && p.Verdict.Allowed:
+		a.leaks++
+	}
+	consistent(t, req, p, ids)
 }
 
 // TestCheckAgreesWithLintOnScenarios does the same on every oracle
@@ -135,6 +164,42 @@ func answersCORS(p predict.Prediction) bool {
 		}
 	}
 	return false
+}
+
+// preflighted are requests like req that need a preflight: each method
+// other than GET, HEAD and POST that an Access-Control-Allow-Methods of
+// the stack lists, with the first request header an
+// Access-Control-Allow-Headers lists.
+func preflighted(stack []*model.File, req predict.Request) []predict.Request {
+	var methods []string
+	header := ""
+	for _, f := range stack {
+		for _, op := range f.Headers {
+			if op.Op == model.Unset || op.Value.Kind != model.Literal {
+				continue
+			}
+			for _, it := range strings.Split(op.Value.Text, ",") {
+				it = strings.TrimSpace(it)
+				switch {
+				case it == "" || it == "*":
+				case op.Name == model.ACAM && !slices.Contains([]string{"GET", "HEAD", "POST", "OPTIONS"}, strings.ToUpper(it)) && !slices.Contains(methods, strings.ToUpper(it)):
+					methods = append(methods, strings.ToUpper(it))
+				case op.Name == model.ACAH && header == "":
+					header = it
+				}
+			}
+		}
+	}
+	var out []predict.Request
+	for _, m := range methods {
+		r := req
+		r.Method = m
+		if header != "" {
+			r.Headers = []simulate.Header{{Name: header, Value: "x"}}
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 // fixedOrigin is the one Access-Control-Allow-Origin value of the actual

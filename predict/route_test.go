@@ -4,8 +4,10 @@ import (
 	"testing"
 
 	"github.com/corslint/corslint/model"
+	"github.com/corslint/corslint/parsers/apache"
 	"github.com/corslint/corslint/parsers/nginx"
 	"github.com/corslint/corslint/parsers/sam"
+	"github.com/corslint/corslint/parsers/vcl"
 	"github.com/corslint/corslint/predict"
 	"github.com/corslint/corslint/simulate"
 )
@@ -77,4 +79,51 @@ func acao(t *testing.T, stack []*model.File, url, origin string) string {
 		}
 	}
 	return out
+}
+
+// TestEveryDialectSetsRoles: each dialect's lowering gives its scopes the
+// roles host selection and route precedence rely on.
+func TestEveryDialectSetsRoles(t *testing.T) {
+	files := map[string]*model.File{
+		"nginx": nginx.Lower(nginx.Parse("nginx.conf", []byte(`http { server { server_name a; location /x/ { if ($http_origin) { return 204; } } } }`), nginx.Options{})),
+		"apache": apache.Lower(apache.Parse("httpd.conf", []byte(`<VirtualHost *:443>
+ServerName a
+<Location /x/>
+<If "%{HTTP:Origin} == 'https://a'">
+Header set X 1
+</If>
+</Location>
+<Directory /srv>
+<Files x.json>
+</Files>
+</Directory>
+</VirtualHost>
+`), apache.Options{})),
+		"vcl": vcl.Lower(vcl.Parse("default.vcl", []byte("vcl 4.1;\nbackend b { .host = \"127.0.0.1\"; }\nsub vcl_recv { if (req.http.Origin) { return (pass); } }\n"), vcl.Options{})),
+		"sam": sam.Lower(sam.Parse("template.yaml", []byte("Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      CorsConfiguration:\n        CorsRules:\n          - AllowedOrigins: [https://a]\n            AllowedMethods: [GET]\n"), sam.Options{})),
+	}
+	want := map[string]map[string]model.Role{
+		"nginx":  {"main": model.RoleFile, "http": model.RoleFile, "server": model.RoleServer, "location": model.RoleRoute, "if": model.RoleCondition},
+		"apache": {"server": model.RoleFile, "VirtualHost": model.RoleServer, "Location": model.RoleRoute, "If": model.RoleCondition, "Directory": model.RoleSection, "Files": model.RoleSection},
+		"vcl":    {"vcl": model.RoleFile, "sub": model.RoleOther, "if": model.RoleCondition},
+		"sam":    {"AWS::S3::Bucket": model.RoleEndpoint, "CorsRule": model.RoleOther},
+	}
+	for dialect, f := range files {
+		seen := map[string]bool{}
+		for _, s := range f.Scopes {
+			r, ok := want[dialect][s.Kind]
+			if !ok {
+				continue
+			}
+			seen[s.Kind] = true
+			if s.Role != r {
+				t.Errorf("%s %s %q: role %s, want %s", dialect, s.Kind, s.Label, s.Role, r)
+			}
+		}
+		for kind := range want[dialect] {
+			if !seen[kind] {
+				t.Errorf("%s: no %s scope lowered", dialect, kind)
+			}
+		}
+	}
 }

@@ -132,6 +132,9 @@ type sec struct {
 	never string
 	// readBy is the virtual host that reads a linked .htaccess.
 	readBy *sec
+	// locPos is a <Location>'s position among its server's, for the
+	// server's locIndex.
+	locPos int
 }
 
 // sectionKinds are the sections that scope directives; every other section

@@ -2,7 +2,6 @@ package apache
 
 import (
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/dlclark/regexp2"
@@ -175,31 +174,29 @@ func (l *lowerer) locsFor(srv *server, url string, own *sec) []*sec {
 // the URL's prefixes, rather than testing every section, so that building
 // the routes of n sections takes time in proportion to n.
 type locIndex struct {
-	order  map[*sec]int
-	always []*sec // sections that apply to every URL
-	regex  []*sec // the other regex sections
-	res    map[*sec]*regexp2.Regexp
-	byPath map[string][]*sec // the other sections, by path
+	locs   []*sec
+	always []int             // sections that apply to every URL
+	regex  []int             // the other regex sections
+	res    []*regexp2.Regexp // compiled, by position in locs; nil when not a regex or invalid
+	byPath map[string][]int  // the other sections, by path
 	lens   []int             // the distinct lengths of those paths
 }
 
 func newLocIndex(locs []*sec) *locIndex {
-	x := &locIndex{order: map[*sec]int{}, res: map[*sec]*regexp2.Regexp{}, byPath: map[string][]*sec{}}
-	seenLen := map[int]bool{}
+	x := &locIndex{locs: locs, res: make([]*regexp2.Regexp, len(locs)), byPath: map[string][]int{}}
 	for i, s := range locs {
-		x.order[s] = i
+		s.locPos = i
 		switch {
 		case matchAll(s):
-			x.always = append(x.always, s)
+			x.always = append(x.always, i)
 		case s.regex:
-			x.regex = append(x.regex, s)
+			x.regex = append(x.regex, i)
 			if re, err := pcre.Compile(s.path, false); err == nil {
-				x.res[s] = re
+				x.res[i] = re
 			}
 		default:
-			x.byPath[s.path] = append(x.byPath[s.path], s)
-			if !seenLen[len(s.path)] {
-				seenLen[len(s.path)] = true
+			x.byPath[s.path] = append(x.byPath[s.path], i)
+			if !slices.Contains(x.lens, len(s.path)) {
 				x.lens = append(x.lens, len(s.path))
 			}
 		}
@@ -212,38 +209,34 @@ func newLocIndex(locs []*sec) *locIndex {
 // slash added; a regex that matches it), own included, regex sections
 // other than own left out when own is a regex, in written order.
 func (x *locIndex) lookup(url string, own *sec) []*sec {
-	var out []*sec
-	keep := func(s *sec) {
+	var idx []int
+	idx = append(idx, x.always...)
+	if url != "" {
+		for _, n := range x.lens {
+			if n <= len(url) {
+				idx = append(idx, x.byPath[url[:n]]...)
+			}
+		}
+		idx = append(idx, x.byPath[url+"/"]...)
+		for _, i := range x.regex {
+			if re := x.res[i]; re != nil {
+				if ok, _ := re.MatchString(url); ok {
+					idx = append(idx, i)
+				}
+			}
+		}
+	}
+	if own != nil && own.locPos < len(x.locs) && x.locs[own.locPos] == own && !slices.Contains(idx, own.locPos) {
+		idx = append(idx, own.locPos)
+	}
+	slices.Sort(idx)
+	out := make([]*sec, 0, len(idx))
+	for _, i := range idx {
+		s := x.locs[i]
 		if s == own || own == nil || !s.regex || !own.regex {
 			out = append(out, s)
 		}
 	}
-	for _, s := range x.always {
-		keep(s)
-	}
-	if url != "" {
-		for _, n := range x.lens {
-			if n <= len(url) {
-				for _, s := range x.byPath[url[:n]] {
-					keep(s)
-				}
-			}
-		}
-		for _, s := range x.byPath[url+"/"] {
-			keep(s)
-		}
-		for _, s := range x.regex {
-			if re := x.res[s]; re != nil {
-				if ok, _ := re.MatchString(url); ok {
-					keep(s)
-				}
-			}
-		}
-	}
-	if own != nil && !slices.Contains(out, own) {
-		out = append(out, own)
-	}
-	sort.Slice(out, func(i, j int) bool { return x.order[out[i]] < x.order[out[j]] })
 	return out
 }
 

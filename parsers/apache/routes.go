@@ -205,15 +205,17 @@ func newLocIndex(locs []*sec) *locIndex {
 }
 
 // lookup returns the sections that apply to requests under url (those
-// that apply everywhere; a path that is a prefix of url, or of url with a
-// slash added; a regex that matches it), own included, regex sections
+// that apply everywhere; a path that is a prefix of url up to a segment
+// boundary, or url with a slash added; a regex that matches it), own included, regex sections
 // other than own left out when own is a regex, in written order.
 func (x *locIndex) lookup(url string, own *sec) []*sec {
 	var idx []int
 	idx = append(idx, x.always...)
 	if url != "" {
 		for _, n := range x.lens {
-			if n <= len(url) {
+			// httpd's location walk: a path not ending in a slash stops
+			// at a segment boundary (<Location /ap> is not /api's)
+			if n == len(url) || n < len(url) && (url[n-1] == '/' || url[n] == '/') {
 				idx = append(idx, x.byPath[url[:n]]...)
 			}
 		}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,9 +13,11 @@ import (
 
 	"github.com/rogpeppe/go-internal/txtar"
 
+	"github.com/corslint/corslint/engine"
 	"github.com/corslint/corslint/model"
 	"github.com/corslint/corslint/oracle"
 	"github.com/corslint/corslint/predict"
+	"github.com/corslint/corslint/rules"
 	"github.com/corslint/corslint/simulate"
 )
 
@@ -38,7 +41,7 @@ func TestCheckAgreesWithLint(t *testing.T) {
 			if stack == nil {
 				t.Skip("no single request path among the files")
 			}
-			ids := findingIDs(lintDir(t, dir, args))
+			ids := lintIDs(t, dir, args)
 			trusted := trustedOrigins(stack, args)
 			for _, req := range caseRequests(stack, trusted) {
 				p := predict.Predict(stack, req)
@@ -129,7 +132,7 @@ func TestCheckAgreesWithLintOnScenarios(t *testing.T) {
 			if s.Trusted {
 				args = []string{"--trusted-origin", v.PageOrigin}
 			}
-			consistent(t, req, p, findingIDs(lintDir(t, dir, args)))
+			consistent(t, req, p, lintIDs(t, dir, args))
 		})
 	}
 }
@@ -232,11 +235,35 @@ func sends(p predict.Prediction, name, value string) bool {
 	return false
 }
 
-func findingIDs(fs []gotFinding) map[string]bool {
+// lintIDs lints dir as the CLI does and returns the IDs of the rules that
+// report something.
+func lintIDs(t *testing.T, dir string, args []string) map[string]bool {
+	t.Helper()
+	ropts := &rules.Options{}
+	o := &engine.Options{Jobs: 2, Root: dir, Rules: rules.All(), RuleOptions: ropts}
+	for i := 0; i+1 < len(args); i += 2 {
+		switch args[i] {
+		case "--trusted-origin":
+			ropts.TrustedOrigins = append(ropts.TrustedOrigins, args[i+1])
+		case "--client":
+			var c rules.Client
+			if err := json.Unmarshal([]byte(args[i+1]), &c); err != nil {
+				t.Fatalf("--client %s: %v", args[i+1], err)
+			}
+			ropts.Clients = append(ropts.Clients, c)
+		case "--nginx-prefix":
+			o.BaseDir = map[model.Dialect]string{model.Nginx: filepath.Join(dir, args[i+1])}
+		default:
+			t.Fatalf("unknown case argument %q", args[i])
+		}
+	}
+	res := engine.Lint([]string{dir}, nil, o)
+	for _, err := range append(res.Errs, res.Internal...) {
+		t.Fatal(err)
+	}
 	ids := map[string]bool{}
-	for _, f := range fs {
-		fields := strings.Fields(f.key)
-		ids[fields[len(fields)-1]] = true
+	for _, f := range res.Findings {
+		ids[f.RuleID] = true
 	}
 	return ids
 }
@@ -289,7 +316,7 @@ func expand(t *testing.T, text string, v oracle.Vars) string {
 // same layer that do not link).
 func loadConfigs(t *testing.T, dir string, names []string) []*model.File {
 	t.Helper()
-	o := lintOptions{maxFileSize: 16 << 20, jobs: 1}
+	o := engine.Options{Jobs: 1}
 	var paths []string
 	for _, n := range names {
 		p := filepath.Join(dir, filepath.FromSlash(n))

@@ -442,6 +442,27 @@ func routingScenarios() []Scenario {
 			},
 		},
 		{
+			Name:   "apache/location-segment-boundary",
+			Source: "§2 <Location /ap> does not apply to /api/data: httpd matches a path without a trailing slash only up to a segment boundary",
+			Server: "apache",
+			Config: apacheConfig(`<VirtualHost 127.0.0.1:{{.Port}}>
+    <Location "/api">
+        Header set Access-Control-Allow-Origin "{{.PageOrigin}}"
+    </Location>
+    <Location "/ap">
+        Header set Access-Control-Allow-Origin "https://other.invalid"
+    </Location>
+    ProxyPass "/" "http://{{.Upstream}}/"
+</VirtualHost>
+`),
+			Request: Request{Path: "/api/data"},
+			Trusted: true,
+			Expect: Expect{
+				Allowed: true,
+				Actual:  &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}},
+			},
+		},
+		{
 			Name:   "apache/htaccess-sets-acao",
 			Source: "§2 vhost with AllowOverride All + .htaccess Header set ACAO: the .htaccess answers",
 			Server: "apache",

@@ -80,10 +80,10 @@ if ($http_origin ~ '^https://app\.example\.com$') {
 // hosts it spells out, over https and http, with the ports it mentions)
 // and every string it was written to match is no origin.
 func deadRegex(m *model.Matcher) (string, bool) {
-	match, ok := matcherFunc(m)
-	if !ok {
+	if !m.Compiles() {
 		return "", false
 	}
+	match := m.Matches
 	re, err := syntax.Parse(m.Pattern, syntax.Perl)
 	if err != nil {
 		return "", false

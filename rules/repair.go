@@ -55,15 +55,14 @@ func repairPattern(m *model.Matcher) (string, bool) {
 	if _, err := syntax.Parse(s, syntax.Perl); err != nil {
 		return "", false
 	}
-	fixed := *m
-	fixed.Pattern = s
-	if len(trustedHosts(&fixed)) == 0 {
+	fixed := &model.Matcher{Kind: model.MatchRegex, Pattern: s, CaseInsensitive: m.CaseInsensitive}
+	if len(trustedHosts(fixed)) == 0 {
 		return "", false // it names no host: nothing of the author's to keep
 	}
-	if b, ok := probe(&fixed); !ok || b != nil {
+	if b, ok := probe(fixed); !ok || b != nil {
 		return "", false
 	}
-	if match, ok := matcherFunc(&fixed); !ok || match("null") {
+	if !fixed.Compiles() || fixed.Matches("null") {
 		return "", false
 	}
 	return s, true

@@ -149,13 +149,20 @@ type evaluator struct {
 	headers      []simulate.Header
 	host         string
 	path         string
+	// undecided says why the scope the request ends in is not known
+	// (a choice the model does not make yet); empty when it is.
+	undecided string
 }
 
 // layer fills a with what stack[0] answers, recursing into the next file
 // when the response is proxied.
 func (e *evaluator) layer(stack []*model.File, a *Answer) {
 	f := stack[0]
+	e.undecided = ""
 	route := e.route(f)
+	if e.undecided != "" {
+		a.Notes = append(a.Notes, "undecidable: "+e.undecided)
+	}
 	if route == nil {
 		a.Notes = append(a.Notes, fmt.Sprintf("%s: no route matches %s", f.Path, e.path))
 		return
@@ -214,6 +221,11 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 				source = model.FromServer
 			}
 		}
+		if f.Dialect == model.Nginx && e.method != "GET" && e.method != "HEAD" && (e.method != "POST" || status < 300) {
+			// ngx_http_static_module refuses every other method with 405,
+			// and POST too once it has found the file.
+			status, source = 405, model.FromServer
+		}
 	}
 	a.Status = status
 	if stored := e.storedFor(f, r, inner); stored != nil {
@@ -226,7 +238,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 	}
 	if source == model.FromUpstream && r.Upstream != nil {
 		for _, l := range inner {
-			if _, hidden := r.Upstream.Hidden[l.Name]; !hidden {
+			if !e.hides(r, l.Name) {
 				a.Headers = append(a.Headers, l)
 			}
 		}
@@ -234,15 +246,19 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 	if status == 0 {
 		status = 200 // headers for an unknown status: those of a success
 	}
-	for _, in := range r.Instances(status, source) {
-		if !e.opHolds(in.Op) {
-			continue
-		}
+	// Statements whose own condition fails neither add nor replace.
+	for _, in := range r.InstancesIf(status, source, e.opHolds) {
 		e.origin = e.req.Origin
 		if in.Op.Stored && e.storedOrigin != "" {
 			e.origin = e.storedOrigin
 		}
 		v, ok := e.value(in.Value)
+		if ok && in.Value.Var == "%{HTTP_ORIGIN}e" && f.Dialect == model.Apache && !cgiEnv(r, source) {
+			// Only CGI-style handlers put request headers in the
+			// environment; mod_headers sends "(null)" for anything else
+			// (httpd 2.4.71, a static file and a ProxyPass upstream).
+			v = "(null)"
+		}
 		if !ok {
 			if in.Value.Kind == model.Unknown {
 				a.Notes = append(a.Notes, fmt.Sprintf("the value of %s (%s) is not known from the configuration", in.Name, in.Value.Raw))
@@ -254,6 +270,16 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 }
 
 type stored struct{ inner []Line }
+
+// cgiEnv reports whether the response comes from a handler that sets the
+// CGI environment (HTTP_* variables): a FastCGI or CGI proxy.
+func cgiEnv(r *model.Response, source model.Source) bool {
+	if source != model.FromUpstream || r.Upstream == nil {
+		return false
+	}
+	t := strings.ToLower(r.Upstream.Target)
+	return strings.HasPrefix(t, "proxy:fcgi") || strings.HasPrefix(t, "proxy:scgi") || strings.HasPrefix(t, "fcgi:")
+}
 
 // storedFor decides whether a cache in f answers this request with what it
 // stored for PriorOrigin: a cacheable GET or HEAD from the upstream, a
@@ -324,15 +350,28 @@ func (e *evaluator) route(f *model.File) *model.Scope {
 	if best != nil {
 		return best
 	}
+	if server != nil && server.Kind == "server" && f.Dialect == model.Nginx {
+		// nginx answers from the server's own content handler when no
+		// location matches; the model has no route for that yet.
+		e.undecided = fmt.Sprintf("no location of server %s matches %s, and the model has no route for the server's own handler", server.Label, e.path)
+		return nil
+	}
 	// Not nginx-shaped: the deepest route whose path test matches.
 	depth := -1
+	n := 0
 	for _, s := range f.Scopes {
 		if !routes[s] || !e.matchesAll(s) {
 			continue
 		}
+		n++
 		if d := len(s.Path()); d > depth {
 			best, depth = s, d
 		}
+	}
+	if n > 1 && f.Dialect == model.Apache {
+		// httpd's choice among virtual hosts, sections and ProxyPass
+		// prefixes is not modelled yet: picking the deepest is a guess.
+		e.undecided = fmt.Sprintf("%d Apache routes (virtual hosts, sections, ProxyPass) may answer %s %s; which one httpd picks is not modelled yet", n, e.host, e.path)
 	}
 	return best
 }
@@ -350,10 +389,12 @@ func (e *evaluator) matchesAll(s *model.Scope) bool {
 // first server (nginx's default server).
 func (e *evaluator) server(f *model.File) *model.Scope {
 	var first *model.Scope
+	servers := 0
 	for _, s := range f.Scopes {
 		if s.Kind != "server" {
 			continue
 		}
+		servers++
 		if first == nil {
 			first = s
 		}
@@ -363,6 +404,12 @@ func (e *evaluator) server(f *model.File) *model.Scope {
 				return s
 			}
 		}
+	}
+	if servers > 1 && f.Dialect == model.Nginx {
+		// No exact or wildcard name matches: nginx tries regex names, then
+		// takes the listen's default_server, neither of which the model
+		// records yet.
+		e.undecided = fmt.Sprintf("no server_name of %d servers is %s; the server nginx picks then depends on regex names and default_server, which the model does not record yet", servers, e.host)
 	}
 	if first == nil {
 		// A snippet or a file of locations without a server block.
@@ -433,6 +480,26 @@ func regexMatch(pattern string, ci bool, s string) bool { return pcre.Match(patt
 // the route's own. Conditions the model cannot decide count as false, with
 // a note.
 func (e *evaluator) response(f *model.File, route *model.Scope, a *Answer) *model.Response {
+	if f.Dialect == model.Nginx {
+		// A return at server level, in an if or not, runs in the server
+		// rewrite phase, before nginx looks for a location.
+		for _, r := range f.Responses {
+			if r.Route != route && r.Route.Kind == "server" && isAncestor(r.Route, route) &&
+				r.Source == model.FromServer && r.Status != 0 && e.holds(r, a) {
+				return r
+			}
+		}
+	}
+	if f.Dialect == model.Nginx && e.method == "OPTIONS" {
+		// limit_except switches to its own configuration for the methods
+		// it denies, where the location's if and return do not run
+		// (nginx 1.22 answered 403 despite if OPTIONS { return 204; }).
+		for _, r := range f.Responses {
+			if r.Route == route && r.Scope == route && len(r.Conds) == 0 && r.OptionsStatus == 403 {
+				return r
+			}
+		}
+	}
 	var own, chosen *model.Response
 	for _, r := range f.Responses {
 		if r.Route != route {
@@ -466,6 +533,15 @@ func (e *evaluator) response(f *model.File, route *model.Scope, a *Answer) *mode
 	return nil
 }
 
+func isAncestor(anc, s *model.Scope) bool {
+	for c := s.Parent; c != nil; c = c.Parent {
+		if c == anc {
+			return true
+		}
+	}
+	return false
+}
+
 // holds decides whether a conditional response applies to the request.
 func (e *evaluator) holds(r *model.Response, a *Answer) bool {
 	if !r.ForMethod(e.method) {
@@ -488,6 +564,35 @@ func (e *evaluator) holds(r *model.Response, a *Answer) bool {
 		}
 	}
 	return true
+}
+
+// hides reports whether r's proxy removes the upstream's header name: it
+// is hidden and a statement that hides it applies to this request (a VCL
+// set under an if that fails leaves the backend's header alone). Hiding
+// by a statement the response does not list (nginx proxy_hide_header)
+// always applies.
+func (e *evaluator) hides(r *model.Response, name string) bool {
+	at, hidden := r.Upstream.Hidden[name]
+	if !hidden {
+		return false
+	}
+	found := false
+	for _, h := range r.Headers {
+		if h.Name != name || h.Span.Before(at) {
+			continue
+		}
+		if samePlace(h.Span, at) {
+			found = true
+		}
+		if found && e.opHolds(h) && (h.Op == model.Set || h.Op == model.Unset || h.Op == model.SetIfEmpty) && !h.OwnTable {
+			return true
+		}
+	}
+	return !found
+}
+
+func samePlace(a, b model.Span) bool {
+	return a.File == b.File && a.Line == b.Line && a.Col == b.Col
 }
 
 // opHolds decides a statement's own condition (Apache env=, a VCL if

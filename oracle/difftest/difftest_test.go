@@ -3,6 +3,7 @@
 package difftest
 
 import (
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -35,13 +36,16 @@ func TestDifferential(t *testing.T) {
 		{Varnish, 90, 30},
 	}
 	stats := NewStats()
+	lint := newLintTally()
 	var disagreements []Result
 	start := time.Now()
 	for _, p := range plan {
 		cases := Generate(p.server, seed, int(int64(p.cases)*scale))
 		for lo := 0; lo < len(cases); lo += p.batch {
 			hi := min(lo+p.batch, len(cases))
-			for _, res := range r.Batch(p.server, cases[lo:hi]) {
+			results := r.Batch(p.server, cases[lo:hi])
+			lint.add(results)
+			for _, res := range results {
 				if res.Err != nil {
 					t.Errorf("%s %s probe %d: %v", p.server, res.Case.Name, res.Probe, res.Err)
 					continue
@@ -57,6 +61,10 @@ func TestDifferential(t *testing.T) {
 	var b strings.Builder
 	stats.Print(&b)
 	t.Logf("seed %d, %s\n%s", seed, time.Since(start).Round(time.Second), b.String())
+	t.Logf("lint against reality:\n%s", lint)
+	if lint.missed > 0 && os.Getenv("DIFFTEST_STRICT") != "" {
+		t.Errorf("%d properties the servers showed have no finding", lint.missed)
+	}
 	total := stats.Total()
 	if total.Total() < 3000*int(scale) {
 		t.Errorf("only %d probes ran", total.Total())
@@ -91,4 +99,59 @@ func shrinkSome(t *testing.T, r *Runner, ds []Result) {
 			t.Logf("saved %s", path)
 		}
 	}
+}
+
+// lintTally counts, over a run, the properties the servers showed, those
+// no finding claims, and findings no probe confirmed.
+type lintTally struct {
+	shown, misses map[string]int
+	unshown       map[string]int
+	missed        int
+	examples      []string
+}
+
+func newLintTally() *lintTally {
+	return &lintTally{shown: map[string]int{}, misses: map[string]int{}, unshown: map[string]int{}}
+}
+
+func (l *lintTally) add(results []Result) {
+	byCase := map[*Case][]Result{}
+	var order []*Case
+	for _, r := range results {
+		if byCase[r.Case] == nil {
+			order = append(order, r.Case)
+		}
+		byCase[r.Case] = append(byCase[r.Case], r)
+	}
+	for _, c := range order {
+		shown := ShownProperties(c, byCase[c])
+		ids := Findings(c.Model(replayEnv))
+		for _, s := range shown {
+			l.shown[c.Server+" "+s.Prop.Name]++
+		}
+		for _, s := range LintMisses(shown, ids) {
+			l.misses[c.Server+" "+s.Prop.Name]++
+			l.missed++
+			if len(l.examples) < 6 {
+				l.examples = append(l.examples, fmt.Sprintf("%s %s: %s, shown by %s, no %v finding", c.Server, c.Name, s.Prop.Name, s.Probe, s.Prop.Rules))
+			}
+		}
+		for _, id := range LintUnshown(shown, ids) {
+			l.unshown[c.Server+" "+id]++
+		}
+	}
+}
+
+func (l *lintTally) String() string {
+	var b strings.Builder
+	for _, k := range sortedKeys(l.shown) {
+		fmt.Fprintf(&b, "  %-80s shown in %4d cases, no finding in %4d\n", k, l.shown[k], l.misses[k])
+	}
+	for _, k := range sortedKeys(l.unshown) {
+		fmt.Fprintf(&b, "  %-80s finding that no probe of the case confirmed: %d cases\n", k, l.unshown[k])
+	}
+	for _, e := range l.examples {
+		fmt.Fprintf(&b, "  e.g. %s\n", e)
+	}
+	return b.String()
 }

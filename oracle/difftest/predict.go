@@ -221,7 +221,31 @@ func predictFor(m *model.File, c *Case, p Probe, port int) (pr predict.Predictio
 			err = fmt.Errorf("predict panicked: %v", x)
 		}
 	}()
-	return predict.Predict([]*model.File{m}, c.Request(p, port)), nil
+	req := c.Request(p, port)
+	pr = predict.Predict([]*model.File{m}, req)
+	if req.UpstreamStatus != 200 && req.UpstreamStatus != 404 && fromHandler(m, pr) {
+		// Only the -200 files exist: a file lookup answers 404 where the
+		// upstream would have answered the path's status.
+		req.UpstreamStatus = 404
+		pr = predict.Predict([]*model.File{m}, req)
+	}
+	return pr, nil
+}
+
+// fromHandler reports whether a predicted answer comes from the server's
+// own file handler.
+func fromHandler(m *model.File, pr predict.Prediction) bool {
+	for _, a := range []*predict.Answer{pr.Preflight, pr.Actual} {
+		if a == nil {
+			continue
+		}
+		for _, r := range m.Responses {
+			if r.Source == model.FromHandler && r.Span.String() == a.By.String() {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Result is one probe's observation and comparison.

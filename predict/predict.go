@@ -524,9 +524,11 @@ func (e *evaluator) response(f *model.File, route *model.Scope, a *Answer) *mode
 		return own
 	}
 	// Routes with only conditional responses (a gateway's preflight
-	// answer): the ones for this method.
+	// answer): the ones for this method. An nginx if whose condition
+	// fails answers nothing: the server's own handler does, which the
+	// model has no response for.
 	for _, r := range f.Responses {
-		if r.Route == route && r.ForMethod(e.method) {
+		if r.Route == route && r.ForMethod(e.method) && (f.Dialect != model.Nginx || len(r.Conds) == 0) {
 			return r
 		}
 	}

@@ -97,11 +97,12 @@ func (r *Runner) Batch(server string, cases []*Case) []Result {
 	}
 	envs := make([]Env, len(cases))
 	for attempt := 0; ; attempt++ {
-		ready := freePort(r.t)
+		ports := freePorts(r.t, len(cases)+1)
+		ready := ports[len(cases)]
 		for i, c := range cases {
 			envs[i] = Env{Port: ready, Ready: ready, Dir: filepath.Join(dir, c.Name), BatchDir: dir, UpHost: r.upHost, UpPort: r.upPort}
 			if server != Varnish {
-				envs[i].Port = freePort(r.t)
+				envs[i].Port = ports[i]
 			}
 			for p, content := range c.FileMap(envs[i]) {
 				writeFile(r.t, p, content)
@@ -168,14 +169,19 @@ func (r *Runner) Batch(server string, cases []*Case) []Result {
 	return results
 }
 
-func freePort(tb testing.TB) int {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
+// freePorts returns n distinct free loopback ports: all are held open
+// until the last is found, so none is handed out twice.
+func freePorts(tb testing.TB, n int) []int {
+	ports := make([]int, n)
+	for i := range ports {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			tb.Fatal(err)
+		}
+		defer ln.Close()
+		ports[i] = ln.Addr().(*net.TCPAddr).Port
 	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	_ = ln.Close()
-	return port
+	return ports
 }
 
 func writeFile(tb testing.TB, path, content string) {

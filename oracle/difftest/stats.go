@@ -64,8 +64,8 @@ func (s *Stats) Add(c *Case, p Probe, o Outcome) {
 // reasonKey shortens a reason to its kind, without the values in it.
 func reasonKey(r string) string {
 	r = pathRE.ReplaceAllString(r, "…")
-	if len(r) > 90 {
-		r = r[:90]
+	if rs := []rune(r); len(rs) > 90 {
+		r = string(rs[:90])
 	}
 	return r
 }

@@ -53,6 +53,10 @@ type File struct {
 
 	Diagnostics []Diagnostic // problems found while parsing and lowering
 	Comments    []Comment    // every comment, for suppressions
+
+	// Advice is the dialect's fix advice for findings on this file; nil
+	// for a file no dialect lowered.
+	Advice Advice
 }
 
 // Diagnostic is a problem the parser or lowering found: a syntax error

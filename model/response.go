@@ -39,8 +39,12 @@ type Response struct {
 	// 0 when OPTIONS is treated like any method or the answer is unknown.
 	OptionsStatus int
 	Headers       []*HeaderOp // statements that apply, in the order they run
-	Upstream      *Upstream
-	Span          Span // the statement that produces the response, or the route
+	// ErrorPages lists the statuses for which another answer replaces
+	// this one (nginx error_page, for proxied responses only with
+	// proxy_intercept_errors on); the model does not follow them.
+	ErrorPages []int
+	Upstream   *Upstream
+	Span       Span // the statement that produces the response, or the route
 	// Why explains, for messages, why the configuration produces this
 	// response when that is not evident from Span (an authorizer that
 	// rejects preflights) and what to change; empty otherwise.

@@ -228,6 +228,11 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 		}
 	}
 	a.Status = status
+	for _, code := range r.ErrorPages {
+		if code == status {
+			a.Notes = append(a.Notes, fmt.Sprintf("undecidable: an error_page answers %d instead, which the model does not follow yet", status))
+		}
+	}
 	if stored := e.storedFor(f, r, inner); stored != nil {
 		// The cache answers with what it stored for the earlier origin:
 		// the upstream's headers and the stored statements as they were

@@ -147,10 +147,18 @@ func (r *Response) InstancesIf(status int, from Source, holds func(*HeaderOp) bo
 		case Append, Merge:
 			if is := t.byName[h.Name]; len(is) > 0 {
 				for _, i := range is {
-					t.lines[i].Value = joinValues(t.lines[i].Value, h.Value)
+					if h.Concat != "" {
+						t.lines[i].Value = concatValues(t.lines[i].Value, h.Concat, h.Value)
+					} else {
+						t.lines[i].Value = joinValues(t.lines[i].Value, h.Value)
+					}
 				}
 			} else {
-				add(t, Instance{h.Name, h.Value, h})
+				v := h.Value
+				if h.Concat != "" {
+					v = concatValues(Value{Kind: Empty}, h.Concat, h.Value)
+				}
+				add(t, Instance{h.Name, v, h})
 			}
 		case Unset:
 			remove(t, h.Name)
@@ -186,4 +194,15 @@ func joinValues(a, b Value) Value {
 		return v
 	}
 	return Value{Kind: Unknown, Raw: raw, Span: a.Span}
+}
+
+// concatValues is a string concatenation a + sep + b: literals join as
+// written, an empty a included.
+func concatValues(a Value, sep string, b Value) Value {
+	if (a.Kind == Empty || a.Kind == Literal || a.Kind == Wildcard || a.Kind == Null) && b.Kind == Literal {
+		v := LiteralValue(a.Text+sep+b.Text, b.Span)
+		v.Kind = Literal
+		return v
+	}
+	return Value{Kind: Unknown, Raw: a.Raw + sep + b.Raw, Span: a.Span}
 }

@@ -29,7 +29,7 @@ func TestDebugRegression(t *testing.T) {
 		t.Logf("response route=%v scope=%v source=%v status=%d options=%d methods=%v conds=%d%s", r.Route.Path(), r.Scope.Label, r.Source, r.Status, r.OptionsStatus, r.Methods, len(r.Conds), up)
 		for _, c := range r.Conds {
 			if c != nil && c.Origin != nil {
-				t.Logf("    cond %q negated=%v origin=%+v", c.Text, c.Negated, *c.Origin)
+				t.Logf("    cond %q negated=%v origin=%d %q", c.Text, c.Negated, c.Origin.Kind, c.Origin.Pattern)
 			}
 		}
 		for _, h := range r.Headers {

@@ -301,7 +301,7 @@ func parseOne(c candidate, ds []dialect.Dialect, o *Options) (res result) {
 			return result{}
 		}
 		if why != "binary file" {
-			why = "not recognised as a configuration corslint reads (" + dialectNames(ds) + "): " + why + "; --skip-unknown skips such files"
+			why = "not recognised as a configuration corslint reads (" + dialectNames(ds) + "): " + why + skipHint
 		}
 		return result{parsed: dialect.Parsed{File: fileError(c.path, why)}}
 	}
@@ -336,3 +336,6 @@ func (c *candidate) reader(o *Options) dialect.Reader {
 	}
 	return newIncludeReader(c.root, o)
 }
+
+// skipHint ends the message of a named file that is not recognised.
+const skipHint = "; --skip-unknown skips such files"

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/corslint/corslint/model"
+	"github.com/corslint/corslint/rules"
 )
 
 // TestLoadLinksHtaccess: check reads a virtual host and the .htaccess its
@@ -51,5 +52,38 @@ func TestLoadLinksHtaccess(t *testing.T) {
 	}
 	if _, err := Load([]string{filepath.Join(dir, "missing.conf")}, &Options{}); err == nil {
 		t.Error("Load of a missing file: no error")
+	}
+}
+
+// TestLinkSharedHtaccess: two configurations whose servers read the same
+// .htaccess are linked at once, each with it.
+func TestLinkSharedHtaccess(t *testing.T) {
+	vhost := `<VirtualHost *:80>
+    DocumentRoot www
+    <Directory www>
+        AllowOverride All
+    </Directory>
+    Header always set Access-Control-Allow-Origin "*"
+</VirtualHost>
+`
+	files := map[string]string{"www/.htaccess": "Header set Access-Control-Allow-Origin \"*\"\n"}
+	for _, n := range []string{"a.conf", "b.conf", "c.conf", "d.conf"} {
+		files[n] = vhost
+	}
+	dir := writeTree(t, files)
+	res := Lint([]string{dir}, nil, &Options{Rules: rules.All(), Jobs: 4})
+	if len(res.Internal) > 0 {
+		t.Fatal(res.Internal)
+	}
+	n := 0
+	for _, f := range res.Findings {
+		if f.RuleID == "CORS501" {
+			n++
+		}
+	}
+	// One finding at the .htaccess statement (findings are deduplicated
+	// by position), and each vhost is one linked file.
+	if n == 0 || res.Files != 4 {
+		t.Errorf("%d CORS501 findings over %d files, want some over 4 (the .htaccess linked)", n, res.Files)
 	}
 }

@@ -129,7 +129,6 @@ func (n *Node) Bool() (v, quoted bool) {
 	return strings.EqualFold(n.Str, "true"), true
 }
 
-
 // withSpan returns a copy of a scalar placed at s, for values that come
 // from elsewhere (a parameter's default) but are reported where used.
 func (n *Node) withSpan(s model.Span) *Node {

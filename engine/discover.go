@@ -18,23 +18,6 @@ type candidate struct {
 	explicit bool
 	stdin    []byte // set for "-"
 	err      error  // set for a directory the walk could not read
-	// inc reads its includes; shared by the candidates of one root, whose
-	// real path is resolved once.
-	inc *includeReader
-}
-
-// withReaders gives each candidate the include reader of its root.
-func withReaders(cands []candidate, o *Options) {
-	byRoot := map[string]*includeReader{}
-	for i, c := range cands {
-		r, ok := byRoot[c.root]
-		if !ok {
-			nr := newIncludeReader(c.root, o)
-			r = &nr
-			byRoot[c.root] = r
-		}
-		cands[i].inc = r
-	}
 }
 
 // skipDirs are never descended into.

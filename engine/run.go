@@ -42,7 +42,6 @@ type result struct {
 func lintFiles(cands []candidate, o *Options) *Result {
 	ds := o.dialects()
 	results := make([]result, len(cands))
-	withReaders(cands, o)
 	fdirs := frontDirs(ds, cands)
 	waits := linking(ds, cands)
 	var mu sync.Mutex
@@ -308,7 +307,7 @@ func parseOne(c candidate, ds []dialect.Dialect, o *Options) (res result) {
 	d := ds[di]
 	p, ok := d.Parse(c.path, src, &dialect.Options{
 		Root: c.root, AllowOutsideRoot: o.AllowOutsideRoot, MaxFileSize: o.maxFileSize(),
-		BaseDir: o.BaseDir, Reader: c.reader(o),
+		BaseDir: o.BaseDir, Reader: newIncludeReader(c.root, o),
 	})
 	if !ok || p.File == nil {
 		o.skipped(c.path, "read as "+string(d.Name())+" but holds nothing of it")
@@ -327,14 +326,6 @@ func dialectNames(ds []dialect.Dialect) string {
 		names[i] = string(d.Name())
 	}
 	return strings.Join(names, ", ")
-}
-
-// reader is the candidate's include reader.
-func (c *candidate) reader(o *Options) dialect.Reader {
-	if c.inc != nil {
-		return *c.inc
-	}
-	return newIncludeReader(c.root, o)
 }
 
 // skipHint ends the message of a named file that is not recognised.

@@ -1,13 +1,11 @@
 package cli
 
 import (
-	"io/fs"
 	"path/filepath"
-	"sort"
-	"strings"
 
 	"github.com/corslint/corslint/model"
 	"github.com/corslint/corslint/parsers/apache"
+	"github.com/corslint/corslint/source"
 )
 
 // parseApache reads one Apache httpd file (httpd.conf, a virtual host, a
@@ -22,10 +20,8 @@ func parseApache(path string, src []byte, root string, o *lintOptions) *model.Fi
 			serverRoot = abs
 		}
 	}
-	inc := newIncludeReader(root, o)
 	cfg := apache.Parse(path, src, apache.Options{
 		ServerRoot: serverRoot, Root: root, AllowOutsideRoot: o.allowOutsideRoot, MaxFileSize: o.maxFileSize,
-		ReadFile: inc.ReadFile, Glob: inc.Glob, ListDir: inc.ListDir,
 	})
 	return apache.Lower(cfg)
 }
@@ -92,46 +88,9 @@ func linkApache(files []*model.File) []*model.File {
 
 // reparse parses a file again from the sources its model kept.
 func reparse(f *model.File) *apache.Config {
-	src := f.Sources
-	keys := make([]string, 0, len(src))
-	for k := range src {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return apache.Parse(f.Path, src[f.Path], apache.Options{
+	return apache.Parse(f.Path, f.Sources[f.Path], apache.Options{
 		ServerRoot: f.BaseDir,
 		Root:       string(filepath.Separator),
-		ReadFile: func(p string) ([]byte, error) {
-			if b, ok := src[p]; ok {
-				return b, nil
-			}
-			return nil, fs.ErrNotExist
-		},
-		Glob: func(pattern string) ([]string, error) {
-			var out []string
-			for _, k := range keys {
-				if ok, err := filepath.Match(pattern, k); err != nil {
-					return nil, err
-				} else if ok {
-					out = append(out, k)
-				}
-			}
-			return out, nil
-		},
-		ListDir: func(p string) ([]string, bool) {
-			prefix := filepath.Clean(p) + string(filepath.Separator)
-			seen := map[string]bool{}
-			var names []string
-			for _, k := range keys {
-				if rest, ok := strings.CutPrefix(k, prefix); ok {
-					name, _, _ := strings.Cut(rest, string(filepath.Separator))
-					if !seen[name] {
-						seen[name] = true
-						names = append(names, name)
-					}
-				}
-			}
-			return names, len(names) > 0
-		},
+		FS:         source.Map(f.Sources),
 	})
 }

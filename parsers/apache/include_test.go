@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/corslint/corslint/source"
 )
 
 func writeTree(t *testing.T, files map[string]string) string {
@@ -143,13 +145,14 @@ func TestServerRoot(t *testing.T) {
 }
 
 func TestIncludeUnreadable(t *testing.T) {
-	c := Parse("/x/httpd.conf", []byte("Include secret.conf\n"), Options{
-		ReadFile: func(p string) ([]byte, error) { return nil, os.ErrPermission },
-		Glob:     func(string) ([]string, error) { return nil, nil },
-		ListDir:  func(string) ([]string, bool) { return nil, false },
-	})
+	c := Parse("/x/httpd.conf", []byte("Include secret.conf\n"), Options{FS: deniedFS{}})
 	want := lines(`1:9-1:20 CORS001 cannot read include "secret.conf": permission denied`)
 	if got := diags(c); got != want {
 		t.Errorf("got %s want %s", got, want)
 	}
 }
+
+// deniedFS refuses to read any file.
+type deniedFS struct{ source.Map }
+
+func (deniedFS) ReadFile(string, int64) ([]byte, error) { return nil, os.ErrPermission }

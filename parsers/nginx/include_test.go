@@ -5,11 +5,12 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/corslint/corslint/source"
 )
 
 func writeTree(t *testing.T, files map[string]string) string {
@@ -145,7 +146,7 @@ func TestIncludeErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := lines(
-		`1:9-1:15 CORS001 cannot read include "conf.d": read conf.d: is a directory`,
+		`1:9-1:15 CORS001 cannot read include "conf.d": conf.d is a directory`,
 		`2:9-2:13 CORS001 include "[bad": syntax error in pattern`,
 		`3:1-3:13 CORS001 invalid number of arguments in "include" directive`,
 	)
@@ -182,27 +183,12 @@ func TestIncludeOutsideRoot(t *testing.T) {
 
 // TestIncludeCustomFS reads stdin-like input with includes from a map.
 func TestIncludeCustomFS(t *testing.T) {
-	files := map[string]string{
-		"/cfg/snippets/a.conf": "a;",
-		"/cfg/snippets/b.conf": "b;",
-		"/cfg/snippets/c.txt":  "c;",
-	}
 	opts := Options{
 		Prefix: "/cfg",
-		ReadFile: func(p string) ([]byte, error) {
-			if s, ok := files[filepath.ToSlash(p)]; ok {
-				return []byte(s), nil
-			}
-			return nil, &fs.PathError{Op: "open", Path: p, Err: fs.ErrNotExist}
-		},
-		Glob: func(pattern string) ([]string, error) {
-			var out []string
-			for name := range files {
-				if ok, _ := path.Match(filepath.ToSlash(pattern), name); ok {
-					out = append(out, filepath.FromSlash(name))
-				}
-			}
-			return out, nil
+		FS: source.Map{
+			"/cfg/snippets/a.conf": []byte("a;"),
+			"/cfg/snippets/b.conf": []byte("b;"),
+			"/cfg/snippets/c.txt":  []byte("c;"),
 		},
 	}
 	c := Parse("<stdin>", []byte("include snippets/*.conf;\n"), opts)

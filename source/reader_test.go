@@ -255,8 +255,10 @@ func TestEachDiagnosticOnce(t *testing.T) {
 			t.Errorf("inclusion %d: %q first=%v %v", i, data, first, err)
 		}
 		// The shared file's missing include, reached through each chain.
-		r.Enter("/r/missing.conf", Include{Name: "missing.conf", At: model.Span{File: "/r/shared.conf", Line: 1, Col: 1,
-			Via: []model.Span{{File: "/r/top.conf", Line: i, Col: 1}}}})
+		if _, _, err := r.Enter("/r/missing.conf", Include{Name: "missing.conf", At: model.Span{File: "/r/shared.conf", Line: 1, Col: 1,
+			Via: []model.Span{{File: "/r/top.conf", Line: i, Col: 1}}}}); err == nil {
+			t.Error("a missing file was read")
+		}
 		r.Leave()
 	}
 	if got := messages(r); strings.Count(got, "\n") != 1 || !strings.HasPrefix(got, `shared.conf:1 CORS001 cannot read include "missing.conf"`) {

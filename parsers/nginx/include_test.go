@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/corslint/corslint/source"
@@ -178,6 +179,30 @@ func TestIncludeOutsideRoot(t *testing.T) {
 	c, _ = ParseFile(top, Options{Root: dir})
 	if len(c.Directives) != 1 || c.Directives[0].Name != "up" || len(c.Diagnostics) != 1 {
 		t.Errorf("wider root: %s%s", dump(c.Directives), diags(c))
+	}
+}
+
+// TestIncludeLinkOutOfRoot: the parser itself, not only the CLI, keeps a
+// link committed inside the root from reading a file outside it, and never
+// opens a FIFO (which would block until a writer came).
+func TestIncludeLinkOutOfRoot(t *testing.T) {
+	other := writeTree(t, map[string]string{"secret.conf": "secret;\n"})
+	dir := writeTree(t, map[string]string{"nginx.conf": "include link.conf;\ninclude fifo.conf;\n"})
+	if err := os.Symlink(filepath.Join(other, "secret.conf"), filepath.Join(dir, "link.conf")); err != nil {
+		t.Skip(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "fifo.conf"), 0o644); err != nil {
+		t.Skip(err)
+	}
+	c, err := ParseFile(filepath.Join(dir, "nginx.conf"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := rel(dir, diags(c))
+	if len(c.Directives) != 0 || len(c.Diagnostics) != 2 ||
+		!strings.Contains(got, `1:9-1:18 CORS001 cannot read include "link.conf": `) || !strings.Contains(got, "leads outside the linted root through a symbolic link") ||
+		!strings.Contains(got, `2:9-2:18 CORS001 cannot read include "fifo.conf": fifo.conf is not a regular file`) {
+		t.Errorf("got:\n%s%s", dump(c.Directives), got)
 	}
 }
 

@@ -220,6 +220,24 @@ func (r *Reader) read(path string) *entry {
 	return e
 }
 
+// Read reads a file the configuration names in another way than an
+// include (a function's code beside a template), under the same policy:
+// inside the root by its real path, a regular file, at most the size
+// limit. Nothing is reported; the caller decides what a failure means.
+func (r *Reader) Read(path string) ([]byte, error) {
+	if !r.InRoot(path) {
+		return nil, fmt.Errorf("%s is outside the linted root", path)
+	}
+	e := r.read(path)
+	if e.err != nil {
+		return nil, e.err
+	}
+	if int64(len(e.data)) > r.opts.MaxFileSize {
+		return nil, &TooLargeError{Size: -1, Limit: r.opts.MaxFileSize}
+	}
+	return e.data, nil
+}
+
 // IsDir reports whether path is a directory the policy lets be listed.
 func (r *Reader) IsDir(path string) bool {
 	_, err := r.readDir(path)

@@ -85,6 +85,17 @@ func TestContainmentThroughLinks(t *testing.T) {
 		t.Errorf("link inside the root: %q, %v", data, err)
 	}
 	r.Leave()
+	// Read, for files named otherwise than by an include, keeps the same
+	// policy and reports nothing.
+	if _, err := r.Read(filepath.Join(root, "link.conf")); !errors.Is(err, ErrOutsideRoot) {
+		t.Errorf("Read through a link: %v", err)
+	}
+	if _, err := r.Read(filepath.Join(outside, "secret.conf")); err == nil {
+		t.Error("Read outside the root")
+	}
+	if data, err := r.Read(filepath.Join(root, "sub", "y.conf")); err != nil || string(data) != "y" {
+		t.Errorf("Read inside: %q, %v", data, err)
+	}
 	if got := messages(r); !strings.Contains(got, `top.conf:1 CORS001 cannot read include "link.conf": `) || !strings.Contains(got, "leads outside the linted root") || strings.Count(got, "\n") != 1 {
 		t.Errorf("diagnostics:\n%s", got)
 	}

@@ -108,22 +108,22 @@ func New(top string, o Options) *Reader {
 	if o.FS == nil {
 		o.FS = OS{}
 	}
-	r := &Reader{
-		opts:    o,
-		files:   map[string]*entry{},
-		real:    map[string]string{},
-		entered: map[string]bool{},
-		seen:    map[diagKey]bool{},
-	}
-	// Looked up once: filepath.Abs asks the OS on every call.
-	r.cwd, _ = os.Getwd()
+	// Nothing touches the file system until an include is followed: most
+	// files include nothing.
+	r := &Reader{opts: o, stack: []frame{{path: top}}}
 	r.rootAbs = r.abs(o.Root)
-	r.rootReal = r.rootAbs
-	if p, err := o.FS.RealPath(r.rootAbs); err == nil {
-		r.rootReal = p
-	}
-	r.stack = []frame{{key: r.key(top), path: top}}
 	return r
+}
+
+// rootRealPath is the root with links resolved, looked up once.
+func (r *Reader) rootRealPath() string {
+	if r.rootReal == "" {
+		r.rootReal = r.rootAbs
+		if p, err := r.opts.FS.RealPath(r.rootAbs); err == nil {
+			r.rootReal = p
+		}
+	}
+	return r.rootReal
 }
 
 // MaxFileSize is the size limit in force.
@@ -134,6 +134,9 @@ func (r *Reader) MaxFileSize() int64 { return r.opts.MaxFileSize }
 // two chains, reports its problems once.
 func (r *Reader) Report(d model.Diagnostic) {
 	k := diagKey{d.RuleID, d.Message, d.Span.File, d.Span.Line, d.Span.Col, d.Note}
+	if r.seen == nil {
+		r.seen = map[diagKey]bool{}
+	}
 	if r.seen[k] {
 		return
 	}
@@ -148,6 +151,10 @@ func (r *Reader) abs(p string) string {
 	if filepath.IsAbs(p) {
 		return filepath.Clean(p)
 	}
+	if r.cwd == "" {
+		// Looked up once: filepath.Abs asks the OS on every call.
+		r.cwd, _ = os.Getwd()
+	}
 	return filepath.Join(r.cwd, p)
 }
 
@@ -161,6 +168,9 @@ func (r *Reader) Key(path string) string { return r.key(path) }
 // that does not resolve keeps its absolute path.
 func (r *Reader) key(path string) string {
 	a := r.abs(path)
+	if r.real == nil {
+		r.real = map[string]string{}
+	}
 	k, ok := r.real[a]
 	if !ok {
 		k = a
@@ -190,7 +200,7 @@ func (r *Reader) linkedOut(path string) bool {
 		return false
 	}
 	real := r.key(path)
-	return real != r.abs(path) && !within(r.rootReal, real)
+	return real != r.abs(path) && !within(r.rootRealPath(), real)
 }
 
 // Display names a file relative to the root when it is inside it.
@@ -207,6 +217,9 @@ func (r *Reader) Display(path string) string {
 // read reads a file once per Reader.
 func (r *Reader) read(path string) *entry {
 	a := r.abs(path)
+	if r.files == nil {
+		r.files = map[string]*entry{}
+	}
 	e := r.files[a]
 	if e == nil {
 		e = &entry{}
@@ -398,6 +411,9 @@ func (inc Include) Chain() []model.Span {
 // errors are taken once.
 func (r *Reader) Enter(path string, inc Include) (data []byte, first bool, err error) {
 	key := r.key(path)
+	if r.stack[0].key == "" {
+		r.stack[0].key = r.key(r.stack[0].path)
+	}
 	for i, f := range r.stack {
 		if f.key != key {
 			continue
@@ -436,6 +452,9 @@ func (r *Reader) Enter(path string, inc Include) (data []byte, first bool, err e
 		return nil, false, &TooLargeError{Size: -1, Limit: r.opts.MaxFileSize}
 	}
 	a := r.abs(path)
+	if r.entered == nil {
+		r.entered = map[string]bool{}
+	}
 	first = !r.entered[a]
 	r.entered[a] = true
 	r.stack = append(r.stack, frame{key: key, path: path})
@@ -455,4 +474,9 @@ func (r *Reader) Depth() int { return len(r.stack) }
 
 // StackKey returns the real path of the file at position i of the include
 // stack (0 is the top file).
-func (r *Reader) StackKey(i int) string { return r.stack[i].key }
+func (r *Reader) StackKey(i int) string {
+	if r.stack[i].key == "" {
+		r.stack[i].key = r.key(r.stack[i].path)
+	}
+	return r.stack[i].key
+}

@@ -26,6 +26,8 @@ type FS interface {
 	Glob(pattern string) ([]string, error)
 	// RealPath returns name absolute, with symbolic links resolved.
 	RealPath(name string) (string, error)
+	// Exists reports whether name, links followed, names anything.
+	Exists(name string) bool
 }
 
 // OS is the operating system's file system.
@@ -75,6 +77,12 @@ func (OS) RealPath(name string) (string, error) {
 		return "", err
 	}
 	return filepath.Abs(p)
+}
+
+// Exists implements FS.
+func (OS) Exists(name string) bool {
+	_, err := os.Stat(name)
+	return err == nil
 }
 
 // readAtMost reads at most limit+1 bytes into a buffer of the expected
@@ -209,6 +217,13 @@ func (m Map) Glob(pattern string) ([]string, error) {
 	}
 	sort.Strings(out)
 	return out, nil
+}
+
+// Exists implements FS.
+func (m Map) Exists(name string) bool {
+	name = filepath.Clean(name)
+	_, ok := m[name]
+	return ok || m.isDir(name)
 }
 
 // RealPath implements FS.

@@ -223,7 +223,9 @@ func (r *Reader) read(path string) *entry {
 	e := r.files[a]
 	if e == nil {
 		e = &entry{}
-		if r.linkedOut(path) {
+		// A name that leads nowhere needs no links resolved: most probes
+		// (a handler's file tried with each extension) find nothing.
+		if r.opts.FS.Exists(path) && r.linkedOut(path) {
 			e.err = fmt.Errorf("%s %w", path, ErrOutsideRoot)
 		} else {
 			e.data, e.err = r.opts.FS.ReadFile(path, r.opts.MaxFileSize)

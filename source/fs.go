@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 )
 
 // FS is the file access a Reader goes through: the OS, or files already in
@@ -33,25 +34,49 @@ type FS interface {
 // OS is the operating system's file system.
 type OS struct{}
 
-// ReadFile implements FS. It stats before opening, so that an include of a
-// FIFO or a device can neither block nor stream forever.
+// ReadFile implements FS. It stats before opening, and opens without
+// blocking, so that an include of a FIFO or a device can neither block nor
+// stream forever, even one swapped in between.
 func (OS) ReadFile(name string, limit int64) ([]byte, error) {
-	info, err := os.Stat(name)
-	if err != nil {
-		return nil, err
+	if err := regular(os.Stat(name)); err != nil {
+		return nil, prefix(name, err)
 	}
-	switch {
-	case info.IsDir():
-		return nil, fmt.Errorf("%s is a directory", name)
-	case !info.Mode().IsRegular():
-		return nil, fmt.Errorf("%s is not a regular file", name)
-	}
-	f, err := os.Open(name)
+	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	info, err := f.Stat()
+	if err := regular(info, err); err != nil {
+		return nil, prefix(name, err)
+	}
 	return readAtMost(f, info.Size(), limit)
+}
+
+var (
+	errIsDir      = errors.New("is a directory")
+	errNotRegular = errors.New("is not a regular file")
+)
+
+func regular(info fs.FileInfo, err error) error {
+	switch {
+	case err != nil:
+		return err
+	case info.IsDir():
+		return errIsDir
+	case !info.Mode().IsRegular():
+		return errNotRegular
+	}
+	return nil
+}
+
+// prefix names the file in the two errors of its own kind; the others
+// name it already.
+func prefix(name string, err error) error {
+	if errors.Is(err, errIsDir) || errors.Is(err, errNotRegular) {
+		return fmt.Errorf("%s %w", name, err)
+	}
+	return err
 }
 
 // ReadDir implements FS.
@@ -132,7 +157,7 @@ func ReadFile(name string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	if info.IsDir() {
-		return nil, errors.New("is a directory")
+		return nil, errIsDir
 	}
 	if info.Size() > limit {
 		return nil, &TooLargeError{Size: info.Size(), Limit: limit}
@@ -161,7 +186,7 @@ func (m Map) ReadFile(name string, limit int64) ([]byte, error) {
 		return b, nil
 	}
 	if m.isDir(name) {
-		return nil, fmt.Errorf("%s is a directory", name)
+		return nil, fmt.Errorf("%s %w", name, errIsDir)
 	}
 	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 }

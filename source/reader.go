@@ -126,9 +126,6 @@ func (r *Reader) rootRealPath() string {
 	return r.rootReal
 }
 
-// MaxFileSize is the size limit in force.
-func (r *Reader) MaxFileSize() int64 { return r.opts.MaxFileSize }
-
 // Report records a diagnostic unless the same one, at the same place, was
 // already recorded: a file included twice, or an include reached through
 // two chains, reports its problems once.

@@ -8,22 +8,6 @@ import (
 	"github.com/corslint/corslint/model"
 )
 
-// variesOnOrigin reports whether r carries a Vary header naming Origin
-// (or *).
-func variesOnOrigin(r *model.Response) bool {
-	for _, op := range r.Ops(model.Vary) {
-		if !adds(op) {
-			continue
-		}
-		for _, t := range literalTexts(op.Value) {
-			if containsItem(t, "origin") || containsItem(t, "*") {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 var missingVaryOrigin = &Rule{
 	Meta: Meta{
 		ID: "CORS401", Slug: "missing-vary-origin", Severity: findings.Warning,
@@ -54,7 +38,7 @@ add_header Vary Origin always;
 		seen := map[*model.HeaderOp]bool{}
 		for _, r := range p.File.Responses {
 			// Preflight answers are not stored by HTTP caches.
-			if r.IsPreflightAnswer() || variesOnOrigin(r) {
+			if r.IsPreflightAnswer() || r.VariesOnOrigin() {
 				continue
 			}
 			status := r.Status
@@ -68,25 +52,10 @@ add_header Vary Origin always;
 					continue
 				}
 				seen[op] = true
-				p.Report(op.Span, "Access-Control-Allow-Origin depends on the request's Origin, but the response has no Vary: Origin, so caches can serve one origin's answer to another; %s", varyFix(p.File.Dialect, op))
+				p.Report(op.Span, "Access-Control-Allow-Origin depends on the request's Origin, but the response has no Vary: Origin, so caches can serve one origin's answer to another; %s", adviceFor(p.File).VaryOrigin(op))
 			}
 		}
 	},
-}
-
-func varyFix(d model.Dialect, op *model.HeaderOp) string {
-	switch d {
-	case model.Apache:
-		return "add Header always merge Vary Origin"
-	case model.VCL:
-		if op.Stored {
-			return "append Origin to beresp.http.Vary in vcl_backend_response, so Varnish's cache varies too: if (beresp.http.Vary) { set beresp.http.Vary = beresp.http.Vary + \", Origin\"; } else { set beresp.http.Vary = \"Origin\"; }"
-		}
-		return "append Origin to resp.http.Vary where the header is set: if (resp.http.Vary) { set resp.http.Vary = resp.http.Vary + \", Origin\"; } else { set resp.http.Vary = \"Origin\"; }"
-	case model.SAM:
-		return "add a Vary header with the value \"'Origin'\" beside it"
-	}
-	return "add add_header Vary Origin always; beside it"
 }
 
 var varyOverwritten = &Rule{
@@ -126,7 +95,7 @@ Header merge Vary Origin
 			if keeps || op.Value.Kind == model.Unknown || strings.Contains(op.Value.Raw, "Vary") || !mayMeetVary(p.File, op) {
 				continue
 			}
-			p.Report(op.Span, "this replaces Vary with %q, dropping what the response already varied on (such as Accept-Encoding); %s", op.Value.Raw, varyAppendFix(p.File.Dialect, op))
+			p.Report(op.Span, "this replaces Vary with %q, dropping what the response already varied on (such as Accept-Encoding); %s", op.Value.Raw, adviceFor(p.File).VaryAppend(op))
 		}
 	},
 }
@@ -156,20 +125,6 @@ func mayMeetVary(f *model.File, op *model.HeaderOp) bool {
 		}
 	}
 	return !used
-}
-
-func varyAppendFix(d model.Dialect, op *model.HeaderOp) string {
-	switch d {
-	case model.Apache:
-		return "use Header merge Vary Origin"
-	case model.VCL:
-		obj := "resp"
-		if strings.Contains(op.Raw, "beresp.") {
-			obj = "beresp"
-		}
-		return fmt.Sprintf("append: if (%[1]s.http.Vary) { set %[1]s.http.Vary = %[1]s.http.Vary + \", Origin\"; } else { set %[1]s.http.Vary = \"Origin\"; }", obj)
-	}
-	return "add a Vary line instead of replacing it (add_header Vary Origin always;)"
 }
 
 var cacheKeyMissingOrigin = &Rule{
@@ -203,14 +158,14 @@ sub vcl_hash {
 	},
 	Run: func(p *Pass) {
 		for _, c := range p.File.Caches {
-			if c.KeyHasOrigin || c.StoredVaryOrigin {
+			if c.SeparatesOrigins() {
 				continue
 			}
 			why := ""
 			if len(c.DeliveryVary) > 0 {
 				why = fmt.Sprintf(" (the Vary set at %s is added on delivery, after the object was stored, so it does not vary this cache)", c.DeliveryVary[0])
 			}
-			fix := cacheKeyFix(p.File.Dialect)
+			fix := adviceFor(p.File).CacheKey()
 			for _, op := range p.File.Headers {
 				if op.Name == model.ACAO && op.Stored && adds(op) && op.Value.DependsOnOrigin() {
 					f := p.Report(op.Span, "this origin-dependent Access-Control-Allow-Origin is stored in the cache under a key without Origin%s: the next origin gets this one's answer; %s", why, fix)
@@ -228,7 +183,7 @@ sub vcl_hash {
 					continue
 				}
 				for _, r := range inner.Responses {
-					if r.IsPreflightAnswer() || variesOnOrigin(r) || notShared(r) {
+					if r.IsPreflightAnswer() || r.VariesOnOrigin() || r.NotShared() {
 						continue
 					}
 					for _, op := range r.Ops(model.ACAO) {
@@ -241,13 +196,6 @@ sub vcl_hash {
 			}
 		}
 	},
-}
-
-func cacheKeyFix(d model.Dialect) string {
-	if d == model.Nginx {
-		return "add $http_origin to proxy_cache_key, or have the upstream send Vary: Origin"
-	}
-	return "add hash_data(req.http.Origin) in vcl_hash, or set Vary: Origin on beresp in vcl_backend_response"
 }
 
 // replacesOnDelivery reports whether f itself, unconditionally, sets or
@@ -269,32 +217,6 @@ func replacesOnDelivery(f *model.File, name string) bool {
 		}
 	}
 	return served
-}
-
-// notShared reports whether a response tells shared caches not to store
-// it: Cache-Control private, no-store or no-cache, or a Set-Cookie (which
-// Varnish and nginx do not cache by default).
-func notShared(r *model.Response) bool {
-	for _, op := range r.Headers {
-		if !adds(op) {
-			continue
-		}
-		if op.Name == "Set-Cookie" {
-			return true
-		}
-		if op.Name != "Cache-Control" {
-			continue
-		}
-		for _, t := range literalTexts(op.Value) {
-			for _, it := range listItems(t) {
-				it = strings.ToLower(it)
-				if it == "private" || it == "no-store" || it == "no-cache" || strings.HasPrefix(it, "private=") || strings.HasPrefix(it, "no-cache=") {
-					return true
-				}
-			}
-		}
-	}
-	return false
 }
 
 // layerOf is the outermost layer of a file's scopes.

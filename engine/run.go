@@ -307,7 +307,7 @@ func parseOne(c candidate, ds []dialect.Dialect, o *Options) (res result) {
 	d := ds[di]
 	p, ok := d.Parse(c.path, src, &dialect.Options{
 		Root: c.root, AllowOutsideRoot: o.AllowOutsideRoot, MaxFileSize: o.maxFileSize(),
-		BaseDir: o.BaseDir, Reader: newIncludeReader(c.root, o),
+		BaseDir: o.BaseDir,
 	})
 	if !ok || p.File == nil {
 		o.skipped(c.path, "read as "+string(d.Name())+" but holds nothing of it")

@@ -2,7 +2,6 @@ package vcl
 
 import (
 	_ "embed"
-	"io/fs"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -105,7 +104,7 @@ func (l *lowerer) collect() {
 			l.backends = append(l.backends, x)
 		}
 	}
-	b := Parse(builtinPath, []byte(builtinVCL), Options{ReadFile: func(string) ([]byte, error) { return nil, fs.ErrNotExist }})
+	b := Parse(builtinPath, []byte(builtinVCL), Options{FS: noFiles()})
 	for _, d := range b.Decls {
 		if s, ok := d.(*Sub); ok {
 			s.Builtin = true

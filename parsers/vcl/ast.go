@@ -66,6 +66,9 @@ type Sub struct {
 	Body     *Block
 	Span     model.Span // the keyword
 	Builtin  bool       // from Varnish's built-in VCL
+	// Snippet is true for Fastly statements written outside any sub,
+	// which Fastly inserts into the subroutine Name.
+	Snippet bool
 }
 
 // Other is a declaration corslint reads past: Fastly's table, director,
@@ -303,6 +306,9 @@ type Config struct {
 	// Embedded is true for VCL inside a varnishtest file, which
 	// varnishtest completes with a version line and backends.
 	Embedded bool
+	// Fastly is true for Fastly's VCL: a service's custom VCL or a
+	// snippet (see isFastly).
+	Fastly bool
 	// Comments holds every comment of every file read, without markers.
 	Comments []model.Comment
 	// Sources holds the text of every file read, by the path in spans.

@@ -378,12 +378,29 @@ func (lx *lexer) word(tmpl bool) {
 		}
 		break
 	}
+	i = lx.subfield(start, i)
 	lx.advance(i)
 	kind := tID
 	if tmpl {
 		kind = tTemplate
 	}
 	lx.emit(kind, start, line, col)
+}
+
+// subfield extends a header variable by Fastly's subfield accessor,
+// req.http.Cookie:session or resp.http.Vary:Origin, which names one
+// key of the header's comma- or semicolon-separated list. Only a name
+// holding ".http." takes one, so labels and BLOBs are left alone.
+func (lx *lexer) subfield(start, i int) int {
+	src := lx.src
+	if i+1 >= len(src) || src[i] != ':' || !isIdent(src[i+1]) || !strings.Contains(strings.ToLower(src[start:i]), ".http.") {
+		return i
+	}
+	j := i + 1
+	for j < len(src) && (isIdent(src[j]) || src[j] == '.') {
+		j++
+	}
+	return j
 }
 
 // number reads digits, an optional fraction and a unit (s, ms, h, KB, ...).

@@ -152,11 +152,32 @@ func (p *parser) guard(fn func(), skip func()) {
 	fn()
 }
 
-// file parses the top level.
+// file parses the top level. Outside strict VCL 4 files, statements
+// written outside any subroutine are a Fastly snippet: each run of them
+// becomes one Sub with Snippet set, named once the file is read.
 func (p *parser) file() (decls []Decl, version *Version) {
+	var snippet *Sub
 	for p.peek().kind != tEOF {
 		start := p.i
 		p.stmtStart = start
+		if !p.strict && p.atSnippetStmt() {
+			if snippet == nil {
+				t := p.peek()
+				snippet = &Sub{Snippet: true, NameSpan: t.span(), Span: t.span(), Body: &Block{Span: t.span()}}
+				decls = append(decls, snippet)
+			}
+			p.guard(func() {
+				if st := p.stmt(); st != nil {
+					snippet.Body.Stmts = append(snippet.Body.Stmts, st)
+				}
+			}, p.skipStmt)
+			snippet.Body.Span = joinSpan(snippet.Body.Span, p.prev().span())
+			if p.i == start {
+				p.next()
+			}
+			continue
+		}
+		snippet = nil
 		p.guard(func() {
 			if d := p.decl(); d != nil {
 				decls = append(decls, d)
@@ -170,6 +191,22 @@ func (p *parser) file() (decls []Decl, version *Version) {
 		}
 	}
 	return decls, version
+}
+
+// snippetKeywords start the statements a Fastly snippet holds.
+var snippetKeywords = map[string]bool{
+	"set": true, "unset": true, "add": true, "remove": true, "return": true, "error": true, "call": true,
+	"if": true, "synthetic": true, "declare": true, "esi": true, "restart": true, "goto": true, "log": true,
+}
+
+// atSnippetStmt reports whether a statement starts here at the top level:
+// a statement keyword, or a function called as one (std.collect(...)).
+func (p *parser) atSnippetStmt() bool {
+	t := p.peek()
+	if t.kind != tID || topKeywords[t.text] || fastlyTop[t.text] || t.text == "include" {
+		return false
+	}
+	return snippetKeywords[t.text] || p.peekNext().is(tPunct, "(")
 }
 
 var topKeywords = map[string]bool{"vcl": true, "import": true, "backend": true, "probe": true, "acl": true, "sub": true, "unused": true}

@@ -1,0 +1,156 @@
+package vcl
+
+import (
+	"io/fs"
+	"path/filepath"
+	"strings"
+)
+
+// Fastly's VCL derives from Varnish 2.1 and has no `vcl 4.x;` line. A file
+// without one is read as Fastly's when it shows something only Fastly has:
+// a `#FASTLY recv` macro, statements outside any sub (a snippet), a table,
+// `declare local`, a header subfield (req.http.Cookie:id), Fastly's own
+// variables and functions (fastly.*, var.*, table.*, header.*,
+// querystring.*), `set req.hash +=` or return (deliver_stale). Varnish 3
+// files, which share the rest of the syntax, stay checked statement by
+// statement.
+
+// fastlyPrefixes are names only Fastly's VCL knows.
+var fastlyPrefixes = []string{"fastly.", "fastly_info.", "var.", "table.", "header.", "querystring.", "client.geo.", "digest.", "uuid.", "beresp.stale_", "req.enable_segmented_caching"}
+
+// isFastly reports whether a parsed file that is not strict VCL 4 reads
+// like Fastly's.
+func isFastly(cfg *Config, toks []token) bool {
+	for _, c := range cfg.Comments {
+		if fastlyMacro(c.Text) != "" {
+			return true
+		}
+	}
+	for _, d := range cfg.Decls {
+		switch x := d.(type) {
+		case *Sub:
+			if x.Snippet {
+				return true
+			}
+		case *Other:
+			if x.Keyword == "table" || x.Keyword == "pragma" || x.Keyword == "ratecounter" || x.Keyword == "penaltybox" {
+				return true
+			}
+		}
+	}
+	for i, t := range toks {
+		if t.kind != tID {
+			continue
+		}
+		lower := strings.ToLower(t.text)
+		switch {
+		case lower == "declare" && i+1 < len(toks) && toks[i+1].is(tID, "local"),
+			lower == "deliver_stale",
+			lower == "req.hash" && i+1 < len(toks) && toks[i+1].is(tPunct, "+="),
+			strings.Contains(lower, ".http.") && strings.Contains(lower, ":"):
+			return true
+		}
+		for _, p := range fastlyPrefixes {
+			if strings.HasPrefix(lower, p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// fastlyMacro returns the subroutine a `#FASTLY recv` macro comment names
+// ("recv"), or "". Fastly's generated VCL writes them `#--FASTLY RECV BEGIN`.
+func fastlyMacro(comment string) string {
+	s := strings.TrimSpace(comment)
+	s = strings.TrimPrefix(s, "--")
+	rest, ok := strings.CutPrefix(s, "FASTLY ")
+	if !ok {
+		return ""
+	}
+	f := strings.Fields(rest)
+	if len(f) == 0 {
+		return ""
+	}
+	name := strings.ToLower(f[0])
+	if fastlySubs[name] {
+		return name
+	}
+	return ""
+}
+
+// fastlySubs are the subroutines Fastly runs, without their vcl_ prefix.
+var fastlySubs = map[string]bool{"recv": true, "hash": true, "hit": true, "miss": true, "pass": true, "fetch": true, "error": true, "deliver": true, "log": true}
+
+// snippetSub decides which subroutine a snippet belongs in. Fastly knows
+// it from the snippet's declared type, which lives outside the file (in
+// Terraform or the API): the file's name says it when it holds a
+// subroutine's name as a word (recv_fixups.vcl), else the variables the
+// snippet writes do (resp: deliver, beresp: fetch, obj: error, bereq:
+// miss), else it is read as recv.
+func snippetSub(path string, body *Block) string {
+	base := strings.ToLower(stripTemplateExt(filepath.Base(path)))
+	base = strings.TrimSuffix(base, filepath.Ext(base))
+	for _, w := range strings.FieldsFunc(base, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') }) {
+		if fastlySubs[w] {
+			return "vcl_" + w
+		}
+	}
+	written := map[string]bool{}
+	walkStmts(body.Stmts, func(s Stmt) {
+		var target *Ident
+		switch x := s.(type) {
+		case *Set:
+			target = x.Target
+		case *Unset:
+			target = x.Target
+		case *Return:
+			if x.Action == "deliver_stale" || x.Action == "fetch" {
+				written["bereq"] = true
+			}
+		}
+		if target != nil {
+			obj, _, _ := strings.Cut(strings.ToLower(target.Name), ".")
+			written[obj] = true
+		}
+	})
+	for _, c := range []struct{ obj, sub string }{{"resp", "vcl_deliver"}, {"beresp", "vcl_fetch"}, {"obj", "vcl_error"}, {"bereq", "vcl_miss"}} {
+		if written[c.obj] {
+			return c.sub
+		}
+	}
+	return "vcl_recv"
+}
+
+// walkStmts calls fn for every statement, nested ones included.
+func walkStmts(ss []Stmt, fn func(Stmt)) {
+	for _, s := range ss {
+		fn(s)
+		switch x := s.(type) {
+		case *Block:
+			walkStmts(x.Stmts, fn)
+		case *If:
+			for _, br := range x.Branches {
+				walkStmts(br.Body.Stmts, fn)
+			}
+			if x.Else != nil {
+				walkStmts(x.Else.Stmts, fn)
+			}
+		}
+	}
+}
+
+// IsFastly reports whether src, the text of path, is Fastly VCL: a
+// service's custom VCL or a snippet. Includes are not read.
+func IsFastly(path string, src []byte) bool {
+	return Parse(path, src, Options{ReadFile: func(string) ([]byte, error) { return nil, fs.ErrNotExist }}).Fastly
+}
+
+// subfield splits a header variable with Fastly's subfield accessor,
+// resp.http.Vary:Origin, into the variable and the key.
+func subfield(name string) (variable, key string) {
+	if i := strings.IndexByte(name, ':'); i > 0 && strings.Contains(strings.ToLower(name[:i]), ".http.") {
+		return name[:i], name[i+1:]
+	}
+	return name, ""
+}

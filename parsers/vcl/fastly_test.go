@@ -1,0 +1,98 @@
+package vcl
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestFastlySubfield(t *testing.T) {
+	src := "sub vcl_deliver {\n  set resp.http.Vary:Origin = \"\";\n  set req.http.S = req.http.Cookie:__Host-session;\n  unset resp.http.Cache-Control:private;\n}\n"
+	c := Parse("/x/f.vcl", []byte(src), Options{ReadFile: noFile})
+	checkSpans(t, c)
+	if e := firstError(c); e != "" {
+		t.Fatalf("unexpected error %s", e)
+	}
+	body := c.Subs("vcl_deliver")[0].Body.Stmts
+	if got := body[0].(*Set).Target.Name; got != "resp.http.Vary:Origin" {
+		t.Errorf("target %q, want resp.http.Vary:Origin", got)
+	}
+	if got := body[1].(*Set).Value.(*Ident).Name; got != "req.http.Cookie:__Host-session" {
+		t.Errorf("value %q, want req.http.Cookie:__Host-session", got)
+	}
+	if got := body[2].(*Unset).Target.Span; got.Col != 9 || got.EndCol != 40 {
+		t.Errorf("unset target span %d-%d, want 9-40", got.Col, got.EndCol)
+	}
+	if !c.Fastly {
+		t.Error("a header subfield is Fastly's syntax; Fastly = false")
+	}
+	if v, k := subfield("resp.http.Vary:Origin"); v != "resp.http.Vary" || k != "Origin" {
+		t.Errorf("subfield = %q, %q", v, k)
+	}
+	if v, k := subfield("var.x"); v != "var.x" || k != "" {
+		t.Errorf("subfield of a plain name = %q, %q", v, k)
+	}
+}
+
+func TestFastlySnippet(t *testing.T) {
+	cases := []struct{ path, src, want string }{
+		{"/x/add_cors_headers.vcl", "if (req.http.Origin) {\n  set resp.http.Access-Control-Allow-Origin = \"*\";\n}\n", "vcl_deliver"},
+		{"/x/cleanup.vcl", "unset beresp.http.x-amz-id-2;\nset beresp.ttl = 1h;\n", "vcl_fetch"},
+		{"/x/forward.vcl", "if (req.method == \"GET\") {\n  set bereq.url = \"/${hostname}\" + req.url;\n}\n", "vcl_miss"},
+		{"/x/preflight.vcl", "if (obj.status == 601) {\n  set obj.status = 204;\n  synthetic \"\";\n  return(deliver);\n}\n", "vcl_error"},
+		{"/x/recv_fixups.vcl", "set resp.http.X = \"1\";\n", "vcl_recv"}, // the name wins
+		{"/x/purge.vcl", "set req.http.Fastly-Purge-Requires-Auth = \"1\";\nstd.collect(req.http.Cookie);\n", "vcl_recv"},
+	}
+	for _, tc := range cases {
+		c := Parse(tc.path, []byte(tc.src), Options{ReadFile: noFile})
+		checkSpans(t, c)
+		if e := firstError(c); e != "" {
+			t.Errorf("%s: unexpected error %s", tc.path, e)
+			continue
+		}
+		if len(c.Decls) != 1 {
+			t.Errorf("%s: %d declarations, want one snippet", tc.path, len(c.Decls))
+			continue
+		}
+		s := c.Decls[0].(*Sub)
+		if !s.Snippet || s.Name != tc.want {
+			t.Errorf("%s: snippet=%v name=%q, want a snippet in %s", tc.path, s.Snippet, s.Name, tc.want)
+		}
+		if !c.Fastly {
+			t.Errorf("%s: a snippet is Fastly's; Fastly = false", tc.path)
+		}
+	}
+}
+
+// TestSnippetStrict: a VCL 4 file keeps refusing statements outside subs.
+func TestSnippetStrict(t *testing.T) {
+	c := Parse("/x/v.vcl", []byte("vcl 4.1;\nset req.url = \"/\";\n"), Options{ReadFile: noFile})
+	if e := firstError(c); !strings.HasPrefix(e, "2:1 expected one of") {
+		t.Errorf("first error %q, want the top-level error at 2:1", e)
+	}
+	if c.Fastly {
+		t.Error("VCL 4.1 is Varnish's")
+	}
+}
+
+func TestIsFastly(t *testing.T) {
+	cases := []struct {
+		name, src string
+		want      bool
+	}{
+		{"macro", "sub vcl_recv {\n#FASTLY recv\n}\n", true},
+		{"generated macro", "sub vcl_recv {\n#--FASTLY RECV BEGIN\n}\n", true},
+		{"table", "table origins { \"https://a.example\": \"1\", }\nsub vcl_recv { }\n", true},
+		{"declare local", "sub vcl_recv { declare local var.x STRING; }\n", true},
+		{"fastly variable", "sub vcl_deliver { if (fastly.ff.visits_this_service == 0) { } }\n", true},
+		{"req.hash", "sub vcl_hash { set req.hash += req.url; }\n", true},
+		{"snippet", "set req.url = querystring.remove(req.url);\n", true},
+		{"varnish 4", "vcl 4.1;\nbackend b { .host = \"x\"; }\nsub vcl_deliver { set resp.http.X = \"1\"; }\n", false},
+		{"varnish 3", "backend b { .host = \"x\"; }\nsub vcl_recv { if (req.request == \"PURGE\") { error 405 \"No\"; } }\n", false},
+		{"include fragment", "sub my_headers { set resp.http.X = \"1\"; }\n", false},
+	}
+	for _, tc := range cases {
+		if got := IsFastly("/x/t.vcl", []byte(tc.src)); got != tc.want {
+			t.Errorf("%s: IsFastly = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -1,8 +1,10 @@
 package vcl
 
 import (
+	"github.com/corslint/corslint/model"
 	"io/fs"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -153,4 +155,113 @@ func subfield(name string) (variable, key string) {
 		return name[:i], name[i+1:]
 	}
 	return name, ""
+}
+
+// subfieldToken is the list entry a subfield assignment writes: the key
+// for an empty value, key=value otherwise.
+func subfieldToken(key string, value Expr) Expr {
+	s, ok := value.(*String)
+	if !ok {
+		return &Concat{Parts: []Expr{&String{Value: key + "=", Span: value.Pos()}, value}, Span: value.Pos()}
+	}
+	text := key
+	if s.Value != "" {
+		text += "=" + s.Value
+	}
+	return &String{Value: text, Raw: `"` + text + `"`, Span: s.Span}
+}
+
+// fastlyRecv follows one method through Fastly's flow: vcl_recv, then
+// vcl_hash and vcl_miss or vcl_pass before the fetch, or vcl_error for
+// an error statement. A restart or a WebSocket upgrade ends the path.
+func (f *flow) fastlyRecv(method string) {
+	for _, e := range f.method("vcl_recv", &path{method: method}) {
+		switch e.action {
+		case "error":
+			f.fastlyError(e.p, e.ret)
+		case "", "lookup", "hash", "pass":
+			cacheable := e.action != "pass"
+			for _, h := range f.method("vcl_hash", e.p) {
+				f.fastlyMissOrPass(h.p, cacheable)
+			}
+		}
+	}
+}
+
+// fastlyMissOrPass runs vcl_miss (a cacheable request that was not in the
+// cache) or vcl_pass before the backend is asked.
+func (f *flow) fastlyMissOrPass(p *path, cacheable bool) {
+	name := "vcl_pass"
+	if cacheable {
+		name = "vcl_miss"
+	}
+	for _, e := range f.method(name, p) {
+		switch e.action {
+		case "error":
+			f.fastlyError(e.p, e.ret)
+		case "pass":
+			f.backend(e.p, false)
+		case "", "fetch", "deliver_stale":
+			f.backend(e.p, cacheable)
+		}
+	}
+}
+
+// fastlyError follows an error statement: the response so far is dropped,
+// vcl_error builds obj from the statement's status (503 when it has
+// none), and vcl_deliver then runs on it as on any other response.
+func (f *flow) fastlyError(p *path, ret *Return) {
+	if ret == nil || ret.Span.File == builtinPath {
+		return
+	}
+	sp := p.clone()
+	sp.ops = nil
+	sp.status = statusOf(ret)
+	if len(ret.Args) == 0 {
+		sp.status = 503
+	}
+	for _, e := range f.method("vcl_error", sp) {
+		if e.action != "" && e.action != "deliver" {
+			continue // restart
+		}
+		for _, d := range f.method("vcl_deliver", e.p) {
+			if d.action == "" || d.action == "deliver" {
+				q := d.p.clone()
+				// Allow-Origin stored in vcl_fetch is kept, as not reaching
+				// this answer, so rules can say it is missing here.
+				q.ops = append(missing(f.fetched(), q.ops), q.ops...)
+				f.outcomes = append(f.outcomes, outcome{kind: fromSynth, status: d.p.status, ret: ret, p: q})
+			}
+		}
+	}
+}
+
+// setStatus reads `set obj.status = 204;` (vcl_error) and `set
+// resp.status = 204;` (vcl_deliver), which change a synthetic answer's
+// status.
+func (f *flow) setStatus(x *Set, p *path) (*path, bool) {
+	name := strings.ToLower(x.Target.Name)
+	if x.Op != "=" || name != "obj.status" && name != "resp.status" {
+		return nil, false
+	}
+	q := p.clone()
+	q.status = 0
+	if n, ok := x.Value.(*Number); ok {
+		if v, err := strconv.Atoi(n.Text); err == nil {
+			q.status = v
+		}
+	}
+	return q, true
+}
+
+// fetched lists the statements of vcl_fetch that set a response header,
+// in source order.
+func (f *flow) fetched() []*model.HeaderOp {
+	var out []*model.HeaderOp
+	for _, op := range f.l.file.Headers {
+		if op.Stored && op.Op != model.Unset {
+			out = append(out, op)
+		}
+	}
+	return out
 }

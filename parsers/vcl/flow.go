@@ -79,6 +79,7 @@ type variantKey struct {
 
 type flow struct {
 	l        *lowerer
+	fastly   bool // Fastly's flow: vcl_miss/vcl_pass, error to vcl_error, then vcl_deliver
 	memo     map[memoKey][]end
 	numbers  map[any]int
 	steps    int
@@ -100,9 +101,13 @@ type flow struct {
 func (l *lowerer) flow() {
 	f := &flow{
 		l: l, memo: map[memoKey][]end{}, numbers: map[any]int{}, variants: map[variantKey]*model.HeaderOp{}, baseOf: map[*model.HeaderOp]*model.HeaderOp{},
-		reached: map[*model.HeaderOp]bool{}, storing: map[*model.HeaderOp]bool{},
+		reached: map[*model.HeaderOp]bool{}, storing: map[*model.HeaderOp]bool{}, fastly: l.cfg.Fastly,
 	}
 	for _, m := range standardMethods {
+		if f.fastly {
+			f.fastlyRecv(m)
+			continue
+		}
 		for _, e := range f.method("vcl_recv", &path{method: m}) {
 			switch e.action {
 			case "synth", "error":
@@ -320,6 +325,11 @@ func (f *flow) stmt(s Stmt, p *path, builtin bool) []end {
 	case *Set:
 		if op := f.op(s, p); op != nil {
 			return []end{{p: f.apply(p, op)}}
+		}
+		if f.fastly {
+			if q, ok := f.setStatus(x, p); ok {
+				return []end{{p: q}}
+			}
 		}
 		return []end{{p: f.setFact(x, p)}}
 	case *Unset:
@@ -562,7 +572,10 @@ func (f *flow) op(s Stmt, p *path) *model.HeaderOp {
 		return nil
 	}
 	delivery := model.Always
-	if p.phase == "vcl_deliver" {
+	switch {
+	case f.fastly:
+		delivery = base.Delivery // decided statically: see headerOp
+	case p.phase == "vcl_deliver":
 		delivery = model.Delivered
 	}
 	addGuards := len(p.guards) > 0 && unguardedReflection(base.Value)
@@ -649,9 +662,18 @@ func namesOrigin(v model.Value) bool {
 func (f *flow) backend(p *path, cacheable bool) {
 	q := p.clone()
 	q.pass, q.uncacheable = !cacheable, false
-	for _, e := range f.method("vcl_backend_response", q) {
+	fetch := "vcl_backend_response"
+	if f.fastly {
+		fetch = "vcl_fetch"
+	}
+	for _, e := range f.method(fetch, q) {
 		switch e.action {
-		case "abandon", "retry", "fail", "error":
+		case "error":
+			if f.fastly {
+				f.fastlyError(e.p, e.ret)
+			}
+			continue
+		case "abandon", "retry", "fail", "restart":
 			continue
 		case "pass": // Varnish 4.0's hit-for-pass
 			e.p = e.p.clone()
@@ -682,7 +704,7 @@ func (f *flow) backend(p *path, cacheable bool) {
 		}
 		for _, d := range f.method("vcl_deliver", e.p) {
 			switch d.action {
-			case "", "deliver":
+			case "", "deliver", "deliver_stale":
 				f.outcomes = append(f.outcomes, outcome{kind: fromBackend, p: d.p})
 			case "synth":
 				f.synth(d.p, d.ret)

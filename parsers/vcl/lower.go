@@ -13,6 +13,9 @@ import (
 //go:embed builtin.vcl
 var builtinVCL string
 
+//go:embed fastly_builtin.vcl
+var fastlyBuiltinVCL string
+
 // Lower turns a parsed configuration into the model, deciding Varnish's
 // semantics once. Statically, every header statement becomes a HeaderOp:
 // resp.http in vcl_deliver reaches every delivered response, in vcl_synth
@@ -43,9 +46,10 @@ func Lower(cfg *Config) *model.File {
 	l.collect()
 	l.static()
 	// Only a complete VCL has a request flow: an include on its own, or
-	// Fastly and Varnish 3 VCL (no `vcl 4.x;`), is checked statement by
-	// statement.
-	if cfg.Version != nil || cfg.Embedded {
+	// Varnish 3 VCL (no `vcl 4.x;`), is checked statement by statement.
+	// Fastly's VCL, a whole service or a snippet, runs in Fastly's flow,
+	// its default return states standing for what the file leaves out.
+	if cfg.Version != nil || cfg.Embedded || cfg.Fastly {
 		l.flow()
 	}
 	sort.SliceStable(l.file.Matchers, func(i, j int) bool { return l.file.Matchers[i].Span.Before(l.file.Matchers[j].Span) })
@@ -105,7 +109,11 @@ func (l *lowerer) collect() {
 			l.backends = append(l.backends, x)
 		}
 	}
-	b := Parse(builtinPath, []byte(builtinVCL), Options{ReadFile: func(string) ([]byte, error) { return nil, fs.ErrNotExist }})
+	builtin := builtinVCL
+	if l.cfg.Fastly {
+		builtin = fastlyBuiltinVCL
+	}
+	b := Parse(builtinPath, []byte(builtin), Options{ReadFile: func(string) ([]byte, error) { return nil, fs.ErrNotExist }})
 	for _, d := range b.Decls {
 		if s, ok := d.(*Sub); ok {
 			s.Builtin = true
@@ -166,6 +174,7 @@ func reqHeader(name string) (string, bool) {
 // respHeader returns the header a response variable names and whether it
 // is the stored object's (beresp, obj in Fastly's vcl_error aside).
 func respHeader(name string) (header string, stored, ok bool) {
+	name, _ = subfield(name)
 	lower := strings.ToLower(name)
 	for _, p := range []string{"resp.http.", "beresp.http.", "obj.http."} {
 		if strings.HasPrefix(lower, p) && len(lower) > len(p) {
@@ -302,12 +311,27 @@ func (l *lowerer) headerOp(s Stmt, f frame) *model.HeaderOp {
 	if !ok {
 		return nil
 	}
+	if _, key := subfield(target.Name); key != "" {
+		// set resp.http.Vary:Origin = "" adds the token Origin to the
+		// list, once; = "x" adds Origin=x. Removing one token (unset) is
+		// not modelled.
+		if op != model.Set {
+			return nil
+		}
+		op, value = model.Merge, subfieldToken(key, value)
+	}
 	h := &model.HeaderOp{
 		// vcl_backend_error builds an error object that is not cached
 		Name: name, Op: op, Stored: stored && f.sub.Name != "vcl_backend_error", When: f.when,
 		Scope: f.scope, Layer: model.Edge, Span: s.Pos(), Raw: l.raw(s),
 	}
-	if f.sub.Name == "vcl_deliver" {
+	switch {
+	case f.sub.Name == "vcl_deliver" && !l.cfg.Fastly:
+		h.Delivery = model.Delivered
+	case l.cfg.Fastly && h.Stored:
+		// Fastly runs vcl_deliver for synthetic answers too, after
+		// vcl_error; what vcl_fetch stores never reaches them, as an
+		// error statement drops the backend's response.
 		h.Delivery = model.Delivered
 	}
 	if value == nil {

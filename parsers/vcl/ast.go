@@ -78,6 +78,22 @@ type Other struct {
 	Span    model.Span
 }
 
+// Table is Fastly's `table name [TYPE] { "key": value, ... }`, often an
+// origin allowlist read with table.lookup or table.contains.
+type Table struct {
+	Name    string
+	Type    string // STRING when not written
+	Entries []*TableEntry
+	Span    model.Span // the keyword
+}
+
+// TableEntry is one `"key": value` of a table.
+type TableEntry struct {
+	Key   *String
+	Value Expr
+	Span  model.Span
+}
+
 // Field is `.name = value;` in a backend or probe; an inline probe
 // (`.probe = { ... }`) has Fields instead of Value.
 type Field struct {
@@ -94,6 +110,7 @@ func (d *Probe) decl()   {}
 func (d *ACL) decl()     {}
 func (d *Sub) decl()     {}
 func (d *Other) decl()   {}
+func (d *Table) decl()   {}
 
 // Pos implements Node.
 func (d *Version) Pos() model.Span  { return d.Span }
@@ -103,6 +120,7 @@ func (d *Probe) Pos() model.Span    { return d.Span }
 func (d *ACL) Pos() model.Span      { return d.Span }
 func (d *Sub) Pos() model.Span      { return d.Span }
 func (d *Other) Pos() model.Span    { return d.Span }
+func (d *Table) Pos() model.Span    { return d.Span }
 func (d *Field) Pos() model.Span    { return d.Span }
 func (d *ACLEntry) Pos() model.Span { return d.Span }
 

@@ -34,8 +34,10 @@ func isFastly(cfg *Config, toks []token) bool {
 			if x.Snippet {
 				return true
 			}
+		case *Table:
+			return true
 		case *Other:
-			if x.Keyword == "table" || x.Keyword == "pragma" || x.Keyword == "ratecounter" || x.Keyword == "penaltybox" {
+			if x.Keyword == "pragma" || x.Keyword == "ratecounter" || x.Keyword == "penaltybox" {
 				return true
 			}
 		}
@@ -264,4 +266,100 @@ func (f *flow) fetched() []*model.HeaderOp {
 		}
 	}
 	return out
+}
+
+// tableKey names the allowlist one table call registers: the call, and
+// the value a comparison requires of the entry ("" for any).
+type tableKey struct {
+	call  *CallExpr
+	value string
+}
+
+// tableMatcher returns the allowlist that table.contains(t, origin) or
+// table.lookup(t, origin) tests, or nil when the call is no such test.
+// With want set, only entries whose value is *want are allowed
+// (table.lookup(t, origin) == "true"); otherwise every entry with a
+// value other than "" or false is.
+func (l *lowerer) tableMatcher(c *CallExpr, want *string) *model.Matcher {
+	tb, ci := l.originTable(c)
+	if tb == nil {
+		return nil
+	}
+	k := tableKey{call: c}
+	if want != nil {
+		k.value = "=" + *want
+	}
+	if m, ok := l.tableMatchers[k]; ok {
+		return m
+	}
+	m := &model.Matcher{Kind: model.MatchExact, Pattern: "table " + tb.Name, CaseInsensitive: ci, Span: tb.Span, Raw: "table " + tb.Name}
+	lookup := strings.EqualFold(c.Fn.Name, "table.lookup")
+	for _, e := range tb.Entries {
+		if lookup && !tableValueAllows(e.Value, want) {
+			continue
+		}
+		m.Exact = append(m.Exact, e.Key.Value)
+		if isTemplated(e.Key.Value) {
+			m.Dynamic = true
+		}
+	}
+	if l.tableMatchers == nil {
+		l.tableMatchers = map[tableKey]*model.Matcher{}
+	}
+	l.tableMatchers[k] = m
+	l.file.Matchers = append(l.file.Matchers, m)
+	return m
+}
+
+// originTable returns the table that table.lookup(t, origin) or
+// table.contains(t, origin) looks the request's Origin up in, or nil.
+func (l *lowerer) originTable(c *CallExpr) (tb *Table, caseInsensitive bool) {
+	fn := strings.ToLower(c.Fn.Name)
+	if c.Recv != nil || fn != "table.lookup" && fn != "table.contains" || len(c.Args) < 2 {
+		return nil, false
+	}
+	id, ok := c.Args[0].(*Ident)
+	if !ok || l.tables[id.Name] == nil {
+		return nil, false
+	}
+	if ok, ci := l.originSubject(c.Args[1]); ok {
+		return l.tables[id.Name], ci
+	}
+	return nil, false
+}
+
+// tableValueAllows reports whether an entry's value passes the test made
+// of the lookup: equal to want, or, with no want, not empty or false.
+func tableValueAllows(v Expr, want *string) bool {
+	text := exprText(v)
+	if s, ok := v.(*String); ok {
+		text = s.Value
+	}
+	if want != nil {
+		return text == *want
+	}
+	return text != "" && !strings.EqualFold(text, "false")
+}
+
+// tableCompare returns the allowlist a comparison of a table lookup on
+// the origin holds to when it evaluates to truth: table.lookup(t,
+// origin) == "x" (true), != "x" (false), != "" (true).
+func (l *lowerer) tableCompare(b *Binary, truth bool) *model.Matcher {
+	c, isCall := b.L.(*CallExpr)
+	s, isStr := b.R.(*String)
+	if !isCall || !isStr {
+		return nil
+	}
+	switch {
+	case b.Op == "==" && truth, b.Op == "!=" && !truth:
+		if s.Value == "" {
+			return nil
+		}
+		return l.tableMatcher(c, &s.Value)
+	case b.Op == "!=" && truth, b.Op == "==" && !truth:
+		if s.Value == "" {
+			return l.tableMatcher(c, nil)
+		}
+	}
+	return nil
 }

@@ -96,3 +96,64 @@ func TestIsFastly(t *testing.T) {
 		}
 	}
 }
+
+func TestFastlyTable(t *testing.T) {
+	src := "table origins BOOL {\n  \"https://a.example\": true,\n  \"https://b.example\": false\n}\n" +
+		"table names { \"https://c.example\": \"yes\", \"https://d.example\": \"no\", }\n" +
+		"sub vcl_deliver {\n" +
+		"  if (table.lookup(origins, req.http.Origin)) { set resp.http.Access-Control-Allow-Origin = req.http.Origin; }\n" +
+		"  if (table.lookup(names, req.http.Origin) == \"no\") { set resp.http.X-No = \"1\"; }\n" +
+		"  if (table.contains(names, req.http.Origin)) { set resp.http.X-Known = \"1\"; }\n" +
+		"}\n"
+	c := Parse("/x/t.vcl", []byte(src), Options{ReadFile: noFile})
+	checkSpans(t, c)
+	if e := firstError(c); e != "" {
+		t.Fatalf("unexpected error %s", e)
+	}
+	tb, ok := c.Decls[0].(*Table)
+	if !ok || tb.Name != "origins" || tb.Type != "BOOL" || len(tb.Entries) != 2 || tb.Entries[1].Key.Value != "https://b.example" {
+		t.Fatalf("first declaration %#v, want table origins BOOL with two entries", c.Decls[0])
+	}
+	f := Lower(c)
+	var got []string
+	for _, m := range f.Matchers {
+		got = append(got, m.Pattern+" "+strings.Join(m.Exact, ","))
+	}
+	want := []string{
+		"table origins https://a.example",                 // false is refused
+		"table names https://d.example",                   // == "no"
+		"table names https://c.example,https://d.example", // contains: every key
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("matchers\n got  %q\n want %q", got, want)
+	}
+	if op := f.Headers[0]; op.Value.Kind.String() != "reflected" || len(op.Value.Guards) != 1 || op.Value.Guards[0] != f.Matchers[0] {
+		t.Errorf("the echo is not guarded by the table: %+v", op.Value)
+	}
+}
+
+// TestFastlyErrorFlow: an error statement reaches vcl_error with its
+// status (503 when it has none), obj.status changes it, and vcl_deliver
+// then runs on the synthetic answer.
+func TestFastlyErrorFlow(t *testing.T) {
+	src := "sub vcl_recv {\n#FASTLY recv\n  if (req.method == \"OPTIONS\") { error 601; }\n  if (req.method == \"DELETE\") { error; }\n}\n" +
+		"sub vcl_error {\n  if (obj.status == 601) { set obj.status = 204; set obj.http.Access-Control-Allow-Methods = \"PUT\"; return(deliver); }\n}\n" +
+		"sub vcl_deliver {\n  set resp.http.Access-Control-Allow-Origin = \"https://a.example\";\n}\n"
+	c := Parse("/x/s.vcl", []byte(src), Options{ReadFile: noFile})
+	f := Lower(c)
+	statuses := map[string]int{}
+	for _, r := range f.Responses {
+		if r.Source.String() != "server" {
+			continue
+		}
+		for _, m := range r.Methods {
+			statuses[m] = r.Status
+		}
+		if len(r.Ops("Access-Control-Allow-Origin")) == 0 {
+			t.Errorf("the %d answer lacks vcl_deliver's Allow-Origin", r.Status)
+		}
+	}
+	if statuses["OPTIONS"] != 204 || statuses["DELETE"] != 503 {
+		t.Errorf("synthetic statuses %v, want OPTIONS 204 and DELETE 503", statuses)
+	}
+}

@@ -71,7 +71,11 @@ type lowerer struct {
 	facts     map[condKey]condFacts
 	matchers  map[*Binary]*model.Matcher
 	backends  []*Backend
-	upstream  *model.Upstream
+	// tables are Fastly's tables by name; tableMatchers the allowlists
+	// that table.lookup and table.contains on the origin register.
+	tables        map[string]*Table
+	tableMatchers map[tableKey]*model.Matcher
+	upstream      *model.Upstream
 
 	// assigns holds every assignment to a request header, by lower-case
 	// name, for values and conditions that read it back.
@@ -107,6 +111,11 @@ func (l *lowerer) collect() {
 			l.subs[x.Name] = append(l.subs[x.Name], x)
 		case *Backend:
 			l.backends = append(l.backends, x)
+		case *Table:
+			if l.tables == nil {
+				l.tables = map[string]*Table{}
+			}
+			l.tables[x.Name] = x
 		}
 	}
 	builtin := builtinVCL

@@ -248,6 +248,9 @@ func (p *parser) decl() Decl {
 		p.next()
 		p.fail(p.peek(), "include must be followed by a string and ';', found %s", describe(p.peek()))
 	}
+	if t.text == "table" && !p.strict {
+		return p.table()
+	}
 	if fastlyTop[t.text] && !p.strict {
 		p.next()
 		p.skipDecl()
@@ -401,6 +404,45 @@ func (p *parser) field(depth int, prev []*Field) *Field {
 	end := p.expect(";")
 	f.Span = spanFrom(t, end)
 	return f
+}
+
+// table reads Fastly's `table name [TYPE] { "key": value, ... }`; the
+// comma after the last entry is optional.
+func (p *parser) table() Decl {
+	kw := p.next()
+	name := p.expectID("a table name")
+	tb := &Table{Name: name.text, Type: "STRING", Span: kw.span()}
+	if t := p.peek(); t.kind == tID {
+		tb.Type = p.next().text
+	}
+	p.expect("{")
+	for !p.at("}") {
+		t := p.peek()
+		if t.kind == tEOF {
+			p.fail(t, "unexpected end of file, expecting '}' to close table %s", name.text)
+		}
+		if t.kind == tTemplate {
+			p.next()
+			if p.at(",") {
+				p.next()
+			}
+			continue
+		}
+		if t.kind != tString {
+			p.fail(t, "expected a string key, found %s", describe(t))
+		}
+		p.next()
+		key := &String{Value: t.value(), Raw: t.text, Span: t.span()}
+		p.expect(":")
+		v := p.expr()
+		tb.Entries = append(tb.Entries, &TableEntry{Key: key, Value: v, Span: joinSpan(key.Span, v.Pos())})
+		if !p.at(",") {
+			break
+		}
+		p.next()
+	}
+	p.expect("}")
+	return tb
 }
 
 func (p *parser) acl() Decl {

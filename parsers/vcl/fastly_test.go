@@ -157,3 +157,24 @@ func TestFastlyErrorFlow(t *testing.T) {
 		t.Errorf("synthetic statuses %v, want OPTIONS 204 and DELETE 503", statuses)
 	}
 }
+
+func TestFastlyAssignOps(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("sub vcl_recv {\n  declare local var.n INTEGER;\n")
+	for _, op := range []string{"=", "+=", "-=", "*=", "/=", "%=", "|=", "&=", "^=", "<<=", ">>=", "&&=", "||="} {
+		b.WriteString("  set var.n " + op + " 1;\n")
+	}
+	b.WriteString("}\n")
+	c := Parse("/x/ops.vcl", []byte(b.String()), Options{ReadFile: noFile})
+	checkSpans(t, c)
+	if e := firstError(c); e != "" {
+		t.Errorf("unexpected error %s", e)
+	}
+	if got := len(c.Subs("vcl_recv")[0].Body.Stmts); got != 14 {
+		t.Errorf("%d statements, want 14", got)
+	}
+	strict := Parse("/x/v.vcl", []byte("vcl 4.1;\nsub vcl_recv { set req.http.X %= 1; }\n"), Options{ReadFile: noFile})
+	if e := firstError(strict); !strings.Contains(e, "expected '=' after req.http.X") {
+		t.Errorf("VCL 4.1 has no %%=: first error %q", e)
+	}
+}

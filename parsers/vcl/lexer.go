@@ -170,7 +170,8 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 // twoChar reports whether s is an operator Varnish reads as one token.
 func twoChar(s string) bool {
 	switch s {
-	case "==", "!=", "!~", "&&", "||", "<=", ">=", "+=", "-=", "*=", "/=", "++", "--", "<<", ">>":
+	case "==", "!=", "!~", "&&", "||", "<=", ">=", "+=", "-=", "*=", "/=", "++", "--", "<<", ">>",
+		"%=", "|=", "&=", "^=": // Fastly's assignment operators
 		return true
 	}
 	return false
@@ -444,15 +445,30 @@ func (lx *lexer) blob() bool {
 	return true
 }
 
+// fastlyAssign3 reports whether s is one of Fastly's three-character
+// assignment operators.
+func fastlyAssign3(s string) bool {
+	switch s {
+	case "<<=", ">>=", "&&=", "||=":
+		return true
+	}
+	return false
+}
+
 func (lx *lexer) punct() {
 	src := lx.src
 	start, line, col := lx.pos, lx.line, lx.col(lx.pos)
+	if start+2 < len(src) && fastlyAssign3(src[start:start+3]) {
+		lx.pos += 3
+		lx.emit(tPunct, start, line, col)
+		return
+	}
 	if start+1 < len(src) && twoChar(src[start:start+2]) {
 		lx.pos += 2
 		lx.emit(tPunct, start, line, col)
 		return
 	}
-	if strings.IndexByte("{}()*+-/%><=;!&.|~,:[]", src[start]) >= 0 {
+	if strings.IndexByte("{}()*+-/%><=;!&.|~,:[]^", src[start]) >= 0 {
 		lx.pos++
 		lx.emit(tPunct, start, line, col)
 		return

@@ -699,7 +699,8 @@ func (p *parser) set(op string) Stmt {
 	s := &Set{Target: p.target(), Op: op}
 	t := p.peek()
 	switch {
-	case t.kind == tPunct && (t.text == "=" || t.text == "+=" || t.text == "-=" || t.text == "*=" || t.text == "/="):
+	case t.kind == tPunct && (t.text == "=" || t.text == "+=" || t.text == "-=" || t.text == "*=" || t.text == "/=" ||
+		!p.strict && fastlyAssignOps[t.text]):
 		p.next()
 		if op == "=" {
 			s.Op = t.text
@@ -714,6 +715,10 @@ func (p *parser) set(op string) Stmt {
 	s.Span = spanFrom(kw, end)
 	return s
 }
+
+// fastlyAssignOps are the assignment operators Fastly has beyond
+// Varnish's.
+var fastlyAssignOps = map[string]bool{"%=": true, "|=": true, "&=": true, "^=": true, "<<=": true, ">>=": true, "&&=": true, "||=": true}
 
 func (p *parser) unset() Stmt {
 	kw := p.next()

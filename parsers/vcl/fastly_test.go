@@ -178,3 +178,23 @@ func TestFastlyAssignOps(t *testing.T) {
 		t.Errorf("VCL 4.1 has no %%=: first error %q", e)
 	}
 }
+
+// TestTerraformNested: a Terraform interpolation nests braces and quotes
+// (${indent(2, file("${path}/x.vcl"))}) and still ends where Terraform
+// ends it.
+func TestTerraformNested(t *testing.T) {
+	src := "sub vcl_recv {\n  ${indent(2, file(\"${module_path}/../shared/_headers.vcl.tftpl\"))}\n" +
+		"  %{ if environment != \"production\" ~}\n  set req.http.X = \"${lookup(var.m, \"k\")}\";\n  %{ endif ~}\n}\n"
+	c := Parse("/x/www.vcl.tftpl", []byte(src), Options{ReadFile: noFile})
+	checkSpans(t, c)
+	if e := firstError(c); e != "" {
+		t.Fatalf("unexpected error %s", e)
+	}
+	body := c.Subs("vcl_recv")[0].Body.Stmts
+	if len(body) != 1 {
+		t.Fatalf("%d statements, want only the set: lines of template tags are read past", len(body))
+	}
+	if s := body[0].(*Set).Value.(*String); s.Value != `${lookup(var.m, "k")}` {
+		t.Errorf("value %q, want the interpolation with its quotes", s.Value)
+	}
+}

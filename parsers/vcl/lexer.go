@@ -511,6 +511,11 @@ func (lx *lexer) templateAt(i int) int {
 		if src[i] != tag.open[0] || src[i+1] != tag.open[1] {
 			continue
 		}
+		if tag.open == "${" || tag.open == "%{" {
+			if end := terraformEnd(src, i+2); end > 0 {
+				return end
+			}
+		}
 		end := lx.closers[k].index(src, i+2, tag.close)
 		if end < 0 {
 			return -1
@@ -521,6 +526,38 @@ func (lx *lexer) templateAt(i int) int {
 			}
 		}
 		return end + len(tag.close)
+	}
+	return -1
+}
+
+// maxTerraformTag bounds the scan for the end of a Terraform tag, so a
+// long line of "${" stays linear.
+const maxTerraformTag = 4096
+
+// terraformEnd returns the offset after the '}' that closes a Terraform
+// interpolation or directive whose body starts at from, on the same line:
+// ${indent(2, file("${path}/x.vcl"))} nests braces and quotes. -1 when
+// it does not close nearby.
+func terraformEnd(src string, from int) int {
+	depth := 1
+	inStr := false
+	for j := from; j < len(src) && j < from+maxTerraformTag; j++ {
+		c := src[j]
+		switch {
+		case c == '\n':
+			return -1
+		case inStr && c == '\\':
+			j++
+		case c == '"':
+			inStr = !inStr
+		case inStr:
+		case c == '{':
+			depth++
+		case c == '}':
+			if depth--; depth == 0 {
+				return j + 1
+			}
+		}
 	}
 	return -1
 }

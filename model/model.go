@@ -36,6 +36,9 @@ func (l Layer) String() string {
 type File struct {
 	Path    string
 	Dialect Dialect
+	// Fastly is true for Fastly's VCL (Dialect VCL), whose request flow
+	// and fixes differ from Varnish's.
+	Fastly bool
 	// Sources holds the text of every file read for this one (the file
 	// itself and its includes), for snippets and suppression comments.
 	Sources map[string][]byte

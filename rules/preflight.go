@@ -400,6 +400,9 @@ proxy_pass http://backend;
 					continue
 				}
 				fix := alwaysFix(p.File.Dialect)
+				if p.File.Fastly {
+					fix = "an error statement drops the backend's response: set it in vcl_deliver, which Fastly runs after vcl_error too"
+				}
 				switch {
 				case r.Status != 0:
 					if op.Delivery.Reaches(r.Status, r.Source) || sendsACAO(r, r.Status, r.Source) {

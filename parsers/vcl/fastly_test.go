@@ -152,6 +152,11 @@ func TestFastlyErrorFlow(t *testing.T) {
 		if len(r.Ops("Access-Control-Allow-Origin")) == 0 {
 			t.Errorf("the %d answer lacks vcl_deliver's Allow-Origin", r.Status)
 		}
+		for _, c := range r.Conds {
+			if strings.Contains(c.Text, "obj.status") {
+				t.Errorf("the %d answer keeps %q as a condition, which its status decides", r.Status, c.Text)
+			}
+		}
 	}
 	if statuses["OPTIONS"] != 204 || statuses["DELETE"] != 503 {
 		t.Errorf("synthetic statuses %v, want OPTIONS 204 and DELETE 503", statuses)

@@ -410,7 +410,9 @@ func (f *flow) ifStmt(x *If, p *path, builtin bool) []end {
 		if v == no {
 			continue
 		}
-		outs = append(outs, f.block(br.Body.Stmts, f.enter(rest, br, br.Cond, true, builtin), builtin)...)
+		// A test of the status the path already fixed (if (obj.status ==
+		// 601) after error 601) is no condition on the response.
+		outs = append(outs, f.block(br.Body.Stmts, f.enter(rest, br, br.Cond, true, builtin || statusDecided(br.Cond, rest.status)), builtin)...)
 		if v == yes {
 			rest = nil
 			break
@@ -427,10 +429,21 @@ func (f *flow) ifStmt(x *If, p *path, builtin bool) []end {
 	return f.join(p, outs)
 }
 
-// enter is a path after a branch condition was found to be truth.
-func (f *flow) enter(p *path, br *Branch, e Expr, truth, builtin bool) *path {
+// statusDecided reports whether the status alone makes e hold.
+func statusDecided(e Expr, status int) bool {
+	return evalWith(e, func(x Expr) (tri, bool) {
+		if b, ok := x.(*Binary); ok {
+			return statusCompare(b, status)
+		}
+		return unknown, false
+	}) == yes
+}
+
+// enter is a path after a branch condition was found to be truth;
+// unrecorded, the condition is not added to the path's conditions.
+func (f *flow) enter(p *path, br *Branch, e Expr, truth, unrecorded bool) *path {
 	q := p.clone()
-	if !builtin {
+	if !unrecorded {
 		q.conds = append(q.conds, f.l.branchCond(br, truth))
 	}
 	facts := f.l.factsOf(e, truth)

@@ -363,3 +363,24 @@ func (l *lowerer) tableCompare(b *Binary, truth bool) *model.Matcher {
 	}
 	return nil
 }
+
+// fastlyHeaderCall reads Fastly's header.set(resp, "Name", value) and
+// header.unset(resp, "Name") as the set and unset statements they equal,
+// when the name is written as a string.
+func fastlyHeaderCall(c *CallExpr) (target *Ident, value Expr, op model.Op, ok bool) {
+	fn := strings.ToLower(c.Fn.Name)
+	want := map[string]int{"header.set": 3, "header.unset": 2}[fn]
+	if c.Recv != nil || want == 0 || len(c.Args) != want {
+		return nil, nil, 0, false
+	}
+	where, isID := c.Args[0].(*Ident)
+	name, isStr := c.Args[1].(*String)
+	if !isID || !isStr || name.Value == "" {
+		return nil, nil, 0, false
+	}
+	target = &Ident{Name: where.Name + ".http." + name.Value, Span: joinSpan(where.Span, name.Span)}
+	if fn == "header.unset" {
+		return target, nil, model.Unset, true
+	}
+	return target, c.Args[2], model.Set, true
+}

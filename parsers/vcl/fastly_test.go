@@ -6,7 +6,7 @@ import (
 )
 
 func TestFastlySubfield(t *testing.T) {
-	src := "sub vcl_deliver {\n  set resp.http.Vary:Origin = \"\";\n  set req.http.S = req.http.Cookie:__Host-session;\n  unset resp.http.Cache-Control:private;\n}\n"
+	src := "sub vcl_deliver {\n  set resp.http.Vary:Origin = \"\";\n  set req.http.S = req.http.Cookie:__Host-session;\n  unset resp.http.Cache-Control:private;\n  unset resp.http.X-Amz-*;\n}\n"
 	c := Parse("/x/f.vcl", []byte(src), Options{ReadFile: noFile})
 	checkSpans(t, c)
 	if e := firstError(c); e != "" {
@@ -21,6 +21,9 @@ func TestFastlySubfield(t *testing.T) {
 	}
 	if got := body[2].(*Unset).Target.Span; got.Col != 9 || got.EndCol != 40 {
 		t.Errorf("unset target span %d-%d, want 9-40", got.Col, got.EndCol)
+	}
+	if got := body[3].(*Unset).Target; got.Name != "resp.http.X-Amz-*" || got.Span.EndCol != 26 {
+		t.Errorf("prefix unset target %q ending at %d, want resp.http.X-Amz-* ending at 26", got.Name, got.Span.EndCol)
 	}
 	if !c.Fastly {
 		t.Error("a header subfield is Fastly's syntax; Fastly = false")
@@ -201,5 +204,19 @@ func TestTerraformNested(t *testing.T) {
 	}
 	if s := body[0].(*Set).Value.(*String); s.Value != `${lookup(var.m, "k")}` {
 		t.Errorf("value %q, want the interpolation with its quotes", s.Value)
+	}
+}
+
+func TestFastlyHeaderFunctions(t *testing.T) {
+	src := "sub vcl_deliver {\n#FASTLY deliver\n  header.set(resp, \"access-control-allow-origin\", \"https://a.example\");\n" +
+		"  header.unset(resp, \"Access-Control-Allow-Credentials\");\n  header.set(resp, req.http.Name, \"x\");\n  header.filter_except(resp, \"Vary\");\n}\n"
+	f := Lower(Parse("/x/h.vcl", []byte(src), Options{ReadFile: noFile}))
+	var got []string
+	for _, op := range f.Headers {
+		got = append(got, op.Op.String()+" "+op.Name+" "+op.Value.Text)
+	}
+	want := "set Access-Control-Allow-Origin https://a.example|unset Access-Control-Allow-Credentials "
+	if strings.Join(got, "|") != want {
+		t.Errorf("ops %q, want %q (a name only known at run time is no op)", strings.Join(got, "|"), want)
 	}
 }

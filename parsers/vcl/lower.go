@@ -184,6 +184,9 @@ func reqHeader(name string) (string, bool) {
 // is the stored object's (beresp, obj in Fastly's vcl_error aside).
 func respHeader(name string) (header string, stored, ok bool) {
 	name, _ = subfield(name)
+	if strings.HasSuffix(name, "*") {
+		return "", false, false // Fastly's prefix unset is not modelled
+	}
 	lower := strings.ToLower(name)
 	for _, p := range []string{"resp.http.", "beresp.http.", "obj.http."} {
 		if strings.HasPrefix(lower, p) && len(lower) > len(p) {
@@ -306,6 +309,13 @@ func (l *lowerer) headerOp(s Stmt, f frame) *model.HeaderOp {
 	case *Unset:
 		target, op = x.Target, model.Unset
 	case *CallStmt:
+		if l.cfg.Fastly {
+			var ok bool
+			if target, value, op, ok = fastlyHeaderCall(x.Call); !ok {
+				return nil
+			}
+			break
+		}
 		// header.append(resp.http.X, "value") adds another header line.
 		if !strings.EqualFold(x.Call.Fn.Name, "header.append") || len(x.Call.Args) != 2 {
 			return nil

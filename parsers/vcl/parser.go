@@ -723,6 +723,12 @@ var fastlyAssignOps = map[string]bool{"%=": true, "|=": true, "&=": true, "^=": 
 func (p *parser) unset() Stmt {
 	kw := p.next()
 	target := p.target()
+	if star := p.peek(); !p.strict && star.is(tPunct, "*") && star.line == int32(target.Span.EndLine) && star.col == int32(target.Span.EndCol) {
+		// Fastly's unset req.http.X-*: every header with the prefix
+		p.next()
+		target.Name += "*"
+		target.Span.EndCol++
+	}
 	end := p.expect(";")
 	return &Unset{Target: target, Span: spanFrom(kw, end)}
 }

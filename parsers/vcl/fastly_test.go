@@ -220,3 +220,20 @@ func TestFastlyHeaderFunctions(t *testing.T) {
 		t.Errorf("ops %q, want %q (a name only known at run time is no op)", strings.Join(got, "|"), want)
 	}
 }
+
+// TestFastlyRestart: restart ends the path; only the other branch answers.
+func TestFastlyRestart(t *testing.T) {
+	src := "sub vcl_deliver {\n#FASTLY deliver\n  if (resp.status >= 500 && req.restarts < 1) {\n    set resp.http.X-Retry = \"1\";\n    restart;\n  }\n  set resp.http.Access-Control-Allow-Origin = \"*\";\n}\n"
+	f := Lower(Parse("/x/r.vcl", []byte(src), Options{ReadFile: noFile}))
+	if len(f.Responses) == 0 {
+		t.Fatal("no responses")
+	}
+	for _, r := range f.Responses {
+		if len(r.Ops("X-Retry")) > 0 {
+			t.Errorf("a response carries X-Retry, set only on the path that restarts")
+		}
+		if len(r.Ops("Access-Control-Allow-Origin")) == 0 {
+			t.Errorf("a response lacks Allow-Origin")
+		}
+	}
+}

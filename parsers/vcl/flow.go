@@ -322,6 +322,11 @@ func (f *flow) stmt(s Stmt, p *path, builtin bool) []end {
 		return []end{{p: p, action: action, ret: x}}
 	case *Call:
 		return f.call(x.Name, p)
+	case *Generic:
+		if f.fastly && x.Keyword == "restart" {
+			// the request starts over in vcl_recv: this path ends
+			return []end{{p: p, action: "restart"}}
+		}
 	case *Set:
 		if op := f.op(s, p); op != nil {
 			return []end{{p: f.apply(p, op)}}

@@ -66,6 +66,8 @@ type Sub struct {
 	Body     *Block
 	Span     model.Span // the keyword
 	Builtin  bool       // from Varnish's built-in VCL
+	// Type is a Fastly function's return type (BOOL, STRING), or "".
+	Type string
 	// Snippet is true for Fastly statements written outside any sub,
 	// which Fastly inserts into the subroutine Name.
 	Snippet bool

@@ -237,3 +237,27 @@ func TestFastlyRestart(t *testing.T) {
 		}
 	}
 }
+
+// TestFastlyFunctionsAndPlaceholders: typed subs return values, names may
+// start with '_', and ####NAME#### placeholders stand for values.
+func TestFastlyFunctionsAndPlaceholders(t *testing.T) {
+	src := "sub is_allowed BOOL {\n  if (req.method == \"POST\") {\n    return true;\n  }\n  return (req.http.X == \"1\");\n}\n" +
+		"sub vcl_recv {\n#FASTLY recv\n  set var.p = table.lookup(__config_table__, \"PATH\");\n" +
+		"  if (req.method != \"FASTLYPURGE\" && ( ####BLOCKED_ITEMS#### )) {\n    error 405 \"Not allowed\";\n  }\n" +
+		"  set bereq.first_byte_timeout = ####ADMIN_PATH_TIMEOUT####s;\n  ####EXTRA_RECV####\n}\n"
+	c := Parse("/x/f.vcl", []byte(src), Options{ReadFile: noFile})
+	checkSpans(t, c)
+	if e := firstError(c); e != "" {
+		t.Fatalf("unexpected error %s", e)
+	}
+	fn := c.Subs("is_allowed")[0]
+	if fn.Type != "BOOL" {
+		t.Errorf("type %q, want BOOL", fn.Type)
+	}
+	if r, ok := fn.Body.Stmts[1].(*Return); !ok || r.Action != "value" || exprText(r.Args[0]) != `req.http.X == "1"` {
+		t.Errorf("last statement %#v, want return of a value", fn.Body.Stmts[1])
+	}
+	if got := len(c.Subs("vcl_recv")[0].Body.Stmts); got != 3 {
+		t.Errorf("vcl_recv has %d statements, want 3 (a line of one placeholder is read past)", got)
+	}
+}

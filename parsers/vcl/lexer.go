@@ -191,6 +191,8 @@ func (lx *lexer) run() {
 		case c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
 			lx.pos++
 			continue
+		case c == '#' && lx.hashTag():
+			continue
 		case c == '#':
 			lx.lineComment(1)
 			continue
@@ -214,7 +216,8 @@ func (lx *lexer) run() {
 		switch {
 		case c == '"' || c == '{' && lx.peek() == '"':
 			lx.str()
-		case isIdent1(c) || c == '.' && isIdent1(lx.peek()):
+		case isIdent1(c) || c == '_' || c == '.' && isIdent1(lx.peek()):
+			// Fastly names may start with '_' (__config__ placeholders too)
 			lx.word(false)
 		case isDigit(c):
 			lx.number()
@@ -560,6 +563,46 @@ func terraformEnd(src string, from int) int {
 		}
 	}
 	return -1
+}
+
+// hashTag reads a ####NAME#### placeholder, which Fastly's Magento
+// module replaces before upload, as a template tag rather than the start
+// of a comment.
+func (lx *lexer) hashTag() bool {
+	src := lx.src
+	start := lx.pos
+	if !strings.HasPrefix(src[start:], "####") {
+		return false
+	}
+	i := start + 4
+	for i < len(src) && (isIdent(src[i]) && src[i] != '-') {
+		i++
+	}
+	if i == start+4 || !strings.HasPrefix(src[i:], "####") {
+		return false
+	}
+	i += 4
+	for i < len(src) && (isIdent(src[i]) || src[i] == '.') {
+		i++ // glued to a unit or name: ####TIMEOUT####s
+	}
+	line, col := lx.line, lx.col(start)
+	if !lx.code && lx.onlyTagOnLine(i) {
+		lx.advance(i)
+		return true
+	}
+	lx.advance(i)
+	lx.emit(tTemplate, start, line, col)
+	return true
+}
+
+// onlyTagOnLine reports whether nothing but blanks follow i on its line.
+func (lx *lexer) onlyTagOnLine(i int) bool {
+	for ; i < len(lx.src) && lx.src[i] != '\n'; i++ {
+		if c := lx.src[i]; c != ' ' && c != '\t' && c != '\r' {
+			return false
+		}
+	}
+	return true
 }
 
 // templateLine skips a line made only of template tags (<% if x -%>,

@@ -15,6 +15,7 @@ type parser struct {
 	toks     []token
 	i        int
 	strict   bool // a `vcl 4.x;` file: Fastly and Varnish 3 syntax are errors
+	typed    bool // in a Fastly sub with a return type: return takes a value
 	template bool // a template (.erb, .j2, ...): both branches of its conditionals are read
 	maxDepth int
 	blocks   int // block nesting
@@ -503,6 +504,12 @@ func (p *parser) sub() Decl {
 	kw := p.next()
 	name := p.expectID("a subroutine name")
 	s := &Sub{Name: name.text, NameSpan: name.span(), Span: kw.span()}
+	if t := p.peek(); !p.strict && t.kind == tID {
+		// Fastly's functions: sub is_allowed BOOL { return true; }
+		s.Type = p.next().text
+		p.typed = true
+		defer func() { p.typed = false }()
+	}
 	s.Body = p.block()
 	return s
 }
@@ -739,6 +746,13 @@ func (p *parser) returnStmt() Stmt {
 	if p.at(";") {
 		end := p.next()
 		r.Span = spanFrom(kw, end)
+		return r
+	}
+	if p.typed {
+		// a Fastly function returns a value: return true; return (a + b);
+		r.Action = "value"
+		r.Args = []Expr{p.expr()}
+		r.Span = spanFrom(kw, p.expect(";"))
 		return r
 	}
 	p.expect("(")

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/corslint/corslint/model"
+	"github.com/corslint/corslint/parsers/vcl"
 )
 
 // templateExts are stripped before a file's name is looked at: a
@@ -64,6 +65,8 @@ func detect(path string, head []byte, explicit bool) model.Dialect {
 		return model.Nginx
 	case ap > 0:
 		return model.Apache
+	case vcl.IsFastly(path, head): // a Fastly snippet or service under another name: cors.tftpl
+		return model.VCL
 	case explicit && (strings.Contains(slash, "nginx") || ext == ".conf"):
 		return model.Nginx
 	}

@@ -1,6 +1,7 @@
 package vcl
 
 import (
+	"bytes"
 	"github.com/corslint/corslint/model"
 	"io/fs"
 	"path/filepath"
@@ -144,10 +145,24 @@ func walkStmts(ss []Stmt, fn func(Stmt)) {
 	}
 }
 
-// IsFastly reports whether src, the text of path, is Fastly VCL: a
-// service's custom VCL or a snippet. Includes are not read.
+// IsFastly reports whether src, the text of path, is Fastly VCL that
+// parses without a syntax error: a service's custom VCL or a snippet.
+// Includes are not read. File detection can call it for names that do
+// not say VCL.
 func IsFastly(path string, src []byte) bool {
-	return Parse(path, src, Options{ReadFile: func(string) ([]byte, error) { return nil, fs.ErrNotExist }}).Fastly
+	if !mentionsVariables(src) {
+		return false // most files of other formats, without parsing them
+	}
+	c := Parse(path, src, Options{ReadFile: func(string) ([]byte, error) { return nil, fs.ErrNotExist }})
+	if !c.Fastly {
+		return false
+	}
+	for _, d := range c.Diagnostics {
+		if d.RuleID == "CORS001" {
+			return false
+		}
+	}
+	return true
 }
 
 // subfield splits a header variable with Fastly's subfield accessor,
@@ -383,4 +398,15 @@ func fastlyHeaderCall(c *CallExpr) (target *Ident, value Expr, op model.Op, ok b
 		return target, nil, model.Unset, true
 	}
 	return target, c.Args[2], model.Set, true
+}
+
+// mentionsVariables reports whether src holds something every Fastly
+// file has: a variable, a macro, a table or a Fastly subroutine.
+func mentionsVariables(src []byte) bool {
+	for _, v := range []string{"req.", "resp.", "obj.", "var.", "fastly", "FASTLY", "table", "sub vcl_"} {
+		if bytes.Contains(src, []byte(v)) {
+			return true
+		}
+	}
+	return false
 }

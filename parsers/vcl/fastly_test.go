@@ -92,6 +92,9 @@ func TestIsFastly(t *testing.T) {
 		{"varnish 4", "vcl 4.1;\nbackend b { .host = \"x\"; }\nsub vcl_deliver { set resp.http.X = \"1\"; }\n", false},
 		{"varnish 3", "backend b { .host = \"x\"; }\nsub vcl_recv { if (req.request == \"PURGE\") { error 405 \"No\"; } }\n", false},
 		{"include fragment", "sub my_headers { set resp.http.X = \"1\"; }\n", false},
+		{"shell script", "#!/bin/sh\nset -e\necho \"$var.x\" req.url\n", false},
+		{"javascript", "if (req.headers.origin) { resp.setHeader('Access-Control-Allow-Origin', '*'); }\n", false},
+		{"no variables", "# nothing here\n", false},
 	}
 	for _, tc := range cases {
 		if got := IsFastly("/x/t.vcl", []byte(tc.src)); got != tc.want {

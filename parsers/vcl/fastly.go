@@ -244,9 +244,13 @@ func (f *flow) fastlyError(p *path, ret *Return) {
 		for _, d := range f.method("vcl_deliver", e.p) {
 			if d.action == "" || d.action == "deliver" {
 				q := d.p.clone()
-				// Allow-Origin stored in vcl_fetch is kept, as not reaching
-				// this answer, so rules can say it is missing here.
-				q.ops = append(missing(f.fetched(), q.ops), q.ops...)
+				if d.p.status/100 == 2 {
+					// Allow-Origin stored in vcl_fetch is kept, as not
+					// reaching this answer, so rules can say a synthetic
+					// success (a preflight answer) lacks it. Redirects and
+					// errors are left alone, as Varnish's are for beresp.
+					q.ops = append(missing(f.fetched(), q.ops), q.ops...)
+				}
 				f.outcomes = append(f.outcomes, outcome{kind: fromSynth, status: d.p.status, ret: ret, p: q})
 			}
 		}

@@ -723,7 +723,13 @@ func (f *flow) backend(p *path, cacheable bool) {
 		for _, d := range f.method("vcl_deliver", e.p) {
 			switch d.action {
 			case "", "deliver", "deliver_stale":
-				f.outcomes = append(f.outcomes, outcome{kind: fromBackend, p: d.p})
+				// Fastly's vcl_deliver may fix the status (set resp.status
+				// = 204 for OPTIONS); Varnish's is not read here.
+				status := 0
+				if f.fastly {
+					status = d.p.status
+				}
+				f.outcomes = append(f.outcomes, outcome{kind: fromBackend, status: status, p: d.p})
 			case "synth":
 				f.synth(d.p, d.ret)
 			}

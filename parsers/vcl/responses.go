@@ -85,7 +85,7 @@ func (f *flow) responses() {
 			r.Source, r.Status, r.Span = model.FromServer, g.status, g.ret.Span
 			r.Scope = f.l.stmtScope[g.ret]
 		default:
-			r.Source = model.FromUpstream
+			r.Source, r.Status = model.FromUpstream, g.status
 			r.Upstream = f.upstreamFor(g.ops)
 			r.Span = r.Upstream.Span
 			r.Scope = f.scopeOf(g)

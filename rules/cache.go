@@ -68,7 +68,11 @@ add_header Vary Origin always;
 					continue
 				}
 				seen[op] = true
-				p.Report(op.Span, "Access-Control-Allow-Origin depends on the request's Origin, but the response has no Vary: Origin, so caches can serve one origin's answer to another; %s", varyFix(p.File.Dialect, op))
+				fix := varyFix(p.File.Dialect, op)
+				if p.File.Fastly {
+					fix = fastlyVaryFix(op)
+				}
+				p.Report(op.Span, "Access-Control-Allow-Origin depends on the request's Origin, but the response has no Vary: Origin, so caches can serve one origin's answer to another; %s", fix)
 			}
 		}
 	},
@@ -126,7 +130,11 @@ Header merge Vary Origin
 			if keeps || op.Value.Kind == model.Unknown || strings.Contains(op.Value.Raw, "Vary") || !mayMeetVary(p.File, op) {
 				continue
 			}
-			p.Report(op.Span, "this replaces Vary with %q, dropping what the response already varied on (such as Accept-Encoding); %s", op.Value.Raw, varyAppendFix(p.File.Dialect, op))
+			fix := varyAppendFix(p.File.Dialect, op)
+			if p.File.Fastly {
+				fix = fastlyVaryAppendFix(op)
+			}
+			p.Report(op.Span, "this replaces Vary with %q, dropping what the response already varied on (such as Accept-Encoding); %s", op.Value.Raw, fix)
 		}
 	},
 }
@@ -211,6 +219,9 @@ sub vcl_hash {
 				why = fmt.Sprintf(" (the Vary set at %s is added on delivery, after the object was stored, so it does not vary this cache)", c.DeliveryVary[0])
 			}
 			fix := cacheKeyFix(p.File.Dialect)
+			if p.File.Fastly {
+				fix = fastlyCacheKeyFix
+			}
 			for _, op := range p.File.Headers {
 				if op.Name == model.ACAO && op.Stored && adds(op) && op.Value.DependsOnOrigin() {
 					f := p.Report(op.Span, "this origin-dependent Access-Control-Allow-Origin is stored in the cache under a key without Origin%s: the next origin gets this one's answer; %s", why, fix)

@@ -401,7 +401,7 @@ proxy_pass http://backend;
 				}
 				fix := alwaysFix(p.File.Dialect)
 				if p.File.Fastly {
-					fix = "an error statement drops the backend's response: set it in vcl_deliver, which Fastly runs after vcl_error too"
+					fix = fastlyAlwaysFix
 				}
 				switch {
 				case r.Status != 0:

@@ -41,3 +41,11 @@ const (
 	fastlyCacheKeyFix = "add set req.hash += req.http.Origin; in vcl_hash, or set beresp.http.Vary:Origin = \"\"; in vcl_fetch"
 	fastlyAlwaysFix   = "an error statement drops the backend's response: set it in vcl_deliver, which Fastly runs after vcl_error too"
 )
+
+// answerOptionsFix is optionsFix, in Fastly's form for Fastly's VCL.
+func answerOptionsFix(f *model.File, fallback string) string {
+	if f.Fastly {
+		return "answer OPTIONS in vcl_recv with error 601, and in vcl_error: if (obj.status == 601) { set obj.status = 204; set obj.http.Access-Control-Allow-Methods = ...; return(deliver); }"
+	}
+	return optionsFix(f.Dialect, fallback)
+}

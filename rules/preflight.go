@@ -234,7 +234,7 @@ location /api/ {
 				}
 				// The proxy adds the preflight headers, so it means to
 				// answer preflights, yet OPTIONS goes to the upstream.
-				f := p.Report(r.Route.Span, "%s sends %s but passes OPTIONS to %s; unless the upstream answers OPTIONS with 2xx, the browser blocks the preflight (\"It does not have HTTP ok status\"); %s", strings.TrimSpace(r.Route.Kind+" "+r.Route.Label), intent.Name, r.Upstream.Target, optionsFix(p.File.Dialect, "answer OPTIONS here with 204"))
+				f := p.Report(r.Route.Span, "%s sends %s but passes OPTIONS to %s; unless the upstream answers OPTIONS with 2xx, the browser blocks the preflight (\"It does not have HTTP ok status\"); %s", strings.TrimSpace(r.Route.Kind+" "+r.Route.Label), intent.Name, r.Upstream.Target, answerOptionsFix(p.File, "answer OPTIONS here with 204"))
 				f.Severity = findings.Warning
 				f.Related = append(f.Related, findings.Related{Message: "proxied here", Span: r.Upstream.Span})
 				continue
@@ -248,7 +248,7 @@ location /api/ {
 				outcome = "No 'Access-Control-Allow-Origin' header is present"
 			}
 			label := r.Route.Kind + " " + r.Route.Label
-			f := p.Report(r.Route.Span, "%s expects preflights (it sends %s) but answers OPTIONS with %d, so the browser blocks the request (%q); %s", strings.TrimSpace(label), intent.Name, r.OptionsStatus, outcome, optionsFix(p.File.Dialect, "answer OPTIONS with 204 and the CORS headers"))
+			f := p.Report(r.Route.Span, "%s expects preflights (it sends %s) but answers OPTIONS with %d, so the browser blocks the request (%q); %s", strings.TrimSpace(label), intent.Name, r.OptionsStatus, outcome, answerOptionsFix(p.File, "answer OPTIONS with 204 and the CORS headers"))
 			f.Related = append(f.Related, findings.Related{Message: "preflight headers configured here", Span: intent.Span})
 		}
 		refusedPreflights(p)

@@ -222,7 +222,7 @@ func (l *lowerer) matchesOrigin(e Expr) bool {
 			found = !isOriginName(y.Name) && len(l.flagGuards(y, nil)) > 0
 		case *CallExpr:
 			tb, _ := l.originTable(y)
-			found = tb != nil
+			found = tb != nil || l.affixMatcher(y) != nil
 		}
 	})
 	return found

@@ -5,6 +5,7 @@ import (
 	"github.com/corslint/corslint/model"
 	"io/fs"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -302,7 +303,7 @@ type tableKey struct {
 func (l *lowerer) tableMatcher(c *CallExpr, want *string) *model.Matcher {
 	tb, ci := l.originTable(c)
 	if tb == nil {
-		return nil
+		return l.affixMatcher(c)
 	}
 	k := tableKey{call: c}
 	if want != nil {
@@ -328,6 +329,47 @@ func (l *lowerer) tableMatcher(c *CallExpr, want *string) *model.Matcher {
 	l.tableMatchers[k] = m
 	l.file.Matchers = append(l.file.Matchers, m)
 	return m
+}
+
+// affixMatcher returns the allowlist that Fastly's std.prefixof(origin,
+// "https://") or std.suffixof(origin, ".example.com") tests, as the
+// anchored regular expression it equals, or nil.
+func (l *lowerer) affixMatcher(c *CallExpr) *model.Matcher {
+	fn := strings.ToLower(c.Fn.Name)
+	if c.Recv != nil || fn != "std.prefixof" && fn != "std.suffixof" || len(c.Args) != 2 {
+		return nil
+	}
+	lit, isStr := c.Args[1].(*String)
+	ok, ci := l.originSubject(c.Args[0])
+	if !isStr || !ok {
+		return nil
+	}
+	if fn == "std.prefixof" && schemeOnly(lit.Value) {
+		// std.prefixof(origin, "https://") checks the scheme beside an
+		// allowlist (a suffix); on its own it admits every host
+		return nil
+	}
+	k := tableKey{call: c}
+	if m, seen := l.tableMatchers[k]; seen {
+		return m
+	}
+	pattern := "^" + regexp.QuoteMeta(lit.Value)
+	if fn == "std.suffixof" {
+		pattern = regexp.QuoteMeta(lit.Value) + "$"
+	}
+	m := &model.Matcher{Kind: model.MatchRegex, Pattern: pattern, CaseInsensitive: ci, Span: c.Span, Raw: exprText(c), Dynamic: isTemplated(lit.Value)}
+	if l.tableMatchers == nil {
+		l.tableMatchers = map[tableKey]*model.Matcher{}
+	}
+	l.tableMatchers[k] = m
+	l.file.Matchers = append(l.file.Matchers, m)
+	return m
+}
+
+// schemeOnly reports whether s is a scheme and "://", nothing more.
+func schemeOnly(s string) bool {
+	scheme, rest, ok := strings.Cut(s, "://")
+	return ok && rest == "" && scheme != "" && strings.Trim(strings.ToLower(scheme), "abcdefghijklmnopqrstuvwxyz") == ""
 }
 
 // originTable returns the table that table.lookup(t, origin) or

@@ -264,3 +264,19 @@ func TestFastlyFunctionsAndPlaceholders(t *testing.T) {
 		t.Errorf("vcl_recv has %d statements, want 3 (a line of one placeholder is read past)", got)
 	}
 }
+
+func TestFastlyAffixMatchers(t *testing.T) {
+	src := "sub vcl_deliver {\n" +
+		"  if (std.prefixof(req.http.Origin, \"https://\") && std.suffixof(req.http.Origin, \".example.com\")) { set resp.http.A = \"1\"; }\n" +
+		"  if (std.prefixof(req.http.Origin, \"https://app.example.com\")) { set resp.http.B = \"1\"; }\n" +
+		"  if (std.suffixof(req.url, \".js\")) { set resp.http.C = \"1\"; }\n}\n"
+	f := Lower(Parse("/x/a.vcl", []byte(src), Options{ReadFile: noFile}))
+	var got []string
+	for _, m := range f.Matchers {
+		got = append(got, m.Pattern)
+	}
+	want := `\.example\.com$|^https://app\.example\.com` // the scheme check and the URL test are no allowlists
+	if strings.Join(got, "|") != want {
+		t.Errorf("matchers %q, want %q", strings.Join(got, "|"), want)
+	}
+}

@@ -27,6 +27,8 @@ func FuzzParse(f *testing.F) {
 		"sub vcl_recv {\n#FASTLY recv\n if (req.method == \"OPTIONS\") { error 601 \"x\"; } error; }\nsub vcl_error { if (obj.status == 601) { set obj.status = 204; synthetic {\"\"}; return(deliver); } }",
 		"sub vcl_recv { declare local var.n INTEGER; set var.n %= 2; set var.n <<= 1; set var.b ||= true; goto l; l: restart; }",
 		"sub vcl_recv { ${indent(2, file(\"${p}/x.vcl\"))} %{ if a != \"}\" ~} set req.url = \"${f(\"{\")}\"; %{ endif } }",
+		"sub is_ok BOOL { return (std.suffixof(req.http.Origin, \".example.com\")); }\nsub vcl_deliver { header.set(resp, \"Vary\", \"Origin\"); header.unset(resp, \"X\"); unset resp.http.X-*; }",
+		"if (req.method != \"FASTLYPURGE\" && ( ####BLOCKED#### )) { error 405; }\nset bereq.first_byte_timeout = ####T####s;\n####EXTRA####\nset var._x = table.lookup(__t__, \"k\");",
 	} {
 		f.Add([]byte(s))
 	}

@@ -247,7 +247,8 @@ func TestFastlyFunctionsAndPlaceholders(t *testing.T) {
 	src := "sub is_allowed BOOL {\n  if (req.method == \"POST\") {\n    return true;\n  }\n  return (req.http.X == \"1\");\n}\n" +
 		"sub vcl_recv {\n#FASTLY recv\n  set var.p = table.lookup(__config_table__, \"PATH\");\n" +
 		"  if (req.method != \"FASTLYPURGE\" && ( ####BLOCKED_ITEMS#### )) {\n    error 405 \"Not allowed\";\n  }\n" +
-		"  set bereq.first_byte_timeout = ####ADMIN_PATH_TIMEOUT####s;\n  ####EXTRA_RECV####\n}\n"
+		"  set bereq.first_byte_timeout = ####ADMIN_PATH_TIMEOUT####s;\n  ####EXTRA_RECV####\n}\n" +
+		"sub vcl_error {\n  synthetic.base64 \"SGVsbG8=\";\n  esi;\n  log \"syslog \" req.service_id \" x :: \" req.url;\n}\n"
 	c := Parse("/x/f.vcl", []byte(src), Options{ReadFile: noFile})
 	checkSpans(t, c)
 	if e := firstError(c); e != "" {

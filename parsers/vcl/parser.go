@@ -197,7 +197,7 @@ func (p *parser) file() (decls []Decl, version *Version) {
 // snippetKeywords start the statements a Fastly snippet holds.
 var snippetKeywords = map[string]bool{
 	"set": true, "unset": true, "add": true, "remove": true, "return": true, "error": true, "call": true,
-	"if": true, "synthetic": true, "declare": true, "esi": true, "restart": true, "goto": true, "log": true,
+	"if": true, "synthetic": true, "synthetic.base64": true, "declare": true, "esi": true, "restart": true, "goto": true, "log": true,
 }
 
 // atSnippetStmt reports whether a statement starts here at the top level:
@@ -599,7 +599,7 @@ func (p *parser) skipStmt() {
 
 // lenientStmts are Fastly and Varnish 3 statements read past outside
 // strict VCL 4 files.
-var lenientStmts = map[string]bool{"declare": true, "esi": true, "restart": true, "goto": true, "log": true, "purge": true}
+var lenientStmts = map[string]bool{"declare": true, "esi": true, "restart": true, "goto": true, "log": true, "purge": true, "synthetic.base64": true}
 
 func (p *parser) stmt() Stmt {
 	t := p.peek()

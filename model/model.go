@@ -36,9 +36,6 @@ func (l Layer) String() string {
 type File struct {
 	Path    string
 	Dialect Dialect
-	// Fastly is true for Fastly's VCL (Dialect VCL), whose request flow
-	// and fixes differ from Varnish's.
-	Fastly bool
 	// Sources holds the text of every file read for this one (the file
 	// itself and its includes), for snippets and suppression comments.
 	Sources map[string][]byte
@@ -56,6 +53,10 @@ type File struct {
 
 	Diagnostics []Diagnostic // problems found while parsing and lowering
 	Comments    []Comment    // every comment, for suppressions
+
+	// Advice is the dialect's fix advice for findings on this file; nil
+	// for a file no dialect lowered.
+	Advice Advice
 }
 
 // Diagnostic is a problem the parser or lowering found: a syntax error

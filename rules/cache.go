@@ -68,29 +68,10 @@ add_header Vary Origin always;
 					continue
 				}
 				seen[op] = true
-				fix := varyFix(p.File.Dialect, op)
-				if p.File.Fastly {
-					fix = fastlyVaryFix(op)
-				}
-				p.Report(op.Span, "Access-Control-Allow-Origin depends on the request's Origin, but the response has no Vary: Origin, so caches can serve one origin's answer to another; %s", fix)
+				p.Report(op.Span, "Access-Control-Allow-Origin depends on the request's Origin, but the response has no Vary: Origin, so caches can serve one origin's answer to another; %s", adviceFor(p.File).VaryOrigin(op))
 			}
 		}
 	},
-}
-
-func varyFix(d model.Dialect, op *model.HeaderOp) string {
-	switch d {
-	case model.Apache:
-		return "add Header always merge Vary Origin"
-	case model.VCL:
-		if op.Stored {
-			return "append Origin to beresp.http.Vary in vcl_backend_response, so Varnish's cache varies too: if (beresp.http.Vary) { set beresp.http.Vary = beresp.http.Vary + \", Origin\"; } else { set beresp.http.Vary = \"Origin\"; }"
-		}
-		return "append Origin to resp.http.Vary where the header is set: if (resp.http.Vary) { set resp.http.Vary = resp.http.Vary + \", Origin\"; } else { set resp.http.Vary = \"Origin\"; }"
-	case model.SAM:
-		return "add a Vary header with the value \"'Origin'\" beside it"
-	}
-	return "add add_header Vary Origin always; beside it"
 }
 
 var varyOverwritten = &Rule{
@@ -130,11 +111,7 @@ Header merge Vary Origin
 			if keeps || op.Value.Kind == model.Unknown || strings.Contains(op.Value.Raw, "Vary") || !mayMeetVary(p.File, op) {
 				continue
 			}
-			fix := varyAppendFix(p.File.Dialect, op)
-			if p.File.Fastly {
-				fix = fastlyVaryAppendFix(op)
-			}
-			p.Report(op.Span, "this replaces Vary with %q, dropping what the response already varied on (such as Accept-Encoding); %s", op.Value.Raw, fix)
+			p.Report(op.Span, "this replaces Vary with %q, dropping what the response already varied on (such as Accept-Encoding); %s", op.Value.Raw, adviceFor(p.File).VaryAppend(op))
 		}
 	},
 }
@@ -164,20 +141,6 @@ func mayMeetVary(f *model.File, op *model.HeaderOp) bool {
 		}
 	}
 	return !used
-}
-
-func varyAppendFix(d model.Dialect, op *model.HeaderOp) string {
-	switch d {
-	case model.Apache:
-		return "use Header merge Vary Origin"
-	case model.VCL:
-		obj := "resp"
-		if strings.Contains(op.Raw, "beresp.") {
-			obj = "beresp"
-		}
-		return fmt.Sprintf("append: if (%[1]s.http.Vary) { set %[1]s.http.Vary = %[1]s.http.Vary + \", Origin\"; } else { set %[1]s.http.Vary = \"Origin\"; }", obj)
-	}
-	return "add a Vary line instead of replacing it (add_header Vary Origin always;)"
 }
 
 var cacheKeyMissingOrigin = &Rule{
@@ -218,10 +181,7 @@ sub vcl_hash {
 			if len(c.DeliveryVary) > 0 {
 				why = fmt.Sprintf(" (the Vary set at %s is added on delivery, after the object was stored, so it does not vary this cache)", c.DeliveryVary[0])
 			}
-			fix := cacheKeyFix(p.File.Dialect)
-			if p.File.Fastly {
-				fix = fastlyCacheKeyFix
-			}
+			fix := adviceFor(p.File).CacheKey()
 			for _, op := range p.File.Headers {
 				if op.Name == model.ACAO && op.Stored && adds(op) && op.Value.DependsOnOrigin() {
 					f := p.Report(op.Span, "this origin-dependent Access-Control-Allow-Origin is stored in the cache under a key without Origin%s: the next origin gets this one's answer; %s", why, fix)
@@ -252,13 +212,6 @@ sub vcl_hash {
 			}
 		}
 	},
-}
-
-func cacheKeyFix(d model.Dialect) string {
-	if d == model.Nginx {
-		return "add $http_origin to proxy_cache_key, or have the upstream send Vary: Origin"
-	}
-	return "add hash_data(req.http.Origin) in vcl_hash, or set Vary: Origin on beresp in vcl_backend_response"
 }
 
 // replacesOnDelivery reports whether f itself, unconditionally, sets or

@@ -81,21 +81,6 @@ func isLoopback(origin string) bool {
 	return h == "localhost" || strings.HasSuffix(h, ".localhost") || h == "127.0.0.1" || h == "::1"
 }
 
-// allowlistFix says, per dialect, how to gate a reflected origin.
-func allowlistFix(d model.Dialect) string {
-	switch d {
-	case model.Nginx:
-		return "set it from a map of trusted origins: map $http_origin $cors_origin { default \"\"; \"https://app.example.com\" $http_origin; }"
-	case model.Apache:
-		return "echo it only when SetEnvIf Origin \"^https://app\\.example\\.com$\" CORS_ORIGIN=$0 matched, with Header always set Access-Control-Allow-Origin %{CORS_ORIGIN}e env=CORS_ORIGIN"
-	case model.VCL:
-		return "set it only inside if (req.http.Origin ~ \"^https://app\\.example\\.com$\")"
-	case model.SAM:
-		return "send a fixed trusted origin such as \"'https://app.example.com'\" instead, or use an HTTP API whose CorsConfiguration AllowOrigins lists the trusted origins"
-	}
-	return "check the origin against a list of trusted origins"
-}
-
 // effectiveOwner returns the scope whose own statements make up s's
 // effective headers: s itself or the nearest ancestor that has any.
 func effectiveOwner(s *model.Scope) *model.Scope {
@@ -105,4 +90,42 @@ func effectiveOwner(s *model.Scope) *model.Scope {
 		}
 	}
 	return s
+}
+
+// adviceFor returns the fix advice of f's dialect. A file that no dialect
+// lowered (built by hand) gets advice that names no syntax.
+func adviceFor(f *model.File) model.Advice {
+	if f.Advice != nil {
+		return f.Advice
+	}
+	return plainAdvice{}
+}
+
+// plainAdvice is advice in words rather than in a dialect's syntax.
+type plainAdvice struct{}
+
+func (plainAdvice) Allowlist() string { return "check the origin against a list of trusted origins" }
+
+func (plainAdvice) VaryOrigin(*model.HeaderOp) string {
+	return "add Vary: Origin to the responses that carry it"
+}
+
+func (plainAdvice) VaryAppend(*model.HeaderOp) string {
+	return "add Origin to the Vary header instead of replacing it"
+}
+
+func (plainAdvice) CacheKey() string {
+	return "add the request's Origin to the cache key, or have the upstream send Vary: Origin"
+}
+
+func (plainAdvice) HideUpstream() string {
+	return "remove the upstream's Access-Control-Allow-Origin before adding this one"
+}
+
+func (plainAdvice) AnswerOptions(generic string) string { return generic }
+
+func (plainAdvice) Always() string { return "send it on error responses too" }
+
+func (plainAdvice) AllowHeaders(*model.Scope) string {
+	return "list Content-Type and Authorization in the allowed headers"
 }

@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"fmt"
-
 	"github.com/corslint/corslint/findings"
 	"github.com/corslint/corslint/model"
 )
@@ -131,27 +129,15 @@ location /api/ {
 			}
 			seen[op] = true
 			if inner := innerACAO(p, r); inner != nil {
-				f := p.Report(op.Span, "Access-Control-Allow-Origin is added here and again by the upstream (%s), so the browser sees two values and blocks the response; set CORS in one layer, or hide the upstream's: %s", inner.Span, hideFix(p.File.Dialect))
+				f := p.Report(op.Span, "Access-Control-Allow-Origin is added here and again by the upstream (%s), so the browser sees two values and blocks the response; set CORS in one layer, or hide the upstream's: %s", inner.Span, adviceFor(p.File).HideUpstream())
 				f.Related = append(f.Related, findings.Related{Message: "upstream adds it too", Span: inner.Span})
 				continue
 			}
-			f := p.Report(op.Span, "Access-Control-Allow-Origin is added to responses proxied to %s without hiding the upstream's own; if it sends one too, the browser sees two values and blocks the response; %s", r.Upstream.Target, hideFix(p.File.Dialect))
+			f := p.Report(op.Span, "Access-Control-Allow-Origin is added to responses proxied to %s without hiding the upstream's own; if it sends one too, the browser sees two values and blocks the response; %s", r.Upstream.Target, adviceFor(p.File).HideUpstream())
 			f.Severity = findings.Note
 			f.Related = append(f.Related, findings.Related{Message: "proxied here", Span: r.Upstream.Span})
 		}
 	},
-}
-
-func hideFix(d model.Dialect) string {
-	switch d {
-	case model.Apache:
-		return "add Header unset Access-Control-Allow-Origin (without always), which drops the upstream's while Header always set keeps yours on every status"
-	case model.SAM:
-		return "set CORS in one place: the gateway's configuration or the function, not both"
-	case model.VCL:
-		return fmt.Sprintf("use set resp.http.%s = ..., which replaces the backend's value, instead of adding a line", model.ACAO)
-	}
-	return fmt.Sprintf("add proxy_hide_header %s;", model.ACAO)
 }
 
 // innerACAO finds, among the run's other files of a deeper layer, a

@@ -61,11 +61,11 @@ add_header Vary Origin always;
 		for _, op := range order {
 			via := reflectedVia(op.Value)
 			if c := worst[op]; c != nil {
-				f := p.Report(op.Span, "Access-Control-Allow-Origin echoes %s with Access-Control-Allow-Credentials: true and no allowlist: any site can read this API as the signed-in user; %s", via, allowlistFix(p.File.Dialect))
+				f := p.Report(op.Span, "Access-Control-Allow-Origin echoes %s with Access-Control-Allow-Credentials: true and no allowlist: any site can read this API as the signed-in user; %s", via, adviceFor(p.File).Allowlist())
 				f.Related = append(f.Related, findings.Related{Message: "credentials allowed here", Span: c.Span})
 				continue
 			}
-			f := p.Report(op.Span, "Access-Control-Allow-Origin echoes %s with no allowlist: every site may read these responses; %s", via, allowlistFix(p.File.Dialect))
+			f := p.Report(op.Span, "Access-Control-Allow-Origin echoes %s with no allowlist: every site may read these responses; %s", via, adviceFor(p.File).Allowlist())
 			f.Severity = findings.Warning
 		}
 	},

@@ -160,7 +160,7 @@ if ($request_method = OPTIONS) {
 				continue // CORS305 names the cause
 			}
 			if op == nil {
-				p.Report(r.Span, "this preflight answer has no Access-Control-Allow-Headers, so requests that send Content-Type: application/json or Authorization are blocked; %s", allowHeadersFix(p.File.Dialect, r.Scope))
+				p.Report(r.Span, "this preflight answer has no Access-Control-Allow-Headers, so requests that send Content-Type: application/json or Authorization are blocked; %s", adviceFor(p.File).AllowHeaders(r.Scope))
 				continue
 			}
 			if credentialsOn(r) != nil {
@@ -234,7 +234,7 @@ location /api/ {
 				}
 				// The proxy adds the preflight headers, so it means to
 				// answer preflights, yet OPTIONS goes to the upstream.
-				f := p.Report(r.Route.Span, "%s sends %s but passes OPTIONS to %s; unless the upstream answers OPTIONS with 2xx, the browser blocks the preflight (\"It does not have HTTP ok status\"); %s", strings.TrimSpace(r.Route.Kind+" "+r.Route.Label), intent.Name, r.Upstream.Target, answerOptionsFix(p.File, "answer OPTIONS here with 204"))
+				f := p.Report(r.Route.Span, "%s sends %s but passes OPTIONS to %s; unless the upstream answers OPTIONS with 2xx, the browser blocks the preflight (\"It does not have HTTP ok status\"); %s", strings.TrimSpace(r.Route.Kind+" "+r.Route.Label), intent.Name, r.Upstream.Target, adviceFor(p.File).AnswerOptions("answer OPTIONS here with 204"))
 				f.Severity = findings.Warning
 				f.Related = append(f.Related, findings.Related{Message: "proxied here", Span: r.Upstream.Span})
 				continue
@@ -248,7 +248,7 @@ location /api/ {
 				outcome = "No 'Access-Control-Allow-Origin' header is present"
 			}
 			label := r.Route.Kind + " " + r.Route.Label
-			f := p.Report(r.Route.Span, "%s expects preflights (it sends %s) but answers OPTIONS with %d, so the browser blocks the request (%q); %s", strings.TrimSpace(label), intent.Name, r.OptionsStatus, outcome, answerOptionsFix(p.File, "answer OPTIONS with 204 and the CORS headers"))
+			f := p.Report(r.Route.Span, "%s expects preflights (it sends %s) but answers OPTIONS with %d, so the browser blocks the request (%q); %s", strings.TrimSpace(label), intent.Name, r.OptionsStatus, outcome, adviceFor(p.File).AnswerOptions("answer OPTIONS with 204 and the CORS headers"))
 			f.Related = append(f.Related, findings.Related{Message: "preflight headers configured here", Span: intent.Span})
 		}
 		refusedPreflights(p)
@@ -328,16 +328,6 @@ func refused(r *model.Response) bool {
 	return r.Status != 0 && r.Status/100 != 2
 }
 
-// optionsFix says, per dialect, how to answer preflights.
-func optionsFix(d model.Dialect, fallback string) string {
-	if d == model.Apache {
-		// A server-context RewriteRule answers before authentication and
-		// before the request is proxied.
-		return "answer OPTIONS in the virtual host with RewriteCond %{REQUEST_METHOD} OPTIONS and RewriteRule ^ - [R=204,L], the CORS headers set with always"
-	}
-	return fallback
-}
-
 // preflightRoutes returns the routes that have a response dedicated to
 // OPTIONS.
 func preflightRoutes(f *model.File) map[*model.Scope]bool {
@@ -399,10 +389,7 @@ proxy_pass http://backend;
 				if !adds(op) || op.Delivery == model.Always {
 					continue
 				}
-				fix := alwaysFix(p.File.Dialect)
-				if p.File.Fastly {
-					fix = fastlyAlwaysFix
-				}
+				fix := adviceFor(p.File).Always()
 				switch {
 				case r.Status != 0:
 					if op.Delivery.Reaches(r.Status, r.Source) || sendsACAO(r, r.Status, r.Source) {
@@ -447,21 +434,10 @@ func sendsACAO(r *model.Response, status int, from model.Source) bool {
 	return false
 }
 
-func alwaysFix(d model.Dialect) string {
-	switch d {
-	case model.Apache:
-		return "use Header always set"
-	case model.SAM:
-		return "API Gateway puts Cors headers on the OPTIONS answer only: add GatewayResponses (DEFAULT_4XX, DEFAULT_5XX) whose ResponseParameters.Headers set Access-Control-Allow-Origin"
-	case model.VCL:
-		return "return (synth(...)) skips vcl_deliver: set it in vcl_synth too, e.g. from a sub that both call"
-	}
-	return "add the always parameter"
-}
-
 var headerInheritanceLoss = &Rule{
 	Meta: Meta{
 		ID: "CORS305", Slug: "header-inheritance-loss", Severity: findings.Error,
+		Dialects:         []model.Dialect{model.Nginx},
 		SecuritySeverity: "1.0",
 		Summary:          "a nested block's own add_header silently drops inherited CORS headers",
 		Doc: `## Why

@@ -22,6 +22,23 @@ type Meta struct {
 	SecuritySeverity string
 	// Diagnostic marks rules reported by parsers rather than by Run.
 	Diagnostic bool
+	// Dialects lists the dialects whose files the rule checks, for a rule
+	// about one dialect's semantics (nginx's add_header inheritance); nil
+	// for every dialect.
+	Dialects []model.Dialect
+}
+
+// AppliesTo reports whether the rule checks files of dialect d.
+func (m *Meta) AppliesTo(d model.Dialect) bool {
+	if m.Dialects == nil {
+		return true
+	}
+	for _, x := range m.Dialects {
+		if x == d {
+			return true
+		}
+	}
+	return false
 }
 
 // Rule is one check.
@@ -84,7 +101,7 @@ func Run(file *model.File, stack []*model.File, rs []*Rule, opts *Options) []fin
 		out = append(out, findings.Finding{RuleID: r.ID, Slug: r.Slug, Severity: sev, Message: d.Message, Span: d.Span})
 	}
 	for _, r := range rs {
-		if r.Run == nil {
+		if r.Run == nil || !r.AppliesTo(file.Dialect) {
 			continue
 		}
 		p := &Pass{File: file, Stack: stack, Options: opts, rule: r}

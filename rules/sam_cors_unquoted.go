@@ -8,6 +8,7 @@ import (
 var samCORSUnquoted = &Rule{
 	Meta: Meta{
 		ID: "CORS601", Slug: "sam-cors-unquoted", Severity: findings.Error,
+		Dialects:         []model.Dialect{model.SAM},
 		SecuritySeverity: "1.0",
 		Summary:          "a SAM Cors or API Gateway header value without the inner single quotes",
 		Doc: `## Why

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/corslint/corslint/engine"
 	"github.com/corslint/corslint/model"
 	"github.com/corslint/corslint/predict"
 	"github.com/corslint/corslint/simulate"
@@ -33,7 +33,8 @@ type checkFlags struct {
 
 func newCheck(stdout io.Writer) *cobra.Command {
 	var cf checkFlags
-	o := lintOptions{maxFileSize: 16 << 20, jobs: 1}
+	o := engine.Options{Jobs: 1}
+	var nginxPrefix string
 	cmd := &cobra.Command{
 		Use:   "check --origin URL [flags] CONFIG...",
 		Short: "Predict what Chromium does with a cross-origin request to this configuration",
@@ -53,6 +54,7 @@ Exit codes: 0 allowed, 1 blocked or undecidable from the configuration, 2 usage 
 			if cf.formatName != "text" && cf.formatName != "json" {
 				return usageError{fmt.Errorf("unknown format %q (want text or json)", cf.formatName)}
 			}
+			o.BaseDir = map[model.Dialect]string{model.Nginx: nginxPrefix}
 			stack, err := loadStack(args, &o)
 			if err != nil {
 				return err
@@ -88,33 +90,20 @@ Exit codes: 0 allowed, 1 blocked or undecidable from the configuration, 2 usage 
 	f.StringArrayVar(&cf.upstreamHeaders, "upstream-header", nil, `header the upstream adds itself, "Name: value"; "$origin" echoes the origin (repeatable)`)
 	f.StringVar(&cf.priorOrigin, "after", "", "an origin that requested the same URL first, filling caches on the path (a Varnish in front)")
 	f.StringVarP(&cf.formatName, "format", "f", "text", "output format: text or json")
-	f.StringVar(&o.nginxPrefix, "nginx-prefix", "", "directory that relative nginx includes fall back to")
-	f.BoolVar(&o.allowOutsideRoot, "allow-outside-root", false, "follow includes that leave the configuration's directory")
+	f.StringVar(&nginxPrefix, "nginx-prefix", "", "directory that relative nginx includes fall back to")
+	f.BoolVar(&o.AllowOutsideRoot, "allow-outside-root", false, "follow includes that leave the configuration's directory")
 	return cmd
 }
 
-// loadStack parses each CONFIG in order. A file that does not parse is a
-// usage error: a prediction from half a configuration would mislead.
-func loadStack(args []string, o *lintOptions) ([]*model.File, error) {
-	table := parsers()
-	var stack []*model.File
-	for _, a := range args {
-		abs, _ := filepath.Abs(a)
-		res := parseOne(candidate{path: a, root: filepath.Dir(abs), explicit: true}, table, o)
-		if res.internal != nil {
-			return nil, res.internal
-		}
-		if res.file == nil {
-			return nil, usageError{fmt.Errorf("%s: not a configuration corslint reads", a)}
-		}
-		for _, d := range res.file.Diagnostics {
-			if d.RuleID == "CORS001" {
-				return nil, usageError{fmt.Errorf("%s: %s", d.Span, d.Message)}
-			}
-		}
-		stack = append(stack, res.file)
+// loadStack reads each CONFIG in order, as lint reads it (a .htaccess
+// linked into the virtual host that reads it). A file that does not parse
+// is a usage error: a prediction from half a configuration would mislead.
+func loadStack(args []string, o *engine.Options) ([]*model.File, error) {
+	stack, err := engine.Load(args, o)
+	if engine.IsInput(err) {
+		return nil, usageError{err}
 	}
-	return stack, nil
+	return stack, err
 }
 
 func (cf *checkFlags) request(stack []*model.File) (predict.Request, error) {

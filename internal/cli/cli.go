@@ -122,7 +122,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or configuratio
 			if !validFormat(formatName) {
 				return usageError{fmt.Errorf("unknown format %q (want %s)", formatName, strings.Join(format.Names, ", "))}
 			}
-			res, err := lf.collect(cmd.Flags(), args, stdin)
+			res, err := lf.collect(cmd.Flags(), args, stdin, stderr)
 			if err != nil {
 				return err
 			}

@@ -6,12 +6,15 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/corslint/corslint/engine"
 	"github.com/corslint/corslint/findings"
 	"github.com/corslint/corslint/internal/config"
+	"github.com/corslint/corslint/model"
 	"github.com/corslint/corslint/rules"
 )
 
@@ -26,11 +29,15 @@ type lintFlags struct {
 	noInlineIgnore bool
 	// clients are the requests a frontend makes (.corslint.yaml clients:).
 	clients []rules.Client
-	o       lintOptions
+	// nginxPrefix and apacheRoot fill o.BaseDir.
+	nginxPrefix string
+	apacheRoot  string
+	verbose     bool
+	o           engine.Options
 }
 
 func newLintFlags() *lintFlags {
-	return &lintFlags{o: lintOptions{maxFileSize: 16 << 20, jobs: defaultJobs()}}
+	return &lintFlags{o: engine.Options{MaxFileSize: engine.DefaultMaxFileSize}}
 }
 
 func (lf *lintFlags) register(f *pflag.FlagSet) {
@@ -38,15 +45,16 @@ func (lf *lintFlags) register(f *pflag.FlagSet) {
 	f.StringSliceVar(&lf.enable, "enable", nil, "run only these rules (IDs or slugs, comma-separated); CORS001 always runs")
 	f.StringSliceVar(&lf.disable, "disable", nil, "do not run these rules (IDs or slugs, comma-separated)")
 	f.StringSliceVar(&lf.trusted, "trusted-origin", nil, "an origin the configuration may allow (turns on CORS106); repeatable")
-	f.StringVar(&lf.o.nginxPrefix, "nginx-prefix", "", "directory that relative nginx includes fall back to (default: the top file's directory)")
-	f.StringVar(&lf.o.apacheRoot, "apache-root", "", "httpd's ServerRoot, for relative Apache includes (default: the top file's directory)")
-	f.BoolVar(&lf.o.allowOutsideRoot, "allow-outside-root", false, "follow includes that leave the linted directory")
-	f.StringVar(&lf.o.stdinFilename, "stdin-filename", "", "file name to use for standard input (\"-\"), which also decides its format")
-	f.Int64Var(&lf.o.maxFileSize, "max-file-size", 16<<20, "files larger than this many bytes are reported, not read")
-	f.IntVarP(&lf.o.jobs, "jobs", "j", defaultJobs(), "files parsed in parallel")
+	f.StringVar(&lf.nginxPrefix, "nginx-prefix", "", "directory that relative nginx includes fall back to (default: the top file's directory)")
+	f.StringVar(&lf.apacheRoot, "apache-root", "", "httpd's ServerRoot, for relative Apache includes (default: the top file's directory)")
+	f.BoolVar(&lf.o.AllowOutsideRoot, "allow-outside-root", false, "follow includes that leave the linted directory")
+	f.StringVar(&lf.o.StdinFilename, "stdin-filename", "", "file name to use for standard input (\"-\"), which also decides its format")
+	f.Int64Var(&lf.o.MaxFileSize, "max-file-size", engine.DefaultMaxFileSize, "files larger than this many bytes are reported, not read")
+	f.IntVarP(&lf.o.Jobs, "jobs", "j", runtime.GOMAXPROCS(0), "files parsed in parallel")
 	f.StringVar(&lf.configPath, "config", "", "configuration file (default: .corslint.yaml in the working directory or a parent, up to the repository root)")
 	f.BoolVar(&lf.noInlineIgnore, "no-inline-ignore", false, "ignore corslint:ignore comments (for audits)")
-	f.BoolVar(&lf.o.skipUnknown, "skip-unknown", false, "skip named files that do not look like a supported configuration, as a directory walk does (for hooks that pass every *.conf)")
+	f.BoolVar(&lf.o.SkipUnknown, "skip-unknown", false, "skip named files that are not recognised as a supported configuration, as a directory walk does (for hooks that pass every *.conf)")
+	f.BoolVarP(&lf.verbose, "verbose", "v", false, "say on standard error why each file found is skipped")
 }
 
 // lintOutcome is what a run found, before review filters and output.
@@ -65,7 +73,7 @@ type lintOutcome struct {
 
 // collect loads the configuration, applies it under the flags, and lints
 // args.
-func (lf *lintFlags) collect(flags *pflag.FlagSet, args []string, stdin io.Reader) (*lintOutcome, error) {
+func (lf *lintFlags) collect(flags *pflag.FlagSet, args []string, stdin io.Reader, stderr io.Writer) (*lintOutcome, error) {
 	if len(args) == 0 {
 		args = []string{"."}
 	}
@@ -82,10 +90,14 @@ func (lf *lintFlags) collect(flags *pflag.FlagSet, args []string, stdin io.Reade
 	if err != nil {
 		return nil, usageError{err}
 	}
-	rs = ruleLevels(rs, cfg, lf.enable, &lf.o)
-	cands, errs := discover(args, stdin, &lf.o)
-	fs, sources, n, internal := lintFiles(cands, rs, &rules.Options{TrustedOrigins: lf.trusted, Clients: lf.clients}, &lf.o)
-	return &lintOutcome{findings: fs, sources: sources, files: n, threshold: threshold, never: never, errs: errs, internal: internal, cfg: cfg}, nil
+	lf.o.Rules = ruleLevels(rs, cfg, lf.enable, &lf.o)
+	lf.o.RuleOptions = &rules.Options{TrustedOrigins: lf.trusted, Clients: lf.clients}
+	lf.o.BaseDir = map[model.Dialect]string{model.Nginx: lf.nginxPrefix, model.Apache: lf.apacheRoot}
+	if lf.verbose {
+		lf.o.Skipped = func(path, why string) { fmt.Fprintf(stderr, "corslint: skipped %s: %s\n", path, why) }
+	}
+	res := engine.Lint(args, stdin, &lf.o)
+	return &lintOutcome{findings: res.Findings, sources: res.Sources, files: res.Files, threshold: threshold, never: never, errs: res.Errs, internal: res.Internal, cfg: cfg}, nil
 }
 
 // loadConfig reads the file named by --config, or the one found from the
@@ -117,7 +129,7 @@ func lookupRule(name string) (string, error) {
 
 // apply fills every setting the command line left unset from cfg.
 func (lf *lintFlags) apply(flags *pflag.FlagSet, cfg *config.Config) {
-	lf.o.noInlineIgnore = lf.noInlineIgnore
+	lf.o.NoInlineIgnore = lf.noInlineIgnore
 	if cfg == nil {
 		return
 	}
@@ -129,16 +141,16 @@ func (lf *lintFlags) apply(flags *pflag.FlagSet, cfg *config.Config) {
 		lf.trusted = cfg.TrustedOrigins
 	}
 	if cfg.NginxPrefix != "" && !set("nginx-prefix") {
-		lf.o.nginxPrefix = cfg.NginxPrefix
+		lf.nginxPrefix = cfg.NginxPrefix
 	}
 	if cfg.ApacheRoot != "" && !set("apache-root") {
-		lf.o.apacheRoot = cfg.ApacheRoot
+		lf.apacheRoot = cfg.ApacheRoot
 	}
 	if len(cfg.Exclude) > 0 {
-		lf.o.exclude = cfg.Excluded
+		lf.o.Exclude = cfg.Excluded
 	}
 	if len(cfg.Stack) > 0 {
-		lf.o.stackRank = cfg.StackRank
+		lf.o.StackRank = cfg.StackRank
 	}
 	for _, c := range cfg.Clients {
 		lf.clients = append(lf.clients, rules.Client{Origin: c.Origin, Methods: c.Methods, Headers: c.Headers, Credentials: c.Credentials, Paths: c.Paths})
@@ -147,7 +159,7 @@ func (lf *lintFlags) apply(flags *pflag.FlagSet, cfg *config.Config) {
 
 // ruleLevels drops the rules the configuration turns off (unless --enable
 // names them) and records the severities it overrides.
-func ruleLevels(rs []*rules.Rule, cfg *config.Config, enable []string, o *lintOptions) []*rules.Rule {
+func ruleLevels(rs []*rules.Rule, cfg *config.Config, enable []string, o *engine.Options) []*rules.Rule {
 	if cfg == nil || len(cfg.Rules) == 0 {
 		return rs
 	}
@@ -157,7 +169,7 @@ func ruleLevels(rs []*rules.Rule, cfg *config.Config, enable []string, o *lintOp
 			named[id] = true
 		}
 	}
-	o.severity = map[string]findings.Severity{}
+	o.Severity = map[string]findings.Severity{}
 	var out []*rules.Rule
 	for _, r := range rs {
 		lvl, ok := cfg.Rules[r.ID]
@@ -173,28 +185,9 @@ func ruleLevels(rs []*rules.Rule, cfg *config.Config, enable []string, o *lintOp
 		}
 		sev, err := findings.ParseSeverity(string(lvl))
 		if err == nil {
-			o.severity[r.ID] = sev
+			o.Severity[r.ID] = sev
 		}
 		out = append(out, r)
-	}
-	return out
-}
-
-// adjust applies severity overrides and drops findings located in
-// excluded files (reached through an include).
-func adjust(fs []findings.Finding, o *lintOptions) []findings.Finding {
-	if len(o.severity) == 0 && o.exclude == nil {
-		return fs
-	}
-	out := fs[:0]
-	for _, f := range fs {
-		if o.exclude != nil && f.RuleID != "CORS001" && o.exclude(f.Span.File) {
-			continue
-		}
-		if sev, ok := o.severity[f.RuleID]; ok {
-			f.Severity = sev
-		}
-		out = append(out, f)
 	}
 	return out
 }

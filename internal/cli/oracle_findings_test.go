@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/corslint/corslint/engine"
 	"github.com/corslint/corslint/findings"
 	"github.com/corslint/corslint/oracle"
 	"github.com/corslint/corslint/rules"
@@ -104,11 +105,10 @@ func TestOracleFindings(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			o := &lintOptions{maxFileSize: 16 << 20, jobs: 1}
-			cands, _ := discover([]string{dir}, nil, o)
-			fs, _, _, internal := lintFiles(cands, rules.All(), &rules.Options{}, o)
-			if len(internal) > 0 {
-				t.Fatal(internal)
+			res := engine.Lint([]string{dir}, nil, &engine.Options{Jobs: 1, Rules: rules.All()})
+			fs := res.Findings
+			if len(res.Internal) > 0 {
+				t.Fatal(res.Internal)
 			}
 			var got []string
 			serious := false

@@ -245,7 +245,7 @@ func newBaseline(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 Findings are matched by fingerprint, which leaves out the line number: moving code does not
 resurface a finding, while editing the statement does. Parse errors are never recorded.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			res, err := lf.collect(cmd.Flags(), args, stdin)
+			res, err := lf.collect(cmd.Flags(), args, stdin, stderr)
 			if err != nil {
 				return err
 			}

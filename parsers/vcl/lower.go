@@ -29,7 +29,7 @@ func Lower(cfg *Config) *model.File {
 	l := &lowerer{
 		cfg: cfg,
 		file: &model.File{
-			Path: cfg.Path, Dialect: model.VCL, Fastly: cfg.Fastly, Sources: cfg.Sources,
+			Path: cfg.Path, Dialect: model.VCL, Sources: cfg.Sources,
 			Comments: cfg.Comments, Diagnostics: cfg.Diagnostics,
 		},
 		subs:      map[string][]*Sub{},
@@ -42,6 +42,9 @@ func Lower(cfg *Config) *model.File {
 		assigns:   map[string][]*assign{},
 		resolving: map[string]bool{},
 		flagging:  map[string]bool{},
+	}
+	if cfg.Fastly {
+		l.file.Advice = fastlyAdvice{}
 	}
 	l.collect()
 	l.static()

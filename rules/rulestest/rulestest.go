@@ -1,4 +1,7 @@
-package cli
+// Package rulestest runs rule cases, written as txtar archives of
+// configuration files and the findings they must produce, through the
+// lint engine, as analysistest does for go/analysis passes.
+package rulestest
 
 import (
 	"encoding/json"
@@ -11,18 +14,26 @@ import (
 
 	"github.com/rogpeppe/go-internal/txtar"
 
+	"github.com/corslint/corslint/engine"
+	"github.com/corslint/corslint/model"
 	"github.com/corslint/corslint/rules"
 )
 
-// TestRuleCases runs every txtar case under testdata/rules: the files are
-// linted together through the same path as the CLI, and the findings must
-// be exactly the "want" section, one per line:
+// Run runs every txtar case in the folders of dir (one folder per rule
+// ID): the files of a case are linted together through the lint engine,
+// as the command line lints them, and the findings must be exactly the
+// case's "want" section, one per line:
 //
 //	FILE:LINE:COL SEVERITY RULE [~ substring of the message]
 //
-// An empty want section asserts that the configuration is clean.
-func TestRuleCases(t *testing.T) {
-	paths, err := filepath.Glob(filepath.Join("..", "..", "testdata", "rules", "*", "*.txtar"))
+// An empty want section asserts that the configuration is clean. An
+// "args" section may hold --trusted-origin ORIGIN, --client JSON and
+// --nginx-prefix DIR. Every rule of rs that is not a diagnostic needs
+// two cases at least: the finding fires on the bad configuration and
+// stays silent on the good one.
+func Run(t *testing.T, dir string, rs []*rules.Rule) {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join(dir, "*", "*.txtar"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,18 +45,19 @@ func TestRuleCases(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(p), ".txtar")
 		covered[filepath.Base(filepath.Dir(p))]++
 		t.Run(filepath.Base(filepath.Dir(p))+"/"+name, func(t *testing.T) {
-			runCase(t, p)
+			RunCase(t, p)
 		})
 	}
-	// Every rule that is not a diagnostic needs cases.
-	for _, r := range rules.All() {
+	for _, r := range rs {
 		if !r.Diagnostic && covered[r.ID] < 2 {
 			t.Errorf("%s has %d cases; want a bad and a good one at least", r.ID, covered[r.ID])
 		}
 	}
 }
 
-func runCase(t *testing.T, path string) {
+// RunCase runs one txtar case (see Run).
+func RunCase(t *testing.T, path string) {
+	t.Helper()
 	ar, err := txtar.ParseFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -115,8 +127,8 @@ type gotFinding struct{ key, message string }
 // "FILE:LINE:COL SEVERITY RULE" with paths relative to dir.
 func lintDir(t *testing.T, dir string, args []string) []gotFinding {
 	t.Helper()
-	o := &lintOptions{maxFileSize: 16 << 20, jobs: 2}
 	ropts := &rules.Options{}
+	o := &engine.Options{Jobs: 2, Root: dir, Rules: rules.All(), RuleOptions: ropts}
 	for i := 0; i < len(args); i++ {
 		switch args[i] {
 		case "--trusted-origin":
@@ -131,22 +143,16 @@ func lintDir(t *testing.T, dir string, args []string) []gotFinding {
 			ropts.Clients = append(ropts.Clients, c)
 		case "--nginx-prefix":
 			i++
-			o.nginxPrefix = filepath.Join(dir, args[i])
+			o.BaseDir = map[model.Dialect]string{model.Nginx: filepath.Join(dir, args[i])}
 		default:
 			t.Fatalf("unknown case argument %q", args[i])
 		}
 	}
-	cands, errs := discover([]string{dir}, nil, o)
-	for _, err := range errs {
+	res := engine.Lint([]string{dir}, nil, o)
+	for _, err := range append(res.Errs, res.Internal...) {
 		t.Fatal(err)
 	}
-	for i := range cands {
-		cands[i].root = dir
-	}
-	fs, _, _, internal := lintFiles(cands, rules.All(), ropts, o)
-	for _, err := range internal {
-		t.Fatal(err)
-	}
+	fs := res.Findings
 	var out []gotFinding
 	for _, f := range fs {
 		rel, err := filepath.Rel(dir, f.Span.File)

@@ -1,4 +1,4 @@
-package cli
+package engine
 
 import (
 	"strings"
@@ -12,12 +12,12 @@ import (
 // suppress and returns CORS002 findings for invalid or unused ignores, when
 // CORS002 runs. Usage is judged over the whole run, so an ignore in a
 // snippet that several files include counts as used if any use needs it.
-func inlineIgnores(files []*model.File, perFile [][]findings.Finding, rs []*rules.Rule, o *lintOptions) []findings.Finding {
-	if o.noInlineIgnore {
+func inlineIgnores(files []*model.File, perFile [][]findings.Finding, o *Options) []findings.Finding {
+	if o.NoInlineIgnore {
 		return nil
 	}
 	ran := map[string]bool{}
-	for _, r := range rs {
+	for _, r := range o.Rules {
 		ran[r.ID] = true
 	}
 	all := rules.All()
@@ -50,4 +50,23 @@ func hasDirective(cs []model.Comment) bool {
 		}
 	}
 	return false
+}
+
+// adjust applies severity overrides and drops findings located in
+// excluded files (reached through an include).
+func adjust(fs []findings.Finding, o *Options) []findings.Finding {
+	if len(o.Severity) == 0 && o.Exclude == nil {
+		return fs
+	}
+	out := fs[:0]
+	for _, f := range fs {
+		if o.Exclude != nil && f.RuleID != "CORS001" && o.Exclude(f.Span.File) {
+			continue
+		}
+		if sev, ok := o.Severity[f.RuleID]; ok {
+			f.Severity = sev
+		}
+		out = append(out, f)
+	}
+	return out
 }

@@ -1,0 +1,132 @@
+package engine
+
+import (
+	"path/filepath"
+	"sort"
+
+	"github.com/corslint/corslint/dialect"
+	"github.com/corslint/corslint/model"
+)
+
+// frontDirs lists the directories that hold a file named like one of a
+// Fronting dialect (a .vcl): their files may form a stack.
+func frontDirs(ds []dialect.Dialect, cands []candidate) map[string]bool {
+	var fronts []dialect.Dialect
+	for _, d := range ds {
+		if f, ok := d.(dialect.Fronting); ok && f.Fronts() {
+			fronts = append(fronts, d)
+		}
+	}
+	dirs := map[string]bool{}
+	for _, c := range cands {
+		for _, d := range fronts {
+			if d.Detect(c.path, nil).Confidence == dialect.Certain {
+				dirs[filepath.Dir(c.path)] = true
+			}
+		}
+	}
+	return dirs
+}
+
+// fronts reports whether files of dialect name sit in front of the others
+// of their directory.
+func fronts(ds []dialect.Dialect, name model.Dialect) bool {
+	for _, d := range ds {
+		if d.Name() == name {
+			f, ok := d.(dialect.Fronting)
+			return ok && f.Fronts()
+		}
+	}
+	return false
+}
+
+// parseOrder puts the files that usually include others (nginx.conf,
+// httpd.conf) first, so that the files they include are known to be
+// included when their turn comes and their rules need not run. Results
+// go by index, so the order changes no output.
+func parseOrder(ds []dialect.Dialect, cands []candidate) []int {
+	var inc []dialect.Including
+	for _, d := range ds {
+		if i, ok := d.(dialect.Including); ok {
+			inc = append(inc, i)
+		}
+	}
+	order := make([]int, 0, len(cands))
+	var rest []int
+	for i, c := range cands {
+		top := false
+		for _, d := range inc {
+			top = top || d.IncludesOthers(c.path)
+		}
+		if top {
+			order = append(order, i)
+		} else {
+			rest = append(rest, i)
+		}
+	}
+	return append(order, rest...)
+}
+
+// stackFor gives each file the stack that cross-layer rules see. With
+// stack globs (.corslint.yaml stack:), the files they match form one
+// stack, in the order of the globs. Otherwise the files of one directory
+// that holds a file of a Fronting dialect (a VCL) form one stack: Varnish
+// in front of the backends configured beside it, so those files come
+// first (outermost) and the others follow in their order. Every other
+// file is a stack of its own.
+func stackFor(ds []dialect.Dialect, files []*model.File, rank func(string) int) [][]*model.File {
+	if rank != nil {
+		return declaredStack(files, rank)
+	}
+	byDir := map[string][]*model.File{}
+	for _, f := range files {
+		d := filepath.Dir(f.Path)
+		byDir[d] = append(byDir[d], f)
+	}
+	stacks := map[string][]*model.File{}
+	for d, fs := range byDir {
+		var edge, rest []*model.File
+		for _, f := range fs {
+			if fronts(ds, f.Dialect) {
+				edge = append(edge, f)
+			} else {
+				rest = append(rest, f)
+			}
+		}
+		if len(edge) > 0 && len(fs) > 1 {
+			stacks[d] = append(edge, rest...)
+		}
+	}
+	out := make([][]*model.File, len(files))
+	for i, f := range files {
+		if st, ok := stacks[filepath.Dir(f.Path)]; ok {
+			out[i] = st
+		} else {
+			out[i] = []*model.File{f}
+		}
+	}
+	return out
+}
+
+// declaredStack puts the files the declaration ranks into one stack, in
+// rank order.
+func declaredStack(files []*model.File, rank func(string) int) [][]*model.File {
+	var stack []*model.File
+	ranks := make([]int, len(files))
+	for i, f := range files {
+		ranks[i] = rank(f.Path)
+		if ranks[i] >= 0 {
+			stack = append(stack, f)
+		}
+	}
+	sort.SliceStable(stack, func(i, j int) bool { return rank(stack[i].Path) < rank(stack[j].Path) })
+	out := make([][]*model.File, len(files))
+	for i, f := range files {
+		if ranks[i] >= 0 && len(stack) > 1 {
+			out[i] = stack
+		} else {
+			out[i] = []*model.File{f}
+		}
+	}
+	return out
+}

@@ -52,3 +52,7 @@ func (fastlyAdvice) AnswerOptions(string) string {
 func (fastlyAdvice) Always() string {
 	return "an error statement drops the backend's response: set it in vcl_deliver, which Fastly runs after vcl_error too"
 }
+
+func (fastlyAdvice) AllowHeaders(*model.Scope) string {
+	return "set obj.http.Access-Control-Allow-Headers = \"Content-Type, Authorization\"; in vcl_error where this answer is built"
+}

@@ -3,6 +3,7 @@ package model
 import (
 	"net/textproto"
 	"strings"
+	"sync/atomic"
 )
 
 // Dialect names the configuration language a file was written in.
@@ -81,6 +82,7 @@ type Comment struct {
 type Scope struct {
 	Kind   string // "server", "location", "if", "VirtualHost", "AWS::Serverless::Api", ...
 	Label  string // route or name: "/api/", "api.example.com", "$request_method = OPTIONS"
+	Role   Role   // what the scope does in request processing, for every dialect
 	Parent *Scope
 	Layer  Layer
 	When   *Condition // the condition that selects this scope, for if-like scopes
@@ -90,8 +92,15 @@ type Scope struct {
 	// does not test the path.
 	Match *PathMatch
 	// Hosts lists the host names a virtual server answers (nginx
-	// server_name, Apache ServerName and ServerAlias).
+	// server_name, Apache ServerName and ServerAlias), as written.
 	Hosts []string
+	// Ports lists the ports a virtual server listens on; empty when the
+	// configuration does not say.
+	Ports []int
+	// Default marks the virtual server that answers a Host no server
+	// names (nginx default_server); without one, the first server of the
+	// port does.
+	Default bool
 
 	Own []*HeaderOp // header statements written directly in this scope
 	// Dropped lists inherited header statements that this scope's own ones
@@ -114,6 +123,12 @@ const (
 	PathPrefix PathMatchKind = iota // the path starts with Pattern
 	PathExact                       // the path is Pattern
 	PathRegex                       // Pattern (PCRE) matches the path
+	// PathFileGlob: the last path segment matches Pattern, with * and ?
+	// wildcards (Apache <Files>).
+	PathFileGlob
+	// PathFileRegex: Pattern (PCRE) matches the last path segment (Apache
+	// <FilesMatch>).
+	PathFileRegex
 )
 
 // PathMatch is a route's test on the request path.
@@ -126,6 +141,12 @@ type PathMatch struct {
 	Preferred bool
 	// Named routes are reached only by internal redirects (nginx @name).
 	Named bool
+	// Segment makes a prefix that does not end in a slash match only up
+	// to a segment boundary (Apache <Location /api> takes /api and
+	// /api/x but not /apix).
+	Segment bool
+
+	prog atomic.Pointer[compiled] // the regex, compiled on first use
 }
 
 // Path returns the scope labels from the outermost to this one.

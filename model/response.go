@@ -24,9 +24,13 @@ func (s Source) String() string {
 // Response is one kind of response a route can produce, with the header
 // statements that apply to it.
 type Response struct {
-	Route *Scope       // the route a request matched (nginx location, Apache vhost or section)
-	Scope *Scope       // the innermost scope that produces the response
-	Conds []*Condition // conditions that must all hold to get here (if blocks)
+	Route *Scope // the route a request matched (nginx location, Apache vhost or section)
+	Scope *Scope // the innermost scope that produces the response
+	// Server is the virtual server the response belongs to when Route is
+	// shared by several (an Apache <Location> of the main configuration
+	// applies in every <VirtualHost>); nil when Route's ancestors say it.
+	Server *Scope
+	Conds  []*Condition // conditions that must all hold to get here (if blocks)
 	// Methods lists the request methods that get this response; nil means
 	// any method not claimed by a sibling response.
 	Methods []string

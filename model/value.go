@@ -1,6 +1,9 @@
 package model
 
-import "strings"
+import (
+	"strings"
+	"sync/atomic"
+)
 
 // ValueKind classifies a header value.
 type ValueKind uint8
@@ -113,4 +116,6 @@ type Matcher struct {
 	Dynamic bool
 	Span    Span
 	Raw     string // the statement or key as written
+
+	prog atomic.Pointer[compiled] // the patterns, compiled on first use
 }

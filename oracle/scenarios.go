@@ -318,7 +318,190 @@ func Scenarios() []Scenario {
 	all = append(all, nginxScenarios()...)
 	all = append(all, apacheScenarios()...)
 	all = append(all, varnishScenarios()...)
+	all = append(all, routingScenarios()...)
 	return all
+}
+
+// routingScenarios pin down which configuration answers a request: the
+// virtual server chosen by Host, ProxyPass only under its own path, and a
+// .htaccess read together with its virtual host.
+func routingScenarios() []Scenario {
+	www := map[string]string{"www/data.json": staticJSON}
+	htaccess := func(body string) map[string]string {
+		return map[string]string{"www/data.json": staticJSON, "www/.htaccess": body}
+	}
+	proxyBesideStatic := apacheConfig(`<VirtualHost 127.0.0.1:{{.Port}}>
+    DocumentRoot "{{.Dir}}/www"
+    <Directory "{{.Dir}}/www">
+        Header always set Access-Control-Allow-Origin "{{.PageOrigin}}"
+        Header always set Access-Control-Allow-Headers "X-Requested-With"
+    </Directory>
+    ProxyPass "/api/" "http://{{.Upstream}}/"
+</VirtualHost>
+`)
+	return []Scenario{
+		{
+			Name:   "apache/vhost-by-host",
+			Source: "§2 two name-based <VirtualHost>s on one address: the one whose ServerName is the Host answers",
+			Server: "apache",
+			Config: apacheConfig(`<VirtualHost 127.0.0.1:{{.Port}}>
+    ServerName other.invalid
+    DocumentRoot "{{.Dir}}/www"
+    Header set Access-Control-Allow-Origin "https://other.invalid"
+</VirtualHost>
+<VirtualHost 127.0.0.1:{{.Port}}>
+    ServerName 127.0.0.1
+    DocumentRoot "{{.Dir}}/www"
+    Header set Access-Control-Allow-Origin "{{.PageOrigin}}"
+</VirtualHost>
+`),
+			Files:   www,
+			Request: Request{Path: "/data.json"},
+			Trusted: true,
+			Expect: Expect{
+				Allowed: true,
+				Actual:  &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}},
+			},
+		},
+		{
+			Name:   "apache/vhost-default-first",
+			Source: "§2 two name-based <VirtualHost>s, neither names the Host: the first one answers",
+			Server: "apache",
+			Config: apacheConfig(`<VirtualHost 127.0.0.1:{{.Port}}>
+    ServerName first.invalid
+    DocumentRoot "{{.Dir}}/www"
+    Header set Access-Control-Allow-Origin "https://first.invalid"
+</VirtualHost>
+<VirtualHost 127.0.0.1:{{.Port}}>
+    ServerName second.invalid
+    DocumentRoot "{{.Dir}}/www"
+    Header set Access-Control-Allow-Origin "{{.PageOrigin}}"
+</VirtualHost>
+`),
+			Files:   www,
+			Request: Request{Path: "/data.json"},
+			Trusted: true,
+			Expect: Expect{
+				Console: blocked(fmt.Sprintf(reasonNotEqualFmt, "https://first.invalid")),
+				Actual:  &WireFacts{Status: 200, Headers: map[string][]string{acao: {"https://first.invalid"}}},
+			},
+		},
+		{
+			Name:   "nginx/default-server-by-host",
+			Source: "§1 two servers, neither names the Host: the default_server answers, not the first",
+			Server: "nginx",
+			Config: nginxConfig(`    server {
+        listen 127.0.0.1:{{.Port}};
+        server_name first.invalid;
+        location / {
+            add_header Access-Control-Allow-Origin "https://first.invalid";
+            proxy_pass http://{{.Upstream}};
+        }
+    }
+    server {
+        listen 127.0.0.1:{{.Port}} default_server;
+        server_name second.invalid;
+        location / {
+            add_header Access-Control-Allow-Origin "{{.PageOrigin}}";
+            proxy_pass http://{{.Upstream}};
+        }
+    }
+`),
+			Request: Request{Path: "/api/data"},
+			Trusted: true,
+			Expect: Expect{
+				Allowed: true,
+				Actual:  &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}},
+			},
+		},
+		{
+			Name:    "apache/proxypass-beside-static",
+			Source:  "§2 ProxyPass /api/ beside a DocumentRoot: a static file gets httpd's own OPTIONS answer and the <Directory> headers",
+			Server:  "apache",
+			Config:  proxyBesideStatic,
+			Files:   www,
+			Request: Request{Path: "/data.json", Headers: map[string]string{"X-Requested-With": "fetch"}},
+			Trusted: true,
+			Expect: Expect{
+				Allowed:   true,
+				Preflight: &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}},
+				Actual:    &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}},
+			},
+		},
+		{
+			Name:    "apache/proxypass-skips-directory",
+			Source:  "§2 ProxyPass /api/ beside a DocumentRoot: a proxied path gets no <Directory> headers",
+			Server:  "apache",
+			Config:  proxyBesideStatic,
+			Files:   www,
+			Request: Request{Path: "/api/data"},
+			Trusted: true,
+			Expect: Expect{
+				Console: blocked(reasonNoACAO),
+				Actual:  &WireFacts{Status: 200, Headers: map[string][]string{acao: nil}},
+			},
+		},
+		{
+			Name:   "apache/location-segment-boundary",
+			Source: "§2 <Location /ap> does not apply to /api/data: httpd matches a path without a trailing slash only up to a segment boundary",
+			Server: "apache",
+			Config: apacheConfig(`<VirtualHost 127.0.0.1:{{.Port}}>
+    <Location "/api">
+        Header set Access-Control-Allow-Origin "{{.PageOrigin}}"
+    </Location>
+    <Location "/ap">
+        Header set Access-Control-Allow-Origin "https://other.invalid"
+    </Location>
+    ProxyPass "/" "http://{{.Upstream}}/"
+</VirtualHost>
+`),
+			Request: Request{Path: "/api/data"},
+			Trusted: true,
+			Expect: Expect{
+				Allowed: true,
+				Actual:  &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}},
+			},
+		},
+		{
+			Name:   "apache/htaccess-sets-acao",
+			Source: "§2 vhost with AllowOverride All + .htaccess Header set ACAO: the .htaccess answers",
+			Server: "apache",
+			Config: apacheConfig(`<VirtualHost 127.0.0.1:{{.Port}}>
+    DocumentRoot "{{.Dir}}/www"
+    <Directory "{{.Dir}}/www">
+        AllowOverride All
+    </Directory>
+</VirtualHost>
+`),
+			Files:   htaccess(`Header set Access-Control-Allow-Origin "{{.PageOrigin}}"` + "\n"),
+			Request: Request{Path: "/data.json"},
+			Trusted: true,
+			Expect: Expect{
+				Allowed: true,
+				Actual:  &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}},
+			},
+		},
+		{
+			Name:   "apache/htaccess-allowoverride-all-duplicates",
+			Source: "§2 vhost Header always set ACAO + .htaccess Header set ACAO with AllowOverride All: two values",
+			Server: "apache",
+			Config: apacheConfig(`<VirtualHost 127.0.0.1:{{.Port}}>
+    DocumentRoot "{{.Dir}}/www"
+    <Directory "{{.Dir}}/www">
+        AllowOverride All
+    </Directory>
+    Header always set Access-Control-Allow-Origin "{{.PageOrigin}}"
+</VirtualHost>
+`),
+			Files:   htaccess(`Header set Access-Control-Allow-Origin "{{.PageOrigin}}"` + "\n"),
+			Request: Request{Path: "/data.json"},
+			Trusted: true,
+			Expect: Expect{
+				Console: blocked(fmt.Sprintf(reasonMultipleFmt, "{{.Origin}}, {{.Origin}}")),
+				Actual:  &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}", "{{.PageOrigin}}"}}},
+			},
+		},
+	}
 }
 
 func nginxScenarios() []Scenario {

@@ -2,6 +2,7 @@ package predict_test
 
 import (
 	"fmt"
+	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -39,10 +40,25 @@ func parse(t *testing.T, s oracle.Scenario, v oracle.Vars) *model.File {
 	case "varnish":
 		return vcl.Lower(vcl.Parse("default.vcl", []byte(text), vcl.Options{}))
 	case "apache":
-		if _, ok := s.Files[".htaccess"]; ok || hasHtaccess(s) {
-			return nil // predicted with its .htaccess through the CLI's linking; see internal/cli
+		// every .htaccess of the scenario, lowered with the server that
+		// reads it, as lint and check link them
+		var hts []*apache.Htaccess
+		for name, body := range s.Files {
+			if path.Base(name) != ".htaccess" {
+				continue
+			}
+			b, err := oracle.Expand(body, v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := path.Join(v.Dir, name)
+			hts = append(hts, &apache.Htaccess{Config: apache.Parse(p, []byte(b), apache.Options{}), Dir: path.Dir(p)})
 		}
-		return apache.Lower(apache.Parse("httpd.conf", []byte(text), apache.Options{}))
+		f, used := apache.LowerWith(apache.Parse("httpd.conf", []byte(text), apache.Options{}), hts)
+		if len(used) != len(hts) {
+			t.Fatalf("%d of %d .htaccess files linked", len(used), len(hts))
+		}
+		return f
 	}
 	return nil
 }
@@ -72,7 +88,7 @@ func Request(s oracle.Scenario, v oracle.Vars) predict.Request {
 	if m := regexp.MustCompile(`^/status/(\d{3})`).FindStringSubmatch(s.Request.Path); m != nil {
 		r.UpstreamStatus, _ = strconv.Atoi(m[1])
 	}
-	if strings.Contains(s.Config, "DocumentRoot") && s.Files != nil {
+	if strings.Contains(s.Config, "DocumentRoot") && s.Files != nil && !proxied(s) {
 		if _, ok := s.Files["www"+s.Request.Path]; !ok {
 			r.UpstreamStatus = 404 // the file is not there: httpd answers 404 itself
 		}
@@ -167,9 +183,11 @@ func describe(a *predict.Answer) string {
 	return b.String()
 }
 
-func hasHtaccess(s oracle.Scenario) bool {
-	for name := range s.Files {
-		if strings.HasSuffix(name, ".htaccess") {
+// proxied reports whether an Apache ProxyPass takes the scenario's path,
+// so the status is the upstream's rather than a missing file's 404.
+func proxied(s oracle.Scenario) bool {
+	for _, m := range regexp.MustCompile(`ProxyPass "([^"]+)"`).FindAllStringSubmatch(s.Config, -1) {
+		if strings.HasPrefix(s.Request.Path, m[1]) {
 			return true
 		}
 	}

@@ -10,12 +10,12 @@ package predict
 import (
 	"fmt"
 	"net/url"
-	"sort"
+	"path"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/corslint/corslint/internal/pcre"
-
-	"github.com/dlclark/regexp2"
 
 	"github.com/corslint/corslint/model"
 	"github.com/corslint/corslint/simulate"
@@ -62,6 +62,13 @@ type Answer struct {
 	By model.Span
 	// Notes say what the configuration cannot decide.
 	Notes []string
+	// Undecidable lists what the configuration cannot decide that may
+	// change the CORS headers of this answer; the verdict then names it
+	// instead of guessing.
+	Undecidable []string
+	// upstreamOptions is set when OPTIONS goes to an upstream whose
+	// answer the request does not give.
+	upstreamOptions bool
 }
 
 func (a *Answer) wire() *simulate.Response {
@@ -81,7 +88,9 @@ type Prediction struct {
 	Actual    *Answer // nil when the preflight fails
 	Verdict   simulate.Verdict
 	// Unknown is set when the verdict depends on something the
-	// configuration does not say (an upstream's answer to OPTIONS).
+	// configuration does not say (an upstream's answer to OPTIONS, a
+	// condition on the request it cannot evaluate, a header value it
+	// does not give): why the answer is undecidable.
 	Unknown string
 }
 
@@ -90,18 +99,18 @@ type Prediction struct {
 // passes on what the next file answers.
 func Predict(stack []*model.File, req Request) Prediction {
 	var p Prediction
-	if need, names := simulate.NeedsPreflight(req.Request); need {
-		hdrs := []simulate.Header{{Name: "Access-Control-Request-Method", Value: strings.ToUpper(req.Method)}}
-		if len(names) > 0 {
-			hdrs = append(hdrs, simulate.Header{Name: "Access-Control-Request-Headers", Value: strings.Join(names, ",")})
-		}
-		p.Preflight = answer(stack, req, "OPTIONS", hdrs)
+	if need, _ := simulate.NeedsPreflight(req.Request); need {
+		p.Preflight = answer(stack, req, "OPTIONS")
 		if p.Preflight.Status == 0 {
-			p.Unknown = "the preflight's status depends on how the upstream answers OPTIONS (" + strings.Join(p.Preflight.Notes, "; ") + ")"
+			p.Unknown = "nothing in the configuration answers the preflight (" + strings.Join(p.Preflight.Notes, "; ") + ")"
+			if p.Preflight.upstreamOptions {
+				p.Unknown = "the preflight's status depends on how the upstream answers OPTIONS (" + strings.Join(p.Preflight.Notes, "; ") + ")"
+			}
 			return p
 		}
 		if v := simulate.CheckPreflight(req.Request, *p.Preflight.wire()); !v.Allowed {
 			p.Verdict = v
+			p.Unknown = undecidable(p.Preflight)
 			return p
 		}
 	}
@@ -109,16 +118,28 @@ func Predict(stack []*model.File, req Request) Prediction {
 	if method == "" {
 		method = "GET"
 	}
-	p.Actual = answer(stack, req, method, req.Headers)
+	p.Actual = answer(stack, req, method)
 	if p.Actual.Status == 0 {
 		p.Actual.Status = 200
 	}
 	p.Verdict = simulate.Evaluate(req.Request, p.Preflight.wire(), p.Actual.wire())
+	p.Unknown = undecidable(p.Preflight, p.Actual)
 	return p
 }
 
+// undecidable joins what the answers could not decide, or "".
+func undecidable(as ...*Answer) string {
+	var out []string
+	for _, a := range as {
+		if a != nil {
+			out = append(out, a.Undecidable...)
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
 // answer computes the response one request gets from the stack.
-func answer(stack []*model.File, req Request, method string, headers []simulate.Header) *Answer {
+func answer(stack []*model.File, req Request, method string) *Answer {
 	a := &Answer{Method: method}
 	if len(stack) == 0 {
 		a.Notes = append(a.Notes, "no configuration")
@@ -129,7 +150,7 @@ func answer(stack []*model.File, req Request, method string, headers []simulate.
 		a.Notes = append(a.Notes, "cannot parse the URL: "+err.Error())
 		return a
 	}
-	e := &evaluator{req: req, origin: req.Origin, method: method, headers: headers, host: u.Hostname(), path: u.EscapedPath()}
+	e := &evaluator{req: req, origin: req.Origin, method: method, host: u.Hostname(), port: urlPort(u), path: u.EscapedPath()}
 	if e.path == "" {
 		e.path = "/"
 	}
@@ -146,9 +167,20 @@ type evaluator struct {
 	// an earlier request from that origin.
 	storedOrigin string
 	method       string
-	headers      []simulate.Header
 	host         string
+	port         int
 	path         string
+}
+
+// urlPort is the port a URL connects to.
+func urlPort(u *url.URL) int {
+	if p, err := strconv.Atoi(u.Port()); err == nil {
+		return p
+	}
+	if u.Scheme == "http" {
+		return 80
+	}
+	return 443
 }
 
 // layer fills a with what stack[0] answers, recursing into the next file
@@ -185,12 +217,15 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 		e.layer(stack[1:], next)
 		status, inner = next.Status, next.Headers
 		a.Notes = append(a.Notes, next.Notes...)
+		a.Undecidable = append(a.Undecidable, next.Undecidable...)
+		a.upstreamOptions = a.upstreamOptions || next.upstreamOptions
 		a.Route += " > " + next.Route
 	case source == model.FromUpstream:
 		status = e.req.UpstreamStatus
 		if e.method == "OPTIONS" {
 			status = e.req.UpstreamOptionsStatus
 			if status == 0 {
+				a.upstreamOptions = true
 				a.Notes = append(a.Notes, fmt.Sprintf("OPTIONS goes to the upstream %s, whose answer the configuration does not show (pass --upstream-options-status)", upstreamName(r)))
 			}
 		} else if status == 0 {
@@ -216,12 +251,12 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 		}
 	}
 	a.Status = status
-	if stored := e.storedFor(f, r, inner); stored != nil {
+	if old, ok := e.storedFor(f, r, inner); ok {
 		// The cache answers with what it stored for the earlier origin:
 		// the upstream's headers and the stored statements as they were
 		// then; statements applied on delivery still see this request.
 		a.Notes = append(a.Notes, fmt.Sprintf("served from the cache filled by a request from %s (the cache key has no Origin and nothing says Vary: Origin)", e.req.PriorOrigin))
-		inner = stored.inner
+		inner = old
 		e.storedOrigin = e.req.PriorOrigin
 	}
 	if source == model.FromUpstream && r.Upstream != nil {
@@ -234,10 +269,17 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 	if status == 0 {
 		status = 200 // headers for an unknown status: those of a success
 	}
-	for _, in := range r.Instances(status, source) {
-		if !e.opHolds(in.Op) {
-			continue
+	// A statement whose own condition fails does nothing, so it must not
+	// replace an earlier line of its table either (S3 lists one statement
+	// per allowed origin).
+	applied := *r
+	applied.Headers = nil
+	for _, op := range r.Headers {
+		if e.opHolds(op) {
+			applied.Headers = append(applied.Headers, op)
 		}
+	}
+	for _, in := range applied.Instances(status, source) {
 		e.origin = e.req.Origin
 		if in.Op.Stored && e.storedOrigin != "" {
 			e.origin = e.storedOrigin
@@ -245,7 +287,11 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 		v, ok := e.value(in.Value)
 		if !ok {
 			if in.Value.Kind == model.Unknown {
-				a.Notes = append(a.Notes, fmt.Sprintf("the value of %s (%s) is not known from the configuration", in.Name, in.Value.Raw))
+				note := fmt.Sprintf("the value of %s (%s) is not known from the configuration", in.Name, in.Value.Raw)
+				a.Notes = append(a.Notes, note)
+				if model.IsCORSHeader(in.Name) {
+					a.Undecidable = append(a.Undecidable, note)
+				}
 			}
 			continue
 		}
@@ -253,29 +299,35 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 	}
 }
 
-type stored struct{ inner []Line }
-
 // storedFor decides whether a cache in f answers this request with what it
-// stored for PriorOrigin: a cacheable GET or HEAD from the upstream, a
-// cache whose key lacks Origin, and no Vary: Origin on the stored object
+// stored for PriorOrigin: a cacheable GET or HEAD from the upstream (not
+// kept out of shared caches by Cache-Control or Set-Cookie), a cache whose
+// key lacks Origin, and no Vary: Origin on the stored object
 // (set by the cache's own rules or sent by the upstream). It returns the
-// upstream lines as they were stored, or nil.
-func (e *evaluator) storedFor(f *model.File, r *model.Response, inner []Line) *stored {
-	if e.req.PriorOrigin == "" || e.req.PriorOrigin == e.req.Origin || len(f.Caches) == 0 ||
+// upstream lines as they were stored; ok is false when the cache does not
+// answer.
+func (e *evaluator) storedFor(f *model.File, r *model.Response, inner []Line) (old []Line, ok bool) {
+	if e.req.PriorOrigin == "" || e.req.PriorOrigin == e.req.Origin || f.SharedCache() == nil ||
 		r.Source != model.FromUpstream || (e.method != "GET" && e.method != "HEAD") {
-		return nil
+		return nil, false
 	}
-	for _, c := range f.Caches {
-		if c.KeyHasOrigin || c.StoredVaryOrigin {
-			return nil
+	// what the cache stores: the upstream's lines and the statements
+	// applied before storing (Varnish beresp)
+	stored := &model.Response{}
+	for _, op := range r.Headers {
+		if op.Stored {
+			stored.Headers = append(stored.Headers, op)
 		}
+	}
+	if stored.NotShared() {
+		return nil, false
 	}
 	for _, l := range inner {
-		if l.Name == model.Vary && (containsToken(l.Value, "origin") || containsToken(l.Value, "*")) {
-			return nil
+		if l.Name == model.Vary && model.VaryNamesOrigin(l.Value) || l.Name == "Set-Cookie" ||
+			l.Name == "Cache-Control" && model.KeepsOutOfSharedCaches(l.Value) {
+			return nil, false
 		}
 	}
-	var old []Line
 	for _, h := range e.req.UpstreamHeaders {
 		v := h.Value
 		if v == "$origin" {
@@ -286,16 +338,7 @@ func (e *evaluator) storedFor(f *model.File, r *model.Response, inner []Line) *s
 	if len(e.req.UpstreamHeaders) == 0 {
 		old = inner
 	}
-	return &stored{inner: old}
-}
-
-func containsToken(list, tok string) bool {
-	for _, it := range strings.Split(list, ",") {
-		if strings.EqualFold(strings.TrimSpace(it), tok) {
-			return true
-		}
-	}
-	return false
+	return old, true
 }
 
 func upstreamName(r *model.Response) string {
@@ -305,36 +348,100 @@ func upstreamName(r *model.Response) string {
 	return r.Upstream.Target
 }
 
-// route picks the scope a request ends in: the virtual server by host,
-// then nginx's location algorithm (exact, longest prefix, ^~, regexes in
-// order, nested locations), or the deepest matching route elsewhere.
+// route picks the scope a request ends in, in the server's own order: the
+// virtual server by host and port, then the routes of that server by the
+// dialect's precedence (nginx's location algorithm: exact, longest prefix,
+// ^~, regexes in order, nested locations; elsewhere the most specific
+// route whose path test matches).
 func (e *evaluator) route(f *model.File) *model.Scope {
-	routes := map[*model.Scope]bool{}
-	for _, r := range f.Responses {
-		routes[r.Route] = true
-	}
 	server := e.server(f)
-	var best *model.Scope
-	if server != nil {
-		best = e.location(f, server)
-		if best == nil && routes[server] {
-			best = server
-		}
-	}
-	if best != nil {
-		return best
-	}
-	// Not nginx-shaped: the deepest route whose path test matches.
-	depth := -1
-	for _, s := range f.Scopes {
-		if !routes[s] || !e.matchesAll(s) {
+	routes := map[*model.Scope]bool{}
+	var order []*model.Scope
+	for _, r := range f.Responses {
+		if r.Route == nil || routes[r.Route] || server != nil && serverOf(r) != server {
 			continue
 		}
-		if d := len(s.Path()); d > depth {
-			best, depth = s, d
+		routes[r.Route] = true
+		order = append(order, r.Route)
+	}
+	if len(order) == 0 && server != nil {
+		// a server whose requests all go to routes of no server
+		for _, r := range f.Responses {
+			if r.Route != nil && !routes[r.Route] && serverOf(r) == nil {
+				routes[r.Route] = true
+				order = append(order, r.Route)
+			}
+		}
+	}
+	if f.Dialect == model.Nginx {
+		parent := server
+		if parent == nil {
+			parent = fileTop(f)
+		}
+		if parent != nil {
+			if best := e.location(f, parent); best != nil {
+				return best
+			}
+			if routes[parent] {
+				return parent
+			}
+		}
+	}
+	var best *model.Scope
+	bestScore, bestDepth := -1, -1
+	for _, s := range order {
+		if !e.matchesAll(s) {
+			continue
+		}
+		score, depth := specificity(s), len(s.Path())
+		if score > bestScore || score == bestScore && depth > bestDepth {
+			best, bestScore, bestDepth = s, score, depth
 		}
 	}
 	return best
+}
+
+// serverOf is the virtual server a response belongs to, or nil.
+func serverOf(r *model.Response) *model.Scope {
+	if r.Server != nil {
+		return r.Server
+	}
+	for s := r.Route; s != nil; s = s.Parent {
+		if s.Role == model.RoleServer {
+			return s
+		}
+	}
+	return nil
+}
+
+func fileTop(f *model.File) *model.Scope {
+	for _, s := range f.Scopes {
+		if s.Role == model.RoleFile {
+			return s
+		}
+	}
+	return nil
+}
+
+// specificity ranks the routes a path matches: an exact path, then the
+// longest prefix (a <Location> or ProxyPass before a directory that
+// prefix maps to), then a regex or a file name test, then a route that
+// does not test the path at all (the server's own).
+func specificity(s *model.Scope) int {
+	m := s.Match
+	if m == nil {
+		return 0
+	}
+	switch m.Kind {
+	case model.PathExact:
+		return 1 << 20
+	case model.PathPrefix:
+		if s.Role == model.RoleRoute {
+			return 2*len(m.Pattern) + 3
+		}
+		return 2*len(m.Pattern) + 2
+	}
+	return 1
 }
 
 func (e *evaluator) matchesAll(s *model.Scope) bool {
@@ -346,33 +453,94 @@ func (e *evaluator) matchesAll(s *model.Scope) bool {
 	return true
 }
 
-// server picks the server scope whose names include the host, else the
-// first server (nginx's default server).
+// server picks the virtual server that answers the request's host and
+// port the way the dialect's server does, or nil when the file has none.
 func (e *evaluator) server(f *model.File) *model.Scope {
-	var first *model.Scope
+	var all, onPort []*model.Scope
 	for _, s := range f.Scopes {
-		if s.Kind != "server" {
+		if s.Role != model.RoleServer {
 			continue
 		}
-		if first == nil {
-			first = s
+		all = append(all, s)
+		if len(s.Ports) == 0 || slices.Contains(s.Ports, e.port) {
+			onPort = append(onPort, s)
+		}
+	}
+	if len(onPort) == 0 {
+		onPort = all
+	}
+	if len(onPort) == 0 {
+		return nil
+	}
+	if f.Dialect == model.Apache {
+		return apacheVhost(onPort, e.host)
+	}
+	return nginxServer(onPort, e.host)
+}
+
+// apacheVhost is httpd's name-based virtual host choice: the first
+// <VirtualHost> whose ServerName or ServerAlias (with * and ? wildcards)
+// matches the host, else the first one for the address.
+func apacheVhost(servers []*model.Scope, host string) *model.Scope {
+	host = strings.ToLower(host)
+	for _, s := range servers {
+		for _, h := range s.Hosts {
+			if ok, err := path.Match(strings.ToLower(h), host); err == nil && ok {
+				return s
+			}
+		}
+	}
+	return servers[0]
+}
+
+// nginxServer is nginx's server_name choice: the exact name, then the
+// longest wildcard name starting with an asterisk, then the longest ending
+// with one, then the first regex that matches; else the default_server,
+// else the first server.
+func nginxServer(servers []*model.Scope, host string) *model.Scope {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	var lead, trail, def *model.Scope
+	leadLen, trailLen := 0, 0
+	for _, s := range servers {
+		if s.Default && def == nil {
+			def = s
 		}
 		for _, h := range s.Hosts {
-			if strings.EqualFold(h, e.host) || strings.HasPrefix(h, "*.") && strings.HasSuffix(e.host, h[1:]) ||
-				strings.HasPrefix(h, ".") && (strings.HasSuffix(e.host, h) || e.host == h[1:]) {
+			h = strings.ToLower(h)
+			switch {
+			case strings.HasPrefix(h, "~"):
+			case h == host || strings.HasPrefix(h, ".") && h[1:] == host:
+				return s
+			case strings.HasPrefix(h, "*.") || strings.HasPrefix(h, "."):
+				suffix := h[strings.IndexByte(h, '.'):]
+				if strings.HasSuffix(host, suffix) && len(suffix) > leadLen {
+					lead, leadLen = s, len(suffix)
+				}
+			case strings.HasSuffix(h, ".*"):
+				prefix := h[:len(h)-1]
+				if strings.HasPrefix(host, prefix) && len(prefix) > trailLen {
+					trail, trailLen = s, len(prefix)
+				}
+			}
+		}
+	}
+	if lead != nil {
+		return lead
+	}
+	if trail != nil {
+		return trail
+	}
+	for _, s := range servers {
+		for _, h := range s.Hosts {
+			if strings.HasPrefix(h, "~") && pcre.Match(h[1:], true, host) {
 				return s
 			}
 		}
 	}
-	if first == nil {
-		// A snippet or a file of locations without a server block.
-		for _, s := range f.Scopes {
-			if s.Kind == "main" || s.Kind == "http" {
-				return s
-			}
-		}
+	if def != nil {
+		return def
 	}
-	return first
+	return servers[0]
 }
 
 // location applies nginx's location selection below parent.
@@ -416,17 +584,7 @@ func (e *evaluator) location(f *model.File, parent *model.Scope) *model.Scope {
 	return prefix
 }
 
-func (e *evaluator) pathMatches(m *model.PathMatch) bool {
-	switch m.Kind {
-	case model.PathExact:
-		return e.path == m.Pattern
-	case model.PathPrefix:
-		return strings.HasPrefix(e.path, m.Pattern)
-	}
-	return regexMatch(m.Pattern, m.CaseInsensitive, e.path)
-}
-
-func regexMatch(pattern string, ci bool, s string) bool { return pcre.Match(pattern, ci, s) }
+func (e *evaluator) pathMatches(m *model.PathMatch) bool { return m.Matches(e.path) }
 
 // response picks the response of route that this request gets: the first
 // matching if block that returns, else the last matching if block, else
@@ -479,15 +637,32 @@ func (e *evaluator) holds(r *model.Response, a *Answer) bool {
 		case c.Methods != nil:
 			// decided by Methods above
 		case c.Origin != nil:
-			if matches(c.Origin, e.origin) == c.Negated {
+			if c.Origin.Matches(e.origin) == c.Negated {
 				return false
 			}
 		default:
 			a.Notes = append(a.Notes, fmt.Sprintf("the condition %q is taken as false", c.Text))
+			if changesCORS(r) {
+				a.Undecidable = append(a.Undecidable, fmt.Sprintf("the condition %q (%s), which the configuration cannot evaluate, decides whether the response at %s applies", c.Text, c.Span, r.Span))
+			}
 			return false
 		}
 	}
 	return true
+}
+
+// changesCORS reports whether a conditional response could change what
+// the browser decides: it has a fixed status or CORS header statements.
+func changesCORS(r *model.Response) bool {
+	if r.Status != 0 {
+		return true
+	}
+	for _, op := range r.Headers {
+		if model.IsCORSHeader(op.Name) && (op.Scope == r.Scope || op.When != nil) {
+			return true
+		}
+	}
+	return false
 }
 
 // opHolds decides a statement's own condition (Apache env=, a VCL if
@@ -507,7 +682,7 @@ func (e *evaluator) opHolds(op *model.HeaderOp) bool {
 			return false
 		}
 	}
-	if c.Origin != nil && matches(c.Origin, e.req.Origin) == c.Negated {
+	if c.Origin != nil && c.Origin.Matches(e.req.Origin) == c.Negated {
 		return false
 	}
 	return true
@@ -560,40 +735,9 @@ func (e *evaluator) guarded(gs []*model.Matcher) bool {
 		return true
 	}
 	for _, g := range gs {
-		if matches(g, e.origin) {
+		if g.Matches(e.origin) {
 			return true
 		}
 	}
 	return false
-}
-
-// matches runs an origin matcher the way its server does.
-func matches(m *model.Matcher, origin string) bool {
-	switch m.Kind {
-	case model.MatchExact:
-		for _, x := range m.Exact {
-			if x == origin || m.CaseInsensitive && strings.EqualFold(x, origin) {
-				return true
-			}
-		}
-		return false
-	case model.MatchWildcard:
-		for _, x := range m.Exact {
-			parts := strings.Split(x, "*")
-			for i := range parts {
-				parts[i] = regexp2.Escape(parts[i])
-			}
-			if regexMatch("^"+strings.Join(parts, ".*")+"$", true, origin) {
-				return true
-			}
-		}
-		return false
-	}
-	return regexMatch(m.Pattern, m.CaseInsensitive, origin)
-}
-
-// SortLines orders lines by name for stable display, keeping repeats in
-// order.
-func SortLines(ls []Line) {
-	sort.SliceStable(ls, func(i, j int) bool { return ls[i].Name < ls[j].Name })
 }

@@ -8,22 +8,6 @@ import (
 	"github.com/corslint/corslint/model"
 )
 
-// variesOnOrigin reports whether r carries a Vary header naming Origin
-// (or *).
-func variesOnOrigin(r *model.Response) bool {
-	for _, op := range r.Ops(model.Vary) {
-		if !adds(op) {
-			continue
-		}
-		for _, t := range literalTexts(op.Value) {
-			if containsItem(t, "origin") || containsItem(t, "*") {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 var missingVaryOrigin = &Rule{
 	Meta: Meta{
 		ID: "CORS401", Slug: "missing-vary-origin", Severity: findings.Warning,
@@ -54,7 +38,7 @@ add_header Vary Origin always;
 		seen := map[*model.HeaderOp]bool{}
 		for _, r := range p.File.Responses {
 			// Preflight answers are not stored by HTTP caches.
-			if r.IsPreflightAnswer() || variesOnOrigin(r) {
+			if r.IsPreflightAnswer() || r.VariesOnOrigin() {
 				continue
 			}
 			status := r.Status
@@ -174,7 +158,7 @@ sub vcl_hash {
 	},
 	Run: func(p *Pass) {
 		for _, c := range p.File.Caches {
-			if c.KeyHasOrigin || c.StoredVaryOrigin {
+			if c.SeparatesOrigins() {
 				continue
 			}
 			why := ""
@@ -199,7 +183,7 @@ sub vcl_hash {
 					continue
 				}
 				for _, r := range inner.Responses {
-					if r.IsPreflightAnswer() || variesOnOrigin(r) || notShared(r) {
+					if r.IsPreflightAnswer() || r.VariesOnOrigin() || r.NotShared() {
 						continue
 					}
 					for _, op := range r.Ops(model.ACAO) {
@@ -233,32 +217,6 @@ func replacesOnDelivery(f *model.File, name string) bool {
 		}
 	}
 	return served
-}
-
-// notShared reports whether a response tells shared caches not to store
-// it: Cache-Control private, no-store or no-cache, or a Set-Cookie (which
-// Varnish and nginx do not cache by default).
-func notShared(r *model.Response) bool {
-	for _, op := range r.Headers {
-		if !adds(op) {
-			continue
-		}
-		if op.Name == "Set-Cookie" {
-			return true
-		}
-		if op.Name != "Cache-Control" {
-			continue
-		}
-		for _, t := range literalTexts(op.Value) {
-			for _, it := range listItems(t) {
-				it = strings.ToLower(it)
-				if it == "private" || it == "no-store" || it == "no-cache" || strings.HasPrefix(it, "private=") || strings.HasPrefix(it, "no-cache=") {
-					return true
-				}
-			}
-		}
-	}
-	return false
 }
 
 // layerOf is the outermost layer of a file's scopes.

@@ -4,62 +4,8 @@ import (
 	"regexp/syntax"
 	"strings"
 
-	"github.com/corslint/corslint/internal/pcre"
-
-	"github.com/dlclark/regexp2"
-
 	"github.com/corslint/corslint/model"
 )
-
-// matcherFunc compiles a matcher into a predicate over origins with the
-// semantics of the engine that runs it: PCRE for regexes (nginx, Apache and
-// Varnish all use PCRE), exact comparison for lists, S3-style * for
-// wildcard patterns. ok is false when the pattern does not compile.
-func matcherFunc(m *model.Matcher) (match func(string) bool, ok bool) {
-	switch m.Kind {
-	case model.MatchExact:
-		return func(o string) bool {
-			for _, e := range m.Exact {
-				if m.CaseInsensitive && strings.EqualFold(e, o) || e == o {
-					return true
-				}
-				if m.Hostnames && hostOf(o) == e {
-					return true
-				}
-			}
-			return false
-		}, true
-	case model.MatchWildcard:
-		var res []*regexp2.Regexp
-		for _, e := range m.Exact {
-			parts := strings.Split(e, "*")
-			for i := range parts {
-				parts[i] = regexp2.Escape(parts[i])
-			}
-			re, err := pcre.Compile("^"+strings.Join(parts, ".*")+"$", true)
-			if err != nil {
-				return nil, false
-			}
-			res = append(res, re)
-		}
-		return func(o string) bool {
-			for _, re := range res {
-				if ok, _ := re.MatchString(o); ok {
-					return true
-				}
-			}
-			return false
-		}, true
-	}
-	re, err := pcre.Compile(m.Pattern, m.CaseInsensitive)
-	if err != nil {
-		return nil, false
-	}
-	return func(o string) bool {
-		ok, _ := re.MatchString(o)
-		return ok
-	}, true
-}
 
 // hostOf returns the host of an origin, or the string itself when it has no
 // scheme (nginx map hostnames keys).
@@ -207,10 +153,10 @@ type Bypass struct {
 // matcher, and returns the first one it accepts. Subdomains of a trusted
 // host are not attacks: whoever controls the domain controls them.
 func probe(m *model.Matcher) (*Bypass, bool) {
-	match, ok := matcherFunc(m)
-	if !ok {
+	if !m.Compiles() {
 		return nil, false
 	}
+	match := m.Matches
 	if match("https://attacker.invalid") {
 		return &Bypass{"https://attacker.invalid", "it accepts an unrelated origin", "list the trusted origins, e.g. \"^https://app\\.example\\.com$\""}, true
 	}

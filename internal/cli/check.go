@@ -182,7 +182,7 @@ func writeCheckText(w io.Writer, req predict.Request, p predict.Prediction) erro
 	section("actual", p.Actual)
 	switch {
 	case p.Unknown != "":
-		fmt.Fprintf(&b, "verdict: unknown: %s\n", p.Unknown)
+		fmt.Fprintf(&b, "verdict: undecidable, because %s\n", p.Unknown)
 	case p.Verdict.Allowed:
 		b.WriteString("verdict: allowed\n")
 	default:

@@ -317,11 +317,12 @@ func union(parts []string, a Arg, off int) test {
 				}
 			}
 		case acc.origin != nil && r.origin != nil && acc.origin.Kind == model.MatchExact && r.origin.Kind == model.MatchExact:
-			m := *acc.origin
-			m.Exact = append(append([]string(nil), m.Exact...), r.origin.Exact...)
+			o := acc.origin
+			m := &model.Matcher{Kind: o.Kind, CaseInsensitive: o.CaseInsensitive, Hostnames: o.Hostnames, Dynamic: o.Dynamic, Span: o.Span, Raw: o.Raw}
+			m.Exact = append(append([]string(nil), o.Exact...), r.origin.Exact...)
 			m.Pattern = strings.Join(m.Exact, " ")
 			m.Span.EndLine, m.Span.EndCol = r.origin.Span.EndLine, r.origin.Span.EndCol
-			acc.origin = &m
+			acc.origin = m
 		default:
 			return test{unknown: true}
 		}

@@ -3,7 +3,10 @@ package apache
 import (
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
+
+	"github.com/dlclark/regexp2"
 
 	"github.com/corslint/corslint/model"
 )
@@ -129,6 +132,9 @@ type sec struct {
 	never string
 	// readBy is the virtual host that reads a linked .htaccess.
 	readBy *sec
+	// locPos is a <Location>'s position among its server's, for the
+	// server's locIndex.
+	locPos int
 }
 
 // sectionKinds are the sections that scope directives; every other section
@@ -144,7 +150,7 @@ var sectionKinds = map[string]string{
 func (l *lowerer) build(cfg *Config, htaccess bool) *sec {
 	main := &sec{kind: "server"}
 	l.root = main
-	main.scope = &model.Scope{Kind: "server", Label: "main", Span: model.Span{File: cfg.Path, Line: 1, Col: 1}}
+	main.scope = &model.Scope{Kind: "server", Label: "main", Role: model.RoleFile, Span: model.Span{File: cfg.Path, Line: 1, Col: 1}}
 	l.layer = fileLayer(cfg.Directives)
 	main.scope.Layer = l.layer
 	l.all = append(l.all, main)
@@ -156,13 +162,40 @@ func (l *lowerer) build(cfg *Config, htaccess bool) *sec {
 		return main
 	}
 	l.fill(main, cfg.Directives)
+	inheritServerName(main)
 	return main
+}
+
+// inheritServerName gives a <VirtualHost> without a ServerName the main
+// server's, as httpd does.
+func inheritServerName(main *sec) {
+	var name []string
+	for _, d := range main.body {
+		if d.Is("ServerName") && len(d.Args) > 0 {
+			name = vhostNames(&Directive{Children: []*Directive{d}})
+		}
+	}
+	if name == nil {
+		return
+	}
+	for _, k := range main.kids {
+		if k.kind != "VirtualHost" {
+			continue
+		}
+		named := false
+		for _, c := range k.d.Children {
+			named = named || !c.Section && c.Is("ServerName")
+		}
+		if !named {
+			k.scope.Hosts = append(append([]string(nil), name...), k.scope.Hosts...)
+		}
+	}
 }
 
 // htaccessSec adds a .htaccess file as a directory section of main.
 func (l *lowerer) htaccessSec(cfg *Config, dir string, main *sec) *sec {
 	s := &sec{kind: ".htaccess", parent: main, path: dir, ht: cfg}
-	s.scope = &model.Scope{Kind: ".htaccess", Label: dir, Parent: main.scope, Layer: l.layer, Span: model.Span{File: cfg.Path, Line: 1, Col: 1}}
+	s.scope = &model.Scope{Kind: ".htaccess", Label: dir, Role: model.RoleSection, Parent: main.scope, Layer: l.layer, Span: model.Span{File: cfg.Path, Line: 1, Col: 1}}
 	main.kids = append(main.kids, s)
 	l.all = append(l.all, s)
 	l.file.Scopes = append(l.file.Scopes, s.scope)
@@ -197,9 +230,11 @@ func (l *lowerer) fill(s *sec, ds []*Directive) {
 			if kind == "Directory" && !c.regex {
 				c.path = l.absDir(c.path)
 			}
-			c.scope = &model.Scope{Kind: kind, Label: d.ArgsText(), Parent: s.scope, Layer: l.layer, Span: d.Span}
+			c.scope = &model.Scope{Kind: kind, Label: d.ArgsText(), Role: roleOf(kind), Parent: s.scope, Layer: l.layer, Span: d.Span}
+			c.scope.Match = sectionMatch(kind, c.path, c.regex)
 			if kind == "VirtualHost" {
 				c.scope.Label = vhostLabel(d)
+				c.scope.Hosts, c.scope.Ports = vhostNames(d), vhostPorts(d)
 			}
 			c.never = neverMatches(c)
 			c.scope.NeverMatches = c.never
@@ -233,6 +268,112 @@ func (l *lowerer) absDir(p string) string {
 		p = filepath.Join(absPath(root), p)
 	}
 	return filepath.Clean(p)
+}
+
+// roleOf is the role of a section kind in request processing.
+func roleOf(kind string) model.Role {
+	switch kind {
+	case "VirtualHost":
+		return model.RoleServer
+	case "Location", "LocationMatch":
+		return model.RoleRoute
+	case "If", "ElseIf", "Else", "Limit", "LimitExcept":
+		return model.RoleCondition
+	}
+	return model.RoleSection
+}
+
+// sectionMatch is the request path test of a <Location> or <Files>
+// section; nil for the others, which the path reaches only through the
+// file it maps to.
+func sectionMatch(kind, p string, regex bool) *model.PathMatch {
+	switch kind {
+	case "Location", "LocationMatch":
+		if regex {
+			return &model.PathMatch{Kind: model.PathRegex, Pattern: p}
+		}
+		if strings.ContainsAny(p, "*?[") {
+			// httpd matches a wildcard Location with fnmatch against the
+			// whole path, * not crossing a slash
+			return &model.PathMatch{Kind: model.PathRegex, Pattern: "^" + globRegex(p) + "$"}
+		}
+		// httpd's location walk: a path not ending in a slash matches
+		// only up to a segment boundary
+		return &model.PathMatch{Kind: model.PathPrefix, Pattern: p, Segment: true}
+	case "Files", "FilesMatch":
+		if regex {
+			return &model.PathMatch{Kind: model.PathFileRegex, Pattern: p}
+		}
+		return &model.PathMatch{Kind: model.PathFileGlob, Pattern: p}
+	}
+	return nil
+}
+
+// globRegex turns an fnmatch pattern into a regex whose wildcards do not
+// cross a slash.
+func globRegex(p string) string {
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; c {
+		case '*':
+			b.WriteString("[^/]*")
+		case '?':
+			b.WriteString("[^/]")
+		case '[':
+			if j := strings.IndexByte(p[i:], ']'); j > 0 {
+				b.WriteString(p[i : i+j+1])
+				i += j
+				continue
+			}
+			b.WriteString(`\[`)
+		default:
+			b.WriteString(regexp2.Escape(string(c)))
+		}
+	}
+	return b.String()
+}
+
+// vhostNames lists the host names a <VirtualHost> answers: its ServerName
+// (without scheme or port) and ServerAlias entries, as written.
+func vhostNames(d *Directive) []string {
+	var out []string
+	for _, c := range d.Children {
+		switch {
+		case c.Section:
+		case c.Is("ServerName") && len(c.Args) > 0:
+			name := c.Arg(0)
+			if i := strings.Index(name, "://"); i >= 0 {
+				name = name[i+3:]
+			}
+			if i := strings.LastIndexByte(name, ':'); i >= 0 && !strings.HasSuffix(name, "]") {
+				name = name[:i]
+			}
+			out = append([]string{name}, out...)
+		case c.Is("ServerAlias"):
+			for _, a := range c.Args {
+				out = append(out, a.Value)
+			}
+		}
+	}
+	return out
+}
+
+// vhostPorts lists the ports of a <VirtualHost>'s addresses; empty when
+// one of them names none (it then takes any port httpd listens on).
+func vhostPorts(d *Directive) []int {
+	var out []int
+	for _, a := range d.Args {
+		i := strings.LastIndexByte(a.Value, ':')
+		if i < 0 || strings.HasSuffix(a.Value, "]") || a.Value[i+1:] == "*" {
+			return nil
+		}
+		n, err := strconv.Atoi(a.Value[i+1:])
+		if err != nil {
+			return nil
+		}
+		out = append(out, n)
+	}
+	return out
 }
 
 func vhostLabel(d *Directive) string {

@@ -1,7 +1,12 @@
 package apache
 
 import (
+	"slices"
 	"strings"
+
+	"github.com/dlclark/regexp2"
+
+	"github.com/corslint/corslint/internal/pcre"
 
 	"github.com/corslint/corslint/model"
 )
@@ -27,8 +32,15 @@ type route struct {
 
 // routes adds the responses of every route of srv.
 func (l *lowerer) routes(srv *server) {
+	n := len(l.file.Responses)
 	for _, rt := range l.routeList(srv) {
 		l.respond(srv, rt)
+	}
+	if srv.s != srv.main {
+		// a route of the main configuration is shared by every vhost
+		for _, r := range l.file.Responses[n:] {
+			r.Server = srv.s.scope
+		}
 	}
 }
 
@@ -38,20 +50,6 @@ func matchAll(s *sec) bool {
 		return regexMatch(s.path, "/") && regexMatch(s.path, "/corslint-any/x")
 	}
 	return s.path == "/" || s.path == ""
-}
-
-// locMatches reports whether <Location> s applies to requests under url.
-func locMatches(s *sec, url string) bool {
-	if matchAll(s) {
-		return true
-	}
-	if url == "" {
-		return false
-	}
-	if s.regex {
-		return regexMatch(s.path, url)
-	}
-	return strings.HasPrefix(url, s.path) || strings.HasPrefix(url+"/", s.path)
 }
 
 func (l *lowerer) routeList(srv *server) []*route {
@@ -93,7 +91,12 @@ func (l *lowerer) routeList(srv *server) []*route {
 			continue
 		}
 		label := p.path
-		scope := &model.Scope{Kind: p.d.Name, Label: label, Parent: srv.s.scope, Layer: l.layer, Span: p.d.Span}
+		scope := &model.Scope{Kind: p.d.Name, Label: label, Role: model.RoleRoute, Parent: srv.s.scope, Layer: l.layer, Span: p.d.Span}
+		// ProxyPass takes only the requests under its own path
+		scope.Match = &model.PathMatch{Kind: model.PathPrefix, Pattern: p.path}
+		if p.regex {
+			scope.Match = &model.PathMatch{Kind: model.PathRegex, Pattern: p.path}
+		}
 		l.file.Scopes = append(l.file.Scopes, scope)
 		url := p.path
 		if p.regex {
@@ -113,6 +116,10 @@ func (l *lowerer) routeList(srv *server) []*route {
 		case d.kind == ".htaccess" && (l.standalone || srv.docroot != "" && covers(d.path, srv.docroot)):
 		default:
 			rt := &route{scope: d.scope, fsPath: d.path, at: d.scope.Span}
+			if rel, ok := strings.CutPrefix(d.path, srv.docroot+"/"); ok && srv.docroot != "" && !d.regex && d.scope.Match == nil && !strings.ContainsAny(rel, "*?[") {
+				// the URL path that maps to this directory
+				d.scope.Match = &model.PathMatch{Kind: model.PathPrefix, Pattern: "/" + rel + "/"}
+			}
 			if d.regex {
 				rt.fsPath, rt.extra = "", []*sec{d}
 			}
@@ -157,9 +164,78 @@ func (l *lowerer) filesSections(srv *server, dirs []*sec) []*sec {
 // locsFor lists the <Location> sections that apply to requests under url,
 // in the order written (httpd merges them in that order), own included.
 func (l *lowerer) locsFor(srv *server, url string, own *sec) []*sec {
-	var out []*sec
-	for _, s := range srv.locs {
-		if s == own || locMatches(s, url) && (own == nil || !s.regex || !own.regex) {
+	if srv.locIdx == nil {
+		srv.locIdx = newLocIndex(srv.locs)
+	}
+	return srv.locIdx.lookup(url, own)
+}
+
+// locIndex finds the <Location> sections that apply to a URL by looking up
+// the URL's prefixes, rather than testing every section, so that building
+// the routes of n sections takes time in proportion to n.
+type locIndex struct {
+	locs   []*sec
+	always []int             // sections that apply to every URL
+	regex  []int             // the other regex sections
+	res    []*regexp2.Regexp // compiled, by position in locs; nil when not a regex or invalid
+	byPath map[string][]int  // the other sections, by path
+	lens   []int             // the distinct lengths of those paths
+}
+
+func newLocIndex(locs []*sec) *locIndex {
+	x := &locIndex{locs: locs, res: make([]*regexp2.Regexp, len(locs)), byPath: map[string][]int{}}
+	for i, s := range locs {
+		s.locPos = i
+		switch {
+		case matchAll(s):
+			x.always = append(x.always, i)
+		case s.regex:
+			x.regex = append(x.regex, i)
+			if re, err := pcre.Compile(s.path, false); err == nil {
+				x.res[i] = re
+			}
+		default:
+			x.byPath[s.path] = append(x.byPath[s.path], i)
+			if !slices.Contains(x.lens, len(s.path)) {
+				x.lens = append(x.lens, len(s.path))
+			}
+		}
+	}
+	return x
+}
+
+// lookup returns the sections that apply to requests under url (those
+// that apply everywhere; a path that is a prefix of url up to a segment
+// boundary, or url with a slash added; a regex that matches it), own included, regex sections
+// other than own left out when own is a regex, in written order.
+func (x *locIndex) lookup(url string, own *sec) []*sec {
+	var idx []int
+	idx = append(idx, x.always...)
+	if url != "" {
+		for _, n := range x.lens {
+			// httpd's location walk: a path not ending in a slash stops
+			// at a segment boundary (<Location /ap> is not /api's)
+			if n == len(url) || n < len(url) && (url[n-1] == '/' || url[n] == '/') {
+				idx = append(idx, x.byPath[url[:n]]...)
+			}
+		}
+		idx = append(idx, x.byPath[url+"/"]...)
+		for _, i := range x.regex {
+			if re := x.res[i]; re != nil {
+				if ok, _ := re.MatchString(url); ok {
+					idx = append(idx, i)
+				}
+			}
+		}
+	}
+	if own != nil && own.locPos < len(x.locs) && x.locs[own.locPos] == own && !slices.Contains(idx, own.locPos) {
+		idx = append(idx, own.locPos)
+	}
+	slices.Sort(idx)
+	out := make([]*sec, 0, len(idx))
+	for _, i := range idx {
+		s := x.locs[i]
+		if s == own || own == nil || !s.regex || !own.regex {
 			out = append(out, s)
 		}
 	}

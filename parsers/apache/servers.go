@@ -23,6 +23,7 @@ type server struct {
 	proxies []*sec // Proxy and ProxyMatch
 	pass    []proxyPass
 	rules   []*rwRule // server-context rewrite rules
+	locIdx  *locIndex // locs indexed by path, built on first use
 }
 
 // proxyPass is a ProxyPass or ProxyPassMatch.

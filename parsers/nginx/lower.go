@@ -1,6 +1,7 @@
 package nginx
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -54,7 +55,7 @@ func Lower(cfg *Config) *model.File {
 	for _, name := range sortedKeys(l.maps) {
 		l.mapValue(name) // registers origin matchers in source order
 	}
-	top := &model.Scope{Kind: "main", Span: model.Span{File: cfg.Path, Line: 1, Col: 1}, Layer: fileLayer(cfg.Directives)}
+	top := &model.Scope{Kind: "main", Role: model.RoleFile, Span: model.Span{File: cfg.Path, Line: 1, Col: 1}, Layer: fileLayer(cfg.Directives)}
 	l.block(top, nil, cfg.Directives, inheritOn)
 	sort.SliceStable(l.file.Matchers, func(i, j int) bool { return l.file.Matchers[i].Span.Before(l.file.Matchers[j].Span) })
 	return l.file
@@ -184,14 +185,16 @@ func (l *lowerer) block(s *model.Scope, parent *model.Scope, ds []*Directive, mo
 		switch d.Name {
 		case "http", "server":
 			hasServer = true
-			child := &model.Scope{Kind: d.Name, Label: serverLabel(d), Parent: s, Layer: s.Layer, Span: d.Span}
+			child := &model.Scope{Kind: d.Name, Label: serverLabel(d), Role: model.RoleFile, Parent: s, Layer: s.Layer, Span: d.Span}
 			if d.Name == "server" {
+				child.Role = model.RoleServer
 				child.Hosts = strings.Fields(child.Label)
+				child.Ports, child.Default = listens(d)
 			}
 			l.block(child, s, d.Block, mode)
 		case "location":
 			hasLocation = true
-			child := &model.Scope{Kind: "location", Label: argsText(d), Parent: s, Layer: s.Layer, Span: d.Span, Match: locationMatch(d)}
+			child := &model.Scope{Kind: "location", Label: argsText(d), Role: model.RoleRoute, Parent: s, Layer: s.Layer, Span: d.Span, Match: locationMatch(d)}
 			l.block(child, s, d.Block, mode)
 			l.route(child, d.Block, mode)
 		}
@@ -262,6 +265,34 @@ func serverLabel(d *Directive) string {
 	return ""
 }
 
+// listens reads a server's listen directives: the ports it listens on
+// (80 when a listen names only an address, nginx's default) and whether it
+// is the default server of one of them.
+func listens(d *Directive) (ports []int, def bool) {
+	for _, c := range d.Block {
+		if c.Name != "listen" || len(c.Args) == 0 {
+			continue
+		}
+		addr := c.Args[0].Value
+		for _, a := range c.Args[1:] {
+			def = def || a.Value == "default_server" || a.Value == "default"
+		}
+		if strings.HasPrefix(addr, "unix:") {
+			continue
+		}
+		port := addr
+		if i := strings.LastIndexByte(addr, ':'); i >= 0 && !strings.HasSuffix(addr, "]") {
+			port = addr[i+1:]
+		} else if strings.ContainsAny(addr, ".[]") || addr == "localhost" || addr == "*" {
+			port = "80"
+		}
+		if n, err := strconv.Atoi(port); err == nil && n > 0 && n < 65536 && !slices.Contains(ports, n) {
+			ports = append(ports, n)
+		}
+	}
+	return ports, def
+}
+
 func argsText(d *Directive) string {
 	parts := make([]string, 0, len(d.Args))
 	for _, a := range d.Args {
@@ -310,7 +341,7 @@ func (l *lowerer) serverIfs(server *model.Scope, ds []*Directive, mode inheritMo
 
 func (l *lowerer) ifScope(parent *model.Scope, d *Directive, mode inheritMode) *model.Scope {
 	cond := l.conditionOf(d)
-	child := &model.Scope{Kind: "if", Label: "(" + argsText(d) + ")", Parent: parent, Layer: parent.Layer, When: cond, Span: d.Span}
+	child := &model.Scope{Kind: "if", Label: "(" + argsText(d) + ")", Role: model.RoleCondition, Parent: parent, Layer: parent.Layer, When: cond, Span: d.Span}
 	l.block(child, parent, d.Block, mode)
 	return child
 }

@@ -210,9 +210,22 @@ func (l *lowerer) raw(n *Node) string {
 
 // scope adds a scope of the Gateway layer.
 func (l *lowerer) scope(kind, label string, parent *model.Scope, at model.Span) *model.Scope {
-	s := &model.Scope{Kind: kind, Label: label, Parent: parent, Layer: model.Gateway, Span: at}
+	s := &model.Scope{Kind: kind, Label: label, Role: roleOf(kind, parent), Parent: parent, Layer: model.Gateway, Span: at}
 	l.file.Scopes = append(l.file.Scopes, s)
 	return s
+}
+
+// roleOf is a scope's role: a resource at the top has a URL of its own, a
+// path is a route, the rest (CORS rules, gateway responses) select nothing
+// by themselves.
+func roleOf(kind string, parent *model.Scope) model.Role {
+	switch {
+	case parent == nil:
+		return model.RoleEndpoint
+	case kind == "path":
+		return model.RoleRoute
+	}
+	return model.RoleOther
 }
 
 // op adds a header statement to a scope.

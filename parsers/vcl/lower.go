@@ -221,7 +221,7 @@ func (l *lowerer) static() {
 	case l.cfg.Embedded && len(l.cfg.Decls) > 0:
 		topSpan = l.cfg.Decls[0].Pos() // the VCL starts inside the .vtc
 	}
-	l.top = &model.Scope{Kind: "vcl", Label: filepath.Base(l.cfg.Path), Layer: model.Edge, Span: topSpan}
+	l.top = &model.Scope{Kind: "vcl", Role: model.RoleFile, Label: filepath.Base(l.cfg.Path), Layer: model.Edge, Span: topSpan}
 	l.file.Scopes = append(l.file.Scopes, l.top)
 	for _, b := range l.backends {
 		l.file.Upstreams = append(l.file.Upstreams, &model.Upstream{Target: b.Name, Scope: l.top, Span: b.Span, Hidden: map[string]model.Span{}})
@@ -285,7 +285,7 @@ func (l *lowerer) walkIf(x *If, f frame) {
 			c = l.elseCond(x)
 		}
 		i++
-		sc := &model.Scope{Kind: kind, Label: label, Parent: f.scope, Layer: model.Edge, When: c, Span: at}
+		sc := &model.Scope{Kind: kind, Label: label, Role: model.RoleCondition, Parent: f.scope, Layer: model.Edge, When: c, Span: at}
 		l.file.Scopes = append(l.file.Scopes, sc)
 		l.walk(body.Stmts, frame{sub: f.sub, scope: sc, when: c, conds: inner})
 	})

@@ -281,3 +281,21 @@ func TestFastlyAffixMatchers(t *testing.T) {
 		t.Errorf("matchers %q, want %q", strings.Join(got, "|"), want)
 	}
 }
+
+// TestOptionsWithoutOrigin: OPTIONS without Origin is no preflight, so
+// the 405 that only such a request gets is no answer to OPTIONS.
+func TestOptionsWithoutOrigin(t *testing.T) {
+	src := "sub vcl_recv {\n#FASTLY recv\n  if (req.method == \"OPTIONS\" && req.http.Origin) {\n    error 601;\n  }\n" +
+		"  if (req.method != \"GET\" && req.method != \"HEAD\") {\n    error 405;\n  }\n}\n" +
+		"sub vcl_error {\n  if (obj.status == 601) { set obj.status = 204; return(deliver); }\n}\n"
+	f := Lower(Parse("/x/o.vcl", []byte(src), Options{ReadFile: noFile}))
+	var options []int
+	for _, r := range f.Responses {
+		if r.Methods != nil && r.ForMethod("OPTIONS") {
+			options = append(options, r.Status)
+		}
+	}
+	if len(options) != 1 || options[0] != 204 {
+		t.Errorf("OPTIONS gets %v, want only the 204 preflight answer", options)
+	}
+}

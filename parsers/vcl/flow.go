@@ -455,11 +455,56 @@ func (f *flow) enter(p *path, br *Branch, e Expr, truth, unrecorded bool) *path 
 	q.guards = append(q.guards, facts.guards...)
 	if facts.origin != unknown {
 		q.origin = facts.origin
+	} else if o := f.originGiven(e, truth, p); o != unknown {
+		q.origin = o
 	}
 	if facts.matches {
 		q.phaseOrigin = true
 	}
 	return q
+}
+
+// originGiven is what a condition evaluating to truth says about whether
+// the request carries an Origin once the path's method and status are
+// known: !(req.method == "OPTIONS" && req.http.Origin) false for OPTIONS
+// means no Origin.
+func (f *flow) originGiven(e Expr, truth bool, p *path) tri {
+	switch x := e.(type) {
+	case *Unary:
+		if x.Op == "!" {
+			return f.originGiven(x.X, !truth, p)
+		}
+	case *Binary:
+		if x.Op != "&&" && x.Op != "||" || x.Op == "&&" == truth {
+			break // both sides hold (or fail): originFact already read them
+		}
+		// one side decided the outcome: if the path fixes the other,
+		// this one did
+		known := func(side Expr) tri {
+			return evalWith(side, func(y Expr) (tri, bool) {
+				if b, ok := y.(*Binary); ok {
+					if v, ok := methodCompare(b, p.method); ok {
+						return v, true
+					}
+					return statusCompare(b, p.status)
+				}
+				return unknown, false
+			})
+		}
+		// && false: a side that is true leaves the other false;
+		// || true: a side that is false leaves the other true
+		other := yes
+		if x.Op == "||" {
+			other = no
+		}
+		switch {
+		case known(x.L) == other:
+			return f.l.originFact(x.R, truth)
+		case known(x.R) == other:
+			return f.l.originFact(x.L, truth)
+		}
+	}
+	return unknown
 }
 
 // join merges the paths that fell through an if, when their branches

@@ -28,6 +28,9 @@ func (f *flow) responses() {
 	var groups []*group
 	byKey := map[string]*group{}
 	for _, o := range f.outcomes {
+		if o.p.method == "OPTIONS" && o.p.origin == no {
+			continue // a preflight always carries Origin: this is no CORS request
+		}
 		k := fmt.Sprintf("%d|%d|%d|", o.kind, o.status, f.id(o.ret)) + f.ids(o.p.ops, nil)
 		g, ok := byKey[k]
 		if !ok {

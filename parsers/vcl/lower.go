@@ -75,7 +75,8 @@ type lowerer struct {
 	matchers  map[*Binary]*model.Matcher
 	backends  []*Backend
 	// tables are Fastly's tables by name; tableMatchers the allowlists
-	// that table.lookup and table.contains on the origin register.
+	// that Fastly's calls on the origin register (table.lookup,
+	// table.contains, std.suffixof, std.prefixof).
 	tables        map[string]*Table
 	tableMatchers map[tableKey]*model.Matcher
 	upstream      *model.Upstream

@@ -237,6 +237,11 @@ type HeaderOp struct {
 	// Stored is true when the header is stored with a cached object
 	// (Varnish beresp) rather than added on delivery.
 	Stored bool
+	// Concat is set on an Append that is a string concatenation (VCL
+	// set X = X + ", v"): it is the separator written before the value
+	// (", "), which an absent header, concatenating as the empty string,
+	// keeps in front ("Vary: , v").
+	Concat string
 	When   *Condition // nil: unconditional
 	Scope  *Scope
 	Layer  Layer

@@ -43,8 +43,12 @@ type Response struct {
 	// 0 when OPTIONS is treated like any method or the answer is unknown.
 	OptionsStatus int
 	Headers       []*HeaderOp // statements that apply, in the order they run
-	Upstream      *Upstream
-	Span          Span // the statement that produces the response, or the route
+	// ErrorPages lists the statuses for which another answer replaces
+	// this one (nginx error_page, for proxied responses only with
+	// proxy_intercept_errors on); the model does not follow them.
+	ErrorPages []int
+	Upstream   *Upstream
+	Span       Span // the statement that produces the response, or the route
 	// Why explains, for messages, why the configuration produces this
 	// response when that is not evident from Span (an authorizer that
 	// rejects preflights) and what to change; empty otherwise.
@@ -94,6 +98,14 @@ type Instance struct {
 // turn: Set replaces within its table, Add adds a line, Unset removes.
 // Append and Merge extend an existing line of the same table.
 func (r *Response) Instances(status int, from Source) []Instance {
+	return r.InstancesIf(status, from, nil)
+}
+
+// InstancesIf is Instances for one request: statements for which holds
+// returns false are left out before Set and Unset take effect, so that a
+// conditional set that does not apply replaces nothing. A nil holds keeps
+// every statement.
+func (r *Response) InstancesIf(status int, from Source, holds func(*HeaderOp) bool) []Instance {
 	// Each table keeps its lines in order, with removed ones marked dead,
 	// and the live lines of each name, so that a statement costs time in
 	// proportion to the lines of its own name.
@@ -126,7 +138,7 @@ func (r *Response) Instances(status int, from Source) []Instance {
 		t.dead = append(t.dead, false)
 	}
 	for _, h := range r.Headers {
-		if !h.Delivery.Reaches(status, from) {
+		if !h.Delivery.Reaches(status, from) || holds != nil && !holds(h) {
 			continue
 		}
 		t := get(h.Table)
@@ -139,10 +151,18 @@ func (r *Response) Instances(status int, from Source) []Instance {
 		case Append, Merge:
 			if is := t.byName[h.Name]; len(is) > 0 {
 				for _, i := range is {
-					t.lines[i].Value = joinValues(t.lines[i].Value, h.Value)
+					if h.Concat != "" {
+						t.lines[i].Value = concatValues(t.lines[i].Value, h.Concat, h.Value)
+					} else {
+						t.lines[i].Value = joinValues(t.lines[i].Value, h.Value)
+					}
 				}
 			} else {
-				add(t, Instance{h.Name, h.Value, h})
+				v := h.Value
+				if h.Concat != "" {
+					v = concatValues(Value{Kind: Empty}, h.Concat, h.Value)
+				}
+				add(t, Instance{h.Name, v, h})
 			}
 		case Unset:
 			remove(t, h.Name)
@@ -178,4 +198,15 @@ func joinValues(a, b Value) Value {
 		return v
 	}
 	return Value{Kind: Unknown, Raw: raw, Span: a.Span}
+}
+
+// concatValues is a string concatenation a + sep + b: literals join as
+// written, an empty a included.
+func concatValues(a Value, sep string, b Value) Value {
+	if (a.Kind == Empty || a.Kind == Literal || a.Kind == Wildcard || a.Kind == Null) && b.Kind == Literal {
+		v := LiteralValue(a.Text+sep+b.Text, b.Span)
+		v.Kind = Literal
+		return v
+	}
+	return Value{Kind: Unknown, Raw: a.Raw + sep + b.Raw, Span: a.Span}
 }

@@ -249,8 +249,18 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 				source = model.FromServer
 			}
 		}
+		if f.Dialect == model.Nginx && e.method != "GET" && e.method != "HEAD" && (e.method != "POST" || status < 300) {
+			// ngx_http_static_module refuses every other method with 405,
+			// and POST too once it has found the file.
+			status, source = 405, model.FromServer
+		}
 	}
 	a.Status = status
+	for _, code := range r.ErrorPages {
+		if code == status {
+			a.Undecidable = append(a.Undecidable, fmt.Sprintf("an error_page answers %d instead, which the model does not follow yet", status))
+		}
+	}
 	if old, ok := e.storedFor(f, r, inner); ok {
 		// The cache answers with what it stored for the earlier origin:
 		// the upstream's headers and the stored statements as they were
@@ -261,7 +271,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 	}
 	if source == model.FromUpstream && r.Upstream != nil {
 		for _, l := range inner {
-			if _, hidden := r.Upstream.Hidden[l.Name]; !hidden {
+			if !e.hides(r, l.Name) {
 				a.Headers = append(a.Headers, l)
 			}
 		}
@@ -285,6 +295,12 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 			e.origin = e.storedOrigin
 		}
 		v, ok := e.value(in.Value)
+		if ok && in.Value.Var == "%{HTTP_ORIGIN}e" && f.Dialect == model.Apache && !cgiEnv(r, source) {
+			// Only CGI-style handlers put request headers in the
+			// environment; mod_headers sends "(null)" for anything else
+			// (httpd 2.4.71, a static file and a ProxyPass upstream).
+			v = "(null)"
+		}
 		if !ok {
 			if in.Value.Kind == model.Unknown {
 				note := fmt.Sprintf("the value of %s (%s) is not known from the configuration", in.Name, in.Value.Raw)
@@ -339,6 +355,45 @@ func (e *evaluator) storedFor(f *model.File, r *model.Response, inner []Line) (o
 		old = inner
 	}
 	return old, true
+}
+
+// cgiEnv reports whether the response comes from a handler that sets the
+// CGI environment (HTTP_* variables): a FastCGI or CGI proxy.
+func cgiEnv(r *model.Response, source model.Source) bool {
+	if source != model.FromUpstream || r.Upstream == nil {
+		return false
+	}
+	t := strings.ToLower(r.Upstream.Target)
+	return strings.HasPrefix(t, "proxy:fcgi") || strings.HasPrefix(t, "proxy:scgi") || strings.HasPrefix(t, "fcgi:")
+}
+
+// hides reports whether r's proxy removes the upstream's header name: it
+// is hidden and a statement that hides it applies to this request (a VCL
+// set under an if that does not hold leaves the backend's header alone).
+// Hiding by a statement the response does not list (nginx
+// proxy_hide_header) always applies.
+func (e *evaluator) hides(r *model.Response, name string) bool {
+	at, hidden := r.Upstream.Hidden[name]
+	if !hidden {
+		return false
+	}
+	found := false
+	for _, h := range r.Headers {
+		if h.Name != name || h.Span.Before(at) {
+			continue
+		}
+		if samePlace(h.Span, at) {
+			found = true
+		}
+		if found && e.opHolds(h) && (h.Op == model.Set || h.Op == model.Unset || h.Op == model.SetIfEmpty) && !h.OwnTable {
+			return true
+		}
+	}
+	return !found
+}
+
+func samePlace(a, b model.Span) bool {
+	return a.File == b.File && a.Line == b.Line && a.Col == b.Col
 }
 
 func upstreamName(r *model.Response) string {
@@ -591,6 +646,27 @@ func (e *evaluator) pathMatches(m *model.PathMatch) bool { return m.Matches(e.pa
 // the route's own. Conditions the model cannot decide count as false, with
 // a note.
 func (e *evaluator) response(f *model.File, route *model.Scope, a *Answer) *model.Response {
+	if f.Dialect == model.Nginx {
+		// A return at server level, in an if or not, runs in the server
+		// rewrite phase, before nginx looks for a location.
+		for _, r := range f.Responses {
+			if r.Route != route && r.Route.Kind == "server" && isAncestor(r.Route, route) &&
+				r.Source == model.FromServer && r.Status != 0 && e.holds(r, a) {
+				return r
+			}
+		}
+		if e.method == "OPTIONS" {
+			// limit_except switches to its own configuration for the
+			// methods it denies, where the location's if and return do
+			// not run (nginx 1.22 answered 403 despite if OPTIONS {
+			// return 204; }).
+			for _, r := range f.Responses {
+				if r.Route == route && r.Scope == route && len(r.Conds) == 0 && r.OptionsStatus == 403 {
+					return r
+				}
+			}
+		}
+	}
 	var own, chosen *model.Response
 	for _, r := range f.Responses {
 		if r.Route != route {
@@ -615,13 +691,24 @@ func (e *evaluator) response(f *model.File, route *model.Scope, a *Answer) *mode
 		return own
 	}
 	// Routes with only conditional responses (a gateway's preflight
-	// answer): the ones for this method.
+	// answer): the ones for this method. An nginx if whose condition
+	// fails answers nothing: the server's own handler does, which the
+	// model has no response for.
 	for _, r := range f.Responses {
-		if r.Route == route && r.ForMethod(e.method) {
+		if r.Route == route && r.ForMethod(e.method) && (f.Dialect != model.Nginx || len(r.Conds) == 0) {
 			return r
 		}
 	}
 	return nil
+}
+
+func isAncestor(anc, s *model.Scope) bool {
+	for c := s.Parent; c != nil; c = c.Parent {
+		if c == anc {
+			return true
+		}
+	}
+	return false
 }
 
 // holds decides whether a conditional response applies to the request.

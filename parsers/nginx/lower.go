@@ -29,6 +29,8 @@ func Lower(cfg *Config) *model.File {
 		mapValues:  map[string]*model.Value{},
 		sets:       map[string][]setDef{},
 		hides:      map[*model.Scope]map[string]model.Span{},
+		errorPages: map[*model.Scope][]int{},
+		intercept:  map[*model.Scope]bool{},
 		condGuards: map[*model.Condition][]*model.Matcher{},
 		conds:      map[*Directive]*model.Condition{},
 		resolving:  map[string]bool{},
@@ -81,7 +83,11 @@ type lowerer struct {
 	sets      map[string][]setDef
 	// hides holds each scope's own *_hide_header directives and the
 	// headers-more statements that replace or clear upstream headers.
-	hides      map[*model.Scope]map[string]model.Span
+	hides map[*model.Scope]map[string]model.Span
+	// errorPages holds the statuses each block's own error_page
+	// directives replace, and intercept its proxy_intercept_errors.
+	errorPages map[*model.Scope][]int
+	intercept  map[*model.Scope]bool
 	condGuards map[*model.Condition][]*model.Matcher
 	conds      map[*Directive]*model.Condition
 	// resolving guards against variables defined through each other.
@@ -144,6 +150,14 @@ func (l *lowerer) block(s *model.Scope, parent *model.Scope, ds []*Directive, mo
 			}
 		case strings.HasSuffix(d.Name, "_hide_header") && len(d.Args) > 0:
 			hides[model.CanonicalName(d.Arg(0))] = d.Span
+		case d.Name == "error_page":
+			for _, a := range d.Args {
+				if n, err := strconv.Atoi(a.Value); err == nil && n >= 300 && n <= 599 {
+					l.errorPages[s] = append(l.errorPages[s], n)
+				}
+			}
+		case d.Name == "proxy_intercept_errors":
+			l.intercept[s] = d.Arg(0) == "on"
 		}
 	}
 	if len(hides) > 0 {
@@ -357,6 +371,7 @@ func (l *lowerer) response(route, s *model.Scope, h handler) *model.Response {
 		Upstream:      h.upstream,
 		Span:          h.at,
 	}
+	r.ErrorPages = l.errorPagesFor(s, h.source)
 	if c := s.When; c != nil && s != route {
 		r.Conds = []*model.Condition{c}
 		r.Methods = c.Methods
@@ -904,4 +919,29 @@ func sortedKeys(m map[string]*Directive) []string {
 		}
 	}
 	return keys
+}
+
+// errorPagesFor returns the statuses an error_page replaces on responses
+// produced in s: a block's own error_page directives replace all it
+// inherits, and a proxied response is replaced only with
+// proxy_intercept_errors on.
+func (l *lowerer) errorPagesFor(s *model.Scope, source model.Source) []int {
+	if source == model.FromUpstream {
+		on := false
+		for c := s; c != nil; c = c.Parent {
+			if v, ok := l.intercept[c]; ok {
+				on = v
+				break
+			}
+		}
+		if !on {
+			return nil
+		}
+	}
+	for c := s; c != nil; c = c.Parent {
+		if codes, ok := l.errorPages[c]; ok {
+			return codes
+		}
+	}
+	return nil
 }

@@ -341,12 +341,15 @@ func (l *lowerer) condition(text string, refs []condRef, at model.Span) *model.C
 	if g := l.guardsOf(refs); len(g) > 0 {
 		c.Origin = g[0]
 	} else {
-		// a test that the origin does NOT match: the matcher, negated
+		// a test that the origin does NOT match: the matcher, negated;
+		// taken as false (the else of `if (origin !~ re)`), a negative
+		// test holds when the origin matches
 		for _, r := range refs {
 			walkExpr(r.e, func(x Expr) {
 				if b, ok := x.(*Binary); ok && c.Origin == nil {
 					if m := l.matcher(b); m != nil {
-						c.Origin, c.Negated = m, true
+						negative := b.Op == "!~" || b.Op == "!="
+						c.Origin, c.Negated = m, negative == r.truth
 					}
 				}
 			})

@@ -361,10 +361,13 @@ func (l *lowerer) headerOp(s Stmt, f frame) *model.HeaderOp {
 		return h
 	}
 	guards := l.guardsOf(f.conds)
+	concat := false
 	if op == model.Set {
 		if rest, ok := selfAppend(target, value); ok {
-			// set resp.http.Vary = resp.http.Vary + ", Origin" extends it
+			// set resp.http.Vary = resp.http.Vary + ", Origin" extends it;
+			// where the header may be absent, Varnish sends ", Origin"
 			h.Op, value = model.Append, rest
+			concat = !l.absentIn(target.Name, negated(f.conds))
 		} else if l.absentIn(target.Name, f.conds) {
 			// set only where the header is absent: the same as appending
 			h.Op = model.Append
@@ -373,6 +376,9 @@ func (l *lowerer) headerOp(s Stmt, f frame) *model.HeaderOp {
 	h.Value = l.value(value, guards)
 	if h.Op == model.Append && h.Value.Kind == model.Literal {
 		text := strings.TrimLeft(h.Value.Text, ", ")
+		if concat {
+			h.Concat = h.Value.Text[:len(h.Value.Text)-len(text)]
+		}
 		h.Value = model.Value{Kind: model.Literal, Raw: h.Value.Raw, Text: text, Span: h.Value.Span}
 	}
 	if l.originDependent(f.conds) {
@@ -417,6 +423,16 @@ func (l *lowerer) absentIn(target string, conds []condRef) bool {
 		}
 	}
 	return false
+}
+
+// negated turns conditions into their opposites, so that absentIn on
+// them says the header is present.
+func negated(conds []condRef) []condRef {
+	out := make([]condRef, len(conds))
+	for i, c := range conds {
+		out[i] = condRef{c.e, !c.truth}
+	}
+	return out
 }
 
 func absent(e Expr, truth bool, target string) bool {

@@ -1,0 +1,165 @@
+//go:build oracle
+
+package difftest
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// envInt reads a number from the environment, for the long mode.
+func envInt(name string, def int64) int64 {
+	if v, err := strconv.ParseInt(os.Getenv(name), 10, 64); err == nil {
+		return v
+	}
+	return def
+}
+
+// TestDifferential is the CI batch: a fixed seed, at least 3,000 probes
+// across nginx, Apache httpd and Varnish. DIFFTEST_SEED and
+// DIFFTEST_SCALE (a multiplier on the number of cases) make it the long
+// mode of scripts/difftest-long.
+func TestDifferential(t *testing.T) {
+	seed := envInt("DIFFTEST_SEED", 20261205)
+	scale := envInt("DIFFTEST_SCALE", 1)
+	r := NewRunner(t)
+	plan := []struct {
+		server       string
+		cases, batch int
+	}{
+		{Nginx, 100, 50},
+		{Apache, 80, 40},
+		{Varnish, 90, 30},
+	}
+	stats := NewStats()
+	lint := newLintTally()
+	var disagreements []Result
+	start := time.Now()
+	for _, p := range plan {
+		cases := Generate(p.server, seed, int(int64(p.cases)*scale))
+		for lo := 0; lo < len(cases); lo += p.batch {
+			hi := min(lo+p.batch, len(cases))
+			results := r.Batch(p.server, cases[lo:hi])
+			lint.add(results)
+			for _, res := range results {
+				if res.Err != nil {
+					t.Errorf("%s %s probe %d: %v", p.server, res.Case.Name, res.Probe, res.Err)
+					continue
+				}
+				pr := res.Case.Probes[res.Probe]
+				stats.Add(res.Case, pr, res.Outcome)
+				if res.Outcome.Kind == Disagree {
+					disagreements = append(disagreements, res)
+				}
+			}
+		}
+	}
+	var b strings.Builder
+	stats.Print(&b)
+	t.Logf("seed %d, %s\n%s", seed, time.Since(start).Round(time.Second), b.String())
+	t.Logf("lint against reality:\n%s", lint)
+	if lint.missed > 0 && os.Getenv("DIFFTEST_STRICT") != "" {
+		t.Errorf("%d properties the servers showed have no finding", lint.missed)
+	}
+	total := stats.Total()
+	if total.Total() < 3000*int(scale) {
+		t.Errorf("only %d probes ran", total.Total())
+	}
+	// A ratchet, not the goal (99.5% agreement): it catches a change that
+	// makes many more predictions wrong. Lower it as disagreements get
+	// fixed (9.7% with seed 20261205, most of it Apache: 27%).
+	const maxDisagree = 0.11
+	if rate := float64(total[Disagree]) / float64(total.Total()); rate > maxDisagree {
+		t.Errorf("%.2f%% of the predictions disagree with the servers, more than %.0f%%", 100*rate, 100*maxDisagree)
+	}
+	shrinkSome(t, r, disagreements)
+}
+
+// shrinkSome shrinks a few disagreements per server and logs them; with
+// DIFFTEST_SAVE set it saves them there as regression cases.
+func shrinkSome(t *testing.T, r *Runner, ds []Result) {
+	limit := int(envInt("DIFFTEST_SHRINK", 3))
+	done := map[string]int{}
+	seen := map[string]bool{}
+	for _, d := range ds {
+		if done[d.Case.Server] >= limit {
+			continue
+		}
+		done[d.Case.Server]++
+		min := r.Shrink(d.Case, d.Probe)
+		key := min.Case.Text() + min.Case.Probes[0].String()
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		t.Logf("shrunk %s %s probe %d to %d nodes: %s\n%s\n%s", d.Case.Server, d.Case.Name, d.Probe, count(min.Case.Top),
+			min.Case.Probes[0], strings.Join(min.Outcome.Diffs, "\n"), min.Case.Text())
+		if dir := os.Getenv("DIFFTEST_SAVE"); dir != "" {
+			path, err := NewRegression(min).Save(dir)
+			if err != nil {
+				t.Error(err)
+			}
+			t.Logf("saved %s", path)
+		}
+	}
+}
+
+// lintTally counts, over a run, the properties the servers showed, those
+// no finding claims, and findings no probe confirmed.
+type lintTally struct {
+	shown, misses map[string]int
+	unshown       map[string]int
+	missed        int
+	examples      []string
+}
+
+func newLintTally() *lintTally {
+	return &lintTally{shown: map[string]int{}, misses: map[string]int{}, unshown: map[string]int{}}
+}
+
+func (l *lintTally) add(results []Result) {
+	byCase := map[*Case][]Result{}
+	var order []*Case
+	for _, r := range results {
+		if byCase[r.Case] == nil {
+			order = append(order, r.Case)
+		}
+		byCase[r.Case] = append(byCase[r.Case], r)
+	}
+	for _, c := range order {
+		shown := ShownProperties(c, byCase[c])
+		ids := Findings(c.Model(replayEnv))
+		for _, s := range shown {
+			l.shown[c.Server+" "+s.Prop.Name]++
+		}
+		for _, s := range LintMisses(shown, ids) {
+			l.misses[c.Server+" "+s.Prop.Name]++
+			l.missed++
+			if l.misses[c.Server+" "+s.Prop.Name] == 1 {
+				// The first case of each kind, with its configuration.
+				l.examples = append(l.examples, fmt.Sprintf("%s %s: %s, shown by %s, no %v finding\n%s", c.Server, c.Name, s.Prop.Name, s.Probe, s.Prop.Rules, c.Text()))
+			}
+		}
+		for _, id := range LintUnshown(shown, ids) {
+			l.unshown[c.Server+" "+id]++
+		}
+	}
+}
+
+func (l *lintTally) String() string {
+	var b strings.Builder
+	for _, k := range sortedKeys(l.shown) {
+		fmt.Fprintf(&b, "  %-80s shown in %4d cases, no finding in %4d\n", k, l.shown[k], l.misses[k])
+	}
+	for _, k := range sortedKeys(l.unshown) {
+		fmt.Fprintf(&b, "  %-80s finding that no probe of the case confirmed: %d cases\n", k, l.unshown[k])
+	}
+	for _, e := range l.examples {
+		fmt.Fprintf(&b, "  e.g. %s\n", e)
+	}
+	return b.String()
+}

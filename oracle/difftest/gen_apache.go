@@ -1,0 +1,156 @@
+package difftest
+
+// apachePaths: /api/ is proxied, the rest is static under www/ (only the
+// -200 files exist).
+var apachePaths = []string{
+	"/api/items", "/api/items-404", "/api/items-500", "/api/v1/users.json",
+	"/static/f-200.txt", "/static/f-404.txt", "/data-200.json", "/data-404.json",
+}
+
+var apacheHosts = []string{"a.test", "x.b.test", "other.test"}
+
+func (g *gen) apacheCase(name string) *Case {
+	c := &Case{Name: name}
+	top := []*Node{fixed("Listen 127.0.0.1:@PORT@")}
+	nHosts := 1 + g.r.Intn(2)
+	for i := 0; i < nHosts; i++ {
+		top = append(top, g.apacheVhost(i))
+	}
+	c.Top = top
+	c.Files = append(c.Files, File{Path: "www/err.txt", Content: "error\n"})
+	c.Files = append(c.Files, docroot(apachePaths)...)
+	if g.chance(0.3) {
+		dir := g.pick("www/", "www/static/")
+		c.Files = append(c.Files, File{Path: dir + ".htaccess", Content: g.apacheHeaders(false).text()})
+	}
+	for i := 0; i < 12; i++ {
+		host := apacheHosts[g.r.Intn(len(apacheHosts))]
+		c.Probes = append(c.Probes, g.probe(host, apachePaths[g.r.Intn(len(apachePaths))]))
+	}
+	return c
+}
+
+func (g *gen) apacheVhost(i int) *Node {
+	kids := []*Node{fixed("DocumentRoot @DIR@/www")}
+	if i == 0 {
+		kids = append(kids, fixed("ServerName a.test", "apache:vhost"))
+	} else {
+		kids = append(kids, fixed("ServerName b.test", "apache:vhost"), stmt("ServerAlias *.b.test", "apache:vhost-alias"))
+	}
+	override := g.pick("None", "All", "FileInfo")
+	dir := []*Node{fixed("Require all granted"), fixed("AllowOverride " + override)}
+	if override != "None" {
+		dir[1].Fams = []string{"apache:htaccess"}
+	}
+	if g.chance(0.3) {
+		dir = append(dir, g.apacheHeaders(true).nodes("apache:directory")...)
+	}
+	kids = append(kids, &Node{Line: "<Directory @DIR@/www>", Close: "</Directory>", Kids: dir, Fixed: true, Fams: []string{"apache:directory"}})
+	if g.chance(0.4) {
+		kids = append(kids, stmt(`SetEnvIf Origin "^(https://(app|admin)\.example\.com)$" CORS_ORIGIN=$1`, "apache:setenvif-capture"))
+		if g.chance(0.7) {
+			kids = append(kids, stmt(`Header `+g.pick("", "always ")+`set Access-Control-Allow-Origin "%{CORS_ORIGIN}e" env=CORS_ORIGIN`, "apache:header-env"))
+		}
+	}
+	if g.chance(0.2) {
+		kids = append(kids, stmt(`SetEnvIfNoCase Origin "^https://APP\.example\.com$" CORS_OK`, "apache:setenvifnocase"),
+			stmt(`Header `+g.pick("", "always ")+`set Access-Control-Allow-Credentials true env=CORS_OK`, "apache:header-env"))
+	}
+	if g.chance(0.6) {
+		kids = append(kids, g.apacheHeaders(true).nodes("apache:header")...)
+	}
+	if g.chance(0.3) {
+		kids = append(kids, g.apacheIf())
+	}
+	if g.chance(0.25) {
+		kids = append(kids, stmt("RewriteEngine On", "apache:rewrite"),
+			stmt("RewriteCond %{REQUEST_METHOD} OPTIONS", "apache:rewrite"),
+			stmt("RewriteRule ^ - "+g.pick("[R=204,L]", "[R=200,L]", "[F]"), "apache:rewrite-flags"))
+	}
+	if g.chance(0.2) {
+		kids = append(kids, stmt("ErrorDocument 404 "+g.pick("/err.txt", `"not here"`), "apache:errordocument"))
+	}
+	kids = append(kids, fixed("ProxyPass /api/ http://@UP@/api/", "apache:proxypass"))
+	sections := []struct{ open, close, fam string }{
+		{"<Location /api/>", "</Location>", "apache:location"},
+		{"<LocationMatch ^/api/v[0-9]+/>", "</LocationMatch>", "apache:locationmatch"},
+		{"<Directory @DIR@/www/static>", "</Directory>", "apache:directory"},
+		{`<DirectoryMatch "^@DIR@/www/st.*">`, "</DirectoryMatch>", "apache:directorymatch"},
+		{`<Files "f-200.txt">`, "</Files>", "apache:files"},
+		{`<FilesMatch "\.json$">`, "</FilesMatch>", "apache:filesmatch"},
+	}
+	for _, s := range sections {
+		if g.chance(0.25) {
+			body := g.apacheHeaders(true).nodes("apache:header")
+			if g.chance(0.2) {
+				body = append(body, g.apacheIf())
+			}
+			kids = append(kids, block(s.open, s.close, body, s.fam))
+		}
+	}
+	// Fixed: without a virtual host httpd's main server answers from a
+	// document root outside the case.
+	n := block("<VirtualHost 127.0.0.1:@PORT@>", "</VirtualHost>", kids, "apache:vhost")
+	n.Fixed = true
+	return n
+}
+
+// apacheIf builds an <If> chain on the method or the origin.
+func (g *gen) apacheIf() *Node {
+	cond := g.pick(`"%{REQUEST_METHOD} == 'OPTIONS'"`, `"%{HTTP:Origin} == 'https://app.example.com'"`,
+		`"%{HTTP:Origin} =~ m#^https://(app|admin)\.example\.com$#"`)
+	n := block("<If "+cond+">", "</If>", g.apacheHeaders(true).nodes("apache:header"), "apache:if")
+	// The chain is one node so that the shrinker never leaves an orphan
+	// <ElseIf> or <Else>.
+	chain := &Node{Line: "# if chain", Kids: []*Node{n}, Fams: []string{"apache:if"}}
+	if g.chance(0.4) {
+		chain.Kids = append(chain.Kids, block(`<ElseIf "%{HTTP:Origin} == 'https://admin.example.com'">`, "</ElseIf>",
+			g.apacheHeaders(true).nodes("apache:header"), "apache:elseif"))
+	}
+	if g.chance(0.5) {
+		chain.Kids = append(chain.Kids, block("<Else>", "</Else>", g.apacheHeaders(true).nodes("apache:header"), "apache:else"))
+	}
+	for _, k := range chain.Kids {
+		k.Fixed = true
+	}
+	return chain
+}
+
+// apacheHeaders picks Header statements of every action, in both tables,
+// some with expr=.
+func (g *gen) apacheHeaders(allowAlways bool) headerSet {
+	tbl := func() string {
+		if allowAlways && g.chance(0.5) {
+			return "always "
+		}
+		return ""
+	}
+	var out headerSet
+	acao := []string{
+		`set Access-Control-Allow-Origin "*"`,
+		`set Access-Control-Allow-Origin "https://app.example.com"`,
+		`set Access-Control-Allow-Origin "expr=%{req:Origin}"`,
+		`set Access-Control-Allow-Origin "%{HTTP_ORIGIN}e"`,
+		`add Access-Control-Allow-Origin "https://app.example.com"`,
+		`setifempty Access-Control-Allow-Origin "*"`,
+		`set Access-Control-Allow-Origin "https://app.example.com" "expr=%{req:Origin} == 'https://app.example.com'"`,
+		`unset Access-Control-Allow-Origin`,
+		`edit Access-Control-Allow-Origin "^http:" "https:"`,
+	}
+	if g.chance(0.85) {
+		out = append(out, "Header "+tbl()+g.pick(acao...))
+	}
+	if g.chance(0.35) {
+		out = append(out, "Header "+tbl()+"set Access-Control-Allow-Credentials true")
+	}
+	if g.chance(0.35) {
+		out = append(out, "Header "+tbl()+g.pick("set", "append", "merge")+` Access-Control-Allow-Methods "GET, POST, PUT, DELETE"`)
+	}
+	if g.chance(0.3) {
+		out = append(out, "Header "+tbl()+`set Access-Control-Allow-Headers "`+g.pick("Content-Type, Authorization", "X-Requested-With", "*")+`"`)
+	}
+	if g.chance(0.3) {
+		out = append(out, "Header "+tbl()+g.pick("merge", "append", "set", "add")+" Vary Origin")
+	}
+	return out
+}

@@ -1,0 +1,226 @@
+package difftest
+
+import (
+	"fmt"
+)
+
+// nginxPaths reach the generated locations and, with /other/, none.
+var nginxPaths = []string{
+	"/", "/api/items", "/api/items-404", "/api/items-500", "/api/exact",
+	"/api/v1/users.json", "/api/v1/users-500.json", "/API/v2/x",
+	"/static/f-200.txt", "/static/f-404.txt", "/data.json", "/other/x-404",
+}
+
+var nginxHosts = []string{"a.test", "x.b.test", "b.test", "c7.test", "other.test"}
+
+func (g *gen) nginxCase(name string) *Case {
+	c := &Case{Name: name}
+	var top []*Node
+	mapVar := ""
+	if g.chance(0.5) {
+		mapVar = "$" + name + "_cors"
+		def := g.pick(`""`, `""`, `"*"`)
+		kids := []*Node{fixed("default " + def + ";")}
+		kids = append(kids, g.subset(0.7,
+			stmt(`"https://app.example.com" $http_origin;`, "nginx:map-exact"),
+			stmt(`~^https://admin\.example\.com$ $http_origin;`, "nginx:map-regex"),
+			stmt(`~*^https://app\.example\.com $http_origin;`, "nginx:map-regex"),
+		)...)
+		n := block("map $http_origin "+mapVar+" {", "}", kids, "nginx:map")
+		n.Fixed = true
+		top = append(top, n)
+	}
+	hostVar := ""
+	if g.chance(0.2) {
+		hostVar = "$" + name + "_expose"
+		n := block("map $host "+hostVar+" {", "}", []*Node{
+			fixed("hostnames;"), fixed(`default "X-Default";`),
+			stmt(`.b.test "X-B";`), stmt(`a.test "X-A";`),
+		}, "nginx:map-hostnames")
+		n.Fixed = true
+		top = append(top, n)
+	}
+	if g.chance(0.15) {
+		c.Files = append(c.Files, File{Path: "cors.conf", Content: g.nginxHeaders(mapVar, "", hostVar, true).text()})
+	}
+	nServers := 1 + g.r.Intn(3)
+	def := g.r.Intn(nServers + 1) // == nServers: no default_server
+	for i := 0; i < nServers; i++ {
+		top = append(top, g.nginxServer(c, i, i == def, mapVar, hostVar))
+	}
+	c.Top = top
+	c.Files = append(c.Files, File{Path: "www/err.json", Content: "{}\n"}, File{Path: "www/index.html", Content: "<p>index</p>\n"})
+	c.Files = append(c.Files, docroot(nginxPaths)...)
+	for i := 0; i < 12; i++ {
+		host := nginxHosts[g.r.Intn(len(nginxHosts))]
+		c.Probes = append(c.Probes, g.probe(host, nginxPaths[g.r.Intn(len(nginxPaths))]))
+	}
+	return c
+}
+
+func (g *gen) nginxServer(c *Case, i int, isDefault bool, mapVar, hostVar string) *Node {
+	listen := "listen 127.0.0.1:@PORT@;"
+	fams := []string{"nginx:server"}
+	if isDefault {
+		listen = "listen 127.0.0.1:@PORT@ default_server;"
+		fams = append(fams, "nginx:default_server")
+	}
+	// Static answers come from www/, where exactly the paths the upstream
+	// answers 200 for exist, so that a file lookup and the upstream agree.
+	kids := []*Node{fixed(listen), fixed("root @DIR@/www;")}
+	switch i {
+	case 0:
+		kids = append(kids, fixed("server_name a.test;", "nginx:server_name-exact"))
+	case 1:
+		form := g.pick("*.b.test", ".b.test")
+		kids = append(kids, fixed("server_name "+form+";", "nginx:server_name-wildcard"))
+	default:
+		kids = append(kids, fixed(`server_name ~^c[0-9]+\.test$;`, "nginx:server_name-regex"))
+	}
+	if g.chance(0.3) {
+		kids = append(kids, g.nginxHeaders(mapVar, "", hostVar, false).nodes("nginx:add_header-server")...)
+	}
+	if g.chance(0.2) {
+		kids = append(kids, block("if ($request_method = OPTIONS) {", "}", []*Node{fixed("return 204;")}, "nginx:if-server", "nginx:return"))
+	}
+	if g.chance(0.1) {
+		kids = append(kids, block(`if ($http_origin = "https://evil.example") {`, "}", []*Node{fixed("return 403;")}, "nginx:if-server", "nginx:return"))
+	}
+	if g.chance(0.3) {
+		kids = append(kids, stmt("proxy_intercept_errors on;", "nginx:proxy_intercept_errors"))
+		if g.chance(0.5) {
+			kids = append(kids, stmt("error_page 404 500 /err.json;", "nginx:error_page"))
+			loc := block("location = /err.json {", "}", []*Node{fixed("internal;"), fixed("root @DIR@/www;")}, "nginx:error_page")
+			loc.Kids = append(loc.Kids, g.nginxHeaders(mapVar, "", "", false).nodes("nginx:add_header")...)
+			kids = append(kids, loc)
+		} else {
+			kids = append(kids, stmt("error_page 404 500 = @fallback;", "nginx:error_page-named"))
+			loc := block("location @fallback {", "}", []*Node{fixed(g.pick("return 502;", `return 200 "{}";`))}, "nginx:error_page-named")
+			loc.Kids = append(g.nginxHeaders(mapVar, "", "", false).nodes("nginx:add_header"), loc.Kids...)
+			loc.Fixed = true
+			kids = append(kids, loc)
+		}
+	}
+	opens := []string{
+		"location / {", "location /api/ {", "location = /api/exact {", "location ^~ /static/ {",
+		`location ~ \.json$ {`, `location ~* ^/api/v[0-9]+/ {`, "location /api/v1/ {",
+	}
+	g.r.Shuffle(len(opens), func(a, b int) { opens[a], opens[b] = opens[b], opens[a] })
+	nLoc := 1 + g.r.Intn(4)
+	for _, open := range opens[:nLoc] {
+		kids = append(kids, g.nginxLocation(c, open, mapVar, hostVar, true))
+	}
+	return block("server {", "}", kids, fams...)
+}
+
+func (g *gen) nginxLocation(c *Case, open, mapVar, hostVar string, mayNest bool) *Node {
+	fams := []string{"nginx:location"}
+	switch {
+	case open == "location ^~ /static/ {":
+		fams = append(fams, "nginx:location-preferred")
+	case open[9] == '=':
+		fams = append(fams, "nginx:location-exact")
+	case open[9] == '~':
+		fams = append(fams, "nginx:location-regex")
+	default:
+		fams = append(fams, "nginx:location-prefix")
+	}
+	var kids []*Node
+	setVar := ""
+	if g.chance(0.2) {
+		setVar = "$" + c.Name + "_v"
+		kids = append(kids, fixed("set "+setVar+` "";`, "nginx:set"),
+			block(`if ($http_origin ~* "^https://(app|admin)\.example\.com$") {`, "}",
+				[]*Node{fixed("set " + setVar + " $http_origin;")}, "nginx:if-location", "nginx:set"))
+	}
+	if g.chance(0.25) {
+		inner := g.nginxHeaders(mapVar, setVar, "", false).nodes("nginx:add_header-if")
+		inner = append(inner, fixed(g.pick("return 204;", "return 204;", `return 200 "";`)))
+		kids = append(kids, block("if ($request_method = OPTIONS) {", "}", inner, "nginx:if-location", "nginx:return"))
+	}
+	if g.chance(0.8) {
+		kids = append(kids, g.nginxHeaders(mapVar, setVar, hostVar, false).nodes("nginx:add_header")...)
+	}
+	if len(c.Files) > 0 && c.Files[0].Path == "cors.conf" && g.chance(0.5) {
+		kids = append(kids, stmt("include @DIR@/cors.conf;", "nginx:include"))
+	}
+	if g.chance(0.1) {
+		kids = append(kids, block("limit_except GET POST {", "}", []*Node{fixed("deny all;")}, "nginx:limit_except"))
+	}
+	switch {
+	case open == "location ^~ /static/ {" && g.chance(0.8):
+		kids = append(kids, fixed("root @DIR@/www;", "nginx:static"))
+	case g.chance(0.15):
+		kids = append(kids, fixed(g.pick("return 204;", `return 200 "{}";`, "return 403;"), "nginx:return"))
+	default:
+		kids = append(kids, fixed("proxy_pass http://@UP@;", "nginx:proxy_pass"))
+		if g.chance(0.2) {
+			kids = append(kids, stmt("proxy_hide_header Access-Control-Allow-Origin;", "nginx:proxy_hide_header"))
+		}
+	}
+	if mayNest && open == "location /api/ {" && g.chance(0.3) {
+		kids = append(kids, g.nginxLocation(c, g.pick("location /api/v1/ {", `location ~ \.json$ {`), mapVar, hostVar, false))
+		fams = append(fams, "nginx:location-nested")
+	}
+	return block(open, "}", kids, fams...)
+}
+
+// headerSet is a group of add_header statements.
+type headerSet []string
+
+func (h headerSet) nodes(fam string) []*Node {
+	out := make([]*Node, len(h))
+	for i, l := range h {
+		out[i] = stmt(l, fam)
+	}
+	return out
+}
+
+func (h headerSet) text() string {
+	s := ""
+	for _, l := range h {
+		s += l + "\n"
+	}
+	return s
+}
+
+// nginxHeaders picks CORS add_header statements with values from the
+// variables in scope.
+func (g *gen) nginxHeaders(mapVar, setVar, hostVar string, noAlways bool) headerSet {
+	vals := []string{"$http_origin", `"https://app.example.com"`, `"*"`}
+	if mapVar != "" {
+		vals = append(vals, mapVar, mapVar)
+	}
+	if setVar != "" {
+		vals = append(vals, setVar, setVar)
+	}
+	always := func() string {
+		if !noAlways && g.chance(0.5) {
+			return " always"
+		}
+		return ""
+	}
+	var out headerSet
+	if g.chance(0.9) {
+		out = append(out, fmt.Sprintf("add_header Access-Control-Allow-Origin %s%s;", g.pick(vals...), always()))
+	}
+	if g.chance(0.4) {
+		out = append(out, "add_header Access-Control-Allow-Credentials true"+always()+";")
+	}
+	if g.chance(0.4) {
+		out = append(out, `add_header Access-Control-Allow-Methods "GET, POST, PUT, DELETE"`+always()+";")
+	}
+	if g.chance(0.4) {
+		out = append(out, `add_header Access-Control-Allow-Headers "`+g.pick("Content-Type, Authorization", "X-Requested-With", "*")+`"`+always()+";")
+	}
+	if g.chance(0.3) {
+		out = append(out, "add_header Vary Origin"+always()+";")
+	}
+	if hostVar != "" && g.chance(0.5) {
+		out = append(out, "add_header Access-Control-Expose-Headers "+hostVar+always()+";")
+	}
+	if g.chance(0.15) {
+		out = append(out, "add_header Access-Control-Max-Age 600"+always()+";")
+	}
+	return out
+}

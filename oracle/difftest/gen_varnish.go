@@ -1,0 +1,129 @@
+package difftest
+
+var varnishPaths = []string{
+	"/api/items", "/api/items-404", "/api/items-500", "/static/f-200.txt", "/data.json",
+}
+
+// varnishSubs are the built-in subroutines a case may define, with the
+// variable that reaches the request's Host in each (for the runner's
+// dispatch of several cases in one VCL).
+var varnishSubs = []struct{ name, host string }{
+	{"vcl_recv", "req.http.host"},
+	{"vcl_hash", "req.http.host"},
+	{"vcl_backend_fetch", "bereq.http.host"},
+	{"vcl_backend_response", "bereq.http.host"},
+	{"vcl_backend_error", "bereq.http.host"},
+	{"vcl_synth", "req.http.host"},
+	{"vcl_deliver", "req.http.host"},
+}
+
+const allowRE = `"^https://(app|admin)\.example\.com$"`
+
+func (g *gen) varnishCase(name string) *Case {
+	c := &Case{Name: name}
+	bodies := map[string][]*Node{}
+	add := func(sub string, ns ...*Node) { bodies[sub] = append(bodies[sub], ns...) }
+
+	// vcl_recv
+	if g.chance(0.5) {
+		add("vcl_recv", block(`if (req.method == "OPTIONS") {`, "}",
+			[]*Node{fixed(g.pick("return (synth(204));", `return (synth(200, "OK"));`))}, "varnish:synth", "varnish:recv-return"))
+	}
+	if g.chance(0.15) {
+		add("vcl_recv", block("if (req.http.Origin && req.http.Origin !~ "+allowRE+") {", "}",
+			[]*Node{fixed("return (synth(403));")}, "varnish:synth", "varnish:recv-return"))
+	}
+	if g.chance(0.2) {
+		add("vcl_recv", stmt("unset req.http.Authorization;", "varnish:req-header"))
+	}
+	if g.chance(0.2) {
+		add("vcl_recv", block(`if (req.url ~ "^/api/") {`, "}", []*Node{fixed("return (pass);")}, "varnish:recv-return"))
+	}
+	if g.chance(0.2) {
+		add("vcl_recv", stmt("return (hash);", "varnish:recv-return"))
+	}
+	// vcl_hash
+	if g.chance(0.3) {
+		add("vcl_hash", stmt("hash_data(req.http.Origin);", "varnish:hash"))
+	}
+	// vcl_backend_fetch
+	if g.chance(0.15) {
+		add("vcl_backend_fetch", stmt("unset bereq.http.Origin;", "varnish:bereq-header"))
+	}
+	// vcl_backend_response
+	if g.chance(0.3) {
+		add("vcl_backend_response", stmt("set beresp.http.Access-Control-Allow-Origin = "+g.pick("bereq.http.Origin", `"*"`)+";", "varnish:beresp-header"))
+	}
+	if g.chance(0.3) {
+		add("vcl_backend_response", stmt(g.pick(`set beresp.http.Vary = "Origin";`,
+			`set beresp.http.Vary = beresp.http.Vary + ", Origin";`), "varnish:vary"))
+	}
+	if g.chance(0.2) {
+		add("vcl_backend_response", stmt("unset beresp.http.Access-Control-Allow-Origin;", "varnish:beresp-header"))
+	}
+	if g.chance(0.2) {
+		add("vcl_backend_response", stmt("set beresp.ttl = 60s;", "varnish:cache"))
+	}
+	if g.chance(0.1) {
+		add("vcl_backend_response", stmt("set beresp.uncacheable = true;", "varnish:cache"),
+			stmt("return (deliver);", "varnish:backend-return"))
+	}
+	// vcl_backend_error
+	if g.chance(0.1) {
+		add("vcl_backend_error", stmt(`set beresp.http.Access-Control-Allow-Origin = "*";`, "varnish:backend-error"))
+	}
+	// vcl_synth
+	if g.chance(0.6) {
+		kids := g.varnishHeaders("resp", "req.http.Origin")
+		kids = append(kids, stmt("return (deliver);", "varnish:synth-return"))
+		add("vcl_synth", block(g.pick("if (resp.status == 204) {", `if (req.method == "OPTIONS") {`), "}", kids, "varnish:synth"))
+	}
+	// vcl_deliver
+	if g.chance(0.5) {
+		add("vcl_deliver", block("if (req.http.Origin ~ "+allowRE+") {", "}", g.varnishHeaders("resp", "req.http.Origin"), "varnish:deliver-if"))
+	}
+	if g.chance(0.4) {
+		add("vcl_deliver", g.varnishHeaders("resp", "req.http.Origin")...)
+	}
+	if g.chance(0.15) {
+		add("vcl_deliver", stmt("unset resp.http.Access-Control-Allow-Origin;", "varnish:resp-header"))
+	}
+	for _, s := range varnishSubs {
+		if b := bodies[s.name]; len(b) > 0 {
+			c.Top = append(c.Top, block("sub "+s.name+" {", "}", b, "varnish:"+s.name))
+		}
+	}
+	for i := 0; i < 10; i++ {
+		p := g.probe("", varnishPaths[g.r.Intn(len(varnishPaths))])
+		if g.chance(0.25) {
+			p.Method = "GET"
+			p.Headers = nil
+			p.Prior = originKinds[g.r.Intn(len(originKinds))].origin
+			p.Fams = append(p.Fams, "varnish:cache-state")
+		}
+		c.Probes = append(c.Probes, p)
+	}
+	return c
+}
+
+// varnishHeaders sets CORS headers on obj (resp or beresp).
+func (g *gen) varnishHeaders(obj, origin string) []*Node {
+	var out []*Node
+	fam := "varnish:" + obj + "-header"
+	if g.chance(0.9) {
+		out = append(out, stmt("set "+obj+".http.Access-Control-Allow-Origin = "+g.pick(origin, `"*"`, `"https://app.example.com"`)+";", fam))
+	}
+	if g.chance(0.4) {
+		out = append(out, stmt("set "+obj+`.http.Access-Control-Allow-Credentials = "true";`, fam))
+	}
+	if g.chance(0.4) {
+		out = append(out, stmt("set "+obj+`.http.Access-Control-Allow-Methods = "GET, POST, PUT, DELETE";`, fam))
+	}
+	if g.chance(0.3) {
+		out = append(out, stmt("set "+obj+`.http.Access-Control-Allow-Headers = "Content-Type, Authorization";`, fam))
+	}
+	if g.chance(0.3) {
+		out = append(out, stmt("set "+obj+`.http.Vary = "Origin";`, "varnish:vary"))
+	}
+	return out
+}

@@ -1,0 +1,224 @@
+package difftest
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/corslint/corslint/model"
+	"github.com/corslint/corslint/oracle"
+	"github.com/corslint/corslint/rules"
+)
+
+// A Property is something a real server showed that lint rules speak
+// about, with the rules whose findings claim it.
+type Property struct {
+	Name  string
+	Rules []string
+}
+
+// The properties the lint check derives from real answers.
+var (
+	PropUntrustedReflected = Property{"untrusted origin answered with itself and credentials", []string{"CORS101", "CORS102", "CORS103", "CORS104"}}
+	PropWildcardCreds      = Property{"* with credentials", []string{"CORS201"}}
+	PropDuplicate          = Property{"two lines of one Access-Control-* header", []string{"CORS501"}}
+	PropMissingOnError     = Property{"CORS headers missing on an error response", []string{"CORS304", "CORS305"}}
+	PropPreflightFails     = Property{"preflight answered with an error where the request gets CORS headers", []string{"CORS303"}}
+	PropPreflightHeaders   = Property{"preflight lacking a requested header", []string{"CORS302"}}
+	PropNoVary             = Property{"origin-dependent answer without Vary: Origin", []string{"CORS401", "CORS403"}}
+)
+
+// Shown is a property together with the probe that showed it.
+type Shown struct {
+	Prop  Property
+	Probe string
+}
+
+// ShownProperties derives, from the real answers to a case's probes, the
+// properties the server showed. Answers shaped by the upstream's own CORS
+// headers are left out: no configuration rule can see the upstream.
+func ShownProperties(c *Case, results []Result) []Shown {
+	var out []Shown
+	seen := map[string]bool{}
+	add := func(p Property, pr Probe) {
+		if !seen[p.Name] {
+			seen[p.Name] = true
+			out = append(out, Shown{p, pr.String()})
+		}
+	}
+	type key struct{ host, base, method string }
+	withACAO := map[key]*oracle.Wire{}
+	byOrigin := map[key]map[string]*oracle.Wire{}
+	for _, r := range results {
+		if r.Err != nil || r.Obs.Actual == nil {
+			continue
+		}
+		p := c.Probes[r.Probe]
+		if p.UpCORS != "" || p.Prior != "" {
+			continue
+		}
+		act := r.Obs.Actual
+		acao := act.Values(model.ACAO)
+		creds := strings.Join(act.Values(model.ACAC), ",") == "true"
+		untrusted := p.Origin != TrustedA && p.Origin != TrustedB
+		if untrusted && len(acao) == 1 && acao[0] == p.Origin && creds {
+			add(PropUntrustedReflected, p)
+		}
+		if len(acao) == 1 && acao[0] == "*" && creds {
+			add(PropWildcardCreds, p)
+		}
+		for _, w := range []*oracle.Wire{r.Obs.Preflight, act} {
+			if w != nil && duplicated(w) {
+				add(PropDuplicate, p)
+			}
+		}
+		if pf := r.Obs.Preflight; pf != nil && (pf.Status < 200 || pf.Status > 299) && len(acao) > 0 && act.Status < 300 {
+			add(PropPreflightFails, p)
+		}
+		if pf := r.Obs.Preflight; pf != nil && pf.Status >= 200 && pf.Status < 300 && len(pf.Values(model.ACAO)) > 0 {
+			allowed := strings.ToLower(strings.Join(pf.Values(model.ACAH), ","))
+			for _, h := range p.Headers {
+				if h.Name == "Content-Type" && h.Value == "text/plain" {
+					continue
+				}
+				if !strings.Contains(allowed, strings.ToLower(h.Name)) && !strings.Contains(allowed, "*") {
+					add(PropPreflightHeaders, p)
+				}
+			}
+		}
+		k := key{c.Host(p), basePath(p.Path), p.Method}
+		st := act.Status
+		if st >= 200 && st < 300 && len(acao) > 0 {
+			withACAO[k] = act
+		}
+		if byOrigin[k] == nil {
+			byOrigin[k] = map[string]*oracle.Wire{}
+		}
+		if st >= 200 && st < 300 {
+			byOrigin[k][p.Origin] = act
+		}
+	}
+	for _, r := range results {
+		if r.Err != nil || r.Obs.Actual == nil {
+			continue
+		}
+		p := c.Probes[r.Probe]
+		if p.UpCORS != "" || p.Prior != "" {
+			continue
+		}
+		act := r.Obs.Actual
+		if act.Status >= 400 && len(act.Values(model.ACAO)) == 0 && withACAO[key{c.Host(p), basePath(p.Path), p.Method}] != nil {
+			add(PropMissingOnError, p)
+		}
+	}
+	keys := make([]key, 0, len(byOrigin))
+	for k := range byOrigin {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return fmt.Sprint(keys[i]) < fmt.Sprint(keys[j]) })
+	for _, k := range keys {
+		if originDependent(byOrigin[k]) {
+			add(PropNoVary, Probe{Host: k.host, Path: k.base, Method: k.method})
+		}
+	}
+	return out
+}
+
+// duplicated reports whether an Access-Control-* header has two lines.
+func duplicated(w *oracle.Wire) bool {
+	n := map[string]int{}
+	for _, h := range w.Headers {
+		name := strings.ToLower(h.Name)
+		if strings.HasPrefix(name, "access-control-") {
+			n[name]++
+			if n[name] > 1 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// originDependent reports whether successful answers to the same request
+// from different origins carry different Access-Control-Allow-Origin
+// values while none of them says Vary: Origin.
+func originDependent(byOrigin map[string]*oracle.Wire) bool {
+	vals := map[string]bool{}
+	for _, w := range byOrigin {
+		for _, v := range w.Values("Vary") {
+			if containsToken(v, "origin") || containsToken(v, "*") {
+				return false
+			}
+		}
+		vals[strings.Join(w.Values(model.ACAO), ",")] = true
+	}
+	return len(vals) > 1
+}
+
+func containsToken(list, tok string) bool {
+	for _, it := range strings.Split(list, ",") {
+		if strings.EqualFold(strings.TrimSpace(it), tok) {
+			return true
+		}
+	}
+	return false
+}
+
+// basePath strips the -NNN status suffix, so that the same route answered
+// with different statuses compares.
+func basePath(p string) string {
+	dir, base := p[:strings.LastIndexByte(p, '/')+1], p[strings.LastIndexByte(p, '/')+1:]
+	ext := ""
+	if i := strings.LastIndexByte(base, '.'); i >= 0 {
+		base, ext = base[:i], base[i:]
+	}
+	if i := strings.LastIndexByte(base, '-'); i >= 0 && statusOf(p) != 200 {
+		base = base[:i]
+	}
+	return dir + base + ext
+}
+
+// Findings runs every rule over the case's model, as lint does, and
+// returns the rule IDs that fired.
+func Findings(m *model.File) map[string]bool {
+	ids := map[string]bool{}
+	for _, f := range rules.Run(m, []*model.File{m}, rules.All(), &rules.Options{}) {
+		ids[f.RuleID] = true
+	}
+	return ids
+}
+
+// LintMisses returns the shown properties that no finding claims.
+func LintMisses(shown []Shown, ids map[string]bool) []Shown {
+	var out []Shown
+	for _, s := range shown {
+		found := false
+		for _, r := range s.Prop.Rules {
+			found = found || ids[r]
+		}
+		if !found {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// LintUnshown returns the findings among ids that claim a property every
+// probe of the case contradicts: a rule whose property the generated
+// probes of a route would show if it held. Only the properties that the
+// probes cover everywhere (* with credentials, duplicate lines) count.
+func LintUnshown(shown []Shown, ids map[string]bool) []string {
+	has := map[string]bool{}
+	for _, s := range shown {
+		has[s.Prop.Name] = true
+	}
+	var out []string
+	for _, p := range []Property{PropWildcardCreds, PropDuplicate} {
+		for _, r := range p.Rules {
+			if ids[r] && !has[p.Name] {
+				out = append(out, r)
+			}
+		}
+	}
+	return out
+}

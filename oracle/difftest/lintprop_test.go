@@ -1,0 +1,78 @@
+package difftest
+
+import (
+	"testing"
+
+	"github.com/corslint/corslint/oracle"
+)
+
+func wire(status int, hs ...string) *oracle.Wire {
+	w := &oracle.Wire{Status: status}
+	for i := 0; i+1 < len(hs); i += 2 {
+		w.Headers = append(w.Headers, oracle.Header{Name: hs[i], Value: hs[i+1]})
+	}
+	return w
+}
+
+func names(ss []Shown) map[string]bool {
+	out := map[string]bool{}
+	for _, s := range ss {
+		out[s.Prop.Name] = true
+	}
+	return out
+}
+
+func TestShownProperties(t *testing.T) {
+	c := &Case{Server: Nginx, Probes: []Probe{
+		{Path: "/api/items", Origin: Untrusted, Method: "GET"},
+		{Path: "/api/items", Origin: TrustedA, Method: "GET"},
+		{Path: "/api/items-500", Origin: TrustedA, Method: "GET"},
+		{Path: "/x", Origin: TrustedA, Method: "PUT", Headers: []Header{{"Authorization", "Bearer t"}}},
+	}}
+	bad := []Result{
+		{Case: c, Probe: 0, Obs: Observed{Actual: wire(200, "Access-Control-Allow-Origin", Untrusted, "Access-Control-Allow-Credentials", "true")}},
+		{Case: c, Probe: 1, Obs: Observed{Actual: wire(200, "Access-Control-Allow-Origin", TrustedA, "Access-Control-Allow-Origin", "*")}},
+		{Case: c, Probe: 2, Obs: Observed{Actual: wire(500)}},
+		{Case: c, Probe: 3, Obs: Observed{Preflight: wire(204, "Access-Control-Allow-Origin", TrustedA), Actual: wire(200, "Access-Control-Allow-Origin", TrustedA)}},
+	}
+	got := names(ShownProperties(c, bad))
+	for _, p := range []Property{PropUntrustedReflected, PropDuplicate, PropMissingOnError, PropPreflightHeaders, PropNoVary} {
+		if !got[p.Name] {
+			t.Errorf("bad answers: %q not derived (got %v)", p.Name, got)
+		}
+	}
+	if got[PropWildcardCreds.Name] || got[PropPreflightFails.Name] {
+		t.Errorf("bad answers: derived a property they do not show: %v", got)
+	}
+
+	good := []Result{
+		{Case: c, Probe: 0, Obs: Observed{Actual: wire(200, "Vary", "Origin")}},
+		{Case: c, Probe: 1, Obs: Observed{Actual: wire(200, "Access-Control-Allow-Origin", TrustedA, "Vary", "Origin")}},
+		{Case: c, Probe: 2, Obs: Observed{Actual: wire(500, "Access-Control-Allow-Origin", TrustedA)}},
+		{Case: c, Probe: 3, Obs: Observed{Preflight: wire(204, "Access-Control-Allow-Origin", TrustedA, "Access-Control-Allow-Headers", "Authorization"), Actual: wire(200, "Access-Control-Allow-Origin", TrustedA)}},
+	}
+	if got := ShownProperties(c, good); len(got) != 0 {
+		t.Errorf("good answers: derived %v", got)
+	}
+}
+
+func TestLintMissesAndUnshown(t *testing.T) {
+	shown := []Shown{{Prop: PropWildcardCreds}, {Prop: PropNoVary}}
+	miss := LintMisses(shown, map[string]bool{"CORS201": true})
+	if len(miss) != 1 || miss[0].Prop.Name != PropNoVary.Name {
+		t.Errorf("misses = %v, want only %q", miss, PropNoVary.Name)
+	}
+	if un := LintUnshown(shown, map[string]bool{"CORS201": true, "CORS501": true}); len(un) != 1 || un[0] != "CORS501" {
+		t.Errorf("unshown = %v, want [CORS501]", un)
+	}
+}
+
+func TestBasePath(t *testing.T) {
+	for in, want := range map[string]string{
+		"/api/items-500": "/api/items", "/api/v1/users-500.json": "/api/v1/users.json", "/api/items": "/api/items", "/a-b": "/a-b",
+	} {
+		if got := basePath(in); got != want {
+			t.Errorf("basePath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

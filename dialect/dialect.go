@@ -7,6 +7,7 @@ package dialect
 
 import (
 	"github.com/corslint/corslint/model"
+	"github.com/corslint/corslint/source"
 )
 
 // Dialect is one configuration language corslint reads.
@@ -78,18 +79,10 @@ type Options struct {
 	// BaseDir is the directory relative includes resolve against, per
 	// dialect (--nginx-prefix, --apache-root); empty for the default.
 	BaseDir map[model.Dialect]string
-	// Reader reads included files; nil reads the file system directly.
-	Reader Reader
-}
-
-// Reader reads the files a configuration includes, within the run's
-// policy (root containment, size limits, regular files only).
-type Reader interface {
-	ReadFile(path string) ([]byte, error)
-	Glob(pattern string) ([]string, error)
-	// ListDir lists a directory's entries; ok is false when path is not
-	// a directory that may be read.
-	ListDir(path string) (names []string, ok bool)
+	// FS is where included files are read from, under package source's
+	// policy (root containment by real path, size limits, regular files
+	// only); nil is the operating system's.
+	FS source.FS
 }
 
 // HeadSize is how much of a file detection looks at.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/corslint/corslint/model"
 )
@@ -37,7 +38,7 @@ func Load(paths []string, o *Options) ([]*model.File, error) {
 		}
 		for _, d := range res.parsed.File.Diagnostics {
 			if d.RuleID == "CORS001" {
-				return nil, &InputError{fmt.Sprintf("%s: %s", d.Span, d.Message)}
+				return nil, &InputError{fmt.Sprintf("%s: %s", d.Span, strings.TrimSuffix(d.Message, skipHint))}
 			}
 		}
 		results[i], keep[i] = res, i

@@ -300,14 +300,14 @@ func parseOne(c candidate, ds []dialect.Dialect, o *Options) (res result) {
 			return result{}
 		}
 		if why != "binary file" {
-			why = "not recognised as a configuration corslint reads (" + dialectNames(ds) + "): " + why + "; --skip-unknown skips such files"
+			why = "not recognised as a configuration corslint reads (" + dialectNames(ds) + "): " + why + skipHint
 		}
 		return result{parsed: dialect.Parsed{File: fileError(c.path, why)}}
 	}
 	d := ds[di]
 	p, ok := d.Parse(c.path, src, &dialect.Options{
 		Root: c.root, AllowOutsideRoot: o.AllowOutsideRoot, MaxFileSize: o.maxFileSize(),
-		BaseDir: o.BaseDir, Reader: newIncludeReader(c.root, o),
+		BaseDir: o.BaseDir,
 	})
 	if !ok || p.File == nil {
 		o.skipped(c.path, "read as "+string(d.Name())+" but holds nothing of it")
@@ -327,3 +327,6 @@ func dialectNames(ds []dialect.Dialect) string {
 	}
 	return strings.Join(names, ", ")
 }
+
+// skipHint ends the message of a named file that is not recognised.
+const skipHint = "; --skip-unknown skips such files"

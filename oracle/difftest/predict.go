@@ -2,9 +2,7 @@ package difftest
 
 import (
 	"fmt"
-	"io/fs"
 	"path"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -15,6 +13,7 @@ import (
 	"github.com/corslint/corslint/parsers/vcl"
 	"github.com/corslint/corslint/predict"
 	"github.com/corslint/corslint/simulate"
+	"github.com/corslint/corslint/source"
 )
 
 // Load builds the model of one configuration text whose companion files
@@ -22,45 +21,18 @@ import (
 // knows how to get from text to model, so that it can follow the CLI's
 // loading when that changes.
 func Load(server, dir, text string, files map[string]string) *model.File {
-	readFile := func(p string) ([]byte, error) {
-		if s, ok := files[p]; ok {
-			return []byte(s), nil
-		}
-		return nil, fs.ErrNotExist
-	}
-	glob := func(pattern string) ([]string, error) {
-		var out []string
-		for p := range files {
-			if ok, _ := filepath.Match(pattern, p); ok {
-				out = append(out, p)
-			}
-		}
-		sort.Strings(out)
-		return out, nil
+	fsys := source.Map{}
+	for p, s := range files {
+		fsys[p] = []byte(s)
 	}
 	name := path.Join(dir, ConfigName(server))
 	switch server {
 	case Nginx:
 		return nginx.Lower(nginx.Parse(name, []byte(text), nginx.Options{
-			Root: "/", AllowOutsideRoot: true, ReadFile: readFile, Glob: glob,
+			Root: "/", AllowOutsideRoot: true, FS: fsys,
 		}))
 	case Apache:
-		listDir := func(p string) ([]string, bool) {
-			seen := map[string]bool{}
-			var names []string
-			for f := range files {
-				if rest, ok := strings.CutPrefix(f, p+"/"); ok {
-					n, _, _ := strings.Cut(rest, "/")
-					if !seen[n] {
-						seen[n] = true
-						names = append(names, n)
-					}
-				}
-			}
-			sort.Strings(names)
-			return names, len(names) > 0
-		}
-		opts := apache.Options{ServerRoot: dir, Root: "/", AllowOutsideRoot: true, ReadFile: readFile, Glob: glob, ListDir: listDir}
+		opts := apache.Options{ServerRoot: dir, Root: "/", AllowOutsideRoot: true, FS: fsys}
 		var hts []*apache.Htaccess
 		for p, src := range files {
 			if path.Base(p) == ".htaccess" {
@@ -71,7 +43,7 @@ func Load(server, dir, text string, files map[string]string) *model.File {
 		f, _ := apache.LowerWith(apache.Parse(name, []byte(text), opts), hts)
 		return f
 	case Varnish:
-		return vcl.Lower(vcl.Parse(name, []byte(text), vcl.Options{Root: "/", AllowOutsideRoot: true, ReadFile: readFile, Glob: glob}))
+		return vcl.Lower(vcl.Parse(name, []byte(text), vcl.Options{Root: "/", AllowOutsideRoot: true, FS: fsys}))
 	}
 	return nil
 }

@@ -67,10 +67,7 @@ func (Dialect) Parse(path string, src []byte, o *dialect.Options) (dialect.Parse
 			serverRoot = abs
 		}
 	}
-	opts := Options{ServerRoot: serverRoot, Root: o.Root, AllowOutsideRoot: o.AllowOutsideRoot, MaxFileSize: o.MaxFileSize}
-	if o.Reader != nil {
-		opts.ReadFile, opts.Glob, opts.ListDir = o.Reader.ReadFile, o.Reader.Glob, o.Reader.ListDir
-	}
+	opts := Options{ServerRoot: serverRoot, Root: o.Root, AllowOutsideRoot: o.AllowOutsideRoot, MaxFileSize: o.MaxFileSize, FS: o.FS}
 	cfg := Parse(path, src, opts)
 	return dialect.Parsed{File: Lower(cfg), Tree: cfg}, true
 }

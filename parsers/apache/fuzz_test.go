@@ -1,7 +1,6 @@
 package apache
 
 import (
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/corslint/corslint/model"
 	"github.com/corslint/corslint/rules"
+	"github.com/corslint/corslint/source"
 )
 
 // FuzzParse asserts that no input panics, in the parser, the lowering or
@@ -38,17 +38,10 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte) {
 		opts := Options{
 			ServerRoot: "/fz",
-			ReadFile: func(p string) ([]byte, error) {
-				switch filepath.ToSlash(p) {
-				case "/fz/self.conf":
-					return src, nil
-				case "/fz/other.conf":
-					return []byte("Include self.conf\nHeader set Other 1\n"), nil
-				}
-				return nil, &fs.PathError{Op: "open", Path: p, Err: fs.ErrNotExist}
+			FS: source.Map{
+				"/fz/self.conf":  src,
+				"/fz/other.conf": []byte("Include self.conf\nHeader set Other 1\n"),
 			},
-			Glob:    func(string) ([]string, error) { return []string{"/fz/other.conf"}, nil },
-			ListDir: func(string) ([]string, bool) { return nil, false },
 		}
 		c := Parse("/fz/self.conf", src, opts)
 		checkSpans(t, c)

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/corslint/corslint/source"
 )
 
 func writeTree(t *testing.T, files map[string]string) string {
@@ -143,13 +145,60 @@ func TestServerRoot(t *testing.T) {
 }
 
 func TestIncludeUnreadable(t *testing.T) {
-	c := Parse("/x/httpd.conf", []byte("Include secret.conf\n"), Options{
-		ReadFile: func(p string) ([]byte, error) { return nil, os.ErrPermission },
-		Glob:     func(string) ([]string, error) { return nil, nil },
-		ListDir:  func(string) ([]string, bool) { return nil, false },
-	})
+	c := Parse("/x/httpd.conf", []byte("Include secret.conf\n"), Options{FS: deniedFS{}})
 	want := lines(`1:9-1:20 CORS001 cannot read include "secret.conf": permission denied`)
 	if got := diags(c); got != want {
 		t.Errorf("got %s want %s", got, want)
+	}
+}
+
+// deniedFS refuses to read any file.
+type deniedFS struct{ source.Map }
+
+func (deniedFS) ReadFile(string, int64) ([]byte, error) { return nil, os.ErrPermission }
+
+// TestIncludeLinkCycle: a file reached again through a symbolic link is
+// the same file. A link to the top file closes the cycle at its first
+// include, so the top file's directives are not spliced a second time.
+func TestIncludeLinkCycle(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"httpd.conf":    "Header set Top 1\nInclude self.conf\n",
+		"site.conf":     "Include conf.d\n",
+		"conf.d/a.conf": "Header set A 1\n",
+	})
+	if err := os.Symlink(filepath.Join(dir, "httpd.conf"), filepath.Join(dir, "self.conf")); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	if err := os.Symlink(dir, filepath.Join(dir, "conf.d", "up")); err != nil {
+		t.Fatal(err)
+	}
+	c := parseFile(t, filepath.Join(dir, "httpd.conf"), Options{})
+	if got, want := rel(dir, diags(c)), lines("2:1-2:18 CORS001 include cycle: httpd.conf -> self.conf"); got != want {
+		t.Errorf("diagnostics:\n%s\nwant:\n%s", got, want)
+	}
+	headers := 0
+	for _, d := range c.Directives {
+		if d.Is("Header") {
+			headers++
+		}
+	}
+	if headers != 1 {
+		t.Errorf("%d Header directives, want the top file's one", headers)
+	}
+
+	// A directory include through a directory that links back to its
+	// parent reads each file once and ends (httpd would recurse to its
+	// nesting limit and refuse to start).
+	c = parseFile(t, filepath.Join(dir, "site.conf"), Options{})
+	var files []string
+	for p := range c.Sources {
+		files = append(files, filepath.ToSlash(rel(dir, p)))
+	}
+	sort.Strings(files)
+	if got, want := strings.Join(files, " "), "conf.d/a.conf conf.d/up/httpd.conf conf.d/up/self.conf site.conf"; got != want {
+		t.Errorf("sources: got %s, want %s", got, want)
+	}
+	if got := rel(dir, diags(c)); !strings.Contains(got, "CORS001 include cycle: site.conf -> conf.d/up/site.conf") {
+		t.Errorf("diagnostics:\n%s", got)
 	}
 }

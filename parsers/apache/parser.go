@@ -34,7 +34,10 @@ type parser struct {
 	skipped *Directive
 	// Scratch tokens and slabs that directives and arguments are carved
 	// from, so a large file costs few allocations.
-	toks  []token
+	toks []token
+	// slab is the size of the next slabs, in directives: small for a
+	// small file, whose slabs a .htaccess waiting to be linked keeps.
+	slab  int
 	dslab []Directive
 	aslab []Arg
 }
@@ -42,7 +45,7 @@ type parser struct {
 // newDirective returns a zeroed directive from the slab.
 func (p *parser) newDirective() *Directive {
 	if len(p.dslab) == cap(p.dslab) {
-		p.dslab = make([]Directive, 0, 512)
+		p.dslab = make([]Directive, 0, p.slab)
 	}
 	p.dslab = p.dslab[:len(p.dslab)+1]
 	return &p.dslab[len(p.dslab)-1]
@@ -55,7 +58,7 @@ func (p *parser) args(l *logical, toks []token) []Arg {
 		return nil
 	}
 	if cap(p.aslab)-len(p.aslab) < n {
-		p.aslab = make([]Arg, 0, max(2048, n))
+		p.aslab = make([]Arg, 0, max(4*p.slab, n))
 	}
 	start := len(p.aslab)
 	p.aslab = p.aslab[:start+n]
@@ -80,7 +83,8 @@ func parseSource(file string, src []byte, maxDepth int, maxSize int64) parsed {
 	if bytes.IndexByte(src, 0) >= 0 {
 		return fileDiag("binary file")
 	}
-	p := &parser{file: file, maxDepth: maxDepth}
+	// About one directive per 32 bytes; the slabs grow to 512 directives.
+	p := &parser{file: file, maxDepth: maxDepth, slab: min(max(len(src)/32, 8), 512)}
 	r := newLineReader(file, string(src))
 	for {
 		l, ok := r.next()

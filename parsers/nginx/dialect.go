@@ -55,10 +55,7 @@ func (Dialect) IncludesOthers(path string) bool { return dialect.BaseName(path) 
 
 // Parse implements dialect.Dialect.
 func (Dialect) Parse(path string, src []byte, o *dialect.Options) (dialect.Parsed, bool) {
-	opts := Options{Prefix: o.BaseDir[model.Nginx], Root: o.Root, AllowOutsideRoot: o.AllowOutsideRoot, MaxFileSize: o.MaxFileSize}
-	if o.Reader != nil {
-		opts.ReadFile, opts.Glob = o.Reader.ReadFile, o.Reader.Glob
-	}
+	opts := Options{Prefix: o.BaseDir[model.Nginx], Root: o.Root, AllowOutsideRoot: o.AllowOutsideRoot, MaxFileSize: o.MaxFileSize, FS: o.FS}
 	return dialect.Parsed{File: Lower(Parse(path, src, opts))}, true
 }
 

@@ -1,10 +1,11 @@
 package nginx
 
 import (
-	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/corslint/corslint/source"
 )
 
 // FuzzParse asserts that no input panics and that every span lies within
@@ -32,16 +33,10 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte) {
 		opts := Options{
 			Prefix: "/fz",
-			ReadFile: func(p string) ([]byte, error) {
-				switch filepath.ToSlash(p) {
-				case "/fz/self.conf":
-					return src, nil
-				case "/fz/other.conf":
-					return []byte("include self.conf;\nother;\n"), nil
-				}
-				return nil, &fs.PathError{Op: "open", Path: p, Err: fs.ErrNotExist}
+			FS: source.Map{
+				"/fz/self.conf":  src,
+				"/fz/other.conf": []byte("include self.conf;\nother;\n"),
 			},
-			Glob: func(string) ([]string, error) { return []string{"/fz/other.conf"}, nil },
 		}
 		c := Parse("/fz/self.conf", src, opts)
 		checkSpans(t, c)

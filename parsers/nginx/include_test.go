@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
+
+	"github.com/corslint/corslint/source"
 )
 
 func writeTree(t *testing.T, files map[string]string) string {
@@ -145,7 +147,7 @@ func TestIncludeErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := lines(
-		`1:9-1:15 CORS001 cannot read include "conf.d": read conf.d: is a directory`,
+		`1:9-1:15 CORS001 cannot read include "conf.d": conf.d is a directory`,
 		`2:9-2:13 CORS001 include "[bad": syntax error in pattern`,
 		`3:1-3:13 CORS001 invalid number of arguments in "include" directive`,
 	)
@@ -180,29 +182,38 @@ func TestIncludeOutsideRoot(t *testing.T) {
 	}
 }
 
+// TestIncludeLinkOutOfRoot: the parser itself, not only the CLI, keeps a
+// link committed inside the root from reading a file outside it, and never
+// opens a FIFO (which would block until a writer came).
+func TestIncludeLinkOutOfRoot(t *testing.T) {
+	other := writeTree(t, map[string]string{"secret.conf": "secret;\n"})
+	dir := writeTree(t, map[string]string{"nginx.conf": "include link.conf;\ninclude fifo.conf;\n"})
+	if err := os.Symlink(filepath.Join(other, "secret.conf"), filepath.Join(dir, "link.conf")); err != nil {
+		t.Skip(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "fifo.conf"), 0o644); err != nil {
+		t.Skip(err)
+	}
+	c, err := ParseFile(filepath.Join(dir, "nginx.conf"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := rel(dir, diags(c))
+	if len(c.Directives) != 0 || len(c.Diagnostics) != 2 ||
+		!strings.Contains(got, `1:9-1:18 CORS001 cannot read include "link.conf": `) || !strings.Contains(got, "leads outside the linted root through a symbolic link") ||
+		!strings.Contains(got, `2:9-2:18 CORS001 cannot read include "fifo.conf": fifo.conf is not a regular file`) {
+		t.Errorf("got:\n%s%s", dump(c.Directives), got)
+	}
+}
+
 // TestIncludeCustomFS reads stdin-like input with includes from a map.
 func TestIncludeCustomFS(t *testing.T) {
-	files := map[string]string{
-		"/cfg/snippets/a.conf": "a;",
-		"/cfg/snippets/b.conf": "b;",
-		"/cfg/snippets/c.txt":  "c;",
-	}
 	opts := Options{
 		Prefix: "/cfg",
-		ReadFile: func(p string) ([]byte, error) {
-			if s, ok := files[filepath.ToSlash(p)]; ok {
-				return []byte(s), nil
-			}
-			return nil, &fs.PathError{Op: "open", Path: p, Err: fs.ErrNotExist}
-		},
-		Glob: func(pattern string) ([]string, error) {
-			var out []string
-			for name := range files {
-				if ok, _ := path.Match(filepath.ToSlash(pattern), name); ok {
-					out = append(out, filepath.FromSlash(name))
-				}
-			}
-			return out, nil
+		FS: source.Map{
+			"/cfg/snippets/a.conf": []byte("a;"),
+			"/cfg/snippets/b.conf": []byte("b;"),
+			"/cfg/snippets/c.txt":  []byte("c;"),
 		},
 	}
 	c := Parse("<stdin>", []byte("include snippets/*.conf;\n"), opts)

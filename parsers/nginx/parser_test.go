@@ -6,13 +6,11 @@ import (
 	"testing"
 
 	"github.com/corslint/corslint/model"
+	"github.com/corslint/corslint/source"
 )
 
 func parseString(src string) *Config {
-	return Parse("t.conf", []byte(src), Options{
-		ReadFile: func(string) ([]byte, error) { return nil, fmt.Errorf("no files in this test") },
-		Glob:     func(string) ([]string, error) { return nil, nil },
-	})
+	return Parse("t.conf", []byte(src), Options{FS: source.Map{}})
 }
 
 func diags(c *Config) string {

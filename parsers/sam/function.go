@@ -2,11 +2,11 @@ package sam
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/corslint/corslint/model"
+	"github.com/corslint/corslint/source"
 )
 
 // function is what the template says about a Lambda function.
@@ -91,16 +91,16 @@ func (l *lowerer) codeHeaders(props *Node) map[string]model.Span {
 		return nil
 	}
 	dir := filepath.Join(filepath.Dir(l.t.Path), filepath.FromSlash(uri.Str))
-	if !l.inRoot(dir) {
+	// No Root lets code be read from anywhere, as before.
+	code := source.New(l.t.Path, source.Options{
+		Root: l.t.Options.Root, AllowOutsideRoot: l.t.Options.AllowOutsideRoot || l.t.Options.Root == "", MaxFileSize: 4 << 20,
+	})
+	if !code.InRoot(dir) {
 		return nil
 	}
 	for _, ext := range []string{".js", ".mjs", ".cjs", ".ts", ".py", ".rb"} {
 		p := filepath.Join(dir, filepath.FromSlash(module)+ext)
-		info, err := os.Stat(p)
-		if err != nil || !info.Mode().IsRegular() || info.Size() > 4<<20 {
-			continue
-		}
-		src, err := os.ReadFile(p)
+		src, err := code.Read(p)
 		if err != nil {
 			continue
 		}
@@ -112,23 +112,6 @@ func (l *lowerer) codeHeaders(props *Node) map[string]model.Span {
 		return nil
 	}
 	return nil
-}
-
-// inRoot reports whether dir may be read.
-func (l *lowerer) inRoot(dir string) bool {
-	if l.t.Options.AllowOutsideRoot || l.t.Options.Root == "" {
-		return true
-	}
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return false
-	}
-	root, err := filepath.Abs(l.t.Options.Root)
-	if err != nil {
-		return false
-	}
-	rel, err := filepath.Rel(root, abs)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 func indexFold(s, sub string) int {

@@ -5,7 +5,6 @@
 package sam
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/corslint/corslint/model"
@@ -128,15 +127,6 @@ func (n *Node) Bool() (v, quoted bool) {
 		return strings.EqualFold(n.Str, "true"), false
 	}
 	return strings.EqualFold(n.Str, "true"), true
-}
-
-// Int returns a scalar's integer value.
-func (n *Node) Int() (int, bool) {
-	if n == nil || n.Kind != Scalar {
-		return 0, false
-	}
-	v, err := strconv.Atoi(strings.TrimSpace(n.Str))
-	return v, err == nil
 }
 
 // withSpan returns a copy of a scalar placed at s, for values that come

@@ -85,7 +85,7 @@ func BenchmarkParse(b *testing.B) {
 	b.SetBytes(int64(len(src)))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		Parse("bench.vcl", src, Options{ReadFile: noFile})
+		Parse("bench.vcl", src, Options{FS: noFiles()})
 	}
 }
 
@@ -97,7 +97,7 @@ func BenchmarkParseLower(b *testing.B) {
 	b.SetBytes(int64(len(src)))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		Lower(Parse("bench.vcl", src, Options{ReadFile: noFile}))
+		Lower(Parse("bench.vcl", src, Options{FS: noFiles()}))
 	}
 }
 
@@ -160,6 +160,6 @@ func BenchmarkParseLowerFastly(b *testing.B) {
 	b.SetBytes(int64(len(src)))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		Lower(Parse("bench.vcl", src, Options{ReadFile: noFile}))
+		Lower(Parse("bench.vcl", src, Options{FS: noFiles()}))
 	}
 }

@@ -60,10 +60,7 @@ func (Dialect) Fronts() bool { return true }
 // Parse implements dialect.Dialect. A varnishtest file without VCL of
 // its own is not Varnish's to lint.
 func (Dialect) Parse(path string, src []byte, o *dialect.Options) (dialect.Parsed, bool) {
-	opts := Options{Root: o.Root, AllowOutsideRoot: o.AllowOutsideRoot, MaxFileSize: o.MaxFileSize}
-	if o.Reader != nil {
-		opts.ReadFile, opts.Glob = o.Reader.ReadFile, o.Reader.Glob
-	}
+	opts := Options{Root: o.Root, AllowOutsideRoot: o.AllowOutsideRoot, MaxFileSize: o.MaxFileSize, FS: o.FS}
 	cfg := Parse(path, src, opts)
 	if IsVTC(path) && !cfg.Embedded && len(cfg.Diagnostics) == 0 {
 		return dialect.Parsed{}, false

@@ -3,7 +3,6 @@ package vcl
 import (
 	"bytes"
 	"github.com/corslint/corslint/model"
-	"io/fs"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -154,7 +153,7 @@ func IsFastly(path string, src []byte) bool {
 	if !mentionsVariables(src) {
 		return false // most files of other formats, without parsing them
 	}
-	c := Parse(path, src, Options{ReadFile: func(string) ([]byte, error) { return nil, fs.ErrNotExist }})
+	c := Parse(path, src, Options{FS: noFiles()})
 	if !c.Fastly {
 		return false
 	}

@@ -7,7 +7,7 @@ import (
 
 func TestFastlySubfield(t *testing.T) {
 	src := "sub vcl_deliver {\n  set resp.http.Vary:Origin = \"\";\n  set req.http.S = req.http.Cookie:__Host-session;\n  unset resp.http.Cache-Control:private;\n  unset resp.http.X-Amz-*;\n}\n"
-	c := Parse("/x/f.vcl", []byte(src), Options{ReadFile: noFile})
+	c := Parse("/x/f.vcl", []byte(src), Options{FS: noFiles()})
 	checkSpans(t, c)
 	if e := firstError(c); e != "" {
 		t.Fatalf("unexpected error %s", e)
@@ -46,7 +46,7 @@ func TestFastlySnippet(t *testing.T) {
 		{"/x/purge.vcl", "set req.http.Fastly-Purge-Requires-Auth = \"1\";\nstd.collect(req.http.Cookie);\n", "vcl_recv"},
 	}
 	for _, tc := range cases {
-		c := Parse(tc.path, []byte(tc.src), Options{ReadFile: noFile})
+		c := Parse(tc.path, []byte(tc.src), Options{FS: noFiles()})
 		checkSpans(t, c)
 		if e := firstError(c); e != "" {
 			t.Errorf("%s: unexpected error %s", tc.path, e)
@@ -68,7 +68,7 @@ func TestFastlySnippet(t *testing.T) {
 
 // TestSnippetStrict: a VCL 4 file keeps refusing statements outside subs.
 func TestSnippetStrict(t *testing.T) {
-	c := Parse("/x/v.vcl", []byte("vcl 4.1;\nset req.url = \"/\";\n"), Options{ReadFile: noFile})
+	c := Parse("/x/v.vcl", []byte("vcl 4.1;\nset req.url = \"/\";\n"), Options{FS: noFiles()})
 	if e := firstError(c); !strings.HasPrefix(e, "2:1 expected one of") {
 		t.Errorf("first error %q, want the top-level error at 2:1", e)
 	}
@@ -111,7 +111,7 @@ func TestFastlyTable(t *testing.T) {
 		"  if (table.lookup(names, req.http.Origin) == \"no\") { set resp.http.X-No = \"1\"; }\n" +
 		"  if (table.contains(names, req.http.Origin)) { set resp.http.X-Known = \"1\"; }\n" +
 		"}\n"
-	c := Parse("/x/t.vcl", []byte(src), Options{ReadFile: noFile})
+	c := Parse("/x/t.vcl", []byte(src), Options{FS: noFiles()})
 	checkSpans(t, c)
 	if e := firstError(c); e != "" {
 		t.Fatalf("unexpected error %s", e)
@@ -145,7 +145,7 @@ func TestFastlyErrorFlow(t *testing.T) {
 	src := "sub vcl_recv {\n#FASTLY recv\n  if (req.method == \"OPTIONS\") { error 601; }\n  if (req.method == \"DELETE\") { error; }\n}\n" +
 		"sub vcl_error {\n  if (obj.status == 601) { set obj.status = 204; set obj.http.Access-Control-Allow-Methods = \"PUT\"; return(deliver); }\n}\n" +
 		"sub vcl_deliver {\n  set resp.http.Access-Control-Allow-Origin = \"https://a.example\";\n}\n"
-	c := Parse("/x/s.vcl", []byte(src), Options{ReadFile: noFile})
+	c := Parse("/x/s.vcl", []byte(src), Options{FS: noFiles()})
 	f := Lower(c)
 	statuses := map[string]int{}
 	for _, r := range f.Responses {
@@ -176,7 +176,7 @@ func TestFastlyAssignOps(t *testing.T) {
 		b.WriteString("  set var.n " + op + " 1;\n")
 	}
 	b.WriteString("}\n")
-	c := Parse("/x/ops.vcl", []byte(b.String()), Options{ReadFile: noFile})
+	c := Parse("/x/ops.vcl", []byte(b.String()), Options{FS: noFiles()})
 	checkSpans(t, c)
 	if e := firstError(c); e != "" {
 		t.Errorf("unexpected error %s", e)
@@ -184,7 +184,7 @@ func TestFastlyAssignOps(t *testing.T) {
 	if got := len(c.Subs("vcl_recv")[0].Body.Stmts); got != 14 {
 		t.Errorf("%d statements, want 14", got)
 	}
-	strict := Parse("/x/v.vcl", []byte("vcl 4.1;\nsub vcl_recv { set req.http.X %= 1; }\n"), Options{ReadFile: noFile})
+	strict := Parse("/x/v.vcl", []byte("vcl 4.1;\nsub vcl_recv { set req.http.X %= 1; }\n"), Options{FS: noFiles()})
 	if e := firstError(strict); !strings.Contains(e, "expected '=' after req.http.X") {
 		t.Errorf("VCL 4.1 has no %%=: first error %q", e)
 	}
@@ -196,7 +196,7 @@ func TestFastlyAssignOps(t *testing.T) {
 func TestTerraformNested(t *testing.T) {
 	src := "sub vcl_recv {\n  ${indent(2, file(\"${module_path}/../shared/_headers.vcl.tftpl\"))}\n" +
 		"  %{ if environment != \"production\" ~}\n  set req.http.X = \"${lookup(var.m, \"k\")}\";\n  %{ endif ~}\n}\n"
-	c := Parse("/x/www.vcl.tftpl", []byte(src), Options{ReadFile: noFile})
+	c := Parse("/x/www.vcl.tftpl", []byte(src), Options{FS: noFiles()})
 	checkSpans(t, c)
 	if e := firstError(c); e != "" {
 		t.Fatalf("unexpected error %s", e)
@@ -213,7 +213,7 @@ func TestTerraformNested(t *testing.T) {
 func TestFastlyHeaderFunctions(t *testing.T) {
 	src := "sub vcl_deliver {\n#FASTLY deliver\n  header.set(resp, \"access-control-allow-origin\", \"https://a.example\");\n" +
 		"  header.unset(resp, \"Access-Control-Allow-Credentials\");\n  header.set(resp, req.http.Name, \"x\");\n  header.filter_except(resp, \"Vary\");\n}\n"
-	f := Lower(Parse("/x/h.vcl", []byte(src), Options{ReadFile: noFile}))
+	f := Lower(Parse("/x/h.vcl", []byte(src), Options{FS: noFiles()}))
 	var got []string
 	for _, op := range f.Headers {
 		got = append(got, op.Op.String()+" "+op.Name+" "+op.Value.Text)
@@ -227,7 +227,7 @@ func TestFastlyHeaderFunctions(t *testing.T) {
 // TestFastlyRestart: restart ends the path; only the other branch answers.
 func TestFastlyRestart(t *testing.T) {
 	src := "sub vcl_deliver {\n#FASTLY deliver\n  if (resp.status >= 500 && req.restarts < 1) {\n    set resp.http.X-Retry = \"1\";\n    restart;\n  }\n  set resp.http.Access-Control-Allow-Origin = \"*\";\n}\n"
-	f := Lower(Parse("/x/r.vcl", []byte(src), Options{ReadFile: noFile}))
+	f := Lower(Parse("/x/r.vcl", []byte(src), Options{FS: noFiles()}))
 	if len(f.Responses) == 0 {
 		t.Fatal("no responses")
 	}
@@ -249,7 +249,7 @@ func TestFastlyFunctionsAndPlaceholders(t *testing.T) {
 		"  if (req.method != \"FASTLYPURGE\" && ( ####BLOCKED_ITEMS#### )) {\n    error 405 \"Not allowed\";\n  }\n" +
 		"  set bereq.first_byte_timeout = ####ADMIN_PATH_TIMEOUT####s;\n  ####EXTRA_RECV####\n}\n" +
 		"sub vcl_error {\n  synthetic.base64 \"SGVsbG8=\";\n  esi;\n  log \"syslog \" req.service_id \" x :: \" req.url;\n}\n"
-	c := Parse("/x/f.vcl", []byte(src), Options{ReadFile: noFile})
+	c := Parse("/x/f.vcl", []byte(src), Options{FS: noFiles()})
 	checkSpans(t, c)
 	if e := firstError(c); e != "" {
 		t.Fatalf("unexpected error %s", e)
@@ -271,7 +271,7 @@ func TestFastlyAffixMatchers(t *testing.T) {
 		"  if (std.prefixof(req.http.Origin, \"https://\") && std.suffixof(req.http.Origin, \".example.com\")) { set resp.http.A = \"1\"; }\n" +
 		"  if (std.prefixof(req.http.Origin, \"https://app.example.com\")) { set resp.http.B = \"1\"; }\n" +
 		"  if (std.suffixof(req.url, \".js\")) { set resp.http.C = \"1\"; }\n}\n"
-	f := Lower(Parse("/x/a.vcl", []byte(src), Options{ReadFile: noFile}))
+	f := Lower(Parse("/x/a.vcl", []byte(src), Options{FS: noFiles()}))
 	var got []string
 	for _, m := range f.Matchers {
 		got = append(got, m.Pattern)
@@ -288,7 +288,7 @@ func TestOptionsWithoutOrigin(t *testing.T) {
 	src := "sub vcl_recv {\n#FASTLY recv\n  if (req.method == \"OPTIONS\" && req.http.Origin) {\n    error 601;\n  }\n" +
 		"  if (req.method != \"GET\" && req.method != \"HEAD\") {\n    error 405;\n  }\n}\n" +
 		"sub vcl_error {\n  if (obj.status == 601) { set obj.status = 204; return(deliver); }\n}\n"
-	f := Lower(Parse("/x/o.vcl", []byte(src), Options{ReadFile: noFile}))
+	f := Lower(Parse("/x/o.vcl", []byte(src), Options{FS: noFiles()}))
 	var options []int
 	for _, r := range f.Responses {
 		if r.Methods != nil && r.ForMethod("OPTIONS") {

@@ -1,10 +1,11 @@
 package vcl
 
 import (
-	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
+
+	srcread "github.com/corslint/corslint/source"
 )
 
 // FuzzParse asserts that no input panics or hangs the parser or the
@@ -41,16 +42,9 @@ func FuzzParse(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		read := func(p string) ([]byte, error) {
-			switch filepath.ToSlash(p) {
-			case "/fz/self.vcl", "/fz/other.vcl":
-				return src, nil
-			}
-			return nil, &fs.PathError{Op: "open", Path: p, Err: fs.ErrNotExist}
-		}
-		glob := func(string) ([]string, error) { return []string{"/fz/other.vcl"}, nil }
+		files := srcread.Map{"/fz/self.vcl": src, "/fz/other.vcl": src}
 		for _, name := range []string{"/fz/self.vcl", "/fz/t.vtc"} {
-			c := Parse(name, src, Options{Root: "/fz", ReadFile: read, Glob: glob})
+			c := Parse(name, src, Options{Root: "/fz", FS: files})
 			checkSpans(t, c)
 			Lower(c)
 		}

@@ -4,31 +4,28 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+
+	srcread "github.com/corslint/corslint/source"
 
 	"github.com/corslint/corslint/model"
 )
 
 // Options control how files and includes are read.
 type Options struct {
-	// Root: includes resolving outside this directory are not read (a
-	// CORS003 note says so) unless AllowOutsideRoot. Default: the top
-	// file's directory.
+	// Root: includes resolving outside this directory, as written or
+	// through a symbolic link, are not read unless AllowOutsideRoot.
+	// Default: the top file's directory.
 	Root             string
 	AllowOutsideRoot bool
 	// IncludePath lists the directories searched for includes that do not
 	// start with "./", like varnishd's vcl_path. The including file's
 	// directory and the top file's directory are always searched first.
 	IncludePath []string
-	// ReadFile and Glob give file access, so tests can substitute; nil
-	// means the OS.
-	ReadFile func(path string) ([]byte, error)
-	Glob     func(pattern string) ([]string, error)
+	// FS is the file access, so tests can substitute; nil means the OS.
+	FS srcread.FS
 	// MaxDepth bounds block and expression nesting (default 256): deeper
 	// is a CORS001, never a stack overflow.
 	MaxDepth int
@@ -36,11 +33,10 @@ type Options struct {
 	MaxFileSize int64
 }
 
-const (
-	defaultMaxDepth    = 256
-	defaultMaxFileSize = 16 << 20
-	maxIncludes        = 10000
-)
+const defaultMaxDepth = 256
+
+// noFiles is a file system without files, for VCL that includes nothing.
+func noFiles() srcread.FS { return srcread.Map{} }
 
 func (o Options) withDefaults(path string) Options {
 	if o.Root == "" {
@@ -50,21 +46,10 @@ func (o Options) withDefaults(path string) Options {
 		o.MaxDepth = defaultMaxDepth
 	}
 	if o.MaxFileSize <= 0 {
-		o.MaxFileSize = defaultMaxFileSize
+		o.MaxFileSize = srcread.DefaultMaxFileSize
 	}
-	if o.ReadFile == nil {
-		max := o.MaxFileSize
-		o.ReadFile = func(p string) ([]byte, error) {
-			f, err := os.Open(p)
-			if err != nil {
-				return nil, err
-			}
-			defer f.Close()
-			return io.ReadAll(io.LimitReader(f, max+1))
-		}
-	}
-	if o.Glob == nil {
-		o.Glob = filepath.Glob
+	if o.FS == nil {
+		o.FS = srcread.OS{}
 	}
 	return o
 }
@@ -119,13 +104,13 @@ func Parse(path string, src []byte, opts Options) *Config {
 		}
 		cfg.Embedded = true
 	}
-	r := &run{opts: o, cfg: cfg, rootAbs: absPath(o.Root), top: path, files: map[string]readResult{}}
+	r := &run{opts: o, cfg: cfg, top: path}
+	r.src = r.newReader()
 	top := &source{path: path}
 	lx := lex(top, string(text))
 	r.absorb(lx)
-	r.stack = []string{absPath(path)}
-	nDiags, nComments := len(cfg.Diagnostics), len(cfg.Comments)
-	toks := r.expand(lx.toks, path, nil)
+	nComments := len(cfg.Comments)
+	toks := r.expand(lx.toks, path)
 	if len(r.backToTop) > 0 && !(len(lx.toks) > 1 && lx.toks[0].is(tID, "vcl") && lx.toks[1].kind == tNum) {
 		// A fragment (no `vcl 4.x;`) whose includes lead back to it is
 		// read without them: the VCL that includes it reports the cycle,
@@ -135,11 +120,13 @@ func Parse(path string, src []byte, opts Options) *Config {
 		for _, k := range r.backToTop {
 			r.skip[k] = true
 		}
-		cfg.Diagnostics, cfg.Comments = cfg.Diagnostics[:nDiags], cfg.Comments[:nComments]
+		cfg.Comments = cfg.Comments[:nComments]
 		cfg.Includes, cfg.Sources = nil, map[string][]byte{path: src}
-		r.loads, r.backToTop = 0, nil
-		toks = r.expand(lx.toks, path, nil)
+		r.src, r.backToTop = r.newReader(), nil
+		r.absorbDiags(lx)
+		toks = r.expand(lx.toks, path)
 	}
+	cfg.Diagnostics = r.src.Diagnostics()
 	toks = append(toks, token{kind: tEOF, src: top, line: int32(lx.line), col: int32(lx.col(len(lx.src))), eLn: int32(lx.line), eCol: int32(lx.col(len(lx.src)))})
 
 	p := &parser{toks: toks, maxDepth: o.MaxDepth, template: isTemplatePath(path), lexErrs: cfg.Diagnostics}
@@ -159,53 +146,41 @@ func Parse(path string, src []byte, opts Options) *Config {
 }
 
 type run struct {
-	opts    Options
-	cfg     *Config
-	rootAbs string
-	top     string
-	stack   []string // absolute paths of the files being spliced, for cycles
-	loads   int
+	opts Options
+	cfg  *Config
+	src  *srcread.Reader
+	top  string
 	// backToTop lists the files the top file includes that include it
 	// back; skip, those not followed.
 	backToTop []string
 	skip      map[string]bool
-	files     map[string]readResult // by absolute path: each file is read once
 }
 
-type readResult struct {
-	data []byte
-	err  error
-}
-
-func (r *run) read(path string) ([]byte, error) {
-	key := absPath(path)
-	if res, ok := r.files[key]; ok {
-		return res.data, res.err
-	}
-	data, err := r.opts.ReadFile(path)
-	r.files[key] = readResult{data, err}
-	return data, err
+func (r *run) newReader() *srcread.Reader {
+	return srcread.New(r.top, srcread.Options{
+		Root: r.opts.Root, AllowOutsideRoot: r.opts.AllowOutsideRoot, MaxFileSize: r.opts.MaxFileSize, FS: r.opts.FS,
+	})
 }
 
 func (r *run) absorb(lx *lexer) {
 	r.cfg.Comments = append(r.cfg.Comments, lx.comments...)
-	r.cfg.Diagnostics = append(r.cfg.Diagnostics, lx.diags...)
+	r.absorbDiags(lx)
+}
+
+func (r *run) absorbDiags(lx *lexer) {
+	for _, d := range lx.diags {
+		r.src.Report(d)
+	}
 }
 
 func (r *run) diag(rule, msg string, at model.Span, note bool) {
-	r.cfg.Diagnostics = append(r.cfg.Diagnostics, model.Diagnostic{RuleID: rule, Message: msg, Span: at, Note: note})
-}
-
-func absPath(p string) string {
-	if a, err := filepath.Abs(p); err == nil {
-		return a
-	}
-	return filepath.Clean(p)
+	r.src.Report(model.Diagnostic{RuleID: rule, Message: msg, Span: at, Note: note})
 }
 
 // expand splices included files into toks, as Varnish does before it
-// parses: an include may stand anywhere a token may.
-func (r *run) expand(toks []token, file string, via []model.Span) []token {
+// parses: an include may stand anywhere a token may. Tokens carry their
+// include chain, so an include's own span says how it was reached.
+func (r *run) expand(toks []token, file string) []token {
 	has := false
 	for i := range toks {
 		if toks[i].kind == tID && toks[i].text == "include" {
@@ -244,15 +219,12 @@ func (r *run) expand(toks []token, file string, via []model.Span) []token {
 		}
 		inc := &Include{Path: name, Span: at}
 		r.cfg.Includes = append(r.cfg.Includes, inc)
-		link := at
-		link.Via = nil
-		chain := append(via[:len(via):len(via)], link)
 		for _, path := range r.resolve(name, glob, file, toks[j].span()) {
-			if r.skip[absPath(path)] {
+			if r.skip[r.src.Key(path)] {
 				continue
 			}
 			inc.Files = append(inc.Files, path)
-			out = append(out, r.include(path, name, at, chain)...)
+			out = append(out, r.include(path, srcread.Include{Name: name, At: at})...)
 		}
 	}
 	return out
@@ -263,66 +235,25 @@ func isTemplated(s string) bool {
 }
 
 // include lexes one included file and splices its own includes.
-func (r *run) include(path, name string, at model.Span, chain []model.Span) []token {
-	key := absPath(path)
-	for i, k := range r.stack {
-		if k == key {
-			names := make([]string, 0, len(r.stack)-i+1)
-			for _, s := range r.stack[i:] {
-				names = append(names, r.display(s))
-			}
-			names = append(names, r.display(key))
-			r.diag("CORS001", "include cycle: "+strings.Join(names, " -> "), at, false)
-			if i == 0 && len(r.stack) > 1 {
-				r.backToTop = append(r.backToTop, r.stack[1])
-			}
-			return nil
-		}
-	}
-	if r.loads >= maxIncludes {
-		r.diag("CORS001", fmt.Sprintf("too many includes (more than %d); the rest are not read", maxIncludes), at, false)
-		return nil
-	}
-	r.loads++
-	data, err := r.read(path)
+func (r *run) include(path string, inc srcread.Include) []token {
+	data, _, err := r.src.Enter(path, inc)
 	if err != nil {
-		r.diag("CORS001", fmt.Sprintf("cannot read include %q: %v", name, err), at, false)
+		var ce *srcread.CycleError
+		if errors.As(err, &ce) && ce.Start == 0 && r.src.Depth() > 1 {
+			r.backToTop = append(r.backToTop, r.src.StackKey(1))
+		}
 		return nil
 	}
-	fileAt := model.Span{File: path, Line: 1, Col: 1, EndLine: 1, EndCol: 1, Via: chain}
-	if int64(len(data)) > r.opts.MaxFileSize {
-		r.diag("CORS001", fmt.Sprintf("file too large: more than %d bytes", r.opts.MaxFileSize), fileAt, false)
-		return nil
-	}
+	defer r.src.Leave()
+	chain := inc.Chain()
 	if bytes.IndexByte(data, 0) >= 0 {
-		r.diag("CORS001", "binary file", fileAt, false)
+		r.diag("CORS001", "binary file", model.Span{File: path, Line: 1, Col: 1, EndLine: 1, EndCol: 1, Via: chain}, false)
 		return nil
 	}
 	r.cfg.Sources[path] = data
 	lx := lex(&source{path: path, via: chain}, string(data))
 	r.absorb(lx)
-	r.stack = append(r.stack, key)
-	defer func() { r.stack = r.stack[:len(r.stack)-1] }()
-	return r.expand(lx.toks, path, chain)
-}
-
-func (r *run) display(abs string) string {
-	if rel, err := filepath.Rel(r.rootAbs, abs); err == nil && !escapes(rel) {
-		return filepath.ToSlash(rel)
-	}
-	return abs
-}
-
-func escapes(rel string) bool {
-	return rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator))
-}
-
-func (r *run) inRoot(path string) bool {
-	if r.opts.AllowOutsideRoot {
-		return true
-	}
-	rel, err := filepath.Rel(r.rootAbs, absPath(path))
-	return err == nil && !escapes(rel)
+	return r.expand(lx.toks, path)
 }
 
 // resolve lists the files an include names. "./x" is relative to the
@@ -345,32 +276,16 @@ func (r *run) resolve(name string, glob bool, file string, at model.Span) []stri
 			}
 		}
 	}
-	outside := false
-	for _, c := range cands {
-		if !r.inRoot(c) {
-			outside = true
-			continue
-		}
-		if glob {
-			m, err := r.opts.Glob(c)
-			if err != nil {
-				r.diag("CORS001", fmt.Sprintf("include %q: %v", name, err), at, false)
-				return nil
-			}
-			if len(m) > 0 {
-				sort.Strings(m)
-				return m
-			}
-			continue
-		}
-		if _, err := r.read(c); !errors.Is(err, fs.ErrNotExist) {
-			return []string{c}
-		}
-	}
-	if outside {
+	found := r.src.Find(cands, glob, false)
+	switch {
+	case found.Err != nil:
+		r.diag("CORS001", fmt.Sprintf("include %q: %v", name, found.Err), at, false)
+	case found.Matched:
+		return found.Files
+	case found.Outside:
 		r.diag("CORS003", fmt.Sprintf("include %q is outside the linted root; not read (use --allow-outside-root)", name), at, true)
-		return nil
+	default:
+		r.diag("CORS003", fmt.Sprintf("include %q matches no file", name), at, false)
 	}
-	r.diag("CORS003", fmt.Sprintf("include %q matches no file", name), at, false)
 	return nil
 }

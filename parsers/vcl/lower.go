@@ -2,7 +2,6 @@ package vcl
 
 import (
 	_ "embed"
-	"io/fs"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -126,7 +125,7 @@ func (l *lowerer) collect() {
 	if l.cfg.Fastly {
 		builtin = fastlyBuiltinVCL
 	}
-	b := Parse(builtinPath, []byte(builtin), Options{ReadFile: func(string) ([]byte, error) { return nil, fs.ErrNotExist }})
+	b := Parse(builtinPath, []byte(builtin), Options{FS: noFiles()})
 	for _, d := range b.Decls {
 		if s, ok := d.(*Sub); ok {
 			s.Builtin = true

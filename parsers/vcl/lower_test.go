@@ -12,7 +12,7 @@ const head = "vcl 4.1;\nbackend default { .host = \"127.0.0.1\"; .port = \"8080\
 
 func lower(t *testing.T, body string) *model.File {
 	t.Helper()
-	c := Parse("/x/default.vcl", []byte(head+body), Options{ReadFile: noFile})
+	c := Parse("/x/default.vcl", []byte(head+body), Options{FS: noFiles()})
 	for _, d := range c.Diagnostics {
 		t.Fatalf("%s %s", d.Span, d.Message)
 	}
@@ -312,7 +312,7 @@ sub vcl_deliver {
 // A file without `vcl 4.x;` (an include, Fastly's or Varnish 3's VCL) has
 // no request flow, but its header statements are checked.
 func TestNoFlowWithoutVersion(t *testing.T) {
-	c := Parse("/x/cors.inc.vcl", []byte("sub cors {\n    set resp.http.Access-Control-Allow-Origin = \"*\";\n}\n"), Options{ReadFile: noFile})
+	c := Parse("/x/cors.inc.vcl", []byte("sub cors {\n    set resp.http.Access-Control-Allow-Origin = \"*\";\n}\n"), Options{FS: noFiles()})
 	f := Lower(c)
 	if len(f.Headers) != 1 || len(f.Responses) != 0 || len(f.Caches) != 0 {
 		t.Errorf("headers=%d responses=%d caches=%d", len(f.Headers), len(f.Responses), len(f.Caches))

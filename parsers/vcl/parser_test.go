@@ -2,7 +2,6 @@ package vcl
 
 import (
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	srcread "github.com/corslint/corslint/source"
 )
 
 // firstError is "line:col message" of the first CORS001, or "".
@@ -49,7 +50,7 @@ func TestSyntaxErrors(t *testing.T) {
 	varnishd, _ := exec.LookPath("varnishd")
 	for _, tc := range syntaxErrors {
 		t.Run(tc.name, func(t *testing.T) {
-			c := Parse("/x/e.vcl", []byte(tc.src), Options{ReadFile: noFile})
+			c := Parse("/x/e.vcl", []byte(tc.src), Options{FS: noFiles()})
 			checkSpans(t, c)
 			if got := firstError(c); got != tc.want {
 				t.Errorf("first error\n got  %s\n want %s", got, tc.want)
@@ -67,8 +68,6 @@ func TestSyntaxErrors(t *testing.T) {
 		})
 	}
 }
-
-func noFile(string) ([]byte, error) { return nil, fs.ErrNotExist }
 
 var vccAt = regexp.MustCompile(`\('([^']*)' Line (\d+) Pos (\d+)\)`)
 
@@ -131,7 +130,7 @@ func TestBadInput(t *testing.T) {
 		{"empty", "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := Parse("/x/in.vcl", []byte(tc.src), Options{ReadFile: noFile})
+			c := Parse("/x/in.vcl", []byte(tc.src), Options{FS: noFiles()})
 			checkSpans(t, c)
 			if got := firstError(c); got != tc.want {
 				t.Errorf("got %q, want %q", got, tc.want)
@@ -148,21 +147,12 @@ func TestBadInput(t *testing.T) {
 // memFS serves files from a map for include tests.
 type memFS map[string]string
 
-func (m memFS) read(p string) ([]byte, error) {
-	if s, ok := m[filepath.ToSlash(p)]; ok {
-		return []byte(s), nil
+func (m memFS) fs() srcread.Map {
+	out := srcread.Map{}
+	for p, s := range m {
+		out[filepath.FromSlash(p)] = []byte(s)
 	}
-	return nil, &fs.PathError{Op: "open", Path: p, Err: fs.ErrNotExist}
-}
-
-func (m memFS) glob(pattern string) ([]string, error) {
-	var out []string
-	for p := range m {
-		if ok, _ := filepath.Match(pattern, p); ok {
-			out = append(out, p)
-		}
-	}
-	return out, nil
+	return out
 }
 
 func TestIncludes(t *testing.T) {
@@ -176,7 +166,7 @@ func TestIncludes(t *testing.T) {
 		"/etc/varnish/sites/b.vcl":       "sub site_b {}\n",
 	}
 	c := Parse("/etc/varnish/default.vcl", []byte(files["/etc/varnish/default.vcl"]), Options{
-		Root: "/etc/varnish", ReadFile: files.read, Glob: files.glob,
+		Root: "/etc/varnish", FS: files.fs(),
 	})
 	checkSpans(t, c)
 	var diags []string
@@ -225,7 +215,7 @@ func TestIncludes(t *testing.T) {
 	}
 	// With --allow-outside-root the absolute include is looked up.
 	c = Parse("/etc/varnish/default.vcl", []byte(files["/etc/varnish/default.vcl"]), Options{
-		Root: "/etc/varnish", AllowOutsideRoot: true, ReadFile: files.read, Glob: files.glob,
+		Root: "/etc/varnish", AllowOutsideRoot: true, FS: files.fs(),
 	})
 	for _, d := range c.Diagnostics {
 		if strings.Contains(d.Message, "devicedetect") && (d.Note || !strings.Contains(d.Message, "matches no file")) {
@@ -239,7 +229,7 @@ func TestVTC(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := Parse("embedded.vtc", src, Options{ReadFile: noFile})
+	c := Parse("embedded.vtc", src, Options{FS: noFiles()})
 	if !c.Embedded || len(c.Diagnostics) != 0 {
 		t.Fatalf("embedded=%v diagnostics=%v", c.Embedded, c.Diagnostics)
 	}
@@ -277,7 +267,7 @@ func worldReadableDir(t *testing.T) string {
 
 func TestTooManyErrors(t *testing.T) {
 	src := strings.Repeat("@", 1<<20)
-	c := Parse("/x/noise.vcl", []byte(src), Options{ReadFile: noFile})
+	c := Parse("/x/noise.vcl", []byte(src), Options{FS: noFiles()})
 	if n := len(c.Diagnostics); n != maxErrors+1 {
 		t.Fatalf("%d diagnostics", n)
 	}

@@ -1,0 +1,93 @@
+package sam
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/corslint/corslint/model"
+)
+
+const codeTemplate = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      Cors:
+        AllowOrigin: "'https://app.example.com'"
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: nodejs20.x
+      Events:
+        Api:
+          Type: Api
+          Properties:
+            RestApiId: !Ref Api
+            Path: /data
+            Method: GET
+`
+
+// codeAdds returns the files of the headers the function's code sets.
+func codeAdds(t *testing.T, path string, o Options) []string {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []string
+	for _, r := range Lower(Parse(path, src, o)).Responses {
+		if r.Upstream == nil {
+			continue
+		}
+		if sp, ok := r.Upstream.Adds[model.ACAO]; ok {
+			files = append(files, sp.File)
+		}
+	}
+	return files
+}
+
+// TestCodeStaysInRoot: the handler's code is read only when its real path
+// lies in the linted root; a committed link does not lead out of it.
+func TestCodeStaysInRoot(t *testing.T) {
+	handler := "exports.handler = async () => ({ headers: { \"Access-Control-Allow-Origin\": \"*\" } });\n"
+	outside := t.TempDir()
+	if err := os.WriteFile(filepath.Join(outside, "app.js"), []byte(handler), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, linked := range []bool{false, true} {
+		dir := t.TempDir()
+		if err := os.MkdirAll(filepath.Join(dir, "src"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "template.yaml"), []byte(codeTemplate), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		app := filepath.Join(dir, "src", "app.js")
+		if linked {
+			if err := os.Symlink(filepath.Join(outside, "app.js"), app); err != nil {
+				t.Skip(err)
+			}
+		} else if err := os.WriteFile(app, []byte(handler), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		top := filepath.Join(dir, "template.yaml")
+		got := codeAdds(t, top, Options{Root: dir})
+		if want := 1; linked {
+			want = 0
+			if len(got) != want {
+				t.Errorf("code through a link out of the root: read from %v", got)
+			}
+		} else if len(got) != want || got[0] != app {
+			t.Errorf("code in the root: %v", got)
+		}
+		if linked {
+			if got := codeAdds(t, top, Options{Root: dir, AllowOutsideRoot: true}); len(got) != 1 {
+				t.Errorf("allowed outside: %v", got)
+			}
+		}
+	}
+}

@@ -233,6 +233,9 @@ func sarifVersion(v string) string {
 func (r *Report) sarifLoc(file string, line, col, endLine, endCol int) sarifLocation {
 	al := sarifArtifactLoc{URI: r.rel(file)}
 	if r.Root != "" && !strings.HasPrefix(al.URI, "/") {
+		// A relative reference still has to be a valid URI: spaces and
+		// "%" escaped, and "./" before a first segment with a colon.
+		al.URI = (&url.URL{Path: al.URI}).String()
 		al.URIBaseID = "SRCROOT"
 	} else {
 		al.URI = fileURI(file)

@@ -1,3 +1,5 @@
+// Goldens: testdata/<input> is dumped to testdata/golden/<input>.txt; `go test ./parsers/vcl -run TestGolden -update` rewrites them.
+
 package vcl
 
 import (

@@ -1,3 +1,5 @@
+// Goldens: testdata/<input> is dumped to testdata/golden/<input>.txt; `go test ./parsers/apache -run TestGolden -update` rewrites them.
+
 package apache
 
 import (
@@ -11,10 +13,10 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
-// TestTestdataGolden parses and lowers each hand-written input of
+// TestGolden parses and lowers each hand-written input of
 // testdata/ (files in subdirectories are reached through includes) and
 // compares the tree, diagnostics, comments and responses with its golden.
-func TestTestdataGolden(t *testing.T) {
+func TestGolden(t *testing.T) {
 	entries, err := os.ReadDir("testdata")
 	if err != nil {
 		t.Fatal(err)
@@ -51,7 +53,7 @@ func TestTestdataGolden(t *testing.T) {
 			}
 			want, err := os.ReadFile(golden)
 			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
+				t.Fatalf("%v (run go test ./parsers/apache -run TestGolden -update)", err)
 			}
 			if got != string(want) {
 				t.Errorf("%s differs from the parse:\n%s", golden, got)

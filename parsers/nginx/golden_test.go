@@ -1,3 +1,5 @@
+// Goldens: testdata/<input> is dumped to testdata/golden/<input>.txt; `go test ./parsers/nginx -run TestGolden -update` rewrites them.
+
 package nginx
 
 import (
@@ -9,9 +11,9 @@ import (
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/nginx/golden")
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
-const testdataDir = "../../testdata/nginx"
+const testdataDir = "testdata"
 
 // testdataFiles lists the hand-written inputs; files in subdirectories are
 // only reached through includes.
@@ -44,7 +46,7 @@ func render(c *Config) string {
 	return strings.ReplaceAll(b.String(), filepath.ToSlash(testdataDir)+"/", "")
 }
 
-func TestTestdataGolden(t *testing.T) {
+func TestGolden(t *testing.T) {
 	for _, path := range testdataFiles(t) {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			c, err := ParseFile(path, Options{})
@@ -62,7 +64,7 @@ func TestTestdataGolden(t *testing.T) {
 			}
 			want, err := os.ReadFile(golden)
 			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
+				t.Fatalf("%v (run go test ./parsers/nginx -run TestGolden -update)", err)
 			}
 			if got != string(want) {
 				t.Errorf("%s differs from the parse:\n%s", golden, got)

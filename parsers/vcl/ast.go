@@ -66,6 +66,11 @@ type Sub struct {
 	Body     *Block
 	Span     model.Span // the keyword
 	Builtin  bool       // from Varnish's built-in VCL
+	// Type is a Fastly function's return type (BOOL, STRING), or "".
+	Type string
+	// Snippet is true for Fastly statements written outside any sub,
+	// which Fastly inserts into the subroutine Name.
+	Snippet bool
 }
 
 // Other is a declaration corslint reads past: Fastly's table, director,
@@ -73,6 +78,22 @@ type Sub struct {
 type Other struct {
 	Keyword string
 	Span    model.Span
+}
+
+// Table is Fastly's `table name [TYPE] { "key": value, ... }`, often an
+// origin allowlist read with table.lookup or table.contains.
+type Table struct {
+	Name    string
+	Type    string // STRING when not written
+	Entries []*TableEntry
+	Span    model.Span // the keyword
+}
+
+// TableEntry is one `"key": value` of a table.
+type TableEntry struct {
+	Key   *String
+	Value Expr
+	Span  model.Span
 }
 
 // Field is `.name = value;` in a backend or probe; an inline probe
@@ -91,6 +112,7 @@ func (d *Probe) decl()   {}
 func (d *ACL) decl()     {}
 func (d *Sub) decl()     {}
 func (d *Other) decl()   {}
+func (d *Table) decl()   {}
 
 // Pos implements Node.
 func (d *Version) Pos() model.Span  { return d.Span }
@@ -100,6 +122,7 @@ func (d *Probe) Pos() model.Span    { return d.Span }
 func (d *ACL) Pos() model.Span      { return d.Span }
 func (d *Sub) Pos() model.Span      { return d.Span }
 func (d *Other) Pos() model.Span    { return d.Span }
+func (d *Table) Pos() model.Span    { return d.Span }
 func (d *Field) Pos() model.Span    { return d.Span }
 func (d *ACLEntry) Pos() model.Span { return d.Span }
 
@@ -303,6 +326,9 @@ type Config struct {
 	// Embedded is true for VCL inside a varnishtest file, which
 	// varnishtest completes with a version line and backends.
 	Embedded bool
+	// Fastly is true for Fastly's VCL: a service's custom VCL or a
+	// snippet (see isFastly).
+	Fastly bool
 	// Comments holds every comment of every file read, without markers.
 	Comments []model.Comment
 	// Sources holds the text of every file read, by the path in spans.

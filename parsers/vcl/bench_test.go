@@ -100,3 +100,66 @@ func BenchmarkParseLower(b *testing.B) {
 		Lower(Parse("bench.vcl", src, Options{FS: noFiles()}))
 	}
 }
+
+// fastlyBenchInput generates about size bytes of a Fastly service's VCL:
+// origin tables, preflights answered through error and vcl_error, and
+// the headers vcl_deliver adds to every answer.
+func fastlyBenchInput(size int) []byte {
+	var b bytes.Buffer
+	b.Grow(size + 4096)
+	b.WriteString("# generated for BenchmarkParseLowerFastly\n")
+	for i := 0; b.Len() < size; i++ {
+		fmt.Fprintf(&b, `table origins%[1]d {
+  "https://app%[1]d.example.com": "true",
+  "https://admin%[1]d.example.com": "true",
+}
+
+backend F_app%[1]d {
+  .host = "app%[1]d.example.com";
+  .port = "443";
+}
+
+sub vcl_recv {
+#FASTLY recv
+  if (req.http.host == "api%[1]d.example.com") {
+    set req.backend = F_app%[1]d;
+    if (req.method == "OPTIONS" && table.lookup(origins%[1]d, req.http.Origin) == "true") {
+      error 601 "preflight";
+    }
+  }
+}
+
+sub vcl_error {
+#FASTLY error
+  if (obj.status == 601 && req.http.host == "api%[1]d.example.com") {
+    set obj.status = 204;
+    set obj.http.Access-Control-Allow-Methods = "GET, POST, PUT, DELETE";
+    set obj.http.Access-Control-Allow-Headers = "Content-Type, Authorization";
+    set obj.http.Access-Control-Max-Age = "7200";
+    synthetic {""};
+    return(deliver);
+  }
+}
+
+sub vcl_deliver {
+#FASTLY deliver
+  if (req.http.host == "api%[1]d.example.com" && table.lookup(origins%[1]d, req.http.Origin) == "true") {
+    set resp.http.Access-Control-Allow-Origin = req.http.Origin;
+    set resp.http.Access-Control-Allow-Credentials = "true";
+  }
+}
+
+`, i)
+	}
+	return b.Bytes()
+}
+
+// BenchmarkParseLowerFastly is BenchmarkParseLower for Fastly's flow.
+func BenchmarkParseLowerFastly(b *testing.B) {
+	src := fastlyBenchInput(64 << 10)
+	b.SetBytes(int64(len(src)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		Lower(Parse("bench.vcl", src, Options{FS: noFiles()}))
+	}
+}

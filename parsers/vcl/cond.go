@@ -83,9 +83,20 @@ func (l *lowerer) matcher(b *Binary) *model.Matcher {
 // registerMatchers registers every origin comparison in a condition, in
 // source order.
 func (l *lowerer) registerMatchers(e Expr) {
+	compared := map[Expr]bool{} // table lookups whose comparison registered them
 	walkExpr(e, func(x Expr) {
-		if b, ok := x.(*Binary); ok && (b.Op == "~" || b.Op == "!~" || b.Op == "==" || b.Op == "!=") {
-			l.matcher(b)
+		switch y := x.(type) {
+		case *Binary:
+			if y.Op == "~" || y.Op == "!~" || y.Op == "==" || y.Op == "!=" {
+				l.matcher(y)
+				if l.tableCompare(y, true) != nil || l.tableCompare(y, false) != nil {
+					compared[y.L] = true
+				}
+			}
+		case *CallExpr:
+			if !compared[y] {
+				l.tableMatcher(y, nil)
+			}
 		}
 	})
 }
@@ -102,7 +113,14 @@ func (l *lowerer) guardsWhen(e Expr, truth bool) []*model.Matcher {
 		if truth {
 			return l.flagGuards(x, nil)
 		}
+	case *CallExpr:
+		if m := l.tableMatcher(x, nil); m != nil && truth {
+			return []*model.Matcher{m}
+		}
 	case *Binary:
+		if m := l.tableCompare(x, truth); m != nil {
+			return []*model.Matcher{m}
+		}
 		switch x.Op {
 		case "&&", "||":
 			a, b := l.guardsWhen(x.L, truth), l.guardsWhen(x.R, truth)
@@ -202,6 +220,9 @@ func (l *lowerer) matchesOrigin(e Expr) bool {
 			}
 		case *Ident:
 			found = !isOriginName(y.Name) && len(l.flagGuards(y, nil)) > 0
+		case *CallExpr:
+			tb, _ := l.originTable(y)
+			found = tb != nil || l.affixMatcher(y) != nil
 		}
 	})
 	return found

@@ -23,7 +23,8 @@ const vclWeight = 100
 
 // Detect implements dialect.Dialect: .vcl and varnishtest's .vtc by
 // name; otherwise a VCL statement beginning a line of a file named like a
-// server configuration.
+// server configuration, or Fastly's VCL that parses cleanly in a file whose
+// name has no extension (a snippet kept as cors.tftpl).
 func (Dialect) Detect(path string, head []byte) dialect.Score {
 	switch filepath.Ext(dialect.BaseName(path)) {
 	case ".vcl", ".vtc": // varnishtest files embed VCL
@@ -39,6 +40,11 @@ func (Dialect) Detect(path string, head []byte) dialect.Score {
 		return dialect.Score{Confidence: dialect.Possible}
 	}
 	if dialect.CountStarts(head, 1, statementAt) == 0 {
+		if filepath.Ext(dialect.BaseName(path)) == "" && IsFastly(path, head) {
+			// a Fastly snippet under a name that says nothing (cors.tftpl):
+			// Fastly's syntax that parses without an error
+			return dialect.Score{Confidence: dialect.Likely, Weight: vclWeight}
+		}
 		return dialect.Score{}
 	}
 	if fits {

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/corslint/corslint/dialect"
 	"github.com/corslint/corslint/dialect/dialecttest"
 )
 
@@ -33,4 +34,27 @@ func FuzzStatementAt(f *testing.F) {
 		f.Add([]byte(e))
 	}
 	f.Fuzz(func(t *testing.T, src []byte) { scanner.Check(t, "fuzz", src) })
+}
+
+// TestDetectFastly: Fastly's VCL under a name without an extension is
+// this dialect's when it parses cleanly; other files with the same words
+// are not.
+func TestDetectFastly(t *testing.T) {
+	snippet := []byte("# ${service}\nif (req.http.Origin) {\n  set resp.http.Access-Control-Allow-Origin = \"*\";\n}\nset resp.http.Vary:Origin = \"\";\n")
+	cases := []struct {
+		path string
+		src  []byte
+		want dialect.Confidence
+	}{
+		{"snippets/cors.tftpl", snippet, dialect.Likely},
+		{"snippets/deliver", snippet, dialect.Likely},
+		{"web/app.js", snippet, dialect.None}, // a name with another extension is not guessed at
+		{"snippets/notes", []byte("if req.http.Origin is set, add the header\n"), dialect.None},
+		{"default.vcl", []byte("anything"), dialect.Certain},
+	}
+	for _, tc := range cases {
+		if got := (Dialect{}).Detect(tc.path, tc.src).Confidence; got != tc.want {
+			t.Errorf("%s: confidence %v, want %v", tc.path, got, tc.want)
+		}
+	}
 }

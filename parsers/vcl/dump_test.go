@@ -79,8 +79,17 @@ func dumpAST(c *Config) string {
 			for _, e := range x.Entries {
 				fmt.Fprintf(&b, "  %s neg=%v %q/%s\n", pos(e.Span), e.Negated, e.Addr, e.Mask)
 			}
+		case *Table:
+			fmt.Fprintf(&b, "%s table %s %s\n", pos(x.Span), x.Name, x.Type)
+			for _, e := range x.Entries {
+				fmt.Fprintf(&b, "  %s %q: %s\n", pos(e.Span), e.Key.Value, exprText(e.Value))
+			}
 		case *Sub:
-			fmt.Fprintf(&b, "%s sub %s [%s]\n", pos(x.Span), x.Name, pos(x.NameSpan))
+			snippet := ""
+			if x.Snippet {
+				snippet = " snippet"
+			}
+			fmt.Fprintf(&b, "%s sub %s [%s]%s\n", pos(x.Span), x.Name, pos(x.NameSpan), snippet)
 			stmts(x.Body.Stmts, 1)
 		case *Other:
 			fmt.Fprintf(&b, "%s %s ...\n", pos(x.Span), x.Keyword)

@@ -79,6 +79,7 @@ type variantKey struct {
 
 type flow struct {
 	l        *lowerer
+	fastly   bool // Fastly's flow: vcl_miss/vcl_pass, error to vcl_error, then vcl_deliver
 	memo     map[memoKey][]end
 	numbers  map[any]int
 	steps    int
@@ -100,9 +101,13 @@ type flow struct {
 func (l *lowerer) flow() {
 	f := &flow{
 		l: l, memo: map[memoKey][]end{}, numbers: map[any]int{}, variants: map[variantKey]*model.HeaderOp{}, baseOf: map[*model.HeaderOp]*model.HeaderOp{},
-		reached: map[*model.HeaderOp]bool{}, storing: map[*model.HeaderOp]bool{},
+		reached: map[*model.HeaderOp]bool{}, storing: map[*model.HeaderOp]bool{}, fastly: l.cfg.Fastly,
 	}
 	for _, m := range standardMethods {
+		if f.fastly {
+			f.fastlyRecv(m)
+			continue
+		}
 		for _, e := range f.method("vcl_recv", &path{method: m}) {
 			switch e.action {
 			case "synth", "error":
@@ -317,9 +322,19 @@ func (f *flow) stmt(s Stmt, p *path, builtin bool) []end {
 		return []end{{p: p, action: action, ret: x}}
 	case *Call:
 		return f.call(x.Name, p)
+	case *Generic:
+		if f.fastly && x.Keyword == "restart" {
+			// the request starts over in vcl_recv: this path ends
+			return []end{{p: p, action: "restart"}}
+		}
 	case *Set:
 		if op := f.op(s, p); op != nil {
 			return []end{{p: f.apply(p, op)}}
+		}
+		if f.fastly {
+			if q, ok := f.setStatus(x, p); ok {
+				return []end{{p: q}}
+			}
 		}
 		return []end{{p: f.setFact(x, p)}}
 	case *Unset:
@@ -400,7 +415,9 @@ func (f *flow) ifStmt(x *If, p *path, builtin bool) []end {
 		if v == no {
 			continue
 		}
-		outs = append(outs, f.block(br.Body.Stmts, f.enter(rest, br, br.Cond, true, builtin), builtin)...)
+		// A test of the status the path already fixed (if (obj.status ==
+		// 601) after error 601) is no condition on the response.
+		outs = append(outs, f.block(br.Body.Stmts, f.enter(rest, br, br.Cond, true, builtin || statusDecided(br.Cond, rest.status)), builtin)...)
 		if v == yes {
 			rest = nil
 			break
@@ -417,21 +434,77 @@ func (f *flow) ifStmt(x *If, p *path, builtin bool) []end {
 	return f.join(p, outs)
 }
 
-// enter is a path after a branch condition was found to be truth.
-func (f *flow) enter(p *path, br *Branch, e Expr, truth, builtin bool) *path {
+// statusDecided reports whether the status alone makes e hold.
+func statusDecided(e Expr, status int) bool {
+	return evalWith(e, func(x Expr) (tri, bool) {
+		if b, ok := x.(*Binary); ok {
+			return statusCompare(b, status)
+		}
+		return unknown, false
+	}) == yes
+}
+
+// enter is a path after a branch condition was found to be truth;
+// unrecorded, the condition is not added to the path's conditions.
+func (f *flow) enter(p *path, br *Branch, e Expr, truth, unrecorded bool) *path {
 	q := p.clone()
-	if !builtin {
+	if !unrecorded {
 		q.conds = append(q.conds, f.l.branchCond(br, truth))
 	}
 	facts := f.l.factsOf(e, truth)
 	q.guards = append(q.guards, facts.guards...)
 	if facts.origin != unknown {
 		q.origin = facts.origin
+	} else if o := f.originGiven(e, truth, p); o != unknown {
+		q.origin = o
 	}
 	if facts.matches {
 		q.phaseOrigin = true
 	}
 	return q
+}
+
+// originGiven is what a condition evaluating to truth says about whether
+// the request carries an Origin once the path's method and status are
+// known: !(req.method == "OPTIONS" && req.http.Origin) false for OPTIONS
+// means no Origin.
+func (f *flow) originGiven(e Expr, truth bool, p *path) tri {
+	switch x := e.(type) {
+	case *Unary:
+		if x.Op == "!" {
+			return f.originGiven(x.X, !truth, p)
+		}
+	case *Binary:
+		if x.Op != "&&" && x.Op != "||" || x.Op == "&&" == truth {
+			break // both sides hold (or fail): originFact already read them
+		}
+		// one side decided the outcome: if the path fixes the other,
+		// this one did
+		known := func(side Expr) tri {
+			return evalWith(side, func(y Expr) (tri, bool) {
+				if b, ok := y.(*Binary); ok {
+					if v, ok := methodCompare(b, p.method); ok {
+						return v, true
+					}
+					return statusCompare(b, p.status)
+				}
+				return unknown, false
+			})
+		}
+		// && false: a side that is true leaves the other false;
+		// || true: a side that is false leaves the other true
+		other := yes
+		if x.Op == "||" {
+			other = no
+		}
+		switch {
+		case known(x.L) == other:
+			return f.l.originFact(x.R, truth)
+		case known(x.R) == other:
+			return f.l.originFact(x.L, truth)
+		}
+	}
+	return unknown
 }
 
 // join merges the paths that fell through an if, when their branches
@@ -562,7 +635,10 @@ func (f *flow) op(s Stmt, p *path) *model.HeaderOp {
 		return nil
 	}
 	delivery := model.Always
-	if p.phase == "vcl_deliver" {
+	switch {
+	case f.fastly:
+		delivery = base.Delivery // decided statically: see headerOp
+	case p.phase == "vcl_deliver":
 		delivery = model.Delivered
 	}
 	addGuards := len(p.guards) > 0 && unguardedReflection(base.Value)
@@ -649,9 +725,18 @@ func namesOrigin(v model.Value) bool {
 func (f *flow) backend(p *path, cacheable bool) {
 	q := p.clone()
 	q.pass, q.uncacheable = !cacheable, false
-	for _, e := range f.method("vcl_backend_response", q) {
+	fetch := "vcl_backend_response"
+	if f.fastly {
+		fetch = "vcl_fetch"
+	}
+	for _, e := range f.method(fetch, q) {
 		switch e.action {
-		case "abandon", "retry", "fail", "error":
+		case "error":
+			if f.fastly {
+				f.fastlyError(e.p, e.ret)
+			}
+			continue
+		case "abandon", "retry", "fail", "restart":
 			continue
 		case "pass": // Varnish 4.0's hit-for-pass
 			e.p = e.p.clone()
@@ -682,8 +767,14 @@ func (f *flow) backend(p *path, cacheable bool) {
 		}
 		for _, d := range f.method("vcl_deliver", e.p) {
 			switch d.action {
-			case "", "deliver":
-				f.outcomes = append(f.outcomes, outcome{kind: fromBackend, p: d.p})
+			case "", "deliver", "deliver_stale":
+				// Fastly's vcl_deliver may fix the status (set resp.status
+				// = 204 for OPTIONS); Varnish's is not read here.
+				status := 0
+				if f.fastly {
+					status = d.p.status
+				}
+				f.outcomes = append(f.outcomes, outcome{kind: fromBackend, status: status, p: d.p})
 			case "synth":
 				f.synth(d.p, d.ret)
 			}

@@ -21,6 +21,15 @@ func FuzzParse(f *testing.F) {
 		"sub a { if (((((! ! !x)))) { } elsif (y) { } else if (z) { } else { call a; } }",
 		"acl a { \"1.2.3.4\"/8; ! \"x\"; (\"y\" / 2); } import std as s from \"p\";",
 		"varnish v1 -vcl+backend { sub vcl_deliver { set resp.http.X = \"y\"; } } -start",
+		// Fastly: a snippet, subfields, a table allowlist, the error flow,
+		// assignment operators and nested Terraform tags.
+		"if (req.http.Origin) { set resp.http.Vary:Origin = \"\"; unset resp.http.Vary:Cookie; }\nset req.http.S = req.http.Cookie:id;",
+		"table t BOOL { \"https://a.example\": true, \"x\": false, }\nsub vcl_deliver { if (table.lookup(t, req.http.Origin) == \"true\") { set resp.http.Access-Control-Allow-Origin = req.http.Origin; } }",
+		"sub vcl_recv {\n#FASTLY recv\n if (req.method == \"OPTIONS\") { error 601 \"x\"; } error; }\nsub vcl_error { if (obj.status == 601) { set obj.status = 204; synthetic {\"\"}; return(deliver); } }",
+		"sub vcl_recv { declare local var.n INTEGER; set var.n %= 2; set var.n <<= 1; set var.b ||= true; goto l; l: restart; }",
+		"sub vcl_recv { ${indent(2, file(\"${p}/x.vcl\"))} %{ if a != \"}\" ~} set req.url = \"${f(\"{\")}\"; %{ endif } }",
+		"sub is_ok BOOL { return (std.suffixof(req.http.Origin, \".example.com\")); }\nsub vcl_deliver { header.set(resp, \"Vary\", \"Origin\"); header.unset(resp, \"X\"); unset resp.http.X-*; }",
+		"if (req.method != \"FASTLYPURGE\" && ( ####BLOCKED#### )) { error 405; }\nset bereq.first_byte_timeout = ####T####s;\n####EXTRA####\nset var._x = table.lookup(__t__, \"k\");",
 	} {
 		f.Add([]byte(s))
 	}

@@ -132,6 +132,14 @@ func Parse(path string, src []byte, opts Options) *Config {
 	p := &parser{toks: toks, maxDepth: o.MaxDepth, template: isTemplatePath(path), lexErrs: cfg.Diagnostics}
 	p.strict = cfg.Embedded || len(toks) > 1 && toks[0].is(tID, "vcl") && toks[1].kind == tNum
 	cfg.Decls, cfg.Version = p.file()
+	if !p.strict {
+		cfg.Fastly = isFastly(cfg, toks)
+		for _, d := range cfg.Decls {
+			if s, ok := d.(*Sub); ok && s.Snippet {
+				s.Name = snippetSub(path, s.Body)
+			}
+		}
+	}
 	cfg.Diagnostics = append(cfg.Diagnostics, p.diags...)
 	sort.SliceStable(cfg.Diagnostics, func(i, j int) bool { return cfg.Diagnostics[i].Span.Before(cfg.Diagnostics[j].Span) })
 	return cfg

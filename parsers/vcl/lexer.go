@@ -170,7 +170,8 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 // twoChar reports whether s is an operator Varnish reads as one token.
 func twoChar(s string) bool {
 	switch s {
-	case "==", "!=", "!~", "&&", "||", "<=", ">=", "+=", "-=", "*=", "/=", "++", "--", "<<", ">>":
+	case "==", "!=", "!~", "&&", "||", "<=", ">=", "+=", "-=", "*=", "/=", "++", "--", "<<", ">>",
+		"%=", "|=", "&=", "^=": // Fastly's assignment operators
 		return true
 	}
 	return false
@@ -189,6 +190,8 @@ func (lx *lexer) run() {
 			continue
 		case c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
 			lx.pos++
+			continue
+		case c == '#' && lx.hashTag():
 			continue
 		case c == '#':
 			lx.lineComment(1)
@@ -213,7 +216,8 @@ func (lx *lexer) run() {
 		switch {
 		case c == '"' || c == '{' && lx.peek() == '"':
 			lx.str()
-		case isIdent1(c) || c == '.' && isIdent1(lx.peek()):
+		case isIdent1(c) || c == '_' || c == '.' && isIdent1(lx.peek()):
+			// Fastly names may start with '_' (__config__ placeholders too)
 			lx.word(false)
 		case isDigit(c):
 			lx.number()
@@ -378,12 +382,29 @@ func (lx *lexer) word(tmpl bool) {
 		}
 		break
 	}
+	i = lx.subfield(start, i)
 	lx.advance(i)
 	kind := tID
 	if tmpl {
 		kind = tTemplate
 	}
 	lx.emit(kind, start, line, col)
+}
+
+// subfield extends a header variable by Fastly's subfield accessor,
+// req.http.Cookie:session or resp.http.Vary:Origin, which names one
+// key of the header's comma- or semicolon-separated list. Only a name
+// holding ".http." takes one, so labels and BLOBs are left alone.
+func (lx *lexer) subfield(start, i int) int {
+	src := lx.src
+	if i+1 >= len(src) || src[i] != ':' || !isIdent(src[i+1]) || !strings.Contains(strings.ToLower(src[start:i]), ".http.") {
+		return i
+	}
+	j := i + 1
+	for j < len(src) && (isIdent(src[j]) || src[j] == '.') {
+		j++
+	}
+	return j
 }
 
 // number reads digits, an optional fraction and a unit (s, ms, h, KB, ...).
@@ -427,15 +448,30 @@ func (lx *lexer) blob() bool {
 	return true
 }
 
+// fastlyAssign3 reports whether s is one of Fastly's three-character
+// assignment operators.
+func fastlyAssign3(s string) bool {
+	switch s {
+	case "<<=", ">>=", "&&=", "||=":
+		return true
+	}
+	return false
+}
+
 func (lx *lexer) punct() {
 	src := lx.src
 	start, line, col := lx.pos, lx.line, lx.col(lx.pos)
+	if start+2 < len(src) && fastlyAssign3(src[start:start+3]) {
+		lx.pos += 3
+		lx.emit(tPunct, start, line, col)
+		return
+	}
 	if start+1 < len(src) && twoChar(src[start:start+2]) {
 		lx.pos += 2
 		lx.emit(tPunct, start, line, col)
 		return
 	}
-	if strings.IndexByte("{}()*+-/%><=;!&.|~,:[]", src[start]) >= 0 {
+	if strings.IndexByte("{}()*+-/%><=;!&.|~,:[]^", src[start]) >= 0 {
 		lx.pos++
 		lx.emit(tPunct, start, line, col)
 		return
@@ -478,6 +514,11 @@ func (lx *lexer) templateAt(i int) int {
 		if src[i] != tag.open[0] || src[i+1] != tag.open[1] {
 			continue
 		}
+		if tag.open == "${" || tag.open == "%{" {
+			if end := terraformEnd(src, i+2); end > 0 {
+				return end
+			}
+		}
 		end := lx.closers[k].index(src, i+2, tag.close)
 		if end < 0 {
 			return -1
@@ -490,6 +531,78 @@ func (lx *lexer) templateAt(i int) int {
 		return end + len(tag.close)
 	}
 	return -1
+}
+
+// maxTerraformTag bounds the scan for the end of a Terraform tag, so a
+// long line of "${" stays linear.
+const maxTerraformTag = 4096
+
+// terraformEnd returns the offset after the '}' that closes a Terraform
+// interpolation or directive whose body starts at from, on the same line:
+// ${indent(2, file("${path}/x.vcl"))} nests braces and quotes. -1 when
+// it does not close nearby.
+func terraformEnd(src string, from int) int {
+	depth := 1
+	inStr := false
+	for j := from; j < len(src) && j < from+maxTerraformTag; j++ {
+		c := src[j]
+		switch {
+		case c == '\n':
+			return -1
+		case inStr && c == '\\':
+			j++
+		case c == '"':
+			inStr = !inStr
+		case inStr:
+		case c == '{':
+			depth++
+		case c == '}':
+			if depth--; depth == 0 {
+				return j + 1
+			}
+		}
+	}
+	return -1
+}
+
+// hashTag reads a ####NAME#### placeholder, which Fastly's Magento
+// module replaces before upload, as a template tag rather than the start
+// of a comment.
+func (lx *lexer) hashTag() bool {
+	src := lx.src
+	start := lx.pos
+	if !strings.HasPrefix(src[start:], "####") {
+		return false
+	}
+	i := start + 4
+	for i < len(src) && (isIdent(src[i]) && src[i] != '-') {
+		i++
+	}
+	if i == start+4 || !strings.HasPrefix(src[i:], "####") {
+		return false
+	}
+	i += 4
+	for i < len(src) && (isIdent(src[i]) || src[i] == '.') {
+		i++ // glued to a unit or name: ####TIMEOUT####s
+	}
+	line, col := lx.line, lx.col(start)
+	if !lx.code && lx.onlyTagOnLine(i) {
+		lx.advance(i)
+		return true
+	}
+	lx.advance(i)
+	lx.emit(tTemplate, start, line, col)
+	return true
+}
+
+// onlyTagOnLine reports whether nothing but blanks follow i on its line.
+func (lx *lexer) onlyTagOnLine(i int) bool {
+	for ; i < len(lx.src) && lx.src[i] != '\n'; i++ {
+		if c := lx.src[i]; c != ' ' && c != '\t' && c != '\r' {
+			return false
+		}
+	}
+	return true
 }
 
 // templateLine skips a line made only of template tags (<% if x -%>,

@@ -12,6 +12,9 @@ import (
 //go:embed builtin.vcl
 var builtinVCL string
 
+//go:embed fastly_builtin.vcl
+var fastlyBuiltinVCL string
+
 // Lower turns a parsed configuration into the model, deciding Varnish's
 // semantics once. Statically, every header statement becomes a HeaderOp:
 // resp.http in vcl_deliver reaches every delivered response, in vcl_synth
@@ -39,12 +42,16 @@ func Lower(cfg *Config) *model.File {
 		resolving: map[string]bool{},
 		flagging:  map[string]bool{},
 	}
+	if cfg.Fastly {
+		l.file.Advice = fastlyAdvice{}
+	}
 	l.collect()
 	l.static()
 	// Only a complete VCL has a request flow: an include on its own, or
-	// Fastly and Varnish 3 VCL (no `vcl 4.x;`), is checked statement by
-	// statement.
-	if cfg.Version != nil || cfg.Embedded {
+	// Varnish 3 VCL (no `vcl 4.x;`), is checked statement by statement.
+	// Fastly's VCL, a whole service or a snippet, runs in Fastly's flow,
+	// its default return states standing for what the file leaves out.
+	if cfg.Version != nil || cfg.Embedded || cfg.Fastly {
 		l.flow()
 	}
 	sort.SliceStable(l.file.Matchers, func(i, j int) bool { return l.file.Matchers[i].Span.Before(l.file.Matchers[j].Span) })
@@ -66,7 +73,12 @@ type lowerer struct {
 	facts     map[condKey]condFacts
 	matchers  map[*Binary]*model.Matcher
 	backends  []*Backend
-	upstream  *model.Upstream
+	// tables are Fastly's tables by name; tableMatchers the allowlists
+	// that Fastly's calls on the origin register (table.lookup,
+	// table.contains, std.suffixof, std.prefixof).
+	tables        map[string]*Table
+	tableMatchers map[tableKey]*model.Matcher
+	upstream      *model.Upstream
 
 	// assigns holds every assignment to a request header, by lower-case
 	// name, for values and conditions that read it back.
@@ -102,9 +114,18 @@ func (l *lowerer) collect() {
 			l.subs[x.Name] = append(l.subs[x.Name], x)
 		case *Backend:
 			l.backends = append(l.backends, x)
+		case *Table:
+			if l.tables == nil {
+				l.tables = map[string]*Table{}
+			}
+			l.tables[x.Name] = x
 		}
 	}
-	b := Parse(builtinPath, []byte(builtinVCL), Options{FS: noFiles()})
+	builtin := builtinVCL
+	if l.cfg.Fastly {
+		builtin = fastlyBuiltinVCL
+	}
+	b := Parse(builtinPath, []byte(builtin), Options{FS: noFiles()})
 	for _, d := range b.Decls {
 		if s, ok := d.(*Sub); ok {
 			s.Builtin = true
@@ -165,6 +186,10 @@ func reqHeader(name string) (string, bool) {
 // respHeader returns the header a response variable names and whether it
 // is the stored object's (beresp, obj in Fastly's vcl_error aside).
 func respHeader(name string) (header string, stored, ok bool) {
+	name, _ = subfield(name)
+	if strings.HasSuffix(name, "*") {
+		return "", false, false // Fastly's prefix unset is not modelled
+	}
 	lower := strings.ToLower(name)
 	for _, p := range []string{"resp.http.", "beresp.http.", "obj.http."} {
 		if strings.HasPrefix(lower, p) && len(lower) > len(p) {
@@ -287,6 +312,13 @@ func (l *lowerer) headerOp(s Stmt, f frame) *model.HeaderOp {
 	case *Unset:
 		target, op = x.Target, model.Unset
 	case *CallStmt:
+		if l.cfg.Fastly {
+			var ok bool
+			if target, value, op, ok = fastlyHeaderCall(x.Call); !ok {
+				return nil
+			}
+			break
+		}
 		// header.append(resp.http.X, "value") adds another header line.
 		if !strings.EqualFold(x.Call.Fn.Name, "header.append") || len(x.Call.Args) != 2 {
 			return nil
@@ -301,12 +333,27 @@ func (l *lowerer) headerOp(s Stmt, f frame) *model.HeaderOp {
 	if !ok {
 		return nil
 	}
+	if _, key := subfield(target.Name); key != "" {
+		// set resp.http.Vary:Origin = "" adds the token Origin to the
+		// list, once; = "x" adds Origin=x. Removing one token (unset) is
+		// not modelled.
+		if op != model.Set {
+			return nil
+		}
+		op, value = model.Merge, subfieldToken(key, value)
+	}
 	h := &model.HeaderOp{
 		// vcl_backend_error builds an error object that is not cached
 		Name: name, Op: op, Stored: stored && f.sub.Name != "vcl_backend_error", When: f.when,
 		Scope: f.scope, Layer: model.Edge, Span: s.Pos(), Raw: l.raw(s),
 	}
-	if f.sub.Name == "vcl_deliver" {
+	switch {
+	case f.sub.Name == "vcl_deliver" && !l.cfg.Fastly:
+		h.Delivery = model.Delivered
+	case l.cfg.Fastly && h.Stored:
+		// Fastly runs vcl_deliver for synthetic answers too, after
+		// vcl_error; what vcl_fetch stores never reaches them, as an
+		// error statement drops the backend's response.
 		h.Delivery = model.Delivered
 	}
 	if value == nil {

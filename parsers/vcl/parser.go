@@ -15,6 +15,7 @@ type parser struct {
 	toks     []token
 	i        int
 	strict   bool // a `vcl 4.x;` file: Fastly and Varnish 3 syntax are errors
+	typed    bool // in a Fastly sub with a return type: return takes a value
 	template bool // a template (.erb, .j2, ...): both branches of its conditionals are read
 	maxDepth int
 	blocks   int // block nesting
@@ -152,11 +153,32 @@ func (p *parser) guard(fn func(), skip func()) {
 	fn()
 }
 
-// file parses the top level.
+// file parses the top level. Outside strict VCL 4 files, statements
+// written outside any subroutine are a Fastly snippet: each run of them
+// becomes one Sub with Snippet set, named once the file is read.
 func (p *parser) file() (decls []Decl, version *Version) {
+	var snippet *Sub
 	for p.peek().kind != tEOF {
 		start := p.i
 		p.stmtStart = start
+		if !p.strict && p.atSnippetStmt() {
+			if snippet == nil {
+				t := p.peek()
+				snippet = &Sub{Snippet: true, NameSpan: t.span(), Span: t.span(), Body: &Block{Span: t.span()}}
+				decls = append(decls, snippet)
+			}
+			p.guard(func() {
+				if st := p.stmt(); st != nil {
+					snippet.Body.Stmts = append(snippet.Body.Stmts, st)
+				}
+			}, p.skipStmt)
+			snippet.Body.Span = joinSpan(snippet.Body.Span, p.prev().span())
+			if p.i == start {
+				p.next()
+			}
+			continue
+		}
+		snippet = nil
 		p.guard(func() {
 			if d := p.decl(); d != nil {
 				decls = append(decls, d)
@@ -170,6 +192,22 @@ func (p *parser) file() (decls []Decl, version *Version) {
 		}
 	}
 	return decls, version
+}
+
+// snippetKeywords start the statements a Fastly snippet holds.
+var snippetKeywords = map[string]bool{
+	"set": true, "unset": true, "add": true, "remove": true, "return": true, "error": true, "call": true,
+	"if": true, "synthetic": true, "synthetic.base64": true, "declare": true, "esi": true, "restart": true, "goto": true, "log": true,
+}
+
+// atSnippetStmt reports whether a statement starts here at the top level:
+// a statement keyword, or a function called as one (std.collect(...)).
+func (p *parser) atSnippetStmt() bool {
+	t := p.peek()
+	if t.kind != tID || topKeywords[t.text] || fastlyTop[t.text] || t.text == "include" {
+		return false
+	}
+	return snippetKeywords[t.text] || p.peekNext().is(tPunct, "(")
 }
 
 var topKeywords = map[string]bool{"vcl": true, "import": true, "backend": true, "probe": true, "acl": true, "sub": true, "unused": true}
@@ -210,6 +248,9 @@ func (p *parser) decl() Decl {
 	case "include":
 		p.next()
 		p.fail(p.peek(), "include must be followed by a string and ';', found %s", describe(p.peek()))
+	}
+	if t.text == "table" && !p.strict {
+		return p.table()
 	}
 	if fastlyTop[t.text] && !p.strict {
 		p.next()
@@ -366,6 +407,45 @@ func (p *parser) field(depth int, prev []*Field) *Field {
 	return f
 }
 
+// table reads Fastly's `table name [TYPE] { "key": value, ... }`; the
+// comma after the last entry is optional.
+func (p *parser) table() Decl {
+	kw := p.next()
+	name := p.expectID("a table name")
+	tb := &Table{Name: name.text, Type: "STRING", Span: kw.span()}
+	if t := p.peek(); t.kind == tID {
+		tb.Type = p.next().text
+	}
+	p.expect("{")
+	for !p.at("}") {
+		t := p.peek()
+		if t.kind == tEOF {
+			p.fail(t, "unexpected end of file, expecting '}' to close table %s", name.text)
+		}
+		if t.kind == tTemplate {
+			p.next()
+			if p.at(",") {
+				p.next()
+			}
+			continue
+		}
+		if t.kind != tString {
+			p.fail(t, "expected a string key, found %s", describe(t))
+		}
+		p.next()
+		key := &String{Value: t.value(), Raw: t.text, Span: t.span()}
+		p.expect(":")
+		v := p.expr()
+		tb.Entries = append(tb.Entries, &TableEntry{Key: key, Value: v, Span: joinSpan(key.Span, v.Pos())})
+		if !p.at(",") {
+			break
+		}
+		p.next()
+	}
+	p.expect("}")
+	return tb
+}
+
 func (p *parser) acl() Decl {
 	kw := p.next()
 	name := p.expectID("an acl name")
@@ -424,6 +504,12 @@ func (p *parser) sub() Decl {
 	kw := p.next()
 	name := p.expectID("a subroutine name")
 	s := &Sub{Name: name.text, NameSpan: name.span(), Span: kw.span()}
+	if t := p.peek(); !p.strict && t.kind == tID {
+		// Fastly's functions: sub is_allowed BOOL { return true; }
+		s.Type = p.next().text
+		p.typed = true
+		defer func() { p.typed = false }()
+	}
 	s.Body = p.block()
 	return s
 }
@@ -513,7 +599,7 @@ func (p *parser) skipStmt() {
 
 // lenientStmts are Fastly and Varnish 3 statements read past outside
 // strict VCL 4 files.
-var lenientStmts = map[string]bool{"declare": true, "esi": true, "restart": true, "goto": true, "log": true, "purge": true}
+var lenientStmts = map[string]bool{"declare": true, "esi": true, "restart": true, "goto": true, "log": true, "purge": true, "synthetic.base64": true}
 
 func (p *parser) stmt() Stmt {
 	t := p.peek()
@@ -620,7 +706,8 @@ func (p *parser) set(op string) Stmt {
 	s := &Set{Target: p.target(), Op: op}
 	t := p.peek()
 	switch {
-	case t.kind == tPunct && (t.text == "=" || t.text == "+=" || t.text == "-=" || t.text == "*=" || t.text == "/="):
+	case t.kind == tPunct && (t.text == "=" || t.text == "+=" || t.text == "-=" || t.text == "*=" || t.text == "/=" ||
+		!p.strict && fastlyAssignOps[t.text]):
 		p.next()
 		if op == "=" {
 			s.Op = t.text
@@ -636,9 +723,19 @@ func (p *parser) set(op string) Stmt {
 	return s
 }
 
+// fastlyAssignOps are the assignment operators Fastly has beyond
+// Varnish's.
+var fastlyAssignOps = map[string]bool{"%=": true, "|=": true, "&=": true, "^=": true, "<<=": true, ">>=": true, "&&=": true, "||=": true}
+
 func (p *parser) unset() Stmt {
 	kw := p.next()
 	target := p.target()
+	if star := p.peek(); !p.strict && star.is(tPunct, "*") && star.line == int32(target.Span.EndLine) && star.col == int32(target.Span.EndCol) {
+		// Fastly's unset req.http.X-*: every header with the prefix
+		p.next()
+		target.Name += "*"
+		target.Span.EndCol++
+	}
 	end := p.expect(";")
 	return &Unset{Target: target, Span: spanFrom(kw, end)}
 }
@@ -649,6 +746,13 @@ func (p *parser) returnStmt() Stmt {
 	if p.at(";") {
 		end := p.next()
 		r.Span = spanFrom(kw, end)
+		return r
+	}
+	if p.typed {
+		// a Fastly function returns a value: return true; return (a + b);
+		r.Action = "value"
+		r.Args = []Expr{p.expr()}
+		r.Span = spanFrom(kw, p.expect(";"))
 		return r
 	}
 	p.expect("(")

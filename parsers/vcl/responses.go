@@ -28,6 +28,9 @@ func (f *flow) responses() {
 	var groups []*group
 	byKey := map[string]*group{}
 	for _, o := range f.outcomes {
+		if o.p.method == "OPTIONS" && o.p.origin == no {
+			continue // a preflight always carries Origin: this is no CORS request
+		}
 		k := fmt.Sprintf("%d|%d|%d|", o.kind, o.status, f.id(o.ret)) + f.ids(o.p.ops, nil)
 		g, ok := byKey[k]
 		if !ok {
@@ -85,7 +88,7 @@ func (f *flow) responses() {
 			r.Source, r.Status, r.Span = model.FromServer, g.status, g.ret.Span
 			r.Scope = f.l.stmtScope[g.ret]
 		default:
-			r.Source = model.FromUpstream
+			r.Source, r.Status = model.FromUpstream, g.status
 			r.Upstream = f.upstreamFor(g.ops)
 			r.Span = r.Upstream.Span
 			r.Scope = f.scopeOf(g)

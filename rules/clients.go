@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/corslint/corslint/browser"
 	"github.com/corslint/corslint/findings"
 	"github.com/corslint/corslint/model"
-	"github.com/corslint/corslint/predict"
-	"github.com/corslint/corslint/simulate"
+	"github.com/corslint/corslint/serverside"
 )
 
 // Client is a request a frontend makes, declared under clients: in
@@ -101,19 +101,19 @@ location /api/ {
 			}
 			for _, path := range paths {
 				for _, m := range methods {
-					req := predict.Request{Request: simulate.Request{
+					req := serverside.Request{Request: browser.Request{
 						URL: "https://" + hostFor(p.File) + path, Origin: c.Origin, Method: m, Credentials: c.Credentials,
 					}}
 					for _, h := range c.Headers {
 						name, value, _ := strings.Cut(h, ":")
-						req.Headers = append(req.Headers, simulate.Header{Name: strings.TrimSpace(name), Value: strings.TrimSpace(value)})
+						req.Headers = append(req.Headers, browser.Header{Name: strings.TrimSpace(name), Value: strings.TrimSpace(value)})
 					}
-					pr := predict.Predict(stack, req)
+					pr := serverside.Predict(stack, req)
 					if pr.Unknown != "" || pr.Verdict.Allowed || pr.Verdict.Message == "" {
 						continue
 					}
 					a := pr.Actual
-					if pr.Verdict.Stage == simulate.Preflight || a == nil {
+					if pr.Verdict.Stage == browser.Preflight || a == nil {
 						a = pr.Preflight
 					}
 					if a == nil || a.By.IsZero() {

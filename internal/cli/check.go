@@ -10,10 +10,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/corslint/corslint/browser"
 	"github.com/corslint/corslint/engine"
 	"github.com/corslint/corslint/model"
-	"github.com/corslint/corslint/predict"
-	"github.com/corslint/corslint/simulate"
+	"github.com/corslint/corslint/serverside"
 )
 
 // checkFlags are the request `corslint check` predicts.
@@ -63,7 +63,7 @@ Exit codes: 0 allowed, 1 blocked or undecidable from the configuration, 2 usage 
 			if err != nil {
 				return usageError{err}
 			}
-			p := predict.Predict(stack, req)
+			p := serverside.Predict(stack, req)
 			if cf.formatName == "json" {
 				err = writeCheckJSON(stdout, req, p)
 			} else {
@@ -106,7 +106,7 @@ func loadStack(args []string, o *engine.Options) ([]*model.File, error) {
 	return stack, err
 }
 
-func (cf *checkFlags) request(stack []*model.File) (predict.Request, error) {
+func (cf *checkFlags) request(stack []*model.File) (serverside.Request, error) {
 	u := cf.rawURL
 	if u == "" {
 		host := "localhost"
@@ -119,10 +119,10 @@ func (cf *checkFlags) request(stack []*model.File) (predict.Request, error) {
 		u = "https://" + host + cf.path
 	}
 	if _, err := url.Parse(u); err != nil {
-		return predict.Request{}, fmt.Errorf("--url: %w", err)
+		return serverside.Request{}, fmt.Errorf("--url: %w", err)
 	}
-	req := predict.Request{
-		Request: simulate.Request{
+	req := serverside.Request{
+		Request: browser.Request{
 			URL: u, Origin: strings.TrimSuffix(cf.origin, "/"), Method: cf.method, Credentials: cf.credentials,
 		},
 		UpstreamStatus:        cf.status,
@@ -131,21 +131,21 @@ func (cf *checkFlags) request(stack []*model.File) (predict.Request, error) {
 	}
 	for _, h := range cf.headers {
 		name, value, _ := strings.Cut(h, ":")
-		req.Headers = append(req.Headers, simulate.Header{Name: strings.TrimSpace(name), Value: strings.TrimSpace(value)})
+		req.Headers = append(req.Headers, browser.Header{Name: strings.TrimSpace(name), Value: strings.TrimSpace(value)})
 	}
 	for _, h := range cf.upstreamHeaders {
 		name, value, ok := strings.Cut(h, ":")
 		if !ok {
-			return predict.Request{}, fmt.Errorf("--upstream-header %q: want \"Name: value\"", h)
+			return serverside.Request{}, fmt.Errorf("--upstream-header %q: want \"Name: value\"", h)
 		}
-		req.UpstreamHeaders = append(req.UpstreamHeaders, simulate.Header{Name: strings.TrimSpace(name), Value: strings.TrimSpace(value)})
+		req.UpstreamHeaders = append(req.UpstreamHeaders, browser.Header{Name: strings.TrimSpace(name), Value: strings.TrimSpace(value)})
 	}
 	return req, nil
 }
 
-func writeCheckText(w io.Writer, req predict.Request, p predict.Prediction) error {
+func writeCheckText(w io.Writer, req serverside.Request, p serverside.Prediction) error {
 	var b strings.Builder
-	section := func(name string, a *predict.Answer) {
+	section := func(name string, a *serverside.Answer) {
 		if a == nil {
 			return
 		}
@@ -227,8 +227,8 @@ type checkJSON struct {
 	Note      string           `json:"note,omitempty"`
 }
 
-func writeCheckJSON(w io.Writer, req predict.Request, p predict.Prediction) error {
-	conv := func(a *predict.Answer) *checkJSONAnswer {
+func writeCheckJSON(w io.Writer, req serverside.Request, p serverside.Prediction) error {
+	conv := func(a *serverside.Answer) *checkJSONAnswer {
 		if a == nil {
 			return nil
 		}

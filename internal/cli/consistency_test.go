@@ -13,12 +13,12 @@ import (
 
 	"github.com/rogpeppe/go-internal/txtar"
 
+	"github.com/corslint/corslint/browser"
 	"github.com/corslint/corslint/engine"
 	"github.com/corslint/corslint/model"
 	"github.com/corslint/corslint/oracle"
-	"github.com/corslint/corslint/predict"
 	"github.com/corslint/corslint/rules"
-	"github.com/corslint/corslint/simulate"
+	"github.com/corslint/corslint/serverside"
 )
 
 // untrusted is an origin no case trusts.
@@ -44,7 +44,7 @@ func TestCheckAgreesWithLint(t *testing.T) {
 			ids := lintIDs(t, dir, args)
 			trusted := trustedOrigins(stack, args)
 			for _, req := range caseRequests(stack, trusted) {
-				p := predict.Predict(stack, req)
+				p := serverside.Predict(stack, req)
 				if p.Unknown != "" {
 					continue // the configuration cannot decide; nothing to hold lint to
 				}
@@ -55,7 +55,7 @@ func TestCheckAgreesWithLint(t *testing.T) {
 				if req.Origin == untrusted || !p.Verdict.Allowed {
 					continue
 				}
-				var more []predict.Request
+				var more []serverside.Request
 				if sends(p, model.ACAC, "true") {
 					// the response allows credentials: so must a credentialed fetch
 					cred := req
@@ -65,7 +65,7 @@ func TestCheckAgreesWithLint(t *testing.T) {
 				// the methods and headers the configuration allows, preflighted
 				more = append(more, preflighted(stack, req)...)
 				for _, r := range more {
-					if p := predict.Predict(stack, r); p.Unknown == "" {
+					if p := serverside.Predict(stack, r); p.Unknown == "" {
 						tally.add(t, r, p, ids)
 					}
 				}
@@ -82,7 +82,7 @@ func TestCheckAgreesWithLint(t *testing.T) {
 // agreement counts what the consistency checks saw.
 type agreement struct{ checked, blocked, leaks int }
 
-func (a *agreement) add(t *testing.T, req predict.Request, p predict.Prediction, ids map[string]bool) {
+func (a *agreement) add(t *testing.T, req serverside.Request, p serverside.Prediction, ids map[string]bool) {
 	t.Helper()
 	a.checked++
 	switch {
@@ -121,7 +121,7 @@ func TestCheckAgreesWithLintOnScenarios(t *testing.T) {
 				t.Fatalf("%d files after linking, want 1", len(stack))
 			}
 			req := scenarioRequest(s, v)
-			p := predict.Predict(stack, req)
+			p := serverside.Predict(stack, req)
 			if p.Unknown != "" {
 				t.Fatalf("undecidable: %s", p.Unknown)
 			}
@@ -142,7 +142,7 @@ func TestCheckAgreesWithLintOnScenarios(t *testing.T) {
 // configuration answers it with CORS headers at all (a route without any
 // is not meant for cross-origin reads), and only on what the
 // configuration says (not on what an upstream or an earlier request adds).
-func consistent(t *testing.T, req predict.Request, p predict.Prediction, ids map[string]bool) {
+func consistent(t *testing.T, req serverside.Request, p serverside.Prediction, ids map[string]bool) {
 	t.Helper()
 	fromConfig := len(req.UpstreamHeaders) == 0 && req.PriorOrigin == ""
 	switch {
@@ -155,8 +155,8 @@ func consistent(t *testing.T, req predict.Request, p predict.Prediction, ids map
 
 // answersCORS reports whether a predicted answer carries any
 // Access-Control-* header.
-func answersCORS(p predict.Prediction) bool {
-	for _, a := range []*predict.Answer{p.Preflight, p.Actual} {
+func answersCORS(p serverside.Prediction) bool {
+	for _, a := range []*serverside.Answer{p.Preflight, p.Actual} {
 		if a == nil {
 			continue
 		}
@@ -173,7 +173,7 @@ func answersCORS(p predict.Prediction) bool {
 // other than GET, HEAD and POST that an Access-Control-Allow-Methods of
 // the stack lists, with the first request header an
 // Access-Control-Allow-Headers lists.
-func preflighted(stack []*model.File, req predict.Request) []predict.Request {
+func preflighted(stack []*model.File, req serverside.Request) []serverside.Request {
 	var methods []string
 	header := ""
 	for _, f := range stack {
@@ -193,12 +193,12 @@ func preflighted(stack []*model.File, req predict.Request) []predict.Request {
 			}
 		}
 	}
-	var out []predict.Request
+	var out []serverside.Request
 	for _, m := range methods {
 		r := req
 		r.Method = m
 		if header != "" {
-			r.Headers = []simulate.Header{{Name: header, Value: "x"}}
+			r.Headers = []browser.Header{{Name: header, Value: "x"}}
 		}
 		out = append(out, r)
 	}
@@ -207,7 +207,7 @@ func preflighted(stack []*model.File, req predict.Request) []predict.Request {
 
 // fixedOrigin is the one Access-Control-Allow-Origin value of the actual
 // answer, or "".
-func fixedOrigin(p predict.Prediction) string {
+func fixedOrigin(p serverside.Prediction) string {
 	var vs []string
 	if p.Actual != nil {
 		for _, l := range p.Actual.Headers {
@@ -223,7 +223,7 @@ func fixedOrigin(p predict.Prediction) string {
 }
 
 // sends reports whether the actual answer carries header name with value.
-func sends(p predict.Prediction, name, value string) bool {
+func sends(p serverside.Prediction, name, value string) bool {
 	if p.Actual == nil {
 		return false
 	}
@@ -351,7 +351,7 @@ func outermost(f *model.File) model.Layer {
 // caseRequests are the representative requests for a case: for each
 // virtual server and route of the outermost file, a simple GET from each
 // trusted origin and a credentialed GET from an untrusted one.
-func caseRequests(stack []*model.File, trusted []string) []predict.Request {
+func caseRequests(stack []*model.File, trusted []string) []serverside.Request {
 	f := stack[0]
 	hosts := []string{""}
 	paths := []string{"/"}
@@ -374,7 +374,7 @@ func caseRequests(stack []*model.File, trusted []string) []predict.Request {
 			}
 		}
 	}
-	var out []predict.Request
+	var out []serverside.Request
 	for _, h := range hosts {
 		if h == "" {
 			h = defaultHost(f)
@@ -382,9 +382,9 @@ func caseRequests(stack []*model.File, trusted []string) []predict.Request {
 		for _, p := range paths {
 			url := "https://" + h + p
 			for _, o := range trusted {
-				out = append(out, predict.Request{Request: simulate.Request{URL: url, Origin: o, Method: "GET"}})
+				out = append(out, serverside.Request{Request: browser.Request{URL: url, Origin: o, Method: "GET"}})
 			}
-			out = append(out, predict.Request{Request: simulate.Request{URL: url, Origin: untrusted, Method: "GET", Credentials: true}})
+			out = append(out, serverside.Request{Request: browser.Request{URL: url, Origin: untrusted, Method: "GET", Credentials: true}})
 		}
 	}
 	return out
@@ -438,7 +438,7 @@ func trustedOrigins(stack []*model.File, args []string) []string {
 // scenarioRequest is the oracle scenario's fetch as check is asked it:
 // the upstream behind a proxy answers OPTIONS with 405 and sends what the
 // scenario says.
-func scenarioRequest(s oracle.Scenario, v oracle.Vars) predict.Request {
+func scenarioRequest(s oracle.Scenario, v oracle.Vars) serverside.Request {
 	origin := v.PageOrigin
 	if !s.Trusted {
 		origin = untrusted
@@ -447,15 +447,15 @@ func scenarioRequest(s oracle.Scenario, v oracle.Vars) predict.Request {
 	if method == "" {
 		method = "GET"
 	}
-	r := predict.Request{
-		Request: simulate.Request{
+	r := serverside.Request{
+		Request: browser.Request{
 			URL: "http://127.0.0.1:9001" + s.Request.Path, Origin: origin, Method: method, Credentials: s.Request.Credentials,
 		},
 		UpstreamOptionsStatus: 405,
 		PriorOrigin:           s.PrimeFrom,
 	}
 	for k, val := range s.Request.Headers {
-		r.Headers = append(r.Headers, simulate.Header{Name: k, Value: val})
+		r.Headers = append(r.Headers, browser.Header{Name: k, Value: val})
 	}
 	// the test upstream answers /status/NNN with NNN; httpd answers a
 	// missing static file with its own 404
@@ -467,13 +467,13 @@ func scenarioRequest(s oracle.Scenario, v oracle.Vars) predict.Request {
 	}
 	switch {
 	case s.Upstream.ReflectOrigin:
-		r.UpstreamHeaders = append(r.UpstreamHeaders, simulate.Header{Name: model.ACAO, Value: "$origin"})
+		r.UpstreamHeaders = append(r.UpstreamHeaders, browser.Header{Name: model.ACAO, Value: "$origin"})
 	case s.Upstream.ACAO != "":
 		acao, _ := oracle.Expand(s.Upstream.ACAO, v)
-		r.UpstreamHeaders = append(r.UpstreamHeaders, simulate.Header{Name: model.ACAO, Value: acao})
+		r.UpstreamHeaders = append(r.UpstreamHeaders, browser.Header{Name: model.ACAO, Value: acao})
 	}
 	if s.Upstream.Vary != "" {
-		r.UpstreamHeaders = append(r.UpstreamHeaders, simulate.Header{Name: "Vary", Value: s.Upstream.Vary})
+		r.UpstreamHeaders = append(r.UpstreamHeaders, browser.Header{Name: "Vary", Value: s.Upstream.Vary})
 	}
 	return r
 }

@@ -1,7 +1,7 @@
 // Package difftest tests corslint's predictions against real servers the
 // way compilers are tested: it generates configurations and requests from
 // a seed, runs them on real nginx, Apache httpd and Varnish, compares every
-// answer header by header with what package predict says, shrinks each
+// answer header by header with what package serverside says, shrinks each
 // disagreement to a minimal configuration and keeps it as a regression
 // case that replays offline.
 //

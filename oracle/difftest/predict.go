@@ -6,13 +6,13 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/corslint/corslint/browser"
 	"github.com/corslint/corslint/model"
 	"github.com/corslint/corslint/oracle"
 	"github.com/corslint/corslint/parsers/apache"
 	"github.com/corslint/corslint/parsers/nginx"
 	"github.com/corslint/corslint/parsers/vcl"
-	"github.com/corslint/corslint/predict"
-	"github.com/corslint/corslint/simulate"
+	"github.com/corslint/corslint/serverside"
 	"github.com/corslint/corslint/source"
 )
 
@@ -55,10 +55,10 @@ func (c *Case) Model(env Env) *model.File {
 }
 
 // Request is the prediction request for a probe against port.
-func (c *Case) Request(p Probe, port int) predict.Request {
+func (c *Case) Request(p Probe, port int) serverside.Request {
 	st := p.UpStatus()
-	r := predict.Request{
-		Request: simulate.Request{
+	r := serverside.Request{
+		Request: browser.Request{
 			URL:    fmt.Sprintf("http://%s:%d%s", hostOnly(c.Host(p)), port, p.Path),
 			Origin: p.Origin, Method: p.Method, Credentials: p.Credentials,
 		},
@@ -69,13 +69,13 @@ func (c *Case) Request(p Probe, port int) predict.Request {
 		PriorOrigin:           p.Prior,
 	}
 	for _, h := range p.Headers {
-		r.Headers = append(r.Headers, simulate.Header{Name: h.Name, Value: h.Value})
+		r.Headers = append(r.Headers, browser.Header{Name: h.Name, Value: h.Value})
 	}
 	switch p.UpCORS {
 	case "reflect":
-		r.UpstreamHeaders = append(r.UpstreamHeaders, simulate.Header{Name: model.ACAO, Value: "$origin"})
+		r.UpstreamHeaders = append(r.UpstreamHeaders, browser.Header{Name: model.ACAO, Value: "$origin"})
 	case "star":
-		r.UpstreamHeaders = append(r.UpstreamHeaders, simulate.Header{Name: model.ACAO, Value: "*"})
+		r.UpstreamHeaders = append(r.UpstreamHeaders, browser.Header{Name: model.ACAO, Value: "*"})
 	}
 	return r
 }
@@ -117,7 +117,7 @@ type Outcome struct {
 // Compare holds a prediction against what the server sent: the status
 // and every Access-Control-* and Vary line of the preflight and, when the
 // prediction gets that far, of the actual request.
-func Compare(p predict.Prediction, obs Observed) Outcome {
+func Compare(p serverside.Prediction, obs Observed) Outcome {
 	var o Outcome
 	if p.Preflight != nil {
 		o.Diffs = append(o.Diffs, wireDiffs("preflight", p.Preflight, obs.Preflight)...)
@@ -136,11 +136,11 @@ func Compare(p predict.Prediction, obs Observed) Outcome {
 }
 
 // undecided returns why the prediction says it cannot know, or "".
-func undecided(p predict.Prediction) string {
+func undecided(p serverside.Prediction) string {
 	if p.Unknown != "" {
 		return p.Unknown
 	}
-	for _, a := range []*predict.Answer{p.Preflight, p.Actual} {
+	for _, a := range []*serverside.Answer{p.Preflight, p.Actual} {
 		if a == nil {
 			continue
 		}
@@ -169,7 +169,7 @@ func corsLines[T any](items []T, name, value func(T) string) []string {
 	return out
 }
 
-func wireDiffs(what string, a *predict.Answer, w *oracle.Wire) []string {
+func wireDiffs(what string, a *serverside.Answer, w *oracle.Wire) []string {
 	if w == nil {
 		return []string{what + ": predicted a response, none observed"}
 	}
@@ -177,7 +177,7 @@ func wireDiffs(what string, a *predict.Answer, w *oracle.Wire) []string {
 	if a.Status != w.Status {
 		diffs = append(diffs, fmt.Sprintf("%s status: predicted %d, server %d", what, a.Status, w.Status))
 	}
-	got := corsLines(a.Headers, func(l predict.Line) string { return l.Name }, func(l predict.Line) string { return l.Value })
+	got := corsLines(a.Headers, func(l serverside.Line) string { return l.Name }, func(l serverside.Line) string { return l.Value })
 	want := corsLines(w.Headers, func(h oracle.Header) string { return h.Name }, func(h oracle.Header) string { return h.Value })
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		diffs = append(diffs, fmt.Sprintf("%s headers: predicted %q, server %q", what, got, want))
@@ -187,27 +187,27 @@ func wireDiffs(what string, a *predict.Answer, w *oracle.Wire) []string {
 
 // predictFor predicts one probe from a case's model; a panic in the
 // model code is an error, never a verdict.
-func predictFor(m *model.File, c *Case, p Probe, port int) (pr predict.Prediction, err error) {
+func predictFor(m *model.File, c *Case, p Probe, port int) (pr serverside.Prediction, err error) {
 	defer func() {
 		if x := recover(); x != nil {
 			err = fmt.Errorf("predict panicked: %v", x)
 		}
 	}()
 	req := c.Request(p, port)
-	pr = predict.Predict([]*model.File{m}, req)
+	pr = serverside.Predict([]*model.File{m}, req)
 	if req.UpstreamStatus != 200 && req.UpstreamStatus != 404 && fromHandler(m, pr) {
 		// Only the -200 files exist: a file lookup answers 404 where the
 		// upstream would have answered the path's status.
 		req.UpstreamStatus = 404
-		pr = predict.Predict([]*model.File{m}, req)
+		pr = serverside.Predict([]*model.File{m}, req)
 	}
 	return pr, nil
 }
 
 // fromHandler reports whether a predicted answer comes from the server's
 // own file handler.
-func fromHandler(m *model.File, pr predict.Prediction) bool {
-	for _, a := range []*predict.Answer{pr.Preflight, pr.Actual} {
+func fromHandler(m *model.File, pr serverside.Prediction) bool {
+	for _, a := range []*serverside.Answer{pr.Preflight, pr.Actual} {
 		if a == nil {
 			continue
 		}

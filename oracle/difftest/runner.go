@@ -21,9 +21,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/corslint/corslint/browser"
 	"github.com/corslint/corslint/oracle"
-	"github.com/corslint/corslint/predict"
-	"github.com/corslint/corslint/simulate"
+	"github.com/corslint/corslint/serverside"
 )
 
 const (
@@ -148,7 +148,7 @@ func (r *Runner) Batch(server string, cases []*Case) []Result {
 					obs, err := probe(c, pi, p, env.Port)
 					res := Result{Case: c, Probe: pi, Obs: obs, Err: err}
 					if err == nil {
-						var pr predict.Prediction
+						var pr serverside.Prediction
 						if pr, err = predictFor(m, c, p, env.Port); err == nil {
 							res.Outcome = Compare(pr, obs)
 						}
@@ -297,7 +297,7 @@ func probe(c *Case, pi int, p Probe, port int) (Observed, error) {
 		}
 	}
 	req := c.Request(p, port)
-	if need, names := simulate.NeedsPreflight(req.Request); need {
+	if need, names := browser.NeedsPreflight(req.Request); need {
 		hs := []Header{{"Origin", p.Origin}, {"Access-Control-Request-Method", p.Method}}
 		if len(names) > 0 {
 			hs = append(hs, Header{"Access-Control-Request-Headers", strings.Join(names, ",")})

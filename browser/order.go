@@ -1,4 +1,4 @@
-package simulate
+package browser
 
 import (
 	"encoding/binary"

@@ -1,4 +1,4 @@
-// Package simulate is the browser's side of CORS: given the request a page
+// Package browser is the browser's side of CORS: given the request a page
 // makes with fetch() and the headers a server answers with, it decides what
 // Chromium decides and returns the console line Chromium prints.
 //
@@ -22,4 +22,4 @@
 //   - third_party/blink/renderer/core/fetch/{headers.cc,request.cc} and
 //     platform/loader/fetch/fetch_utils.cc: what fetch() does to the method
 //     and headers before anything reaches the network.
-package simulate
+package browser

@@ -1,11 +1,11 @@
-// Package predict works out, from configuration alone, the responses a
+// Package serverside works out, from configuration alone, the responses a
 // cross-origin request and its preflight get, and what Chromium makes of
 // them. It walks the model the way the server does: choose the virtual
 // server and route, evaluate the if blocks and allowlists, apply header
 // statements for the status the response has, pass upstream headers
 // through proxies, and hands the result to the browser's algorithm in
-// package simulate.
-package predict
+// package browser.
+package serverside
 
 import (
 	"fmt"
@@ -17,14 +17,14 @@ import (
 
 	"github.com/corslint/corslint/internal/pcre"
 
+	"github.com/corslint/corslint/browser"
 	"github.com/corslint/corslint/model"
-	"github.com/corslint/corslint/simulate"
 )
 
 // Request is a fetch() together with what the configuration cannot know:
 // how the upstream behind a proxy answers.
 type Request struct {
-	simulate.Request
+	browser.Request
 	// UpstreamStatus is the status the upstream answers the actual
 	// request with; 0 means 200.
 	UpstreamStatus int
@@ -34,7 +34,7 @@ type Request struct {
 	// UpstreamHeaders are headers the upstream adds itself (its own
 	// Access-Control-Allow-Origin, Vary), as names with values; a value
 	// of "$origin" echoes the request's Origin.
-	UpstreamHeaders []simulate.Header
+	UpstreamHeaders []browser.Header
 	// PriorOrigin, when set, is the origin of an earlier request for the
 	// same URL, whose response caches on the path may have stored.
 	PriorOrigin string
@@ -71,13 +71,13 @@ type Answer struct {
 	upstreamOptions bool
 }
 
-func (a *Answer) wire() *simulate.Response {
+func (a *Answer) wire() *browser.Response {
 	if a == nil {
 		return nil
 	}
-	r := &simulate.Response{Status: a.Status}
+	r := &browser.Response{Status: a.Status}
 	for _, l := range a.Headers {
-		r.Headers = append(r.Headers, simulate.Header{Name: l.Name, Value: l.Value})
+		r.Headers = append(r.Headers, browser.Header{Name: l.Name, Value: l.Value})
 	}
 	return r
 }
@@ -86,7 +86,7 @@ func (a *Answer) wire() *simulate.Response {
 type Prediction struct {
 	Preflight *Answer // nil when no preflight is sent
 	Actual    *Answer // nil when the preflight fails
-	Verdict   simulate.Verdict
+	Verdict   browser.Verdict
 	// Unknown is set when the verdict depends on something the
 	// configuration does not say (an upstream's answer to OPTIONS, a
 	// condition on the request it cannot evaluate, a header value it
@@ -99,7 +99,7 @@ type Prediction struct {
 // passes on what the next file answers.
 func Predict(stack []*model.File, req Request) Prediction {
 	var p Prediction
-	if need, _ := simulate.NeedsPreflight(req.Request); need {
+	if need, _ := browser.NeedsPreflight(req.Request); need {
 		p.Preflight = answer(stack, req, "OPTIONS")
 		if p.Preflight.Status == 0 {
 			p.Unknown = "nothing in the configuration answers the preflight (" + strings.Join(p.Preflight.Notes, "; ") + ")"
@@ -108,7 +108,7 @@ func Predict(stack []*model.File, req Request) Prediction {
 			}
 			return p
 		}
-		if v := simulate.CheckPreflight(req.Request, *p.Preflight.wire()); !v.Allowed {
+		if v := browser.CheckPreflight(req.Request, *p.Preflight.wire()); !v.Allowed {
 			p.Verdict = v
 			p.Unknown = undecidable(p.Preflight)
 			return p
@@ -122,7 +122,7 @@ func Predict(stack []*model.File, req Request) Prediction {
 	if p.Actual.Status == 0 {
 		p.Actual.Status = 200
 	}
-	p.Verdict = simulate.Evaluate(req.Request, p.Preflight.wire(), p.Actual.wire())
+	p.Verdict = browser.Evaluate(req.Request, p.Preflight.wire(), p.Actual.wire())
 	p.Unknown = undecidable(p.Preflight, p.Actual)
 	return p
 }

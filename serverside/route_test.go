@@ -1,15 +1,15 @@
-package predict_test
+package serverside_test
 
 import (
 	"testing"
 
+	"github.com/corslint/corslint/browser"
 	"github.com/corslint/corslint/model"
 	"github.com/corslint/corslint/parsers/apache"
 	"github.com/corslint/corslint/parsers/nginx"
 	"github.com/corslint/corslint/parsers/sam"
 	"github.com/corslint/corslint/parsers/vcl"
-	"github.com/corslint/corslint/predict"
-	"github.com/corslint/corslint/simulate"
+	"github.com/corslint/corslint/serverside"
 )
 
 // TestNginxServerSelection follows nginx's order: exact name, longest
@@ -68,7 +68,7 @@ func TestConditionalStatementsDoNotReplace(t *testing.T) {
 // acao predicts a GET and returns its Access-Control-Allow-Origin values.
 func acao(t *testing.T, stack []*model.File, url, origin string) string {
 	t.Helper()
-	p := predict.Predict(stack, predict.Request{Request: simulate.Request{URL: url, Origin: origin, Method: "GET"}})
+	p := serverside.Predict(stack, serverside.Request{Request: browser.Request{URL: url, Origin: origin, Method: "GET"}})
 	if p.Actual == nil {
 		t.Fatalf("%s: no actual response (%s)", url, p.Unknown)
 	}

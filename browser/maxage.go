@@ -1,4 +1,4 @@
-package simulate
+package browser
 
 // Preflight cache lifetimes, in seconds.
 const (

@@ -1,4 +1,4 @@
-package predict_test
+package serverside_test
 
 import (
 	"fmt"
@@ -8,13 +8,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/corslint/corslint/browser"
 	"github.com/corslint/corslint/model"
 	"github.com/corslint/corslint/oracle"
 	"github.com/corslint/corslint/parsers/apache"
 	"github.com/corslint/corslint/parsers/nginx"
 	"github.com/corslint/corslint/parsers/vcl"
-	"github.com/corslint/corslint/predict"
-	"github.com/corslint/corslint/simulate"
+	"github.com/corslint/corslint/serverside"
 )
 
 // Fixed addresses for predictions; the live oracle run uses real ports,
@@ -64,7 +64,7 @@ func parse(t *testing.T, s oracle.Scenario, v oracle.Vars) *model.File {
 }
 
 // Request turns a scenario's fetch and upstream into a prediction request.
-func Request(s oracle.Scenario, v oracle.Vars) predict.Request {
+func Request(s oracle.Scenario, v oracle.Vars) serverside.Request {
 	origin := v.PageOrigin
 	if !s.Trusted {
 		origin = untrustedOrigin
@@ -73,8 +73,8 @@ func Request(s oracle.Scenario, v oracle.Vars) predict.Request {
 	if method == "" {
 		method = "GET"
 	}
-	r := predict.Request{
-		Request: simulate.Request{
+	r := serverside.Request{
+		Request: browser.Request{
 			URL: fmt.Sprintf("http://127.0.0.1:%d%s", v.Port, s.Request.Path), Origin: origin,
 			Method: method, Credentials: s.Request.Credentials,
 		},
@@ -83,7 +83,7 @@ func Request(s oracle.Scenario, v oracle.Vars) predict.Request {
 		PriorOrigin:           s.PrimeFrom,
 	}
 	for k, val := range s.Request.Headers {
-		r.Headers = append(r.Headers, simulate.Header{Name: k, Value: val})
+		r.Headers = append(r.Headers, browser.Header{Name: k, Value: val})
 	}
 	if m := regexp.MustCompile(`^/status/(\d{3})`).FindStringSubmatch(s.Request.Path); m != nil {
 		r.UpstreamStatus, _ = strconv.Atoi(m[1])
@@ -95,13 +95,13 @@ func Request(s oracle.Scenario, v oracle.Vars) predict.Request {
 	}
 	switch {
 	case s.Upstream.ReflectOrigin:
-		r.UpstreamHeaders = append(r.UpstreamHeaders, simulate.Header{Name: model.ACAO, Value: "$origin"})
+		r.UpstreamHeaders = append(r.UpstreamHeaders, browser.Header{Name: model.ACAO, Value: "$origin"})
 	case s.Upstream.ACAO != "":
 		acao, _ := oracle.Expand(s.Upstream.ACAO, v)
-		r.UpstreamHeaders = append(r.UpstreamHeaders, simulate.Header{Name: model.ACAO, Value: acao})
+		r.UpstreamHeaders = append(r.UpstreamHeaders, browser.Header{Name: model.ACAO, Value: acao})
 	}
 	if s.Upstream.Vary != "" {
-		r.UpstreamHeaders = append(r.UpstreamHeaders, simulate.Header{Name: "Vary", Value: s.Upstream.Vary})
+		r.UpstreamHeaders = append(r.UpstreamHeaders, browser.Header{Name: "Vary", Value: s.Upstream.Vary})
 	}
 	return r
 }
@@ -122,7 +122,7 @@ func TestOracleScenarios(t *testing.T) {
 			n++
 			req := Request(s, v)
 			v.URL, v.Origin = req.URL, req.Origin
-			p := predict.Predict([]*model.File{f}, req)
+			p := serverside.Predict([]*model.File{f}, req)
 			if p.Unknown != "" {
 				t.Fatalf("unknown: %s", p.Unknown)
 			}
@@ -139,7 +139,7 @@ func TestOracleScenarios(t *testing.T) {
 	}
 }
 
-func checkFacts(t *testing.T, what string, want *oracle.WireFacts, got *predict.Answer, v oracle.Vars) {
+func checkFacts(t *testing.T, what string, want *oracle.WireFacts, got *serverside.Answer, v oracle.Vars) {
 	t.Helper()
 	if want == nil || got == nil {
 		if (want == nil) != (got == nil) && !(want != nil && want.Status == 0) {
@@ -168,7 +168,7 @@ func checkFacts(t *testing.T, what string, want *oracle.WireFacts, got *predict.
 	}
 }
 
-func describe(a *predict.Answer) string {
+func describe(a *serverside.Answer) string {
 	if a == nil {
 		return "(not sent)"
 	}

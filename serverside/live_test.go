@@ -1,6 +1,6 @@
 //go:build oracle
 
-package predict_test
+package serverside_test
 
 import (
 	"strings"
@@ -8,7 +8,7 @@ import (
 
 	"github.com/corslint/corslint/model"
 	"github.com/corslint/corslint/oracle"
-	"github.com/corslint/corslint/predict"
+	"github.com/corslint/corslint/serverside"
 )
 
 // TestLive runs every scenario against the real server and Chromium and
@@ -26,7 +26,7 @@ func TestLive(t *testing.T) {
 			req := Request(s, v)
 			req.Origin = v.Origin
 			req.URL = v.URL
-			p := predict.Predict([]*model.File{f}, req)
+			p := serverside.Predict([]*model.File{f}, req)
 			var diffs []string
 			if p.Verdict.Allowed != obs.Allowed {
 				diffs = append(diffs, "allowed differs")
@@ -47,7 +47,7 @@ func TestLive(t *testing.T) {
 }
 
 // wireDiffs compares status and Access-Control-* and Vary lines.
-func wireDiffs(what string, a *predict.Answer, w *oracle.Wire) []string {
+func wireDiffs(what string, a *serverside.Answer, w *oracle.Wire) []string {
 	if (a == nil) != (w == nil) {
 		return []string{what + ": sent differs"}
 	}

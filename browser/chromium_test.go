@@ -1,4 +1,4 @@
-package simulate
+package browser
 
 import (
 	"context"
@@ -116,7 +116,7 @@ type seen struct {
 // console line and Access-Control-Request-Headers value must match
 // Evaluate and NeedsPreflight. It needs a Chromium binary:
 //
-//	CORSLINT_CHROMIUM=/usr/bin/chromium go test ./simulate -run Chromium -v
+//	CORSLINT_CHROMIUM=/usr/bin/chromium go test ./browser -run Chromium -v
 func TestChromium(t *testing.T) {
 	bin := os.Getenv("CORSLINT_CHROMIUM")
 	if bin == "" {
@@ -254,7 +254,7 @@ func TestChromium(t *testing.T) {
 				c.name, got[i].preflight, got[i].acrh, needs, strings.Join(names, ","))
 		}
 		if sent := want.Allowed || want.Stage == Actual; got[i].actual != sent {
-			t.Errorf("%s: actual request reached the server: %v, simulate expects %v", c.name, got[i].actual, sent)
+			t.Errorf("%s: actual request reached the server: %v, the model expects %v", c.name, got[i].actual, sent)
 		}
 	}
 }

@@ -1,6 +1,12 @@
 // Package rules holds corslint's checks. Each rule is a value: metadata as
 // data (which drives `corslint rules`, `corslint explain`, docs/rules and
 // SARIF) and a function over the model. Rules never see dialect syntax.
+//
+// Files are named by the catalogue family of the rules they hold: origin
+// (CORS1xx), credentials (2xx), preflight (3xx), cache (4xx), layers (5xx),
+// sam (6xx), clients (7xx), and registry for the diagnostics and the list
+// of every rule. A rule in a file of its own adds its slug after the
+// family: preflight_section_never_matches.go holds CORS308.
 package rules
 
 import (

@@ -33,7 +33,7 @@ func writeText(w io.Writer, r *Report) error {
 		}
 		counts[f.Severity]++
 		fmt.Fprintf(bw, "%s:%d:%d: %s: %s %s\n", r.rel(f.Span.File), f.Span.Line, f.Span.Col,
-			paint(sevColor[f.Severity], f.Severity.String()), f.Message, paint(dim, "["+f.RuleID+" "+f.Slug+"]"))
+			paint(sevColor[f.Severity], f.Severity.String()), oneLine(f.Message), paint(dim, "["+f.RuleID+" "+f.Slug+"]"))
 		if text := r.lineText(f.Span.File, f.Span.Line); text != "" {
 			fmt.Fprintf(bw, "    %s\n    %s\n", expandTabs(text), paint(sevColor[f.Severity], caret(text, f.Span.Col, f.Span.Line, f.Span.EndLine, f.Span.EndCol)))
 		}
@@ -42,7 +42,7 @@ func writeText(w io.Writer, r *Report) error {
 			fmt.Fprintf(bw, "    included from %s:%d:%d\n", r.rel(v.File), v.Line, v.Col)
 		}
 		for _, rel := range f.Related {
-			fmt.Fprintf(bw, "    %s %s:%d:%d\n", rel.Message+":", r.rel(rel.Span.File), rel.Span.Line, rel.Span.Col)
+			fmt.Fprintf(bw, "    %s %s:%d:%d\n", oneLine(rel.Message)+":", r.rel(rel.Span.File), rel.Span.Line, rel.Span.Col)
 		}
 	}
 	if n := counts[0] + counts[1] + counts[2]; n > 0 {
@@ -82,3 +82,13 @@ func caret(text string, col, line, endLine, endCol int) string {
 }
 
 func expandTabs(s string) string { return strings.ReplaceAll(s, "\t", "    ") }
+
+// oneLine keeps a finding on its own line: a message may quote a value
+// that holds a line break (CORS310), which would otherwise split the
+// path:line:col line that editors and CI parse.
+func oneLine(s string) string {
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
+	}
+	return strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace(s)
+}

@@ -104,3 +104,22 @@ func TestCaret(t *testing.T) {
 		})
 	}
 }
+
+// TestTextLineBreakInMessage keeps each finding on one path:line:col line
+// when its message quotes a value with a line break in it.
+func TestTextLineBreakInMessage(t *testing.T) {
+	r := &Report{Root: fxRoot, Findings: []findings.Finding{{
+		RuleID: "CORS310", Slug: "header-value-line-break", Severity: findings.Error,
+		Message: "value \"GET,\r\n POST\" holds a line break",
+		Span:    model.Span{File: "/repo/a.conf", Line: 1, Col: 1},
+		Related: []findings.Related{{Message: "set\nhere", Span: model.Span{File: "/repo/a.conf", Line: 2, Col: 1}}},
+	}}}
+	got := render(t, "text", r)
+	first, _, _ := strings.Cut(got, "\n")
+	if want := `a.conf:1:1: error: value "GET,\r\n POST" holds a line break [CORS310 header-value-line-break]`; first != want {
+		t.Errorf("first line:\n%q\nwant:\n%q", first, want)
+	}
+	if !strings.Contains(got, `    set\nhere: a.conf:2:1`) {
+		t.Errorf("related location split across lines:\n%s", got)
+	}
+}

@@ -76,7 +76,7 @@ func checkInvariants(t *testing.T, req Request, p, a *Response) {
 	// The property the brief asks for: never allowed when the actual
 	// response fails the CORS check.
 	if a != nil {
-		if ca := CheckActual(req, *a); !ca.Allowed && v.Allowed {
+		if ca := checkActual(req, *a); !ca.Allowed && v.Allowed {
 			t.Fatalf("Evaluate allows what CheckActual blocks: %+v", ca)
 		} else if v.Stage == Actual && v.Reason != NoActualResponse && (v.Reason != ca.Reason || v.Message != ca.Message) {
 			t.Fatalf("Evaluate %+v differs from CheckActual %+v", v, ca)
@@ -119,8 +119,8 @@ func FuzzEvaluate(f *testing.F) {
 		checkInvariants(t, req, nil, a)
 		checkInvariants(t, req, p, nil)
 		for _, h := range p.Headers {
-			if n, _ := MaxAge(h.Value); n < 0 || n > ChromiumMaxAgeCap {
-				t.Fatalf("MaxAge(%q) = %d", h.Value, n)
+			if n, _ := maxAge(h.Value); n < 0 || n > ChromiumMaxAgeCap {
+				t.Fatalf("maxAge(%q) = %d", h.Value, n)
 			}
 		}
 		_ = gurlValid(aBlob)

@@ -170,10 +170,10 @@ type Verdict struct {
 	Note string
 }
 
-// CorsError returns the name of Chromium's network::mojom::CorsError for a
+// corsError returns the name of Chromium's network::mojom::CorsError for a
 // blocked verdict, as DevTools shows it (e.g. "PreflightMissingAllowOriginHeader"),
 // or "" when there is none.
-func (v Verdict) CorsError() string {
+func (v Verdict) corsError() string {
 	var base string
 	switch v.Reason {
 	case MissingACAO:
@@ -250,10 +250,10 @@ func CheckPreflight(r Request, p Response) Verdict {
 	return pr.checkPreflight(p)
 }
 
-// CheckActual runs the CORS check on the actual response a: the response
+// checkActual runs the CORS check on the actual response a: the response
 // status does not matter, only Access-Control-Allow-Origin and, with
 // credentials, Access-Control-Allow-Credentials.
-func CheckActual(r Request, a Response) Verdict {
+func checkActual(r Request, a Response) Verdict {
 	pr, bad := prepare(r)
 	if bad != nil {
 		return *bad

@@ -503,9 +503,9 @@ func TestMaxAge(t *testing.T) {
 		{"-9223372036854775809", DefaultMaxAge, false},
 	}
 	for _, tt := range tests {
-		got, ok := MaxAge(tt.in)
+		got, ok := maxAge(tt.in)
 		if got != tt.want || ok != tt.ok {
-			t.Errorf("MaxAge(%q) = %d, %v; want %d, %v", tt.in, got, ok, tt.want, tt.ok)
+			t.Errorf("maxAge(%q) = %d, %v; want %d, %v", tt.in, got, ok, tt.want, tt.ok)
 		}
 	}
 	if FirefoxMaxAgeCap != 86400 || ChromiumMaxAgeCap != 7200 {
@@ -530,7 +530,7 @@ func TestNotes(t *testing.T) {
 		t.Errorf("same origin: %+v", v)
 	}
 	// A redirect passes the CORS check; what follows was not simulated.
-	v = CheckActual(get(), *resp(302, plus(acaoOK, "Location", "https://elsewhere.example/")...))
+	v = checkActual(get(), *resp(302, plus(acaoOK, "Location", "https://elsewhere.example/")...))
 	if !v.Allowed || !strings.Contains(v.Note, "redirect") {
 		t.Errorf("redirect: %+v", v)
 	}
@@ -555,7 +555,7 @@ func TestCorsError(t *testing.T) {
 		{Verdict{Allowed: true}, ""},
 	}
 	for _, tt := range tests {
-		if got := tt.v.CorsError(); got != tt.want {
+		if got := tt.v.corsError(); got != tt.want {
 			t.Errorf("%v/%v: %q, want %q", tt.v.Stage, tt.v.Reason, got, tt.want)
 		}
 	}

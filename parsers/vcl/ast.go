@@ -338,8 +338,8 @@ type Config struct {
 	Diagnostics []model.Diagnostic
 }
 
-// Subs returns the subroutine definitions named name, in source order.
-func (c *Config) Subs(name string) []*Sub {
+// subs returns the subroutine definitions named name, in source order.
+func (c *Config) subs(name string) []*Sub {
 	var out []*Sub
 	for _, d := range c.Decls {
 		if s, ok := d.(*Sub); ok && s.Name == name {

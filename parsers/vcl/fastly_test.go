@@ -12,7 +12,7 @@ func TestFastlySubfield(t *testing.T) {
 	if e := firstError(c); e != "" {
 		t.Fatalf("unexpected error %s", e)
 	}
-	body := c.Subs("vcl_deliver")[0].Body.Stmts
+	body := c.subs("vcl_deliver")[0].Body.Stmts
 	if got := body[0].(*Set).Target.Name; got != "resp.http.Vary:Origin" {
 		t.Errorf("target %q, want resp.http.Vary:Origin", got)
 	}
@@ -181,7 +181,7 @@ func TestFastlyAssignOps(t *testing.T) {
 	if e := firstError(c); e != "" {
 		t.Errorf("unexpected error %s", e)
 	}
-	if got := len(c.Subs("vcl_recv")[0].Body.Stmts); got != 14 {
+	if got := len(c.subs("vcl_recv")[0].Body.Stmts); got != 14 {
 		t.Errorf("%d statements, want 14", got)
 	}
 	strict := Parse("/x/v.vcl", []byte("vcl 4.1;\nsub vcl_recv { set req.http.X %= 1; }\n"), Options{FS: noFiles()})
@@ -201,7 +201,7 @@ func TestTerraformNested(t *testing.T) {
 	if e := firstError(c); e != "" {
 		t.Fatalf("unexpected error %s", e)
 	}
-	body := c.Subs("vcl_recv")[0].Body.Stmts
+	body := c.subs("vcl_recv")[0].Body.Stmts
 	if len(body) != 1 {
 		t.Fatalf("%d statements, want only the set: lines of template tags are read past", len(body))
 	}
@@ -254,14 +254,14 @@ func TestFastlyFunctionsAndPlaceholders(t *testing.T) {
 	if e := firstError(c); e != "" {
 		t.Fatalf("unexpected error %s", e)
 	}
-	fn := c.Subs("is_allowed")[0]
+	fn := c.subs("is_allowed")[0]
 	if fn.Type != "BOOL" {
 		t.Errorf("type %q, want BOOL", fn.Type)
 	}
 	if r, ok := fn.Body.Stmts[1].(*Return); !ok || r.Action != "value" || exprText(r.Args[0]) != `req.http.X == "1"` {
 		t.Errorf("last statement %#v, want return of a value", fn.Body.Stmts[1])
 	}
-	if got := len(c.Subs("vcl_recv")[0].Body.Stmts); got != 3 {
+	if got := len(c.subs("vcl_recv")[0].Body.Stmts); got != 3 {
 		t.Errorf("vcl_recv has %d statements, want 3 (a line of one placeholder is read past)", got)
 	}
 }

@@ -51,7 +51,7 @@ func TestIncludeLinkCycle(t *testing.T) {
 	if got, want := diagLines(c), "deliver.vcl:2:1 CORS001 include cycle: conf/deliver.vcl -> conf/again.vcl\n"; got != want {
 		t.Errorf("diagnostics:\n%s\nwant:\n%s", got, want)
 	}
-	if n := len(c.Subs("vcl_deliver")); n != 1 {
+	if n := len(c.subs("vcl_deliver")); n != 1 {
 		t.Errorf("vcl_deliver spliced %d times", n)
 	}
 }

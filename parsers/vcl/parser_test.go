@@ -198,7 +198,7 @@ func TestIncludes(t *testing.T) {
 		}
 	}
 	// An include inside a subroutine splices its statements there.
-	deliver := c.Subs("vcl_deliver")[0]
+	deliver := c.subs("vcl_deliver")[0]
 	if len(deliver.Body.Stmts) != 1 {
 		t.Fatalf("vcl_deliver has %d statements", len(deliver.Body.Stmts))
 	}
@@ -233,7 +233,7 @@ func TestVTC(t *testing.T) {
 	if !c.Embedded || len(c.Diagnostics) != 0 {
 		t.Fatalf("embedded=%v diagnostics=%v", c.Embedded, c.Diagnostics)
 	}
-	subs := c.Subs("vcl_deliver")
+	subs := c.subs("vcl_deliver")
 	if len(subs) != 1 || subs[0].Span.Line != 9 || subs[0].Span.Col != 5 {
 		t.Fatalf("the -vcl+backend body's sub, at its place in the .vtc: %v", subs)
 	}

@@ -2,11 +2,13 @@ package vcl
 
 import (
 	"bytes"
-	"github.com/corslint/corslint/model"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/corslint/corslint/dialect"
+	"github.com/corslint/corslint/model"
 )
 
 // Fastly's VCL derives from Varnish 2.1 and has no `vcl 4.x;` line. A file
@@ -94,7 +96,7 @@ var fastlySubs = map[string]bool{"recv": true, "hash": true, "hit": true, "miss"
 // snippet writes do (resp: deliver, beresp: fetch, obj: error, bereq:
 // miss), else it is read as recv.
 func snippetSub(path string, body *Block) string {
-	base := strings.ToLower(stripTemplateExt(filepath.Base(path)))
+	base := dialect.BaseName(path)
 	base = strings.TrimSuffix(base, filepath.Ext(base))
 	for _, w := range strings.FieldsFunc(base, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') }) {
 		if fastlySubs[w] {

@@ -8,9 +8,9 @@ import (
 	"sort"
 	"strings"
 
-	srcread "github.com/corslint/corslint/source"
-
+	"github.com/corslint/corslint/dialect"
 	"github.com/corslint/corslint/model"
+	srcread "github.com/corslint/corslint/source"
 )
 
 // Options control how files and includes are read.
@@ -54,31 +54,15 @@ func (o Options) withDefaults(path string) Options {
 	return o
 }
 
-var templateExts = []string{".erb", ".tftpl", ".tmpl", ".tpl", ".j2", ".jinja", ".jinja2", ".template", ".in"}
-
-// stripTemplateExt removes template extensions: "a.vcl.erb" is "a.vcl".
-func stripTemplateExt(name string) string {
-	for {
-		trimmed := name
-		for _, ext := range templateExts {
-			trimmed = strings.TrimSuffix(trimmed, ext)
-		}
-		if trimmed == name {
-			return name
-		}
-		name = trimmed
-	}
-}
-
 func isTemplatePath(path string) bool {
 	name := strings.ToLower(filepath.Base(path))
-	return stripTemplateExt(name) != name
+	return dialect.StripTemplateExt(name) != name
 }
 
 // IsVTC reports whether path names a varnishtest file, template
 // extensions aside.
 func IsVTC(path string) bool {
-	return strings.HasSuffix(stripTemplateExt(strings.ToLower(filepath.Base(path))), ".vtc")
+	return strings.HasSuffix(dialect.BaseName(path), ".vtc")
 }
 
 // Parse parses src, the text of path, and resolves its includes. A .vtc

@@ -98,14 +98,6 @@ type Instance struct {
 // turn: Set replaces within its table, Add adds a line, Unset removes.
 // Append and Merge extend an existing line of the same table.
 func (r *Response) Instances(status int, from Source) []Instance {
-	return r.InstancesIf(status, from, nil)
-}
-
-// InstancesIf is Instances for one request: statements for which holds
-// returns false are left out before Set and Unset take effect, so that a
-// conditional set that does not apply replaces nothing. A nil holds keeps
-// every statement.
-func (r *Response) InstancesIf(status int, from Source, holds func(*HeaderOp) bool) []Instance {
 	// Each table keeps its lines in order, with removed ones marked dead,
 	// and the live lines of each name, so that a statement costs time in
 	// proportion to the lines of its own name.
@@ -138,7 +130,7 @@ func (r *Response) InstancesIf(status int, from Source, holds func(*HeaderOp) bo
 		t.dead = append(t.dead, false)
 	}
 	for _, h := range r.Headers {
-		if !h.Delivery.Reaches(status, from) || holds != nil && !holds(h) {
+		if !h.Delivery.Reaches(status, from) {
 			continue
 		}
 		t := get(h.Table)

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/corslint/corslint/browser"
 	"github.com/corslint/corslint/model"
 	"github.com/corslint/corslint/oracle"
 	"github.com/corslint/corslint/rules"
@@ -21,11 +22,13 @@ type Property struct {
 var (
 	PropUntrustedReflected = Property{"untrusted origin answered with itself and credentials", []string{"CORS101", "CORS102", "CORS103", "CORS104"}}
 	PropWildcardCreds      = Property{"* with credentials", []string{"CORS201"}}
-	PropDuplicate          = Property{"two lines of one Access-Control-* header", []string{"CORS501"}}
+	PropDuplicate          = Property{"two lines of a single-valued Access-Control-* header", []string{"CORS501"}}
 	PropMissingOnError     = Property{"CORS headers missing on an error response", []string{"CORS304", "CORS305"}}
 	PropPreflightFails     = Property{"preflight answered with an error where the request gets CORS headers", []string{"CORS303"}}
-	PropPreflightHeaders   = Property{"preflight lacking a requested header", []string{"CORS302"}}
-	PropNoVary             = Property{"origin-dependent answer without Vary: Origin", []string{"CORS401", "CORS403"}}
+	// A header lost to nginx's add_header inheritance is CORS305's to
+	// name, and "*" read literally because credentials are on CORS203's.
+	PropPreflightHeaders = Property{"preflight lacking a requested header", []string{"CORS302", "CORS305", "CORS203"}}
+	PropNoVary           = Property{"origin-dependent answer without Vary: Origin", []string{"CORS401", "CORS403"}}
 )
 
 // Shown is a property together with the probe that showed it.
@@ -75,15 +78,14 @@ func ShownProperties(c *Case, results []Result) []Shown {
 		if pf := r.Obs.Preflight; pf != nil && (pf.Status < 200 || pf.Status > 299) && len(acao) > 0 && act.Status < 300 {
 			add(PropPreflightFails, p)
 		}
-		if pf := r.Obs.Preflight; pf != nil && pf.Status >= 200 && pf.Status < 300 && len(pf.Values(model.ACAO)) > 0 {
-			allowed := strings.ToLower(strings.Join(pf.Values(model.ACAH), ","))
-			for _, h := range p.Headers {
-				if h.Name == "Content-Type" && h.Value == "text/plain" {
-					continue
-				}
-				if !strings.Contains(allowed, strings.ToLower(h.Name)) && !strings.Contains(allowed, "*") {
-					add(PropPreflightHeaders, p)
-				}
+		if pf := r.Obs.Preflight; pf != nil && pf.Status >= 200 && pf.Status < 300 {
+			// Only a preflight the browser refuses for a request header
+			// shows the property: one that already fails on its origin
+			// or credentials lacks something else first, and a "*" the
+			// browser accepts is no lack.
+			req := c.Request(p, 80).Request
+			if v := browser.CheckPreflight(req, asResponse(pf)); v.Reason == browser.HeaderNotAllowed {
+				add(PropPreflightHeaders, p)
 			}
 		}
 		k := key{c.Host(p), basePath(p.Path), p.Method}
@@ -124,12 +126,25 @@ func ShownProperties(c *Case, results []Result) []Shown {
 	return out
 }
 
-// duplicated reports whether an Access-Control-* header has two lines.
+// asResponse is a real answer as the browser's algorithm reads it.
+func asResponse(w *oracle.Wire) browser.Response {
+	r := browser.Response{Status: w.Status}
+	for _, h := range w.Headers {
+		r.Headers = append(r.Headers, browser.Header{Name: h.Name, Value: h.Value})
+	}
+	return r
+}
+
+// duplicated reports whether a header whose value must be single
+// (Access-Control-Allow-Origin, -Allow-Credentials, -Max-Age) has two
+// lines. Two lines of a list header (Allow-Methods, Allow-Headers,
+// Expose-Headers) combine into one valid list, which the browser accepts.
 func duplicated(w *oracle.Wire) bool {
 	n := map[string]int{}
 	for _, h := range w.Headers {
-		name := strings.ToLower(h.Name)
-		if strings.HasPrefix(name, "access-control-") {
+		name := model.CanonicalName(h.Name)
+		switch name {
+		case model.ACAO, model.ACAC, model.ACMA:
 			n[name]++
 			if n[name] > 1 {
 				return true

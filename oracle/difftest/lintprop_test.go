@@ -27,13 +27,15 @@ func TestShownProperties(t *testing.T) {
 		{Path: "/api/items", Origin: Untrusted, Method: "GET"},
 		{Path: "/api/items", Origin: TrustedA, Method: "GET"},
 		{Path: "/api/items-500", Origin: TrustedA, Method: "GET"},
-		{Path: "/x", Origin: TrustedA, Method: "PUT", Headers: []Header{{"Authorization", "Bearer t"}}},
+		{Path: "/x", Origin: TrustedA, Method: "POST", Headers: []Header{{"Authorization", "Bearer t"}}},
+		{Path: "/y", Origin: TrustedB, Method: "POST", Headers: []Header{{"Authorization", "Bearer t"}}},
 	}}
 	bad := []Result{
 		{Case: c, Probe: 0, Obs: Observed{Actual: wire(200, "Access-Control-Allow-Origin", Untrusted, "Access-Control-Allow-Credentials", "true")}},
 		{Case: c, Probe: 1, Obs: Observed{Actual: wire(200, "Access-Control-Allow-Origin", TrustedA, "Access-Control-Allow-Origin", "*")}},
 		{Case: c, Probe: 2, Obs: Observed{Actual: wire(500)}},
 		{Case: c, Probe: 3, Obs: Observed{Preflight: wire(204, "Access-Control-Allow-Origin", TrustedA), Actual: wire(200, "Access-Control-Allow-Origin", TrustedA)}},
+		{Case: c, Probe: 4, Obs: Observed{Preflight: wire(204, "Access-Control-Allow-Origin", TrustedB), Actual: wire(200, "Access-Control-Allow-Origin", TrustedB)}},
 	}
 	got := names(ShownProperties(c, bad))
 	for _, p := range []Property{PropUntrustedReflected, PropDuplicate, PropMissingOnError, PropPreflightHeaders, PropNoVary} {
@@ -50,6 +52,9 @@ func TestShownProperties(t *testing.T) {
 		{Case: c, Probe: 1, Obs: Observed{Actual: wire(200, "Access-Control-Allow-Origin", TrustedA, "Vary", "Origin")}},
 		{Case: c, Probe: 2, Obs: Observed{Actual: wire(500, "Access-Control-Allow-Origin", TrustedA)}},
 		{Case: c, Probe: 3, Obs: Observed{Preflight: wire(204, "Access-Control-Allow-Origin", TrustedA, "Access-Control-Allow-Headers", "Authorization"), Actual: wire(200, "Access-Control-Allow-Origin", TrustedA)}},
+		// The preflight lacks Authorization, but the browser stops at its
+		// origin first; two Allow-Methods lines make one valid list.
+		{Case: c, Probe: 4, Obs: Observed{Preflight: wire(204, "Access-Control-Allow-Origin", TrustedA), Actual: wire(200, "Access-Control-Allow-Origin", TrustedB, "Access-Control-Allow-Methods", "GET", "Access-Control-Allow-Methods", "PUT", "Vary", "Origin")}},
 	}
 	if got := ShownProperties(c, good); len(got) != 0 {
 		t.Errorf("good answers: derived %v", got)

@@ -38,6 +38,10 @@ type Request struct {
 	// PriorOrigin, when set, is the origin of an earlier request for the
 	// same URL, whose response caches on the path may have stored.
 	PriorOrigin string
+
+	// routes, when set, remembers the routes already chosen (a Query
+	// sends many requests to one URL).
+	routes *routeMemo
 }
 
 // Line is one header line of a predicted response and where it came from.
@@ -47,6 +51,8 @@ type Line struct {
 	// From is the statement that put the line there; zero for a line from
 	// the upstream.
 	From model.Span
+	// Op is that statement; nil for a line from the upstream.
+	Op *model.HeaderOp
 	// Upstream names the upstream a line came from.
 	Upstream string
 }
@@ -60,6 +66,9 @@ type Answer struct {
 	Route string
 	// By is the statement that produced the response (return, proxy_pass).
 	By model.Span
+	// Response is the response of the outermost file that answered, nil
+	// when none did.
+	Response *model.Response
 	// Notes say what the configuration cannot decide.
 	Notes []string
 	// Undecidable lists what the configuration cannot decide that may
@@ -145,17 +154,26 @@ func answer(stack []*model.File, req Request, method string) *Answer {
 		a.Notes = append(a.Notes, "no configuration")
 		return a
 	}
-	u, err := url.Parse(req.URL)
+	e, err := newEvaluator(req, method)
 	if err != nil {
 		a.Notes = append(a.Notes, "cannot parse the URL: "+err.Error())
 		return a
+	}
+	e.layer(stack, a)
+	return a
+}
+
+// newEvaluator prepares the evaluation of req sent with method.
+func newEvaluator(req Request, method string) (*evaluator, error) {
+	u, err := url.Parse(req.URL)
+	if err != nil {
+		return nil, fmt.Errorf("parse %q: %w", req.URL, err)
 	}
 	e := &evaluator{req: req, origin: req.Origin, method: method, host: u.Hostname(), port: urlPort(u), path: u.EscapedPath()}
 	if e.path == "" {
 		e.path = "/"
 	}
-	e.layer(stack, a)
-	return a
+	return e, nil
 }
 
 type evaluator struct {
@@ -187,7 +205,7 @@ func urlPort(u *url.URL) int {
 // when the response is proxied.
 func (e *evaluator) layer(stack []*model.File, a *Answer) {
 	f := stack[0]
-	route := e.route(f)
+	route := e.req.routes.route(e, f)
 	if route == nil {
 		a.Notes = append(a.Notes, fmt.Sprintf("%s: no route matches %s", f.Path, e.path))
 		return
@@ -206,6 +224,9 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 		return
 	}
 	a.By = r.Span
+	if a.Response == nil {
+		a.Response = r
+	}
 	status, source := r.Status, r.Source
 	var inner []Line
 	switch {
@@ -311,7 +332,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 			}
 			continue
 		}
-		a.Headers = append(a.Headers, Line{Name: in.Name, Value: v, From: in.Op.Span})
+		a.Headers = append(a.Headers, Line{Name: in.Name, Value: v, From: in.Op.Span, Op: in.Op})
 	}
 }
 

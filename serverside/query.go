@@ -1,0 +1,495 @@
+package serverside
+
+import (
+	"fmt"
+	"regexp/syntax"
+	"strings"
+	"sync"
+
+	"github.com/corslint/corslint/browser"
+	"github.com/corslint/corslint/model"
+)
+
+// Limits on what one route's query evaluates, so that lint stays fast on
+// configurations with thousands of sections: a route no sampled path
+// reaches is left to the rules' own judgement.
+const (
+	maxRoutePaths = 16 // path samples tried per route
+	maxTrusted    = 2  // trusted origins sampled per route
+)
+
+// Untrusted is the origin the query sends as an unrelated site. The
+// .invalid top-level domain is reserved, so no allowlist written for real
+// sites accepts it by intent.
+const Untrusted = "https://corslint-untrusted.invalid"
+
+// Exchange is one representative request and what the evaluator predicts
+// it gets.
+type Exchange struct {
+	Request Request
+	Prediction
+}
+
+// Answers returns the exchange's predicted responses that exist: the
+// preflight's, then the actual request's.
+func (x *Exchange) Answers() []*Answer {
+	var out []*Answer
+	for _, a := range []*Answer{x.Preflight, x.Actual} {
+		if a != nil {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// Decided reports whether the configuration decides the exchange: no
+// part of its answers depends on something the model cannot know.
+func (x *Exchange) Decided() bool { return x.Unknown == "" }
+
+// Query answers, for the responses of one file, the representative
+// requests that reach them: a GET that succeeds and one the upstream or
+// the file handler answers with an error, and a POST with request headers
+// that needs a preflight, each from trusted origins sampled from the
+// allowlists, an unrelated origin and null. Each is answered by Predict,
+// the evaluator check uses, so lint and check judge the same responses.
+// Answers are computed per route on first use and kept; a Query is safe
+// for concurrent use.
+type Query struct {
+	file  *model.File
+	stack []*model.File
+
+	mu      sync.Mutex
+	routes  *routeMemo
+	byRoute map[*model.Scope]*routeAnswers
+}
+
+// routeAnswers are the exchanges sent to one route.
+type routeAnswers struct {
+	exchanges []Exchange
+	// from lists, per response, the exchanges answered from it and
+	// whether every one of them is decided.
+	from    map[*model.Response][]int
+	decided map[*model.Response]bool
+}
+
+// NewQuery prepares the query of file, answered through stack (the files
+// of one request path, outermost first; file alone when nil).
+func NewQuery(file *model.File, stack []*model.File) *Query {
+	if len(stack) == 0 {
+		stack = []*model.File{file}
+	}
+	return &Query{file: file, stack: stack, routes: &routeMemo{m: map[routeKey]*model.Scope{}}, byRoute: map[*model.Scope]*routeAnswers{}}
+}
+
+// For returns the exchanges answered from r: representative requests to
+// a URL that reaches r's route. None when no sampled URL reaches it.
+func (q *Query) For(r *model.Response) []Exchange {
+	ra := q.route(r)
+	out := make([]Exchange, 0, len(ra.from[r]))
+	for _, i := range ra.from[r] {
+		out = append(out, ra.exchanges[i])
+	}
+	return out
+}
+
+// Decides reports whether the exchanges speak for r: some got their
+// answer from it, and every one that did is decided. A response no
+// representative request reaches, or one whose answers depend on
+// something the model cannot know, is left to a rule's own judgement.
+func (q *Query) Decides(r *model.Response) bool {
+	ra := q.route(r)
+	return len(ra.from[r]) > 0 && ra.decided[r]
+}
+
+// route returns the answers of r's route, computing them once.
+func (q *Query) route(r *model.Response) *routeAnswers {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if ra, ok := q.byRoute[r.Route]; ok {
+		return ra
+	}
+	ra := &routeAnswers{from: map[*model.Response][]int{}, decided: map[*model.Response]bool{}}
+	q.byRoute[r.Route] = ra
+	if r.Route == nil {
+		return ra
+	}
+	url, ok := q.target(r)
+	if !ok {
+		return ra
+	}
+	stack := q.stack
+	if len(stack) == 1 {
+		// Only the responses of the route and of the scopes around it
+		// can answer a request that reaches the route; predicting from
+		// them alone keeps the cost per request independent of the
+		// size of the file.
+		stack = []*model.File{q.narrow(r.Route)}
+	}
+	for _, req := range q.requests(r, url) {
+		req.routes = q.routes
+		x := Exchange{Request: req, Prediction: Predict(stack, req)}
+		i := len(ra.exchanges)
+		ra.exchanges = append(ra.exchanges, x)
+		for _, a := range x.Answers() {
+			if a.Response == nil {
+				continue
+			}
+			if _, seen := ra.decided[a.Response]; !seen {
+				ra.decided[a.Response] = true
+			}
+			if l := ra.from[a.Response]; len(l) == 0 || l[len(l)-1] != i {
+				ra.from[a.Response] = append(l, i)
+			}
+			ra.decided[a.Response] = ra.decided[a.Response] && x.Decided()
+		}
+	}
+	return ra
+}
+
+// narrow returns a copy of the file with only the responses that a
+// request reaching route can get, and remembers that its URLs reach
+// route as they do in the whole file.
+func (q *Query) narrow(route *model.Scope) *model.File {
+	f := *q.file
+	f.Responses = nil
+	for _, r := range q.file.Responses {
+		if r.Route == route || r.Route != nil && isAncestor(r.Route, route) {
+			f.Responses = append(f.Responses, r)
+		}
+	}
+	q.routes.alias(&f, q.file)
+	return &f
+}
+
+// routeMemo remembers the route each file gives a host, port and path:
+// the choice depends on nothing else, and a query asks it for every
+// origin and method sent to one URL.
+type routeMemo struct {
+	mu sync.Mutex
+	m  map[routeKey]*model.Scope
+	// as maps a narrowed copy of a file to the file, whose routes it
+	// takes.
+	as map[*model.File]*model.File
+}
+
+type routeKey struct {
+	f          *model.File
+	host, path string
+	port       int
+}
+
+func (m *routeMemo) alias(copyOf, f *model.File) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.as == nil {
+		m.as = map[*model.File]*model.File{}
+	}
+	m.as[copyOf] = f
+}
+
+// route is e.route(f), remembered when m is not nil; for a narrowed
+// copy, the route of the whole file.
+func (m *routeMemo) route(e *evaluator, f *model.File) *model.Scope {
+	if m == nil {
+		return e.route(f)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if whole, ok := m.as[f]; ok {
+		f = whole
+	}
+	k := routeKey{f, e.host, e.path, e.port}
+	if r, ok := m.m[k]; ok {
+		return r
+	}
+	r := e.route(f)
+	m.m[k] = r
+	return r
+}
+
+// requests lists the representative requests sent to url for r.
+func (q *Query) requests(r *model.Response, url string) []Request {
+	origins := append(trustedOrigins(q.file, r), Untrusted, "null")
+	var out []Request
+	for _, o := range origins {
+		for _, st := range []int{0, 500} {
+			out = append(out, Request{Request: browser.Request{URL: url, Origin: o, Method: "GET"}, UpstreamStatus: st})
+		}
+		out = append(out, Request{Request: browser.Request{URL: url, Origin: o, Method: "POST", Headers: preflightedHeaders()}})
+	}
+	return out
+}
+
+// preflightedHeaders are the request headers most APIs need that only a
+// preflight admits.
+func preflightedHeaders() []browser.Header {
+	return []browser.Header{
+		{Name: "Content-Type", Value: "application/json"},
+		{Name: "Authorization", Value: "Bearer t"},
+		{Name: "X-Requested-With", Value: "XMLHttpRequest"},
+	}
+}
+
+// target returns a URL that reaches r's route in the whole file: a host
+// that selects its virtual server and a path sampled from the route's
+// tests.
+func (q *Query) target(r *model.Response) (string, bool) {
+	f := q.file
+	base := "https://corslint.invalid"
+	server := serverOf(r)
+	if server != nil {
+		base = "http://" + hostFor(server)
+		if len(server.Ports) > 0 {
+			base += fmt.Sprintf(":%d", server.Ports[0])
+		}
+	}
+	for i, p := range pathSamples(r.Route) {
+		if i >= maxRoutePaths {
+			break
+		}
+		e, err := newEvaluator(Request{Request: browser.Request{URL: base + p}}, "GET")
+		if err != nil {
+			continue
+		}
+		if server != nil && e.server(f) != server {
+			return "", false // a server no sampled host selects
+		}
+		if q.routes.route(e, f) == r.Route {
+			return base + p, true
+		}
+	}
+	return "", false
+}
+
+// hostFor returns a host name that the server's names accept.
+func hostFor(s *model.Scope) string {
+	for _, h := range s.Hosts {
+		h = strings.ToLower(strings.TrimSpace(h))
+		switch {
+		case h == "" || strings.HasPrefix(h, "~") || strings.ContainsAny(h, "$/ "):
+			continue
+		case strings.HasPrefix(h, "*."):
+			return "x" + h[1:]
+		case strings.HasPrefix(h, "."):
+			return h[1:]
+		case strings.HasSuffix(h, ".*"):
+			return h[:len(h)-1] + "com"
+		}
+		return strings.NewReplacer("*", "x", "?", "x").Replace(h)
+	}
+	// a server without names is reached by a host no other one takes
+	return "corslint.invalid"
+}
+
+// pathSamples lists paths likely to reach route: samples of its own path
+// test under the prefix of the route around it, the root when it tests
+// nothing.
+func pathSamples(route *model.Scope) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(p string) {
+		if !strings.HasPrefix(p, "/") {
+			p = "/" + p
+		}
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	var own *model.PathMatch
+	for c := route; c != nil && own == nil; c = c.Parent {
+		own = c.Match
+	}
+	if own == nil || own.Named {
+		add("/")
+		add("/corslint-unmatched")
+		return out
+	}
+	prefixes := []string{""}
+	for c := route.Parent; c != nil; c = c.Parent {
+		if c.Match != nil && c.Match.Kind == model.PathPrefix && c.Match != own {
+			prefixes = append(prefixes, strings.TrimSuffix(c.Match.Pattern, "/")+"/")
+			break
+		}
+	}
+	inner := own.Kind == model.PathFileGlob || own.Kind == model.PathFileRegex || own.Kind == model.PathRegex
+	for _, s := range matchSamples(own) {
+		for _, pre := range prefixes {
+			if pre != "" && !inner {
+				continue
+			}
+			add(pre + strings.TrimPrefix(s, "/"))
+			if pre != "" {
+				add(pre + "x" + strings.TrimPrefix(s, "/"))
+			}
+		}
+	}
+	return out
+}
+
+// matchSamples lists paths a route test accepts: the path itself, a file
+// below a prefix, a string a regex accepts.
+func matchSamples(m *model.PathMatch) []string {
+	switch m.Kind {
+	case model.PathExact:
+		return []string{m.Pattern}
+	case model.PathPrefix:
+		p := m.Pattern
+		if strings.HasSuffix(p, "/") {
+			return []string{p + "x.json", p}
+		}
+		return []string{p, p + "/x.json"}
+	case model.PathFileGlob:
+		return []string{strings.NewReplacer("*", "x", "?", "x").Replace(m.Pattern)}
+	}
+	var out []string
+	for _, s := range regexSamples(m.Pattern) {
+		if m.Matches(s) || m.Matches("/"+s) {
+			out = append(out, s)
+		}
+		if strings.HasSuffix(s, "/") && m.Matches(s+"x.json") {
+			out = append(out, s+"x.json")
+		}
+	}
+	return out
+}
+
+// regexSamples lists up to 8 short strings a regex accepts, read from its
+// syntax tree; a pattern Go's parser rejects (PCRE-only syntax) gives
+// none.
+func regexSamples(pattern string) []string {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	return expand(re.Simplify(), 8)
+}
+
+// expand lists up to limit strings re accepts, preferring short ones.
+func expand(re *syntax.Regexp, limit int) []string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return []string{string(re.Rune)}
+	case syntax.OpCharClass:
+		return []string{string(classSample(re.Rune))}
+	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return []string{"x"}
+	case syntax.OpCapture, syntax.OpPlus:
+		return expand(re.Sub[0], limit)
+	case syntax.OpStar, syntax.OpQuest:
+		return []string{""}
+	case syntax.OpRepeat:
+		if re.Min == 0 {
+			return []string{""}
+		}
+		one := expand(re.Sub[0], limit)
+		for i := range one {
+			one[i] = strings.Repeat(one[i], re.Min)
+		}
+		return one
+	case syntax.OpConcat:
+		out := []string{""}
+		for _, s := range re.Sub {
+			var comb []string
+			for _, a := range out {
+				for _, b := range expand(s, limit) {
+					if len(comb) < limit {
+						comb = append(comb, a+b)
+					}
+				}
+			}
+			out = comb
+		}
+		return out
+	case syntax.OpAlternate:
+		var out []string
+		for _, s := range re.Sub {
+			for _, x := range expand(s, limit) {
+				if len(out) < limit {
+					out = append(out, x)
+				}
+			}
+		}
+		return out
+	}
+	return []string{""}
+}
+
+func classSample(rs []rune) rune {
+	for i := 0; i+1 < len(rs); i += 2 {
+		for _, want := range []rune{'a', 'x', '0'} {
+			if rs[i] <= want && want <= rs[i+1] {
+				return want
+			}
+		}
+	}
+	if len(rs) > 0 {
+		return rs[0]
+	}
+	return 'a'
+}
+
+// trustedOrigins samples up to maxTrusted origins that r's conditions,
+// then the file's allowlists, accept, and literal origins r's headers
+// send.
+func trustedOrigins(f *model.File, r *model.Response) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(o string) {
+		if len(out) < maxTrusted && o != "" && !seen[o] {
+			seen[o] = true
+			out = append(out, o)
+		}
+	}
+	var ms []*model.Matcher
+	for _, c := range r.Conds {
+		if c != nil && c.Origin != nil && !c.Negated {
+			ms = append(ms, c.Origin)
+		}
+	}
+	for _, op := range r.Headers {
+		if op.Name == model.ACAO {
+			for _, o := range op.Value.Possible() {
+				ms = append(ms, o.Guards...)
+			}
+			ms = append(ms, op.Value.Guards...)
+		}
+	}
+	ms = append(ms, f.Matchers...)
+	for _, m := range ms {
+		if m == nil || m.Dynamic {
+			continue
+		}
+		var cands []string
+		switch m.Kind {
+		case model.MatchExact:
+			cands = m.Exact
+		case model.MatchWildcard:
+			for _, e := range m.Exact {
+				cands = append(cands, strings.ReplaceAll(e, "*", "x"))
+			}
+		default:
+			cands = regexSamples(strings.TrimPrefix(m.Pattern, "~"))
+		}
+		for _, c := range cands {
+			if m.Hostnames && !strings.Contains(c, "://") {
+				c = "https://" + strings.TrimPrefix(c, ".")
+			}
+			if strings.Contains(c, "://") && m.Matches(c) {
+				add(c)
+			}
+		}
+		if len(out) == maxTrusted {
+			return out
+		}
+	}
+	for _, op := range r.Headers {
+		if op.Name == model.ACAO && op.Value.Kind == model.Literal && strings.Contains(op.Value.Text, "://") && !strings.ContainsAny(op.Value.Text, " ,") {
+			add(op.Value.Text)
+		}
+	}
+	if len(out) == 0 {
+		add("https://app.corslint.invalid")
+	}
+	return out
+}

@@ -1,0 +1,105 @@
+package serverside_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/corslint/corslint/model"
+	"github.com/corslint/corslint/parsers/nginx"
+	"github.com/corslint/corslint/serverside"
+)
+
+// TestQueryReachesEveryRoute: the representative requests reach each
+// server and route, regex and nested ones included, and every header line
+// says which statement sent it.
+func TestQueryReachesEveryRoute(t *testing.T) {
+	conf := `
+map $http_origin $cors { default ""; ~^https://(app|admin)\.example\.com$ $http_origin; }
+server {
+    listen 80; server_name a.test;
+    location /api/ {
+        add_header Access-Control-Allow-Origin $cors always;
+        add_header Access-Control-Allow-Credentials true always;
+        location ~ \.json$ { add_header Access-Control-Allow-Origin "*" always; return 200; }
+        proxy_pass http://backend;
+    }
+    location ~* ^/v[0-9]+/ { add_header Access-Control-Allow-Origin "https://app.example.com"; return 204; }
+    location = /exact { return 403; }
+}
+server {
+    listen 80; server_name *.b.test;
+    add_header Access-Control-Allow-Origin "*";
+    location /static/ { root /srv; }
+    location /odd/ { if ($arg_x) { add_header Access-Control-Allow-Origin "https://odd.example"; return 200; } return 404; }
+}
+`
+	f := nginx.Lower(nginx.Parse("nginx.conf", []byte(conf), nginx.Options{}))
+	q := serverside.NewQuery(f, nil)
+	for _, r := range f.Responses {
+		label := r.Route.Kind + " " + r.Route.Label
+		switch {
+		case len(r.Conds) > 0 && r.Route.Label == "/odd/":
+			// the if's condition is not decidable: never spoken for
+			if q.Decides(r) {
+				t.Errorf("%s at %s: decided although its condition is unknown", label, r.Span)
+			}
+		case r.Source == model.FromUpstream:
+			// how the upstream answers OPTIONS is unknown
+			if len(q.For(r)) == 0 || q.Decides(r) {
+				t.Errorf("%s at %s: %d exchanges, decided %v; want some, undecided", label, r.Span, len(q.For(r)), q.Decides(r))
+			}
+		case r.Route.Label == "/odd/":
+		case !q.Decides(r):
+			t.Errorf("%s at %s: no decided exchange reaches it", label, r.Span)
+		}
+	}
+	// provenance: a GET from a trusted origin to /api/ carries the map's
+	// origin from the add_header of the location
+	found := false
+	for _, r := range f.Responses {
+		if r.Route.Label != "/api/" {
+			continue
+		}
+		for _, x := range q.For(r) {
+			if x.Actual == nil || x.Request.Origin != "https://app.example.com" {
+				continue
+			}
+			for _, l := range x.Actual.Headers {
+				if l.Name == model.ACAO {
+					found = true
+					if l.Op == nil || l.From.Line != 6 || l.Value != "https://app.example.com" {
+						t.Errorf("ACAO line %+v: want the value of the map from line 6", l)
+					}
+				}
+			}
+		}
+	}
+	if !found {
+		t.Error("no GET from a trusted origin reached /api/ with Access-Control-Allow-Origin")
+	}
+}
+
+// TestQueryLargeFileIsBounded: the answers of one route in a file of
+// thousands of routes are those of that route.
+func TestQueryLargeFileIsBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("server { listen 80; server_name a.test;\n")
+	for i := range 2000 {
+		fmt.Fprintf(&b, "location /r%d/ { add_header Access-Control-Allow-Origin \"https://r%d.example\"; return 200; }\n", i, i)
+	}
+	b.WriteString("}\n")
+	f := nginx.Lower(nginx.Parse("nginx.conf", []byte(b.String()), nginx.Options{}))
+	q := serverside.NewQuery(f, nil)
+	for _, i := range []int{0, 999, 1999} {
+		r := f.Responses[i]
+		xs := q.For(r)
+		if len(xs) == 0 || !q.Decides(r) {
+			t.Fatalf("route %d: %d exchanges, decided %v", i, len(xs), q.Decides(r))
+		}
+		want := fmt.Sprintf("https://r%d.example", i)
+		if l := xs[0].Actual.Headers; len(l) != 1 || l[0].Value != want {
+			t.Errorf("route %d answered %+v, want %s", i, l, want)
+		}
+	}
+}

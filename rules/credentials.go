@@ -1,10 +1,12 @@
 package rules
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/corslint/corslint/findings"
 	"github.com/corslint/corslint/model"
+	"github.com/corslint/corslint/serverside"
 )
 
 var wildcardWithCredentials = &Rule{
@@ -36,19 +38,60 @@ add_header Vary Origin always;
 `,
 	},
 	Run: func(p *Pass) {
+		reported := map[*model.HeaderOp]bool{}
+		q := p.exchanges()
 		for _, r := range p.File.Responses {
 			c := credentialsOn(r)
 			if c == nil {
 				continue
 			}
+			var stars []*model.HeaderOp
 			for _, op := range r.Ops(model.ACAO) {
-				if adds(op) && op.Value.Is(model.Wildcard) {
-					f := p.Report(op.Span, "Access-Control-Allow-Origin is \"*\" while Access-Control-Allow-Credentials is true%s: the browser blocks every credentialed request%s; send a trusted origin instead of \"*\", or drop credentials", conditionNote(op), refusedAtDeploy(op.Scope))
-					f.Related = append(f.Related, findings.Related{Message: "credentials allowed here", Span: c.Span})
+				if adds(op) && op.Value.Is(model.Wildcard) && !reported[op] {
+					stars = append(stars, op)
 				}
+			}
+			if len(stars) == 0 {
+				continue
+			}
+			if q.Decides(r) {
+				// The evaluator's answers: only a statement whose "*"
+				// goes out together with credentials on some response
+				// (a "*" sent on successes only, credentials on errors
+				// only, never meet).
+				stars, c = wildcardWithCredentialsSent(q.For(r), r)
+			}
+			for _, op := range stars {
+				reported[op] = true
+				f := p.Report(op.Span, "Access-Control-Allow-Origin is \"*\" while Access-Control-Allow-Credentials is true%s: the browser blocks every credentialed request%s; send a trusted origin instead of \"*\", or drop credentials", conditionNote(op), refusedAtDeploy(op.Scope))
+				f.Related = append(f.Related, findings.Related{Message: "credentials allowed here", Span: c.Span})
 			}
 		}
 	},
+}
+
+// wildcardWithCredentialsSent returns the statements that put "*" on an
+// answer from r that also carries Access-Control-Allow-Credentials: true,
+// and the statement of the latter.
+func wildcardWithCredentialsSent(xs []serverside.Exchange, r *model.Response) (stars []*model.HeaderOp, creds *model.HeaderOp) {
+	for _, x := range xs {
+		for _, a := range x.Answers() {
+			if a.Response != r {
+				continue
+			}
+			c := lineOf(a, model.ACAC)
+			if c == nil || c.Value != "true" {
+				continue
+			}
+			for _, l := range linesOf(a, model.ACAO) {
+				if l.Value == "*" && l.Op != nil && !slices.Contains(stars, l.Op) {
+					stars = append(stars, l.Op)
+					creds = c.Op
+				}
+			}
+		}
+	}
+	return stars, creds
 }
 
 var invalidCredentialsValue = &Rule{

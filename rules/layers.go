@@ -37,7 +37,24 @@ add_header Access-Control-Allow-Origin https://app.example.com always;
 	},
 	Run: func(p *Pass) {
 		seen := map[*model.HeaderOp]bool{}
+		report := func(name string, f0, op *model.HeaderOp) {
+			if seen[op] {
+				return
+			}
+			seen[op] = true
+			f := p.Report(op.Span, "%s is sent a second time on the same response (first at %s), and the browser rejects the combined value; keep one", name, f0.Span)
+			if name == model.ACMA {
+				f.Severity = findings.Warning
+			}
+			f.Related = append(f.Related, findings.Related{Message: "first " + name, Span: f0.Span})
+		}
+		q := p.exchanges()
 		for _, r := range p.File.Responses {
+			type dup struct {
+				name      string
+				first, op *model.HeaderOp
+			}
+			var dups []dup
 			for _, st := range statusesOf(r) {
 				first := map[string]*model.HeaderOp{}
 				for _, in := range r.Instances(st.status, st.from) {
@@ -46,21 +63,47 @@ add_header Access-Control-Allow-Origin https://app.example.com always;
 					default:
 						continue
 					}
-					f0, dup := first[in.Name]
-					if !dup {
-						first[in.Name] = in.Op
+					if f0, ok := first[in.Name]; ok {
+						dups = append(dups, dup{in.Name, f0, in.Op})
 						continue
 					}
-					if seen[in.Op] {
-						continue
-					}
-					seen[in.Op] = true
-					f := p.Report(in.Op.Span, "%s is sent a second time on the same response (first at %s), and the browser rejects the combined value; keep one", in.Name, f0.Span)
-					if in.Name == model.ACMA {
-						f.Severity = findings.Warning
-					}
-					f.Related = append(f.Related, findings.Related{Message: "first " + in.Name, Span: f0.Span})
+					first[in.Name] = in.Op
 				}
+			}
+			if len(dups) == 0 {
+				continue
+			}
+			if q.Decides(r) {
+				// The evaluator's answers: only lines that go out twice
+				// on some response (statements whose own conditions
+				// exclude each other never meet).
+				dups = dups[:0]
+				for _, x := range q.For(r) {
+					for _, a := range x.Answers() {
+						if a.Response != r {
+							continue
+						}
+						first := map[string]*model.HeaderOp{}
+						for _, l := range a.Headers {
+							switch l.Name {
+							case model.ACAO, model.ACAC, model.ACMA:
+							default:
+								continue
+							}
+							if l.Op == nil {
+								continue // an upstream's line is CORS502's
+							}
+							if f0, ok := first[l.Name]; ok {
+								dups = append(dups, dup{l.Name, f0, l.Op})
+								continue
+							}
+							first[l.Name] = l.Op
+						}
+					}
+				}
+			}
+			for _, d := range dups {
+				report(d.name, d.first, d.op)
 			}
 		}
 	},

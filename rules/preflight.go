@@ -8,6 +8,7 @@ import (
 
 	"github.com/corslint/corslint/findings"
 	"github.com/corslint/corslint/model"
+	"github.com/corslint/corslint/serverside"
 )
 
 // carried returns the statement that puts header name on r as r is
@@ -152,8 +153,31 @@ if ($request_method = OPTIONS) {
 `,
 	},
 	Run: func(p *Pass) {
+		missing := map[*model.Response]bool{}
+		report := func(r *model.Response) {
+			if !missing[r] {
+				missing[r] = true
+				p.Report(r.Span, "this preflight answer has no Access-Control-Allow-Headers, so requests that send Content-Type: application/json or Authorization are blocked; %s", adviceFor(p.File).AllowHeaders(r.Scope))
+			}
+		}
+		q := p.exchanges()
 		for _, r := range p.File.Responses {
-			if !r.IsPreflightAnswer() || refused(r) || carried(r, model.ACAO) == nil {
+			if refused(r) {
+				continue
+			}
+			if !r.IsPreflightAnswer() {
+				// A response that is not OPTIONS's own but sends the
+				// preflight headers (a location that answers OPTIONS
+				// itself): only the evaluator can say whether a preflight
+				// gets it, with Access-Control-Allow-Origin and without
+				// Access-Control-Allow-Headers.
+				if addsHeader(r, model.ACAO) != nil && addsHeader(r, model.ACAM) != nil && addsHeader(r, model.ACAH) == nil &&
+					!lostByInheritance(r, model.ACAH) && q.Decides(r) && preflightLacksHeaders(q.For(r), r, true) {
+					report(r)
+				}
+				continue
+			}
+			if carried(r, model.ACAO) == nil {
 				continue
 			}
 			op := carried(r, model.ACAH)
@@ -161,7 +185,11 @@ if ($request_method = OPTIONS) {
 				continue // CORS305 names the cause
 			}
 			if op == nil {
-				p.Report(r.Span, "this preflight answer has no Access-Control-Allow-Headers, so requests that send Content-Type: application/json or Authorization are blocked; %s", adviceFor(p.File).AllowHeaders(r.Scope))
+				// The evaluator's answers where they are decided; the
+				// statements alone where they are not.
+				if !q.Decides(r) || preflightLacksHeaders(q.For(r), r, false) {
+					report(r)
+				}
 				continue
 			}
 			if credentialsOn(r) != nil {
@@ -376,6 +404,22 @@ func corsIntent(f *model.File, r *model.Response) *model.HeaderOp {
 		}
 	}
 	return nil
+}
+
+// preflightLacksHeaders reports whether a predicted preflight answer from
+// r succeeds with Access-Control-Allow-Origin (and, when methods is set,
+// Access-Control-Allow-Methods) but no Access-Control-Allow-Headers.
+func preflightLacksHeaders(xs []serverside.Exchange, r *model.Response, methods bool) bool {
+	for _, x := range xs {
+		a := x.Preflight
+		if a == nil || a.Response != r || a.Status/100 != 2 || lineOf(a, model.ACAO) == nil || linesOf(a, model.ACAH) != nil {
+			continue
+		}
+		if !methods || lineOf(a, model.ACAM) != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // refused reports whether a preflight answer has a fixed status the

@@ -14,6 +14,7 @@ import (
 
 	"github.com/corslint/corslint/findings"
 	"github.com/corslint/corslint/model"
+	"github.com/corslint/corslint/serverside"
 )
 
 // Meta describes a rule.
@@ -69,8 +70,9 @@ type Pass struct {
 	Stack   []*model.File // every file of the run, including File
 	Options *Options
 
-	rule *Rule
-	out  []*findings.Finding
+	rule  *Rule
+	out   []*findings.Finding
+	query *serverside.Query // shared by the rules of one file
 }
 
 // Report records a finding at span with the rule's default severity and
@@ -106,11 +108,14 @@ func Run(file *model.File, stack []*model.File, rs []*Rule, opts *Options) []fin
 		}
 		out = append(out, findings.Finding{RuleID: r.ID, Slug: r.Slug, Severity: sev, Message: d.Message, Span: d.Span})
 	}
+	// The evaluator's answers are computed once per file, on the first
+	// rule that asks.
+	q := serverside.NewQuery(file, nil)
 	for _, r := range rs {
 		if r.Run == nil || !r.AppliesTo(file.Dialect) {
 			continue
 		}
-		p := &Pass{File: file, Stack: stack, Options: opts, rule: r}
+		p := &Pass{File: file, Stack: stack, Options: opts, rule: r, query: q}
 		r.Run(p)
 		for _, f := range p.out {
 			out = append(out, *f)

@@ -69,8 +69,13 @@ func TestDifferential(t *testing.T) {
 	stats.Print(&b)
 	t.Logf("seed %d, %s\n%s", seed, time.Since(start).Round(time.Second), b.String())
 	t.Logf("lint against reality:\n%s", lint)
-	if lint.missed > 0 && os.Getenv("DIFFTEST_STRICT") != "" {
-		t.Errorf("%d properties the servers showed have no finding", lint.missed)
+	if os.Getenv("DIFFTEST_STRICT") != "" {
+		if lint.missed > 0 {
+			t.Errorf("%d properties the servers showed have no finding", lint.missed)
+		}
+		if lint.contradicted > 0 {
+			t.Errorf("%d findings check predicts for a probe, which the server did not show", lint.contradicted)
+		}
 	}
 	total := stats.Total()
 	if ran == len(plan) && total.Total() < 3000*int(scale) {
@@ -116,16 +121,23 @@ func shrinkSome(t *testing.T, r *Runner, ds []Result) {
 }
 
 // lintTally counts, over a run, the properties the servers showed, those
-// no finding claims, and findings no probe confirmed.
+// no finding claims, those no rule can see (and why), and findings no
+// probe confirmed: counted when check predicted the property for a probe
+// and the server did not show it, listed apart when no probe gets the
+// answer the finding describes.
 type lintTally struct {
 	shown, misses map[string]int
-	unshown       map[string]int
+	unseen        map[string]int // "server property: why"
+	unconfirmed   map[string]int
+	unprobed      map[string]int
+	disagreed     map[string]int
 	missed        int
+	contradicted  int
 	examples      []string
 }
 
 func newLintTally() *lintTally {
-	return &lintTally{shown: map[string]int{}, misses: map[string]int{}, unshown: map[string]int{}}
+	return &lintTally{shown: map[string]int{}, misses: map[string]int{}, unseen: map[string]int{}, unconfirmed: map[string]int{}, unprobed: map[string]int{}, disagreed: map[string]int{}}
 }
 
 func (l *lintTally) add(results []Result) {
@@ -139,9 +151,14 @@ func (l *lintTally) add(results []Result) {
 	}
 	for _, c := range order {
 		shown := ShownProperties(c, byCase[c])
-		ids := Findings(c.Model(replayEnv))
+		found := Findings(c.Model(replayEnv))
+		ids := IDs(found)
 		for _, s := range shown {
 			l.shown[c.Server+" "+s.Prop.Name]++
+			if s.Unseen != "" {
+				why, _, _ := strings.Cut(s.Unseen, ":")
+				l.unseen[c.Server+" "+s.Prop.Name+": "+why]++
+			}
 		}
 		for _, s := range LintMisses(shown, ids) {
 			l.misses[c.Server+" "+s.Prop.Name]++
@@ -151,8 +168,29 @@ func (l *lintTally) add(results []Result) {
 				l.examples = append(l.examples, fmt.Sprintf("%s %s: %s, shown by %s, no %v finding\n%s", c.Server, c.Name, s.Prop.Name, s.Probe, s.Prop.Rules, c.Text()))
 			}
 		}
-		for _, id := range LintUnshown(shown, ids) {
-			l.unshown[c.Server+" "+id]++
+		seen := map[string]bool{}
+		for _, u := range LintUnshown(c, byCase[c], shown, found) {
+			k := c.Server + " " + u.RuleID
+			kind := "unprobed"
+			switch {
+			case u.Probed:
+				kind = "probed"
+			case u.Disagreed:
+				kind = "disagreed"
+			}
+			if seen[k+kind] {
+				continue
+			}
+			seen[k+kind] = true
+			switch kind {
+			case "probed":
+				l.unconfirmed[k]++
+				l.contradicted++
+			case "disagreed":
+				l.disagreed[k]++
+			default:
+				l.unprobed[k]++
+			}
 		}
 	}
 }
@@ -162,8 +200,17 @@ func (l *lintTally) String() string {
 	for _, k := range sortedKeys(l.shown) {
 		fmt.Fprintf(&b, "  %-80s shown in %4d cases, no finding in %4d\n", k, l.shown[k], l.misses[k])
 	}
-	for _, k := range sortedKeys(l.unshown) {
-		fmt.Fprintf(&b, "  %-80s finding that no probe of the case confirmed: %d cases\n", k, l.unshown[k])
+	for _, k := range sortedKeys(l.unseen) {
+		fmt.Fprintf(&b, "  %-80s no rule can see it in %4d cases\n", k, l.unseen[k])
+	}
+	for _, k := range sortedKeys(l.unconfirmed) {
+		fmt.Fprintf(&b, "  %-80s finding check predicts for a probe the server contradicted: %d cases\n", k, l.unconfirmed[k])
+	}
+	for _, k := range sortedKeys(l.disagreed) {
+		fmt.Fprintf(&b, "  %-80s finding check predicts only for probes it disagrees on (counted as disagreements): %d cases\n", k, l.disagreed[k])
+	}
+	for _, k := range sortedKeys(l.unprobed) {
+		fmt.Fprintf(&b, "  %-80s finding no probe could confirm (no probe gets the answer it describes): %d cases\n", k, l.unprobed[k])
 	}
 	for _, e := range l.examples {
 		fmt.Fprintf(&b, "  e.g. %s\n", e)

@@ -6,9 +6,11 @@ import (
 	"strings"
 
 	"github.com/corslint/corslint/browser"
+	"github.com/corslint/corslint/findings"
 	"github.com/corslint/corslint/model"
 	"github.com/corslint/corslint/oracle"
 	"github.com/corslint/corslint/rules"
+	"github.com/corslint/corslint/serverside"
 )
 
 // A Property is something a real server showed that lint rules speak
@@ -35,6 +37,11 @@ var (
 type Shown struct {
 	Prop  Property
 	Probe string
+	// Unseen says why no rule can be asked to claim the property: check
+	// answers the probe as undecidable, or the upstream, whose answer the
+	// configuration does not give, answered the preflight. Empty when a
+	// rule should claim it.
+	Unseen string
 }
 
 // ShownProperties derives, from the real answers to a case's probes, the
@@ -42,11 +49,37 @@ type Shown struct {
 // headers are left out: no configuration rule can see the upstream.
 func ShownProperties(c *Case, results []Result) []Shown {
 	var out []Shown
-	seen := map[string]bool{}
+	at := map[string]int{}
+	var m *model.File
+	unseen := func(p Property, pr Probe) string {
+		if m == nil {
+			m = c.Model(replayEnv)
+		}
+		pred, err := predictFor(m, c, pr, replayEnv.Port)
+		if err != nil {
+			return ""
+		}
+		if why := undecided(pred); why != "" {
+			return "check answers it as undecidable: " + why
+		}
+		if p.Name == PropPreflightHeaders.Name && pred.Preflight != nil && pred.Preflight.Response != nil && pred.Preflight.Response.Source == model.FromUpstream {
+			return "the upstream answered the preflight, and the configuration does not say how"
+		}
+		return ""
+	}
 	add := func(p Property, pr Probe) {
-		if !seen[p.Name] {
-			seen[p.Name] = true
-			out = append(out, Shown{p, pr.String()})
+		i, ok := at[p.Name]
+		if ok && out[i].Unseen == "" {
+			return
+		}
+		sh := Shown{p, pr.String(), unseen(p, pr)}
+		if !ok {
+			at[p.Name] = len(out)
+			out = append(out, sh)
+			return
+		}
+		if sh.Unseen == "" {
+			out[i] = sh // a probe a rule should explain outweighs one it cannot
 		}
 	}
 	type key struct{ host, base, method string }
@@ -67,8 +100,10 @@ func ShownProperties(c *Case, results []Result) []Shown {
 		if untrusted && len(acao) == 1 && acao[0] == p.Origin && creds {
 			add(PropUntrustedReflected, p)
 		}
-		if len(acao) == 1 && acao[0] == "*" && creds {
-			add(PropWildcardCreds, p)
+		for _, w := range []*oracle.Wire{r.Obs.Preflight, act} {
+			if w != nil && strings.Join(w.Values(model.ACAO), ",") == "*" && strings.Join(w.Values(model.ACAC), ",") == "true" {
+				add(PropWildcardCreds, p)
+			}
 		}
 		for _, w := range []*oracle.Wire{r.Obs.Preflight, act} {
 			if w != nil && duplicated(w) {
@@ -193,17 +228,22 @@ func basePath(p string) string {
 	return dir + base + ext
 }
 
-// Findings runs every rule over the case's model, as lint does, and
-// returns the rule IDs that fired.
-func Findings(m *model.File) map[string]bool {
+// Findings runs every rule over the case's model, as lint does.
+func Findings(m *model.File) []findings.Finding {
+	return rules.Run(m, []*model.File{m}, rules.All(), &rules.Options{})
+}
+
+// IDs returns the rule IDs among fs.
+func IDs(fs []findings.Finding) map[string]bool {
 	ids := map[string]bool{}
-	for _, f := range rules.Run(m, []*model.File{m}, rules.All(), &rules.Options{}) {
+	for _, f := range fs {
 		ids[f.RuleID] = true
 	}
 	return ids
 }
 
-// LintMisses returns the shown properties that no finding claims.
+// LintMisses returns the shown properties that no finding claims, leaving
+// out those no rule can see (Shown.Unseen).
 func LintMisses(shown []Shown, ids map[string]bool) []Shown {
 	var out []Shown
 	for _, s := range shown {
@@ -211,29 +251,105 @@ func LintMisses(shown []Shown, ids map[string]bool) []Shown {
 		for _, r := range s.Prop.Rules {
 			found = found || ids[r]
 		}
-		if !found {
+		if !found && s.Unseen == "" {
 			out = append(out, s)
 		}
 	}
 	return out
 }
 
-// LintUnshown returns the findings among ids that claim a property every
-// probe of the case contradicts: a rule whose property the generated
-// probes of a route would show if it held. Only the properties that the
-// probes cover everywhere (* with credentials, duplicate lines) count.
-func LintUnshown(shown []Shown, ids map[string]bool) []string {
+// Unshown is a finding whose property no probe of the case showed.
+type Unshown struct {
+	RuleID string
+	// Probed is set when check predicts, for a probe whose answer it got
+	// right header by header, the answer the finding describes, which the
+	// server then did not show: the finding claims what did not happen.
+	Probed bool
+	// Disagreed is set when check predicts that answer only for probes on
+	// which it disagrees with the server (counted as disagreements of the
+	// batch). With neither set, no probe gets the answer the finding
+	// describes (none reaches the statement, or none with the status or
+	// method it needs), and the batch cannot confirm the finding either
+	// way.
+	Disagreed bool
+}
+
+// LintUnshown returns the findings that claim a property no probe of the
+// case showed. Only the properties the probes can show wherever they
+// reach count (* with credentials, duplicate lines); each finding is
+// looked for in what check predicts for every probe.
+func LintUnshown(c *Case, results []Result, shown []Shown, found []findings.Finding) []Unshown {
 	has := map[string]bool{}
 	for _, s := range shown {
 		has[s.Prop.Name] = true
 	}
-	var out []string
-	for _, p := range []Property{PropWildcardCreds, PropDuplicate} {
-		for _, r := range p.Rules {
-			if ids[r] && !has[p.Name] {
-				out = append(out, r)
+	type pred struct {
+		serverside.Prediction
+		agreed bool
+	}
+	var out []Unshown
+	var preds []pred
+	for _, f := range found {
+		var prop Property
+		switch f.RuleID {
+		case "CORS201":
+			prop = PropWildcardCreds
+		case "CORS501":
+			prop = PropDuplicate
+		default:
+			continue
+		}
+		if has[prop.Name] {
+			continue
+		}
+		if preds == nil {
+			m := c.Model(replayEnv)
+			for _, r := range results {
+				p := c.Probes[r.Probe]
+				if r.Err != nil || p.UpCORS != "" || p.Prior != "" {
+					continue
+				}
+				if pr, err := predictFor(m, c, p, replayEnv.Port); err == nil && undecided(pr) == "" {
+					preds = append(preds, pred{pr, r.Outcome.Kind == Agree})
+				}
 			}
 		}
+		u := Unshown{RuleID: f.RuleID}
+		for _, pr := range preds {
+			for _, a := range []*serverside.Answer{pr.Preflight, pr.Actual} {
+				if a != nil && predictedAt(a, f.RuleID, f.Span) {
+					u.Probed = u.Probed || pr.agreed
+					u.Disagreed = u.Disagreed || !pr.agreed
+				}
+			}
+		}
+		if u.Probed {
+			u.Disagreed = false
+		}
+		out = append(out, u)
 	}
 	return out
+}
+
+// predictedAt reports whether a predicted answer shows the property of
+// rule id with a line from the statement at span.
+func predictedAt(a *serverside.Answer, id string, span model.Span) bool {
+	from := false
+	n := map[string]int{}
+	for _, l := range a.Headers {
+		from = from || l.From.File == span.File && l.From.Line == span.Line && l.From.Col == span.Col
+		n[l.Name]++
+	}
+	if !from {
+		return false
+	}
+	if id == "CORS501" {
+		return n[model.ACAO] > 1 || n[model.ACAC] > 1 || n[model.ACMA] > 1
+	}
+	star, creds := false, false
+	for _, l := range a.Headers {
+		star = star || l.Name == model.ACAO && l.Value == "*"
+		creds = creds || l.Name == model.ACAC && l.Value == "true"
+	}
+	return star && creds
 }

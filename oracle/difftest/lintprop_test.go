@@ -3,6 +3,7 @@ package difftest
 import (
 	"testing"
 
+	"github.com/corslint/corslint/findings"
 	"github.com/corslint/corslint/oracle"
 )
 
@@ -67,8 +68,14 @@ func TestLintMissesAndUnshown(t *testing.T) {
 	if len(miss) != 1 || miss[0].Prop.Name != PropNoVary.Name {
 		t.Errorf("misses = %v, want only %q", miss, PropNoVary.Name)
 	}
-	if un := LintUnshown(shown, map[string]bool{"CORS201": true, "CORS501": true}); len(un) != 1 || un[0] != "CORS501" {
-		t.Errorf("unshown = %v, want [CORS501]", un)
+	// an unseen property needs no finding
+	if miss := LintMisses([]Shown{{Prop: PropNoVary, Unseen: "check answers it as undecidable"}}, nil); len(miss) != 0 {
+		t.Errorf("misses = %v, want none for a property no rule can see", miss)
+	}
+	c := &Case{Server: Nginx}
+	found := []findings.Finding{{RuleID: "CORS201"}, {RuleID: "CORS501"}, {RuleID: "CORS101"}}
+	if un := LintUnshown(c, nil, shown, found); len(un) != 1 || un[0].RuleID != "CORS501" || un[0].Probed {
+		t.Errorf("unshown = %v, want CORS501 that no probe reaches", un)
 	}
 }
 

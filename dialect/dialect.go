@@ -77,7 +77,7 @@ type Options struct {
 	// MaxFileSize is the largest file read, includes too.
 	MaxFileSize int64
 	// BaseDir is the directory relative includes resolve against, per
-	// dialect (--nginx-prefix, --apache-root); empty for the default.
+	// dialect (--include-root); empty for the default.
 	BaseDir map[model.Dialect]string
 	// FS is where included files are read from, under package source's
 	// policy (root containment by real path, size limits, regular files

@@ -27,7 +27,7 @@ type Options struct {
 	RuleOptions *rules.Options
 
 	// BaseDir is the directory relative includes resolve against, per
-	// dialect (--nginx-prefix, --apache-root).
+	// dialect (--include-root).
 	BaseDir          map[model.Dialect]string
 	AllowOutsideRoot bool
 	// Root, when set, is the directory includes may not leave, for every

@@ -98,7 +98,7 @@ include snippets/cors.conf;   # no such file
 ## Good
 
 ` + "```nginx" + `
-include snippets/cors.conf;   # exists beside this file or under --nginx-prefix
+include snippets/cors.conf;   # exists beside this file or under --include-root
 ` + "```" + `
 `,
 }}

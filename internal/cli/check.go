@@ -31,10 +31,10 @@ type checkFlags struct {
 	formatName      string
 }
 
-func newCheck(stdout io.Writer) *cobra.Command {
+func newCheck(stdout, stderr io.Writer) *cobra.Command {
 	var cf checkFlags
 	o := engine.Options{Jobs: 1}
-	var nginxPrefix string
+	roots := newIncludeRoots()
 	cmd := &cobra.Command{
 		Use:   "check --origin URL [flags] CONFIG...",
 		Short: "Predict what Chromium does with a cross-origin request to this configuration",
@@ -54,7 +54,7 @@ Exit codes: 0 allowed, 1 blocked or undecidable from the configuration, 2 usage 
 			if cf.formatName != "text" && cf.formatName != "json" {
 				return usageError{fmt.Errorf("unknown format %q (want text or json)", cf.formatName)}
 			}
-			o.BaseDir = map[model.Dialect]string{model.Nginx: nginxPrefix}
+			o.BaseDir = roots.baseDirs()
 			stack, err := loadStack(args, &o)
 			if err != nil {
 				return err
@@ -90,7 +90,7 @@ Exit codes: 0 allowed, 1 blocked or undecidable from the configuration, 2 usage 
 	f.StringArrayVar(&cf.upstreamHeaders, "upstream-header", nil, `header the upstream adds itself, "Name: value"; "$origin" echoes the origin (repeatable)`)
 	f.StringVar(&cf.priorOrigin, "after", "", "an origin that requested the same URL first, filling caches on the path (a Varnish in front)")
 	f.StringVarP(&cf.formatName, "format", "f", "text", "output format: text or json")
-	f.StringVar(&nginxPrefix, "nginx-prefix", "", "directory that relative nginx includes fall back to")
+	roots.register(f, stderr)
 	f.BoolVar(&o.AllowOutsideRoot, "allow-outside-root", false, "follow includes that leave the configuration's directory")
 	return cmd
 }

@@ -98,7 +98,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newLint(stdin, stdout, stderr), newCheck(stdout), newRules(stdout), newExplain(stdout), newVersion(stdout),
+	root.AddCommand(newLint(stdin, stdout, stderr), newCheck(stdout, stderr), newRules(stdout), newExplain(stdout), newVersion(stdout),
 		newBaseline(stdin, stdout, stderr), newInit(stdout))
 	return root
 }
@@ -159,7 +159,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or configuratio
 	}
 	f := cmd.Flags()
 	f.StringVarP(&formatName, "format", "f", "text", "output format: "+strings.Join(format.Names, ", "))
-	lf.register(f)
+	lf.register(f, stderr)
 	rv.register(f)
 	return cmd
 }

@@ -29,24 +29,22 @@ type lintFlags struct {
 	noInlineIgnore bool
 	// clients are the requests a frontend makes (.corslint.yaml clients:).
 	clients []rules.Client
-	// nginxPrefix and apacheRoot fill o.BaseDir.
-	nginxPrefix string
-	apacheRoot  string
-	verbose     bool
-	o           engine.Options
+	// roots fill o.BaseDir.
+	roots   *includeRoots
+	verbose bool
+	o       engine.Options
 }
 
 func newLintFlags() *lintFlags {
-	return &lintFlags{o: engine.Options{MaxFileSize: engine.DefaultMaxFileSize}}
+	return &lintFlags{o: engine.Options{MaxFileSize: engine.DefaultMaxFileSize}, roots: newIncludeRoots()}
 }
 
-func (lf *lintFlags) register(f *pflag.FlagSet) {
+func (lf *lintFlags) register(f *pflag.FlagSet, stderr io.Writer) {
 	f.StringVar(&lf.failOn, "fail-on", "warning", "lowest severity that makes the exit code 1: error, warning, note or none")
 	f.StringSliceVar(&lf.enable, "enable", nil, "run only these rules (IDs or slugs, comma-separated); CORS001 always runs")
 	f.StringSliceVar(&lf.disable, "disable", nil, "do not run these rules (IDs or slugs, comma-separated)")
 	f.StringSliceVar(&lf.trusted, "trusted-origin", nil, "an origin the configuration may allow (turns on CORS106); repeatable")
-	f.StringVar(&lf.nginxPrefix, "nginx-prefix", "", "directory that relative nginx includes fall back to (default: the top file's directory)")
-	f.StringVar(&lf.apacheRoot, "apache-root", "", "httpd's ServerRoot, for relative Apache includes (default: the top file's directory)")
+	lf.roots.register(f, stderr)
 	f.BoolVar(&lf.o.AllowOutsideRoot, "allow-outside-root", false, "follow includes that leave the linted directory")
 	f.StringVar(&lf.o.StdinFilename, "stdin-filename", "", "file name to use for standard input (\"-\"), which also decides its format")
 	f.Int64Var(&lf.o.MaxFileSize, "max-file-size", engine.DefaultMaxFileSize, "files larger than this many bytes are reported, not read")
@@ -92,7 +90,7 @@ func (lf *lintFlags) collect(flags *pflag.FlagSet, args []string, stdin io.Reade
 	}
 	lf.o.Rules = ruleLevels(rs, cfg, lf.enable, &lf.o)
 	lf.o.RuleOptions = &rules.Options{TrustedOrigins: lf.trusted, Clients: lf.clients}
-	lf.o.BaseDir = map[model.Dialect]string{model.Nginx: lf.nginxPrefix, model.Apache: lf.apacheRoot}
+	lf.o.BaseDir = lf.roots.baseDirs()
 	if lf.verbose {
 		lf.o.Skipped = func(path, why string) { fmt.Fprintf(stderr, "corslint: skipped %s: %s\n", path, why) }
 	}
@@ -140,12 +138,8 @@ func (lf *lintFlags) apply(flags *pflag.FlagSet, cfg *config.Config) {
 	if cfg.TrustedOrigins != nil && !set("trusted-origin") {
 		lf.trusted = cfg.TrustedOrigins
 	}
-	if cfg.NginxPrefix != "" && !set("nginx-prefix") {
-		lf.nginxPrefix = cfg.NginxPrefix
-	}
-	if cfg.ApacheRoot != "" && !set("apache-root") {
-		lf.apacheRoot = cfg.ApacheRoot
-	}
+	lf.roots.fill(model.Nginx, cfg.NginxPrefix)
+	lf.roots.fill(model.Apache, cfg.ApacheRoot)
 	if len(cfg.Exclude) > 0 {
 		lf.o.Exclude = cfg.Excluded
 	}

@@ -282,7 +282,7 @@ resurface a finding, while editing the statement does. Parse errors are never re
 		},
 	}
 	f := cmd.Flags()
-	lf.register(f)
+	lf.register(f, stderr)
 	_ = f.MarkHidden("fail-on")
 	f.StringVarP(&output, "output", "o", ".corslint-baseline.json", `baseline file to write ("-" for standard output)`)
 	return cmd

@@ -57,7 +57,7 @@ func (Dialect) IncludesOthers(path string) bool {
 }
 
 // Parse implements dialect.Dialect. Relative includes and DocumentRoots
-// resolve against BaseDir (httpd's ServerRoot, --apache-root), by default
+// resolve against BaseDir (httpd's ServerRoot, --include-root apache=DIR), by default
 // the file's directory, unless a ServerRoot directive inside the linted
 // root says otherwise. The parsed tree is kept for Link.
 func (Dialect) Parse(path string, src []byte, o *dialect.Options) (dialect.Parsed, bool) {

@@ -12,7 +12,7 @@ import (
 // Options control how files and includes are read.
 type Options struct {
 	// ServerRoot resolves relative Include paths and DocumentRoots, like
-	// httpd's ServerRoot (--apache-root). Default: the top file's
+	// httpd's ServerRoot (--include-root apache=DIR). Default: the top file's
 	// directory; a ServerRoot directive inside the linted root overrides it.
 	ServerRoot string
 	// Root: includes resolving outside this directory, as written or

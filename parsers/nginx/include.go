@@ -209,7 +209,7 @@ func (r *run) resolve(arg Arg, file string, at model.Span) []string {
 			Message: fmt.Sprintf("include %q is outside the linted root; not read (use --allow-outside-root)", pattern)})
 	case !glob && stockFiles[filepath.Base(pattern)]:
 		r.src.Report(model.Diagnostic{RuleID: "CORS003", Note: true, Span: at,
-			Message: fmt.Sprintf("include %q, a file nginx ships, is not in the linted tree; not read (set --nginx-prefix to its directory to read it)", pattern)})
+			Message: fmt.Sprintf("include %q, a file nginx ships, is not in the linted tree; not read (pass --include-root nginx=DIR, DIR its directory, to read it)", pattern)})
 	case !glob:
 		r.src.Report(model.Diagnostic{RuleID: "CORS003", Span: at, Message: fmt.Sprintf("include %q matches no file", pattern)})
 	}

@@ -266,7 +266,7 @@ func TestIncludeNotes(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{
-		`2:13 note include "mime.types", a file nginx ships, is not in the linted tree; not read (set --nginx-prefix to its directory to read it)`,
+		`2:13 note include "mime.types", a file nginx ships, is not in the linted tree; not read (pass --include-root nginx=DIR, DIR its directory, to read it)`,
 		`3:13 note include "{{ conf_dir }}/cors.conf" is a template expression; not followed`,
 		`4:13 note include "<%= @dir %>/x.conf" is a template expression; not followed`,
 		`5:13 warning include "missing.conf" matches no file`,

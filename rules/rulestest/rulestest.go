@@ -14,6 +14,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/txtar"
 
+	"github.com/corslint/corslint/dialects"
 	"github.com/corslint/corslint/engine"
 	"github.com/corslint/corslint/findings"
 	"github.com/corslint/corslint/model"
@@ -29,9 +30,9 @@ import (
 //
 // An empty want section asserts that the configuration is clean. An
 // "args" section may hold --trusted-origin ORIGIN, --client JSON and
-// --nginx-prefix DIR. Every rule of rs that is not a diagnostic needs
-// two cases at least: the finding fires on the bad configuration and
-// stays silent on the good one.
+// --include-root DIR or DIALECT=DIR. Every rule of rs that is not a
+// diagnostic needs two cases at least: the finding fires on the bad
+// configuration and stays silent on the good one.
 func Run(t *testing.T, dir string, rs []*rules.Rule) {
 	t.Helper()
 	paths, err := filepath.Glob(filepath.Join(dir, "*", "*.txtar"))
@@ -142,7 +143,23 @@ func lintDir(t *testing.T, dir string, args []string) []gotFinding {
 				t.Fatalf("--client %s: %v", args[i], err)
 			}
 			ropts.Clients = append(ropts.Clients, c)
+		case "--include-root":
+			// DIR for every dialect, or DIALECT=DIR, as on the command line
+			i++
+			if o.BaseDir == nil {
+				o.BaseDir = map[model.Dialect]string{}
+			}
+			name, root, one := strings.Cut(args[i], "=")
+			for _, d := range dialects.All() {
+				switch {
+				case !one:
+					o.BaseDir[d.Name()] = filepath.Join(dir, args[i])
+				case d.Name() == model.Dialect(name):
+					o.BaseDir[d.Name()] = filepath.Join(dir, root)
+				}
+			}
 		case "--nginx-prefix":
+			// the deprecated alias of --include-root nginx=DIR
 			i++
 			o.BaseDir = map[model.Dialect]string{model.Nginx: filepath.Join(dir, args[i])}
 		default:

@@ -3,12 +3,9 @@ package serverside_test
 import (
 	"fmt"
 	"path"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/corslint/corslint/browser"
 	"github.com/corslint/corslint/model"
 	"github.com/corslint/corslint/oracle"
 	"github.com/corslint/corslint/parsers/apache"
@@ -63,47 +60,10 @@ func parse(t *testing.T, s oracle.Scenario, v oracle.Vars) *model.File {
 	return nil
 }
 
-// Request turns a scenario's fetch and upstream into a prediction request.
+// Request turns a scenario's fetch and upstream into a prediction request
+// to the port the harness served it on.
 func Request(s oracle.Scenario, v oracle.Vars) serverside.Request {
-	origin := v.PageOrigin
-	if !s.Trusted {
-		origin = untrustedOrigin
-	}
-	method := s.Request.Method
-	if method == "" {
-		method = "GET"
-	}
-	r := serverside.Request{
-		Request: browser.Request{
-			URL: fmt.Sprintf("http://127.0.0.1:%d%s", v.Port, s.Request.Path), Origin: origin,
-			Method: method, Credentials: s.Request.Credentials,
-		},
-		// The test upstream answers OPTIONS with 405 and /status/NNN with NNN.
-		UpstreamOptionsStatus: 405,
-		PriorOrigin:           s.PrimeFrom,
-	}
-	for k, val := range s.Request.Headers {
-		r.Headers = append(r.Headers, browser.Header{Name: k, Value: val})
-	}
-	if m := regexp.MustCompile(`^/status/(\d{3})`).FindStringSubmatch(s.Request.Path); m != nil {
-		r.UpstreamStatus, _ = strconv.Atoi(m[1])
-	}
-	if strings.Contains(s.Config, "DocumentRoot") && s.Files != nil && !proxied(s) {
-		if _, ok := s.Files["www"+s.Request.Path]; !ok {
-			r.UpstreamStatus = 404 // the file is not there: httpd answers 404 itself
-		}
-	}
-	switch {
-	case s.Upstream.ReflectOrigin:
-		r.UpstreamHeaders = append(r.UpstreamHeaders, browser.Header{Name: model.ACAO, Value: "$origin"})
-	case s.Upstream.ACAO != "":
-		acao, _ := oracle.Expand(s.Upstream.ACAO, v)
-		r.UpstreamHeaders = append(r.UpstreamHeaders, browser.Header{Name: model.ACAO, Value: acao})
-	}
-	if s.Upstream.Vary != "" {
-		r.UpstreamHeaders = append(r.UpstreamHeaders, browser.Header{Name: "Vary", Value: s.Upstream.Vary})
-	}
-	return r
+	return oracle.PredictionRequest(s, v, fmt.Sprintf("http://127.0.0.1:%d", v.Port), untrustedOrigin)
 }
 
 // TestOracleScenarios predicts every measured scenario from its
@@ -181,15 +141,4 @@ func describe(a *serverside.Answer) string {
 		fmt.Fprintf(&b, "\n    note: %s", n)
 	}
 	return b.String()
-}
-
-// proxied reports whether an Apache ProxyPass takes the scenario's path,
-// so the status is the upstream's rather than a missing file's 404.
-func proxied(s oracle.Scenario) bool {
-	for _, m := range regexp.MustCompile(`ProxyPass "([^"]+)"`).FindAllStringSubmatch(s.Config, -1) {
-		if strings.HasPrefix(s.Request.Path, m[1]) {
-			return true
-		}
-	}
-	return false
 }

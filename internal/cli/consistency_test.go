@@ -4,10 +4,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -120,7 +118,7 @@ func TestCheckAgreesWithLintOnScenarios(t *testing.T) {
 			if len(stack) != 1 {
 				t.Fatalf("%d files after linking, want 1", len(stack))
 			}
-			req := scenarioRequest(s, v)
+			req := oracle.PredictionRequest(s, v, "http://127.0.0.1:9001", untrusted)
 			p := serverside.Predict(stack, req)
 			if p.Unknown != "" {
 				t.Fatalf("undecidable: %s", p.Unknown)
@@ -433,47 +431,4 @@ func trustedOrigins(stack []*model.File, args []string) []string {
 		}
 	}
 	return out
-}
-
-// scenarioRequest is the oracle scenario's fetch as check is asked it:
-// the upstream behind a proxy answers OPTIONS with 405 and sends what the
-// scenario says.
-func scenarioRequest(s oracle.Scenario, v oracle.Vars) serverside.Request {
-	origin := v.PageOrigin
-	if !s.Trusted {
-		origin = untrusted
-	}
-	method := s.Request.Method
-	if method == "" {
-		method = "GET"
-	}
-	r := serverside.Request{
-		Request: browser.Request{
-			URL: "http://127.0.0.1:9001" + s.Request.Path, Origin: origin, Method: method, Credentials: s.Request.Credentials,
-		},
-		UpstreamOptionsStatus: 405,
-		PriorOrigin:           s.PrimeFrom,
-	}
-	for k, val := range s.Request.Headers {
-		r.Headers = append(r.Headers, browser.Header{Name: k, Value: val})
-	}
-	// the test upstream answers /status/NNN with NNN; httpd answers a
-	// missing static file with its own 404
-	if m := regexp.MustCompile(`^/status/(\d{3})`).FindStringSubmatch(s.Request.Path); m != nil {
-		r.UpstreamStatus, _ = strconv.Atoi(m[1])
-	}
-	if _, ok := s.Files["www"+s.Request.Path]; s.Files != nil && !ok && strings.Contains(s.Config, "DocumentRoot") && !strings.Contains(s.Config, `ProxyPass "/api/"`) {
-		r.UpstreamStatus = 404
-	}
-	switch {
-	case s.Upstream.ReflectOrigin:
-		r.UpstreamHeaders = append(r.UpstreamHeaders, browser.Header{Name: model.ACAO, Value: "$origin"})
-	case s.Upstream.ACAO != "":
-		acao, _ := oracle.Expand(s.Upstream.ACAO, v)
-		r.UpstreamHeaders = append(r.UpstreamHeaders, browser.Header{Name: model.ACAO, Value: acao})
-	}
-	if s.Upstream.Vary != "" {
-		r.UpstreamHeaders = append(r.UpstreamHeaders, browser.Header{Name: "Vary", Value: s.Upstream.Vary})
-	}
-	return r
 }

@@ -70,7 +70,7 @@ add_header Access-Control-Allow-Origin https://app.example.com always;
 					first[in.Name] = in.Op
 				}
 			}
-			if len(dups) == 0 {
+			if len(dups) == 0 && !repeats(r) {
 				continue
 			}
 			if q.Decides(r) {
@@ -107,6 +107,26 @@ add_header Access-Control-Allow-Origin https://app.example.com always;
 			}
 		}
 	},
+}
+
+// repeats reports whether two statements on r add the same
+// single-valued CORS header, which only the evaluator can tell apart when
+// the statuses they reach differ from what r's own status shows (httpd's
+// own answer to OPTIONS takes both tables).
+func repeats(r *model.Response) bool {
+	n := map[string]int{}
+	for _, op := range r.Headers {
+		switch op.Name {
+		case model.ACAO, model.ACAC, model.ACMA:
+			if adds(op) {
+				n[op.Name]++
+				if n[op.Name] > 1 {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 type statusAt struct {

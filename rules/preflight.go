@@ -300,7 +300,62 @@ location /api/ {
 			f.Related = append(f.Related, findings.Related{Message: "preflight headers configured here", Span: intent.Span})
 		}
 		refusedPreflights(p)
+		deniedPreflights(p)
 	},
+}
+
+// deniedPreflights reports an explicit refusal of OPTIONS (a rewrite to
+// 403, a return 405) on a route whose own answers allow methods that only
+// a preflight admits: the configuration asks for preflights and refuses
+// every one. The evaluator decides that preflights reach the refusal and
+// that the route's other answers carry those methods; a refusal it does
+// not decide is left alone, as before (a deliberate refusal on a route
+// that means no CORS is a choice, which CORS304 speaks about when it
+// loses the CORS headers).
+func deniedPreflights(p *Pass) {
+	q := p.exchanges()
+	for _, r := range p.File.Responses {
+		if !r.IsPreflightAnswer() || r.Source != model.FromServer || r.Why != "" || r.Status < 400 || !q.Decides(r) {
+			continue
+		}
+		refusedHere := false
+		for _, x := range q.For(r) {
+			refusedHere = refusedHere || x.Preflight != nil && x.Preflight.Response == r && x.Preflight.Status == r.Status
+		}
+		if !refusedHere {
+			continue
+		}
+		// the methods the route's answers allow, the refusal's own
+		// included (a header set for successes only is on the others)
+		var answers []*serverside.Answer
+		for _, o := range p.File.Responses {
+			if o.Route != r.Route || !q.Decides(o) {
+				continue
+			}
+			for _, x := range q.For(o) {
+				answers = append(answers, x.Answers()...)
+			}
+		}
+		var methods []string
+		var at *model.HeaderOp
+		for _, a := range answers {
+			for _, l := range linesOf(a, model.ACAM) {
+				for _, m := range listItems(l.Value) {
+					if !simpleMethods[strings.ToUpper(m)] && !slices.Contains(methods, m) {
+						methods = append(methods, m)
+						if at == nil {
+							at = l.Op
+						}
+					}
+				}
+			}
+		}
+		if len(methods) == 0 || at == nil {
+			continue
+		}
+		f := p.Report(r.Span, "OPTIONS is answered with %d here, so every preflight fails (\"Response to preflight request doesn't pass access control check: It does not have HTTP ok status\") although Access-Control-Allow-Methods allows %s, which browsers send only after a preflight; %s", r.Status, strings.Join(methods, ", "), adviceFor(p.File).AnswerOptions("answer OPTIONS with 204 and the CORS headers"))
+		f.Related = append(f.Related, findings.Related{Message: "methods allowed here", Span: at.Span})
+	}
 }
 
 // unreachable reports whether no request ever reaches scope s or a

@@ -448,6 +448,9 @@ func trustedOrigins(f *model.File, r *model.Response) []string {
 		}
 	}
 	for _, op := range r.Headers {
+		if op.When != nil && op.When.Origin != nil && !op.When.Negated {
+			ms = append(ms, op.When.Origin) // Apache env= set from Origin, a VCL if
+		}
 		if op.Name == model.ACAO {
 			for _, o := range op.Value.Possible() {
 				ms = append(ms, o.Guards...)

@@ -2,6 +2,7 @@ package difftest
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -51,7 +52,19 @@ func ShownProperties(c *Case, results []Result) []Shown {
 	var out []Shown
 	at := map[string]int{}
 	var m *model.File
+	// probes on which check disagrees with the server: a rule judges by
+	// the same evaluator, so what the server showed there is the
+	// disagreement's to fix (the batch counts it), not a rule's
+	disagreed := map[string]bool{}
+	for _, r := range results {
+		if r.Err == nil && r.Outcome.Kind == Disagree {
+			disagreed[c.Probes[r.Probe].String()] = true
+		}
+	}
 	unseen := func(p Property, pr Probe) string {
+		if disagreed[pr.String()] {
+			return "check disagrees with the server on the probe: a disagreement of the batch"
+		}
 		if m == nil {
 			m = c.Model(replayEnv)
 		}
@@ -67,12 +80,19 @@ func ShownProperties(c *Case, results []Result) []Shown {
 		}
 		return ""
 	}
-	add := func(p Property, pr Probe) {
+	// listsOthers reports whether a preflight answer lists request headers,
+	// only not the one the probe sends: which headers a page sends only
+	// its requests say (clients:, CORS701), not the configuration.
+	listsOthers := func(pf *oracle.Wire, pr Probe) bool {
+		v := strings.Join(pf.Values(model.ACAH), ",")
+		return strings.TrimSpace(v) != "" && !(containsToken(v, "*") && pr.Credentials)
+	}
+	addWhy := func(p Property, pr Probe, why func() string) {
 		i, ok := at[p.Name]
 		if ok && out[i].Unseen == "" {
 			return
 		}
-		sh := Shown{p, pr.String(), unseen(p, pr)}
+		sh := Shown{p, pr.String(), why()}
 		if !ok {
 			at[p.Name] = len(out)
 			out = append(out, sh)
@@ -82,6 +102,8 @@ func ShownProperties(c *Case, results []Result) []Shown {
 			out[i] = sh // a probe a rule should explain outweighs one it cannot
 		}
 	}
+	add := func(p Property, pr Probe) { addWhy(p, pr, func() string { return unseen(p, pr) }) }
+	addUnseen := func(p Property, pr Probe, why string) { addWhy(p, pr, func() string { return why }) }
 	type key struct{ host, base, method string }
 	withACAO := map[key]*oracle.Wire{}
 	byOrigin := map[key]map[string]*oracle.Wire{}
@@ -101,7 +123,9 @@ func ShownProperties(c *Case, results []Result) []Shown {
 			add(PropUntrustedReflected, p)
 		}
 		for _, w := range []*oracle.Wire{r.Obs.Preflight, act} {
-			if w != nil && strings.Join(w.Values(model.ACAO), ",") == "*" && strings.Join(w.Values(model.ACAC), ",") == "true" {
+			// "*" on one line of several is sent with credentials all the
+			// same (a doubled line is CORS501's besides)
+			if w != nil && slices.Contains(w.Values(model.ACAO), "*") && slices.Contains(w.Values(model.ACAC), "true") {
 				add(PropWildcardCreds, p)
 			}
 		}
@@ -120,7 +144,14 @@ func ShownProperties(c *Case, results []Result) []Shown {
 			// browser accepts is no lack.
 			req := c.Request(p, 80).Request
 			if v := browser.CheckPreflight(req, asResponse(pf)); v.Reason == browser.HeaderNotAllowed {
-				add(PropPreflightHeaders, p)
+				switch {
+				case listsOthers(pf, p):
+					addUnseen(PropPreflightHeaders, p, "the preflight lists other request headers: which ones a page sends, only its requests say (clients:, CORS701)")
+				case len(pf.Values(model.ACAM)) == 0 && len(pf.Values(model.ACAH)) == 0:
+					addUnseen(PropPreflightHeaders, p, "the answer carries no Allow-Methods or Allow-Headers: nothing says the configuration means to answer preflights, only simple requests")
+				default:
+					add(PropPreflightHeaders, p)
+				}
 			}
 		}
 		k := key{c.Host(p), basePath(p.Path), p.Method}

@@ -350,11 +350,22 @@ func deniedPreflights(p *Pass) {
 				}
 			}
 		}
-		if len(methods) == 0 || at == nil {
+		what := "Access-Control-Allow-Methods allows " + strings.Join(methods, ", ")
+		if len(methods) == 0 {
+			// else request headers allowed, which only a preflight admits
+			for _, a := range answers {
+				for _, l := range linesOf(a, model.ACAH) {
+					if at == nil && l.Op != nil && strings.TrimSpace(l.Value) != "" {
+						at, what = l.Op, "Access-Control-Allow-Headers allows "+l.Value
+					}
+				}
+			}
+		}
+		if at == nil {
 			continue
 		}
-		f := p.Report(r.Span, "OPTIONS is answered with %d here, so every preflight fails (\"Response to preflight request doesn't pass access control check: It does not have HTTP ok status\") although Access-Control-Allow-Methods allows %s, which browsers send only after a preflight; %s", r.Status, strings.Join(methods, ", "), adviceFor(p.File).AnswerOptions("answer OPTIONS with 204 and the CORS headers"))
-		f.Related = append(f.Related, findings.Related{Message: "methods allowed here", Span: at.Span})
+		f := p.Report(r.Span, "OPTIONS is answered with %d here, so every preflight fails (\"Response to preflight request doesn't pass access control check: It does not have HTTP ok status\") although %s, which browsers send only after a preflight; %s", r.Status, what, adviceFor(p.File).AnswerOptions("answer OPTIONS with 204 and the CORS headers"))
+		f.Related = append(f.Related, findings.Related{Message: "preflight headers configured here", Span: at.Span})
 	}
 }
 

@@ -175,7 +175,11 @@ func ShownProperties(c *Case, results []Result) []Shown {
 			continue
 		}
 		act := r.Obs.Actual
-		if act.Status >= 400 && len(act.Values(model.ACAO)) == 0 && withACAO[key{c.Host(p), basePath(p.Path), p.Method}] != nil {
+		// Only a trusted origin's error counts: refusing an origin the
+		// configuration does not serve (a synth(403) for it) without
+		// CORS headers is what it means to do.
+		trusted := p.Origin == TrustedA || p.Origin == TrustedB
+		if trusted && act.Status >= 400 && len(act.Values(model.ACAO)) == 0 && withACAO[key{c.Host(p), basePath(p.Path), p.Method}] != nil {
 			add(PropMissingOnError, p)
 		}
 	}

@@ -187,6 +187,9 @@ func urlPort(u *url.URL) int {
 // when the response is proxied.
 func (e *evaluator) layer(stack []*model.File, a *Answer) {
 	f := stack[0]
+	if f.Dialect == model.Apache && len(stack) == 1 && e.apacheLayer(f, a) {
+		return
+	}
 	route := e.route(f)
 	if route == nil {
 		a.Notes = append(a.Notes, fmt.Sprintf("%s: no route matches %s", f.Path, e.path))
@@ -211,7 +214,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 	switch {
 	case status != 0:
 	case e.method == "OPTIONS" && r.OptionsStatus != 0:
-		status, source = r.OptionsStatus, model.FromServer
+		status, source = r.OptionsStatus, optionsSource(f, r)
 	case source == model.FromUpstream && len(stack) > 1:
 		next := &Answer{Method: e.method}
 		e.layer(stack[1:], next)
@@ -248,6 +251,9 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 			if status >= 300 {
 				source = model.FromServer
 			}
+		}
+		if f.Dialect == model.Apache {
+			status, source = apacheStatic(e.method, status, source)
 		}
 		if f.Dialect == model.Nginx && e.method != "GET" && e.method != "HEAD" && (e.method != "POST" || status < 300) {
 			// ngx_http_static_module refuses every other method with 405,

@@ -214,7 +214,11 @@ func (ev *evalRun) run(main *esec) Result {
 	// <Location>s' always table.
 	if vh != nil {
 		if st, at, ok := ev.rewrite(vh.body); ok {
+			// The <If> sections of those still apply to the error
+			// (httpd 2.4.71: an <Else> at virtual host level set
+			// Access-Control-Allow-Methods on a RewriteRule [F] answer).
 			chain := append(append([]*esec(nil), server...), locs...)
+			chain = append(chain, ev.ifWalk(chain, &exprEnv{req: r, env: ev.env})...)
 			res.Status, res.Source, res.By = st, model.FromServer, at
 			t := ev.errorTables(chain, nil)
 			res.Lines = append(t.out, t.err...)

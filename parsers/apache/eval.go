@@ -201,12 +201,12 @@ func (ev *evalRun) run(main *esec) Result {
 			docroot = ev.absDir(d.Arg(0))
 		}
 	}
-	// mod_setenvif in server context runs right after reading the
-	// request, not again for an internal redirect.
-	if ev.status == 0 {
-		for _, s := range server {
-			ev.setEnvIf(s.body)
-		}
+	// mod_setenvif runs its server-context statements at the first of its
+	// hooks a request_rec passes: right after reading the request, and
+	// for an ErrorDocument's internal redirect at header parsing, where
+	// the directory ones then do not run.
+	for _, s := range server {
+		ev.setEnvIf(s.body)
 	}
 	locs := ev.locations(server)
 	// Server-context mod_rewrite runs at translate time, after the first
@@ -217,10 +217,19 @@ func (ev *evalRun) run(main *esec) Result {
 			// The <If> sections of those still apply to the error
 			// (httpd 2.4.71: an <Else> at virtual host level set
 			// Access-Control-Allow-Methods on a RewriteRule [F] answer).
+			// The Vary their conditions add stays on a 204 only (httpd
+			// 2.4.71: R=204 kept it, [F] and R=200 did not).
 			chain := append(append([]*esec(nil), server...), locs...)
-			chain = append(chain, ev.ifWalk(chain, &exprEnv{req: r, env: ev.env})...)
+			x := &exprEnv{req: r, env: ev.env}
+			chain = append(chain, ev.ifWalk(chain, x)...)
 			res.Status, res.Source, res.By = st, model.FromServer, at
-			t := ev.errorTables(chain, nil)
+			var t tables
+			if st == 204 {
+				for _, v := range x.vary {
+					t.out = mergeLine(t.out, "Vary", v, model.Span{})
+				}
+			}
+			ev.applyTables(&t, chain, false)
 			res.Lines = append(t.out, t.err...)
 			return ev.done(res)
 		}
@@ -253,8 +262,10 @@ func (ev *evalRun) run(main *esec) Result {
 	early := &exprEnv{req: r, env: ev.env}
 	ifs := ev.ifWalk(chain, early)
 	chain = append(chain, ifs...)
-	for _, s := range chain[len(server):] {
-		ev.setEnvIf(s.body)
+	if ev.status == 0 {
+		for _, s := range chain[len(server):] {
+			ev.setEnvIf(s.body)
+		}
 	}
 	for _, s := range ifs {
 		ev.check(s.body)
@@ -362,8 +373,8 @@ func (ev *evalRun) errorAnswer(res Result, chain []*esec) Result {
 		res.Lines = append(t.out, t.err...)
 		return ev.done(res)
 	case strings.HasPrefix(doc, "/") && ev.status == 0 && !strings.Contains(doc, "?"):
-		// The redirected request sees the earlier environment only as
-		// REDIRECT_*, and server-context SetEnvIf does not run again.
+		// The redirected request sees the earlier environment as
+		// REDIRECT_*.
 		sub := *ev.req
 		sub.Method, sub.Path, sub.FileStatus = "GET", doc, 200
 		inner := &evalRun{req: &sub, hts: ev.hts, env: map[string]string{}, cfgRoot: ev.cfgRoot, main: ev.main, status: res.Status}

@@ -63,6 +63,9 @@ type evalRun struct {
 	main    *esec
 	// status is the status of the error an ErrorDocument redirect serves.
 	status int
+	// vary lists the request headers read before the handler runs
+	// (RewriteCond, <If>), which httpd adds to Vary in headers_out.
+	vary []string
 	// unmodelled is the first thing met that the evaluator does not follow.
 	unmodelled string
 }
@@ -225,7 +228,7 @@ func (ev *evalRun) run(main *esec) Result {
 			res.Status, res.Source, res.By = st, model.FromServer, at
 			var t tables
 			if st == 204 {
-				for _, v := range x.vary {
+				for _, v := range append(ev.vary, x.vary...) {
 					t.out = mergeLine(t.out, "Vary", v, model.Span{})
 				}
 			}
@@ -259,7 +262,7 @@ func (ev *evalRun) run(main *esec) Result {
 		ev.check(s.body)
 		res.Route += label(s)
 	}
-	early := &exprEnv{req: r, env: ev.env}
+	early := &exprEnv{req: r, env: ev.env, vary: ev.vary}
 	ifs := ev.ifWalk(chain, early)
 	chain = append(chain, ifs...)
 	if ev.status == 0 {

@@ -58,6 +58,18 @@ type exprParser struct {
 	s string
 	i int
 	x *exprEnv
+	// skip is set while reading an operand that && or || does not
+	// evaluate, which then reads no header (and adds nothing to Vary).
+	skip bool
+}
+
+// lazy reads the next operand, evaluating it only when eval is set.
+func (p *exprParser) lazy(eval bool, next func() (bool, error)) (bool, error) {
+	was := p.skip
+	p.skip = was || !eval
+	v, err := next()
+	p.skip = was
+	return v, err
 }
 
 func (p *exprParser) space() {
@@ -81,7 +93,7 @@ func (p *exprParser) or() (bool, error) {
 		return false, err
 	}
 	for p.eat("||") {
-		w, err := p.and()
+		w, err := p.lazy(!v, p.and)
 		if err != nil {
 			return false, err
 		}
@@ -96,7 +108,7 @@ func (p *exprParser) and() (bool, error) {
 		return false, err
 	}
 	for p.eat("&&") {
-		w, err := p.unary()
+		w, err := p.lazy(v, p.unary)
 		if err != nil {
 			return false, err
 		}
@@ -252,7 +264,7 @@ func (p *exprParser) variable(name string) (string, error) {
 	if fn, arg, ok := strings.Cut(name, ":"); ok {
 		switch strings.ToLower(fn) {
 		case "http", "req":
-			if !containsFold(p.x.vary, arg) {
+			if !p.skip && !containsFold(p.x.vary, arg) {
 				p.x.vary = append(p.x.vary, arg)
 			}
 			v, _ := reqHeader(r, arg)

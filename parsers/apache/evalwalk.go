@@ -102,7 +102,9 @@ func (ev *evalRun) locations(server []*esec) []*esec {
 }
 
 // rewrite runs the server-context RewriteRules of a virtual host: the
-// status of the first rule that answers (R=non-3xx, F, G), if any.
+// status of the first rule that answers (R=non-3xx, F, G), if any. E=
+// sets environment variables; request headers that true conditions read
+// go to ev.vary, as mod_rewrite adds them to Vary.
 func (ev *evalRun) rewrite(ds []*Directive) (int, model.Span, bool) {
 	if d, ok := lastArg(ds, "RewriteEngine"); !ok || !strings.EqualFold(d.Arg(0), "on") {
 		return 0, model.Span{}, false
@@ -118,32 +120,33 @@ func (ev *evalRun) rewrite(ds []*Directive) (int, model.Span, bool) {
 		}
 		cs := conds
 		conds = nil
-		if len(d.Args) < 2 {
-			ev.refuse("RewriteRule without substitution")
+		if len(d.Args) < 2 || len(d.Args) > 3 {
+			ev.refuse("RewriteRule form is not modelled")
 			return 0, model.Span{}, false
 		}
-		flags := strings.ToUpper(strings.Trim(d.Arg(2), "[]"))
-		ci := false
-		status := 0
-		last := false
-		for _, f := range strings.Split(flags, ",") {
+		ci, status, last := false, 0, false
+		var envs []string
+		for _, f := range strings.Split(strings.Trim(d.Arg(2), "[]"), ",") {
+			uf := strings.ToUpper(f)
 			switch {
 			case f == "":
-			case f == "L" || f == "END":
+			case uf == "L" || uf == "END":
 				last = true
-			case f == "NC":
+			case uf == "NC":
 				ci = true
-			case f == "F":
+			case uf == "F":
 				status = 403
-			case f == "G":
+			case uf == "G":
 				status = 410
-			case strings.HasPrefix(f, "R="):
-				n, err := strconv.Atoi(f[2:])
+			case uf == "R" || strings.HasPrefix(uf, "R="):
+				n, err := strconv.Atoi(strings.TrimPrefix(uf, "R="))
 				if err != nil || n >= 300 && n < 400 {
 					ev.refuse("RewriteRule flag %s is not modelled", f)
 					return 0, model.Span{}, false
 				}
 				status = n
+			case strings.HasPrefix(uf, "E="):
+				envs = append(envs, f[2:])
 			default:
 				ev.refuse("RewriteRule flag %s is not modelled", f)
 				return 0, model.Span{}, false
@@ -160,8 +163,30 @@ func (ev *evalRun) rewrite(ds []*Directive) (int, model.Span, bool) {
 		if pcre.Match(pat, ci, ev.req.Path) == neg {
 			continue
 		}
-		if !ev.rewriteConds(cs) {
+		ok, vary := ev.rewriteConds(cs)
+		if ev.unmodelled != "" {
+			return 0, model.Span{}, false
+		}
+		if !ok {
 			continue
+		}
+		for _, v := range vary {
+			if !containsFold(ev.vary, v) {
+				ev.vary = append(ev.vary, v)
+			}
+		}
+		for _, e := range envs {
+			name, val, _ := strings.Cut(e, ":")
+			v, err := ev.rewriteExpand(val)
+			if err != nil {
+				ev.refuse("RewriteRule E=%s: %v", e, err)
+				return 0, model.Span{}, false
+			}
+			if strings.HasPrefix(name, "!") {
+				delete(ev.env, name[1:])
+				continue
+			}
+			ev.env[name] = v
 		}
 		if status != 0 {
 			return status, d.Span, true
@@ -173,49 +198,73 @@ func (ev *evalRun) rewrite(ds []*Directive) (int, model.Span, bool) {
 	return 0, model.Span{}, false
 }
 
-// rewriteConds evaluates RewriteConds on the method or a request header,
-// with [NC] and [OR].
-func (ev *evalRun) rewriteConds(cs []*Directive) bool {
-	result, pendingOr := true, false
-	for i, c := range cs {
-		subj := c.Arg(0)
-		var v string
-		switch {
-		case strings.EqualFold(subj, "%{REQUEST_METHOD}"):
-			v = ev.req.Method
-		case strings.HasPrefix(strings.ToUpper(subj), "%{HTTP:") && strings.HasSuffix(subj, "}"):
-			v, _ = reqHeader(ev.req, subj[7:len(subj)-1])
-		case strings.EqualFold(subj, "%{HTTP_ORIGIN}"):
-			v, _ = reqHeader(ev.req, "Origin")
-		default:
-			ev.refuse("RewriteCond %s is not modelled", subj)
-			return false
+// rewriteExpand expands %{HTTP:Name} and %{REQUEST_METHOD} in an E= value.
+func (ev *evalRun) rewriteExpand(v string) (string, error) {
+	x := &exprEnv{req: ev.req, env: ev.env}
+	p := &exprParser{x: x}
+	if strings.ContainsAny(v, "$") || strings.Contains(v, "%") && !strings.Contains(v, "%{") {
+		return "", errExpr
+	}
+	return p.interpolate(v)
+}
+
+// rewriteSubject is the value a RewriteCond tests, and the request
+// header it reads, if any.
+func (ev *evalRun) rewriteSubject(subj string) (string, string, bool) {
+	switch {
+	case strings.EqualFold(subj, "%{REQUEST_METHOD}"):
+		return ev.req.Method, "", true
+	case strings.HasPrefix(strings.ToUpper(subj), "%{HTTP:") && strings.HasSuffix(subj, "}"):
+		name := subj[7 : len(subj)-1]
+		v, _ := reqHeader(ev.req, name)
+		return v, name, true
+	case strings.EqualFold(subj, "%{HTTP_ORIGIN}"):
+		v, _ := reqHeader(ev.req, "Origin")
+		return v, "", true
+	}
+	return "", "", false
+}
+
+// rewriteConds evaluates RewriteConds with [NC] and [OR] the way
+// mod_rewrite's apply_rewrite_rule does: a false [OR] condition moves on
+// (so a trailing one cannot fail the rule), a true one skips the rest of
+// its [OR] chain, any other false one fails. It returns whether they hold
+// and the request headers read by conditions that held.
+func (ev *evalRun) rewriteConds(cs []*Directive) (bool, []string) {
+	var vary []string
+	for i := 0; i < len(cs); i++ {
+		c := cs[i]
+		v, header, ok := ev.rewriteSubject(c.Arg(0))
+		if !ok {
+			ev.refuse("RewriteCond %s is not modelled", c.Arg(0))
+			return false, nil
 		}
 		flags := strings.ToUpper(strings.Trim(c.Arg(2), "[]"))
-		ci := strings.Contains(flags, "NC")
-		or := strings.Contains(flags, "OR")
+		orNext := strings.Contains(flags, "OR")
 		pat, neg := c.Arg(1), false
 		if strings.HasPrefix(pat, "!") {
 			pat, neg = pat[1:], true
 		}
 		if strings.HasPrefix(pat, "=") || strings.HasPrefix(pat, "-") || strings.HasPrefix(pat, "<") || strings.HasPrefix(pat, ">") {
 			ev.refuse("RewriteCond pattern %q is not modelled", pat)
-			return false
+			return false, nil
 		}
-		ok := pcre.Match(pat, ci, v) != neg
-		if pendingOr {
-			result = result || ok
-		} else if i == 0 {
-			result = ok
-		} else {
-			result = result && ok
+		held := pcre.Match(pat, strings.Contains(flags, "NC"), v) != neg
+		switch {
+		case orNext && !held:
+			continue
+		case orNext:
+			for i < len(cs) && strings.Contains(strings.ToUpper(cs[i].Arg(2)), "OR") {
+				i++
+			}
+		case !held:
+			return false, nil
 		}
-		pendingOr = or
-		if !pendingOr && !result {
-			return false
+		if header != "" && !containsFold(vary, header) {
+			vary = append(vary, header)
 		}
 	}
-	return result
+	return true, vary
 }
 
 // proxyPass finds the ProxyPass that takes the request: one inside a
@@ -348,42 +397,56 @@ func (ev *evalRun) filesFor(server, dirs []*esec, name string) []*esec {
 }
 
 // ifWalk evaluates the <If> chains of the applying sections in merge
-// order, entering a true branch's nested chains; <ElseIf> and <Else> run
-// only when no earlier branch of their chain held.
+// order; <ElseIf> and <Else> run only when no earlier branch of their
+// chain held. The chains nested in the branches taken come after all of
+// that level's, as httpd's if walk merges level by level (httpd 2.4.71: a
+// nested <If>'s Header edit saw a header that a later top-level branch
+// set).
 func (ev *evalRun) ifWalk(chain []*esec, x *exprEnv) []*esec {
 	var out []*esec
-	var walk func(kids []*esec)
-	walk = func(kids []*esec) {
-		taken := false
-		for _, k := range kids {
-			switch k.kind {
-			case "If":
-				taken = false
-			case "ElseIf", "Else":
-				if taken {
-					continue
-				}
-			default:
-				continue
-			}
-			ok := true
-			if k.kind != "Else" {
-				v, err := x.evalBool(k.d.ArgsText())
-				if err != nil {
-					ev.refuse("<%s %s>: %v", k.kind, k.d.ArgsText(), err)
-					return
-				}
-				ok = v
-			}
-			if ok {
-				taken = true
-				out = append(out, k)
-				walk(k.kids)
+	level := chain
+	for len(level) > 0 {
+		var taken []*esec
+		for _, s := range level {
+			taken = append(taken, ev.ifChains(s.kids, x)...)
+			if ev.unmodelled != "" {
+				return out
 			}
 		}
+		out = append(out, taken...)
+		level = taken
 	}
-	for _, s := range chain {
-		walk(s.kids)
+	return out
+}
+
+// ifChains returns the branches taken among kids' <If> chains.
+func (ev *evalRun) ifChains(kids []*esec, x *exprEnv) []*esec {
+	var out []*esec
+	taken := false
+	for _, k := range kids {
+		switch k.kind {
+		case "If":
+			taken = false
+		case "ElseIf", "Else":
+			if taken {
+				continue
+			}
+		default:
+			continue
+		}
+		ok := true
+		if k.kind != "Else" {
+			v, err := x.evalBool(k.d.ArgsText())
+			if err != nil {
+				ev.refuse("<%s %s>: %v", k.kind, k.d.ArgsText(), err)
+				return out
+			}
+			ok = v
+		}
+		if ok {
+			taken = true
+			out = append(out, k)
+		}
 	}
 	return out
 }

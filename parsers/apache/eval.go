@@ -9,12 +9,14 @@ import (
 	"github.com/corslint/corslint/model"
 )
 
-// Request, Line and Result are the walk's request and answer.
-type (
-	Request = model.WalkRequest
-	Line    = model.WalkLine
-	Result  = model.WalkResult
-)
+// Request is a request the walk answers.
+type Request = model.WalkRequest
+
+// Line is a header line of the walk's answer.
+type Line = model.WalkLine
+
+// Result is the walk's answer.
+type Result = model.WalkResult
 
 // walker walks requests through one lowered configuration.
 type walker struct {

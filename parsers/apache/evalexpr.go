@@ -158,11 +158,11 @@ func (p *exprParser) unary() (bool, error) {
 			}
 			m, err := pcre.Compile(re, ci)
 			if err != nil {
-				return false, fmt.Errorf("%w: %v", errExpr, err)
+				return false, fmt.Errorf("%w: %w", errExpr, err)
 			}
 			ok, err := m.MatchString(left)
 			if err != nil {
-				return false, fmt.Errorf("%w: %v", errExpr, err)
+				return false, fmt.Errorf("%w: %w", errExpr, err)
 			}
 			return ok == (op == "=~"), nil
 		}

@@ -622,7 +622,6 @@ func (ev *evalRun) header(t *tables, tbl *[]Line, d *Directive) {
 		}
 		*tbl = append(*tbl, Line{Name: canon, Value: val, From: at})
 	}
-	return
 }
 
 // headerValue evaluates a Header value: expr=... or a format string with

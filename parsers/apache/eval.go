@@ -3,6 +3,7 @@ package apache
 import (
 	"fmt"
 	"path"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -48,7 +49,12 @@ func Evaluate(cfg *Config, hts []*Htaccess, req Request) (res Result) {
 			res = Result{Unmodelled: fmt.Sprint("evaluator failed: ", x)}
 		}
 	}()
-	ev := &evalRun{req: &req, hts: hts, env: map[string]string{}, cfgRoot: cfg.ServerRoot}
+	// relative paths resolve as the lowering resolves them
+	root := cfg.ServerRoot
+	if root == "" {
+		root = filepath.Dir(cfg.Path)
+	}
+	ev := &evalRun{req: &req, hts: hts, env: map[string]string{}, cfgRoot: absPath(root)}
 	main := &esec{kind: "server"}
 	if err := ev.build(main, cfg.Directives); err != nil {
 		return Result{Unmodelled: err.Error()}
@@ -239,13 +245,16 @@ func (ev *evalRun) run(main *esec) Result {
 			return ev.done(res)
 		}
 	}
-	target, passAt, proxied := ev.proxyPass(server, locs)
+	target, passPath, passAt, proxied := ev.proxyPass(server, locs)
 	var chain []*esec
 	if proxied {
 		// A proxied request maps to no file: no <Directory> or <Files>.
 		chain = append(chain, server...)
 		chain = append(chain, locs...)
 		res.Source, res.By = model.FromUpstream, passAt
+		if passPath != "" {
+			res.Route += " > ProxyPass " + passPath
+		}
 	} else {
 		if docroot == "" {
 			ev.refuse("no DocumentRoot")
@@ -349,9 +358,13 @@ func (ev *evalRun) done(res Result) Result {
 	return res
 }
 
+// label names a section in a route the way the generic responses do.
 func label(s *esec) string {
-	if s.d == nil {
+	switch {
+	case s.d == nil:
 		return ""
+	case s.kind == "VirtualHost":
+		return " > VirtualHost " + vhostLabel(s.d)
 	}
 	return " > " + s.kind + " " + s.d.ArgsText()
 }

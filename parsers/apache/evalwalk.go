@@ -269,37 +269,40 @@ func (ev *evalRun) rewriteConds(cs []*Directive) (bool, []string) {
 
 // proxyPass finds the ProxyPass that takes the request: one inside a
 // matching <Location> (the last), else the first server-level one whose
-// path prefixes the request's.
-func (ev *evalRun) proxyPass(server, locs []*esec) (string, model.Span, bool) {
+// path prefixes the request's. It returns the target, the server-level
+// path ("" for one in a <Location>) and the statement.
+func (ev *evalRun) proxyPass(server, locs []*esec) (string, string, model.Span, bool) {
 	for i := len(locs) - 1; i >= 0; i-- {
 		if d, ok := lastArg(locs[i].body, "ProxyPass"); ok {
 			if d.Arg(0) == "!" || len(d.Args) != 1 {
 				ev.refuse("ProxyPass form is not modelled")
-				return "", model.Span{}, false
+				return "", "", model.Span{}, false
 			}
-			return d.Arg(0), d.Span, true
+			return d.Arg(0), "", d.Span, true
 		}
 	}
-	for i := len(server) - 1; i >= 0; i-- {
-		for _, d := range server[i].body {
+	// mod_proxy merges the main server's ProxyPass before the virtual
+	// host's and takes the first that matches
+	for _, s := range server {
+		for _, d := range s.body {
 			if !d.Is("ProxyPass") {
 				continue
 			}
 			if len(d.Args) < 2 {
 				ev.refuse("ProxyPass form is not modelled")
-				return "", model.Span{}, false
+				return "", "", model.Span{}, false
 			}
 			p := d.Arg(0)
 			if !strings.HasPrefix(ev.req.Path, p) {
 				continue
 			}
 			if d.Arg(1) == "!" {
-				return "", model.Span{}, false
+				return "", "", model.Span{}, false
 			}
-			return d.Arg(1) + ev.req.Path[len(p):], d.Span, true
+			return d.Arg(1) + ev.req.Path[len(p):], p, d.Span, true
 		}
 	}
-	return "", model.Span{}, false
+	return "", "", model.Span{}, false
 }
 
 // dirWalk lists the directory sections that apply to file, in httpd's
@@ -350,7 +353,7 @@ func (ev *evalRun) dirWalk(server []*esec, file string) []*esec {
 			next++
 		}
 		for _, h := range ev.hts {
-			if filepath.Clean(h.Dir) != lv {
+			if filepath.Clean(absPath(h.Dir)) != lv {
 				continue
 			}
 			switch {

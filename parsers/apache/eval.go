@@ -133,6 +133,15 @@ var modelled = map[string]bool{
 	"maxsparethreads": true, "maxrequestworkers": true, "customlog": true, "options": true, "directoryindex": true,
 	"keepalive": true, "timeout": true, "serveradmin": true, "servertokens": true, "serversignature": true,
 	"adddefaultcharset": true, "addtype": true, "proxyrequests": true, "proxypreservehost": true,
+	// logging, TLS, caching and content-type statements: no effect on
+	// which sections apply or on Access-Control-* and Vary
+	"logformat": true, "transferlog": true, "hostnamelookups": true, "usecanonicalname": true,
+	"limitrequestbody": true, "addcharset": true, "addlanguage": true, "addencoding": true,
+	"addoutputfilterbytype": true, "sslengine": true, "sslcertificatefile": true, "sslcertificatekeyfile": true,
+	"sslcertificatechainfile": true, "sslprotocol": true, "sslciphersuite": true, "sslhonorcipherorder": true,
+	"expiresactive": true, "expiresbytype": true, "expiresdefault": true, "fileetag": true, "mutex": true,
+	"enablesendfile": true, "enablemmap": true, "maxkeepaliverequests": true, "keepalivetimeout": true,
+	"protocols": true,
 }
 
 func (ev *evalRun) check(ds []*Directive) {

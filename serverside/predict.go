@@ -38,6 +38,10 @@ type Request struct {
 	// PriorOrigin, when set, is the origin of an earlier request for the
 	// same URL, whose response caches on the path may have stored.
 	PriorOrigin string
+	// Files, when set, tells which paths exist where the server runs, for
+	// its own file handler; nil takes the handler's status from
+	// UpstreamStatus.
+	Files Files
 }
 
 // Line is one header line of a predicted response and where it came from.
@@ -170,6 +174,12 @@ type evaluator struct {
 	host         string
 	port         int
 	path         string
+	// nginx: the error an error page answers (0 outside one), its
+	// error_page's overwrite, the named location it goes to, and the
+	// internal redirects so far.
+	errStatus, overwrite int
+	forced               *model.Scope
+	redirects            int
 }
 
 // urlPort is the port a URL connects to.
@@ -187,12 +197,22 @@ func urlPort(u *url.URL) int {
 // when the response is proxied.
 func (e *evaluator) layer(stack []*model.File, a *Answer) {
 	f := stack[0]
-	route := e.route(f)
+	route := e.forced
+	e.forced = nil
+	if route == nil {
+		route = e.route(f)
+	}
+	if route == nil && f.Dialect == model.Nginx {
+		route = e.server(f) // no location matches: the server's own handlers answer
+	}
 	if route == nil {
 		a.Notes = append(a.Notes, fmt.Sprintf("%s: no route matches %s", f.Path, e.path))
 		return
 	}
 	r := e.response(f, route, a)
+	if r == nil && f.Dialect == model.Nginx {
+		r = nginxStatic(route)
+	}
 	scope := route
 	if r != nil {
 		scope = r.Scope
@@ -239,6 +259,13 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 			}
 			inner = append(inner, Line{Name: model.CanonicalName(h.Name), Value: v, Upstream: name})
 		}
+	case source == model.FromHandler && f.Dialect == model.Nginx:
+		var next string
+		status, source, next = e.nginxFile(r, a)
+		if next != "" {
+			e.internalRedirect(stack, a, next)
+			return
+		}
 	case source == model.FromHandler:
 		// The file handler: what --status says it answers (a missing file
 		// is the server's own 404), else 200.
@@ -249,18 +276,14 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 				source = model.FromServer
 			}
 		}
-		if f.Dialect == model.Nginx && e.method != "GET" && e.method != "HEAD" && (e.method != "POST" || status < 300) {
-			// ngx_http_static_module refuses every other method with 405,
-			// and POST too once it has found the file.
-			status, source = 405, model.FromServer
-		}
+	}
+	if f.Dialect == model.Nginx && e.nginxErrorPage(stack, r, status, a) {
+		return
+	}
+	if e.errStatus != 0 {
+		status = e.errorStatus(r, status, source)
 	}
 	a.Status = status
-	for _, code := range r.ErrorPages {
-		if code == status {
-			a.Undecidable = append(a.Undecidable, fmt.Sprintf("an error_page answers %d instead, which the model does not follow yet", status))
-		}
-	}
 	if old, ok := e.storedFor(f, r, inner); ok {
 		// The cache answers with what it stored for the earlier origin:
 		// the upstream's headers and the stored statements as they were

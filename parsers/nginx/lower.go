@@ -204,6 +204,7 @@ func (l *lowerer) block(s *model.Scope, parent *model.Scope, ds []*Directive, mo
 		s.Effective = inheritedAdd
 	}
 	s.Effective = append(append(append([]*model.HeaderOp(nil), s.Effective...), inheritedMore...), more...)
+	s.Static, s.ErrorPages = staticOf(s, parent, ds), errorPagesOf(parent, ds)
 
 	hasLocation, hasServer := false, false
 	for _, d := range ds {
@@ -336,6 +337,7 @@ type handler struct {
 	optionsStatus int
 	upstream      *model.Upstream
 	at            model.Span
+	direct        bool
 }
 
 // route adds the responses of a block that requests end in: one for each
@@ -438,7 +440,10 @@ func (l *lowerer) response(route, s *model.Scope, h handler) *model.Response {
 		Upstream:      h.upstream,
 		Span:          h.at,
 	}
-	r.ErrorPages = l.errorPagesFor(s, h.source)
+	r.Direct = h.direct
+	if !h.direct {
+		r.ErrorPages = l.errorPagesFor(s, h.source)
+	}
 	if c := s.When; c != nil && s != route {
 		r.Conds = []*model.Condition{c}
 		r.Methods = c.Methods
@@ -473,7 +478,11 @@ func (l *lowerer) handlerOf(s *model.Scope, ds []*Directive, inherited *handler)
 			if err != nil {
 				code = 302 // return URL
 			}
-			return handler{source: model.FromServer, status: code, at: d.Span}
+			// Below 400, or with a text, return sends its own response;
+			// only an error status alone goes to error_page
+			// (ngx_http_script_return_code).
+			direct := code < 400 || len(d.Args) > 1
+			return handler{source: model.FromServer, status: code, at: d.Span, direct: direct}
 		}
 	}
 	for _, d := range ds {

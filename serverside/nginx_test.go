@@ -1,0 +1,116 @@
+package serverside_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/corslint/corslint/browser"
+	"github.com/corslint/corslint/model"
+	"github.com/corslint/corslint/parsers/nginx"
+	"github.com/corslint/corslint/serverside"
+)
+
+// fakeFiles is a document root: the files listed exist, their parent
+// directories too, nothing else under /srv does.
+type fakeFiles []string
+
+func (ff fakeFiles) Kind(name string) serverside.FileKind {
+	if !strings.HasPrefix(name, "/srv") {
+		return serverside.FileUnknown
+	}
+	for _, f := range ff {
+		switch {
+		case f == name:
+			return serverside.FileRegular
+		case strings.HasPrefix(f, name+"/"):
+			return serverside.FileDir
+		}
+	}
+	return serverside.FileMissing
+}
+
+// TestNginxStaticAndErrorPages holds the static and index modules and
+// error_page against what nginx 1.22 answered for the same configuration
+// (requests without a preflight, so that the status shows as it is).
+func TestNginxStaticAndErrorPages(t *testing.T) {
+	conf := `
+server {
+  listen 80;
+  root /srv/www;
+  add_header X-S s;
+  add_header Access-Control-Allow-Origin "*" always;
+  location /e/ { error_page 404 /f.txt; }
+  location /n/ { error_page 404 = /f.txt; }
+  location /c/ { error_page 404 =201 /f.txt; }
+  location /r/ { error_page 404 /r2; }
+  location = /r2 { return 502; }
+  location /t/ { error_page 403 404 @t; return 404 "text"; }
+  location /u/ { error_page 403 404 @t; return 404; }
+  location @t { add_header Access-Control-Allow-Origin "https://t"; return 200 "named"; }
+  location /o/ { error_page 405 /f.txt; }
+}
+`
+	f := nginx.Lower(nginx.Parse("nginx.conf", []byte(conf), nginx.Options{}))
+	files := fakeFiles{"/srv/www/index.html", "/srv/www/sub/index.html", "/srv/www/noidx/x/y", "/srv/www/f.txt"}
+	for _, tc := range []struct {
+		method, path string
+		status       int
+		acao         string
+	}{
+		{"GET", "/", 200, "*"},
+		{"POST", "/", 405, "*"},
+		{"GET", "/sub", 301, "*"},
+		{"POST", "/sub", 301, "*"},
+		{"GET", "/noidx/", 403, "*"},
+		{"POST", "/noidx/", 403, "*"},
+		{"GET", "/missing", 404, "*"},
+		{"POST", "/missing", 404, "*"},
+		{"POST", "/f.txt", 405, "*"},
+		{"GET", "/e/x", 404, "*"},
+		{"POST", "/e/x", 404, "*"},
+		{"GET", "/n/x", 200, "*"},
+		{"GET", "/c/x", 201, "*"},
+		{"GET", "/r/x", 502, "*"},
+		{"GET", "/t/x", 404, "*"},
+		{"GET", "/u/x", 404, ""},
+	} {
+		req := serverside.Request{Request: browser.Request{URL: "http://h" + tc.path, Origin: "https://app.example", Method: tc.method}, Files: files}
+		if tc.method == "POST" {
+			req.Headers = []browser.Header{{Name: "Content-Type", Value: "text/plain"}}
+		}
+		p := serverside.Predict([]*model.File{f}, req)
+		if p.Actual == nil {
+			t.Fatalf("%s %s: no actual answer (%s)", tc.method, tc.path, p.Unknown)
+		}
+		acao := ""
+		for _, l := range p.Actual.Headers {
+			if l.Name == model.ACAO {
+				acao = l.Value
+			}
+		}
+		if p.Actual.Status != tc.status || acao != tc.acao || p.Unknown != "" {
+			t.Errorf("%s %s: %d with Access-Control-Allow-Origin %q (unknown: %q), nginx answered %d with %q",
+				tc.method, tc.path, p.Actual.Status, acao, p.Unknown, tc.status, tc.acao)
+		}
+	}
+}
+
+// TestNginxStaticUnknownRoot: where the document root is not on this
+// machine, the file handler answers what --status says.
+func TestNginxStaticUnknownRoot(t *testing.T) {
+	conf := `server { listen 80; root /elsewhere; add_header Access-Control-Allow-Origin "*"; location /api/ { return 204; } }`
+	f := nginx.Lower(nginx.Parse("nginx.conf", []byte(conf), nginx.Options{}))
+	for status, want := range map[int]string{200: "*", 404: ""} {
+		req := serverside.Request{Request: browser.Request{URL: "http://h/x", Origin: "https://app.example", Method: "GET"}, Files: fakeFiles{}, UpstreamStatus: status}
+		p := serverside.Predict([]*model.File{f}, req)
+		acao := ""
+		for _, l := range p.Actual.Headers {
+			if l.Name == model.ACAO {
+				acao = l.Value
+			}
+		}
+		if p.Actual.Status != status || acao != want {
+			t.Errorf("--status %d: %d with %q, want %d with %q", status, p.Actual.Status, acao, status, want)
+		}
+	}
+}

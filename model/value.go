@@ -110,6 +110,10 @@ type Matcher struct {
 	// Hostnames is true when the matcher compares host names only
 	// (nginx map hostnames): keys then carry no scheme.
 	Hostnames bool
+	// Subject is what the matcher tests when it is not the Origin:
+	// "$host" for the request's host name (nginx map $host). Such a
+	// matcher is no origin allowlist and is not in File.Matchers.
+	Subject string
 	// Dynamic is true when the pattern contains variables, so what it
 	// accepts is known only per request (nginx if ($http_origin =
 	// "https://$host")). It still guards, but cannot be probed.

@@ -114,3 +114,51 @@ func TestNginxStaticUnknownRoot(t *testing.T) {
 		}
 	}
 }
+
+// TestNginxMapPrecedence follows ngx_http_map_find: an exact key, then the
+// longest leading wildcard, then the longest trailing one, then the first
+// regex, then the default; a fixed value applies only when its key
+// matches, for a map on $host as for one on $http_origin.
+func TestNginxMapPrecedence(t *testing.T) {
+	conf := `
+map $host $expose {
+  hostnames;
+  default "X-Default";
+  ~^w "X-Regex1";
+  ~^www "X-Regex2";
+  www.* "X-Trail";
+  .b.test "X-B";
+  *.x.b.test "X-XB";
+  a.test "X-A";
+}
+map $http_origin $cred {
+  default "";
+  "https://app.example" "true";
+}
+server {
+  listen 80;
+  add_header Access-Control-Expose-Headers $expose;
+  add_header Access-Control-Allow-Credentials $cred;
+  return 200;
+}
+`
+	f := nginx.Lower(nginx.Parse("nginx.conf", []byte(conf), nginx.Options{}))
+	for _, tc := range []struct{ host, origin, expose, cred string }{
+		{"a.test", "https://app.example", "X-A", "true"},
+		{"b.test", "https://evil.example", "X-B", ""},
+		{"y.b.test", "https://app.example", "X-B", "true"},
+		{"y.x.b.test", "", "X-XB", ""},
+		{"www.other.test", "", "X-Trail", ""},
+		{"wx.test", "", "X-Regex1", ""},
+		{"other.test", "", "X-Default", ""},
+	} {
+		p := serverside.Predict([]*model.File{f}, serverside.Request{Request: browser.Request{URL: "http://" + tc.host + "/", Origin: tc.origin, Method: "GET"}})
+		got := map[string]string{}
+		for _, l := range p.Actual.Headers {
+			got[l.Name] = l.Value
+		}
+		if got[model.ACEH] != tc.expose || got[model.ACAC] != tc.cred {
+			t.Errorf("Host %s, Origin %q: expose %q credentials %q, want %q %q", tc.host, tc.origin, got[model.ACEH], got[model.ACAC], tc.expose, tc.cred)
+		}
+	}
+}

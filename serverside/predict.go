@@ -229,6 +229,8 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 	status, source := r.Status, r.Source
 	var inner []Line
 	switch {
+	case f.Dialect == model.Nginx && e.method == "OPTIONS" && r.OptionsStatus == 403:
+		status, source = 403, model.FromServer // limit_except, before any return
 	case status != 0:
 	case e.method == "OPTIONS" && r.OptionsStatus != 0:
 		status, source = r.OptionsStatus, model.FromServer
@@ -845,7 +847,11 @@ func (e *evaluator) guarded(gs []*model.Matcher) bool {
 		return true
 	}
 	for _, g := range gs {
-		if g.Matches(e.origin) {
+		subject := e.origin
+		if g.Subject == "$host" {
+			subject = strings.ToLower(strings.TrimSuffix(e.host, "."))
+		}
+		if g.Matches(subject) {
 			return true
 		}
 	}

@@ -482,7 +482,9 @@ func (l *lowerer) handlerOf(s *model.Scope, ds []*Directive, inherited *handler)
 			// only an error status alone goes to error_page
 			// (ngx_http_script_return_code).
 			direct := code < 400 || len(d.Args) > 1
-			return handler{source: model.FromServer, status: code, at: d.Span, direct: direct}
+			// limit_except denies OPTIONS before this return runs: it
+			// switches to its own configuration, which has no return.
+			return handler{source: model.FromServer, status: code, at: d.Span, direct: direct, optionsStatus: limitExcept(ds)}
 		}
 	}
 	for _, d := range ds {
@@ -888,7 +890,9 @@ func (l *lowerer) mapValue(name string) *model.Value {
 			hostnames = true
 		}
 	}
+	hostSource := source == "$host" || source == "${host}"
 	hasDefault := false
+	var ranked []rankedOption
 	for _, e := range d.Block {
 		if len(e.Args) == 0 || e.Name == "include" {
 			continue // hostnames, volatile
@@ -900,15 +904,23 @@ func (l *lowerer) mapValue(name string) *model.Value {
 		} else {
 			opt = l.valueNoScope(val, e.Args[0].Span)
 		}
-		if e.Name == "default" && e.NameQuote == 0 {
+		switch {
+		case e.Name == "default" && e.NameQuote == 0:
 			hasDefault = true
-		} else if originSource {
+		case originSource:
 			m := l.mapMatcher(e, hostnames)
 			l.file.Matchers = append(l.file.Matchers, m)
-			opt = withGuards(opt, []*model.Matcher{m})
+			opt = guardEntry(opt, m)
+		case hostSource && opt.Kind != model.Reflected:
+			// A host test is no origin allowlist: it guards only values
+			// that do not echo the origin, so no rule takes it for one.
+			opt = guardEntry(opt, hostMatcher(e, hostnames))
+			ranked = append(ranked, rankedOption{opt, mapRank(e.Name, hostnames), len(ranked)})
+			continue
 		}
 		v.Options = append(v.Options, opt)
 	}
+	v.Options = append(v.Options, byMapPrecedence(ranked)...)
 	if !hasDefault {
 		v.Options = append(v.Options, model.Value{Kind: model.Empty, Span: d.Span})
 	}

@@ -47,6 +47,9 @@ type Response struct {
 	// this one (nginx error_page, for proxied responses only with
 	// proxy_intercept_errors on); the model does not follow them.
 	ErrorPages []int
+	// Denied lists the methods refused with 403 before anything else of
+	// the route runs (nginx limit_except with deny all).
+	Denied []string
 	// Direct marks a fixed status sent as it is, which no error page
 	// replaces (nginx return below 400, or with a text).
 	Direct   bool

@@ -34,6 +34,10 @@ type Value struct {
 	// Guards are the allowlists that gate a Reflected value: the origin is
 	// echoed only when one of them accepts it. None means any origin.
 	Guards []*Matcher
+	// InLocation marks a variable that only set directives inside nginx
+	// locations give a value: where limit_except refuses the method,
+	// they do not run and the variable is empty.
+	InLocation bool
 	// Options are the values a Variable can take, each with its own kind.
 	Options []Value
 	// Note explains how the server reads a value that does not mean what

@@ -279,3 +279,14 @@ func namedLocation(f *model.File, server *model.Scope, name string) *model.Scope
 	}
 	return nil
 }
+
+// denied reports whether limit_except refuses the request's method in
+// r's route.
+func (e *evaluator) denied(r *model.Response) bool {
+	for _, m := range r.Denied {
+		if strings.EqualFold(m, e.method) {
+			return true
+		}
+	}
+	return false
+}

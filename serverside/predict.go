@@ -229,7 +229,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 	status, source := r.Status, r.Source
 	var inner []Line
 	switch {
-	case f.Dialect == model.Nginx && e.method == "OPTIONS" && r.OptionsStatus == 403:
+	case f.Dialect == model.Nginx && e.denied(r):
 		status, source = 403, model.FromServer // limit_except, before any return
 	case status != 0:
 	case e.method == "OPTIONS" && r.OptionsStatus != 0:
@@ -325,6 +325,9 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 			// environment; mod_headers sends "(null)" for anything else
 			// (httpd 2.4.71, a static file and a ProxyPass upstream).
 			v = "(null)"
+		}
+		if f.Dialect == model.Nginx && e.denied(r) && in.Value.Kind == model.Variable && in.Value.InLocation {
+			continue // limit_except refuses before the location's set runs: the variable is empty
 		}
 		if !ok {
 			if in.Value.Kind == model.Unknown {
@@ -459,7 +462,7 @@ func (e *evaluator) route(f *model.File) *model.Scope {
 			parent = fileTop(f)
 		}
 		if parent != nil {
-			if best := e.location(f, parent); best != nil {
+			if best, _ := e.location(f, parent); best != nil {
 				return best
 			}
 			if routes[parent] {
@@ -623,8 +626,14 @@ func nginxServer(servers []*model.Scope, host string) *model.Scope {
 	return servers[0]
 }
 
-// location applies nginx's location selection below parent.
-func (e *evaluator) location(f *model.File, parent *model.Scope) *model.Scope {
+// location applies nginx's location selection below parent
+// (ngx_http_core_find_location): an exact match ends the search; the
+// longest prefix is kept and its nested locations searched; unless that
+// prefix is ^~ (or a nested search ended it), the regexes of this level
+// are tried in order, and the first that matches wins, with its own
+// nested locations. final reports whether the search ended here, so that
+// an enclosing level does not try its regexes.
+func (e *evaluator) location(f *model.File, parent *model.Scope) (found *model.Scope, final bool) {
 	var kids []*model.Scope
 	for _, s := range f.Scopes {
 		if s.Parent == parent && s.Kind == "location" && s.Match != nil && !s.Match.Named {
@@ -637,7 +646,7 @@ func (e *evaluator) location(f *model.File, parent *model.Scope) *model.Scope {
 		switch m.Kind {
 		case model.PathExact:
 			if e.path == m.Pattern {
-				return s
+				return s, true
 			}
 		case model.PathPrefix:
 			if strings.HasPrefix(e.path, m.Pattern) && (prefix == nil || len(m.Pattern) > len(prefix.Match.Pattern)) {
@@ -646,22 +655,27 @@ func (e *evaluator) location(f *model.File, parent *model.Scope) *model.Scope {
 		}
 	}
 	if prefix != nil {
-		if nested := e.location(f, prefix); nested != nil {
-			return nested
+		found = prefix
+		nested, fin := e.location(f, prefix)
+		if nested != nil {
+			found = nested
+		}
+		if fin {
+			return found, true
 		}
 		if prefix.Match.Preferred {
-			return prefix
+			return found, false
 		}
 	}
 	for _, s := range kids {
 		if s.Match.Kind == model.PathRegex && e.pathMatches(s.Match) {
-			if nested := e.location(f, s); nested != nil {
-				return nested
+			if nested, _ := e.location(f, s); nested != nil {
+				return nested, true
 			}
-			return s
+			return s, true
 		}
 	}
-	return prefix
+	return found, false
 }
 
 func (e *evaluator) pathMatches(m *model.PathMatch) bool { return m.Matches(e.path) }
@@ -680,15 +694,12 @@ func (e *evaluator) response(f *model.File, route *model.Scope, a *Answer) *mode
 				return r
 			}
 		}
-		if e.method == "OPTIONS" {
-			// limit_except switches to its own configuration for the
-			// methods it denies, where the location's if and return do
-			// not run (nginx 1.22 answered 403 despite if OPTIONS {
-			// return 204; }).
-			for _, r := range f.Responses {
-				if r.Route == route && r.Scope == route && len(r.Conds) == 0 && r.OptionsStatus == 403 {
-					return r
-				}
+		// limit_except switches to its own configuration for the
+		// methods it denies, where the location's if and return do not
+		// run (nginx 1.22 answered 403 despite if OPTIONS { return 204; }).
+		for _, r := range f.Responses {
+			if r.Route == route && r.Scope == route && len(r.Conds) == 0 && (e.denied(r) || e.method == "OPTIONS" && r.OptionsStatus == 403) {
+				return r
 			}
 		}
 	}

@@ -365,7 +365,9 @@ func (l *lowerer) route(route *model.Scope, ds []*Directive, mode inheritMode) {
 		}
 		l.file.Responses = append(l.file.Responses, r)
 	}
-	l.file.Responses = append(l.file.Responses, l.response(route, route, h))
+	own := l.response(route, route, h)
+	own.Denied = deniedMethods(ds)
+	l.file.Responses = append(l.file.Responses, own)
 }
 
 // returns reports whether a block ends the rewrite phase with its own
@@ -511,6 +513,27 @@ func (l *lowerer) handlerOf(s *model.Scope, ds []*Directive, inherited *handler)
 		opt = 405 // the static module refuses every method but GET, HEAD and POST
 	}
 	return handler{source: model.FromHandler, optionsStatus: opt, at: s.Span}
+}
+
+// deniedMethods lists the standard methods a limit_except block with
+// deny all refuses: every one it does not name (GET names HEAD too).
+func deniedMethods(ds []*Directive) []string {
+	var out []string
+	for _, d := range ds {
+		if d.Name != "limit_except" || !d.IsBlock || !slices.ContainsFunc(d.Block, func(c *Directive) bool { return c.Name == "deny" && c.Arg(0) == "all" }) {
+			continue
+		}
+		for _, m := range standardMethods {
+			allowed := false
+			for _, a := range d.Args {
+				allowed = allowed || strings.EqualFold(a.Value, m) || m == "HEAD" && strings.EqualFold(a.Value, "GET")
+			}
+			if !allowed {
+				out = append(out, m)
+			}
+		}
+	}
+	return out
 }
 
 // limitExcept returns 403 when a limit_except block denies OPTIONS.
@@ -794,7 +817,9 @@ func (l *lowerer) variable(name string, at model.Span, server model.Span) model.
 		defer delete(l.resolving, name)
 		v := model.Value{Kind: model.Variable, Raw: ref, Var: ref, Span: at}
 		unconditional := false
+		v.InLocation = true
 		for _, sd := range l.sets[name] {
+			v.InLocation = v.InLocation && slices.ContainsFunc(sd.parents, func(p *Directive) bool { return p.Name == "location" })
 			// set runs per request: only the sets of the same server (or
 			// outside any server) can give the variable its value.
 			own := serverOf(sd.parents)

@@ -113,6 +113,9 @@ type Scope struct {
 	// request's file in this scope (nginx root, alias, index), after
 	// inheritance; nil when the dialect does not say.
 	Static *Static
+	// Internal marks a route only internal redirects reach (nginx
+	// internal): a request from outside gets 404.
+	Internal bool
 	// ErrorPages are the error_page directives in effect in this scope,
 	// after inheritance (nginx: a level with its own replaces them all).
 	ErrorPages []*ErrorPage

@@ -290,3 +290,38 @@ func (e *evaluator) denied(r *model.Response) bool {
 	}
 	return false
 }
+
+// autoRedirects reports whether location s is proxied by a *_pass
+// directive of its own: a request for its name without the final slash
+// then gets a 301 to it (ngx_http_core_find_static_location).
+func autoRedirects(f *model.File, s *model.Scope) bool {
+	if !strings.HasSuffix(s.Match.Pattern, "/") {
+		return false
+	}
+	for _, r := range f.Responses {
+		if r.Route == s && r.Scope == s && r.Upstream != nil && strings.HasSuffix(r.Upstream.Directive, "_pass") {
+			return true
+		}
+	}
+	return false
+}
+
+// nginxFindConfig is what nginx answers once it has chosen the location,
+// before the location's own rewrite phase: a 301 to the path with a slash
+// (auto redirect), or 404 for an internal location reached from outside.
+func (e *evaluator) nginxFindConfig(route *model.Scope) *model.Response {
+	status := 0
+	switch {
+	case e.autoRedirect:
+		status = 301
+	case route.Internal && e.errStatus == 0 && e.redirects == 0:
+		status = 404
+	default:
+		return nil
+	}
+	r := &model.Response{Route: route, Scope: route, Source: model.FromServer, Status: status, Headers: route.Effective, Span: route.Span}
+	for _, ep := range route.ErrorPages {
+		r.ErrorPages = append(r.ErrorPages, ep.Codes...)
+	}
+	return r
+}

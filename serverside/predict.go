@@ -180,6 +180,9 @@ type evaluator struct {
 	errStatus, overwrite int
 	forced               *model.Scope
 	redirects            int
+	// autoRedirect is set when the location search ended on a proxied
+	// location whose name is the path and a slash.
+	autoRedirect bool
 }
 
 // urlPort is the port a URL connects to.
@@ -278,6 +281,12 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 				source = model.FromServer
 			}
 		}
+	}
+	if f.Dialect == model.Nginx && e.errStatus != 0 && source == model.FromUpstream && slices.Contains(r.ErrorPages, status) {
+		// Intercepted inside an error page: with recursive_error_pages
+		// off nginx sends its own page for the upstream's error, without
+		// the upstream's headers.
+		source, inner = model.FromServer, nil
 	}
 	if f.Dialect == model.Nginx && e.nginxErrorPage(stack, r, status, a) {
 		return
@@ -457,6 +466,7 @@ func (e *evaluator) route(f *model.File) *model.Scope {
 		}
 	}
 	if f.Dialect == model.Nginx {
+		e.autoRedirect = false
 		parent := server
 		if parent == nil {
 			parent = fileTop(f)
@@ -654,6 +664,12 @@ func (e *evaluator) location(f *model.File, parent *model.Scope) (found *model.S
 			}
 		}
 	}
+	for _, s := range kids {
+		if s.Match.Kind != model.PathRegex && e.path+"/" == s.Match.Pattern && autoRedirects(f, s) {
+			e.autoRedirect = true
+			return s, true
+		}
+	}
 	if prefix != nil {
 		found = prefix
 		nested, fin := e.location(f, prefix)
@@ -693,6 +709,9 @@ func (e *evaluator) response(f *model.File, route *model.Scope, a *Answer) *mode
 				r.Source == model.FromServer && r.Status != 0 && e.holds(r, a) {
 				return r
 			}
+		}
+		if r := e.nginxFindConfig(route); r != nil {
+			return r
 		}
 		// limit_except switches to its own configuration for the
 		// methods it denies, where the location's if and return do not

@@ -205,6 +205,7 @@ func (l *lowerer) block(s *model.Scope, parent *model.Scope, ds []*Directive, mo
 	}
 	s.Effective = append(append(append([]*model.HeaderOp(nil), s.Effective...), inheritedMore...), more...)
 	s.Static, s.ErrorPages = staticOf(s, parent, ds), errorPagesOf(parent, ds)
+	s.Internal = s.Kind == "location" && slices.ContainsFunc(ds, func(d *Directive) bool { return d.Name == "internal" })
 
 	hasLocation, hasServer := false, false
 	for _, d := range ds {
@@ -924,7 +925,7 @@ func (l *lowerer) mapValue(name string) *model.Value {
 		}
 		val := e.Args[0].Value
 		var opt model.Value
-		if originSource && (val == "$http_origin" || isCapture(val)) {
+		if originSource && (val == "$http_origin" || isCapture(val) && wholeCapture(e.Name, val)) {
 			opt = model.Value{Kind: model.Reflected, Raw: val, Var: "$http_origin", Span: e.Args[0].Span}
 		} else {
 			opt = l.valueNoScope(val, e.Args[0].Span)

@@ -81,3 +81,30 @@ func guardEntry(v model.Value, m *model.Matcher) model.Value {
 	v.Guards = append(append([]*model.Matcher(nil), v.Guards...), m)
 	return v
 }
+
+// wholeCapture reports whether capture ref ($1) of the regex map key is
+// the whole subject, ~^(...)$, so that it echoes the origin unchanged; a
+// part of it is a value the model does not know.
+func wholeCapture(key, ref string) bool {
+	re := strings.TrimPrefix(strings.TrimPrefix(key, "~"), "*")
+	if !strings.HasPrefix(key, "~") || strings.Trim(ref, "${}") != "1" ||
+		!strings.HasPrefix(re, "^(") || !strings.HasSuffix(re, ")$") || strings.HasPrefix(re, "^(?") {
+		return false
+	}
+	// the group opened at re[1] must close at the end
+	depth := 0
+	for i := 1; i < len(re)-1; i++ {
+		switch re[i] {
+		case '\\':
+			i++
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 && i != len(re)-2 {
+				return false
+			}
+		}
+	}
+	return depth == 0
+}

@@ -237,6 +237,7 @@ func (e *evaluator) nginxErrorPage(stack []*model.File, r *model.Response, statu
 			target = target[:i]
 		}
 		sub.path = target
+		sub.newURI = target
 		if sub.method != "HEAD" {
 			sub.method = "GET"
 		}

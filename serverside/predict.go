@@ -183,6 +183,9 @@ type evaluator struct {
 	// autoRedirect is set when the location search ended on a proxied
 	// location whose name is the path and a slash.
 	autoRedirect bool
+	// newURI is the URI an error page redirected to, whose upstream
+	// status the request does not give.
+	newURI string
 }
 
 // urlPort is the port a URL connects to.
@@ -246,6 +249,9 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 		a.upstreamOptions = a.upstreamOptions || next.upstreamOptions
 		a.Route += " > " + next.Route
 	case source == model.FromUpstream:
+		if e.newURI != "" {
+			a.Undecidable = append(a.Undecidable, fmt.Sprintf("the error page %s goes to the upstream %s, whose answer for it the request does not give", e.newURI, upstreamName(r)))
+		}
 		status = e.req.UpstreamStatus
 		if e.method == "OPTIONS" {
 			status = e.req.UpstreamOptionsStatus

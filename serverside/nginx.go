@@ -324,5 +324,13 @@ func (e *evaluator) nginxFindConfig(route *model.Scope) *model.Response {
 	for _, ep := range route.ErrorPages {
 		r.ErrorPages = append(r.ErrorPages, ep.Codes...)
 	}
+	e.early = r
 	return r
+}
+
+// beforeRewrite reports whether r is answered before the location's
+// rewrite phase runs its set and if: limit_except refusing the method, an
+// auto redirect, an internal location.
+func (e *evaluator) beforeRewrite(r *model.Response) bool {
+	return e.denied(r) || r == e.early
 }

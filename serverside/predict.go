@@ -183,6 +183,9 @@ type evaluator struct {
 	// autoRedirect is set when the location search ended on a proxied
 	// location whose name is the path and a slash.
 	autoRedirect bool
+	// early is the answer nginx gives before the location's rewrite
+	// phase (auto redirect, internal), once made.
+	early *model.Response
 	// newURI is the URI an error page redirected to, whose upstream
 	// status the request does not give.
 	newURI string
@@ -341,8 +344,8 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 			// (httpd 2.4.71, a static file and a ProxyPass upstream).
 			v = "(null)"
 		}
-		if f.Dialect == model.Nginx && e.denied(r) && in.Value.Kind == model.Variable && in.Value.InLocation {
-			continue // limit_except refuses before the location's set runs: the variable is empty
+		if f.Dialect == model.Nginx && e.beforeRewrite(r) && in.Value.Kind == model.Variable && in.Value.InLocation {
+			continue // answered before the location's set runs: the variable is empty
 		}
 		if !ok {
 			if in.Value.Kind == model.Unknown {

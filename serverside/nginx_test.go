@@ -162,3 +162,25 @@ server {
 		}
 	}
 }
+
+// TestNginxErrorPageToUpstream: an error page whose URI goes to the
+// upstream depends on the upstream's answer for that URI, which only
+// UpstreamStatusFor gives; without it the answer is undecidable.
+func TestNginxErrorPageToUpstream(t *testing.T) {
+	conf := `server { listen 80; location / { proxy_intercept_errors on; error_page 404 =200 /e; add_header Access-Control-Allow-Origin "*"; proxy_pass http://up; } }`
+	f := nginx.Lower(nginx.Parse("nginx.conf", []byte(conf), nginx.Options{}))
+	req := serverside.Request{Request: browser.Request{URL: "http://h/x", Origin: "https://app.example", Method: "GET"}, UpstreamStatus: 404}
+	if p := serverside.Predict([]*model.File{f}, req); !strings.Contains(p.Unknown, "error page /e") {
+		t.Errorf("without the upstream's answer for /e: unknown %q, want it named", p.Unknown)
+	}
+	// measured with nginx 1.22 in front of nginx: the upstream's 500 for
+	// /e, not in the error_page's codes, reaches the client as 200; a 404
+	// is intercepted again, and nginx's own 404 page answers
+	for upstream, want := range map[int]int{200: 200, 500: 200, 404: 404} {
+		req.UpstreamStatusFor = func(string) int { return upstream }
+		p := serverside.Predict([]*model.File{f}, req)
+		if p.Unknown != "" || p.Actual.Status != want {
+			t.Errorf("upstream %d for /e: %d (unknown %q), want %d", upstream, p.Actual.Status, p.Unknown, want)
+		}
+	}
+}

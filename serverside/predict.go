@@ -42,6 +42,10 @@ type Request struct {
 	// its own file handler; nil takes the handler's status from
 	// UpstreamStatus.
 	Files Files
+	// UpstreamStatusFor, when set, is the status the upstream answers
+	// another path with (the URI of an nginx error page); nil when only
+	// the request's own path is known.
+	UpstreamStatusFor func(path string) int
 }
 
 // Line is one header line of a predicted response and where it came from.
@@ -252,10 +256,14 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 		a.upstreamOptions = a.upstreamOptions || next.upstreamOptions
 		a.Route += " > " + next.Route
 	case source == model.FromUpstream:
-		if e.newURI != "" {
-			a.Undecidable = append(a.Undecidable, fmt.Sprintf("the error page %s goes to the upstream %s, whose answer for it the request does not give", e.newURI, upstreamName(r)))
-		}
 		status = e.req.UpstreamStatus
+		if e.newURI != "" {
+			if e.req.UpstreamStatusFor == nil {
+				a.Undecidable = append(a.Undecidable, fmt.Sprintf("the error page %s goes to the upstream %s, whose answer for it the request does not give", e.newURI, upstreamName(r)))
+			} else {
+				status = e.req.UpstreamStatusFor(e.newURI)
+			}
+		}
 		if e.method == "OPTIONS" {
 			status = e.req.UpstreamOptionsStatus
 			if status == 0 {

@@ -197,6 +197,7 @@ func predictFor(m *model.File, c *Case, p Probe, port int) (pr serverside.Predic
 	if c.Server == Nginx {
 		dir := path.Dir(m.Path)
 		req.Files = caseFiles{dir: dir, files: c.FileMap(Env{Dir: dir})}
+		req.UpstreamStatusFor = statusOf // the test upstream answers every path by its -NNN
 	}
 	pr = serverside.Predict([]*model.File{m}, req)
 	if req.Files == nil && req.UpstreamStatus != 200 && req.UpstreamStatus != 404 && fromHandler(m, pr) {

@@ -34,10 +34,11 @@ type Value struct {
 	// Guards are the allowlists that gate a Reflected value: the origin is
 	// echoed only when one of them accepts it. None means any origin.
 	Guards []*Matcher
-	// InLocation marks a variable that only set directives inside nginx
-	// locations give a value: where limit_except refuses the method,
-	// they do not run and the variable is empty.
-	InLocation bool
+	// SetIn is, for an option an nginx set gives, the location the set
+	// is written in: it runs only for requests that end there, and not
+	// at all when nginx answers before the location's rewrite phase. Zero
+	// for a set at server level and for everything else.
+	SetIn Span
 	// Options are the values a Variable can take, each with its own kind.
 	Options []Value
 	// Note explains how the server reads a value that does not mean what

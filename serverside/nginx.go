@@ -254,10 +254,10 @@ func (e *evaluator) nginxErrorPage(stack []*model.File, r *model.Response, statu
 }
 
 // errorStatus is the status the client gets when an error page answers:
-// the target's own error (a status it produces itself, 400 and above),
+// the target's own error or redirect (a status it produces itself),
 // else the one error_page says.
 func (e *evaluator) errorStatus(r *model.Response, status int, source model.Source) int {
-	if status >= 400 && source == model.FromServer && !r.Direct {
+	if status >= 300 && source == model.FromServer && !r.Direct {
 		return status
 	}
 	switch {
@@ -333,4 +333,18 @@ func (e *evaluator) nginxFindConfig(route *model.Scope) *model.Response {
 // auto redirect, an internal location.
 func (e *evaluator) beforeRewrite(r *model.Response) bool {
 	return e.denied(r) || r == e.early
+}
+
+// locationScope is the location a route is (or is in), or nil at server
+// level.
+func locationScope(route *model.Scope) *model.Scope {
+	for s := route; s != nil; s = s.Parent {
+		switch s.Kind {
+		case "location":
+			return s
+		case "server":
+			return nil
+		}
+	}
+	return nil
 }

@@ -184,3 +184,35 @@ func TestNginxErrorPageToUpstream(t *testing.T) {
 		}
 	}
 }
+
+// TestNginxSetRunsInItsLocation: set runs in the rewrite phase of the
+// location it is written in, so a nested location, a sibling or the
+// server's own handler sees the variable empty (regression
+// nginx-5f90c2ab measured the nested case).
+func TestNginxSetRunsInItsLocation(t *testing.T) {
+	conf := `
+server {
+  listen 80;
+  location /api/ {
+    set $v "https://api";
+    add_header Access-Control-Allow-Origin $v;
+    return 200;
+    location /api/v1/ { return 200; }
+  }
+  location /other/ { add_header Access-Control-Allow-Origin $v; return 200; }
+}
+`
+	f := nginx.Lower(nginx.Parse("nginx.conf", []byte(conf), nginx.Options{}))
+	for path, want := range map[string]string{"/api/x": "https://api", "/api/v1/x": "", "/other/x": ""} {
+		p := serverside.Predict([]*model.File{f}, serverside.Request{Request: browser.Request{URL: "http://h" + path, Origin: "https://app.example", Method: "GET"}})
+		got := ""
+		for _, l := range p.Actual.Headers {
+			if l.Name == model.ACAO {
+				got = l.Value
+			}
+		}
+		if got != want {
+			t.Errorf("%s: Access-Control-Allow-Origin %q, want %q", path, got, want)
+		}
+	}
+}

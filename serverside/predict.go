@@ -187,6 +187,9 @@ type evaluator struct {
 	// autoRedirect is set when the location search ended on a proxied
 	// location whose name is the path and a slash.
 	autoRedirect bool
+	// rewriteIn is the nginx location whose set directives ran for the
+	// answer being built; nil when none did.
+	rewriteIn *model.Scope
 	// early is the answer nginx gives before the location's rewrite
 	// phase (auto redirect, internal), once made.
 	early *model.Response
@@ -340,6 +343,10 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 			applied.Headers = append(applied.Headers, op)
 		}
 	}
+	e.rewriteIn = nil
+	if f.Dialect == model.Nginx && !e.beforeRewrite(r) {
+		e.rewriteIn = locationScope(r.Route)
+	}
 	for _, in := range applied.Instances(status, source) {
 		e.origin = e.req.Origin
 		if in.Op.Stored && e.storedOrigin != "" {
@@ -351,9 +358,6 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 			// environment; mod_headers sends "(null)" for anything else
 			// (httpd 2.4.71, a static file and a ProxyPass upstream).
 			v = "(null)"
-		}
-		if f.Dialect == model.Nginx && e.beforeRewrite(r) && in.Value.Kind == model.Variable && in.Value.InLocation {
-			continue // answered before the location's set runs: the variable is empty
 		}
 		if !ok {
 			if in.Value.Kind == model.Unknown {
@@ -865,6 +869,9 @@ func (e *evaluator) value(v model.Value) (string, bool) {
 		var fallback *model.Value
 		for i := range v.Options {
 			o := &v.Options[i]
+			if !o.SetIn.IsZero() && (e.rewriteIn == nil || !samePlace(o.SetIn, e.rewriteIn.Span)) {
+				continue // an nginx set in a location whose rewrite phase did not run
+			}
 			if len(o.Guards) == 0 && o.Kind != model.Variable {
 				fallback = o
 				continue

@@ -102,6 +102,8 @@ func (g *gen) nginxServer(c *Case, i int, isDefault bool, mapVar, hostVar, credV
 	}
 	if g.chance(0.3) {
 		kids = append(kids, g.nginxHeaders(mapVar, "", hostVar, false).nodes("nginx:add_header-server")...)
+	} else if len(c.Files) > 0 && c.Files[0].Path == "cors.conf" && g.chance(0.3) {
+		kids = append(kids, stmt("include @DIR@/cors.conf;", "nginx:include", "nginx:add_header-server"))
 	}
 	if credVar != "" && g.chance(0.5) {
 		kids = append(kids, stmt("add_header Access-Control-Allow-Credentials "+credVar+g.pick("", " always")+";", "nginx:add_header-server", "nginx:map-literal"))
@@ -206,7 +208,8 @@ func (g *gen) nginxLocation(c *Case, open, mapVar, hostVar string, mayNest bool)
 		// no handler: the static and index modules answer
 		kids = append(kids, fixed(g.pick("root @DIR@/www;", "index index.html;"), "nginx:static"))
 	case g.chance(0.15):
-		kids = append(kids, fixed(g.pick("return 204;", `return 200 "{}";`, "return 403;", "return 404;", `return 403 "denied";`), "nginx:return"))
+		kids = append(kids, fixed(g.pick("return 204;", `return 200 "{}";`, "return 403;", "return 404;", `return 403 "denied";`,
+			"return 301 https://a.test/moved;", "return 302 /api/exact;"), "nginx:return"))
 	default:
 		kids = append(kids, fixed("proxy_pass http://@UP@;", "nginx:proxy_pass"))
 		if g.chance(0.2) {

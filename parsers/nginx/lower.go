@@ -481,10 +481,11 @@ func (l *lowerer) handlerOf(s *model.Scope, ds []*Directive, inherited *handler)
 			if err != nil {
 				code = 302 // return URL
 			}
-			// Below 400, or with a text, return sends its own response;
-			// only an error status alone goes to error_page
-			// (ngx_http_script_return_code).
-			direct := code < 400 || len(d.Args) > 1
+			// Below 300, or an error with a text, return sends its own
+			// response; a redirect or an error alone goes through the
+			// special response, and error_page (ngx_http_script_return_code,
+			// ngx_http_send_response).
+			direct := code < 300 || code >= 400 && len(d.Args) > 1
 			// limit_except denies OPTIONS before this return runs: it
 			// switches to its own configuration, which has no return.
 			return handler{source: model.FromServer, status: code, at: d.Span, direct: direct, optionsStatus: limitExcept(ds)}
@@ -818,9 +819,7 @@ func (l *lowerer) variable(name string, at model.Span, server model.Span) model.
 		defer delete(l.resolving, name)
 		v := model.Value{Kind: model.Variable, Raw: ref, Var: ref, Span: at}
 		unconditional := false
-		v.InLocation = true
 		for _, sd := range l.sets[name] {
-			v.InLocation = v.InLocation && slices.ContainsFunc(sd.parents, func(p *Directive) bool { return p.Name == "location" })
 			// set runs per request: only the sets of the same server (or
 			// outside any server) can give the variable its value.
 			own := serverOf(sd.parents)
@@ -828,12 +827,15 @@ func (l *lowerer) variable(name string, at model.Span, server model.Span) model.
 				continue
 			}
 			guards, conditional := l.parentGuards(sd.parents)
-			unconditional = unconditional || !conditional
-			opt := l.valueIn(sd.d.Arg(1), sd.d.Args[1].Span, own)
-			v.Options = append(v.Options, withGuards(opt, guards))
+			opt := withGuards(l.valueIn(sd.d.Arg(1), sd.d.Args[1].Span, own), guards)
+			opt.SetIn = locationOf(sd.parents)
+			unconditional = unconditional || !conditional && opt.SetIn.IsZero()
+			v.Options = append(v.Options, opt)
 		}
 		if !unconditional {
-			v.Options = append(v.Options, model.Value{Kind: model.Empty, Span: at})
+			// first, so that a set in the location, when it runs, is the
+			// later unconditional value
+			v.Options = append([]model.Value{{Kind: model.Empty, Span: at}}, v.Options...)
 		}
 		l.varValues[key] = v
 		return v
@@ -852,6 +854,17 @@ type varKey struct {
 func serverOf(parents []*Directive) model.Span {
 	for _, p := range parents {
 		if p.Name == "server" {
+			return model.Span{File: p.Span.File, Line: p.Span.Line, Col: p.Span.Col}
+		}
+	}
+	return model.Span{}
+}
+
+// locationOf returns the span of the innermost location among parents,
+// or zero.
+func locationOf(parents []*Directive) model.Span {
+	for i := len(parents) - 1; i >= 0; i-- {
+		if p := parents[i]; p.Name == "location" {
 			return model.Span{File: p.Span.File, Line: p.Span.Line, Col: p.Span.Col}
 		}
 	}

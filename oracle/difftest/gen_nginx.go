@@ -190,6 +190,12 @@ func (g *gen) nginxLocation(c *Case, open, mapVar, hostVar string, mayNest bool)
 	if g.chance(0.8) {
 		kids = append(kids, g.nginxHeaders(mapVar, setVar, hostVar, false).nodes("nginx:add_header")...)
 	}
+	if g.chance(0.1) {
+		// an if without return: its own configuration, add_header included,
+		// replaces the location's when it matches
+		kids = append(kids, block(`if ($http_origin ~* "^https://admin\.") {`, "}",
+			g.nginxHeaders(mapVar, setVar, "", false).nodes("nginx:add_header-if"), "nginx:if-location", "nginx:if-no-return"))
+	}
 	if len(c.Files) > 0 && c.Files[0].Path == "cors.conf" && g.chance(0.5) {
 		kids = append(kids, stmt("include @DIR@/cors.conf;", "nginx:include"))
 	}
@@ -197,7 +203,7 @@ func (g *gen) nginxLocation(c *Case, open, mapVar, hostVar string, mayNest bool)
 		kids = append(kids, block("limit_except "+g.pick("GET POST", "GET", "GET POST OPTIONS")+" {", "}", []*Node{fixed("deny all;")}, "nginx:limit_except"))
 	}
 	if g.chance(0.1) {
-		kids = append(kids, stmt("error_page 404 "+g.pick("/err.json", "=200 /err.json", "/api/exact")+";", "nginx:error_page", "nginx:error_page-location"))
+		kids = append(kids, stmt("error_page "+g.pick("404 /err.json", "404 =200 /err.json", "404 /api/exact", "405 =200 /err.json")+";", "nginx:error_page", "nginx:error_page-location"))
 	}
 	switch {
 	case open == "location ^~ /static/ {" && g.chance(0.8):

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/corslint/corslint/findings"
@@ -94,7 +95,14 @@ add_header Access-Control-Allow-Origin https://app.example.com always;
 								continue // an upstream's line is CORS502's
 							}
 							if f0, ok := first[l.Name]; ok {
-								dups = append(dups, dup{l.Name, f0, l.Op})
+								// the statement that runs later is
+								// reported, whatever order the server
+								// writes the lines in
+								a, b := f0, l.Op
+								if ia, ib := slices.Index(r.Headers, a), slices.Index(r.Headers, b); ia >= 0 && ib >= 0 && ib < ia {
+									a, b = b, a
+								}
+								dups = append(dups, dup{l.Name, a, b})
 								continue
 							}
 							first[l.Name] = l.Op

@@ -128,6 +128,7 @@ func (q *Query) route(r *model.Response) *routeAnswers {
 	for _, req := range q.requests(r, url) {
 		req.routes = q.routes
 		x := Exchange{Request: req, Prediction: Predict(stack, req)}
+		q.attribute(&x, r)
 		i := len(ra.exchanges)
 		ra.exchanges = append(ra.exchanges, x)
 		for _, a := range x.Answers() {
@@ -144,6 +145,37 @@ func (q *Query) route(r *model.Response) *routeAnswers {
 		}
 	}
 	return ra
+}
+
+// attribute ties answers that a dialect's own request walk gave (httpd's,
+// which names only the statements) to the response of the model that the
+// same statement produces, preferring one of r's route for the method,
+// and each line to its statement.
+func (q *Query) attribute(x *Exchange, r *model.Response) {
+	for _, a := range x.Answers() {
+		if a.Response == nil && !a.By.IsZero() {
+			for _, o := range q.file.Responses {
+				if !samePlace(o.Span, a.By) || o.Route != r.Route || o.IsPreflightAnswer() != (a.Method == "OPTIONS") && o.Methods != nil {
+					continue
+				}
+				if a.Response == nil || o.ForMethod(a.Method) && !a.Response.ForMethod(a.Method) {
+					a.Response = o
+				}
+			}
+		}
+		for i := range a.Headers {
+			l := &a.Headers[i]
+			if l.Op != nil || l.From.IsZero() {
+				continue
+			}
+			for _, op := range q.file.Headers {
+				if samePlace(op.Span, l.From) && op.Name == l.Name {
+					l.Op = op
+					break
+				}
+			}
+		}
+	}
 }
 
 // narrow returns a copy of the file with only the responses that a

@@ -181,11 +181,18 @@ func (l *lowerer) respond(a *app) {
 		l.preflight(a, mids, s)
 	}
 	if routes == 0 {
-		// No route in this file: whatever the app's handlers answer
-		// (elsewhere) carries the middleware's headers.
-		whole := step{layer: &layer{scope: a.scope, at: a.scope.Span}}
+		// No route in this file (controllers, route modules): whatever
+		// the app's handlers answer elsewhere carries the middleware's
+		// headers, and each middleware that answers preflights answers
+		// them for its paths.
 		var hs []*model.HeaderOp
+		ended := false // a middleware on every path ended preflights
 		for _, p := range steps {
+			if p.preflight != nil && !ended {
+				ended = p.match == nil && p.methods == nil
+				pre := append(append([]*model.HeaderOp(nil), hs...), p.preflight.ops...)
+				l.addPreflight(p.scope, p.scope, pre, p.preflight)
+			}
 			hs = append(hs, p.pass...)
 		}
 		if len(hs) > 0 {
@@ -193,7 +200,6 @@ func (l *lowerer) respond(a *app) {
 				Route: a.scope, Scope: a.scope, Source: model.FromHandler, Headers: hs, Span: a.scope.Span,
 			})
 		}
-		l.preflight(a, mids, whole)
 	}
 }
 

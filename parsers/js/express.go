@@ -103,6 +103,11 @@ func (l *lowerer) expressCtor(c *Node) string {
 func (l *lowerer) boundName(c *Node) string {
 	for name, vs := range l.bindings {
 		for _, v := range vs {
+			for i := 0; v != nil && i < 3 && v.Type == "await_expression"; i++ {
+				if k := v.Named(); len(k) > 0 {
+					v = k[0]
+				}
+			}
 			if v == c || l.unparen(v) == c {
 				return name
 			}

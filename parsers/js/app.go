@@ -89,14 +89,15 @@ func flatten(a *app, prefix string, depth int, out []step) []step {
 		p := prefix
 		if p != "" && ly.match != nil && ly.scope.Match == ly.match {
 			// A router's route answers under the path it is mounted at.
-			ly.match = pathMatch(joinPath(p, ly.path), ly.match.Kind == model.PathPrefix || ly.methods == nil)
+			ly.path = joinPath(p, ly.path)
+			ly.match = pathMatch(ly.path, ly.match.Kind == model.PathPrefix || ly.methods == nil)
 			ly.scope.Match = ly.match
-			ly.scope.Label = joinPath(p, ly.path)
+			ly.scope.Label = ly.path
 			p = ""
 		}
 		st := step{layer: ly, prefix: p, full: p, index: len(out)}
 		if ly.match != nil {
-			st.full = joinPath(p, ly.match.Pattern)
+			st.full = joinPath(p, ly.path)
 		}
 		out = append(out, st)
 	}

@@ -29,6 +29,11 @@ func (express) lower(l *lowerer) {
 		}
 		a := l.newApp(kind, name, c)
 		a.autoOptions = 200 // Express's router answers OPTIONS with 200 and Allow
+		if kind == "express.Router()" {
+			// A router selects nothing itself: the app it is mounted on
+			// is the server, its routes are the app's.
+			a.scope.Role = model.RoleOther
+		}
 	}
 	for _, c := range l.calls {
 		obj, m := l.method(c)

@@ -325,8 +325,8 @@ func (h *handler) expr(n *Node, depth int) bool {
 			if len(as) > 0 {
 				status, _ = strconv.Atoi(l.t.Text(as[0]))
 			}
-			for _, a := range as[1:] {
-				if obj, ok := l.object(a); ok {
+			for i, a := range as {
+				if obj, ok := l.object(a); ok && i > 0 {
 					for _, p := range obj {
 						ops = append(ops, l.op(h.s, p.key, model.Set, h.value(p.value, 0), p.kn, h.when()))
 					}

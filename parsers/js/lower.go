@@ -151,7 +151,11 @@ func (l *lowerer) requireOf(n *Node) string {
 		n = n.Child("object")
 	}
 	for n != nil && n.Type == "await_expression" {
-		n = n.Named()[0]
+		kids := n.Named()
+		if len(kids) == 0 {
+			return ""
+		}
+		n = kids[0]
 	}
 	if n == nil || n.Type != "call_expression" {
 		return ""

@@ -81,6 +81,9 @@ func (nest) lower(l *lowerer) {
 		a := l.appFor("NestFactory.create", c)
 		lib := corsPackage
 		as := args(c)
+		if len(as) == 0 {
+			continue
+		}
 		for _, x := range as[1:] {
 			if strings.Contains(l.t.Text(x), "FastifyAdapter") {
 				lib = fastifyCors

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/corslint/corslint/findings"
@@ -162,18 +163,56 @@ func hideFixFor(f *model.File, u *model.Upstream) string {
 }
 
 // innerACAO finds, among the run's other files of a deeper layer, a
-// statement that adds ACAO.
+// statement that adds ACAO and reaches r's proxy: the deeper files are
+// walked from the nearest layer inwards, and a layer that hides the
+// header on every response it proxies (nginx proxy_hide_header, Apache
+// Header unset, a Worker's headers.set) stops what lies behind it.
 func innerACAO(p *Pass, r *model.Response) *model.HeaderOp {
 	outer := r.Route.Layer
+	var deeper []*model.File
 	for _, f := range p.Stack {
-		if f == p.File {
-			continue
+		if f != p.File && fileLayer(f) > outer {
+			deeper = append(deeper, f)
 		}
+	}
+	sort.SliceStable(deeper, func(i, j int) bool { return fileLayer(deeper[i]) < fileLayer(deeper[j]) })
+	for _, f := range deeper {
 		for _, op := range f.Headers {
 			if op.Name == model.ACAO && adds(op) && op.Layer > outer {
 				return op
 			}
 		}
+		if hidesFromBehind(f, model.ACAO) {
+			return nil
+		}
 	}
 	return nil
+}
+
+// fileLayer is the outermost layer of f's scopes: where f sits in the
+// request path.
+func fileLayer(f *model.File) model.Layer {
+	l, found := model.Origin, false
+	for _, s := range f.Scopes {
+		if !found || s.Layer < l {
+			l, found = s.Layer, true
+		}
+	}
+	return l
+}
+
+// hidesFromBehind reports whether every response f proxies drops the
+// upstream's header name, so nothing behind f sends it on.
+func hidesFromBehind(f *model.File, name string) bool {
+	proxied := false
+	for _, r := range f.Responses {
+		if r.Source != model.FromUpstream || r.Upstream == nil {
+			continue
+		}
+		proxied = true
+		if _, hidden := r.Upstream.Hidden[name]; !hidden {
+			return false
+		}
+	}
+	return proxied
 }

@@ -169,16 +169,24 @@ func hideFixFor(f *model.File, u *model.Upstream) string {
 // Header unset, a Worker's headers.set) stops what lies behind it.
 func innerACAO(p *Pass, r *model.Response) *model.HeaderOp {
 	outer := r.Route.Layer
+	// A file is deeper when its layer is, or when it has the same layer
+	// and comes later in the stack (stack: lists the request path
+	// outermost first: Apache in front of nginx, both proxies).
 	var deeper []*model.File
+	after := false
 	for _, f := range p.Stack {
-		if f != p.File && fileLayer(f) > outer {
+		if f == p.File {
+			after = true
+			continue
+		}
+		if l := fileLayer(f); l > outer || l == outer && after {
 			deeper = append(deeper, f)
 		}
 	}
 	sort.SliceStable(deeper, func(i, j int) bool { return fileLayer(deeper[i]) < fileLayer(deeper[j]) })
 	for _, f := range deeper {
 		for _, op := range f.Headers {
-			if op.Name == model.ACAO && adds(op) && op.Layer > outer {
+			if op.Name == model.ACAO && adds(op) && op.Layer >= outer {
 				return op
 			}
 		}

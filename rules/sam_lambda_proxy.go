@@ -20,9 +20,14 @@ actual GET or POST goes to the function through the Lambda proxy integration, an
 passes the function's response through untouched: unless the function returns
 ` + "`Access-Control-Allow-Origin`" + ` (and ` + "`Access-Control-Allow-Credentials`" + ` when credentials are allowed)
 in its ` + "`headers`" + `, the preflight passes and the browser then blocks the response with "No
-'Access-Control-Allow-Origin' header is present on the requested resource." When the function's code
-is part of the linted tree (` + "`InlineCode`" + `, or the handler file under a local ` + "`CodeUri`" + `) and sets the
-header, nothing is reported.
+'Access-Control-Allow-Origin' header is present on the requested resource." A Node.js handler under a local
+` + "`CodeUri`" + ` is found from ` + "`Handler`" + ` as the runtime finds it (` + "`src/index.lambdaHandler`" + ` is ` + "`lambdaHandler`" + `
+exported by ` + "`src/index.js`" + `, ` + "`.mjs`" + `, ` + "`.cjs`" + `, or the ` + "`.ts`" + ` that ` + "`sam build`" + ` compiles) and read path by
+path: each return or callback that answers without the header is reported where it is written, and
+so is each throw, which API Gateway turns into its own 502 unless ` + "`GatewayResponses`" + ` ` + "`DEFAULT_5XX`" + `
+carries the header. A path whose headers come from code outside the file (a wrapper such as middy,
+an imported helper) is undecidable and not reported. Other code (` + "`InlineCode`" + `, Python, Ruby) is
+searched for the header's name, and nothing is reported when it is there.
 
 ## Bad
 

@@ -107,7 +107,8 @@ func (l *lowerer) codeHeaders(props *Node) (adds map[string]model.Span, returns 
 		if err != nil {
 			continue
 		}
-		l.file.Sources[p] = src
+		// The code is not added to Sources: it is linted as a file of its
+		// own (a JavaScript handler), not as a part of the template.
 		if r := l.t.Options.Code; r != nil && isJS(ext) {
 			if paths, ok := r.Returns(p, src, export); ok {
 				return addsOf(paths), paths

@@ -8,7 +8,7 @@ const allowedOrigins = ['https://app.example.com', 'https://staging.example.com'
 
 app.use((req, res, next) => {
   const origin = req.headers.origin;
-  res.setHeader('Vary', 'Origin');
+  res.vary('Origin');
   if (allowedOrigins.includes(origin)) {
     res.setHeader('Access-Control-Allow-Origin', origin);
     res.setHeader('Access-Control-Allow-Credentials', 'true');

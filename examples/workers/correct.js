@@ -1,6 +1,7 @@
 // The article's Worker, corrected: every response that depends on the
 // request's Origin says Vary: Origin, so neither Cloudflare's cache nor the
-// browser's reuses one origin's answer for another.
+// browser's reuses one origin's answer for another. On the origin's
+// response Vary is appended to, so what the origin varies on stays.
 const ALLOWED_ORIGINS = [
   'https://app.example.com',
   'https://staging.example.com',
@@ -12,16 +13,16 @@ function getCorsHeaders(request) {
     return {
       'Access-Control-Allow-Origin': origin,
       'Access-Control-Allow-Credentials': 'true',
-      'Vary': 'Origin',
     };
   }
-  return { 'Vary': 'Origin' };
+  return {};
 }
 
 export default {
   async fetch(request) {
     if (request.method === 'OPTIONS') {
       const headers = new Headers(getCorsHeaders(request));
+      headers.append('Vary', 'Origin');
       if (!headers.has('Access-Control-Allow-Origin')) {
         return new Response(null, { status: 403, headers });
       }
@@ -36,6 +37,7 @@ export default {
     for (const [key, value] of Object.entries(getCorsHeaders(request))) {
       newResponse.headers.set(key, value);
     }
+    newResponse.headers.append('Vary', 'Origin');
     return newResponse;
   },
 };

@@ -95,9 +95,12 @@ var doubleLayerCORS = &Rule{
 When a proxy adds ` + "`Access-Control-Allow-Origin`" + ` to responses from an upstream that sends its own,
 the browser receives two values and blocks the response ("contains multiple values ..., but only
 one is allowed"). Set CORS in one layer, or make the proxy hide the upstream's headers. This is reported when the run shows
-that the upstream adds the header too: its configuration is linted in the same stack (a directory
-with a VCL, or ` + "`stack:`" + ` in ` + "`.corslint.yaml`" + `), or its code is part of the template. When
-nothing is known about the upstream, nothing is reported.
+that the upstream adds the header too: its configuration or code is linted in the same stack (a
+directory with a VCL, or ` + "`stack:`" + ` in ` + "`.corslint.yaml`" + `, which names an application's file such as
+` + "`app/server.js`" + ` or a Worker in front of an origin like any configuration), or its code is part of the
+template. A layer in between that removes the header from what it proxies (nginx
+` + "`proxy_hide_header`" + `, Apache ` + "`Header unset`" + `, a Worker's ` + "`headers.set`" + ` on the copy) stops the one behind it.
+When nothing is known about the upstream, nothing is reported.
 
 ## Bad
 

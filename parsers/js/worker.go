@@ -153,6 +153,69 @@ type workerRun struct {
 	// a callback-style handler's callback.
 	lambda   bool
 	callback string
+	// nested counts the functions the callback is looked for in: their
+	// returns answer nothing.
+	nested int
+}
+
+// callbackCall reads a call of a callback-style Lambda handler's
+// callback: callback(null, result) is a response; callback(err) is an
+// error API Gateway answers itself. It reports whether e is one.
+func (w *workerRun) callbackCall(e *Node) bool {
+	l := w.l
+	if !e.Is("call_expression") || l.t.Text(e.Child("function")) != w.callback {
+		return false
+	}
+	if as := args(e); len(as) > 1 && as[0].Is("null", "undefined") {
+		w.emitResult(as[1], e)
+	}
+	return true
+}
+
+// nestedCallbacks reads the functions an expression hands on (a
+// promise's then, a driver's callback, a local function given the
+// callback), under the conditions that hold here, for the calls of the
+// callback in them.
+func (w *workerRun) nestedCallbacks(e *Node, depth int) {
+	l := w.l
+	if depth > maxDepth {
+		return
+	}
+	walk(e, func(n *Node) bool {
+		switch {
+		case isFunction(n):
+			w.nested++
+			switch body := n.Child("body"); {
+			case body.Is("statement_block"):
+				w.block(body.Named(), depth+1)
+			case body != nil:
+				if b := l.unparen(body); !w.callbackCall(b) {
+					w.nestedCallbacks(b, depth+1)
+				}
+			}
+			w.nested--
+			return false
+		case n.Is("call_expression") && l.t.Text(n.Child("function")) != w.callback:
+			for i, a := range args(n) {
+				if !a.Is("identifier") || l.t.Text(a) != w.callback {
+					continue
+				}
+				helper := l.resolve(n.Child("function"))
+				if !isFunction(helper) || w.nested > maxFollow {
+					continue
+				}
+				if ps := (&lambda{t: l.t}).params(helper); i < len(ps) {
+					saved := w.callback
+					w.callback = ps[i]
+					w.nested++
+					w.block(helper.Child("body").Named(), depth+1)
+					w.nested--
+					w.callback = saved
+				}
+			}
+		}
+		return true
+	})
 }
 
 func (l *lowerer) lowerWorker(fh fetchHandler) {
@@ -206,7 +269,11 @@ func (w *workerRun) stmt(st *Node, depth int) bool {
 	l := w.l
 	switch st.Type {
 	case "return_statement":
-		if kids := st.Named(); len(kids) > 0 {
+		kids := st.Named()
+		switch {
+		case len(kids) == 0:
+		case w.lambda && w.callback != "" && w.callbackCall(l.unparen(kids[0])):
+		case w.nested == 0:
 			w.emit(kids[0], st)
 		}
 		return true
@@ -244,11 +311,11 @@ func (w *workerRun) stmt(st *Node, depth int) bool {
 	case "expression_statement":
 		for _, e := range st.Named() {
 			e = l.unparen(e)
-			if w.lambda && e.Is("call_expression") && w.callback != "" && l.t.Text(e.Child("function")) == w.callback {
-				if as := args(e); len(as) > 1 && as[0].Is("null", "undefined") {
-					w.emit(as[1], e)
+			if w.lambda && w.callback != "" {
+				if w.callbackCall(e) {
+					continue
 				}
-				continue
+				w.nestedCallbacks(e, depth)
 			}
 			w.headerCall(e, nil)
 		}

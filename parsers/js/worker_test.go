@@ -154,3 +154,39 @@ exports.helper = () => 42;
 		t.Errorf("advice %T, want the Lambda handler's", f.Advice)
 	}
 }
+
+// TestLambdaCallbackResponses: a callback-style handler's answers from a
+// promise's callbacks and from a local function it hands the callback to,
+// under the conditions around them.
+func TestLambdaCallbackResponses(t *testing.T) {
+	src := `const ALLOWED = ['https://a.example'];
+exports.handler = (event, context, callback) => {
+  const origin = event.headers.origin;
+  if (ALLOWED.includes(origin)) {
+    save(event).then(() => {
+      callback(null, { statusCode: 201, headers: { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' } });
+    }).catch((err) => fail(err, callback));
+    return;
+  }
+  callback(null, { statusCode: 403, body: '' });
+};
+function fail(err, done) {
+  return done(null, { statusCode: 500, body: err.message });
+}
+function save(event) {
+  return Promise.resolve({ statusCode: 1 });
+}
+`
+	f := Lower(Parse("index.js", []byte(src)))
+	want := []string{
+		"6 server 201 [] set Access-Control-Allow-Origin, set Vary",
+		"13 server 500 []",
+		"10 server 403 []",
+	}
+	if got := responsesText(f); !slices.Equal(got, want) {
+		t.Fatalf("got\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+	if v := f.Responses[0].Headers[0].Value; v.Kind != model.Reflected || len(v.Guards) != 1 {
+		t.Errorf("the echoed origin %+v, want it guarded by the list around the promise", v)
+	}
+}

@@ -137,6 +137,11 @@ type wresp struct {
 	proxied *Node // the fetch() call it was copied from; nil when built
 	status  int
 	ops     []*model.HeaderOp
+	// immutable marks fetch()'s own response, whose headers cannot be
+	// changed; throws is the call that tried (workerd: "TypeError: Can't
+	// modify immutable headers.", and a 500 without the Worker's headers).
+	immutable bool
+	throws    *Node
 }
 
 // workerRun reads one fetch handler's statements in order.
@@ -378,7 +383,7 @@ func (w *workerRun) response(v *Node) *wresp {
 		}
 	case e.Is("call_expression"):
 		if t := l.t.Text(e.Child("function")); t == "fetch" {
-			return &wresp{proxied: e}
+			return &wresp{proxied: e, immutable: true}
 		}
 		obj, m := l.method(e)
 		if obj == nil || l.t.Text(obj) != "Response" {
@@ -594,6 +599,12 @@ func (w *workerRun) headerCall(c *Node, from []*model.HeaderOp) {
 	var ops *[]*model.HeaderOp
 	if obj.Is("member_expression") && l.t.Text(obj.Child("property")) == "headers" {
 		if r, ok := w.resps[l.path(obj.Child("object"))]; ok {
+			if r.immutable {
+				if r.throws == nil && (m == "set" || m == "append" || m == "delete") {
+					r.throws = c
+				}
+				return
+			}
 			ops = &r.ops
 		}
 	} else if hs, ok := w.hdrs[l.t.Text(obj)]; ok {
@@ -672,6 +683,13 @@ func (w *workerRun) emit(e *Node, at *Node) {
 	l := w.l
 	resp := &model.Response{Route: w.s, Scope: w.s, Source: model.FromServer, Status: r.status, Headers: r.ops, Span: l.t.Span(at)}
 	w.conditions(resp)
+	if r.throws != nil {
+		// The Worker throws before it answers: the platform's own 500.
+		resp.Status, resp.Headers, resp.Span = 500, nil, l.t.Span(r.throws)
+		resp.Why = "the headers of the response fetch() returns cannot be changed, so " + l.t.Raw(r.throws) + " throws \"TypeError: Can't modify immutable headers.\" and the Worker answers 500 without its headers; copy the response first: const copy = new Response(response.body, response), and change copy.headers"
+		w.out = append(w.out, resp)
+		return
+	}
 	if r.proxied != nil {
 		resp.Source, resp.Status = model.FromUpstream, 0
 		u := &model.Upstream{Target: "the origin", Scope: w.s, Span: l.t.Span(r.proxied), Directive: "fetch", Hidden: map[string]model.Span{}}

@@ -190,3 +190,43 @@ function save(event) {
 		t.Errorf("the echoed origin %+v, want it guarded by the list around the promise", v)
 	}
 }
+
+// TestWorkerImmutableHeaders: changing the headers of fetch()'s own
+// response throws (workerd 1.20261123.1 answered 500 without the header,
+// logging "TypeError: Can't modify immutable headers."), so the response
+// is that 500; the copy made with new Response(body, response) takes
+// the change.
+func TestWorkerImmutableHeaders(t *testing.T) {
+	for _, c := range []struct {
+		src  string
+		want string
+	}{
+		{`export default {
+  async fetch(request) {
+    const res = await fetch(request);
+    res.headers.set('Access-Control-Allow-Origin', 'https://a.example');
+    return res;
+  },
+};
+`, "4 server 500 []"},
+		{`export default {
+  async fetch(request) {
+    const res = await fetch(request);
+    const copy = new Response(res.body, res);
+    copy.headers.set('Access-Control-Allow-Origin', 'https://a.example');
+    return copy;
+  },
+};
+`, "6 upstream 0 [] set Access-Control-Allow-Origin hidden=[Access-Control-Allow-Origin]"},
+	} {
+		f := Lower(Parse("w.js", []byte(c.src)))
+		got := responsesText(f)
+		if len(got) != 1 || got[0] != c.want {
+			t.Errorf("got %v, want [%s]", got, c.want)
+			continue
+		}
+		if r := f.Responses[0]; r.Status == 500 && !strings.Contains(r.Why, "immutable") {
+			t.Errorf("the 500 says %q", r.Why)
+		}
+	}
+}

@@ -70,6 +70,8 @@ func (l *lowerer) newApp(kind, name string, at *Node) *app {
 type step struct {
 	*layer
 	prefix string
+	full   string // prefix and path joined
+	index  int    // position in the flattened list
 }
 
 // flatten lists the layers a request to the app passes, with routers
@@ -92,7 +94,11 @@ func flatten(a *app, prefix string, depth int, out []step) []step {
 			ly.scope.Label = joinPath(p, ly.path)
 			p = ""
 		}
-		out = append(out, step{ly, p})
+		st := step{layer: ly, prefix: p, full: p, index: len(out)}
+		if ly.match != nil {
+			st.full = joinPath(p, ly.match.Pattern)
+		}
+		out = append(out, st)
 	}
 	return out
 }
@@ -112,21 +118,13 @@ func (s step) covers(r step, m string) bool {
 		return false
 	}
 	if s.match == nil {
-		return strings.HasPrefix(r.path(), s.prefix)
+		return strings.HasPrefix(r.full, s.prefix)
 	}
-	p := s.path()
-	rp := r.path()
+	p, rp := s.full, r.full
 	if s.match.Kind == model.PathExact {
 		return p == rp
 	}
 	return rp == p || strings.HasPrefix(rp, strings.TrimSuffix(p, "/")+"/") || p == "/" || p == ""
-}
-
-func (s step) path() string {
-	if s.match == nil {
-		return s.prefix
-	}
-	return joinPath(s.prefix, s.match.Pattern)
 }
 
 func hasMethod(ms []string, m string) bool {
@@ -143,8 +141,17 @@ func hasMethod(ms []string, m string) bool {
 // first preflight answer on its way, or the framework's own.
 func (l *lowerer) respond(a *app) {
 	steps := flatten(a, "", 0, nil)
+	// Only middleware, preflight answers and OPTIONS routes shape other
+	// routes' responses: the rest are skipped when looking back, so that
+	// many routes cost time in proportion to their number.
+	var mids []step
+	for _, s := range steps {
+		if s.answer == nil || s.preflight != nil || hasMethod(s.methods, "OPTIONS") {
+			mids = append(mids, s)
+		}
+	}
 	routes := 0
-	for i, s := range steps {
+	for _, s := range steps {
 		if s.answer == nil {
 			continue
 		}
@@ -155,7 +162,10 @@ func (l *lowerer) respond(a *app) {
 			m = methods[0]
 		}
 		var hs []*model.HeaderOp
-		for _, p := range steps[:i] {
+		for _, p := range mids {
+			if p.index >= s.index {
+				break
+			}
 			if p.answer == nil && p.covers(s, m) {
 				hs = append(hs, p.pass...)
 			}
@@ -168,7 +178,7 @@ func (l *lowerer) respond(a *app) {
 		if hasMethod(methods, "OPTIONS") {
 			continue
 		}
-		l.preflight(a, steps, s)
+		l.preflight(a, mids, s)
 	}
 	if routes == 0 {
 		// No route in this file: whatever the app's handlers answer
@@ -183,7 +193,7 @@ func (l *lowerer) respond(a *app) {
 				Route: a.scope, Scope: a.scope, Source: model.FromHandler, Headers: hs, Span: a.scope.Span,
 			})
 		}
-		l.preflight(a, steps, whole)
+		l.preflight(a, mids, whole)
 	}
 }
 
@@ -219,11 +229,11 @@ func (l *lowerer) preflight(a *app, steps []step, r step) {
 }
 
 func (l *lowerer) addPreflight(route, scope *model.Scope, hs []*model.HeaderOp, an *answer) {
-	for _, r := range l.file.Responses {
-		if r.Route == route && r.IsPreflightAnswer() && r.Span.File == an.at.File && r.Span.Line == an.at.Line && r.Span.Col == an.at.Col {
-			return
-		}
+	key := preflightKey{route, an}
+	if l.preflights[key] {
+		return
 	}
+	l.preflights[key] = true
 	l.file.Responses = append(l.file.Responses, &model.Response{
 		Route: route, Scope: scope, Methods: []string{"OPTIONS"}, Source: an.source, Status: an.status,
 		Headers: hs, Span: an.at, Why: an.why,
@@ -265,4 +275,10 @@ func pathMatch(p string, prefix bool) *model.PathMatch {
 		b.WriteString("/?$")
 	}
 	return &model.PathMatch{Kind: model.PathRegex, Pattern: b.String()}
+}
+
+// preflightKey is one route's preflight answer, added once.
+type preflightKey struct {
+	route *model.Scope
+	an    *answer
 }

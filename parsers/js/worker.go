@@ -523,6 +523,7 @@ func (w *workerRun) helperOps(call *Node, depth int) []*model.HeaderOp {
 	if ops, ok := w.memo[fn]; ok {
 		return ops
 	}
+	w.memo[fn] = nil // a helper that calls itself adds nothing more
 	req := ""
 	if as := args(call); len(as) > 0 && l.path(as[0]) == w.h.req {
 		req = firstParam(l, fn)

@@ -230,3 +230,18 @@ func TestWorkerImmutableHeaders(t *testing.T) {
 		}
 	}
 }
+
+// TestWorkerRecursiveHelper: a helper that returns its own call many
+// ways is read once, not once per path.
+func TestWorkerRecursiveHelper(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("function h(r) {\n")
+	for i := 0; i < 12; i++ {
+		fmt.Fprintf(&b, "  if (r.url === '/%d') { return { ...h(r), ...h(r), 'X-%d': '1' }; }\n", i, i)
+	}
+	b.WriteString("  return { 'Access-Control-Allow-Origin': '*' };\n}\nexport default { fetch(request) { return new Response('', { headers: h(request) }); } };\n")
+	f := Lower(Parse("w.js", []byte(b.String())))
+	if len(f.Responses) != 1 || len(f.Responses[0].Headers) == 0 {
+		t.Errorf("responses %v", responsesText(f))
+	}
+}

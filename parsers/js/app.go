@@ -89,14 +89,15 @@ func flatten(a *app, prefix string, depth int, out []step) []step {
 		p := prefix
 		if p != "" && ly.match != nil && ly.scope.Match == ly.match {
 			// A router's route answers under the path it is mounted at.
-			ly.match = pathMatch(joinPath(p, ly.path), ly.match.Kind == model.PathPrefix || ly.methods == nil)
+			ly.path = joinPath(p, ly.path)
+			ly.match = pathMatch(ly.path, ly.match.Kind == model.PathPrefix || ly.methods == nil)
 			ly.scope.Match = ly.match
-			ly.scope.Label = joinPath(p, ly.path)
+			ly.scope.Label = ly.path
 			p = ""
 		}
 		st := step{layer: ly, prefix: p, full: p, index: len(out)}
 		if ly.match != nil {
-			st.full = joinPath(p, ly.match.Pattern)
+			st.full = joinPath(p, ly.path)
 		}
 		out = append(out, st)
 	}
@@ -181,11 +182,18 @@ func (l *lowerer) respond(a *app) {
 		l.preflight(a, mids, s)
 	}
 	if routes == 0 {
-		// No route in this file: whatever the app's handlers answer
-		// (elsewhere) carries the middleware's headers.
-		whole := step{layer: &layer{scope: a.scope, at: a.scope.Span}}
+		// No route in this file (controllers, route modules): whatever
+		// the app's handlers answer elsewhere carries the middleware's
+		// headers, and each middleware that answers preflights answers
+		// them for its paths.
 		var hs []*model.HeaderOp
+		ended := false // a middleware on every path ended preflights
 		for _, p := range steps {
+			if p.preflight != nil && !ended {
+				ended = p.match == nil && p.methods == nil
+				pre := append(append([]*model.HeaderOp(nil), hs...), p.preflight.ops...)
+				l.addPreflight(p.scope, p.scope, pre, p.preflight)
+			}
 			hs = append(hs, p.pass...)
 		}
 		if len(hs) > 0 {
@@ -193,7 +201,6 @@ func (l *lowerer) respond(a *app) {
 				Route: a.scope, Scope: a.scope, Source: model.FromHandler, Headers: hs, Span: a.scope.Span,
 			})
 		}
-		l.preflight(a, mids, whole)
 	}
 }
 

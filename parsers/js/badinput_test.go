@@ -28,6 +28,7 @@ func TestBadInput(t *testing.T) {
 		{"many routes", many, ""},
 		{"a very long line", head + "const s = '" + strings.Repeat("a", 1<<20) + "';\n", ""},
 		{"only punctuation", strings.Repeat("({[", 10000), "syntax error"},
+		{"too large", head + strings.Repeat("// padding\n", maxSource/11+1), "not read"},
 		{"invalid UTF-8", head + "res.setHeader('X', '\xff\xfe');\n", ""},
 	}
 	for _, tt := range tests {

@@ -143,7 +143,8 @@ func parseSyntax(path string, src []byte) (*Node, bool, error) {
 		defer C.free(unsafe.Pointer(csrc))
 	}
 	var out *C.rec
-	n := C.walk(lang, csrc, C.uint32_t(len(src)), &out)
+	dst := &out
+	n := C.walk(lang, csrc, C.uint32_t(len(src)), dst)
 	if out != nil {
 		defer C.free(unsafe.Pointer(out))
 	}

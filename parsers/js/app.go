@@ -19,6 +19,10 @@ type app struct {
 	// autoOptions: the framework answers OPTIONS for a path that has
 	// routes but no OPTIONS route itself (Express: 200 with Allow).
 	autoOptions int
+	// notFound: the framework answers a request no route takes itself,
+	// with the headers middleware set on the way (Express's finalhandler:
+	// 404); 0 when unknown.
+	notFound int
 }
 
 // layer is one middleware or route of an app.
@@ -152,6 +156,7 @@ func (l *lowerer) respond(a *app) {
 		}
 	}
 	routes := 0
+	fellBack := map[*model.Scope]bool{}
 	for _, s := range steps {
 		if s.answer == nil {
 			continue
@@ -171,6 +176,21 @@ func (l *lowerer) respond(a *app) {
 				hs = append(hs, p.pass...)
 			}
 		}
+		if a.notFound != 0 && methods != nil && !fellBack[s.scope] {
+			// Other methods on this path fall through to the framework's
+			// 404, with what middleware for every method set.
+			fellBack[s.scope] = true
+			var fb []*model.HeaderOp
+			for _, p := range mids {
+				if p.index < s.index && p.answer == nil && p.methods == nil && p.covers(s, "") {
+					fb = append(fb, p.pass...)
+				}
+			}
+			l.file.Responses = append(l.file.Responses, &model.Response{
+				Route: s.scope, Scope: s.scope, Source: model.FromServer, Status: a.notFound, Headers: fb, Span: s.at,
+				Why: "no route takes this method on this path, so Express answers 404 itself, with the headers middleware set before",
+			})
+		}
 		hs = append(hs, s.answer.ops...)
 		l.file.Responses = append(l.file.Responses, &model.Response{
 			Route: s.scope, Scope: s.scope, Methods: methods, Source: s.answer.source, Status: s.answer.status,
@@ -180,6 +200,19 @@ func (l *lowerer) respond(a *app) {
 			continue
 		}
 		l.preflight(a, mids, s)
+	}
+	if routes > 0 && a.notFound != 0 {
+		var hs []*model.HeaderOp
+		for _, p := range mids {
+			if p.answer == nil && p.match == nil && p.prefix == "" && p.methods == nil {
+				hs = append(hs, p.pass...)
+			}
+		}
+		l.file.Responses = append(l.file.Responses, &model.Response{
+			Route: a.scope, Scope: a.scope, Source: model.FromServer, Status: a.notFound, Headers: hs, Span: a.scope.Span,
+			Why: "no route of the app takes the request, so Express answers 404 itself, with the headers middleware set before",
+		})
+		l.preflight(a, mids, step{layer: &layer{scope: a.scope, at: a.scope.Span}})
 	}
 	if routes == 0 {
 		// No route in this file (controllers, route modules): whatever

@@ -29,6 +29,7 @@ func (express) lower(l *lowerer) {
 		}
 		a := l.newApp(kind, name, c)
 		a.autoOptions = 200 // Express's router answers OPTIONS with 200 and Allow
+		a.notFound = 404    // finalhandler, keeping the headers already set
 		if kind == "express.Router()" {
 			// A router selects nothing itself: the app it is mounted on
 			// is the server, its routes are the app's.

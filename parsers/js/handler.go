@@ -414,7 +414,7 @@ func (h *handler) value(n *Node, depth int) model.Value {
 		return model.Value{Kind: model.Unknown, Span: at}
 	}
 	if h.isOrigin(n) {
-		return model.Value{Kind: model.Reflected, Raw: l.t.Raw(n), Var: l.t.Raw(n), Guards: h.guards(), Span: at}
+		return dynamicGuard(model.Value{Kind: model.Reflected, Raw: l.t.Raw(n), Var: l.t.Raw(n), Guards: h.guards(), Span: at})
 	}
 	r := l.resolve(n)
 	if r == nil {

@@ -286,7 +286,9 @@ export default {
 		"12 upstream 0 [] set Access-Control-Allow-Origin hidden=[Access-Control-Allow-Origin]",
 	}
 	// The module Worker, and the service worker with the same handlers.
-	for _, part := range []string{src[:strings.Index(src, "addEventListener")] + src[strings.Index(src, "export default"):], src[:strings.Index(src, "export default")]} {
+	helpers, rest, _ := strings.Cut(src, "addEventListener")
+	sw, module, _ := strings.Cut(rest, "export default")
+	for _, part := range []string{helpers + "export default" + module, helpers + "addEventListener" + sw} {
 		f := Lower(Parse("w.js", []byte(part)))
 		if got := responsesText(f); !slices.Equal(got, want) {
 			t.Errorf("got\n  %s\nwant\n  %s\nfor\n%s", strings.Join(got, "\n  "), strings.Join(want, "\n  "), part)

@@ -166,6 +166,9 @@ func reportPaths(p *Pass, r *model.Response, allow *model.HeaderOp, seen map[str
 		if _, ok := path.Headers[model.ACAO]; ok {
 			continue
 		}
+		if len(path.Methods) == 1 && path.Methods[0] == "OPTIONS" && !r.IsPreflightAnswer() {
+			continue // the API answers preflights itself; they never reach this path
+		}
 		seen[path.Span.String()] = true
 		if path.Throws {
 			if gw := gatewayErrorOrigin(p.File, r); gw != nil {

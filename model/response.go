@@ -47,8 +47,14 @@ type Response struct {
 	// this one (nginx error_page, for proxied responses only with
 	// proxy_intercept_errors on); the model does not follow them.
 	ErrorPages []int
-	Upstream   *Upstream
-	Span       Span // the statement that produces the response, or the route
+	// Denied lists the methods refused with 403 before anything else of
+	// the route runs (nginx limit_except with deny all).
+	Denied []string
+	// Direct marks a fixed status sent as it is, which no error page
+	// replaces (nginx return below 400, or with a text).
+	Direct   bool
+	Upstream *Upstream
+	Span     Span // the statement that produces the response, or the route
 	// Why explains, for messages, why the configuration produces this
 	// response when that is not evident from Span (an authorizer that
 	// rejects preflights) and what to change; empty otherwise.

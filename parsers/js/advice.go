@@ -34,6 +34,23 @@ func (advice) Always() string {
 	return "set the CORS headers in middleware that runs before the routes (app.use(cors(...)) first), so that error responses carry them too"
 }
 
-func (advice) AllowHeaders(*model.Scope) string {
+// AllowHeaders names the option of the middleware the app uses.
+func (advice) AllowHeaders(s *model.Scope) string {
+	for ; s != nil; s = s.Parent {
+		switch s.Kind {
+		case "new Koa()":
+			return "list the request headers in allowHeaders: cors({ allowHeaders: ['Content-Type', 'Authorization'] })"
+		case "new Hono()":
+			return "list the request headers in allowHeaders: cors({ allowHeaders: ['Content-Type', 'Authorization'] })"
+		case "fastify()":
+			return "list the request headers in allowedHeaders: fastify.register(cors, { allowedHeaders: ['Content-Type', 'Authorization'] })"
+		case "NestFactory.create":
+			return "list the request headers in allowedHeaders: app.enableCors({ allowedHeaders: ['Content-Type', 'Authorization'] })"
+		case "next.config":
+			return "add { key: 'Access-Control-Allow-Headers', value: 'Content-Type, Authorization' } to the headers of this source"
+		case "http.createServer()":
+			return "set Access-Control-Allow-Headers (res.setHeader('Access-Control-Allow-Headers', 'Content-Type, Authorization')) in the OPTIONS answer"
+		}
+	}
 	return "list the request headers in allowedHeaders: cors({ allowedHeaders: ['Content-Type', 'Authorization'] }), or set Access-Control-Allow-Headers in the OPTIONS answer"
 }

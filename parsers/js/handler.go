@@ -10,10 +10,12 @@ import (
 // handler is a request handler or middleware written in code, as its
 // headers and answers were read.
 type handler struct {
-	l     *lowerer
-	s     *model.Scope
-	req   string // the request parameter's name ("req")
-	res   string // the response parameter's name ("res")
+	l   *lowerer
+	s   *model.Scope
+	req string // the request parameter's name ("req")
+	res string // the response parameter's name ("res")
+	// koa: one context parameter is both (ctx.get, ctx.set, ctx.status).
+	koa   bool
 	conds []*cond
 	// ops set on the way to next(), in order.
 	pass []*model.HeaderOp
@@ -202,10 +204,12 @@ func (h *handler) isOrigin(n *Node) bool {
 		switch n.Type {
 		case "member_expression", "subscript_expression":
 			p := strings.ToLower(l.path(n))
-			return h.req != "" && (p == strings.ToLower(h.req)+".headers.origin" || p == strings.ToLower(h.req)+".header.origin")
+			r := strings.ToLower(h.req)
+			return h.req != "" && (p == r+".headers.origin" || p == r+".header.origin" ||
+				h.koa && (p == r+".request.headers.origin" || p == r+".request.header.origin" || p == r+".origin"))
 		case "call_expression":
 			obj, m := l.method(n)
-			if obj == nil || l.path(obj) != h.req && l.path(obj) != h.req+".headers" {
+			if obj == nil || l.path(obj) != h.req && l.path(obj) != h.req+".headers" && !(h.koa && l.path(obj) == h.req+".request") {
 				return false
 			}
 			if m == "get" || m == "header" {
@@ -242,6 +246,8 @@ func (h *handler) isMethod(n *Node) bool {
 	switch h.l.path(h.l.unparen(n)) {
 	case h.req + ".method":
 		return true
+	case h.req + ".request.method":
+		return h.koa
 	case h.req + ".httpMethod", h.req + ".requestContext.http.method":
 		// A Lambda event: REST API (payload 1.0) and HTTP API (2.0).
 		return true
@@ -270,6 +276,18 @@ func (h *handler) expr(n *Node, depth int) bool {
 		return false
 	case "binary_expression":
 		h.expr(n.Child("right"), depth+1)
+		return false
+	case "assignment_expression":
+		// Koa: ctx.status = 204 decides the response's status.
+		if h.koa && l.path(n.Child("left")) == h.res+".status" {
+			status, _ := strconv.Atoi(l.t.Text(n.Child("right")))
+			if h.answer != nil {
+				h.answer.status, h.answer.source = status, model.FromServer
+			} else {
+				h.answer = &answer{status: status, source: model.FromServer, at: l.t.Span(n)}
+			}
+			return true
+		}
 		return false
 	case "call_expression":
 	default:
@@ -302,6 +320,9 @@ func (h *handler) expr(n *Node, depth int) bool {
 		as := args(c)
 		switch m {
 		case "setHeader", "header", "set", "append":
+			if h.koa && m == "header" {
+				continue
+			}
 			o := model.Set
 			if m == "append" {
 				o = model.Add

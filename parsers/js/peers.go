@@ -167,6 +167,10 @@ func (koa) lower(l *lowerer) {
 		}
 		for _, x := range args(c) {
 			r := l.resolve(x)
+			if r != nil && r.Is("arrow_function", "function_expression", "function", "function_declaration") {
+				l.koaMiddleware(a, r)
+				continue
+			}
 			if r == nil || r.Type != "call_expression" || l.calledModule(r) != "@koa/cors" {
 				continue
 			}
@@ -227,4 +231,31 @@ func (l *lowerer) newCtor(mod, kind string) {
 		}
 		return true
 	})
+}
+
+// koaMiddleware reads async (ctx, next) => { ... }: ctx.set for headers,
+// ctx.get('Origin') for the origin, ctx.status = 204 and a return
+// without next() for an answer.
+func (l *lowerer) koaMiddleware(a *app, fn *Node) {
+	h := &handler{l: l, s: a.scope, koa: true}
+	var names []string
+	if p := fn.Child("parameter"); p != nil {
+		names = append(names, l.t.Text(p))
+	}
+	for _, p := range fn.Child("parameters").Named() {
+		if pat := p.Child("pattern"); pat != nil {
+			p = pat
+		}
+		names = append(names, l.t.Text(p))
+	}
+	if len(names) == 0 {
+		return
+	}
+	h.req, h.res = names[0], names[0]
+	body := fn.Child("body")
+	if body == nil || body.Type != "statement_block" {
+		return
+	}
+	h.block(body.Named(), 0)
+	a.layers = append(a.layers, &layer{scope: a.scope, pass: h.pass, preflight: h.preflight, at: l.t.Span(fn)})
 }

@@ -240,8 +240,19 @@ func (h *handler) isOrigin(n *Node) bool {
 }
 
 func (h *handler) isMethod(n *Node) bool {
-	p := h.l.path(h.l.unparen(n))
-	return h.req != "" && (p == h.req+".method" || h.koa && p == h.req+".request.method")
+	if h.req == "" {
+		return false
+	}
+	switch h.l.path(h.l.unparen(n)) {
+	case h.req + ".method":
+		return true
+	case h.req + ".request.method":
+		return h.koa
+	case h.req + ".httpMethod", h.req + ".requestContext.http.method":
+		// A Lambda event: REST API (payload 1.0) and HTTP API (2.0).
+		return true
+	}
+	return false
 }
 
 // expr reads an expression statement: header calls on the response and

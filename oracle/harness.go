@@ -37,6 +37,9 @@ func serverBinary(server string) (string, bool) {
 		return "apache2", true
 	case "varnish":
 		return "varnishd", true
+	case "express", "workerd":
+		// workerd itself comes from npm, like Express; see node.go.
+		return "node", true
 	}
 	return "", false
 }
@@ -108,6 +111,9 @@ func run(t *testing.T, s Scenario) (Observation, Vars) {
 	upLn, upPort := listenLocal(t)
 	trusted := listenPage(t)
 	untrusted := listenPage(t)
+	if s.LookAlike != "" {
+		untrusted.origin = "http://" + s.LookAlike + untrusted.origin[len("http://127.0.0.1"):]
+	}
 	pageOrigin := trusted.origin
 	origin := pageOrigin
 	if !s.Trusted {
@@ -360,13 +366,19 @@ type proc struct {
 
 func startProc(t *testing.T, dir, name, bin string, args ...string) *proc {
 	t.Helper()
+	return startCmd(t, dir, name, exec.Command(bin, args...))
+}
+
+// startCmd starts a prepared command (its own environment or working
+// directory) as startProc does.
+func startCmd(t *testing.T, dir, name string, cmd *exec.Cmd) *proc {
+	t.Helper()
 	out := filepath.Join(dir, name+".out")
 	f, err := os.Create(out)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	cmd := exec.Command(bin, args...)
 	// A file, not a pipe: children holding a pipe open would stall Wait.
 	cmd.Stdout, cmd.Stderr = f, f
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -435,6 +447,10 @@ func startServer(t *testing.T, kind, bin, config string, v *Vars) *runningServer
 			p = startApache(t, bin, v.Dir, conf)
 		case "varnish":
 			p = startVarnish(t, bin, v.Dir, conf, v.Port)
+		case "express":
+			p = startExpress(t, bin, v.Dir, conf, v.Port)
+		case "workerd":
+			p = startWorkerd(t, v.Dir, conf, v.Port, v.Upstream)
 		}
 		err := waitReady(p, v.Port, filepath.Join(v.Dir, "error.log"))
 		if err == nil {

@@ -17,7 +17,7 @@ func sampleVars() Vars {
 // without needing the servers.
 func TestScenariosWellFormed(t *testing.T) {
 	seen := map[string]bool{}
-	for _, s := range Scenarios() {
+	for _, s := range append(Scenarios(), AppScenarios()...) {
 		if seen[s.Name] {
 			t.Errorf("duplicate scenario %q", s.Name)
 		}

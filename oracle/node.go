@@ -1,0 +1,131 @@
+//go:build oracle
+
+package oracle
+
+import (
+	"bytes"
+	_ "embed" // the pinned lock file
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+)
+
+// nodeLock is the lock file scripts/install-deps installs from; the
+// installed copy must match it byte for byte, so a run never uses other
+// versions of Express, cors or workerd than the ones the facts were
+// measured with.
+//
+//go:embed testdata/node/package-lock.json
+var nodeLock []byte
+
+// toolsDir is where scripts/install-deps puts what does not come from
+// Debian; the same rule as the script's.
+func toolsDir() string {
+	if d := os.Getenv("CORSLINT_TOOLS"); d != "" {
+		return d
+	}
+	cache := os.Getenv("XDG_CACHE_HOME")
+	if cache == "" {
+		cache = filepath.Join(os.Getenv("HOME"), ".cache")
+	}
+	return filepath.Join(cache, "corslint-tools")
+}
+
+// RequireNodeModules returns the node_modules directory with the pinned
+// application servers, skipping the test when it is missing or stale, or
+// failing it when CI is set, like RequireTools.
+func RequireNodeModules(t testing.TB) string {
+	t.Helper()
+	dir := filepath.Join(toolsDir(), "node-oracle")
+	installed, err := os.ReadFile(filepath.Join(dir, "package-lock.json"))
+	var problem string
+	switch {
+	case err != nil:
+		problem = "not installed"
+	case !bytes.Equal(installed, nodeLock):
+		problem = "installed from another lock file"
+	}
+	mods := filepath.Join(dir, "node_modules")
+	if problem == "" {
+		if _, err := os.Stat(filepath.Join(mods, "express", "package.json")); err != nil {
+			problem = "not installed"
+		}
+	}
+	if problem != "" {
+		msg := fmt.Sprintf("oracle: Express, cors and workerd in %s %s; run scripts/install-deps", dir, problem)
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg + " (CI is set, so this is a failure)")
+		}
+		t.Skip(msg)
+	}
+	return mods
+}
+
+// workerdBinary is the platform package's executable; the npm wrapper in
+// node_modules/.bin would sit between the harness and the process group.
+func workerdBinary(t testing.TB, mods string) string {
+	t.Helper()
+	found, _ := filepath.Glob(filepath.Join(mods, "@cloudflare", "workerd-*", "bin", "workerd"))
+	if len(found) == 0 {
+		msg := "oracle: no workerd binary for this platform in " + mods
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg + " (CI is set, so this is a failure)")
+		}
+		t.Skip(msg)
+	}
+	return found[0]
+}
+
+// startExpress runs the scenario's application with node. The app reads
+// its port and address from PORT and HOST as deployed apps do; node
+// resolves require('express') through a node_modules link beside it.
+func startExpress(t *testing.T, bin, dir, app string, port int) *proc {
+	t.Helper()
+	mods := RequireNodeModules(t)
+	link := filepath.Join(dir, "node_modules")
+	if _, err := os.Lstat(link); err != nil {
+		if err := os.Symlink(mods, link); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeFile(t, filepath.Join(dir, "app.js"), app)
+	cmd := exec.Command(bin, "app.js")
+	cmd.Dir = dir
+	// production: the default error handler's page carries no stack, as
+	// deployed; the headers it keeps do not depend on it.
+	cmd.Env = append(os.Environ(), "PORT="+strconv.Itoa(port), "HOST=127.0.0.1", "NODE_ENV=production")
+	return startCmd(t, dir, "express", cmd)
+}
+
+// workerdConfig serves the Worker on the port under test; every fetch()
+// it makes goes to the Go upstream whatever its URL, so a Worker that
+// proxies fetch(request) reaches the origin behind it.
+const workerdConfig = `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = .worker),
+    (name = "origin", external = (address = "%s", http = ())),
+  ],
+  sockets = [ (name = "http", address = "127.0.0.1:%d", http = (), service = "main") ],
+);
+const worker :Workerd.Worker = (
+  modules = [ (name = "worker.js", esModule = embed "worker.js") ],
+  compatibilityDate = "2025-01-01",
+  globalOutbound = "origin",
+);
+`
+
+// startWorkerd runs the scenario's module Worker in Cloudflare's runtime.
+func startWorkerd(t *testing.T, dir, worker string, port int, upstream string) *proc {
+	t.Helper()
+	bin := workerdBinary(t, RequireNodeModules(t))
+	writeFile(t, filepath.Join(dir, "worker.js"), worker)
+	conf := filepath.Join(dir, "workerd.capnp")
+	writeFile(t, conf, fmt.Sprintf(workerdConfig, upstream, port))
+	cmd := exec.Command(bin, "serve", "--verbose", conf)
+	cmd.Dir = dir
+	return startCmd(t, dir, "workerd", cmd)
+}

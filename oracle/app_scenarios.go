@@ -10,6 +10,7 @@ import "fmt"
 func AppScenarios() []Scenario {
 	var all []Scenario
 	all = append(all, expressScenarios()...)
+	all = append(all, expressTSScenarios()...)
 	all = append(all, workerdScenarios()...)
 	return all
 }
@@ -435,6 +436,89 @@ app.get('/api/boom', (req, res) => {
 			Source: "a 404 for an unknown path keeps the headers cors set, so the page reads the 404",
 			Expect: Expect{Allowed: true,
 				Actual: &WireFacts{Status: 404, Headers: map[string][]string{acao: {"*"}}}},
+		},
+	}
+}
+
+// tsApp is an Express application in TypeScript, as a project with
+// esModuleInterop writes it.
+func tsApp(imports, body string) string {
+	return imports + `
+const app = express();
+` + body + `
+app.listen(Number(process.env.PORT), process.env.HOST ?? '127.0.0.1');
+`
+}
+
+const tsManualAllowlist = `
+const allowed = new Set<string>(['{{.PageOrigin}}']);
+
+app.use((req: Request, res: Response, next: NextFunction) => {
+  const origin = req.headers.origin;
+  if (origin && allowed.has(origin)) {
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    res.setHeader('Vary', 'Origin');
+  }
+  if (req.method === 'OPTIONS') {
+    res.setHeader('Access-Control-Allow-Methods', 'GET, PUT');
+    res.sendStatus(204);
+    return;
+  }
+  next();
+});
+
+app.put('/api/data', (req: Request, res: Response) => {
+  res.json({ updated: true });
+});
+`
+
+const tsImportsManual = "import express, { Request, Response, NextFunction } from 'express';\n"
+const tsImportsCors = "import express, { Request, Response } from 'express';\nimport cors, { CorsOptions } from 'cors';\n"
+
+const tsRoutes = `
+app.get('/api/data', (req: Request, res: Response) => {
+  res.json({ data: true });
+});
+`
+
+func expressTSScenarios() []Scenario {
+	put := Request{Path: "/api/data", Method: "PUT"}
+	getCred := Request{Path: "/api/data", Credentials: true}
+	return []Scenario{
+		{
+			Name: "express/ts-manual-allowlist", Server: "express", AppFile: "app.ts", Request: put, Trusted: true,
+			Config: tsApp(tsImportsManual, tsManualAllowlist),
+			Source: "TypeScript: a manual allowlist with Set.has and its own OPTIONS branch",
+			Expect: Expect{Allowed: true,
+				Preflight: &WireFacts{Status: 204, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}, acam: {"GET, PUT"}}},
+				Actual:    &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}, vary: {"Origin"}}}},
+		},
+		{
+			Name: "express/ts-manual-allowlist-other-origin", Server: "express", AppFile: "app.ts", Request: put,
+			Config: tsApp(tsImportsManual, tsManualAllowlist),
+			Source: "TypeScript: the OPTIONS branch answers 204 to an unlisted origin too, without Access-Control-Allow-Origin",
+			Expect: Expect{Console: blockedPreflight(reasonNoACAO),
+				Preflight: &WireFacts{Status: 204, Headers: map[string][]string{acao: nil, acam: {"GET, PUT"}}}},
+		},
+		{
+			Name: "express/ts-cors-origin-true", Server: "express", AppFile: "app.ts", Request: getCred,
+			Config: tsApp(tsImportsCors, `
+const options: CorsOptions = { origin: true, credentials: true };
+app.use(cors(options));
+`+tsRoutes),
+			Source: "TypeScript: typed CorsOptions with origin: true and credentials: any site reads the response",
+			Expect: Expect{Allowed: true,
+				Actual: &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.Origin}}"}, acac: {"true"}}}},
+		},
+		{
+			Name: "express/ts-cors-allowlist", Server: "express", AppFile: "app.ts", Request: getCred,
+			Config: tsApp(tsImportsCors, `
+const options: CorsOptions = { origin: ['{{.PageOrigin}}'], credentials: true };
+app.use(cors(options));
+`+tsRoutes),
+			Source: "TypeScript: typed CorsOptions with an allowlist: another origin gets no Access-Control-Allow-Origin",
+			Expect: Expect{Console: blocked(reasonNoACAO),
+				Actual: &WireFacts{Status: 200, Headers: map[string][]string{acao: nil, acac: {"true"}, vary: {"Origin"}}}},
 		},
 	}
 }

@@ -137,7 +137,7 @@ func run(t *testing.T, s Scenario) (Observation, Vars) {
 		writeFile(t, filepath.Join(dir, name), mustExpand(t, text, v))
 	}
 
-	srv := startServer(t, s.Server, tools[bin], s.Config, &v)
+	srv := startServer(t, s.Server, tools[bin], s.AppFile, s.Config, &v)
 
 	tap := startTap(t, srv.port)
 	method := s.Request.Method
@@ -433,7 +433,7 @@ type runningServer struct {
 // startServer renders the config for a free port and starts the server.
 // A port picked free can be taken before the server binds it, so a bind
 // failure is retried on a fresh port.
-func startServer(t *testing.T, kind, bin, config string, v *Vars) *runningServer {
+func startServer(t *testing.T, kind, bin, appFile, config string, v *Vars) *runningServer {
 	t.Helper()
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ {
@@ -448,7 +448,7 @@ func startServer(t *testing.T, kind, bin, config string, v *Vars) *runningServer
 		case "varnish":
 			p = startVarnish(t, bin, v.Dir, conf, v.Port)
 		case "express":
-			p = startExpress(t, bin, v.Dir, conf, v.Port)
+			p = startExpress(t, bin, v.Dir, appFile, conf, v.Port)
 		case "workerd":
 			p = startWorkerd(t, v.Dir, conf, v.Port, v.Upstream)
 		}

@@ -10,13 +10,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 )
 
 // nodeLock is the lock file scripts/install-deps installs from; the
 // installed copy must match it byte for byte, so a run never uses other
-// versions of Express, cors or workerd than the ones the facts were
-// measured with.
+// versions of Express, cors, workerd or TypeScript than the ones the
+// facts were measured with.
 //
 //go:embed testdata/node/package-lock.json
 var nodeLock []byte
@@ -55,7 +56,7 @@ func RequireNodeModules(t testing.TB) string {
 		}
 	}
 	if problem != "" {
-		msg := fmt.Sprintf("oracle: Express, cors and workerd in %s %s; run scripts/install-deps", dir, problem)
+		msg := fmt.Sprintf("oracle: the npm packages in %s %s; run scripts/install-deps", dir, problem)
 		if os.Getenv("CI") != "" {
 			t.Fatal(msg + " (CI is set, so this is a failure)")
 		}
@@ -81,8 +82,9 @@ func workerdBinary(t testing.TB, mods string) string {
 
 // startExpress runs the scenario's application with node. The app reads
 // its port and address from PORT and HOST as deployed apps do; node
-// resolves require('express') through a node_modules link beside it.
-func startExpress(t *testing.T, bin, dir, app string, port int) *proc {
+// resolves require('express') through a node_modules link beside it. An
+// application in TypeScript is compiled first, since node 20 runs none.
+func startExpress(t *testing.T, bin, dir, appFile, app string, port int) *proc {
 	t.Helper()
 	mods := RequireNodeModules(t)
 	link := filepath.Join(dir, "node_modules")
@@ -91,8 +93,16 @@ func startExpress(t *testing.T, bin, dir, app string, port int) *proc {
 			t.Fatal(err)
 		}
 	}
-	writeFile(t, filepath.Join(dir, "app.js"), app)
-	cmd := exec.Command(bin, "app.js")
+	if appFile == "" {
+		appFile = "app.js"
+	}
+	writeFile(t, filepath.Join(dir, appFile), app)
+	main := appFile
+	if ext := filepath.Ext(appFile); ext == ".ts" {
+		main = strings.TrimSuffix(appFile, ext) + ".js"
+		compileTS(t, bin, dir, appFile, main)
+	}
+	cmd := exec.Command(bin, main)
 	cmd.Dir = dir
 	// production: the default error handler's page carries no stack, as
 	// deployed; the headers it keeps do not depend on it.
@@ -128,4 +138,31 @@ func startWorkerd(t *testing.T, dir, worker string, port int, upstream string) *
 	cmd := exec.Command(bin, "serve", "--verbose", conf)
 	cmd.Dir = dir
 	return startCmd(t, dir, "workerd", cmd)
+}
+
+// compileTS is what tsc does to each file, without type checking:
+// TypeScript's transpileModule to CommonJS, with esModuleInterop so that
+// import express from 'express' works as in a project's tsconfig.
+const compileTSScript = `const ts = require('typescript');
+const fs = require('fs');
+const [src, out] = process.argv.slice(1);
+const r = ts.transpileModule(fs.readFileSync(src, 'utf8'), {
+  fileName: src,
+  reportDiagnostics: true,
+  compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, esModuleInterop: true },
+});
+if (r.diagnostics.length) {
+  console.error(ts.formatDiagnostics(r.diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => '.', getNewLine: () => '\n' }));
+  process.exit(1);
+}
+fs.writeFileSync(out, r.outputText);
+`
+
+func compileTS(t *testing.T, node, dir, src, out string) {
+	t.Helper()
+	cmd := exec.Command(node, "-e", compileTSScript, src, out)
+	cmd.Dir = dir
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("compiling %s: %v\n%s", src, err, b)
+	}
 }

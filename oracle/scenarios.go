@@ -111,7 +111,10 @@ type Scenario struct {
 	Server string // "nginx", "apache", "varnish", "express", "workerd"
 	// Config is the server's configuration, or for express and workerd
 	// the application's JavaScript; a template over Vars.
-	Config   string
+	Config string
+	// AppFile is the file name an express scenario's Config is written
+	// under: "" means app.js; a .ts name is compiled to .js and run.
+	AppFile  string
 	Upstream UpstreamOptions
 	Request  Request
 	// PrimeFrom is an origin that requests the same URL first (Varnish:

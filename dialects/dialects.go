@@ -6,6 +6,7 @@ package dialects
 import (
 	"github.com/corslint/corslint/dialect"
 	"github.com/corslint/corslint/parsers/apache"
+	"github.com/corslint/corslint/parsers/js"
 	"github.com/corslint/corslint/parsers/nginx"
 	"github.com/corslint/corslint/parsers/sam"
 	"github.com/corslint/corslint/parsers/vcl"
@@ -18,5 +19,6 @@ func All() []dialect.Dialect {
 		apache.Dialect{},
 		sam.Dialect{},
 		vcl.Dialect{},
+		js.Dialect{},
 	}
 }

@@ -50,14 +50,12 @@ listen stats
     bind *:8404
 `,
 	// In an nginx directory, with a line that starts like a server block.
-	"deploy/nginx/server.js": `const http = require('http');
-const server = http.createServer((req, res) => {
-  res.setHeader('Access-Control-Allow-Origin', '*');
-  res.end('ok');
-});
-server.listen(8080, () => {
-  console.log('listening');
-});
+	// JavaScript that answers no requests; one that does is the
+	// JavaScript dialect's.
+	"deploy/nginx/util.js": `const path = require('path');
+module.exports = function root(p) {
+  return path.join(__dirname, p);
+};
 `,
 	"deploy/nginx/cors": `// served by nginx
 import { handler } from './handler';

@@ -15,6 +15,8 @@ const (
 	Apache Dialect = "apache"
 	SAM    Dialect = "sam"
 	VCL    Dialect = "vcl"
+	// JavaScript is JavaScript and TypeScript application code.
+	JavaScript Dialect = "javascript"
 )
 
 // Layer is where in the request path a configuration sits.

@@ -54,6 +54,16 @@ app.put('/api/data', (req, res) => {
 // routes have other methods: 200 with Allow, no CORS headers of its own.
 var expressAutoOptions = &WireFacts{Status: 200, Headers: map[string][]string{acao: nil, acam: nil}}
 
+// manualReflect is the hand-written middleware of many answers: the
+// request's Origin copied into the response, with credentials.
+var manualReflect = expressApp(`
+app.use((req, res, next) => {
+  res.setHeader('Access-Control-Allow-Origin', req.headers.origin);
+  res.setHeader('Access-Control-Allow-Credentials', 'true');
+  next();
+});
+` + dataRoutes)
+
 func expressScenarios() []Scenario {
 	get := Request{Path: "/api/data"}
 	getCred := Request{Path: "/api/data", Credentials: true}
@@ -80,13 +90,6 @@ app.use(cors({
     }
   },
 }));
-` + dataRoutes)
-	manualReflect := expressApp(`
-app.use((req, res, next) => {
-  res.setHeader('Access-Control-Allow-Origin', req.headers.origin);
-  res.setHeader('Access-Control-Allow-Credentials', 'true');
-  next();
-});
 ` + dataRoutes)
 	regexpAndArray := expressApp(`
 app.use(cors({
@@ -616,6 +619,65 @@ func workerdScenarios() []Scenario {
 			Source: "a Worker refusing another origin's preflight with 403",
 			Expect: Expect{Console: blockedPreflight(reasonNoACAO),
 				Preflight: &WireFacts{Status: 403, Headers: map[string][]string{acao: nil}}},
+		},
+	}
+}
+
+// Probe is one plain HTTP request to an application, for facts a browser
+// does not show: a request without Origin, or the exact answer to a
+// request no page makes.
+type Probe struct {
+	Name    string
+	Server  string // "express"
+	AppFile string
+	Config  string // template over Vars, as Scenario.Config
+	Method  string
+	Path    string
+	Headers map[string]string // templates over Vars
+	Source  string
+	Expect  WireFacts
+}
+
+// ProbeOrigin is the Origin probes send as {{.PageOrigin}}; nothing
+// listens there.
+const ProbeOrigin = "http://app.example.localhost:8101"
+
+// AppProbes returns the plain-HTTP facts about Express and cors.
+func AppProbes() []Probe {
+	preflight := map[string]string{"Origin": "{{.PageOrigin}}", "Access-Control-Request-Method": "PUT"}
+	return []Probe{
+		{
+			Name: "express/probe-manual-reflect-no-origin", Server: "express", Config: manualReflect,
+			Method: "GET", Path: "/api/data",
+			Source: "res.setHeader with req.headers.origin throws when the request has no Origin: every same-origin or non-browser request gets 500",
+			Expect: WireFacts{Status: 500, Headers: map[string][]string{acao: nil}},
+		},
+		{
+			Name: "express/probe-preflight-without-request-headers", Server: "express",
+			Config: expressApp("\napp.use(cors());\n" + dataRoutes),
+			Method: "OPTIONS", Path: "/api/data", Headers: preflight,
+			Source: "cors reflects Access-Control-Request-Headers; without it, no Access-Control-Allow-Headers at all, but the Vary",
+			Expect: WireFacts{Status: 204, Headers: map[string][]string{
+				acao: {"*"}, acah: nil, vary: {"Access-Control-Request-Headers"}, "Content-Length": {"0"}}},
+		},
+		{
+			Name: "express/probe-plain-options", Server: "express",
+			Config: expressApp("\napp.use(cors({ origin: '{{.PageOrigin}}' }));\n" + dataRoutes),
+			Method: "OPTIONS", Path: "/api/data",
+			Source: "cors answers every OPTIONS request as a preflight, with or without Origin and Access-Control-Request-Method",
+			Expect: WireFacts{Status: 204, Headers: map[string][]string{
+				acao: {"{{.PageOrigin}}"}, acam: {"GET,HEAD,PUT,PATCH,POST,DELETE"}, "Allow": nil}},
+		},
+		{
+			Name: "express/probe-denied-preflight-falls-through", Server: "express",
+			Config: expressApp(`
+app.use(cors({ origin: (origin, callback) => callback(null, origin === '{{.PageOrigin}}') }));
+` + dataRoutes),
+			Method: "OPTIONS", Path: "/api/data",
+			Headers: map[string]string{"Origin": "http://127.0.0.1:1", "Access-Control-Request-Method": "PUT"},
+			Source:  "an origin callback answering false leaves the preflight to Express, which lists the path's methods in Allow",
+			Expect: WireFacts{Status: 200, Headers: map[string][]string{
+				acao: nil, vary: nil, "Allow": {"GET,HEAD,PUT"}}},
 		},
 	}
 }

@@ -3,6 +3,7 @@
 package oracle
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -23,6 +24,22 @@ func TestAppFacts(t *testing.T) {
 				}
 				t.Errorf("expected: %s", s.Expect.Describe(v))
 				t.Errorf("observed: %s", obs.Describe())
+			}
+		})
+	}
+}
+
+// TestAppProbes sends each plain-HTTP probe to its application and fails
+// on any difference from the recorded answer.
+func TestAppProbes(t *testing.T) {
+	RequireTools(t, "node")
+	RequireNodeModules(t)
+	for _, p := range AppProbes() {
+		t.Run(p.Name, func(t *testing.T) {
+			t.Parallel()
+			got := RunProbe(t, p)
+			if diffs := CheckProbe(p, got); len(diffs) > 0 {
+				t.Errorf("%s (%s)\n%s\ngot: %s", p.Name, p.Source, strings.Join(diffs, "\n"), got.String())
 			}
 		})
 	}

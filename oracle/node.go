@@ -6,12 +6,16 @@ import (
 	"bytes"
 	_ "embed" // the pinned lock file
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // nodeLock is the lock file scripts/install-deps installs from; the
@@ -165,4 +169,52 @@ func compileTS(t *testing.T, node, dir, src, out string) {
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("compiling %s: %v\n%s", src, err, b)
 	}
+}
+
+// RunProbe starts the probe's application and sends its one request with
+// plain HTTP, returning the response as it was on the wire.
+func RunProbe(t *testing.T, p Probe) *Wire {
+	t.Helper()
+	bin, ok := serverBinary(p.Server)
+	if !ok {
+		t.Fatalf("unknown server %q", p.Server)
+	}
+	tools := RequireTools(t, bin)
+	upLn, upPort := listenLocal(t)
+	v := Vars{
+		Upstream: fmt.Sprintf("127.0.0.1:%d", upPort), UpstreamHost: "127.0.0.1", UpstreamPort: upPort,
+		Dir: tempDir(t), PageOrigin: ProbeOrigin, PageOriginRE: regexp.QuoteMeta(ProbeOrigin),
+	}
+	serveHTTP(t, upLn, &upstream{})
+	srv := startServer(t, p.Server, tools[bin], p.AppFile, p.Config, &v)
+
+	var req strings.Builder
+	fmt.Fprintf(&req, "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n", p.Method, p.Path, srv.port)
+	for name, tv := range p.Headers {
+		fmt.Fprintf(&req, "%s: %s\r\n", name, mustExpand(t, tv, v))
+	}
+	req.WriteString("\r\n")
+	conn, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", srv.port), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(conn, req.String()); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := io.ReadAll(conn)
+	if err != nil {
+		t.Fatalf("reading the answer to %s %s: %v", p.Method, p.Path, err)
+	}
+	resps, err := parseResponses(raw, []string{p.Method})
+	if err != nil || len(resps) != 1 {
+		t.Fatalf("%s %s: %d responses, %v\n%s", p.Method, p.Path, len(resps), err, raw)
+	}
+	return &resps[0]
+}
+
+// CheckProbe compares a probe's answer with its facts.
+func CheckProbe(p Probe, got *Wire) []string {
+	return checkWire("answer", &p.Expect, got, Vars{PageOrigin: ProbeOrigin})
 }

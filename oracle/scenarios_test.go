@@ -51,6 +51,30 @@ func TestScenariosWellFormed(t *testing.T) {
 	}
 }
 
+// TestProbesWellFormed does for the plain-HTTP probes what
+// TestScenariosWellFormed does for the scenarios.
+func TestProbesWellFormed(t *testing.T) {
+	seen := map[string]bool{}
+	for _, p := range AppProbes() {
+		if seen[p.Name] || !strings.HasPrefix(p.Name, p.Server+"/") || p.Source == "" || p.Path == "" || p.Method == "" {
+			t.Errorf("%s: duplicate, or name, Source, Method or Path wrong", p.Name)
+		}
+		seen[p.Name] = true
+		texts := []string{p.Config}
+		for _, h := range p.Headers {
+			texts = append(texts, h)
+		}
+		for _, vs := range p.Expect.Headers {
+			texts = append(texts, vs...)
+		}
+		for _, text := range texts {
+			if _, err := Expand(text, sampleVars()); err != nil {
+				t.Errorf("%s: %v", p.Name, err)
+			}
+		}
+	}
+}
+
 func TestCheckReportsEveryDifference(t *testing.T) {
 	s := Scenario{Expect: Expect{
 		Console: consolePrefix + reasonNoACAO,

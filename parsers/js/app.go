@@ -24,8 +24,10 @@ type app struct {
 // layer is one middleware or route of an app.
 type layer struct {
 	scope *model.Scope // the route's scope, or the app's for app-wide middleware
-	// match is the path test; nil for every path.
+	// match is the path test; nil for every path. path is the path as
+	// written, before the prefixes of the routers it is mounted under.
 	match *model.PathMatch
+	path  string
 	// methods: nil for middleware that sees every method.
 	methods []string
 	// mount is a router used at this point.
@@ -82,7 +84,15 @@ func flatten(a *app, prefix string, depth int, out []step) []step {
 			out = flatten(ly.mount, p, depth+1, out)
 			continue
 		}
-		out = append(out, step{ly, prefix})
+		p := prefix
+		if p != "" && ly.match != nil && ly.scope.Match == ly.match {
+			// A router's route answers under the path it is mounted at.
+			ly.match = pathMatch(joinPath(p, ly.path), ly.match.Kind == model.PathPrefix || ly.methods == nil)
+			ly.scope.Match = ly.match
+			ly.scope.Label = joinPath(p, ly.path)
+			p = ""
+		}
+		out = append(out, step{ly, p})
 	}
 	return out
 }

@@ -81,9 +81,7 @@ func (l *lowerer) corsConfig(lib *corsLib, s *model.Scope, call, opts *Node) *co
 		}
 	}
 	// Origin.
-	op := get(props, lib.origin)
-	switch {
-	case op == nil:
+	if op := get(props, lib.origin); op == nil {
 		if lib.defaultOrigin == "*" {
 			add(true, true, l.op(s, model.ACAO, model.Set, model.LiteralValue("*", l.t.Span(call)), call, nil))
 		} else {
@@ -91,7 +89,7 @@ func (l *lowerer) corsConfig(lib *corsLib, s *model.Scope, call, opts *Node) *co
 			add(true, true, l.op(s, model.ACAO, model.Set, v, call, nil))
 			add(true, true, l.op(s, model.Vary, model.Merge, model.LiteralValue("Origin", l.t.Span(call)), call, nil))
 		}
-	default:
+	} else {
 		v, vary, off := l.originOption(op.value)
 		if off {
 			h.off = true

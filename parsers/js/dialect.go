@@ -1,14 +1,9 @@
 package js
 
 import (
-	"errors"
-
 	"github.com/corslint/corslint/dialect"
 	"github.com/corslint/corslint/model"
 )
-
-// errUnavailable is what parsing returns in a build without the parser.
-var errUnavailable = errors.New("the JavaScript and TypeScript parser is not part of this build")
 
 // Dialect is JavaScript and TypeScript application code for the lint
 // engine.

@@ -41,13 +41,21 @@ func (express) lower(l *lowerer) {
 		path := ""
 		a := l.byName[l.t.Text(l.unparen(obj))]
 		if a == nil {
-			// app.route('/x').get(...)
+			// app.route('/x').get(...).post(...)
 			inner := l.unparen(obj)
-			if inner.Type != "call_expression" {
-				continue
+			var o2 *Node
+			m2 := ""
+			for inner != nil && inner.Type == "call_expression" {
+				o2, m2 = l.method(inner)
+				if m2 == "route" || o2 == nil {
+					break
+				}
+				if _, ok := expressMethods[m2]; !ok {
+					break
+				}
+				inner = l.unparen(o2)
 			}
-			o2, m2 := l.method(inner)
-			if m2 != "route" || o2 == nil {
+			if inner == nil || inner.Type != "call_expression" || m2 != "route" || o2 == nil {
 				continue
 			}
 			if a = l.byName[l.t.Text(l.unparen(o2))]; a == nil {
@@ -144,13 +152,13 @@ func (l *lowerer) expressLayer(a *app, c *Node, m, path string) {
 	}
 	for i, h := range as {
 		last := i == len(as)-1
-		ly := &layer{scope: s, match: match, methods: methods, at: l.t.Span(h)}
+		ly := &layer{scope: s, match: match, path: path, methods: methods, at: l.t.Span(h)}
 		r := l.resolve(h)
 		switch {
 		case r == nil:
 			continue
-		case r.Type == "identifier" && l.byName[l.t.Text(r)] != nil:
-			sub := l.byName[l.t.Text(r)]
+		case h.Type == "identifier" && l.byName[l.t.Text(h)] != nil:
+			sub := l.byName[l.t.Text(h)]
 			sub.mounted = true
 			sub.scope.Parent = s
 			ly.mount = sub

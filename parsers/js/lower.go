@@ -46,6 +46,15 @@ func Lower(t *Tree) *model.File {
 			l.respond(a)
 		}
 	}
+	// Routers are mounted after their scopes were made: parents first.
+	depth := func(s *model.Scope) int {
+		d := 0
+		for ; s.Parent != nil && d < 64; s = s.Parent {
+			d++
+		}
+		return d
+	}
+	sort.SliceStable(f.Scopes, func(i, j int) bool { return depth(f.Scopes[i]) < depth(f.Scopes[j]) })
 	sort.SliceStable(f.Matchers, func(i, j int) bool { return f.Matchers[i].Span.Before(f.Matchers[j].Span) })
 	sort.SliceStable(f.Headers, func(i, j int) bool { return f.Headers[i].Span.Before(f.Headers[j].Span) })
 	return f
@@ -71,7 +80,7 @@ type lowerer struct {
 
 func newLowerer(t *Tree, f *model.File) *lowerer {
 	l := &lowerer{t: t, file: f, bindings: map[string][]*Node{}, imports: map[string]string{}, byName: map[string]*app{}}
-	l.top = &model.Scope{Kind: "module", Label: t.Path, Role: model.RoleFile, Layer: model.Origin, Span: model.Span{File: t.Path, Line: 1, Col: 1}}
+	l.top = &model.Scope{Kind: "module", Label: t.Path, Role: model.RoleFile, Layer: model.Origin, Span: t.Span(t.Root)}
 	f.Scopes = append(f.Scopes, l.top)
 	l.index()
 	return l

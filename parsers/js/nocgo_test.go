@@ -2,6 +2,7 @@ package js
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -47,7 +48,8 @@ func TestBuildWithoutCgo(t *testing.T) {
 	run := exec.Command(bin, "--verbose", src)
 	run.Stdout, run.Stderr = &stdout, &stderr
 	err = run.Run()
-	if ee, ok := err.(*exec.ExitError); err != nil && (!ok || ee.ExitCode() != 1) {
+	var ee *exec.ExitError
+	if err != nil && (!errors.As(err, &ee) || ee.ExitCode() != 1) {
 		t.Fatalf("corslint without cgo: %v\n%s", err, stderr.String())
 	}
 	if n := strings.Count(stderr.String(), "note: javascript files were skipped"); n != 1 {

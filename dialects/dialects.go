@@ -17,7 +17,7 @@ func All() []dialect.Dialect {
 	return []dialect.Dialect{
 		nginx.Dialect{},
 		apache.Dialect{},
-		sam.Dialect{},
+		sam.Dialect{Code: js.LambdaReader{}},
 		vcl.Dialect{},
 		js.Dialect{},
 	}

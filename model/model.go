@@ -319,6 +319,9 @@ type Upstream struct {
 	// itself (found in its code when that is part of the run), canonical,
 	// with where; nil when nothing is known.
 	Adds map[string]Span
+	// Returns lists, path by path, what the function's code answers when
+	// a CodeReader read it; nil when the code was not read path by path.
+	Returns []CodeReturn
 }
 
 // Cache is a caching fact: a cache that stores responses (Varnish, nginx

@@ -236,7 +236,17 @@ func (h *handler) isOrigin(n *Node) bool {
 }
 
 func (h *handler) isMethod(n *Node) bool {
-	return h.req != "" && h.l.path(h.l.unparen(n)) == h.req+".method"
+	if h.req == "" {
+		return false
+	}
+	switch h.l.path(h.l.unparen(n)) {
+	case h.req + ".method":
+		return true
+	case h.req + ".httpMethod", h.req + ".requestContext.http.method":
+		// A Lambda event: REST API (payload 1.0) and HTTP API (2.0).
+		return true
+	}
+	return false
 }
 
 // expr reads an expression statement: header calls on the response and

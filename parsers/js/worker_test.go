@@ -1,0 +1,156 @@
+package js
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/corslint/corslint/model"
+)
+
+// responsesText renders a file's responses as
+// "LINE source status [methods] names hidden=[...]".
+func responsesText(f *model.File) []string {
+	var out []string
+	for _, r := range f.Responses {
+		var names []string
+		for _, h := range r.Headers {
+			names = append(names, h.Op.String()+" "+h.Name)
+		}
+		s := strings.TrimSpace(fmt.Sprintf("%d %s %d %v %s", r.Span.Line, r.Source, r.Status, r.Methods, strings.Join(names, ", ")))
+		if r.Upstream != nil {
+			var hidden []string
+			for n := range r.Upstream.Hidden {
+				hidden = append(hidden, n)
+			}
+			sort.Strings(hidden)
+			s += fmt.Sprintf(" hidden=%v", hidden)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func TestWorkerResponses(t *testing.T) {
+	for _, c := range []struct {
+		name, file, src string
+		layer           model.Layer
+		want            []string
+	}{
+		{"module syntax, preflight and redirect", "worker.js", `export default {
+  async fetch(request, env, ctx) {
+    if (request.method === 'OPTIONS') {
+      return new Response(null, { status: 204, headers: { 'Access-Control-Allow-Origin': 'https://a.example', 'Access-Control-Allow-Methods': 'PUT' } });
+    }
+    if (new URL(request.url).pathname === '/old') {
+      return Response.redirect('https://a.example/new', 301);
+    }
+    return Response.json({ ok: true }, { headers: { 'Access-Control-Allow-Origin': 'https://a.example' } });
+  },
+};
+`, model.Origin, []string{
+			"4 server 204 [OPTIONS] set Access-Control-Allow-Origin, set Access-Control-Allow-Methods",
+			"7 server 301 []",
+			"9 server 200 [] set Access-Control-Allow-Origin",
+		}},
+		{"proxied copy: set hides, append and delete", "worker.js", `export default {
+  fetch: async (request) => {
+    const res = await fetch(request);
+    const out = new Response(res.body, res);
+    out.headers.set('Access-Control-Allow-Origin', 'https://a.example');
+    out.headers.append('Vary', 'Origin');
+    out.headers.delete('Access-Control-Allow-Credentials');
+    return out;
+  },
+};
+`, model.Edge, []string{
+			"8 upstream 0 [] set Access-Control-Allow-Origin, append Vary, unset Access-Control-Allow-Credentials hidden=[Access-Control-Allow-Credentials Access-Control-Allow-Origin]",
+		}},
+		{"service worker passing the origin's answer on", "worker.js", `addEventListener('fetch', (event) => {
+  event.respondWith(fetch(event.request));
+});
+`, model.Edge, []string{
+			"2 upstream 0 [] hidden=[]",
+		}},
+		{"Headers object built up", "worker.ts", `const handler: ExportedHandler = {
+  async fetch(request: Request): Promise<Response> {
+    const headers = new Headers({ 'Access-Control-Allow-Origin': 'https://a.example' });
+    headers.append('Vary', 'Origin');
+    return new Response('ok', { status: 200, headers });
+  },
+};
+export default handler;
+`, model.Origin, []string{
+			"5 server 200 [] set Access-Control-Allow-Origin, append Vary",
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := Lower(Parse(c.file, []byte(c.src)))
+			if got := responsesText(f); !slices.Equal(got, c.want) {
+				t.Errorf("got\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(c.want, "\n  "))
+			}
+			for _, s := range f.Scopes {
+				if s.Kind == "worker" && s.Layer != c.layer {
+					t.Errorf("worker layer %s, want %s", s.Layer, c.layer)
+				}
+			}
+			if _, ok := f.Advice.(workerAdvice); !ok {
+				t.Errorf("advice %T, want the Worker's", f.Advice)
+			}
+		})
+	}
+}
+
+// TestWorkerGuardedEcho: an origin echoed under an allowlist test, in a
+// helper the handler calls, carries that allowlist as its guard.
+func TestWorkerGuardedEcho(t *testing.T) {
+	src := `const ALLOWED = ['https://a.example'];
+function cors(req) {
+  const origin = req.headers.get('Origin');
+  if (ALLOWED.includes(origin)) {
+    return { 'Access-Control-Allow-Origin': origin };
+  }
+  return {};
+}
+export default {
+  async fetch(request) {
+    return new Response('ok', { headers: cors(request) });
+  },
+};
+`
+	f := Lower(Parse("w.js", []byte(src)))
+	if len(f.Responses) != 1 || len(f.Responses[0].Headers) != 1 {
+		t.Fatalf("responses: %v", responsesText(f))
+	}
+	v := f.Responses[0].Headers[0].Value
+	if v.Kind != model.Reflected || len(v.Guards) != 1 || !v.Guards[0].Matches("https://a.example") || v.Guards[0].Matches("https://b.example") {
+		t.Errorf("value %+v, want the origin guarded by the list", v)
+	}
+}
+
+func TestLambdaResponses(t *testing.T) {
+	src := `exports.handler = async (event) => {
+  if (event.requestContext.http.method === 'OPTIONS') {
+    return { statusCode: 204, headers: { 'Access-Control-Allow-Origin': 'https://a.example', 'Access-Control-Allow-Methods': 'PUT' } };
+  }
+  return { statusCode: 200, multiValueHeaders: { 'Access-Control-Allow-Origin': ['https://a.example'] }, body: '' };
+};
+exports.helper = () => 42;
+`
+	f := Lower(Parse("index.js", []byte(src)))
+	want := []string{
+		"3 server 204 [OPTIONS] set Access-Control-Allow-Origin, set Access-Control-Allow-Methods",
+		"5 server 200 [] set Access-Control-Allow-Origin",
+	}
+	if got := responsesText(f); !slices.Equal(got, want) {
+		t.Errorf("got\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+	if v := f.Responses[1].Headers[0].Value; v.Kind != model.Literal || v.Text != "https://a.example" {
+		t.Errorf("multiValueHeaders value %+v, want the array's one literal", v)
+	}
+	if _, ok := f.Advice.(lambdaAdvice); !ok {
+		t.Errorf("advice %T, want the Lambda handler's", f.Advice)
+	}
+}

@@ -550,6 +550,25 @@ const workerPreflight = `    const origin = request.headers.get('Origin');
     }
 `
 
+// workerInlinePreflight is workerPreflight with the origin test written
+// where it is used.
+const workerInlinePreflight = `    const origin = request.headers.get('Origin');
+    if (request.method === 'OPTIONS') {
+      if (origin !== '{{.PageOrigin}}') {
+        return new Response(null, { status: 403 });
+      }
+      return new Response(null, {
+        status: 204,
+        headers: {
+          'Access-Control-Allow-Origin': origin,
+          'Access-Control-Allow-Methods': 'GET, PUT',
+          'Access-Control-Max-Age': '600',
+          'Vary': 'Origin',
+        },
+      });
+    }
+`
+
 func workerdScenarios() []Scenario {
 	put := Request{Path: "/api/data", Method: "PUT"}
 	return []Scenario{
@@ -612,6 +631,36 @@ func workerdScenarios() []Scenario {
 			Expect: Expect{Allowed: true,
 				Preflight: &WireFacts{Status: 204, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}},
 				Actual:    &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}}},
+		},
+		{
+			Name: "workerd/inline-proxy-with-cors", Server: "workerd", Request: put, Trusted: true,
+			Config: moduleWorker(workerInlinePreflight + `    const upstream = await fetch(request);
+    const response = new Response(upstream.body, upstream);
+    if (origin === '{{.PageOrigin}}') {
+      response.headers.set('Access-Control-Allow-Origin', origin);
+      response.headers.append('Vary', 'Origin');
+    }
+    return response;
+`),
+			Source: "a Worker with the origin test inline, answering the preflight and adding the header to the copied response",
+			Expect: Expect{Allowed: true,
+				Preflight: &WireFacts{Status: 204, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}, acam: {"GET, PUT"}, acma: {"600"}}},
+				Actual:    &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}, vary: {"Origin"}}}},
+		},
+		{
+			Name: "workerd/inline-proxy-preflight-only", Server: "workerd", Request: put, Trusted: true,
+			Config: moduleWorker(workerInlinePreflight + "    return fetch(request);\n"),
+			Source: "a Worker with the origin test inline, answering only the preflight",
+			Expect: Expect{Console: blocked(reasonNoACAO),
+				Preflight: &WireFacts{Status: 204, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}},
+				Actual:    &WireFacts{Status: 200, Headers: map[string][]string{acao: nil}}},
+		},
+		{
+			Name: "workerd/inline-preflight-other-origin", Server: "workerd", Request: put,
+			Config: moduleWorker(workerInlinePreflight + "    return fetch(request);\n"),
+			Source: "a Worker with the origin test inline, refusing another origin's preflight with 403",
+			Expect: Expect{Console: blockedPreflight(reasonNoACAO),
+				Preflight: &WireFacts{Status: 403, Headers: map[string][]string{acao: nil}}},
 		},
 		{
 			Name: "workerd/preflight-other-origin", Server: "workerd", Request: put,

@@ -74,12 +74,12 @@ var appGaps = map[string]string{
 	"express/manual-exact-subdomain":        "verdict: endsWith('.example.localhost') on the hostname refuses evilexample.localhost; predicted allowed",
 	"express/not-found":                     "verdict: app.use(cors()) also heads Express's 404; predicted no Access-Control-Allow-Origin and 200",
 	"express/router":                        "undecidable: a route of a router mounted with app.use('/api', router) is not found",
-	"workerd/proxy-with-cors":               "undecidable: Workers are not read yet",
-	"workerd/proxy-preflight-only":          "undecidable: Workers are not read yet",
-	"workerd/proxy-immutable-headers":       "undecidable: Workers are not read yet",
-	"workerd/proxy-append-doubles":          "undecidable: Workers are not read yet",
-	"workerd/proxy-set-replaces":            "undecidable: Workers are not read yet",
-	"workerd/preflight-other-origin":        "undecidable: Workers are not read yet",
+	"workerd/proxy-with-cors":               "undecidable: the origin test kept in a const (allowed) is not followed",
+	"workerd/proxy-preflight-only":          "undecidable: the origin test kept in a const (allowed) is not followed",
+	"workerd/proxy-immutable-headers":       "undecidable: the origin test kept in a const (allowed) is not followed; then: set on fetch()'s response throws, workerd answers 500",
+	"workerd/proxy-append-doubles":          "undecidable: the origin test kept in a const (allowed) is not followed",
+	"workerd/proxy-set-replaces":            "undecidable: the origin test kept in a const (allowed) is not followed",
+	"workerd/preflight-other-origin":        "undecidable: the origin test kept in a const (allowed) is not followed",
 }
 
 // TestAppScenarios predicts every measured Express and Worker scenario

@@ -200,6 +200,25 @@ app.use(cors({ origin: /^http:\/\/127\.0\.0\.1:\d+$/, credentials: true }));
 				Actual: &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}, acac: nil}}},
 		},
 		{
+			Name: "express/origin-string-credentials", Server: "express", Request: getCred, Trusted: true,
+			Config: expressApp("\napp.use(cors({ origin: '{{.PageOrigin}}', credentials: true }));\n" + dataRoutes),
+			Source: "origin as a string with credentials: true: the credentialed fetch from that origin passes",
+			Expect: Expect{Allowed: true,
+				Actual: &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}, acac: {"true"}, vary: {"Origin"}}}},
+		},
+		{
+			Name: "express/origin-array-credentials", Server: "express", Request: getCred, LookAlike: "app.example.localhost",
+			Config: expressApp(`
+app.use(cors({
+  origin: ['{{.PageOrigin}}', /\.example\.localhost:\d+$/],
+  credentials: true,
+}));
+` + dataRoutes),
+			Source: "origin as an array with credentials: true: an origin the RegExp matches is reflected with credentials",
+			Expect: Expect{Allowed: true,
+				Actual: &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.Origin}}"}, acac: {"true"}, vary: {"Origin"}}}},
+		},
+		{
 			Name: "express/origin-function", Server: "express", Request: getCred, Trusted: true,
 			Config: allowlistFn,
 			Source: "origin as a function over an allowlist: the listed origin is reflected with credentials",

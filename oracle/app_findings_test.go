@@ -30,6 +30,8 @@ var appFindings = map[string]string{
 	"express/ts-cors-origin-true":        "CORS101",
 	"express/ts-cors-allowlist":          "!CORS101",
 	"express/ts-manual-allowlist":        "!CORS101",
+	"nginx/express-behind-double":        "CORS502", // Chromium saw two values
+	"nginx/express-behind-hidden":        "!CORS502",
 }
 
 // appFindingGaps are pairs lint does not hold yet, with why; a listed one
@@ -70,7 +72,33 @@ func TestAppFindings(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, file), []byte(text), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			res := engine.Lint([]string{dir}, nil, &engine.Options{Jobs: 1, Rules: rules.All()})
+			o := &engine.Options{Jobs: 1, Rules: rules.All()}
+			if s.UpstreamApp != "" {
+				// the proxy's config was written as the app file above;
+				// name it for its dialect and put the app behind it, in
+				// a declared stack as .corslint.yaml's stack: does
+				proxy := filepath.Join(dir, "nginx.conf")
+				if err := os.Rename(filepath.Join(dir, file), proxy); err != nil {
+					t.Fatal(err)
+				}
+				app, err := oracle.Expand(s.UpstreamApp, v)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, "app.js"), []byte(app), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				o.StackRank = func(p string) int {
+					switch filepath.Base(p) {
+					case "nginx.conf":
+						return 0
+					case "app.js":
+						return 1
+					}
+					return -1
+				}
+			}
+			res := engine.Lint([]string{dir}, nil, o)
 			if len(res.Internal) > 0 {
 				t.Fatal(res.Internal)
 			}

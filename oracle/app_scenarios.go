@@ -12,6 +12,7 @@ func AppScenarios() []Scenario {
 	all = append(all, expressScenarios()...)
 	all = append(all, expressTSScenarios()...)
 	all = append(all, workerdScenarios()...)
+	all = append(all, proxiedAppScenarios()...)
 	return all
 }
 
@@ -746,6 +747,47 @@ app.use(cors({ origin: (origin, callback) => callback(null, origin === '{{.PageO
 			Source:  "an origin callback answering false leaves the preflight to Express, which lists the path's methods in Allow",
 			Expect: WireFacts{Status: 200, Headers: map[string][]string{
 				acao: nil, vary: nil, "Allow": {"GET,HEAD,PUT"}}},
+		},
+	}
+}
+
+// proxiedApp is an Express app with cors for the page origin, as the
+// upstream of a proxy.
+var proxiedApp = expressApp("\napp.use(cors({ origin: '{{.PageOrigin}}' }));\n" + dataRoutes)
+
+// proxiedAppScenarios put nginx in front of a real Express app: the
+// article's most common double.
+func proxiedAppScenarios() []Scenario {
+	get := Request{Path: "/api/data"}
+	return []Scenario{
+		{
+			Name: "nginx/express-behind-double", Server: "nginx", Request: get, Trusted: true, UpstreamApp: proxiedApp,
+			Config: nginxConfig(`    server {
+        listen 127.0.0.1:{{.Port}};
+        location /api/ {
+            add_header Access-Control-Allow-Origin "{{.PageOrigin}}" always;
+            proxy_pass http://{{.Upstream}};
+        }
+    }
+`),
+			Source: "nginx adds Access-Control-Allow-Origin in front of an Express app whose cors adds it too: two lines",
+			Expect: Expect{Console: blocked(fmt.Sprintf(reasonMultipleFmt, "{{.PageOrigin}}, {{.PageOrigin}}")),
+				Actual: &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}", "{{.PageOrigin}}"}}}},
+		},
+		{
+			Name: "nginx/express-behind-hidden", Server: "nginx", Request: get, Trusted: true, UpstreamApp: proxiedApp,
+			Config: nginxConfig(`    server {
+        listen 127.0.0.1:{{.Port}};
+        location /api/ {
+            proxy_hide_header Access-Control-Allow-Origin;
+            add_header Access-Control-Allow-Origin "{{.PageOrigin}}" always;
+            proxy_pass http://{{.Upstream}};
+        }
+    }
+`),
+			Source: "nginx hides the Express app's Access-Control-Allow-Origin and adds its own: one line",
+			Expect: Expect{Allowed: true,
+				Actual: &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}, vary: {"Origin"}}}},
 		},
 	}
 }

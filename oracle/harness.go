@@ -105,7 +105,11 @@ func run(t *testing.T, s Scenario) (Observation, Vars) {
 	if !ok {
 		t.Fatalf("unknown server %q", s.Server)
 	}
-	tools := RequireTools(t, bin, "chromium")
+	need := []string{bin, "chromium"}
+	if s.UpstreamApp != "" {
+		need = append(need, "node")
+	}
+	tools := RequireTools(t, need...)
 
 	dir := tempDir(t)
 	upLn, upPort := listenLocal(t)
@@ -132,7 +136,12 @@ func run(t *testing.T, s Scenario) (Observation, Vars) {
 	}
 	// The upstream's own ACAO may name the page origin, so it starts only
 	// once that is known.
-	serveHTTP(t, upLn, &upstream{opts: s.Upstream, acao: mustExpand(t, s.Upstream.ACAO, v)})
+	if s.UpstreamApp != "" {
+		_ = upLn.Close()
+		startUpstreamApp(t, tools["node"], mustExpand(t, s.UpstreamApp, v), upPort)
+	} else {
+		serveHTTP(t, upLn, &upstream{opts: s.Upstream, acao: mustExpand(t, s.Upstream.ACAO, v)})
+	}
 	for name, text := range s.Files {
 		writeFile(t, filepath.Join(dir, name), mustExpand(t, text, v))
 	}

@@ -218,3 +218,15 @@ func RunProbe(t *testing.T, p Probe) *Wire {
 func CheckProbe(p Probe, got *Wire) []string {
 	return checkWire("answer", &p.Expect, got, Vars{PageOrigin: ProbeOrigin})
 }
+
+// startUpstreamApp runs an Express application as the upstream of a proxy
+// scenario, on the port the proxy's configuration names, in a directory of
+// its own.
+func startUpstreamApp(t *testing.T, node, app string, port int) {
+	t.Helper()
+	dir := tempDir(t)
+	p := startExpress(t, node, dir, "", app, port)
+	if err := waitReady(p, port, ""); err != nil {
+		t.Fatalf("the upstream application did not start: %v", err)
+	}
+}

@@ -116,7 +116,10 @@ type Scenario struct {
 	// under: "" means app.js; a .ts name is compiled to .js and run.
 	AppFile  string
 	Upstream UpstreamOptions
-	Request  Request
+	// UpstreamApp, when set, is an Express application (a template over
+	// Vars) run with node as the upstream instead of the Go one.
+	UpstreamApp string
+	Request     Request
 	// PrimeFrom is an origin that requests the same URL first (Varnish:
 	// the cache then holds that origin's response).
 	PrimeFrom string

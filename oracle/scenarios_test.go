@@ -31,7 +31,7 @@ func TestScenariosWellFormed(t *testing.T) {
 		if s.Expect.Allowed != (s.Expect.Console == "") {
 			t.Errorf("%s: a blocked case needs its console message, an allowed one none", s.Name)
 		}
-		texts := []string{s.Config, s.Expect.Console, s.Upstream.ACAO}
+		texts := []string{s.Config, s.Expect.Console, s.Upstream.ACAO, s.UpstreamApp}
 		for _, f := range s.Files {
 			texts = append(texts, f)
 		}

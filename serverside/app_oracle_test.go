@@ -22,6 +22,8 @@ func loadApp(t *testing.T, s oracle.Scenario, v oracle.Vars) []*model.File {
 	switch {
 	case s.Server == "workerd":
 		name = "worker.js"
+	case s.Server == "nginx":
+		name = "nginx.conf"
 	case name == "":
 		name = "app.js"
 	}
@@ -33,9 +35,30 @@ func loadApp(t *testing.T, s oracle.Scenario, v oracle.Vars) []*model.File {
 	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	files, err := engine.Load([]string{p}, &engine.Options{Jobs: 1})
-	if err != nil {
-		t.Fatalf("load %s: %v", name, err)
+	paths := []string{p}
+	if s.UpstreamApp != "" {
+		// the proxy in front, then the application behind it, in the
+		// order a stack: lists them
+		app, err := oracle.Expand(s.UpstreamApp, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ap := filepath.Join(v.Dir, "app", "app.js")
+		if err := os.MkdirAll(filepath.Dir(ap), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(ap, []byte(app), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, ap)
+	}
+	var files []*model.File
+	for _, p := range paths {
+		one, err := engine.Load([]string{p}, &engine.Options{Jobs: 1})
+		if err != nil {
+			t.Fatalf("load %s: %v", p, err)
+		}
+		files = append(files, one...)
 	}
 	return files
 }

@@ -342,6 +342,20 @@ app.put('/api/data', cors(corsOptions), (req, res) => {
 				Actual:    &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}}},
 		},
 		{
+			Name: "express/options-star", Server: "express", Request: put, Trusted: true,
+			Config: expressApp(`
+const corsOptions = { origin: '{{.PageOrigin}}' };
+app.options('*', cors(corsOptions));
+app.put('/api/data', cors(corsOptions), (req, res) => {
+  res.json({ updated: true });
+});
+`),
+			Source: "app.options('*', cors()) as cors's README has it: every path's preflight is answered",
+			Expect: Expect{Allowed: true,
+				Preflight: &WireFacts{Status: 204, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}},
+				Actual:    &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}}},
+		},
+		{
 			Name: "express/route-only-get", Server: "express", Request: get, Trusted: true,
 			Config: expressApp(`
 app.get('/api/data', cors({ origin: '{{.PageOrigin}}' }), (req, res) => {

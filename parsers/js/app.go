@@ -19,6 +19,10 @@ type app struct {
 	// autoOptions: the framework answers OPTIONS for a path that has
 	// routes but no OPTIONS route itself (Express: 200 with Allow).
 	autoOptions int
+	// notFound: the framework answers a request no route takes itself,
+	// with the headers middleware set on the way (Express's finalhandler:
+	// 404); 0 when unknown.
+	notFound int
 }
 
 // layer is one middleware or route of an app.
@@ -70,6 +74,8 @@ func (l *lowerer) newApp(kind, name string, at *Node) *app {
 type step struct {
 	*layer
 	prefix string
+	full   string // prefix and path joined
+	index  int    // position in the flattened list
 }
 
 // flatten lists the layers a request to the app passes, with routers
@@ -87,12 +93,17 @@ func flatten(a *app, prefix string, depth int, out []step) []step {
 		p := prefix
 		if p != "" && ly.match != nil && ly.scope.Match == ly.match {
 			// A router's route answers under the path it is mounted at.
-			ly.match = pathMatch(joinPath(p, ly.path), ly.match.Kind == model.PathPrefix || ly.methods == nil)
+			ly.path = joinPath(p, ly.path)
+			ly.match = pathMatch(ly.path, ly.match.Kind == model.PathPrefix || ly.methods == nil)
 			ly.scope.Match = ly.match
-			ly.scope.Label = joinPath(p, ly.path)
+			ly.scope.Label = ly.path
 			p = ""
 		}
-		out = append(out, step{ly, p})
+		st := step{layer: ly, prefix: p, full: p, index: len(out)}
+		if ly.match != nil {
+			st.full = joinPath(p, ly.path)
+		}
+		out = append(out, st)
 	}
 	return out
 }
@@ -112,21 +123,13 @@ func (s step) covers(r step, m string) bool {
 		return false
 	}
 	if s.match == nil {
-		return strings.HasPrefix(r.path(), s.prefix)
+		return strings.HasPrefix(r.full, s.prefix)
 	}
-	p := s.path()
-	rp := r.path()
+	p, rp := s.full, r.full
 	if s.match.Kind == model.PathExact {
 		return p == rp
 	}
 	return rp == p || strings.HasPrefix(rp, strings.TrimSuffix(p, "/")+"/") || p == "/" || p == ""
-}
-
-func (s step) path() string {
-	if s.match == nil {
-		return s.prefix
-	}
-	return joinPath(s.prefix, s.match.Pattern)
 }
 
 func hasMethod(ms []string, m string) bool {
@@ -143,8 +146,18 @@ func hasMethod(ms []string, m string) bool {
 // first preflight answer on its way, or the framework's own.
 func (l *lowerer) respond(a *app) {
 	steps := flatten(a, "", 0, nil)
+	// Only middleware, preflight answers and OPTIONS routes shape other
+	// routes' responses: the rest are skipped when looking back, so that
+	// many routes cost time in proportion to their number.
+	var mids []step
+	for _, s := range steps {
+		if s.answer == nil || s.preflight != nil || hasMethod(s.methods, "OPTIONS") {
+			mids = append(mids, s)
+		}
+	}
 	routes := 0
-	for i, s := range steps {
+	fellBack := map[*model.Scope]bool{}
+	for _, s := range steps {
 		if s.answer == nil {
 			continue
 		}
@@ -155,10 +168,28 @@ func (l *lowerer) respond(a *app) {
 			m = methods[0]
 		}
 		var hs []*model.HeaderOp
-		for _, p := range steps[:i] {
+		for _, p := range mids {
+			if p.index >= s.index {
+				break
+			}
 			if p.answer == nil && p.covers(s, m) {
 				hs = append(hs, p.pass...)
 			}
+		}
+		if a.notFound != 0 && methods != nil && !fellBack[s.scope] {
+			// Other methods on this path fall through to the framework's
+			// 404, with what middleware for every method set.
+			fellBack[s.scope] = true
+			var fb []*model.HeaderOp
+			for _, p := range mids {
+				if p.index < s.index && p.answer == nil && p.methods == nil && p.covers(s, "") {
+					fb = append(fb, p.pass...)
+				}
+			}
+			l.file.Responses = append(l.file.Responses, &model.Response{
+				Route: s.scope, Scope: s.scope, Source: model.FromServer, Status: a.notFound, Headers: fb, Span: s.at,
+				Why: "no route takes this method on this path, so Express answers 404 itself, with the headers middleware set before",
+			})
 		}
 		hs = append(hs, s.answer.ops...)
 		l.file.Responses = append(l.file.Responses, &model.Response{
@@ -168,14 +199,34 @@ func (l *lowerer) respond(a *app) {
 		if hasMethod(methods, "OPTIONS") {
 			continue
 		}
-		l.preflight(a, steps, s)
+		l.preflight(a, mids, s)
+	}
+	if routes > 0 && a.notFound != 0 {
+		var hs []*model.HeaderOp
+		for _, p := range mids {
+			if p.answer == nil && p.match == nil && p.prefix == "" && p.methods == nil {
+				hs = append(hs, p.pass...)
+			}
+		}
+		l.file.Responses = append(l.file.Responses, &model.Response{
+			Route: a.scope, Scope: a.scope, Source: model.FromServer, Status: a.notFound, Headers: hs, Span: a.scope.Span,
+			Why: "no route of the app takes the request, so Express answers 404 itself, with the headers middleware set before",
+		})
+		l.preflight(a, mids, step{layer: &layer{scope: a.scope, at: a.scope.Span}})
 	}
 	if routes == 0 {
-		// No route in this file: whatever the app's handlers answer
-		// (elsewhere) carries the middleware's headers.
-		whole := step{layer: &layer{scope: a.scope, at: a.scope.Span}}
+		// No route in this file (controllers, route modules): whatever
+		// the app's handlers answer elsewhere carries the middleware's
+		// headers, and each middleware that answers preflights answers
+		// them for its paths.
 		var hs []*model.HeaderOp
+		ended := false // a middleware on every path ended preflights
 		for _, p := range steps {
+			if p.preflight != nil && !ended {
+				ended = p.match == nil && p.methods == nil
+				pre := append(append([]*model.HeaderOp(nil), hs...), p.preflight.ops...)
+				l.addPreflight(p.scope, p.scope, pre, p.preflight)
+			}
 			hs = append(hs, p.pass...)
 		}
 		if len(hs) > 0 {
@@ -183,7 +234,6 @@ func (l *lowerer) respond(a *app) {
 				Route: a.scope, Scope: a.scope, Source: model.FromHandler, Headers: hs, Span: a.scope.Span,
 			})
 		}
-		l.preflight(a, steps, whole)
 	}
 }
 
@@ -219,11 +269,11 @@ func (l *lowerer) preflight(a *app, steps []step, r step) {
 }
 
 func (l *lowerer) addPreflight(route, scope *model.Scope, hs []*model.HeaderOp, an *answer) {
-	for _, r := range l.file.Responses {
-		if r.Route == route && r.IsPreflightAnswer() && r.Span.File == an.at.File && r.Span.Line == an.at.Line && r.Span.Col == an.at.Col {
-			return
-		}
+	key := preflightKey{route, an}
+	if l.preflights[key] {
+		return
 	}
+	l.preflights[key] = true
 	l.file.Responses = append(l.file.Responses, &model.Response{
 		Route: route, Scope: scope, Methods: []string{"OPTIONS"}, Source: an.source, Status: an.status,
 		Headers: hs, Span: an.at, Why: an.why,
@@ -265,4 +315,10 @@ func pathMatch(p string, prefix bool) *model.PathMatch {
 		b.WriteString("/?$")
 	}
 	return &model.PathMatch{Kind: model.PathRegex, Pattern: b.String()}
+}
+
+// preflightKey is one route's preflight answer, added once.
+type preflightKey struct {
+	route *model.Scope
+	an    *answer
 }

@@ -31,6 +31,17 @@ type corsLib struct {
 	defaultStatus     int
 	// varyOnFixed: a fixed origin other than * also sends Vary: Origin.
 	varyOnFixed bool
+	// varyAlways: Vary: Origin is sent whatever the origin option
+	// (@koa/cors).
+	varyAlways bool
+	// starCredentialsReflect: with credentials on, an origin of * is
+	// replaced by the request's Origin (@koa/cors).
+	starCredentialsReflect bool
+	// listFallback: an origin list sends its first entry when the
+	// request's Origin is not in it (Hono).
+	listFallback bool
+	// methodSep joins an array of methods or headers.
+	methodSep string
 }
 
 // corsPackage is Express's cors 2.8.5 (also NestJS's enableCors).
@@ -39,6 +50,35 @@ var corsPackage = &corsLib{
 	allowHeaders: "allowedHeaders", altAllowHeaders: "headers", exposeHeaders: "exposedHeaders", maxAge: "maxAge",
 	defaultOrigin: "*", defaultMethods: "GET,HEAD,PUT,PATCH,POST,DELETE", reflectHeaders: true, exposeOnPreflight: true,
 	preflightContinue: "preflightContinue", successStatus: "optionsSuccessStatus", defaultStatus: 204, varyOnFixed: true,
+	methodSep: ",",
+}
+
+// fastifyCors is @fastify/cors 9: no Vary for a fixed origin, lists
+// joined with ", ".
+var fastifyCors = &corsLib{
+	name: "@fastify/cors", origin: "origin", credentials: "credentials", methods: "methods",
+	allowHeaders: "allowedHeaders", exposeHeaders: "exposedHeaders", maxAge: "maxAge",
+	defaultOrigin: "*", defaultMethods: "GET,HEAD,PUT,PATCH,POST,DELETE", reflectHeaders: true, exposeOnPreflight: true,
+	preflightContinue: "preflightContinue", successStatus: "optionsSuccessStatus", defaultStatus: 204,
+	methodSep: ", ",
+}
+
+// koaCors is @koa/cors 5: Vary: Origin always, and * with credentials
+// echoes the request's Origin.
+var koaCors = &corsLib{
+	name: "@koa/cors", origin: "origin", credentials: "credentials", methods: "allowMethods",
+	allowHeaders: "allowHeaders", exposeHeaders: "exposeHeaders", maxAge: "maxAge",
+	defaultOrigin: "*", defaultMethods: "GET,HEAD,PUT,POST,DELETE,PATCH", reflectHeaders: true,
+	defaultStatus: 204, varyAlways: true, starCredentialsReflect: true, methodSep: ",",
+}
+
+// honoCors is Hono 4's cors middleware: a list sends its first entry to
+// origins not in it.
+var honoCors = &corsLib{
+	name: "hono/cors", origin: "origin", credentials: "credentials", methods: "allowMethods",
+	allowHeaders: "allowHeaders", exposeHeaders: "exposeHeaders", maxAge: "maxAge",
+	defaultOrigin: "*", defaultMethods: "GET,HEAD,PUT,POST,DELETE,PATCH", reflectHeaders: true, exposeOnPreflight: true,
+	defaultStatus: 204, varyOnFixed: true, listFallback: true, methodSep: ",",
 }
 
 // corsHeaders are the statements one configuration of a CORS middleware
@@ -82,9 +122,18 @@ func (l *lowerer) corsConfig(lib *corsLib, s *model.Scope, call, opts *Node) *co
 	}
 	// Origin.
 	if op := get(props, lib.origin); op == nil {
-		if lib.defaultOrigin == "*" {
+		creds := get(props, lib.credentials)
+		switch {
+		case lib.starCredentialsReflect && creds != nil && l.truthy(creds.value):
+			v := model.Value{Kind: model.Reflected, Raw: "*", Var: "the request's Origin (" + lib.name + " echoes it for * with credentials)", Span: l.t.Span(creds.kn)}
+			add(true, true, l.op(s, model.ACAO, model.Set, v, creds.kn, nil))
+			add(true, true, l.op(s, model.Vary, model.Merge, model.LiteralValue("Origin", l.t.Span(call)), call, nil))
+		case lib.defaultOrigin == "*":
 			add(true, true, l.op(s, model.ACAO, model.Set, model.LiteralValue("*", l.t.Span(call)), call, nil))
-		} else {
+			if lib.varyAlways {
+				add(true, true, l.op(s, model.Vary, model.Merge, model.LiteralValue("Origin", l.t.Span(call)), call, nil))
+			}
+		default:
 			v := model.Value{Kind: model.Reflected, Raw: "Origin", Var: "the request's Origin (" + lib.name + "'s default)", Span: l.t.Span(call)}
 			add(true, true, l.op(s, model.ACAO, model.Set, v, call, nil))
 			add(true, true, l.op(s, model.Vary, model.Merge, model.LiteralValue("Origin", l.t.Span(call)), call, nil))
@@ -95,8 +144,18 @@ func (l *lowerer) corsConfig(lib *corsLib, s *model.Scope, call, opts *Node) *co
 			h.off = true
 			return h
 		}
+		if lib.listFallback && v.Kind == model.Reflected && len(v.Guards) > 0 {
+			if first := l.firstString(op.value); first != "" {
+				v = model.Value{Kind: model.Variable, Raw: v.Raw, Options: []model.Value{v, model.LiteralValue(first, v.Span)}, Span: v.Span}
+			}
+		}
+		if v.Kind == model.Wildcard && lib.starCredentialsReflect {
+			if p := get(props, lib.credentials); p != nil && l.truthy(p.value) {
+				v = model.Value{Kind: model.Reflected, Raw: v.Raw, Var: "the request's Origin (" + lib.name + " echoes it for * with credentials)", Span: v.Span}
+			}
+		}
 		add(true, true, l.op(s, model.ACAO, model.Set, v, op.kn, nil))
-		if vary || v.Kind != model.Wildcard && lib.varyOnFixed {
+		if vary || lib.varyAlways || v.Kind != model.Wildcard && lib.varyOnFixed {
 			add(true, true, l.op(s, model.Vary, model.Merge, model.LiteralValue("Origin", l.t.Span(op.kn)), op.kn, nil))
 		}
 	}
@@ -104,7 +163,7 @@ func (l *lowerer) corsConfig(lib *corsLib, s *model.Scope, call, opts *Node) *co
 		add(true, true, l.op(s, model.ACAC, model.Set, model.LiteralValue("true", l.t.Span(p.kn)), p.kn, nil))
 	}
 	if p := get(props, lib.methods); p != nil {
-		add(true, false, l.op(s, model.ACAM, model.Set, l.listValue(p.value), p.kn, nil))
+		add(true, false, l.op(s, model.ACAM, model.Set, l.joined(p.value, lib.methodSep), p.kn, nil))
 	} else if lib.defaultMethods != "" {
 		add(true, false, l.op(s, model.ACAM, model.Set, model.LiteralValue(lib.defaultMethods, l.t.Span(call)), call, nil))
 	}
@@ -114,7 +173,7 @@ func (l *lowerer) corsConfig(lib *corsLib, s *model.Scope, call, opts *Node) *co
 	}
 	switch {
 	case ah != nil && !l.falsy(ah.value):
-		if v := l.listValue(ah.value); v.Kind != model.Empty {
+		if v := l.joined(ah.value, lib.methodSep); v.Kind != model.Empty {
 			add(true, false, l.op(s, model.ACAH, model.Set, v, ah.kn, nil))
 		}
 	case lib.reflectHeaders:
@@ -133,7 +192,7 @@ func (l *lowerer) corsConfig(lib *corsLib, s *model.Scope, call, opts *Node) *co
 		}
 	}
 	if p := get(props, lib.exposeHeaders); p != nil {
-		if v := l.listValue(p.value); v.Kind != model.Empty {
+		if v := l.joined(p.value, lib.methodSep); v.Kind != model.Empty {
 			add(lib.exposeOnPreflight, true, l.op(s, model.ACEH, model.Set, v, p.kn, nil))
 		}
 	}
@@ -391,4 +450,28 @@ func walk(n *Node, fn func(*Node) bool) {
 		}
 	}
 	rec(n, 0)
+}
+
+// joined is a list option as the middleware sends it: an array joined
+// with sep.
+func (l *lowerer) joined(n *Node, sep string) model.Value {
+	v := l.listValue(n)
+	if r := l.resolve(n); r != nil && r.Type == "array" && v.Kind == model.Literal && sep != "," {
+		return model.LiteralValue(strings.ReplaceAll(v.Text, ",", sep), v.Span)
+	}
+	return v
+}
+
+// firstString is the first entry of an origin list when it is a string.
+func (l *lowerer) firstString(n *Node) string {
+	r := l.resolve(n)
+	if r == nil || r.Type != "array" {
+		return ""
+	}
+	items := r.Named()
+	if len(items) == 0 {
+		return ""
+	}
+	s, _ := l.str(items[0])
+	return s
 }

@@ -92,7 +92,9 @@ func isNextConfig(path string) bool {
 
 // importsFramework counts the quoted module names of the head that are
 // HTTP frameworks, as imported (from 'x', import('x')) or required
-// (require('x')). One pass over the quotes, no regular expression.
+// (require('x')). Every quote is tried as an opening one, so a stray
+// apostrophe in a comment shifts nothing; no regular expression (the
+// cross-check test holds it to frameworkSpec).
 func importsFramework(head []byte) int {
 	n := 0
 	for i := 0; i < len(head); {
@@ -101,24 +103,29 @@ func importsFramework(head []byte) int {
 			break
 		}
 		q := i + k
-		end := bytes.IndexByte(head[q+1:min(len(head), q+1+40)], head[q])
+		i = q + 1
+		end := bytes.IndexByte(head[q+1:min(len(head), q+1+maxModule+1)], head[q])
 		if end < 0 {
-			i = q + 1
 			continue
 		}
-		name := head[q+1 : q+1+end]
-		if modules[string(name)] && importedAt(head, q) {
+		if modules[string(head[q+1:q+1+end])] && importedAt(head, q) {
 			n++
 		}
-		i = q + 1 + end + 1
 	}
 	return n
 }
 
+// maxModule is the longest module name in modules.
+const maxModule = len("@nestjs/platform-express")
+
 // importedAt reports whether the string starting at q is the argument of
-// require( or import( or follows from / import.
+// require( or import(, or follows from or import, spaces between.
 func importedAt(head []byte, q int) bool {
-	before := bytes.TrimRight(head[max(0, q-16):q], " \t\r\n")
+	j := q
+	for j > 0 && (head[j-1] == ' ' || head[j-1] == '\t' || head[j-1] == '\r' || head[j-1] == '\n') {
+		j--
+	}
+	before := head[:j]
 	for _, p := range []string{"require(", "import(", "from", "import"} {
 		if bytes.HasSuffix(before, []byte(p)) {
 			return true

@@ -29,6 +29,12 @@ func (express) lower(l *lowerer) {
 		}
 		a := l.newApp(kind, name, c)
 		a.autoOptions = 200 // Express's router answers OPTIONS with 200 and Allow
+		a.notFound = 404    // finalhandler, keeping the headers already set
+		if kind == "express.Router()" {
+			// A router selects nothing itself: the app it is mounted on
+			// is the server, its routes are the app's.
+			a.scope.Role = model.RoleOther
+		}
 	}
 	for _, c := range l.calls {
 		obj, m := l.method(c)
@@ -103,6 +109,11 @@ func (l *lowerer) expressCtor(c *Node) string {
 func (l *lowerer) boundName(c *Node) string {
 	for name, vs := range l.bindings {
 		for _, v := range vs {
+			for i := 0; v != nil && i < 3 && v.Type == "await_expression"; i++ {
+				if k := v.Named(); len(k) > 0 {
+					v = k[0]
+				}
+			}
 			if v == c || l.unparen(v) == c {
 				return name
 			}

@@ -22,7 +22,7 @@ type framework interface {
 
 // frameworks returns every framework, in the order they look at a file.
 func frameworks() []framework {
-	return []framework{express{}, worker{}, lambdaHandlers{}}
+	return []framework{express{}, nest{}, fastify{}, koa{}, hono{}, nextjs{}, worker{}, lambdaHandlers{}}
 }
 
 // Lower turns a parsed file into the model.
@@ -76,10 +76,12 @@ type lowerer struct {
 	apps    []*app
 	byName  map[string]*app
 	calls   []*Node // every call expression, in source order
+	// preflights are the preflight answers added, per route.
+	preflights map[preflightKey]bool
 }
 
 func newLowerer(t *Tree, f *model.File) *lowerer {
-	l := &lowerer{t: t, file: f, bindings: map[string][]*Node{}, imports: map[string]string{}, byName: map[string]*app{}}
+	l := &lowerer{t: t, file: f, bindings: map[string][]*Node{}, imports: map[string]string{}, byName: map[string]*app{}, preflights: map[preflightKey]bool{}}
 	l.top = &model.Scope{Kind: "module", Label: t.Path, Role: model.RoleFile, Layer: model.Origin, Span: t.Span(t.Root)}
 	f.Scopes = append(f.Scopes, l.top)
 	l.index()
@@ -375,6 +377,10 @@ func (l *lowerer) op(s *model.Scope, name string, o model.Op, v model.Value, at 
 		Name: model.CanonicalName(name), Op: o, Value: v, Delivery: model.Always,
 		Scope: s, Layer: model.Origin, Span: l.t.Span(at), Raw: l.t.Raw(at), When: when,
 	}
+	// Middleware runs before the handler, and what the handler and
+	// compression add to Vary later they append (the vary package), so a
+	// Vary set here replaces none of theirs.
+	h.OwnTable = h.Name == model.Vary
 	s.Own = append(s.Own, h)
 	l.file.Headers = append(l.file.Headers, h)
 	return h

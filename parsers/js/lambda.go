@@ -290,25 +290,46 @@ func (l *lambda) handlerPaths(v *Node, depth int) []model.CodeReturn {
 		}
 	})
 	if callback != "" {
-		// The callback is often called from a nested function (a database
-		// driver's callback), so nested ones count here.
-		walkFunc(body, true, func(n *Node) {
-			if !n.Is("call_expression") || l.text(n.Child("function")) != callback {
-				return
-			}
-			args := n.Child("arguments").Named()
-			switch {
-			case len(args) == 0:
-				out = append(out, model.CodeReturn{Span: l.t.Span(n)})
-			case !args[0].Is("null", "undefined"):
-				out = append(out, model.CodeReturn{Span: l.t.Span(n), Throws: true})
-			case len(args) == 1:
-				out = append(out, model.CodeReturn{Span: l.t.Span(n)})
-			default:
-				out = append(out, l.answer(args[1], l.t.Span(n), fn, depth, ""))
-			}
-		})
+		out = append(out, l.callbackPaths(fn, body, callback, depth)...)
 	}
+	return out
+}
+
+// callbackPaths lists the calls of a callback-style handler's callback:
+// nested ones count (a database driver's callback calls it), and so do
+// those of a local function the callback is handed to
+// (errorResponse(err, callback)).
+func (l *lambda) callbackPaths(fn, body *Node, callback string, depth int) []model.CodeReturn {
+	var out []model.CodeReturn
+	walkFunc(body, true, func(n *Node) {
+		if !n.Is("call_expression") {
+			return
+		}
+		args := n.Child("arguments").Named()
+		if l.text(n.Child("function")) != callback {
+			for i, a := range args {
+				if !a.Is("identifier") || l.text(a) != callback || depth >= maxFollow {
+					continue
+				}
+				if helper := l.resolve(n.Child("function"), fn); isFunction(helper) && helper != fn {
+					if ps := l.params(helper); i < len(ps) {
+						out = append(out, l.callbackPaths(helper, helper.Child("body"), ps[i], depth+1)...)
+					}
+				}
+			}
+			return
+		}
+		switch {
+		case len(args) == 0:
+			out = append(out, model.CodeReturn{Span: l.t.Span(n)})
+		case !args[0].Is("null", "undefined"):
+			out = append(out, model.CodeReturn{Span: l.t.Span(n), Throws: true})
+		case len(args) == 1:
+			out = append(out, model.CodeReturn{Span: l.t.Span(n)})
+		default:
+			out = append(out, l.answer(args[1], l.t.Span(n), fn, depth, ""))
+		}
+	})
 	return out
 }
 

@@ -84,6 +84,18 @@ export const handler: APIGatewayProxyHandler = async (event) => {
   });
 };
 `, "handler", []string{"4:7 0 throws", "7:5 200 acao"}},
+		{"callback handed to a helper", "function.js", `exports.handler = (event, context, callback) => {
+  save(event).then(() => {
+    callback(null, { statusCode: 201, headers: { 'Access-Control-Allow-Origin': '*' } });
+  }).catch((err) => {
+    errorResponse(err.message, callback);
+  });
+};
+
+function errorResponse(message, done) {
+  done(null, { statusCode: 500, body: message });
+}
+`, "handler", []string{"3:5 201 acao", "10:3 500 -"}},
 		{"helper followed", "index.js", `function respond(status, body) {
   return { statusCode: status, headers: { 'Access-Control-Allow-Origin': 'https://a.example' }, body };
 }

@@ -137,6 +137,11 @@ type wresp struct {
 	proxied *Node // the fetch() call it was copied from; nil when built
 	status  int
 	ops     []*model.HeaderOp
+	// immutable marks fetch()'s own response, whose headers cannot be
+	// changed; throws is the call that tried (workerd: "TypeError: Can't
+	// modify immutable headers.", and a 500 without the Worker's headers).
+	immutable bool
+	throws    *Node
 }
 
 // workerRun reads one fetch handler's statements in order.
@@ -153,6 +158,69 @@ type workerRun struct {
 	// a callback-style handler's callback.
 	lambda   bool
 	callback string
+	// nested counts the functions the callback is looked for in: their
+	// returns answer nothing.
+	nested int
+}
+
+// callbackCall reads a call of a callback-style Lambda handler's
+// callback: callback(null, result) is a response; callback(err) is an
+// error API Gateway answers itself. It reports whether e is one.
+func (w *workerRun) callbackCall(e *Node) bool {
+	l := w.l
+	if !e.Is("call_expression") || l.t.Text(e.Child("function")) != w.callback {
+		return false
+	}
+	if as := args(e); len(as) > 1 && as[0].Is("null", "undefined") {
+		w.emitResult(as[1], e)
+	}
+	return true
+}
+
+// nestedCallbacks reads the functions an expression hands on (a
+// promise's then, a driver's callback, a local function given the
+// callback), under the conditions that hold here, for the calls of the
+// callback in them.
+func (w *workerRun) nestedCallbacks(e *Node, depth int) {
+	l := w.l
+	if depth > maxDepth {
+		return
+	}
+	walk(e, func(n *Node) bool {
+		switch {
+		case isFunction(n):
+			w.nested++
+			switch body := n.Child("body"); {
+			case body.Is("statement_block"):
+				w.block(body.Named(), depth+1)
+			case body != nil:
+				if b := l.unparen(body); !w.callbackCall(b) {
+					w.nestedCallbacks(b, depth+1)
+				}
+			}
+			w.nested--
+			return false
+		case n.Is("call_expression") && l.t.Text(n.Child("function")) != w.callback:
+			for i, a := range args(n) {
+				if !a.Is("identifier") || l.t.Text(a) != w.callback {
+					continue
+				}
+				helper := l.resolve(n.Child("function"))
+				if !isFunction(helper) || w.nested > maxFollow {
+					continue
+				}
+				if ps := (&lambda{t: l.t}).params(helper); i < len(ps) {
+					saved := w.callback
+					w.callback = ps[i]
+					w.nested++
+					w.block(helper.Child("body").Named(), depth+1)
+					w.nested--
+					w.callback = saved
+				}
+			}
+		}
+		return true
+	})
 }
 
 func (l *lowerer) lowerWorker(fh fetchHandler) {
@@ -206,7 +274,11 @@ func (w *workerRun) stmt(st *Node, depth int) bool {
 	l := w.l
 	switch st.Type {
 	case "return_statement":
-		if kids := st.Named(); len(kids) > 0 {
+		kids := st.Named()
+		switch {
+		case len(kids) == 0:
+		case w.lambda && w.callback != "" && w.callbackCall(l.unparen(kids[0])):
+		case w.nested == 0:
 			w.emit(kids[0], st)
 		}
 		return true
@@ -219,13 +291,22 @@ func (w *workerRun) stmt(st *Node, depth int) bool {
 		w.h.conds = append(w.h.conds, c)
 		thenEnds := w.branch(st.Child("consequence"), depth)
 		w.h.conds = w.h.conds[:len(w.h.conds)-1]
+		// A test the model cannot read (Object.keys(headers).length === 0)
+		// selects its branch, but its negation is not put on the other
+		// path: that is the path taken when nothing says otherwise, and
+		// an unknown negation would make it unreachable too.
+		known := c.c.Origin != nil || c.c.Methods != nil
 		elseEnds := false
 		if alt := st.Child("alternative"); alt != nil {
-			w.h.conds = append(w.h.conds, w.h.negate(c))
+			if known {
+				w.h.conds = append(w.h.conds, w.h.negate(c))
+			}
 			elseEnds = w.branch(alt, depth)
-			w.h.conds = w.h.conds[:len(w.h.conds)-1]
+			if known {
+				w.h.conds = w.h.conds[:len(w.h.conds)-1]
+			}
 		}
-		if thenEnds && !elseEnds {
+		if thenEnds && !elseEnds && known {
 			w.h.conds = append(w.h.conds, w.h.negate(c))
 		}
 		return thenEnds && elseEnds
@@ -244,11 +325,11 @@ func (w *workerRun) stmt(st *Node, depth int) bool {
 	case "expression_statement":
 		for _, e := range st.Named() {
 			e = l.unparen(e)
-			if w.lambda && e.Is("call_expression") && w.callback != "" && l.t.Text(e.Child("function")) == w.callback {
-				if as := args(e); len(as) > 1 && as[0].Is("null", "undefined") {
-					w.emit(as[1], e)
+			if w.lambda && w.callback != "" {
+				if w.callbackCall(e) {
+					continue
 				}
-				continue
+				w.nestedCallbacks(e, depth)
 			}
 			w.headerCall(e, nil)
 		}
@@ -311,7 +392,7 @@ func (w *workerRun) response(v *Node) *wresp {
 		}
 	case e.Is("call_expression"):
 		if t := l.t.Text(e.Child("function")); t == "fetch" {
-			return &wresp{proxied: e}
+			return &wresp{proxied: e, immutable: true}
 		}
 		obj, m := l.method(e)
 		if obj == nil || l.t.Text(obj) != "Response" {
@@ -442,6 +523,7 @@ func (w *workerRun) helperOps(call *Node, depth int) []*model.HeaderOp {
 	if ops, ok := w.memo[fn]; ok {
 		return ops
 	}
+	w.memo[fn] = nil // a helper that calls itself adds nothing more
 	req := ""
 	if as := args(call); len(as) > 0 && l.path(as[0]) == w.h.req {
 		req = firstParam(l, fn)
@@ -527,6 +609,12 @@ func (w *workerRun) headerCall(c *Node, from []*model.HeaderOp) {
 	var ops *[]*model.HeaderOp
 	if obj.Is("member_expression") && l.t.Text(obj.Child("property")) == "headers" {
 		if r, ok := w.resps[l.path(obj.Child("object"))]; ok {
+			if r.immutable {
+				if r.throws == nil && (m == "set" || m == "append" || m == "delete") {
+					r.throws = c
+				}
+				return
+			}
 			ops = &r.ops
 		}
 	} else if hs, ok := w.hdrs[l.t.Text(obj)]; ok {
@@ -605,6 +693,13 @@ func (w *workerRun) emit(e *Node, at *Node) {
 	l := w.l
 	resp := &model.Response{Route: w.s, Scope: w.s, Source: model.FromServer, Status: r.status, Headers: r.ops, Span: l.t.Span(at)}
 	w.conditions(resp)
+	if r.throws != nil {
+		// The Worker throws before it answers: the platform's own 500.
+		resp.Status, resp.Headers, resp.Span = 500, nil, l.t.Span(r.throws)
+		resp.Why = "the headers of the response fetch() returns cannot be changed, so " + l.t.Raw(r.throws) + " throws \"TypeError: Can't modify immutable headers.\" and the Worker answers 500 without its headers; copy the response first: const copy = new Response(response.body, response), and change copy.headers"
+		w.out = append(w.out, resp)
+		return
+	}
 	if r.proxied != nil {
 		resp.Source, resp.Status = model.FromUpstream, 0
 		u := &model.Upstream{Target: "the origin", Scope: w.s, Span: l.t.Span(r.proxied), Directive: "fetch", Hidden: map[string]model.Span{}}

@@ -154,3 +154,94 @@ exports.helper = () => 42;
 		t.Errorf("advice %T, want the Lambda handler's", f.Advice)
 	}
 }
+
+// TestLambdaCallbackResponses: a callback-style handler's answers from a
+// promise's callbacks and from a local function it hands the callback to,
+// under the conditions around them.
+func TestLambdaCallbackResponses(t *testing.T) {
+	src := `const ALLOWED = ['https://a.example'];
+exports.handler = (event, context, callback) => {
+  const origin = event.headers.origin;
+  if (ALLOWED.includes(origin)) {
+    save(event).then(() => {
+      callback(null, { statusCode: 201, headers: { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' } });
+    }).catch((err) => fail(err, callback));
+    return;
+  }
+  callback(null, { statusCode: 403, body: '' });
+};
+function fail(err, done) {
+  return done(null, { statusCode: 500, body: err.message });
+}
+function save(event) {
+  return Promise.resolve({ statusCode: 1 });
+}
+`
+	f := Lower(Parse("index.js", []byte(src)))
+	want := []string{
+		"6 server 201 [] set Access-Control-Allow-Origin, set Vary",
+		"13 server 500 []",
+		"10 server 403 []",
+	}
+	if got := responsesText(f); !slices.Equal(got, want) {
+		t.Fatalf("got\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+	if v := f.Responses[0].Headers[0].Value; v.Kind != model.Reflected || len(v.Guards) != 1 {
+		t.Errorf("the echoed origin %+v, want it guarded by the list around the promise", v)
+	}
+}
+
+// TestWorkerImmutableHeaders: changing the headers of fetch()'s own
+// response throws (workerd 1.20261123.1 answered 500 without the header,
+// logging "TypeError: Can't modify immutable headers."), so the response
+// is that 500; the copy made with new Response(body, response) takes
+// the change.
+func TestWorkerImmutableHeaders(t *testing.T) {
+	for _, c := range []struct {
+		src  string
+		want string
+	}{
+		{`export default {
+  async fetch(request) {
+    const res = await fetch(request);
+    res.headers.set('Access-Control-Allow-Origin', 'https://a.example');
+    return res;
+  },
+};
+`, "4 server 500 []"},
+		{`export default {
+  async fetch(request) {
+    const res = await fetch(request);
+    const copy = new Response(res.body, res);
+    copy.headers.set('Access-Control-Allow-Origin', 'https://a.example');
+    return copy;
+  },
+};
+`, "6 upstream 0 [] set Access-Control-Allow-Origin hidden=[Access-Control-Allow-Origin]"},
+	} {
+		f := Lower(Parse("w.js", []byte(c.src)))
+		got := responsesText(f)
+		if len(got) != 1 || got[0] != c.want {
+			t.Errorf("got %v, want [%s]", got, c.want)
+			continue
+		}
+		if r := f.Responses[0]; r.Status == 500 && !strings.Contains(r.Why, "immutable") {
+			t.Errorf("the 500 says %q", r.Why)
+		}
+	}
+}
+
+// TestWorkerRecursiveHelper: a helper that returns its own call many
+// ways is read once, not once per path.
+func TestWorkerRecursiveHelper(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("function h(r) {\n")
+	for i := 0; i < 12; i++ {
+		fmt.Fprintf(&b, "  if (r.url === '/%d') { return { ...h(r), ...h(r), 'X-%d': '1' }; }\n", i, i)
+	}
+	b.WriteString("  return { 'Access-Control-Allow-Origin': '*' };\n}\nexport default { fetch(request) { return new Response('', { headers: h(request) }); } };\n")
+	f := Lower(Parse("w.js", []byte(b.String())))
+	if len(f.Responses) != 1 || len(f.Responses[0].Headers) == 0 {
+		t.Errorf("responses %v", responsesText(f))
+	}
+}

@@ -697,6 +697,26 @@ func workerdScenarios() []Scenario {
 				Preflight: &WireFacts{Status: 403, Headers: map[string][]string{acao: nil}}},
 		},
 		{
+			Name: "workerd/service-worker", Server: "workerd", Request: put, Trusted: true,
+			Config: `addEventListener('fetch', (event) => {
+  event.respondWith(handle(event.request));
+});
+
+async function handle(request) {
+` + workerInlinePreflight + `    const upstream = await fetch(request);
+    const response = new Response(upstream.body, upstream);
+    if (origin === '{{.PageOrigin}}') {
+      response.headers.set('Access-Control-Allow-Origin', origin);
+    }
+    return response;
+}
+`,
+			Source: "a Worker in service-worker syntax, answering the preflight and adding the header to the copied response",
+			Expect: Expect{Allowed: true,
+				Preflight: &WireFacts{Status: 204, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}, acam: {"GET, PUT"}}},
+				Actual:    &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}}},
+		},
+		{
 			Name: "workerd/preflight-other-origin", Server: "workerd", Request: put,
 			Config: moduleWorker(workerPreflight + "    return fetch(request);\n"),
 			Source: "a Worker refusing another origin's preflight with 403",

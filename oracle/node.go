@@ -126,19 +126,26 @@ const config :Workerd.Config = (
   sockets = [ (name = "http", address = "127.0.0.1:%d", http = (), service = "main") ],
 );
 const worker :Workerd.Worker = (
-  modules = [ (name = "worker.js", esModule = embed "worker.js") ],
+  %s,
   compatibilityDate = "2025-01-01",
   globalOutbound = "origin",
 );
 `
 
-// startWorkerd runs the scenario's module Worker in Cloudflare's runtime.
+// startWorkerd runs the scenario's Worker, in module or service-worker
+// syntax, in Cloudflare's runtime.
 func startWorkerd(t *testing.T, dir, worker string, port int, upstream string) *proc {
 	t.Helper()
 	bin := workerdBinary(t, RequireNodeModules(t))
 	writeFile(t, filepath.Join(dir, "worker.js"), worker)
 	conf := filepath.Join(dir, "workerd.capnp")
-	writeFile(t, conf, fmt.Sprintf(workerdConfig, upstream, port))
+	// A module Worker exports its handler; without an export it is a
+	// service worker, which registers a fetch listener instead.
+	script := `serviceWorkerScript = embed "worker.js"`
+	if strings.Contains(worker, "export default") {
+		script = `modules = [ (name = "worker.js", esModule = embed "worker.js") ]`
+	}
+	writeFile(t, conf, fmt.Sprintf(workerdConfig, upstream, port, script))
 	cmd := exec.Command(bin, "serve", "--verbose", conf)
 	cmd.Dir = dir
 	return startCmd(t, dir, "workerd", cmd)

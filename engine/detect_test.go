@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/corslint/corslint/rules"
@@ -132,7 +133,12 @@ func TestWalkSkipsOtherFormats(t *testing.T) {
 	}
 	dir := writeTree(t, files)
 	skipped := map[string]string{}
-	res := Lint([]string{dir}, nil, &Options{Rules: rules.All(), Skipped: func(p, why string) { skipped[p] = why }})
+	var mu sync.Mutex // files are parsed, and skipped, in parallel
+	res := Lint([]string{dir}, nil, &Options{Rules: rules.All(), Skipped: func(p, why string) {
+		mu.Lock()
+		defer mu.Unlock()
+		skipped[p] = why
+	}})
 	if len(res.Errs)+len(res.Internal) > 0 {
 		t.Fatal(res.Errs, res.Internal)
 	}

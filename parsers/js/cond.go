@@ -74,6 +74,17 @@ func (l *lowerer) originComparison(n *Node, isOrigin func(*Node) bool) (*model.M
 			}
 		}
 	case "||":
+		// !origin || test: requests without an Origin are no CORS
+		// requests, so for the ones that matter the test decides.
+		for i, side := range []*Node{left, right} {
+			if side.Type == "unary_expression" && l.t.Text(side.Child("operator")) == "!" && isOrigin(side.Child("argument")) {
+				other := right
+				if i == 1 {
+					other = left
+				}
+				return l.originTest(other, isOrigin)
+			}
+		}
 		a, na, oka := l.originTest(left, isOrigin)
 		b, nb, okb := l.originTest(right, isOrigin)
 		if oka && okb && !na && !nb && a.Kind == model.MatchExact && b.Kind == model.MatchExact && !a.Dynamic && !b.Dynamic {

@@ -230,7 +230,7 @@ func (l *lowerer) originOption(n *Node) (v model.Value, vary, off bool) {
 		}
 	case "regex", "array", "new_expression":
 		if ms, ok := l.originList(r); ok {
-			return model.Value{Kind: model.Reflected, Raw: l.t.Raw(n), Var: "the request's Origin", Guards: ms, Span: at}, true, false
+			return dynamicGuard(model.Value{Kind: model.Reflected, Raw: l.t.Raw(n), Var: "the request's Origin", Guards: ms, Span: at}), true, false
 		}
 	case "arrow_function", "function_expression", "function", "function_declaration":
 		return l.originFunction(r, at), true, false
@@ -338,9 +338,26 @@ func (l *lowerer) originFunction(fn *Node, at model.Span) model.Value {
 		}
 	}
 	body := fn.Child("body")
+	cb := ""
+	if len(names) > 3 {
+		cb = names[2] // names holds each parameter's pattern and text
+		if cb == "" {
+			cb = names[3]
+		}
+	}
 	var guards []*model.Matcher
 	decided := true
 	conds := 0
+	cbCalls, allTrue := 0, true
+	walk(body, func(n *Node) bool {
+		if n.Type == "call_expression" && cb != "" && l.t.Text(n.Child("function")) == cb {
+			cbCalls++
+			if as := args(n); len(as) < 2 || l.t.Text(as[1]) != "true" {
+				allTrue = false
+			}
+		}
+		return true
+	})
 	walk(body, func(n *Node) bool {
 		switch n.Type {
 		case "if_statement", "ternary_expression":
@@ -364,14 +381,27 @@ func (l *lowerer) originFunction(fn *Node, at model.Span) model.Value {
 		return true
 	})
 	switch {
-	case conds == 0:
-		return v // callback(null, true) whatever the origin
-	case decided && len(guards) > 0:
+	case conds == 0 && (cbCalls > 0 && allTrue || l.t.Text(l.unparen(body)) == origin && origin != ""):
+		return v // callback(null, true), or (origin) => origin, whatever the origin
+	case conds > 0 && decided && len(guards) > 0:
 		v.Guards = guards
 		return v
 	}
-	v.Guards = []*model.Matcher{l.matcher(&model.Matcher{Kind: model.MatchRegex, Pattern: "the origin function", Dynamic: true, Span: at, Raw: l.t.Raw(fn)})}
-	v.Note = "undecidable, because the origin function's decision is not an allowlist test corslint reads"
+	// Neither a verdict nor a guess: the value is unknown, which check
+	// reports as undecidable and no rule takes for a reflection.
+	return model.Value{Kind: model.Unknown, Raw: "the request's Origin when the origin function allows it", Span: at,
+		Note: "undecidable, because the origin function's decision is not an allowlist test corslint reads"}
+}
+
+// dynamicGuard returns an unknown value in place of a reflection that an
+// allowlist known only at run time guards, or v itself.
+func dynamicGuard(v model.Value) model.Value {
+	for _, g := range v.Guards {
+		if g.Dynamic {
+			return model.Value{Kind: model.Unknown, Raw: "the request's Origin when " + g.Raw + " accepts it", Span: v.Span,
+				Note: "undecidable, because the allowlist " + g.Pattern + " is known only at run time"}
+		}
+	}
 	return v
 }
 

@@ -337,15 +337,19 @@ func (h *handler) expr(n *Node, depth int) bool {
 		}
 	}
 	if ended {
+		if an := h.answer; an != nil {
+			// res.writeHead(204, {...}) then res.end(): one response.
+			an.ops = append(an.ops, ops...)
+			if status != 0 {
+				an.status, an.source = status, model.FromServer
+			}
+			return true
+		}
 		an := &answer{status: status, source: model.FromHandler, ops: ops, at: l.t.Span(n)}
 		if status != 0 {
 			an.source = model.FromServer
 		}
 		h.answer = an
-		if len(h.conds) == 0 && h.preflight == nil {
-			// Ended whatever the request: the handler's answer.
-			h.answer = an
-		}
 		return true
 	}
 	h.pass = append(h.pass, ops...)
@@ -414,7 +418,7 @@ func (h *handler) value(n *Node, depth int) model.Value {
 		return model.Value{Kind: model.Unknown, Span: at}
 	}
 	if h.isOrigin(n) {
-		return model.Value{Kind: model.Reflected, Raw: l.t.Raw(n), Var: l.t.Raw(n), Guards: h.guards(), Span: at}
+		return dynamicGuard(model.Value{Kind: model.Reflected, Raw: l.t.Raw(n), Var: l.t.Raw(n), Guards: h.guards(), Span: at})
 	}
 	r := l.resolve(n)
 	if r == nil {

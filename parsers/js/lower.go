@@ -22,7 +22,7 @@ type framework interface {
 
 // frameworks returns every framework, in the order they look at a file.
 func frameworks() []framework {
-	return []framework{express{}, nest{}, fastify{}, koa{}, hono{}, nextjs{}, worker{}, lambdaHandlers{}}
+	return []framework{express{}, nest{}, fastify{}, koa{}, hono{}, nextjs{}, nodeHTTP{}, worker{}, lambdaHandlers{}}
 }
 
 // Lower turns a parsed file into the model.

@@ -13,6 +13,9 @@ type CodeReturn struct {
 	Headers map[string]Span
 	// Status is the statusCode when written as a number; 0 otherwise.
 	Status int
+	// Methods lists the request methods that reach this path when the
+	// code tests the method on the way (OPTIONS); nil for any.
+	Methods []string
 	// Throws marks a path that throws or rejects: API Gateway then answers
 	// 502 itself, and the function's headers never reach the browser.
 	Throws bool

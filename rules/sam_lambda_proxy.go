@@ -23,7 +23,8 @@ in its ` + "`headers`" + `, the preflight passes and the browser then blocks the
 'Access-Control-Allow-Origin' header is present on the requested resource." A Node.js handler under a local
 ` + "`CodeUri`" + ` is found from ` + "`Handler`" + ` as the runtime finds it (` + "`src/index.lambdaHandler`" + ` is ` + "`lambdaHandler`" + `
 exported by ` + "`src/index.js`" + `, ` + "`.mjs`" + `, ` + "`.cjs`" + `, or the ` + "`.ts`" + ` that ` + "`sam build`" + ` compiles) and read path by
-path: each return or callback that answers without the header is reported where it is written, and
+path: each return or callback that answers without the header is reported where it is written (but
+not one in a branch only OPTIONS takes, when the API answers preflights before the function), and
 so is each throw, which API Gateway turns into its own 502 unless ` + "`GatewayResponses`" + ` ` + "`DEFAULT_5XX`" + `
 carries the header. A path whose headers come from code outside the file (a wrapper such as middy,
 an imported helper) is undecidable and not reported. Other code (` + "`InlineCode`" + `, Python, Ruby) is
@@ -165,6 +166,9 @@ func reportPaths(p *Pass, r *model.Response, allow *model.HeaderOp, seen map[str
 		}
 		if _, ok := path.Headers[model.ACAO]; ok {
 			continue
+		}
+		if len(path.Methods) == 1 && path.Methods[0] == "OPTIONS" && !r.IsPreflightAnswer() {
+			continue // the API answers preflights itself; they never reach this path
 		}
 		seen[path.Span.String()] = true
 		if path.Throws {

@@ -2,6 +2,7 @@ package js
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -292,7 +293,39 @@ func (l *lambda) handlerPaths(v *Node, depth int) []model.CodeReturn {
 	if callback != "" {
 		out = append(out, l.callbackPaths(fn, body, callback, depth)...)
 	}
+	if depth == 0 {
+		l.markOptions(body, out)
+	}
 	return out
+}
+
+// optionsTest matches an if's test that holds only for OPTIONS: the
+// method of a REST API event (httpMethod) or an HTTP API one
+// (requestContext.http.method), spaces removed.
+var optionsTest = regexp.MustCompile(`^\(?[A-Za-z_$][\w$]*\.(httpMethod|requestContext\.http\.method)===?['"` + "`" + `]OPTIONS['"` + "`" + `]\)?$`)
+
+// markOptions sets Methods on the paths inside the branch of an if that
+// only OPTIONS requests take.
+func (l *lambda) markOptions(body *Node, paths []model.CodeReturn) {
+	type span struct{ from, to model.Span }
+	var branches []span
+	walkFunc(body, false, func(n *Node) {
+		if !n.Is("if_statement") {
+			return
+		}
+		test := strings.Join(strings.Fields(l.text(n.Child("condition"))), "")
+		if c := n.Child("consequence"); c != nil && optionsTest.MatchString(strings.TrimSuffix(strings.TrimPrefix(test, "("), ")")) {
+			branches = append(branches, span{l.t.Span(c), model.Span{Line: c.EndLine, Col: c.EndCol}})
+		}
+	})
+	for i := range paths {
+		at := paths[i].Span
+		for _, b := range branches {
+			if !at.Before(b.from) && (at.Line < b.to.Line || at.Line == b.to.Line && at.Col < b.to.Col) {
+				paths[i].Methods = []string{"OPTIONS"}
+			}
+		}
+	}
 }
 
 // callbackPaths lists the calls of a callback-style handler's callback:

@@ -23,6 +23,9 @@ func pathsText(paths []model.CodeReturn) []string {
 		case p.Undecidable != "":
 			what = "?"
 		}
+		if len(p.Methods) > 0 {
+			what += " " + strings.Join(p.Methods, ",")
+		}
 		out = append(out, fmt.Sprintf("%d:%d %d %s", p.Span.Line, p.Span.Col, p.Status, what))
 	}
 	return out
@@ -96,6 +99,14 @@ function errorResponse(message, done) {
   done(null, { statusCode: 500, body: message });
 }
 `, "handler", []string{"3:5 201 acao", "10:3 500 -"}},
+		{"OPTIONS branch", "index.js", `exports.handler = async (event) => {
+  if (event.httpMethod === "OPTIONS") {
+    return { statusCode: 204 };
+  }
+  if (event.requestContext.http.method == 'OPTIONS') return { statusCode: 200 };
+  return { statusCode: 200, headers: { "Access-Control-Allow-Origin": "*" } };
+};
+`, "handler", []string{"3:5 204 - OPTIONS", "5:54 200 - OPTIONS", "6:3 200 acao"}},
 		{"helper followed", "index.js", `function respond(status, body) {
   return { statusCode: status, headers: { 'Access-Control-Allow-Origin': 'https://a.example' }, body };
 }

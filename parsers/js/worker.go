@@ -1,6 +1,7 @@
 package js
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/corslint/corslint/model"
@@ -97,25 +98,35 @@ func (l *lowerer) serviceWorker(c *Node) (fetchHandler, bool) {
 		return fetchHandler{}, false
 	}
 	event := firstParam(l, listener)
-	var found fetchHandler
+	req := event + ".request"
+	calls := 0
+	var only *Node // the one respondWith argument
 	walk(listener.Child("body"), func(n *Node) bool {
-		if found.fn != nil || !n.Is("call_expression") {
-			return found.fn == nil
-		}
-		if _, m := l.method(n); m != "respondWith" || len(args(n)) == 0 {
-			return true
-		}
-		arg := l.unparen(args(n)[0])
-		if arg.Is("call_expression") {
-			if fn := l.resolve(arg.Child("function")); isFunction(fn) && len(args(arg)) > 0 && l.path(args(arg)[0]) == event+".request" {
-				found = fetchHandler{fn: fn, req: firstParam(l, fn)}
-				return false
+		switch {
+		case n.Is("variable_declarator") && l.path(n.Child("value")) == event+".request":
+			req = l.t.Text(n.Child("name")) // const request = event.request
+		case n.Is("call_expression"):
+			if _, m := l.method(n); m == "respondWith" && len(args(n)) > 0 {
+				calls++
+				only = l.unparen(args(n)[0])
 			}
 		}
-		found = fetchHandler{fn: listener, req: event + ".request", respond: arg}
-		return false
+		return !isFunction(n) || n == listener
 	})
-	return found, found.fn != nil
+	switch {
+	case calls == 0:
+		return fetchHandler{}, false
+	case calls == 1 && only.Is("call_expression"):
+		// event.respondWith(handle(event.request)): handle is the handler.
+		if fn := l.resolve(only.Child("function")); isFunction(fn) && len(args(only)) > 0 && l.path(args(only)[0]) == req {
+			return fetchHandler{fn: fn, req: firstParam(l, fn)}, true
+		}
+	}
+	if body := listener.Child("body"); !body.Is("statement_block") {
+		return fetchHandler{fn: listener, req: req, respond: only}, true
+	}
+	// The listener's statements, each respondWith an answer.
+	return fetchHandler{fn: listener, req: req}, true
 }
 
 func firstParam(l *lowerer, fn *Node) string {
@@ -158,6 +169,9 @@ type workerRun struct {
 	// a callback-style handler's callback.
 	lambda   bool
 	callback string
+	// active lists the functions being read, the fetch handler's
+	// callees included, so that recursion stops.
+	active []*Node
 	// nested counts the functions the callback is looked for in: their
 	// returns answer nothing.
 	nested int
@@ -330,6 +344,15 @@ func (w *workerRun) stmt(st *Node, depth int) bool {
 					continue
 				}
 				w.nestedCallbacks(e, depth)
+			}
+			if _, m := l.method(e); m == "respondWith" && e.Is("call_expression") && len(args(e)) > 0 {
+				w.emit(args(e)[0], e) // a service worker's answer
+				continue
+			}
+			if e.Is("assignment_expression") && e.Child("left").Is("identifier") {
+				// let response; ... response = new Response(...)
+				w.bind(l.t.Text(e.Child("left")), e.Child("right"))
+				continue
 			}
 			w.headerCall(e, nil)
 		}
@@ -688,6 +711,7 @@ func (w *workerRun) emit(e *Node, at *Node) {
 	}
 	r := w.response(e)
 	if r == nil {
+		w.follow(e)
 		return
 	}
 	l := w.l
@@ -791,4 +815,40 @@ func (w *workerRun) emitResult(e *Node, at *Node) {
 	}
 	w.conditions(resp)
 	w.out = append(w.out, resp)
+}
+
+// follow reads the responses a function of this file returns when the
+// handler returns its call (return handleOptions(request)), under the
+// conditions that hold at the call.
+func (w *workerRun) follow(e *Node) {
+	l := w.l
+	call := l.unparen(e)
+	if call.Is("await_expression") {
+		if k := call.Named(); len(k) > 0 {
+			call = l.unparen(k[0])
+		}
+	}
+	if !call.Is("call_expression") || len(w.active) >= maxFollow {
+		return
+	}
+	fn := l.resolve(call.Child("function"))
+	if !isFunction(fn) || slices.Contains(w.active, fn) {
+		return
+	}
+	req := ""
+	if as := args(call); len(as) > 0 && w.h.req != "" && l.path(as[0]) == w.h.req {
+		req = firstParam(l, fn)
+	}
+	sub := &workerRun{
+		l: l, s: w.s, h: &handler{l: l, s: w.s, req: req, conds: slices.Clone(w.h.conds)},
+		resps: map[string]*wresp{}, hdrs: map[string][]*model.HeaderOp{}, memo: w.memo,
+		active: append(slices.Clone(w.active), fn),
+	}
+	switch body := fn.Child("body"); {
+	case body.Is("statement_block"):
+		sub.block(body.Named(), 0)
+	case body != nil:
+		sub.emit(body, body)
+	}
+	w.out = append(w.out, sub.out...)
 }

@@ -245,3 +245,56 @@ func TestWorkerRecursiveHelper(t *testing.T) {
 		t.Errorf("responses %v", responsesText(f))
 	}
 }
+
+// TestWorkerHandlerCalls: the responses of the functions the fetch
+// handler returns the call of, under the conditions at the call, and a
+// response variable assigned after its declaration.
+func TestWorkerHandlerCalls(t *testing.T) {
+	src := `const corsHeaders = { 'Access-Control-Allow-Origin': 'https://a.example', 'Access-Control-Allow-Methods': 'GET,POST' };
+function handleOptions(request) {
+  if (request.headers.get('Origin') !== null) {
+    return new Response(null, { headers: corsHeaders });
+  }
+  return new Response(null, { headers: { Allow: 'GET, POST, OPTIONS' } });
+}
+async function handleRequest(request) {
+  let response = await fetch(request);
+  response = new Response(response.body, response);
+  response.headers.set('Access-Control-Allow-Origin', 'https://a.example');
+  return response;
+}
+addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method === 'OPTIONS') {
+    event.respondWith(handleOptions(request));
+  } else {
+    event.respondWith(handleRequest(request));
+  }
+});
+export default {
+  async fetch(request) {
+    if (request.method === 'OPTIONS') {
+      return handleOptions(request);
+    }
+    return handleRequest(request);
+  },
+};
+`
+	want := []string{
+		"4 server 200 [OPTIONS] set Access-Control-Allow-Origin, set Access-Control-Allow-Methods",
+		"6 server 200 [OPTIONS] set Allow",
+		"12 upstream 0 [] set Access-Control-Allow-Origin hidden=[Access-Control-Allow-Origin]",
+	}
+	// The module Worker, and the service worker with the same handlers.
+	helpers, rest, _ := strings.Cut(src, "addEventListener")
+	sw, module, _ := strings.Cut(rest, "export default")
+	for _, part := range []string{helpers + "export default" + module, helpers + "addEventListener" + sw} {
+		f := Lower(Parse("w.js", []byte(part)))
+		if got := responsesText(f); !slices.Equal(got, want) {
+			t.Errorf("got\n  %s\nwant\n  %s\nfor\n%s", strings.Join(got, "\n  "), strings.Join(want, "\n  "), part)
+		}
+		if v := f.Responses[0].Conds; len(v) != 1 || v[0].Origin == nil && !strings.Contains(v[0].Text, "Origin") {
+			t.Errorf("the preflight answer's conditions %v, want the Origin test", v)
+		}
+	}
+}

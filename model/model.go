@@ -317,6 +317,13 @@ type Upstream struct {
 	// itself (found in its code when that is part of the run), canonical,
 	// with where; nil when nothing is known.
 	Adds map[string]Span
+	// OriginRemoved is the statement that removes Origin from every
+	// request the proxy forwards (VCL unset bereq.http.Origin), so an
+	// upstream that echoes Origin has none to echo; zero when none does.
+	OriginRemoved Span
+	// OriginRemovedIf is such a statement under a condition the model
+	// does not follow: whether the upstream sees Origin is undecidable.
+	OriginRemovedIf Span
 }
 
 // Cache is a caching fact: a cache that stores responses (Varnish, nginx
@@ -336,4 +343,8 @@ type Cache struct {
 	// responses (Varnish vcl_deliver): they inform downstream caches but do
 	// not vary this one.
 	DeliveryVary []Span
+	// Statuses lists the upstream statuses the cache stores; nil means
+	// every status (Varnish gives other statuses a negative TTL unless
+	// the VCL sets beresp.ttl itself).
+	Statuses []int
 }

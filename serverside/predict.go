@@ -235,7 +235,10 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 		for _, h := range e.req.UpstreamHeaders {
 			v := h.Value
 			if v == "$origin" {
-				v = e.origin
+				var ok bool
+				if v, ok = echoedOrigin(r, e.origin, a); !ok {
+					continue
+				}
 			}
 			inner = append(inner, Line{Name: model.CanonicalName(h.Name), Value: v, Upstream: name})
 		}
@@ -324,7 +327,8 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 // answer.
 func (e *evaluator) storedFor(f *model.File, r *model.Response, inner []Line) (old []Line, ok bool) {
 	if e.req.PriorOrigin == "" || e.req.PriorOrigin == e.req.Origin || f.SharedCache() == nil ||
-		r.Source != model.FromUpstream || (e.method != "GET" && e.method != "HEAD") {
+		r.Source != model.FromUpstream || (e.method != "GET" && e.method != "HEAD") ||
+		!storesStatus(f.SharedCache(), e.req.UpstreamStatus) {
 		return nil, false
 	}
 	// what the cache stores: the upstream's lines and the statements
@@ -347,7 +351,10 @@ func (e *evaluator) storedFor(f *model.File, r *model.Response, inner []Line) (o
 	for _, h := range e.req.UpstreamHeaders {
 		v := h.Value
 		if v == "$origin" {
-			v = e.req.PriorOrigin
+			var echoed bool
+			if v, echoed = echoedOrigin(r, e.req.PriorOrigin, nil); !echoed {
+				continue
+			}
 		}
 		old = append(old, Line{Name: model.CanonicalName(h.Name), Value: v, Upstream: upstreamName(r)})
 	}

@@ -28,6 +28,9 @@ type path struct {
 	key         []string // hash_data arguments
 	hashOrigin  bool
 	uncacheable bool
+	// ttlSet: beresp.ttl was set to a positive duration, so the object is
+	// stored whatever the backend's status.
+	ttlSet bool
 }
 
 func (p *path) clone() *path {
@@ -92,6 +95,7 @@ type flow struct {
 	storing  map[*model.HeaderOp]bool // stored ops met on a path that caches
 
 	stores       bool
+	untimed      bool // some stored object keeps the TTL Varnish derives from the status
 	key          []string
 	keyOrigin    bool
 	storedVary   bool
@@ -186,6 +190,7 @@ func (f *flow) memoized(name string, defs []*Sub, p *path, custom bool) []end {
 		r.key = concat(p.key, e.p.key)
 		r.hashOrigin = p.hashOrigin || e.p.hashOrigin
 		r.uncacheable = p.uncacheable || e.p.uncacheable
+		r.ttlSet = p.ttlSet || e.p.ttlSet
 		out[i] = end{p: r, action: e.action, ret: e.ret}
 	}
 	return f.alike(out)
@@ -212,7 +217,7 @@ func (f *flow) alike(ends []end) []end {
 	out := ends[:0:0]
 	for _, e := range ends {
 		p := e.p
-		k := fmt.Sprintf("%s|%d|%d|%v|%d|%v|%v|%v|%q|", e.action, f.id(e.ret), p.status, p.pass, p.origin, p.hashOrigin, p.uncacheable, p.phaseOrigin, p.key) + f.ids(p.ops, p.guards)
+		k := fmt.Sprintf("%s|%d|%d|%v|%d|%v|%v|%v|%v|%q|", e.action, f.id(e.ret), p.status, p.pass, p.origin, p.hashOrigin, p.uncacheable, p.ttlSet, p.phaseOrigin, p.key) + f.ids(p.ops, p.guards)
 		if i, ok := byKey[k]; ok {
 			q := out[i].p.clone()
 			q.conds = common(q.conds, p.conds)
@@ -382,6 +387,11 @@ func (f *flow) setFact(x *Set, p *path) *path {
 		if u, ok := x.Value.(*Unary); ok && u.Op == "-" {
 			q := p.clone()
 			q.uncacheable = true
+			return q
+		}
+		if _, ok := x.Value.(*Number); ok {
+			q := p.clone()
+			q.ttlSet = true
 			return q
 		}
 	case name == "req.hash" && x.Op == "+=": // Fastly's hash_data
@@ -589,6 +599,7 @@ func (f *flow) merge(base *path, ps []*path) *path {
 		m.key = append(m.key, q.key[min(len(base.key), len(q.key)):]...)
 		m.hashOrigin = m.hashOrigin || q.hashOrigin
 		m.uncacheable = m.uncacheable && q.uncacheable
+		m.ttlSet = m.ttlSet && q.ttlSet
 	}
 	return m
 }
@@ -758,6 +769,7 @@ func (f *flow) backend(p *path, cacheable bool) {
 		}
 		if stores {
 			f.stores = true
+			f.untimed = f.untimed || !e.p.ttlSet
 			f.keyOrigin = f.keyOrigin || e.p.hashOrigin
 			for _, k := range e.p.key {
 				if !contains(f.key, k) {

@@ -143,6 +143,7 @@ func (f *flow) upstreamFor(ops []*model.HeaderOp) *model.Upstream {
 		u = *f.l.upstream
 	}
 	u.Hidden = map[string]model.Span{}
+	u.OriginRemoved, u.OriginRemovedIf = f.l.originToBackend()
 	for _, op := range ops {
 		if op.Op == model.Set || op.Op == model.Unset {
 			if _, ok := u.Hidden[op.Name]; !ok {
@@ -162,6 +163,12 @@ func (f *flow) cache() {
 	c := &model.Cache{
 		Scope: f.l.top, Span: f.l.top.Span,
 		Key: f.key, KeyHasOrigin: f.keyOrigin, StoredVaryOrigin: f.storedVary, DeliveryVary: f.deliveryVary,
+	}
+	if f.untimed && !f.fastly {
+		// The statuses RFC2616_Ttl gives default_ttl (Varnish 7.1); any
+		// other gets a negative TTL and is fetched again. 302 and 307 need
+		// Cache-Control or Expires, which the model does not read.
+		c.Statuses = []int{200, 203, 204, 300, 301, 304, 404, 410, 414}
 	}
 	switch {
 	case len(f.l.userSubs("vcl_hash")) > 0:

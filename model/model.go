@@ -292,7 +292,10 @@ type Condition struct {
 	Text    string   // as written: `$http_origin ~* ^https://a\.example$`
 	Origin  *Matcher // set when the condition tests the request's Origin
 	Methods []string // set when the condition tests the request method: the methods it admits
-	Negated bool     // the condition holds when Origin/Methods do not match
+	// URL is set when the condition tests the request's path and query
+	// (VCL req.url ~ "regex") and nothing else.
+	URL     *PathMatch
+	Negated bool // the condition holds when Origin/Methods/URL do not match
 	Span    Span
 }
 

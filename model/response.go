@@ -48,7 +48,10 @@ type Response struct {
 	// proxy_intercept_errors on); the model does not follow them.
 	ErrorPages []int
 	Upstream   *Upstream
-	Span       Span // the statement that produces the response, or the route
+	// Uncached marks an upstream response that a cache on the path never
+	// serves from storage (Varnish return (pass), beresp.uncacheable).
+	Uncached bool
+	Span     Span // the statement that produces the response, or the route
 	// Why explains, for messages, why the configuration produces this
 	// response when that is not evident from Span (an authorizer that
 	// rejects preflights) and what to change; empty otherwise.

@@ -150,7 +150,7 @@ func answer(stack []*model.File, req Request, method string) *Answer {
 		a.Notes = append(a.Notes, "cannot parse the URL: "+err.Error())
 		return a
 	}
-	e := &evaluator{req: req, origin: req.Origin, method: method, host: u.Hostname(), port: urlPort(u), path: u.EscapedPath()}
+	e := &evaluator{req: req, origin: req.Origin, method: method, host: u.Hostname(), port: urlPort(u), path: u.EscapedPath(), query: u.RawQuery}
 	if e.path == "" {
 		e.path = "/"
 	}
@@ -170,6 +170,7 @@ type evaluator struct {
 	host         string
 	port         int
 	path         string
+	query        string
 }
 
 // urlPort is the port a URL connects to.
@@ -327,7 +328,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 // answer.
 func (e *evaluator) storedFor(f *model.File, r *model.Response, inner []Line) (old []Line, ok bool) {
 	if e.req.PriorOrigin == "" || e.req.PriorOrigin == e.req.Origin || f.SharedCache() == nil ||
-		r.Source != model.FromUpstream || (e.method != "GET" && e.method != "HEAD") ||
+		r.Source != model.FromUpstream || r.Uncached || (e.method != "GET" && e.method != "HEAD") ||
 		!storesStatus(f.SharedCache(), e.req.UpstreamStatus) {
 		return nil, false
 	}
@@ -734,6 +735,10 @@ func (e *evaluator) holds(r *model.Response, a *Answer) bool {
 			if c.Origin.Matches(e.origin) == c.Negated {
 				return false
 			}
+		case c.URL != nil:
+			if c.URL.Matches(e.url()) == c.Negated {
+				return false
+			}
 		default:
 			a.Notes = append(a.Notes, fmt.Sprintf("the condition %q is taken as false", c.Text))
 			if changesCORS(r) {
@@ -777,6 +782,9 @@ func (e *evaluator) opHolds(op *model.HeaderOp) bool {
 		}
 	}
 	if c.Origin != nil && c.Origin.Matches(e.req.Origin) == c.Negated {
+		return false
+	}
+	if c.URL != nil && c.URL.Matches(e.url()) == c.Negated {
 		return false
 	}
 	return true

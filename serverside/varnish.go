@@ -36,3 +36,11 @@ func storesStatus(c *model.Cache, status int) bool {
 	}
 	return c.Statuses == nil || slices.Contains(c.Statuses, status)
 }
+
+// url is the request's path with its query, as VCL's req.url reads it.
+func (e *evaluator) url() string {
+	if e.query == "" {
+		return e.path
+	}
+	return e.path + "?" + e.query
+}

@@ -292,8 +292,10 @@ func probe(c *Case, pi int, p Probe, port int) (Observed, error) {
 	url := fmt.Sprintf("%s?probe=%s-%d", p.Path, c.Name, pi)
 	up := []Header{{"X-Up-Cors", p.UpCORS}}
 	if p.Prior != "" {
-		if _, err := send(port, host, "GET", url, append([]Header{{"Origin", p.Prior}}, up...)); err != nil {
-			return obs, fmt.Errorf("prior request: %w", err)
+		for _, o := range append([]string{p.Prior}, p.Then...) {
+			if _, err := send(port, host, "GET", url, append([]Header{{"Origin", o}}, up...)); err != nil {
+				return obs, fmt.Errorf("prior request: %w", err)
+			}
 		}
 	}
 	req := c.Request(p, port)

@@ -11,13 +11,15 @@ const builtinPath = "builtin.vcl"
 // group is the outcomes of several methods that produce the same
 // response: same kind, same statement, same header statements.
 type group struct {
-	kind    outcomeKind
-	status  int
-	ret     *Return
-	ops     []*model.HeaderOp
-	conds   []*model.Condition
-	methods map[string]bool
-	order   int
+	kind   outcomeKind
+	status int
+	ret    *Return
+	ops    []*model.HeaderOp
+	conds  []*model.Condition
+	// uncached: the response comes past the cache (pass, uncacheable)
+	uncached bool
+	methods  map[string]bool
+	order    int
 }
 
 // responses turns the outcomes of every method into model responses. A
@@ -31,10 +33,14 @@ func (f *flow) responses() {
 		if o.p.method == "OPTIONS" && o.p.origin == no {
 			continue // a preflight always carries Origin: this is no CORS request
 		}
-		k := fmt.Sprintf("%d|%d|%d|", o.kind, o.status, f.id(o.ret)) + f.ids(o.p.ops, nil)
+		// Only GET and HEAD are served from the cache, so only for them
+		// does passing it make another response.
+		uncached := o.kind == fromBackend && f.stores && o.p.bypass &&
+			(o.p.method == "GET" || o.p.method == "HEAD")
+		k := fmt.Sprintf("%d|%d|%d|%v|", o.kind, o.status, f.id(o.ret), uncached) + f.ids(o.p.ops, nil)
 		g, ok := byKey[k]
 		if !ok {
-			g = &group{kind: o.kind, status: o.status, ret: o.ret, ops: o.p.ops, conds: o.p.conds, methods: map[string]bool{}, order: len(groups)}
+			g = &group{kind: o.kind, status: o.status, ret: o.ret, ops: o.p.ops, conds: o.p.conds, uncached: uncached, methods: map[string]bool{}, order: len(groups)}
 			byKey[k] = g
 			groups = append(groups, g)
 		} else {
@@ -87,8 +93,13 @@ func (f *flow) responses() {
 		case fromSynth:
 			r.Source, r.Status, r.Span = model.FromServer, g.status, g.ret.Span
 			r.Scope = f.l.stmtScope[g.ret]
+		case fromFetchError:
+			// Built by Varnish, delivered like the backend's answer.
+			r.Source, r.Status, r.Span = model.FromUpstream, g.status, g.ret.Span
+			r.Upstream = f.upstreamFor(g.ops)
+			r.Scope = f.l.stmtScope[g.ret]
 		default:
-			r.Source, r.Status = model.FromUpstream, g.status
+			r.Source, r.Status, r.Uncached = model.FromUpstream, g.status, g.uncached
 			r.Upstream = f.upstreamFor(g.ops)
 			r.Span = r.Upstream.Span
 			r.Scope = f.scopeOf(g)

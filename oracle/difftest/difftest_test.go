@@ -28,6 +28,7 @@ func TestDifferential(t *testing.T) {
 	seed := envInt("DIFFTEST_SEED", 20261205)
 	scale := envInt("DIFFTEST_SCALE", 1)
 	r := NewRunner(t)
+	r.BrowserPerBatch = int(envInt("DIFFTEST_BROWSER", 4))
 	plan := []struct {
 		server       string
 		cases, batch int
@@ -69,6 +70,12 @@ func TestDifferential(t *testing.T) {
 	stats.Print(&b)
 	t.Logf("seed %d, %s\n%s", seed, time.Since(start).Round(time.Second), b.String())
 	t.Logf("lint against reality:\n%s", lint)
+	t.Log(browserTally(r.BrowserChecks))
+	for _, b := range r.BrowserChecks {
+		if !b.Agrees() {
+			t.Errorf("chromium disagrees with the predicted verdict: %s", b)
+		}
+	}
 	if lint.missed > 0 && os.Getenv("DIFFTEST_STRICT") != "" {
 		t.Errorf("%d properties the servers showed have no finding", lint.missed)
 	}

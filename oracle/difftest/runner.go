@@ -41,12 +41,16 @@ type Runner struct {
 	bins   map[string]string
 	upHost string
 	upPort int
+	// BrowserPerBatch is how many probes of each batch also run in
+	// headless Chromium; their checks collect in BrowserChecks.
+	BrowserPerBatch int
+	BrowserChecks   []BrowserCheck
 }
 
 // NewRunner starts the upstream; tb's cleanup stops it.
 func NewRunner(tb testing.TB) *Runner {
 	tb.Helper()
-	bins := oracle.RequireTools(tb, "nginx", "apache2", "varnishd")
+	bins := oracle.RequireTools(tb, "nginx", "apache2", "varnishd", "chromium")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)
@@ -79,6 +83,12 @@ func upstream(w http.ResponseWriter, r *http.Request) {
 // probe. Cases the server refuses are dropped with a log line: the
 // generator should not write them.
 func (r *Runner) Batch(server string, cases []*Case) []Result {
+	r.t.Helper()
+	return r.batch(server, cases, r.BrowserPerBatch)
+}
+
+// batch is Batch with browse probes also run in Chromium.
+func (r *Runner) batch(server string, cases []*Case, browse int) []Result {
 	r.t.Helper()
 	if len(cases) == 0 {
 		return nil
@@ -166,6 +176,9 @@ func (r *Runner) Batch(server string, cases []*Case) []Result {
 	}
 	close(work)
 	wg.Wait()
+	if browse > 0 {
+		r.BrowserChecks = append(r.BrowserChecks, r.browserSample(server, cases, envs, results, browse)...)
+	}
 	return results
 }
 
@@ -406,7 +419,7 @@ func (r *Runner) Shrink(c *Case, pi int) Result {
 			break
 		}
 		var found *Result
-		for _, res := range r.Batch(cur.Server, cands) {
+		for _, res := range r.batch(cur.Server, cands, 0) {
 			if res.Err != nil || res.Outcome.Kind != Disagree {
 				continue
 			}
@@ -422,7 +435,7 @@ func (r *Runner) Shrink(c *Case, pi int) Result {
 	}
 	if best.Obs.Actual == nil {
 		// The case did not get smaller: observe it once as it is.
-		for _, res := range r.Batch(cur.Server, []*Case{cur}) {
+		for _, res := range r.batch(cur.Server, []*Case{cur}, 0) {
 			best = res
 		}
 	}

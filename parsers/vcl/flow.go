@@ -31,9 +31,9 @@ type path struct {
 	// ttlSet: beresp.ttl was set to a positive duration, so the object is
 	// stored whatever the backend's status.
 	ttlSet bool
-	// bypass: the configuration's own VCL (not the built-in one, whose
-	// passes hang on Cookie and Authorization) keeps the response out of
-	// the cache: return (pass), beresp.uncacheable, a TTL of zero.
+	// bypass: the configuration's own return (pass) keeps the response
+	// out of the cache (the built-in VCL's passes hang on Cookie and
+	// Authorization, which the model takes as absent).
 	bypass bool
 }
 
@@ -421,11 +421,7 @@ func (f *flow) stmt(s Stmt, p *path, builtin bool) []end {
 				return []end{{p: q}}
 			}
 		}
-		q := f.setFact(x, p)
-		if !builtin && q.uncacheable && !p.uncacheable {
-			q.bypass = true
-		}
-		return []end{{p: q}}
+		return []end{{p: f.setFact(x, p)}}
 	case *Unset:
 		if op := f.op(s, p); op != nil {
 			return []end{{p: f.apply(p, op)}}

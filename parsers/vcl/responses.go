@@ -33,10 +33,9 @@ func (f *flow) responses() {
 		if o.p.method == "OPTIONS" && o.p.origin == no {
 			continue // a preflight always carries Origin: this is no CORS request
 		}
-		// Only GET and HEAD are served from the cache, so only for them
-		// does passing it make another response.
-		uncached := o.kind == fromBackend && f.stores && o.p.bypass &&
-			(o.p.method == "GET" || o.p.method == "HEAD")
+		// A pipe never touches the cache; a pass of the configuration's
+		// own bypasses it.
+		uncached := f.stores && (o.kind == fromPipe || o.kind == fromBackend && o.p.bypass)
 		k := fmt.Sprintf("%d|%d|%d|%v|", o.kind, o.status, f.id(o.ret), uncached) + f.ids(o.p.ops, nil)
 		g, ok := byKey[k]
 		if !ok {

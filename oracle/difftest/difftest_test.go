@@ -74,6 +74,8 @@ func TestDifferential(t *testing.T) {
 	for _, b := range r.BrowserChecks {
 		if !b.Agrees() {
 			t.Errorf("chromium disagrees with the predicted verdict: %s", b)
+		} else if testing.Verbose() {
+			t.Logf("  %s", b)
 		}
 	}
 	if lint.missed > 0 && os.Getenv("DIFFTEST_STRICT") != "" {

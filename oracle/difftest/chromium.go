@@ -89,13 +89,12 @@ func (r *Runner) browserSample(server string, cases []*Case, envs []Env, results
 func (r *Runner) inBrowser(res Result, env Env) (BrowserCheck, error) {
 	c, p := res.Case, res.Case.Probes[res.Probe]
 	target := &url.URL{Scheme: "http", Host: fmt.Sprintf("127.0.0.1:%d", env.Port)}
-	relay := &httputil.ReverseProxy{Director: func(req *http.Request) {
-		req.URL.Scheme, req.URL.Host = target.Scheme, target.Host
-		req.Host = c.Host(p)
-		req.Header.Del("Cookie") // the probes send none either
-		req.Header["X-Forwarded-For"] = nil
+	relay := &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) {
+		pr.SetURL(target)
+		pr.Out.Host = c.Host(p)
+		pr.Out.Header.Del("Cookie") // the probes send none either
 		if p.UpCORS != "" {
-			req.Header.Set("X-Up-Cors", p.UpCORS)
+			pr.Out.Header.Set("X-Up-Cors", p.UpCORS)
 		}
 	}}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -85,14 +85,38 @@ func TestDifferential(t *testing.T) {
 	if ran == len(plan) && total.Total() < 3000*int(scale) {
 		t.Errorf("only %d probes ran", total.Total())
 	}
-	// A ratchet, not the goal (99.5% agreement): it catches a change that
-	// makes many more predictions wrong. Lower it as disagreements get
-	// fixed (9.7% with seed 20261205, most of it Apache: 27%).
-	const maxDisagree = 0.11
-	if rate := float64(total[Disagree]) / float64(total.Total()); rate > maxDisagree {
-		t.Errorf("%.2f%% of the predictions disagree with the servers, more than %.0f%%", 100*rate, 100*maxDisagree)
+	if seed == 20261205 && scale == 1 {
+		for srv, tally := range stats.Server {
+			ratchet(t, srv, *tally)
+		}
 	}
 	shrinkSome(t, r, disagreements)
+}
+
+// ratchets are the most disagreement and undecidable answers each server
+// may show on the CI batch (seed 20261205): just above the latest figures,
+// not the goal (at least 99.5% agreement, at most 3% undecidable). They
+// catch a change that makes predictions wrong or gives up on them; lower
+// them as fixes land.
+var ratchets = map[string]struct{ disagree, undecidable float64 }{
+	Nginx:   {0.025, 0.38},
+	Apache:  {0.28, 0.12},
+	Varnish: {0.005, 0.03},
+}
+
+func ratchet(t *testing.T, server string, tally Tally) {
+	t.Helper()
+	lim, ok := ratchets[server]
+	if !ok || tally.Total() == 0 {
+		return
+	}
+	n := float64(tally.Total())
+	if rate := float64(tally[Disagree]) / n; rate > lim.disagree {
+		t.Errorf("%s: %.2f%% of the predictions disagree with the server, more than %.1f%%", server, 100*rate, 100*lim.disagree)
+	}
+	if rate := float64(tally[Undecidable]) / n; rate > lim.undecidable {
+		t.Errorf("%s: %.2f%% of the predictions are undecidable, more than %.1f%%", server, 100*rate, 100*lim.undecidable)
+	}
 }
 
 // shrinkSome shrinks a few disagreements per server and logs them; with

@@ -12,6 +12,9 @@ import (
 // some. The backend then has no Origin (or another one) to echo.
 func (l *lowerer) originToBackend() (always, sometimes model.Span) {
 	for _, s := range l.userSubs("vcl_backend_fetch") {
+		if s.Body == nil {
+			continue
+		}
 		a, b := originStmts(s.Body.Stmts, false)
 		if always.IsZero() {
 			always = a
@@ -62,6 +65,9 @@ func originStmts(ss []Stmt, nested bool) (always, sometimes model.Span) {
 				blocks = append(blocks, x.Else)
 			}
 			for _, blk := range blocks {
+				if blk == nil {
+					continue
+				}
 				a, b := originStmts(blk.Stmts, true)
 				if !a.IsZero() {
 					note(a, true)

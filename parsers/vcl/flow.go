@@ -562,6 +562,9 @@ func retriesBelow(br *Branch) bool {
 	if err != nil || v < 1 || v > maxRetries {
 		return false
 	}
+	if br.Body == nil {
+		return false
+	}
 	ss := br.Body.Stmts
 	if len(ss) == 0 {
 		return false

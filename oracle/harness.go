@@ -301,6 +301,7 @@ type pageConfig struct {
 	Method      string            `json:"method"`
 	Headers     map[string]string `json:"headers"`
 	Credentials bool              `json:"credentials"`
+	Body        string            `json:"body,omitempty"`
 }
 
 // pageOutcome is what the page script writes into the DOM.
@@ -326,6 +327,7 @@ const pageTemplate = `<!doctype html>
       method: cfg.method,
       headers: cfg.headers || {},
       credentials: cfg.credentials ? "include" : "same-origin",
+      ...(cfg.body ? {body: cfg.body} : {}),
     });
     const headers = [];
     r.headers.forEach((v, k) => headers.push([k, v]));

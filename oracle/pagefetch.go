@@ -21,6 +21,7 @@ type PageFetch struct {
 	Method      string
 	Headers     map[string]string
 	Credentials bool
+	Body        string // sent with the request when not empty
 }
 
 // BrowserResult is what Chromium made of a PageFetch.
@@ -42,7 +43,7 @@ func FetchFromPage(tb testing.TB, chromium string, f PageFetch) (BrowserResult, 
 	if method == "" {
 		method = http.MethodGet
 	}
-	page := pageHTML(tb, pageConfig{URL: f.URL, Method: method, Headers: f.Headers, Credentials: f.Credentials})
+	page := pageHTML(tb, pageConfig{URL: f.URL, Method: method, Headers: f.Headers, Credentials: f.Credentials, Body: f.Body})
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/" {
 			http.NotFound(w, r)

@@ -265,7 +265,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 			a.Undecidable = append(a.Undecidable, fmt.Sprintf("an error_page answers %d instead, which the model does not follow yet", status))
 		}
 	}
-	if old, ok := e.storedFor(f, r, inner); ok {
+	if old, ok := e.storedFor(f, route, r, inner); ok {
 		// The cache answers with what it stored for the earlier origin:
 		// the upstream's headers and the stored statements as they were
 		// then; statements applied on delivery still see this request.
@@ -326,10 +326,10 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 // (set by the cache's own rules or sent by the upstream). It returns the
 // upstream lines as they were stored; ok is false when the cache does not
 // answer.
-func (e *evaluator) storedFor(f *model.File, r *model.Response, inner []Line) (old []Line, ok bool) {
+func (e *evaluator) storedFor(f *model.File, route *model.Scope, r *model.Response, inner []Line) (old []Line, ok bool) {
 	if e.req.PriorOrigin == "" || e.req.PriorOrigin == e.req.Origin || f.SharedCache() == nil ||
 		r.Source != model.FromUpstream || r.Uncached || (e.method != "GET" && e.method != "HEAD") ||
-		!storesStatus(f.SharedCache(), e.req.UpstreamStatus) {
+		!storesStatus(f.SharedCache(), e.req.UpstreamStatus) || !e.priorStores(f, route, r) {
 		return nil, false
 	}
 	// what the cache stores: the upstream's lines and the statements

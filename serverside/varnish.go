@@ -44,3 +44,13 @@ func (e *evaluator) url() string {
 	}
 	return e.path + "?" + e.query
 }
+
+// priorStores reports whether the earlier request from PriorOrigin got
+// the same response r from the upstream, so that the cache stored it: one
+// the configuration answered itself (a synth(403) for an origin it
+// refuses) or passed stores nothing.
+func (e *evaluator) priorStores(f *model.File, route *model.Scope, r *model.Response) bool {
+	prior := *e
+	prior.origin, prior.req.Origin, prior.storedOrigin = e.req.PriorOrigin, e.req.PriorOrigin, ""
+	return prior.response(f, route, &Answer{}) == r
+}

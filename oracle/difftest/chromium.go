@@ -112,6 +112,7 @@ func (r *Runner) inBrowser(res Result, env Env) (BrowserCheck, error) {
 	}
 	got, err := oracle.FetchFromPage(r.t, r.bins["chromium"], oracle.PageFetch{
 		Origin: p.Origin, URL: fetchURL, Method: p.Method, Headers: hs, Credentials: p.Credentials,
+		Body: requestBody(p.Method),
 	})
 	if err != nil {
 		return BrowserCheck{}, err

@@ -332,6 +332,16 @@ func probe(c *Case, pi int, p Probe, port int) (Observed, error) {
 	return obs, nil
 }
 
+// requestBody is what a probe sends with a method that carries a body, as
+// a page's fetch() with one does (Varnish, for one, cannot retry it).
+func requestBody(method string) string {
+	switch method {
+	case "POST", "PUT", "PATCH":
+		return "{}"
+	}
+	return ""
+}
+
 // send writes one HTTP/1.1 request by hand (so Host and header order are
 // exactly as given) and reads the status line and header lines back, in
 // order, repeats included.
@@ -352,10 +362,8 @@ func send(port int, host, method, url string, hs []Header) (*oracle.Wire, error)
 			fmt.Fprintf(&b, "%s: %s\r\n", h.Name, h.Value)
 		}
 	}
-	body := ""
-	switch method {
-	case "POST", "PUT", "PATCH":
-		body = "{}"
+	body := requestBody(method)
+	if body != "" {
 		fmt.Fprintf(&b, "Content-Length: %d\r\n", len(body))
 	}
 	b.WriteString("Connection: close\r\n\r\n" + body)

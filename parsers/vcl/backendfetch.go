@@ -89,3 +89,19 @@ func originStmts(ss []Stmt, nested bool) (always, sometimes model.Span) {
 func isBereqOrigin(id *Ident) bool {
 	return id != nil && strings.EqualFold(id.Name, "bereq.http.origin")
 }
+
+// readsRemovedOrigin reports whether e reads bereq.http.Origin while
+// vcl_backend_fetch unsets it for every fetch.
+func (l *lowerer) readsRemovedOrigin(e Expr) bool {
+	found := false
+	walkExpr(e, func(x Expr) {
+		if id, ok := x.(*Ident); ok && isBereqOrigin(id) {
+			found = true
+		}
+	})
+	if !found {
+		return false
+	}
+	always, _ := l.originToBackend()
+	return !always.IsZero()
+}

@@ -504,7 +504,7 @@ func (f *flow) ifStmt(x *If, p *path, builtin bool) []end {
 		v := f.eval(br.Cond, rest)
 		retry := retriesBelow(br)
 		if retry {
-			if !sendsBody(rest.method) {
+			if !sendsBody(rest.method) || !rest.pass {
 				continue
 			}
 			v = yes // the first fetch retries, and a body cannot be sent twice
@@ -885,10 +885,11 @@ func (f *flow) backend(p *path, cacheable bool) {
 			f.synthAt(a, e.ret, 503)
 			continue
 		case "retry":
-			if sendsBody(q.method) {
-				// A request body is not kept for a second fetch (without
-				// std.cache_req_body): the retry fails and the client
-				// gets vcl_synth's 503.
+			if sendsBody(q.method) && q.pass {
+				// A passed request's body is not kept for a second fetch
+				// (without std.cache_req_body): the retry fails and the
+				// client gets vcl_synth's 503. A miss fetches with GET
+				// and no body, so it retries.
 				a := e.p.clone()
 				a.ops = q.ops
 				f.synthAt(a, e.ret, 503)

@@ -109,6 +109,16 @@ type Scope struct {
 	// Effective lists the header statements that apply to responses
 	// produced in this scope, after inheritance.
 	Effective []*HeaderOp
+	// Static says where the server's own file handler looks for a
+	// request's file in this scope (nginx root, alias, index), after
+	// inheritance; nil when the dialect does not say.
+	Static *Static
+	// Internal marks a route only internal redirects reach (nginx
+	// internal): a request from outside gets 404.
+	Internal bool
+	// ErrorPages are the error_page directives in effect in this scope,
+	// after inheritance (nginx: a level with its own replaces them all).
+	ErrorPages []*ErrorPage
 	// NeverMatches says why no request can ever reach this scope (an
 	// Apache <FilesMatch> pattern with a "/", which only sees a file name),
 	// with what to write instead; empty when requests can reach it.

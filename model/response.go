@@ -47,9 +47,15 @@ type Response struct {
 	// this one (nginx error_page, for proxied responses only with
 	// proxy_intercept_errors on); the model does not follow them.
 	ErrorPages []int
-	Upstream   *Upstream
+	// Denied lists the methods refused with 403 before anything else of
+	// the route runs (nginx limit_except with deny all).
+	Denied []string
+	// Direct marks a fixed status sent as it is, which no error page
+	// replaces (nginx return below 400, or with a text).
+	Direct   bool
+	Upstream *Upstream
 	// Uncached marks an upstream response that a cache on the path never
-	// serves from storage (Varnish return (pass), beresp.uncacheable).
+	// serves from storage (Varnish return (pass) or return (pipe)).
 	Uncached bool
 	Span     Span // the statement that produces the response, or the route
 	// Why explains, for messages, why the configuration produces this

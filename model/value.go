@@ -34,6 +34,11 @@ type Value struct {
 	// Guards are the allowlists that gate a Reflected value: the origin is
 	// echoed only when one of them accepts it. None means any origin.
 	Guards []*Matcher
+	// SetIn is, for an option an nginx set gives, the location the set
+	// is written in: it runs only for requests that end there, and not
+	// at all when nginx answers before the location's rewrite phase. Zero
+	// for a set at server level and for everything else.
+	SetIn Span
 	// Options are the values a Variable can take, each with its own kind.
 	Options []Value
 	// Note explains how the server reads a value that does not mean what
@@ -110,6 +115,10 @@ type Matcher struct {
 	// Hostnames is true when the matcher compares host names only
 	// (nginx map hostnames): keys then carry no scheme.
 	Hostnames bool
+	// Subject is what the matcher tests when it is not the Origin:
+	// "$host" for the request's host name (nginx map $host). Such a
+	// matcher is no origin allowlist and is not in File.Matchers.
+	Subject string
 	// Dynamic is true when the pattern contains variables, so what it
 	// accepts is known only per request (nginx if ($http_origin =
 	// "https://$host")). It still guards, but cannot be probed.

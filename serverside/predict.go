@@ -38,6 +38,14 @@ type Request struct {
 	// PriorOrigin, when set, is the origin of an earlier request for the
 	// same URL, whose response caches on the path may have stored.
 	PriorOrigin string
+	// Files, when set, tells which paths exist where the server runs, for
+	// its own file handler; nil takes the handler's status from
+	// UpstreamStatus.
+	Files Files
+	// UpstreamStatusFor, when set, is the status the upstream answers
+	// another path with (the URI of an nginx error page); nil when only
+	// the request's own path is known.
+	UpstreamStatusFor func(path string) int
 }
 
 // Line is one header line of a predicted response and where it came from.
@@ -171,6 +179,24 @@ type evaluator struct {
 	port         int
 	path         string
 	query        string
+	// nginx: the error an error page answers (0 outside one), its
+	// error_page's overwrite, the named location it goes to, and the
+	// internal redirects so far.
+	errStatus, overwrite int
+	forced               *model.Scope
+	redirects            int
+	// autoRedirect is set when the location search ended on a proxied
+	// location whose name is the path and a slash.
+	autoRedirect bool
+	// rewriteIn is the nginx location whose set directives ran for the
+	// answer being built; nil when none did.
+	rewriteIn *model.Scope
+	// early is the answer nginx gives before the location's rewrite
+	// phase (auto redirect, internal), once made.
+	early *model.Response
+	// newURI is the URI an error page redirected to, whose upstream
+	// status the request does not give.
+	newURI string
 }
 
 // urlPort is the port a URL connects to.
@@ -188,12 +214,22 @@ func urlPort(u *url.URL) int {
 // when the response is proxied.
 func (e *evaluator) layer(stack []*model.File, a *Answer) {
 	f := stack[0]
-	route := e.route(f)
+	route := e.forced
+	e.forced = nil
+	if route == nil {
+		route = e.route(f)
+	}
+	if route == nil && f.Dialect == model.Nginx {
+		route = e.server(f) // no location matches: the server's own handlers answer
+	}
 	if route == nil {
 		a.Notes = append(a.Notes, fmt.Sprintf("%s: no route matches %s", f.Path, e.path))
 		return
 	}
 	r := e.response(f, route, a)
+	if r == nil && f.Dialect == model.Nginx {
+		r = nginxStatic(route)
+	}
 	scope := route
 	if r != nil {
 		scope = r.Scope
@@ -210,6 +246,8 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 	status, source := r.Status, r.Source
 	var inner []Line
 	switch {
+	case f.Dialect == model.Nginx && e.denied(r):
+		status, source = 403, model.FromServer // limit_except, before any return
 	case status != 0:
 	case e.method == "OPTIONS" && r.OptionsStatus != 0:
 		status, source = r.OptionsStatus, model.FromServer
@@ -223,6 +261,13 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 		a.Route += " > " + next.Route
 	case source == model.FromUpstream:
 		status = e.req.UpstreamStatus
+		if e.newURI != "" {
+			if e.req.UpstreamStatusFor == nil {
+				a.Undecidable = append(a.Undecidable, fmt.Sprintf("the error page %s goes to the upstream %s, whose answer for it the request does not give", e.newURI, upstreamName(r)))
+			} else {
+				status = e.req.UpstreamStatusFor(e.newURI)
+			}
+		}
 		if e.method == "OPTIONS" {
 			status = e.req.UpstreamOptionsStatus
 			if status == 0 {
@@ -243,6 +288,13 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 			}
 			inner = append(inner, Line{Name: model.CanonicalName(h.Name), Value: v, Upstream: name})
 		}
+	case source == model.FromHandler && f.Dialect == model.Nginx:
+		var next string
+		status, source, next = e.nginxFile(r, a)
+		if next != "" {
+			e.internalRedirect(stack, a, next)
+			return
+		}
 	case source == model.FromHandler:
 		// The file handler: what --status says it answers (a missing file
 		// is the server's own 404), else 200.
@@ -253,18 +305,20 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 				source = model.FromServer
 			}
 		}
-		if f.Dialect == model.Nginx && e.method != "GET" && e.method != "HEAD" && (e.method != "POST" || status < 300) {
-			// ngx_http_static_module refuses every other method with 405,
-			// and POST too once it has found the file.
-			status, source = 405, model.FromServer
-		}
+	}
+	if f.Dialect == model.Nginx && e.errStatus != 0 && source == model.FromUpstream && slices.Contains(r.ErrorPages, status) {
+		// Intercepted inside an error page: with recursive_error_pages
+		// off nginx sends its own page for the upstream's error, without
+		// the upstream's headers.
+		source, inner = model.FromServer, nil
+	}
+	if f.Dialect == model.Nginx && e.nginxErrorPage(stack, r, status, a) {
+		return
+	}
+	if e.errStatus != 0 {
+		status = e.errorStatus(r, status, source)
 	}
 	a.Status = status
-	for _, code := range r.ErrorPages {
-		if code == status {
-			a.Undecidable = append(a.Undecidable, fmt.Sprintf("an error_page answers %d instead, which the model does not follow yet", status))
-		}
-	}
 	if old, ok := e.storedFor(f, route, r, inner); ok {
 		// The cache answers with what it stored for the earlier origin:
 		// the upstream's headers and the stored statements as they were
@@ -292,6 +346,10 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 		if e.opHolds(op) {
 			applied.Headers = append(applied.Headers, op)
 		}
+	}
+	e.rewriteIn = nil
+	if f.Dialect == model.Nginx && !e.beforeRewrite(r) {
+		e.rewriteIn = locationScope(r.Route)
 	}
 	for _, in := range applied.Instances(status, source) {
 		e.origin = e.req.Origin
@@ -437,12 +495,13 @@ func (e *evaluator) route(f *model.File) *model.Scope {
 		}
 	}
 	if f.Dialect == model.Nginx {
+		e.autoRedirect = false
 		parent := server
 		if parent == nil {
 			parent = fileTop(f)
 		}
 		if parent != nil {
-			if best := e.location(f, parent); best != nil {
+			if best, _ := e.location(f, parent); best != nil {
 				return best
 			}
 			if routes[parent] {
@@ -606,8 +665,14 @@ func nginxServer(servers []*model.Scope, host string) *model.Scope {
 	return servers[0]
 }
 
-// location applies nginx's location selection below parent.
-func (e *evaluator) location(f *model.File, parent *model.Scope) *model.Scope {
+// location applies nginx's location selection below parent
+// (ngx_http_core_find_location): an exact match ends the search; the
+// longest prefix is kept and its nested locations searched; unless that
+// prefix is ^~ (or a nested search ended it), the regexes of this level
+// are tried in order, and the first that matches wins, with its own
+// nested locations. final reports whether the search ended here, so that
+// an enclosing level does not try its regexes.
+func (e *evaluator) location(f *model.File, parent *model.Scope) (found *model.Scope, final bool) {
 	var kids []*model.Scope
 	for _, s := range f.Scopes {
 		if s.Parent == parent && s.Kind == "location" && s.Match != nil && !s.Match.Named {
@@ -620,7 +685,7 @@ func (e *evaluator) location(f *model.File, parent *model.Scope) *model.Scope {
 		switch m.Kind {
 		case model.PathExact:
 			if e.path == m.Pattern {
-				return s
+				return s, true
 			}
 		case model.PathPrefix:
 			if strings.HasPrefix(e.path, m.Pattern) && (prefix == nil || len(m.Pattern) > len(prefix.Match.Pattern)) {
@@ -628,23 +693,34 @@ func (e *evaluator) location(f *model.File, parent *model.Scope) *model.Scope {
 			}
 		}
 	}
+	for _, s := range kids {
+		if s.Match.Kind != model.PathRegex && e.path+"/" == s.Match.Pattern && autoRedirects(f, s) {
+			e.autoRedirect = true
+			return s, true
+		}
+	}
 	if prefix != nil {
-		if nested := e.location(f, prefix); nested != nil {
-			return nested
+		found = prefix
+		nested, fin := e.location(f, prefix)
+		if nested != nil {
+			found = nested
+		}
+		if fin {
+			return found, true
 		}
 		if prefix.Match.Preferred {
-			return prefix
+			return found, false
 		}
 	}
 	for _, s := range kids {
 		if s.Match.Kind == model.PathRegex && e.pathMatches(s.Match) {
-			if nested := e.location(f, s); nested != nil {
-				return nested
+			if nested, _ := e.location(f, s); nested != nil {
+				return nested, true
 			}
-			return s
+			return s, true
 		}
 	}
-	return prefix
+	return found, false
 }
 
 func (e *evaluator) pathMatches(m *model.PathMatch) bool { return m.Matches(e.path) }
@@ -663,15 +739,15 @@ func (e *evaluator) response(f *model.File, route *model.Scope, a *Answer) *mode
 				return r
 			}
 		}
-		if e.method == "OPTIONS" {
-			// limit_except switches to its own configuration for the
-			// methods it denies, where the location's if and return do
-			// not run (nginx 1.22 answered 403 despite if OPTIONS {
-			// return 204; }).
-			for _, r := range f.Responses {
-				if r.Route == route && r.Scope == route && len(r.Conds) == 0 && r.OptionsStatus == 403 {
-					return r
-				}
+		if r := e.nginxFindConfig(route); r != nil {
+			return r
+		}
+		// limit_except switches to its own configuration for the
+		// methods it denies, where the location's if and return do not
+		// run (nginx 1.22 answered 403 despite if OPTIONS { return 204; }).
+		for _, r := range f.Responses {
+			if r.Route == route && r.Scope == route && len(r.Conds) == 0 && (e.denied(r) || e.method == "OPTIONS" && r.OptionsStatus == 403) {
+				return r
 			}
 		}
 	}
@@ -808,6 +884,9 @@ func (e *evaluator) value(v model.Value) (string, bool) {
 		var fallback *model.Value
 		for i := range v.Options {
 			o := &v.Options[i]
+			if !o.SetIn.IsZero() && (e.rewriteIn == nil || !samePlace(o.SetIn, e.rewriteIn.Span)) {
+				continue // an nginx set in a location whose rewrite phase did not run
+			}
 			if len(o.Guards) == 0 && o.Kind != model.Variable {
 				fallback = o
 				continue
@@ -837,7 +916,11 @@ func (e *evaluator) guarded(gs []*model.Matcher) bool {
 		return true
 	}
 	for _, g := range gs {
-		if g.Matches(e.origin) {
+		subject := e.origin
+		if g.Subject == "$host" {
+			subject = strings.ToLower(strings.TrimSuffix(e.host, "."))
+		}
+		if g.Matches(subject) {
 			return true
 		}
 	}

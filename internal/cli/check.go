@@ -128,6 +128,9 @@ func (cf *checkFlags) request(stack []*model.File) (serverside.Request, error) {
 		UpstreamStatus:        cf.status,
 		UpstreamOptionsStatus: cf.optionsStatus,
 		PriorOrigin:           strings.TrimSuffix(cf.priorOrigin, "/"),
+		// a document root that exists here is looked at, where the
+		// server's own file handler answers
+		Files: serverside.OSFiles{},
 	}
 	for _, h := range cf.headers {
 		name, value, _ := strings.Cut(h, ":")

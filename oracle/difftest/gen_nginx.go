@@ -9,6 +9,13 @@ var nginxPaths = []string{
 	"/", "/api/items", "/api/items-404", "/api/items-500", "/api/exact",
 	"/api/v1/users.json", "/api/v1/users-500.json", "/API/v2/x",
 	"/static/f-200.txt", "/static/f-404.txt", "/data.json", "/other/x-404",
+	"/api", "/api/", "/err.json",
+}
+
+// nginxFiles are the paths of nginxPaths that exist as files: not the
+// directories /api and /api/, nor /err.json, which www/ has anyway.
+var nginxFiles = []string{
+	"/", "/api/items", "/api/exact", "/api/v1/users.json", "/API/v2/x", "/static/f-200.txt", "/data.json",
 }
 
 var nginxHosts = []string{"a.test", "x.b.test", "b.test", "c7.test", "other.test"}
@@ -25,6 +32,7 @@ func (g *gen) nginxCase(name string) *Case {
 			stmt(`"https://app.example.com" $http_origin;`, "nginx:map-exact"),
 			stmt(`~^https://admin\.example\.com$ $http_origin;`, "nginx:map-regex"),
 			stmt(`~*^https://app\.example\.com $http_origin;`, "nginx:map-regex"),
+			stmt(`~^(https://[a-z]+\.example\.com)$ $1;`, "nginx:map-regex", "nginx:map-capture"),
 		)...)
 		n := block("map $http_origin "+mapVar+" {", "}", kids, "nginx:map")
 		n.Fixed = true
@@ -36,7 +44,17 @@ func (g *gen) nginxCase(name string) *Case {
 		n := block("map $host "+hostVar+" {", "}", []*Node{
 			fixed("hostnames;"), fixed(`default "X-Default";`),
 			stmt(`.b.test "X-B";`), stmt(`a.test "X-A";`),
+			stmt(`~^c[0-9]+\.test$ "X-C";`), stmt(`other.* "X-O";`),
 		}, "nginx:map-hostnames")
+		n.Fixed = true
+		top = append(top, n)
+	}
+	credVar := ""
+	if g.chance(0.2) {
+		credVar = "$" + name + "_cred"
+		n := block("map $http_origin "+credVar+" {", "}", []*Node{
+			fixed(`default "";`), stmt(`"https://app.example.com" "true";`), stmt(`~^https://admin\. "true";`),
+		}, "nginx:map-literal")
 		n.Fixed = true
 		top = append(top, n)
 	}
@@ -46,11 +64,11 @@ func (g *gen) nginxCase(name string) *Case {
 	nServers := 1 + g.r.Intn(3)
 	def := g.r.Intn(nServers + 1) // == nServers: no default_server
 	for i := 0; i < nServers; i++ {
-		top = append(top, g.nginxServer(c, i, i == def, mapVar, hostVar))
+		top = append(top, g.nginxServer(c, i, i == def, mapVar, hostVar, credVar))
 	}
 	c.Top = top
 	c.Files = append(c.Files, File{Path: "www/err.json", Content: "{}\n"}, File{Path: "www/index.html", Content: "<p>index</p>\n"})
-	c.Files = append(c.Files, docroot(nginxPaths)...)
+	c.Files = append(c.Files, docroot(nginxFiles)...)
 	for i := 0; i < 12; i++ {
 		host := nginxHosts[g.r.Intn(len(nginxHosts))]
 		c.Probes = append(c.Probes, g.probe(host, nginxPaths[g.r.Intn(len(nginxPaths))]))
@@ -58,44 +76,69 @@ func (g *gen) nginxCase(name string) *Case {
 	return c
 }
 
-func (g *gen) nginxServer(c *Case, i int, isDefault bool, mapVar, hostVar string) *Node {
-	listen := "listen 127.0.0.1:@PORT@;"
+func (g *gen) nginxServer(c *Case, i int, isDefault bool, mapVar, hostVar, credVar string) *Node {
+	suffix := ";"
 	fams := []string{"nginx:server"}
 	if isDefault {
-		listen = "listen 127.0.0.1:@PORT@ default_server;"
+		suffix = " default_server;"
 		fams = append(fams, "nginx:default_server")
 	}
 	// Static answers come from www/, where exactly the paths the upstream
 	// answers 200 for exist, so that a file lookup and the upstream agree.
-	kids := []*Node{fixed(listen), fixed("root @DIR@/www;")}
+	kids := []*Node{fixed("listen 127.0.0.1:@PORT@" + suffix)}
+	if g.chance(0.15) {
+		// another loopback address on the same port
+		kids = append(kids, fixed("listen 127.0.0.2:@PORT@"+suffix, "nginx:listen-multi"))
+	}
+	kids = append(kids, fixed("root @DIR@/www;"))
 	switch i {
 	case 0:
-		kids = append(kids, fixed("server_name a.test;", "nginx:server_name-exact"))
+		kids = append(kids, fixed("server_name "+g.pick("a.test", "a.test www.a.test")+";", "nginx:server_name-exact"))
 	case 1:
-		form := g.pick("*.b.test", ".b.test")
+		form := g.pick("*.b.test", ".b.test", "x.b.*")
 		kids = append(kids, fixed("server_name "+form+";", "nginx:server_name-wildcard"))
 	default:
 		kids = append(kids, fixed(`server_name ~^c[0-9]+\.test$;`, "nginx:server_name-regex"))
 	}
 	if g.chance(0.3) {
 		kids = append(kids, g.nginxHeaders(mapVar, "", hostVar, false).nodes("nginx:add_header-server")...)
+	} else if len(c.Files) > 0 && c.Files[0].Path == "cors.conf" && g.chance(0.3) {
+		kids = append(kids, stmt("include @DIR@/cors.conf;", "nginx:include", "nginx:add_header-server"))
 	}
+	if credVar != "" && g.chance(0.5) {
+		kids = append(kids, stmt("add_header Access-Control-Allow-Credentials "+credVar+g.pick("", " always")+";", "nginx:add_header-server", "nginx:map-literal"))
+	}
+	serverVar := ""
+	if g.chance(0.15) {
+		// set and if at server level run before the location is chosen
+		serverVar = "$" + c.Name + "_s"
+		kids = append(kids, fixed("set "+serverVar+` "";`, "nginx:set", "nginx:set-server"),
+			block(`if ($http_origin ~ "^https://app\.example\.com$") {`, "}",
+				[]*Node{fixed("set " + serverVar + " $http_origin;")}, "nginx:if-server", "nginx:set"))
+	}
+
 	if g.chance(0.2) {
 		kids = append(kids, block("if ($request_method = OPTIONS) {", "}", []*Node{fixed("return 204;")}, "nginx:if-server", "nginx:return"))
 	}
 	if g.chance(0.1) {
 		kids = append(kids, block(`if ($http_origin = "https://evil.example") {`, "}", []*Node{fixed("return 403;")}, "nginx:if-server", "nginx:return"))
 	}
-	if g.chance(0.3) {
-		kids = append(kids, stmt("proxy_intercept_errors on;", "nginx:proxy_intercept_errors"))
+	if g.chance(0.4) {
+		if g.chance(0.75) {
+			kids = append(kids, stmt("proxy_intercept_errors on;", "nginx:proxy_intercept_errors"))
+		}
 		if g.chance(0.5) {
-			kids = append(kids, stmt("error_page 404 500 /err.json;", "nginx:error_page"))
+			kids = append(kids, stmt("error_page 404 500 "+g.pick("", "", "=200 ", "= ")+"/err.json;", "nginx:error_page"))
 			loc := block("location = /err.json {", "}", []*Node{fixed("internal;"), fixed("root @DIR@/www;")}, "nginx:error_page")
 			loc.Kids = append(loc.Kids, g.nginxHeaders(mapVar, "", "", false).nodes("nginx:add_header")...)
+			if g.chance(0.15) {
+				loc.Kids = append(loc.Kids, stmt("return 404;", "nginx:error_page-return"))
+			}
 			kids = append(kids, loc)
 		} else {
-			kids = append(kids, stmt("error_page 404 500 = @fallback;", "nginx:error_page-named"))
-			loc := block("location @fallback {", "}", []*Node{fixed(g.pick("return 502;", `return 200 "{}";`))}, "nginx:error_page-named")
+			kids = append(kids, stmt("error_page 404 500 "+g.pick("= ", "= ", "", "=203 ")+"@fallback;", "nginx:error_page-named"))
+			handler := g.pick("return 502;", `return 200 "{}";`, "proxy_pass http://@UP@;")
+			loc := block("location @fallback {", "}", []*Node{fixed(handler)}, "nginx:error_page-named")
 			loc.Kids = append(g.nginxHeaders(mapVar, "", "", false).nodes("nginx:add_header"), loc.Kids...)
 			loc.Fixed = true
 			kids = append(kids, loc)
@@ -109,6 +152,12 @@ func (g *gen) nginxServer(c *Case, i int, isDefault bool, mapVar, hostVar string
 	nLoc := 1 + g.r.Intn(4)
 	for _, open := range opens[:nLoc] {
 		kids = append(kids, g.nginxLocation(c, open, mapVar, hostVar, true))
+	}
+	if serverVar != "" && g.chance(0.5) {
+		kids = append(kids, block("location = /api/items {", "}", []*Node{
+			stmt("add_header Access-Control-Allow-Origin "+serverVar+g.pick("", " always")+";", "nginx:set-server", "nginx:add_header"),
+			fixed("proxy_pass http://@UP@;", "nginx:proxy_pass"),
+		}, "nginx:location", "nginx:location-exact"))
 	}
 	return block("server {", "}", kids, fams...)
 }
@@ -141,17 +190,32 @@ func (g *gen) nginxLocation(c *Case, open, mapVar, hostVar string, mayNest bool)
 	if g.chance(0.8) {
 		kids = append(kids, g.nginxHeaders(mapVar, setVar, hostVar, false).nodes("nginx:add_header")...)
 	}
+	if g.chance(0.1) {
+		// an if without return: its own configuration, add_header included,
+		// replaces the location's when it matches
+		kids = append(kids, block(`if ($http_origin ~* "^https://admin\.") {`, "}",
+			g.nginxHeaders(mapVar, setVar, "", false).nodes("nginx:add_header-if"), "nginx:if-location", "nginx:if-no-return"))
+	}
 	if len(c.Files) > 0 && c.Files[0].Path == "cors.conf" && g.chance(0.5) {
 		kids = append(kids, stmt("include @DIR@/cors.conf;", "nginx:include"))
 	}
 	if g.chance(0.1) {
-		kids = append(kids, block("limit_except GET POST {", "}", []*Node{fixed("deny all;")}, "nginx:limit_except"))
+		kids = append(kids, block("limit_except "+g.pick("GET POST", "GET", "GET POST OPTIONS")+" {", "}", []*Node{fixed("deny all;")}, "nginx:limit_except"))
+	}
+	if g.chance(0.1) {
+		kids = append(kids, stmt("error_page "+g.pick("404 /err.json", "404 =200 /err.json", "404 /api/exact", "405 =200 /err.json")+";", "nginx:error_page", "nginx:error_page-location"))
 	}
 	switch {
 	case open == "location ^~ /static/ {" && g.chance(0.8):
 		kids = append(kids, fixed("root @DIR@/www;", "nginx:static"))
+	case open == "location /api/ {" && g.chance(0.1):
+		kids = append(kids, fixed("alias @DIR@/www/api/;", "nginx:static", "nginx:alias"))
+	case g.chance(0.1):
+		// no handler: the static and index modules answer
+		kids = append(kids, fixed(g.pick("root @DIR@/www;", "index index.html;"), "nginx:static"))
 	case g.chance(0.15):
-		kids = append(kids, fixed(g.pick("return 204;", `return 200 "{}";`, "return 403;"), "nginx:return"))
+		kids = append(kids, fixed(g.pick("return 204;", `return 200 "{}";`, "return 403;", "return 404;", `return 403 "denied";`,
+			"return 301 https://a.test/moved;", "return 302 /api/exact;"), "nginx:return"))
 	default:
 		kids = append(kids, fixed("proxy_pass http://@UP@;", "nginx:proxy_pass"))
 		if g.chance(0.2) {

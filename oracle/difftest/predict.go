@@ -194,8 +194,13 @@ func predictFor(m *model.File, c *Case, p Probe, port int) (pr serverside.Predic
 		}
 	}()
 	req := c.Request(p, port)
+	if c.Server == Nginx {
+		dir := path.Dir(m.Path)
+		req.Files = caseFiles{dir: dir, files: c.FileMap(Env{Dir: dir})}
+		req.UpstreamStatusFor = statusOf // the test upstream answers every path by its -NNN
+	}
 	pr = serverside.Predict([]*model.File{m}, req)
-	if req.UpstreamStatus != 200 && req.UpstreamStatus != 404 && fromHandler(m, pr) {
+	if req.Files == nil && req.UpstreamStatus != 200 && req.UpstreamStatus != 404 && fromHandler(m, pr) {
 		// Only the -200 files exist: a file lookup answers 404 where the
 		// upstream would have answered the path's status.
 		req.UpstreamStatus = 404
@@ -227,4 +232,27 @@ type Result struct {
 	Obs     Observed
 	Outcome Outcome
 	Err     error
+}
+
+// caseFiles is a case's directory as the server sees it: its files, and
+// nothing else, exist; outside it nothing is known.
+type caseFiles struct {
+	dir   string
+	files map[string]string
+}
+
+func (c caseFiles) Kind(name string) serverside.FileKind {
+	name = path.Clean(name)
+	if name != c.dir && !strings.HasPrefix(name, c.dir+"/") {
+		return serverside.FileUnknown
+	}
+	if _, ok := c.files[name]; ok {
+		return serverside.FileRegular
+	}
+	for f := range c.files {
+		if strings.HasPrefix(f, name+"/") {
+			return serverside.FileDir
+		}
+	}
+	return serverside.FileMissing
 }

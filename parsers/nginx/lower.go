@@ -204,6 +204,8 @@ func (l *lowerer) block(s *model.Scope, parent *model.Scope, ds []*Directive, mo
 		s.Effective = inheritedAdd
 	}
 	s.Effective = append(append(append([]*model.HeaderOp(nil), s.Effective...), inheritedMore...), more...)
+	s.Static, s.ErrorPages = staticOf(s, parent, ds), errorPagesOf(parent, ds)
+	s.Internal = s.Kind == "location" && slices.ContainsFunc(ds, func(d *Directive) bool { return d.Name == "internal" })
 
 	hasLocation, hasServer := false, false
 	for _, d := range ds {
@@ -336,6 +338,7 @@ type handler struct {
 	optionsStatus int
 	upstream      *model.Upstream
 	at            model.Span
+	direct        bool
 }
 
 // route adds the responses of a block that requests end in: one for each
@@ -363,7 +366,9 @@ func (l *lowerer) route(route *model.Scope, ds []*Directive, mode inheritMode) {
 		}
 		l.file.Responses = append(l.file.Responses, r)
 	}
-	l.file.Responses = append(l.file.Responses, l.response(route, route, h))
+	own := l.response(route, route, h)
+	own.Denied = deniedMethods(ds)
+	l.file.Responses = append(l.file.Responses, own)
 }
 
 // returns reports whether a block ends the rewrite phase with its own
@@ -438,7 +443,10 @@ func (l *lowerer) response(route, s *model.Scope, h handler) *model.Response {
 		Upstream:      h.upstream,
 		Span:          h.at,
 	}
-	r.ErrorPages = l.errorPagesFor(s, h.source)
+	r.Direct = h.direct
+	if !h.direct {
+		r.ErrorPages = l.errorPagesFor(s, h.source)
+	}
 	if c := s.When; c != nil && s != route {
 		r.Conds = []*model.Condition{c}
 		r.Methods = c.Methods
@@ -473,7 +481,14 @@ func (l *lowerer) handlerOf(s *model.Scope, ds []*Directive, inherited *handler)
 			if err != nil {
 				code = 302 // return URL
 			}
-			return handler{source: model.FromServer, status: code, at: d.Span}
+			// Below 300, or an error with a text, return sends its own
+			// response; a redirect or an error alone goes through the
+			// special response, and error_page (ngx_http_script_return_code,
+			// ngx_http_send_response).
+			direct := code < 300 || code >= 400 && len(d.Args) > 1
+			// limit_except denies OPTIONS before this return runs: it
+			// switches to its own configuration, which has no return.
+			return handler{source: model.FromServer, status: code, at: d.Span, direct: direct, optionsStatus: limitExcept(ds)}
 		}
 	}
 	for _, d := range ds {
@@ -500,6 +515,27 @@ func (l *lowerer) handlerOf(s *model.Scope, ds []*Directive, inherited *handler)
 		opt = 405 // the static module refuses every method but GET, HEAD and POST
 	}
 	return handler{source: model.FromHandler, optionsStatus: opt, at: s.Span}
+}
+
+// deniedMethods lists the standard methods a limit_except block with
+// deny all refuses: every one it does not name (GET names HEAD too).
+func deniedMethods(ds []*Directive) []string {
+	var out []string
+	for _, d := range ds {
+		if d.Name != "limit_except" || !d.IsBlock || !slices.ContainsFunc(d.Block, func(c *Directive) bool { return c.Name == "deny" && c.Arg(0) == "all" }) {
+			continue
+		}
+		for _, m := range standardMethods {
+			allowed := false
+			for _, a := range d.Args {
+				allowed = allowed || strings.EqualFold(a.Value, m) || m == "HEAD" && strings.EqualFold(a.Value, "GET")
+			}
+			if !allowed {
+				out = append(out, m)
+			}
+		}
+	}
+	return out
 }
 
 // limitExcept returns 403 when a limit_except block denies OPTIONS.
@@ -791,12 +827,15 @@ func (l *lowerer) variable(name string, at model.Span, server model.Span) model.
 				continue
 			}
 			guards, conditional := l.parentGuards(sd.parents)
-			unconditional = unconditional || !conditional
-			opt := l.valueIn(sd.d.Arg(1), sd.d.Args[1].Span, own)
-			v.Options = append(v.Options, withGuards(opt, guards))
+			opt := withGuards(l.valueIn(sd.d.Arg(1), sd.d.Args[1].Span, own), guards)
+			opt.SetIn = locationOf(sd.parents)
+			unconditional = unconditional || !conditional && opt.SetIn.IsZero()
+			v.Options = append(v.Options, opt)
 		}
 		if !unconditional {
-			v.Options = append(v.Options, model.Value{Kind: model.Empty, Span: at})
+			// first, so that a set in the location, when it runs, is the
+			// later unconditional value
+			v.Options = append([]model.Value{{Kind: model.Empty, Span: at}}, v.Options...)
 		}
 		l.varValues[key] = v
 		return v
@@ -815,6 +854,17 @@ type varKey struct {
 func serverOf(parents []*Directive) model.Span {
 	for _, p := range parents {
 		if p.Name == "server" {
+			return model.Span{File: p.Span.File, Line: p.Span.Line, Col: p.Span.Col}
+		}
+	}
+	return model.Span{}
+}
+
+// locationOf returns the span of the innermost location among parents,
+// or zero.
+func locationOf(parents []*Directive) model.Span {
+	for i := len(parents) - 1; i >= 0; i-- {
+		if p := parents[i]; p.Name == "location" {
 			return model.Span{File: p.Span.File, Line: p.Span.Line, Col: p.Span.Col}
 		}
 	}
@@ -879,27 +929,37 @@ func (l *lowerer) mapValue(name string) *model.Value {
 			hostnames = true
 		}
 	}
+	hostSource := source == "$host" || source == "${host}"
 	hasDefault := false
+	var ranked []rankedOption
 	for _, e := range d.Block {
 		if len(e.Args) == 0 || e.Name == "include" {
 			continue // hostnames, volatile
 		}
 		val := e.Args[0].Value
 		var opt model.Value
-		if originSource && (val == "$http_origin" || isCapture(val)) {
+		if originSource && (val == "$http_origin" || isCapture(val) && wholeCapture(e.Name, val)) {
 			opt = model.Value{Kind: model.Reflected, Raw: val, Var: "$http_origin", Span: e.Args[0].Span}
 		} else {
 			opt = l.valueNoScope(val, e.Args[0].Span)
 		}
-		if e.Name == "default" && e.NameQuote == 0 {
+		switch {
+		case e.Name == "default" && e.NameQuote == 0:
 			hasDefault = true
-		} else if originSource {
+		case originSource:
 			m := l.mapMatcher(e, hostnames)
 			l.file.Matchers = append(l.file.Matchers, m)
-			opt = withGuards(opt, []*model.Matcher{m})
+			opt = guardEntry(opt, m)
+		case hostSource && opt.Kind != model.Reflected:
+			// A host test is no origin allowlist: it guards only values
+			// that do not echo the origin, so no rule takes it for one.
+			opt = guardEntry(opt, hostMatcher(e, hostnames))
+			ranked = append(ranked, rankedOption{opt, mapRank(e.Name, hostnames), len(ranked)})
+			continue
 		}
 		v.Options = append(v.Options, opt)
 	}
+	v.Options = append(v.Options, byMapPrecedence(ranked)...)
 	if !hasDefault {
 		v.Options = append(v.Options, model.Value{Kind: model.Empty, Span: d.Span})
 	}

@@ -58,6 +58,9 @@ type File struct {
 	// Advice is the dialect's fix advice for findings on this file; nil
 	// for a file no dialect lowered.
 	Advice Advice
+	// Walker, when set, walks a request through the configuration the
+	// way the server does (see package serverside).
+	Walker Walker
 }
 
 // Diagnostic is a problem the parser or lowering found: a syntax error

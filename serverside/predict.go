@@ -214,6 +214,9 @@ func urlPort(u *url.URL) int {
 // when the response is proxied.
 func (e *evaluator) layer(stack []*model.File, a *Answer) {
 	f := stack[0]
+	if f.Dialect == model.Apache && len(stack) == 1 && e.apacheLayer(f, a) {
+		return
+	}
 	route := e.forced
 	e.forced = nil
 	if route == nil {
@@ -250,7 +253,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 		status, source = 403, model.FromServer // limit_except, before any return
 	case status != 0:
 	case e.method == "OPTIONS" && r.OptionsStatus != 0:
-		status, source = r.OptionsStatus, model.FromServer
+		status, source = r.OptionsStatus, optionsSource(f, r)
 	case source == model.FromUpstream && len(stack) > 1:
 		next := &Answer{Method: e.method}
 		e.layer(stack[1:], next)
@@ -304,6 +307,9 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 			if status >= 300 {
 				source = model.FromServer
 			}
+		}
+		if f.Dialect == model.Apache {
+			status, source = apacheStatic(e.method, status, source)
 		}
 	}
 	if f.Dialect == model.Nginx && e.errStatus != 0 && source == model.FromUpstream && slices.Contains(r.ErrorPages, status) {

@@ -1,5 +1,7 @@
 package difftest
 
+import "strings"
+
 // apachePaths: /api/ is proxied, the rest is static under www/ (only the
 // -200 files exist).
 var apachePaths = []string{
@@ -22,6 +24,9 @@ func (g *gen) apacheCase(name string) *Case {
 	if g.chance(0.3) {
 		dir := g.pick("www/", "www/static/")
 		c.Files = append(c.Files, File{Path: dir + ".htaccess", Content: g.apacheHeaders(false).text()})
+	}
+	if g.chance(0.1) {
+		c.Files = append(c.Files, File{Path: "www/static/.htaccess", Content: g.apacheHeaders(false).text()})
 	}
 	for i := 0; i < 12; i++ {
 		host := apacheHosts[g.r.Intn(len(apacheHosts))]
@@ -56,6 +61,11 @@ func (g *gen) apacheVhost(i int) *Node {
 		kids = append(kids, stmt(`SetEnvIfNoCase Origin "^https://APP\.example\.com$" CORS_OK`, "apache:setenvifnocase"),
 			stmt(`Header `+g.pick("", "always ")+`set Access-Control-Allow-Credentials true env=CORS_OK`, "apache:header-env"))
 	}
+	if g.chance(0.15) {
+		kids = append(kids, stmt(`SetEnvIf Request_Method "^OPTIONS$" PREFLIGHT`, "apache:setenvif-method"),
+			stmt(`SetEnvIf Origin "evil" !PREFLIGHT`, "apache:setenvif-method"),
+			stmt(`Header `+g.pick("", "always ")+g.pick("set", "add", "merge")+` Access-Control-Allow-Methods "GET, OPTIONS" env=`+g.pick("PREFLIGHT", "!PREFLIGHT"), "apache:header-env"))
+	}
 	if g.chance(0.6) {
 		kids = append(kids, g.apacheHeaders(true).nodes("apache:header")...)
 	}
@@ -63,12 +73,30 @@ func (g *gen) apacheVhost(i int) *Node {
 		kids = append(kids, g.apacheIf())
 	}
 	if g.chance(0.25) {
-		kids = append(kids, stmt("RewriteEngine On", "apache:rewrite"),
-			stmt("RewriteCond %{REQUEST_METHOD} OPTIONS", "apache:rewrite"),
-			stmt("RewriteRule ^ - "+g.pick("[R=204,L]", "[R=200,L]", "[F]"), "apache:rewrite-flags"))
+		kids = append(kids, stmt("RewriteEngine On", "apache:rewrite"))
+		if g.chance(0.3) {
+			kids = append(kids, stmt(`RewriteCond %{HTTP:Origin} "^https://(app|admin)\.example\.com$" `+g.pick("[NC]", "[NC,OR]"), "apache:rewrite-cond"))
+			if g.chance(0.3) {
+				kids = append(kids, stmt(`RewriteCond %{HTTP:Origin} ^null$`, "apache:rewrite-cond"))
+			}
+			kids = append(kids, stmt("RewriteRule ^ - [E=CORS_RW:%{HTTP:Origin}]", "apache:rewrite-flags"),
+				stmt(`Header `+g.pick("", "always ")+`set Access-Control-Allow-Origin "%{CORS_RW}e" env=CORS_RW`, "apache:header-env"))
+		}
+		kids = append(kids, stmt("RewriteCond %{REQUEST_METHOD} "+g.pick("OPTIONS", "options [NC]", "!^(GET|POST)$"), "apache:rewrite"),
+			stmt("RewriteRule "+g.pick("^", "^/static/", `\.json$`)+" - "+g.pick("[R=204,L]", "[R=200,L]", "[F]", "[G]", "[R=204]", "[F,NC]"), "apache:rewrite-flags"))
 	}
 	if g.chance(0.2) {
 		kids = append(kids, stmt("ErrorDocument 404 "+g.pick("/err.txt", `"not here"`), "apache:errordocument"))
+	}
+	if g.chance(0.1) {
+		kids = append(kids, stmt("ErrorDocument "+g.pick("405", "403", "410")+" "+g.pick("/err.txt", `"no"`), "apache:errordocument"))
+	}
+	if g.chance(0.1) {
+		kids = append(kids, block(`<Files "f-200.txt">`, "</Files>", []*Node{stmt("Require all denied", "apache:require")}, "apache:files"))
+	}
+	if g.chance(0.15) {
+		kids = append(kids, block("<Directory @DIR@/www/static>", "</Directory>",
+			[]*Node{stmt("AllowOverride "+g.pick("None", "FileInfo"), "apache:htaccess")}, "apache:directory"))
 	}
 	kids = append(kids, fixed("ProxyPass /api/ http://@UP@/api/", "apache:proxypass"))
 	sections := []struct{ open, close, fam string }{
@@ -97,14 +125,33 @@ func (g *gen) apacheVhost(i int) *Node {
 
 // apacheIf builds an <If> chain on the method or the origin.
 func (g *gen) apacheIf() *Node {
+	return g.apacheIfDepth(0)
+}
+
+// apacheIfDepth builds an <If> chain whose branches may hold chains of
+// their own.
+func (g *gen) apacheIfDepth(depth int) *Node {
 	cond := g.pick(`"%{REQUEST_METHOD} == 'OPTIONS'"`, `"%{HTTP:Origin} == 'https://app.example.com'"`,
-		`"%{HTTP:Origin} =~ m#^https://(app|admin)\.example\.com$#"`)
-	n := block("<If "+cond+">", "</If>", g.apacheHeaders(true).nodes("apache:header"), "apache:if")
+		`"%{HTTP:Origin} =~ m#^https://(app|admin)\.example\.com$#"`,
+		`"%{REQUEST_METHOD} != 'OPTIONS' && -n %{HTTP:Origin}"`,
+		`"%{req:Origin} == 'null' || %{REQUEST_METHOD} == 'GET'"`,
+		`"!(%{HTTP:Origin} =~ /example\.com$/i)"`)
+	body := g.apacheHeaders(true).nodes("apache:header")
+	if depth == 0 && g.chance(0.2) {
+		nested := g.apacheIfDepth(1)
+		nested.Fams = append(nested.Fams, "apache:if-nested")
+		body = append(body, nested)
+	}
+	n := block("<If "+cond+">", "</If>", body, "apache:if")
 	// The chain is one node so that the shrinker never leaves an orphan
 	// <ElseIf> or <Else>.
 	chain := &Node{Line: "# if chain", Kids: []*Node{n}, Fams: []string{"apache:if"}}
 	if g.chance(0.4) {
 		chain.Kids = append(chain.Kids, block(`<ElseIf "%{HTTP:Origin} == 'https://admin.example.com'">`, "</ElseIf>",
+			g.apacheHeaders(true).nodes("apache:header"), "apache:elseif"))
+	}
+	if g.chance(0.15) {
+		chain.Kids = append(chain.Kids, block(`<ElseIf "%{REQUEST_METHOD} == 'OPTIONS'">`, "</ElseIf>",
 			g.apacheHeaders(true).nodes("apache:header"), "apache:elseif"))
 	}
 	if g.chance(0.5) {
@@ -151,6 +198,17 @@ func (g *gen) apacheHeaders(allowAlways bool) headerSet {
 	}
 	if g.chance(0.3) {
 		out = append(out, "Header "+tbl()+g.pick("merge", "append", "set", "add")+" Vary Origin")
+	}
+	if g.chance(0.15) {
+		out = append(out, "Header "+tbl()+g.pick("edit*", "edit")+` Access-Control-Allow-Methods ", " ","`)
+	}
+	// a condition of its own on some statements
+	for i := range out {
+		if g.chance(0.15) && !strings.Contains(out[i], `" "expr=`) {
+			out[i] += " " + g.pick(`env=CORS_OK`, `env=!CORS_OK`, `env=CORS_ORIGIN`,
+				`"expr=%{REQUEST_METHOD} == 'OPTIONS'"`, `"expr=-n %{req:Origin}"`,
+				`"expr=%{req:Origin} =~ m#\.example\.com$#"`)
+		}
 	}
 	return out
 }

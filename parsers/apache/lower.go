@@ -56,6 +56,9 @@ func LowerWith(cfg *Config, hts []*Htaccess) (*model.File, []*Htaccess) {
 		l.routes(srv)
 	}
 	l.finish()
+	if !l.standalone {
+		l.file.Walker = &walker{cfg: cfg, hts: hts}
+	}
 	return l.file, used
 }
 

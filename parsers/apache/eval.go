@@ -1,0 +1,421 @@
+package apache
+
+import (
+	"fmt"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/corslint/corslint/model"
+)
+
+// Request is a request the walk answers.
+type Request = model.WalkRequest
+
+// Line is a header line of the walk's answer.
+type Line = model.WalkLine
+
+// Result is the walk's answer.
+type Result = model.WalkResult
+
+// walker walks requests through one lowered configuration.
+type walker struct {
+	cfg *Config
+	hts []*Htaccess
+}
+
+// Walk implements model.Walker.
+func (w *walker) Walk(req Request) Result { return Evaluate(w.cfg, w.hts, req) }
+
+// esec is a section as the evaluator walks it.
+type esec struct {
+	kind string // "server", "VirtualHost", "Directory", ..., ".htaccess"
+	d    *Directive
+	body []*Directive
+	kids []*esec
+	path string
+	re   bool
+}
+
+// Evaluate works out httpd 2.4's answer to req from cfg and the .htaccess
+// files beside it, walking the request the way httpd does: virtual host,
+// server-context rewrite, <Location>, ProxyPass or the directory and file
+// walk with .htaccess under AllowOverride, <If> chains, access, then the
+// handler and mod_headers' two tables on the response.
+func Evaluate(cfg *Config, hts []*Htaccess, req Request) (res Result) {
+	defer func() {
+		if x := recover(); x != nil {
+			res = Result{Unmodelled: fmt.Sprint("evaluator failed: ", x)}
+		}
+	}()
+	// relative paths resolve as the lowering resolves them
+	root := cfg.ServerRoot
+	if root == "" {
+		root = filepath.Dir(cfg.Path)
+	}
+	ev := &evalRun{req: &req, hts: hts, env: map[string]string{}, cfgRoot: absPath(root)}
+	main := &esec{kind: "server"}
+	if err := ev.build(main, cfg.Directives); err != nil {
+		return Result{Unmodelled: err.Error()}
+	}
+	ev.main = main
+	return ev.run(main)
+}
+
+type evalRun struct {
+	req     *Request
+	hts     []*Htaccess
+	env     map[string]string
+	cfgRoot string
+	main    *esec
+	// status is the status of the error an ErrorDocument redirect serves.
+	status int
+	// vary lists the request headers read before the handler runs
+	// (RewriteCond, <If>), which httpd adds to Vary in headers_out.
+	vary []string
+	// unmodelled is the first thing met that the evaluator does not follow.
+	unmodelled string
+}
+
+func (ev *evalRun) refuse(format string, args ...any) {
+	if ev.unmodelled == "" {
+		ev.unmodelled = fmt.Sprintf(format, args...)
+	}
+}
+
+// build reads ds into s, flattening <IfModule>; sections it does not
+// model make the whole evaluation fall back.
+func (ev *evalRun) build(s *esec, ds []*Directive) error {
+	for _, d := range ds {
+		if d.Inactive {
+			continue
+		}
+		if !d.Section {
+			s.body = append(s.body, d)
+			continue
+		}
+		kind, ok := sectionKinds[strings.ToLower(d.Name)]
+		switch {
+		case d.Is("IfModule"):
+			if !strings.HasPrefix(d.Arg(0), "!") {
+				if err := ev.build(s, d.Children); err != nil {
+					return err
+				}
+			}
+			continue
+		case d.Is("IfDefine"), d.Is("IfVersion"):
+			if err := ev.build(s, d.Children); err != nil {
+				return err
+			}
+			continue
+		case !ok || kind == "Proxy" || kind == "ProxyMatch" || kind == "Limit" || kind == "LimitExcept":
+			return fmt.Errorf("section <%s> is not modelled", d.Name)
+		}
+		c := &esec{kind: kind, d: d}
+		c.path, c.re = sectionPath(d, kind)
+		s.kids = append(s.kids, c)
+		if err := ev.build(c, d.Children); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// modelled lists the directives whose effect the evaluator follows (or
+// knows to have none on CORS headers).
+var modelled = map[string]bool{
+	"listen": true, "servername": true, "serveralias": true, "documentroot": true, "require": true,
+	"allowoverride": true, "header": true, "setenvif": true, "setenvifnocase": true, "rewriteengine": true,
+	"rewritecond": true, "rewriterule": true, "errordocument": true, "proxypass": true, "proxypassreverse": true,
+	"serverroot": true, "loadmodule": true, "user": true, "group": true, "pidfile": true, "defaultruntimedir": true,
+	"errorlog": true, "loglevel": true, "startservers": true, "threadsperchild": true, "minsparethreads": true,
+	"maxsparethreads": true, "maxrequestworkers": true, "customlog": true, "options": true, "directoryindex": true,
+	"keepalive": true, "timeout": true, "serveradmin": true, "servertokens": true, "serversignature": true,
+	"adddefaultcharset": true, "addtype": true, "proxyrequests": true, "proxypreservehost": true,
+	// logging, TLS, caching and content-type statements: no effect on
+	// which sections apply or on Access-Control-* and Vary
+	"logformat": true, "transferlog": true, "hostnamelookups": true, "usecanonicalname": true,
+	"limitrequestbody": true, "addcharset": true, "addlanguage": true, "addencoding": true,
+	"addoutputfilterbytype": true, "sslengine": true, "sslcertificatefile": true, "sslcertificatekeyfile": true,
+	"sslcertificatechainfile": true, "sslprotocol": true, "sslciphersuite": true, "sslhonorcipherorder": true,
+	"expiresactive": true, "expiresbytype": true, "expiresdefault": true, "fileetag": true, "mutex": true,
+	"enablesendfile": true, "enablemmap": true, "maxkeepaliverequests": true, "keepalivetimeout": true,
+	"protocols": true,
+}
+
+func (ev *evalRun) check(ds []*Directive) {
+	for _, d := range ds {
+		if !modelled[strings.ToLower(d.Name)] {
+			ev.refuse("directive %s is not modelled", d.Name)
+		}
+	}
+}
+
+// vhost picks the <VirtualHost> for the request's port and host: the first
+// whose ServerName or ServerAlias matches, else the first for the address;
+// nil when none listens there (the main server answers).
+func (ev *evalRun) vhost(main *esec) *esec {
+	var onPort []*esec
+	for _, k := range main.kids {
+		if k.kind != "VirtualHost" {
+			continue
+		}
+		for _, p := range vhostPorts(k.d) {
+			if p == ev.req.Port {
+				onPort = append(onPort, k)
+				break
+			}
+		}
+		if len(vhostPorts(k.d)) == 0 {
+			onPort = append(onPort, k)
+		}
+	}
+	if len(onPort) == 0 {
+		return nil
+	}
+	host := strings.ToLower(ev.req.Host)
+	for _, k := range onPort {
+		for _, n := range vhostNames(k.d) {
+			if ok, err := path.Match(strings.ToLower(n), host); err == nil && ok {
+				return k
+			}
+		}
+	}
+	return onPort[0]
+}
+
+// lastArg returns the first argument of the last directive named name.
+func lastArg(ds []*Directive, name string) (*Directive, bool) {
+	var out *Directive
+	for _, d := range ds {
+		if d.Is(name) {
+			out = d
+		}
+	}
+	return out, out != nil
+}
+
+// tables are the response's header tables: headers_out (the onsuccess
+// table, which holds the handler's and the upstream's headers) and
+// err_headers_out (the always table).
+type tables struct {
+	out, err []Line
+}
+
+func (ev *evalRun) run(main *esec) Result {
+	r := ev.req
+	vh := ev.vhost(main)
+	server := []*esec{main}
+	if vh != nil {
+		server = append(server, vh)
+	}
+	var res Result
+	for _, s := range server {
+		ev.check(s.body)
+		res.Route += label(s)
+	}
+	docroot := ""
+	for _, s := range server {
+		if d, ok := lastArg(s.body, "DocumentRoot"); ok {
+			docroot = ev.absDir(d.Arg(0))
+		}
+	}
+	// mod_setenvif runs its server-context statements at the first of its
+	// hooks a request_rec passes: right after reading the request, and
+	// for an ErrorDocument's internal redirect at header parsing, where
+	// the directory ones then do not run.
+	for _, s := range server {
+		ev.setEnvIf(s.body)
+	}
+	locs := ev.locations(server)
+	// Server-context mod_rewrite runs at translate time, after the first
+	// location walk: an answer it gives carries only the server's and the
+	// <Location>s' always table.
+	if vh != nil {
+		if st, at, ok := ev.rewrite(vh.body); ok {
+			// The <If> sections of those still apply to the error
+			// (httpd 2.4.71: an <Else> at virtual host level set
+			// Access-Control-Allow-Methods on a RewriteRule [F] answer).
+			// The Vary their conditions add stays on a 204 only (httpd
+			// 2.4.71: R=204 kept it, [F] and R=200 did not).
+			chain := append(append([]*esec(nil), server...), locs...)
+			x := &exprEnv{req: r, env: ev.env}
+			chain = append(chain, ev.ifWalk(chain, x)...)
+			res.Status, res.Source, res.By = st, model.FromServer, at
+			var t tables
+			if st == 204 {
+				for _, v := range append(ev.vary, x.vary...) {
+					t.out = mergeLine(t.out, "Vary", v, model.Span{})
+				}
+			}
+			ev.applyTables(&t, chain, false)
+			res.Lines = append(t.out, t.err...)
+			return ev.done(res)
+		}
+	}
+	target, passPath, passAt, proxied := ev.proxyPass(server, locs)
+	var chain []*esec
+	if proxied {
+		// A proxied request maps to no file: no <Directory> or <Files>.
+		chain = append(chain, server...)
+		chain = append(chain, locs...)
+		res.Source, res.By = model.FromUpstream, passAt
+		if passPath != "" {
+			res.Route += " > ProxyPass " + passPath
+		}
+	} else {
+		if docroot == "" {
+			ev.refuse("no DocumentRoot")
+		}
+		dirs := ev.dirWalk(server, docroot+r.Path)
+		chain = append(chain, server...)
+		chain = append(chain, dirs...)
+		chain = append(chain, ev.filesFor(server, dirs, path.Base(r.Path))...)
+		chain = append(chain, locs...)
+		res.Source = model.FromHandler
+		if vh != nil {
+			res.By = vh.d.Span
+		}
+	}
+	for _, s := range chain[len(server):] {
+		ev.check(s.body)
+		res.Route += label(s)
+	}
+	early := &exprEnv{req: r, env: ev.env, vary: ev.vary}
+	ifs := ev.ifWalk(chain, early)
+	chain = append(chain, ifs...)
+	if ev.status == 0 {
+		for _, s := range chain[len(server):] {
+			ev.setEnvIf(s.body)
+		}
+	}
+	for _, s := range ifs {
+		ev.check(s.body)
+		res.Route += label(s)
+	}
+	for _, s := range chain {
+		for _, d := range s.body {
+			if d.Is("RewriteRule") || d.Is("RewriteCond") {
+				if s.kind != "VirtualHost" && s.kind != "server" {
+					ev.refuse("per-directory RewriteRule is not modelled")
+				}
+			}
+		}
+	}
+	if denied(chain) {
+		res.Status, res.Source = 403, model.FromServer
+		return ev.errorAnswer(res, chain)
+	}
+	if proxied {
+		st := r.UpstreamStatus
+		if r.Method == "OPTIONS" {
+			st = r.UpstreamOptionsStatus
+			if st == 0 {
+				res.Unknown = fmt.Sprintf("OPTIONS goes to the upstream %s, whose answer the configuration does not show (pass --upstream-options-status)", target)
+			}
+		} else if st == 0 {
+			st = 200
+		}
+		res.Status = st
+		var t tables
+		for _, h := range r.UpstreamHeaders {
+			t.out = append(t.out, Line{Name: model.CanonicalName(h[0]), Value: h[1], Upstream: true})
+		}
+		ev.applyTables(&t, chain, true)
+		res.Lines = append(t.out, t.err...)
+		return ev.done(res)
+	}
+	switch r.Method {
+	case "OPTIONS":
+		// The core answers OPTIONS for a file itself (present or not), with
+		// 200 and Allow, through the ordinary output filters.
+		res.Status = 200
+		t := tables{}
+		for _, v := range early.vary {
+			t.out = mergeLine(t.out, "Vary", v, model.Span{})
+		}
+		ev.applyTables(&t, chain, true)
+		res.Lines = append(t.out, t.err...)
+		return ev.done(res)
+	case "GET", "HEAD", "POST":
+	default:
+		res.Status, res.Source = 405, model.FromServer
+		return ev.errorAnswer(res, chain)
+	}
+	st := r.FileStatus
+	if st == 0 {
+		st = 200
+	}
+	res.Status = st
+	if st >= 400 {
+		res.Source = model.FromServer
+		return ev.errorAnswer(res, chain)
+	}
+	t := tables{}
+	for _, v := range early.vary {
+		t.out = mergeLine(t.out, "Vary", v, model.Span{})
+	}
+	ev.applyTables(&t, chain, true)
+	res.Lines = append(t.out, t.err...)
+	return ev.done(res)
+}
+
+func (ev *evalRun) done(res Result) Result {
+	res.Lines = fixupVary(res.Lines)
+	res.Unmodelled = ev.unmodelled
+	return res
+}
+
+// label names a section in a route the way the generic responses do.
+func label(s *esec) string {
+	switch {
+	case s.d == nil:
+		return ""
+	case s.kind == "VirtualHost":
+		return " > VirtualHost " + vhostLabel(s.d)
+	}
+	return " > " + s.kind + " " + s.d.ArgsText()
+}
+
+// errorAnswer is an error httpd generates itself: an ErrorDocument with a
+// local URL redirects internally and the error page's own sections and
+// both tables make the headers (with the original status); otherwise
+// only the always table reaches the response.
+func (ev *evalRun) errorAnswer(res Result, chain []*esec) Result {
+	doc := ""
+	for _, s := range chain {
+		for _, d := range s.body {
+			if d.Is("ErrorDocument") && d.Arg(0) == strconv.Itoa(res.Status) {
+				doc = d.Arg(1)
+				if len(d.Args) > 1 && d.Args[1].Quote != 0 && !strings.HasPrefix(doc, "/") {
+					doc = "text"
+				}
+			}
+		}
+	}
+	switch {
+	case doc == "" || doc == "text" || !strings.HasPrefix(doc, "/") && !strings.Contains(doc, "://"):
+		t := ev.errorTables(chain, nil)
+		res.Lines = append(t.out, t.err...)
+		return ev.done(res)
+	case strings.HasPrefix(doc, "/") && ev.status == 0 && !strings.Contains(doc, "?"):
+		// The redirected request sees the earlier environment as
+		// REDIRECT_*.
+		sub := *ev.req
+		sub.Method, sub.Path, sub.FileStatus = "GET", doc, 200
+		inner := &evalRun{req: &sub, hts: ev.hts, env: map[string]string{}, cfgRoot: ev.cfgRoot, main: ev.main, status: res.Status}
+		for k, v := range ev.env {
+			inner.env["REDIRECT_"+k] = v
+		}
+		out := inner.run(ev.main)
+		if out.Unmodelled == "" && out.Source != model.FromUpstream && out.Status < 300 {
+			out.Status = res.Status
+			out.Route = res.Route + " > ErrorDocument " + doc + out.Route
+			out.Unmodelled = ev.unmodelled
+			return out
+		}
+	}
+	ev.refuse("ErrorDocument %q is not modelled", doc)
+	return ev.done(res)
+}

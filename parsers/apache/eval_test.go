@@ -1,0 +1,162 @@
+package apache
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/corslint/corslint/model"
+)
+
+func TestExprShortCircuitAndVary(t *testing.T) {
+	tests := []struct {
+		expr string
+		req  Request
+		want bool
+		vary []string
+	}{
+		{`%{REQUEST_METHOD} != 'OPTIONS' && -n %{HTTP:Origin}`, Request{Method: "OPTIONS", Headers: [][2]string{{"Origin", "https://a.test"}}}, false, nil},
+		{`%{REQUEST_METHOD} != 'OPTIONS' && -n %{HTTP:Origin}`, Request{Method: "GET", Headers: [][2]string{{"Origin", "https://a.test"}}}, true, []string{"Origin"}},
+		{`%{req:Origin} == 'null' || %{REQUEST_METHOD} == 'GET'`, Request{Method: "GET", Headers: [][2]string{{"origin", "null"}}}, true, []string{"Origin"}},
+		{`%{REQUEST_METHOD} == 'GET' || %{req:Origin} == 'null'`, Request{Method: "GET"}, true, nil},
+		{`!(%{HTTP:Origin} =~ /example\.com$/i)`, Request{Headers: [][2]string{{"Origin", "https://APP.EXAMPLE.COM"}}}, false, []string{"Origin"}},
+		{`%{HTTP:Origin} =~ m#^https://(app|admin)\.example\.com$#`, Request{Headers: [][2]string{{"Origin", "https://admin.example.com"}}}, true, []string{"Origin"}},
+		{`%{req_novary:Origin} == ''`, Request{}, true, nil},
+	}
+	for _, tt := range tests {
+		x := &exprEnv{req: &tt.req, env: map[string]string{}}
+		got, err := x.evalBool(tt.expr)
+		if err != nil {
+			t.Errorf("%s: %v", tt.expr, err)
+			continue
+		}
+		if got != tt.want || !slices.Equal(x.vary, tt.vary) {
+			t.Errorf("%s = %v, vary %v; want %v, vary %v", tt.expr, got, x.vary, tt.want, tt.vary)
+		}
+	}
+}
+
+func TestExprUnmodelled(t *testing.T) {
+	for _, e := range []string{`%{REMOTE_ADDR} == '1.2.3.4'`, `%{REQUEST_METHOD} in {'GET'}`, `%{HTTP:Origin} ==`, `tolower(%{HTTP:Origin}) == 'x'`} {
+		x := &exprEnv{req: &Request{}, env: map[string]string{}}
+		if _, err := x.evalBool(e); !errors.Is(err, errExpr) {
+			t.Errorf("%s: err %v, want errExpr", e, err)
+		}
+	}
+}
+
+func TestFixupVaryJoinsOnce(t *testing.T) {
+	in := []Line{{Name: "Vary", Value: "Origin"}, {Name: "X", Value: "1"}, {Name: "Vary", Value: "origin, Accept"}}
+	var got []string
+	for _, l := range fixupVary(in) {
+		got = append(got, l.Name+": "+l.Value)
+	}
+	want := []string{"Vary: Origin, Accept", "X: 1"}
+	if !slices.Equal(got, want) {
+		t.Errorf("fixupVary = %v, want %v", got, want)
+	}
+}
+
+func TestRewriteCondTrailingOr(t *testing.T) {
+	cfg := Parse("/c/httpd.conf", []byte(`RewriteCond %{HTTP:Origin} ^https://app\.test$ [NC,OR]
+RewriteCond %{REQUEST_METHOD} ^GET$ [OR]
+`), Options{ServerRoot: "/c"})
+	ev := &evalRun{req: &Request{Method: "POST", Headers: [][2]string{{"Origin", "https://evil.test"}}}, env: map[string]string{}}
+	ok, vary := ev.rewriteConds(cfg.Directives)
+	if !ok || len(vary) != 0 {
+		t.Errorf("trailing [OR] chain: held %v vary %v, want true and no vary", ok, vary)
+	}
+	ev.req.Headers[0][1] = "https://APP.test"
+	ok, vary = ev.rewriteConds(cfg.Directives)
+	if !ok || !slices.Equal(vary, []string{"Origin"}) {
+		t.Errorf("true [OR] condition: held %v vary %v, want true and Origin", ok, vary)
+	}
+	cfg = Parse("/c/httpd.conf", []byte("RewriteCond %{HTTP:Origin} ^https://app\\.test$\nRewriteCond %{REQUEST_METHOD} ^GET$\n"), Options{ServerRoot: "/c"})
+	if ok, _ := ev.rewriteConds(cfg.Directives); ok {
+		t.Error("a false condition without [OR] must fail the rule")
+	}
+}
+
+const evalConf = `Listen 8080
+<VirtualHost *:8080>
+  ServerName a.test
+  DocumentRoot /srv/www
+  <Directory /srv/www>
+    AllowOverride None
+  </Directory>
+  <If "%{HTTP:Origin} == 'https://app.test'">
+    Header set Access-Control-Allow-Origin "https://app.test"
+  </If>
+  <Else>
+    Header always set X-Else yes
+  </Else>
+</VirtualHost>
+<VirtualHost *:8080>
+  ServerName b.test
+  DocumentRoot /srv/www
+  <Directory /srv/www>
+    AllowOverride FileInfo
+  </Directory>
+</VirtualHost>
+`
+
+func evalFixture(t *testing.T, conf string) (*Config, []*Htaccess) {
+	t.Helper()
+	cfg := Parse("/srv/httpd.conf", []byte(conf), Options{ServerRoot: "/srv"})
+	ht := Parse("/srv/www/.htaccess", []byte("Header set Access-Control-Allow-Credentials true\n"), Options{ServerRoot: "/srv"})
+	return cfg, []*Htaccess{{Config: ht, Dir: "/srv/www"}}
+}
+
+func lineValues(res Result, name string) []string {
+	var out []string
+	for _, l := range res.Lines {
+		if strings.EqualFold(l.Name, name) {
+			out = append(out, l.Value)
+		}
+	}
+	return out
+}
+
+func TestEvaluateVhostHtaccessAndElse(t *testing.T) {
+	cfg, hts := evalFixture(t, evalConf)
+	get := func(host, origin string) Result {
+		return Evaluate(cfg, hts, Request{Method: "GET", Host: host, Port: 8080, Path: "/f.json", Headers: [][2]string{{"Origin", origin}}})
+	}
+	a := get("a.test", "https://app.test")
+	if a.Unmodelled != "" {
+		t.Fatal(a.Unmodelled)
+	}
+	if got := lineValues(a, model.ACAO); !slices.Equal(got, []string{"https://app.test"}) {
+		t.Errorf("a.test, trusted origin: ACAO %v", got)
+	}
+	if got := lineValues(a, model.ACAC); got != nil {
+		t.Errorf("a.test has AllowOverride None, yet the .htaccess sent ACAC %v", got)
+	}
+	if got := lineValues(a, "Vary"); !slices.Equal(got, []string{"Origin"}) {
+		t.Errorf("the <If> on Origin should add Vary: Origin to a static 200, got %v", got)
+	}
+	if got := lineValues(get("a.test", "https://evil.test"), "X-Else"); !slices.Equal(got, []string{"yes"}) {
+		t.Errorf("<Else> after a false <If>: X-Else %v", got)
+	}
+	// an unknown host falls to the first virtual host
+	if got := lineValues(get("other.test", "https://app.test"), model.ACAO); len(got) != 1 {
+		t.Errorf("unknown host: ACAO %v, want the first virtual host's", got)
+	}
+	if got := lineValues(get("b.test", "https://app.test"), model.ACAC); !slices.Equal(got, []string{"true"}) {
+		t.Errorf("b.test reads the .htaccess: ACAC %v", got)
+	}
+	if r := Evaluate(cfg, hts, Request{Method: "DELETE", Host: "a.test", Port: 8080, Path: "/f.json"}); r.Status != 405 || r.Source != model.FromServer {
+		t.Errorf("DELETE on a static file: %d from %v, want 405 from the server", r.Status, r.Source)
+	}
+}
+
+func TestEvaluateRefusesWhatItDoesNotFollow(t *testing.T) {
+	for _, extra := range []string{"Alias /x /srv/x", "<Proxy *>\n</Proxy>", "RewriteEngine On\nRewriteRule ^/a /b [PT]", `<If "%{REMOTE_ADDR} == '1'">` + "\n</If>"} {
+		cfg, hts := evalFixture(t, strings.Replace(evalConf, "  ServerName a.test\n", "  ServerName a.test\n"+extra+"\n", 1))
+		r := Evaluate(cfg, hts, Request{Method: "GET", Host: "a.test", Port: 8080, Path: "/a"})
+		if r.Unmodelled == "" {
+			t.Errorf("%q: the walk claimed an answer for what it does not follow", extra)
+		}
+	}
+}

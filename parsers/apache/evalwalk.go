@@ -1,0 +1,731 @@
+package apache
+
+import (
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/corslint/corslint/internal/pcre"
+	"github.com/corslint/corslint/model"
+)
+
+func (ev *evalRun) absDir(p string) string {
+	if p == "" {
+		return ""
+	}
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(ev.cfgRoot, p)
+	}
+	return filepath.Clean(p)
+}
+
+// setEnvIf runs the SetEnvIf and SetEnvIfNoCase statements of ds.
+func (ev *evalRun) setEnvIf(ds []*Directive) {
+	for _, d := range ds {
+		if !d.Is("SetEnvIf") && !d.Is("SetEnvIfNoCase") || len(d.Args) < 3 {
+			continue
+		}
+		attr := d.Arg(0)
+		var subject string
+		var ok bool
+		switch strings.ToLower(attr) {
+		case "request_method":
+			subject, ok = ev.req.Method, true
+		case "request_uri":
+			subject, ok = ev.req.Path, true
+		case "remote_addr", "remote_host", "server_addr", "request_protocol":
+			ev.refuse("SetEnvIf %s is not modelled", attr)
+			return
+		default:
+			if strings.ContainsAny(attr, "^$*+?[(") {
+				ev.refuse("SetEnvIf on a header regex is not modelled")
+				return
+			}
+			subject, ok = reqHeader(ev.req, attr)
+		}
+		if !ok {
+			continue
+		}
+		re, err := pcre.Compile(d.Arg(1), d.Is("SetEnvIfNoCase"))
+		if err != nil {
+			ev.refuse("SetEnvIf regex %q: %v", d.Arg(1), err)
+			return
+		}
+		m, err := re.FindStringMatch(subject)
+		if err != nil || m == nil {
+			continue
+		}
+		groups := m.Groups()
+		for _, a := range d.Args[2:] {
+			name, val, hasVal := strings.Cut(a.Value, "=")
+			if strings.HasPrefix(name, "!") {
+				delete(ev.env, name[1:])
+				continue
+			}
+			if !hasVal {
+				val = "1"
+			}
+			// $0..$9 are the captures
+			val = dollarRE.ReplaceAllStringFunc(val, func(s string) string {
+				n, _ := strconv.Atoi(s[1:])
+				if n < len(groups) {
+					return groups[n].String()
+				}
+				return ""
+			})
+			ev.env[name] = val
+		}
+	}
+}
+
+var dollarRE = regexp.MustCompile(`\$[0-9]`)
+
+// locations lists the <Location> and <LocationMatch> sections that match
+// the path, in the order written, the main server's first.
+func (ev *evalRun) locations(server []*esec) []*esec {
+	var out []*esec
+	for _, s := range server {
+		for _, k := range s.kids {
+			if k.kind != "Location" && k.kind != "LocationMatch" {
+				continue
+			}
+			m := sectionMatch(k.kind, k.path, k.re)
+			if m != nil && m.Matches(ev.req.Path) {
+				out = append(out, k)
+			}
+		}
+	}
+	return out
+}
+
+// rewrite runs the server-context RewriteRules of a virtual host: the
+// status of the first rule that answers (R=non-3xx, F, G), if any. E=
+// sets environment variables; request headers that true conditions read
+// go to ev.vary, as mod_rewrite adds them to Vary.
+func (ev *evalRun) rewrite(ds []*Directive) (int, model.Span, bool) {
+	if d, ok := lastArg(ds, "RewriteEngine"); !ok || !strings.EqualFold(d.Arg(0), "on") {
+		return 0, model.Span{}, false
+	}
+	var conds []*Directive
+	for _, d := range ds {
+		switch {
+		case d.Is("RewriteCond"):
+			conds = append(conds, d)
+			continue
+		case !d.Is("RewriteRule"):
+			continue
+		}
+		cs := conds
+		conds = nil
+		if len(d.Args) < 2 || len(d.Args) > 3 {
+			ev.refuse("RewriteRule form is not modelled")
+			return 0, model.Span{}, false
+		}
+		ci, status, last := false, 0, false
+		var envs []string
+		for _, f := range strings.Split(strings.Trim(d.Arg(2), "[]"), ",") {
+			uf := strings.ToUpper(f)
+			switch {
+			case f == "":
+			case uf == "L" || uf == "END":
+				last = true
+			case uf == "NC":
+				ci = true
+			case uf == "F":
+				status = 403
+			case uf == "G":
+				status = 410
+			case uf == "R" || strings.HasPrefix(uf, "R="):
+				n, err := strconv.Atoi(strings.TrimPrefix(uf, "R="))
+				if err != nil || n >= 300 && n < 400 {
+					ev.refuse("RewriteRule flag %s is not modelled", f)
+					return 0, model.Span{}, false
+				}
+				status = n
+			case strings.HasPrefix(uf, "E="):
+				envs = append(envs, f[2:])
+			default:
+				ev.refuse("RewriteRule flag %s is not modelled", f)
+				return 0, model.Span{}, false
+			}
+		}
+		if d.Arg(1) != "-" {
+			ev.refuse("RewriteRule substitution %q is not modelled", d.Arg(1))
+			return 0, model.Span{}, false
+		}
+		pat, neg := d.Arg(0), false
+		if strings.HasPrefix(pat, "!") {
+			pat, neg = pat[1:], true
+		}
+		if pcre.Match(pat, ci, ev.req.Path) == neg {
+			continue
+		}
+		ok, vary := ev.rewriteConds(cs)
+		if ev.unmodelled != "" {
+			return 0, model.Span{}, false
+		}
+		if !ok {
+			continue
+		}
+		for _, v := range vary {
+			if !containsFold(ev.vary, v) {
+				ev.vary = append(ev.vary, v)
+			}
+		}
+		for _, e := range envs {
+			name, val, _ := strings.Cut(e, ":")
+			v, err := ev.rewriteExpand(val)
+			if err != nil {
+				ev.refuse("RewriteRule E=%s: %v", e, err)
+				return 0, model.Span{}, false
+			}
+			if strings.HasPrefix(name, "!") {
+				delete(ev.env, name[1:])
+				continue
+			}
+			ev.env[name] = v
+		}
+		if status != 0 {
+			return status, d.Span, true
+		}
+		if last {
+			return 0, model.Span{}, false
+		}
+	}
+	return 0, model.Span{}, false
+}
+
+// rewriteExpand expands %{HTTP:Name} and %{REQUEST_METHOD} in an E= value.
+func (ev *evalRun) rewriteExpand(v string) (string, error) {
+	x := &exprEnv{req: ev.req, env: ev.env}
+	p := &exprParser{x: x}
+	if strings.ContainsAny(v, "$") || strings.Contains(v, "%") && !strings.Contains(v, "%{") {
+		return "", errExpr
+	}
+	return p.interpolate(v)
+}
+
+// rewriteSubject is the value a RewriteCond tests, and the request
+// header it reads, if any.
+func (ev *evalRun) rewriteSubject(subj string) (string, string, bool) {
+	switch {
+	case strings.EqualFold(subj, "%{REQUEST_METHOD}"):
+		return ev.req.Method, "", true
+	case strings.HasPrefix(strings.ToUpper(subj), "%{HTTP:") && strings.HasSuffix(subj, "}"):
+		name := subj[7 : len(subj)-1]
+		v, _ := reqHeader(ev.req, name)
+		return v, name, true
+	case strings.EqualFold(subj, "%{HTTP_ORIGIN}"):
+		v, _ := reqHeader(ev.req, "Origin")
+		return v, "", true
+	}
+	return "", "", false
+}
+
+// rewriteConds evaluates RewriteConds with [NC] and [OR] the way
+// mod_rewrite's apply_rewrite_rule does: a false [OR] condition moves on
+// (so a trailing one cannot fail the rule), a true one skips the rest of
+// its [OR] chain, any other false one fails. It returns whether they hold
+// and the request headers read by conditions that held.
+func (ev *evalRun) rewriteConds(cs []*Directive) (bool, []string) {
+	var vary []string
+	for i := 0; i < len(cs); i++ {
+		c := cs[i]
+		v, header, ok := ev.rewriteSubject(c.Arg(0))
+		if !ok {
+			ev.refuse("RewriteCond %s is not modelled", c.Arg(0))
+			return false, nil
+		}
+		flags := strings.ToUpper(strings.Trim(c.Arg(2), "[]"))
+		orNext := strings.Contains(flags, "OR")
+		pat, neg := c.Arg(1), false
+		if strings.HasPrefix(pat, "!") {
+			pat, neg = pat[1:], true
+		}
+		if strings.HasPrefix(pat, "=") || strings.HasPrefix(pat, "-") || strings.HasPrefix(pat, "<") || strings.HasPrefix(pat, ">") {
+			ev.refuse("RewriteCond pattern %q is not modelled", pat)
+			return false, nil
+		}
+		held := pcre.Match(pat, strings.Contains(flags, "NC"), v) != neg
+		switch {
+		case orNext && !held:
+			continue
+		case orNext:
+			for i < len(cs) && strings.Contains(strings.ToUpper(cs[i].Arg(2)), "OR") {
+				i++
+			}
+		case !held:
+			return false, nil
+		}
+		if header != "" && !containsFold(vary, header) {
+			vary = append(vary, header)
+		}
+	}
+	return true, vary
+}
+
+// proxyPass finds the ProxyPass that takes the request: one inside a
+// matching <Location> (the last), else the first server-level one whose
+// path prefixes the request's. It returns the target, the server-level
+// path ("" for one in a <Location>) and the statement.
+func (ev *evalRun) proxyPass(server, locs []*esec) (string, string, model.Span, bool) {
+	for i := len(locs) - 1; i >= 0; i-- {
+		if d, ok := lastArg(locs[i].body, "ProxyPass"); ok {
+			if d.Arg(0) == "!" || len(d.Args) != 1 {
+				ev.refuse("ProxyPass form is not modelled")
+				return "", "", model.Span{}, false
+			}
+			return d.Arg(0), "", d.Span, true
+		}
+	}
+	// mod_proxy merges the main server's ProxyPass before the virtual
+	// host's and takes the first that matches
+	for _, s := range server {
+		for _, d := range s.body {
+			if !d.Is("ProxyPass") {
+				continue
+			}
+			if len(d.Args) < 2 {
+				ev.refuse("ProxyPass form is not modelled")
+				return "", "", model.Span{}, false
+			}
+			p := d.Arg(0)
+			if !strings.HasPrefix(ev.req.Path, p) {
+				continue
+			}
+			if d.Arg(1) == "!" {
+				return "", "", model.Span{}, false
+			}
+			return d.Arg(1) + ev.req.Path[len(p):], p, d.Span, true
+		}
+	}
+	return "", "", model.Span{}, false
+}
+
+// dirWalk lists the directory sections that apply to file, in httpd's
+// merge order: <Directory> from the shortest path, each directory's
+// .htaccess after its sections when AllowOverride lets httpd read it,
+// then the <DirectoryMatch> sections that match the file's directory.
+func (ev *evalRun) dirWalk(server []*esec, file string) []*esec {
+	dir := path.Dir(file)
+	type item struct {
+		s     *esec
+		depth int
+		n     int
+	}
+	var items []item
+	n := 0
+	for _, s := range server {
+		for _, k := range s.kids {
+			n++
+			if k.kind != "Directory" || k.re {
+				continue
+			}
+			p := ev.absDir(k.path)
+			if strings.ContainsAny(p, "*?[") {
+				ev.refuse("wildcard <Directory> is not modelled")
+				continue
+			}
+			if covers(p, dir) {
+				items = append(items, item{k, depth(p), n})
+			}
+		}
+	}
+	sort.SliceStable(items, func(i, j int) bool { return items[i].depth < items[j].depth })
+	var out []*esec
+	override := "none"
+	levels := []string{"/"}
+	for d := dir; d != "/" && d != "." && d != ""; d = path.Dir(d) {
+		levels = append(levels, d)
+	}
+	sort.Slice(levels, func(i, j int) bool { return len(levels[i]) < len(levels[j]) })
+	next := 0
+	for _, lv := range levels {
+		for next < len(items) && depth(ev.absDir(items[next].s.path)) <= depth(lv) {
+			s := items[next].s
+			out = append(out, s)
+			if d, ok := lastArg(s.body, "AllowOverride"); ok {
+				override = strings.ToLower(d.ArgsText())
+			}
+			next++
+		}
+		for _, h := range ev.hts {
+			if filepath.Clean(absPath(h.Dir)) != lv {
+				continue
+			}
+			switch {
+			case override == "none":
+			case strings.Contains(override, "all") || strings.Contains(override, "fileinfo"):
+				ht := &esec{kind: ".htaccess", path: lv}
+				if err := ev.build(ht, h.Config.Directives); err != nil {
+					ev.refuse("%v", err)
+				}
+				out = append(out, ht)
+			default:
+				ev.refuse("AllowOverride %s is not modelled", override)
+			}
+		}
+	}
+	for _, s := range server {
+		for _, k := range s.kids {
+			if k.kind == "DirectoryMatch" || k.kind == "Directory" && k.re {
+				if pcre.Match(k.path, false, dir) || pcre.Match(k.path, false, dir+"/") {
+					out = append(out, k)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// filesFor lists the <Files> and <FilesMatch> sections that match name:
+// the server's, then those inside the directory sections that applied.
+func (ev *evalRun) filesFor(server, dirs []*esec, name string) []*esec {
+	var out []*esec
+	for _, s := range append(append([]*esec(nil), server...), dirs...) {
+		for _, k := range s.kids {
+			if k.kind != "Files" && k.kind != "FilesMatch" {
+				continue
+			}
+			m := sectionMatch(k.kind, k.path, k.re)
+			if m != nil && m.Matches("/"+name) {
+				out = append(out, k)
+			}
+		}
+	}
+	return out
+}
+
+// ifWalk evaluates the <If> chains of the applying sections in merge
+// order; <ElseIf> and <Else> run only when no earlier branch of their
+// chain held. The chains nested in the branches taken come after all of
+// that level's, as httpd's if walk merges level by level (httpd 2.4.71: a
+// nested <If>'s Header edit saw a header that a later top-level branch
+// set).
+func (ev *evalRun) ifWalk(chain []*esec, x *exprEnv) []*esec {
+	var out []*esec
+	level := chain
+	for len(level) > 0 {
+		var taken []*esec
+		for _, s := range level {
+			taken = append(taken, ev.ifChains(s.kids, x)...)
+			if ev.unmodelled != "" {
+				return out
+			}
+		}
+		out = append(out, taken...)
+		level = taken
+	}
+	return out
+}
+
+// ifChains returns the branches taken among kids' <If> chains.
+func (ev *evalRun) ifChains(kids []*esec, x *exprEnv) []*esec {
+	var out []*esec
+	taken := false
+	for _, k := range kids {
+		switch k.kind {
+		case "If":
+			taken = false
+		case "ElseIf", "Else":
+			if taken {
+				continue
+			}
+		default:
+			continue
+		}
+		ok := true
+		if k.kind != "Else" {
+			v, err := x.evalBool(k.d.ArgsText())
+			if err != nil {
+				ev.refuse("<%s %s>: %v", k.kind, k.d.ArgsText(), err)
+				return out
+			}
+			ok = v
+		}
+		if ok {
+			taken = true
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// denied reports whether the last Require of the sections refuses
+// everyone.
+func denied(chain []*esec) bool {
+	deny := false
+	for _, s := range chain {
+		for _, d := range s.body {
+			if d.Is("Require") {
+				deny = strings.EqualFold(d.ArgsText(), "all denied")
+			}
+		}
+	}
+	return deny
+}
+
+// errorTables applies the always table of chain to an error response
+// httpd generates: nothing of headers_out survives.
+func (ev *evalRun) errorTables(chain []*esec, _ []Line) tables {
+	var t tables
+	ev.applyTables(&t, chain, false)
+	return t
+}
+
+// applyTables runs the Header statements of chain in order: the always
+// table on err_headers_out, then, when onsuccess, the onsuccess table on
+// headers_out. Expressions that read request headers add them to Vary in
+// headers_out, as httpd does.
+func (ev *evalRun) applyTables(t *tables, chain []*esec, onsuccess bool) {
+	var always, success []*Directive
+	for _, s := range chain {
+		for _, d := range s.body {
+			if !d.Is("Header") || len(d.Args) == 0 {
+				continue
+			}
+			if strings.EqualFold(d.Arg(0), "always") {
+				always = append(always, d)
+			} else {
+				success = append(success, d)
+			}
+		}
+	}
+	for _, d := range always {
+		ev.header(t, &t.err, d)
+	}
+	if onsuccess {
+		for _, d := range success {
+			ev.header(t, &t.out, d)
+		}
+	}
+}
+
+// header applies one Header statement to lines (one table).
+func (ev *evalRun) header(t *tables, tbl *[]Line, d *Directive) {
+	args := d.Args
+	if strings.EqualFold(args[0].Value, "always") || strings.EqualFold(args[0].Value, "onsuccess") {
+		args = args[1:]
+	}
+	if len(args) < 2 {
+		ev.refuse("Header at %s is malformed", d.Span)
+		return
+	}
+	action := strings.ToLower(args[0].Value)
+	name := args[1].Value
+	var value, cond string
+	rest := args[2:]
+	switch action {
+	case "unset":
+	case "set", "add", "append", "merge", "setifempty":
+		if len(rest) == 0 {
+			ev.refuse("Header at %s is malformed", d.Span)
+			return
+		}
+		value, rest = rest[0].Value, rest[1:]
+	case "edit", "edit*":
+		if len(rest) < 2 {
+			ev.refuse("Header at %s is malformed", d.Span)
+			return
+		}
+		value, rest = rest[0].Value, rest[1:]
+	default:
+		ev.refuse("Header %s is not modelled", action)
+		return
+	}
+	replacement := ""
+	if action == "edit" || action == "edit*" {
+		replacement, rest = rest[0].Value, rest[1:]
+	}
+	if len(rest) > 0 {
+		cond = rest[0].Value
+	}
+	switch lc := strings.ToLower(cond); {
+	case cond == "":
+	case strings.HasPrefix(lc, "env="):
+		v := cond[4:]
+		neg := strings.HasPrefix(v, "!")
+		_, set := ev.env[strings.TrimPrefix(v, "!")]
+		if set == neg {
+			return
+		}
+	case strings.HasPrefix(lc, "expr="):
+		x := &exprEnv{req: ev.req, env: ev.env}
+		ok, err := x.evalBool(cond[5:])
+		for _, v := range x.vary {
+			t.out = mergeLine(t.out, "Vary", v, model.Span{})
+		}
+		if err != nil {
+			ev.refuse("Header condition %q: %v", cond, err)
+			return
+		}
+		if !ok {
+			return
+		}
+	default:
+		ev.refuse("Header condition %q is not modelled", cond)
+		return
+	}
+	canon := model.CanonicalName(strings.TrimSuffix(name, ":"))
+	if action == "edit" || action == "edit*" {
+		re, err := pcre.Compile(value, false)
+		if err != nil {
+			ev.refuse("Header edit regex: %v", err)
+			return
+		}
+		lines := *tbl
+		for i := range lines {
+			if !strings.EqualFold(lines[i].Name, canon) {
+				continue
+			}
+			count := 1
+			if action == "edit*" {
+				count = -1
+			}
+			if out, err := re.Replace(lines[i].Value, replacement, -1, count); err == nil {
+				lines[i].Value = out
+			}
+		}
+		return
+	}
+	val := ""
+	if action != "unset" {
+		v, ok := ev.headerValue(value)
+		if !ok {
+			return
+		}
+		val = v
+	}
+	at := d.Span
+	switch action {
+	case "set":
+		*tbl = removeLines(*tbl, canon)
+		*tbl = append(*tbl, Line{Name: canon, Value: val, From: at})
+	case "add":
+		*tbl = append(*tbl, Line{Name: canon, Value: val, From: at})
+	case "append":
+		*tbl = mergeLine(*tbl, canon, val, at)
+	case "merge":
+		for _, l := range *tbl {
+			if strings.EqualFold(l.Name, canon) && hasToken(l.Value, val) {
+				return
+			}
+		}
+		*tbl = mergeLine(*tbl, canon, val, at)
+	case "unset":
+		*tbl = removeLines(*tbl, canon)
+	case "setifempty":
+		for _, l := range *tbl {
+			if strings.EqualFold(l.Name, canon) {
+				return
+			}
+		}
+		*tbl = append(*tbl, Line{Name: canon, Value: val, From: at})
+	}
+}
+
+// headerValue evaluates a Header value: expr=... or a format string with
+// %{VAR}e, which sends "(null)" for an unset variable.
+func (ev *evalRun) headerValue(raw string) (string, bool) {
+	if strings.HasPrefix(strings.ToLower(raw), "expr=") {
+		x := &exprEnv{req: ev.req, env: ev.env}
+		// A string expression adds nothing to Vary (httpd 2.4.71 sent
+		// none for Header set ... "expr=%{req:Origin}").
+		v, err := x.evalString(raw[5:])
+		if err != nil {
+			ev.refuse("Header value %q: %v", raw, err)
+			return "", false
+		}
+		return v, true
+	}
+	var b strings.Builder
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if c != '%' || i+1 >= len(raw) {
+			b.WriteByte(c)
+			continue
+		}
+		if raw[i+1] == '%' {
+			b.WriteByte('%')
+			i++
+			continue
+		}
+		if raw[i+1] == '{' {
+			j := strings.IndexByte(raw[i:], '}')
+			if j > 0 && i+j+1 < len(raw) && raw[i+j+1] == 'e' {
+				name := raw[i+2 : i+j]
+				if v, ok := ev.env[name]; ok {
+					b.WriteString(v)
+				} else {
+					b.WriteString("(null)")
+				}
+				i += j + 1
+				continue
+			}
+		}
+		ev.refuse("Header format %q is not modelled", raw)
+		return "", false
+	}
+	return b.String(), true
+}
+
+// fixupVary is what httpd's header filter does last: every Vary line of
+// both tables becomes one, each name once.
+func fixupVary(lines []Line) []Line {
+	var names []string
+	first := -1
+	out := lines[:0:0]
+	for _, l := range lines {
+		if !strings.EqualFold(l.Name, "Vary") {
+			out = append(out, l)
+			continue
+		}
+		if first < 0 {
+			first = len(out)
+			out = append(out, l)
+		}
+		for _, n := range strings.Split(l.Value, ",") {
+			if n = strings.TrimSpace(n); n != "" && !containsFold(names, n) {
+				names = append(names, n)
+			}
+		}
+	}
+	if first >= 0 {
+		out[first].Value = strings.Join(names, ", ")
+	}
+	return out
+}
+
+func removeLines(lines []Line, name string) []Line {
+	out := lines[:0]
+	for _, l := range lines {
+		if !strings.EqualFold(l.Name, name) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// mergeLine is apr_table_merge: the value joins the first line of the
+// name with ", ", or makes a new line.
+func mergeLine(lines []Line, name, val string, at model.Span) []Line {
+	for i := range lines {
+		if strings.EqualFold(lines[i].Name, name) {
+			lines[i].Value += ", " + val
+			return lines
+		}
+	}
+	return append(lines, Line{Name: name, Value: val, From: at})
+}
+
+func hasToken(list, tok string) bool {
+	for _, p := range strings.Split(list, ",") {
+		if strings.TrimSpace(p) == tok {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,84 @@
+package serverside
+
+import (
+	"strings"
+
+	"github.com/corslint/corslint/model"
+)
+
+// optionsSource is where the answer to OPTIONS that r's route gives
+// itself comes from. httpd's core answers OPTIONS for a file with 200 and
+// Allow through the ordinary output filters, so both Header tables reach
+// it (httpd 2.4.71, even for a file that does not exist); a refusal (403)
+// is an error response of the server's own.
+func optionsSource(f *model.File, r *model.Response) model.Source {
+	if f.Dialect == model.Apache && r.Source == model.FromHandler && r.OptionsStatus < 300 {
+		return model.FromHandler
+	}
+	return model.FromServer
+}
+
+// apacheStatic is the status httpd's default handler gives a method on a
+// static file: GET, HEAD and POST get the file (or the server's own 404);
+// any other method is refused with 405 before the file is looked up
+// (httpd 2.4.71: DELETE, PUT and PATCH got 405 for files present and
+// absent alike).
+func apacheStatic(method string, status int, source model.Source) (int, model.Source) {
+	switch method {
+	case "GET", "HEAD", "POST", "OPTIONS":
+		return status, source
+	}
+	return 405, model.FromServer
+}
+
+// apacheLayer answers from the dialect's own walk of the request
+// (f.Walker) when the configuration uses only what that walk follows; it
+// reports false otherwise, and the generic responses answer instead.
+func (e *evaluator) apacheLayer(f *model.File, a *Answer) bool {
+	if f.Walker == nil {
+		return false
+	}
+	req := model.WalkRequest{
+		Method: e.method, Host: e.host, Port: e.port, Path: e.path,
+		FileStatus: e.req.UpstreamStatus, UpstreamStatus: e.req.UpstreamStatus,
+		UpstreamOptionsStatus: e.req.UpstreamOptionsStatus,
+	}
+	if e.origin != "" {
+		req.Headers = append(req.Headers, [2]string{"Origin", e.origin})
+	}
+	if e.method == "OPTIONS" && e.req.Method != "OPTIONS" {
+		m := e.req.Method
+		if m == "" {
+			m = "GET"
+		}
+		req.Headers = append(req.Headers, [2]string{"Access-Control-Request-Method", m})
+	} else {
+		for _, h := range e.req.Headers {
+			req.Headers = append(req.Headers, [2]string{h.Name, h.Value})
+		}
+	}
+	for _, h := range e.req.UpstreamHeaders {
+		v := h.Value
+		if v == "$origin" {
+			v = e.origin
+		}
+		req.UpstreamHeaders = append(req.UpstreamHeaders, [2]string{h.Name, v})
+	}
+	res := f.Walker.Walk(req)
+	if res.Unmodelled != "" {
+		return false
+	}
+	a.Status, a.By, a.Route = res.Status, res.By, strings.TrimPrefix(res.Route, " > ")
+	if res.Unknown != "" {
+		a.Notes = append(a.Notes, res.Unknown)
+		a.upstreamOptions = e.method == "OPTIONS"
+	}
+	for _, l := range res.Lines {
+		line := Line{Name: l.Name, Value: l.Value, From: l.From}
+		if l.Upstream {
+			line.Upstream = "upstream"
+		}
+		a.Headers = append(a.Headers, line)
+	}
+	return true
+}

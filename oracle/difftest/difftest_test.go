@@ -100,7 +100,7 @@ func TestDifferential(t *testing.T) {
 // them as fixes land.
 var ratchets = map[string]struct{ disagree, undecidable float64 }{
 	Nginx:   {0.005, 0.01}, // 0% and 0%
-	Apache:  {0.275, 0.12}, // 27.1% and 11.4%
+	Apache:  {0.12, 0.01},  // 11.7% and 0%: the order of two Access-Control-Allow-Origin lines
 	Varnish: {0.005, 0.01}, // 0% and 0%
 }
 

@@ -68,6 +68,13 @@ type Including interface {
 	IncludesOthers(path string) bool
 }
 
+// Unavailable is implemented by dialects that a build may lack (a
+// parser that needs cgo). When Unavailable returns a reason, the engine
+// skips the dialect's files with it and notes it once per run.
+type Unavailable interface {
+	Unavailable() string
+}
+
 // Options are the engine's settings a dialect reads.
 type Options struct {
 	// Root is the directory includes may not leave unless

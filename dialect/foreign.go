@@ -14,6 +14,9 @@ type Foreign struct {
 	ByName bool
 	// Lines counts lines of the head that only that format writes.
 	Lines int
+	// Reason, when set, is why the file is skipped, in place of "named
+	// like Format" (JavaScript that answers no requests).
+	Reason string
 }
 
 // foreignNames are file names and extensions of formats that sit beside
@@ -25,8 +28,6 @@ var (
 		"procfile": "a Procfile", "vagrantfile": "a Vagrantfile",
 	}
 	foreignExts = map[string]string{
-		".js": "JavaScript", ".mjs": "JavaScript", ".cjs": "JavaScript", ".jsx": "JavaScript",
-		".ts": "TypeScript", ".tsx": "TypeScript", ".mts": "TypeScript", ".cts": "TypeScript",
 		".tf": "Terraform", ".tfvars": "Terraform", ".hcl": "HCL", ".toml": "TOML", ".ini": "INI",
 		".py": "Python", ".rb": "Ruby", ".go": "Go", ".java": "Java", ".php": "PHP", ".sh": "shell",
 		".md": "Markdown", ".html": "HTML", ".xml": "XML", ".lua": "Lua", ".caddy": "a Caddyfile",
@@ -46,6 +47,20 @@ func SniffForeign(path string, head []byte) Foreign {
 	}
 	if strings.HasPrefix(base, "caddyfile") || strings.HasSuffix(base, ".caddyfile") {
 		return Foreign{Format: "a Caddyfile", ByName: true}
+	}
+	switch filepath.Ext(base) {
+	case ".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts":
+		// The JavaScript dialect takes the files that answer requests;
+		// these are the rest.
+		why := GeneratedJS(path)
+		switch {
+		case why != "":
+		case MinifiedJS(head):
+			why = "minified or bundled"
+		default:
+			why = "it imports no HTTP framework and uses no Response API in its first 64 KiB"
+		}
+		return Foreign{Format: "JavaScript or TypeScript", ByName: true, Reason: "JavaScript or TypeScript, not read: " + why}
 	}
 	if f, ok := foreignExts[filepath.Ext(base)]; ok {
 		return Foreign{Format: f, ByName: true}
@@ -125,4 +140,49 @@ func keyEnd(t string) int {
 		i++
 	}
 	return i
+}
+
+// GeneratedJS says why a JavaScript or TypeScript path holds no code
+// written by hand (installed packages, build output, type declarations,
+// minified files), or "".
+func GeneratedJS(path string) string {
+	base := strings.ToLower(filepath.Base(path))
+	switch {
+	case strings.HasSuffix(base, ".d.ts") || strings.HasSuffix(base, ".d.mts") || strings.HasSuffix(base, ".d.cts"):
+		return "a TypeScript declaration file"
+	case strings.Contains(base, ".min.") || strings.HasSuffix(base, "-min.js") || strings.Contains(base, ".bundle."):
+		return "a minified or bundled file"
+	}
+	for _, dir := range strings.Split(filepath.ToSlash(filepath.Dir(path)), "/") {
+		switch dir {
+		case "node_modules", "bower_components", "jspm_packages":
+			return "an installed package (in " + dir + ")"
+		case "dist", "build", "out", ".next", ".nuxt", ".output", ".svelte-kit", "coverage", ".vercel", ".wrangler", ".serverless", ".aws-sam":
+			return "build output (in " + dir + ")"
+		}
+	}
+	return ""
+}
+
+// MinifiedJS reports whether a JavaScript head reads like minified or
+// bundled output: a bundler's runtime, or lines far longer than anyone
+// writes.
+func MinifiedJS(head []byte) bool {
+	for _, m := range [][]byte{[]byte("__webpack_require__"), []byte("/******/"), []byte("__esbuild_"), []byte("System.register(")} {
+		if bytes.Contains(head, m) {
+			return true
+		}
+	}
+	long, lines := 0, 0
+	for rest := head; len(rest) > 0 && lines < 200; lines++ {
+		i := bytes.IndexByte(rest, '\n')
+		if i < 0 {
+			i = len(rest)
+		}
+		if i > 1000 {
+			long++
+		}
+		rest = rest[min(i+1, len(rest)):]
+	}
+	return long > 0 && long*10 >= lines
 }

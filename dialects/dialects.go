@@ -6,6 +6,7 @@ package dialects
 import (
 	"github.com/corslint/corslint/dialect"
 	"github.com/corslint/corslint/parsers/apache"
+	"github.com/corslint/corslint/parsers/js"
 	"github.com/corslint/corslint/parsers/nginx"
 	"github.com/corslint/corslint/parsers/sam"
 	"github.com/corslint/corslint/parsers/vcl"
@@ -16,7 +17,8 @@ func All() []dialect.Dialect {
 	return []dialect.Dialect{
 		nginx.Dialect{},
 		apache.Dialect{},
-		sam.Dialect{},
+		sam.Dialect{Code: js.LambdaReader{}},
 		vcl.Dialect{},
+		js.Dialect{},
 	}
 }

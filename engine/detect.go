@@ -39,6 +39,8 @@ func recognise(ds []dialect.Dialect, path string, head []byte, explicit bool) (i
 	}
 	foreign := dialect.SniffForeign(path, head)
 	switch {
+	case foreign.Reason != "":
+		return -1, foreign.Reason
 	case foreign.ByName:
 		return -1, "named like " + foreign.Format
 	case dialect.IsBinary(head):

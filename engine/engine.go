@@ -99,6 +99,8 @@ type Result struct {
 	Files int
 	// Errs are the user's to fix: paths that do not exist.
 	Errs []error
+	// Notes are said once per run: a dialect this build cannot read.
+	Notes []string
 	// Internal are corslint's own failures (a panic in a parser or rule),
 	// each confined to one file.
 	Internal []error

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 
@@ -28,6 +29,8 @@ type result struct {
 	checked  bool
 	found    []findings.Finding
 	checkErr error
+	// unavailable is why the file's dialect is not part of this build.
+	unavailable string
 }
 
 // lintFiles parses candidates in parallel, drops files that another linted
@@ -94,6 +97,9 @@ func lintFiles(cands []candidate, o *Options) *Result {
 	for i, r := range results {
 		if r.internal != nil {
 			out.Internal = append(out.Internal, r.internal)
+		}
+		if r.unavailable != "" && !slices.Contains(out.Notes, r.unavailable) {
+			out.Notes = append(out.Notes, r.unavailable)
 		}
 		if r.parsed.File == nil {
 			continue
@@ -305,6 +311,10 @@ func parseOne(c candidate, ds []dialect.Dialect, o *Options) (res result) {
 		return result{parsed: dialect.Parsed{File: fileError(c.path, why)}}
 	}
 	d := ds[di]
+	if u, ok := d.(dialect.Unavailable); ok && u.Unavailable() != "" {
+		o.skipped(c.path, "read as "+string(d.Name())+", which is unavailable: "+u.Unavailable())
+		return result{unavailable: string(d.Name()) + " files were skipped: " + u.Unavailable()}
+	}
 	p, ok := d.Parse(c.path, src, &dialect.Options{
 		Root: c.root, AllowOutsideRoot: o.AllowOutsideRoot, MaxFileSize: o.maxFileSize(),
 		BaseDir: o.BaseDir,

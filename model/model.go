@@ -15,6 +15,8 @@ const (
 	Apache Dialect = "apache"
 	SAM    Dialect = "sam"
 	VCL    Dialect = "vcl"
+	// JavaScript is JavaScript and TypeScript application code.
+	JavaScript Dialect = "javascript"
 )
 
 // Layer is where in the request path a configuration sits.
@@ -340,6 +342,9 @@ type Upstream struct {
 	// OriginRemovedIf is such a statement under a condition the model
 	// does not follow: whether the upstream sees Origin is undecidable.
 	OriginRemovedIf Span
+	// Returns lists, path by path, what the function's code answers when
+	// a CodeReader read it; nil when the code was not read path by path.
+	Returns []CodeReturn
 }
 
 // Cache is a caching fact: a cache that stores responses (Varnish, nginx

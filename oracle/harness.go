@@ -37,6 +37,9 @@ func serverBinary(server string) (string, bool) {
 		return "apache2", true
 	case "varnish":
 		return "varnishd", true
+	case "express", "workerd":
+		// workerd itself comes from npm, like Express; see node.go.
+		return "node", true
 	}
 	return "", false
 }
@@ -102,12 +105,19 @@ func run(t *testing.T, s Scenario) (Observation, Vars) {
 	if !ok {
 		t.Fatalf("unknown server %q", s.Server)
 	}
-	tools := RequireTools(t, bin, "chromium")
+	need := []string{bin, "chromium"}
+	if s.UpstreamApp != "" {
+		need = append(need, "node")
+	}
+	tools := RequireTools(t, need...)
 
 	dir := tempDir(t)
 	upLn, upPort := listenLocal(t)
 	trusted := listenPage(t)
 	untrusted := listenPage(t)
+	if s.LookAlike != "" {
+		untrusted.origin = "http://" + s.LookAlike + untrusted.origin[len("http://127.0.0.1"):]
+	}
 	pageOrigin := trusted.origin
 	origin := pageOrigin
 	if !s.Trusted {
@@ -126,12 +136,17 @@ func run(t *testing.T, s Scenario) (Observation, Vars) {
 	}
 	// The upstream's own ACAO may name the page origin, so it starts only
 	// once that is known.
-	serveHTTP(t, upLn, &upstream{opts: s.Upstream, acao: mustExpand(t, s.Upstream.ACAO, v)})
+	if s.UpstreamApp != "" {
+		_ = upLn.Close()
+		startUpstreamApp(t, tools["node"], mustExpand(t, s.UpstreamApp, v), upPort)
+	} else {
+		serveHTTP(t, upLn, &upstream{opts: s.Upstream, acao: mustExpand(t, s.Upstream.ACAO, v)})
+	}
 	for name, text := range s.Files {
 		writeFile(t, filepath.Join(dir, name), mustExpand(t, text, v))
 	}
 
-	srv := startServer(t, s.Server, tools[bin], s.Config, &v)
+	srv := startServer(t, s.Server, tools[bin], s.AppFile, s.Config, &v)
 
 	tap := startTap(t, srv.port)
 	method := s.Request.Method
@@ -362,13 +377,19 @@ type proc struct {
 
 func startProc(t *testing.T, dir, name, bin string, args ...string) *proc {
 	t.Helper()
+	return startCmd(t, dir, name, exec.Command(bin, args...))
+}
+
+// startCmd starts a prepared command (its own environment or working
+// directory) as startProc does.
+func startCmd(t *testing.T, dir, name string, cmd *exec.Cmd) *proc {
+	t.Helper()
 	out := filepath.Join(dir, name+".out")
 	f, err := os.Create(out)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	cmd := exec.Command(bin, args...)
 	// A file, not a pipe: children holding a pipe open would stall Wait.
 	cmd.Stdout, cmd.Stderr = f, f
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -423,7 +444,7 @@ type runningServer struct {
 // startServer renders the config for a free port and starts the server.
 // A port picked free can be taken before the server binds it, so a bind
 // failure is retried on a fresh port.
-func startServer(t *testing.T, kind, bin, config string, v *Vars) *runningServer {
+func startServer(t *testing.T, kind, bin, appFile, config string, v *Vars) *runningServer {
 	t.Helper()
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ {
@@ -437,6 +458,10 @@ func startServer(t *testing.T, kind, bin, config string, v *Vars) *runningServer
 			p = startApache(t, bin, v.Dir, conf)
 		case "varnish":
 			p = startVarnish(t, bin, v.Dir, conf, v.Port)
+		case "express":
+			p = startExpress(t, bin, v.Dir, appFile, conf, v.Port)
+		case "workerd":
+			p = startWorkerd(t, v.Dir, conf, v.Port, v.Upstream)
 		}
 		err := waitReady(p, v.Port, filepath.Join(v.Dir, "error.log"))
 		if err == nil {

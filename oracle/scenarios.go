@@ -107,17 +107,29 @@ type Expect struct {
 // Scenario is one measured case: a server config, a fetch, and what
 // happened.
 type Scenario struct {
-	Name     string
-	Server   string // "nginx", "apache", "varnish"
-	Config   string // template over Vars
+	Name   string
+	Server string // "nginx", "apache", "varnish", "express", "workerd"
+	// Config is the server's configuration, or for express and workerd
+	// the application's JavaScript; a template over Vars.
+	Config string
+	// AppFile is the file name an express scenario's Config is written
+	// under: "" means app.js; a .ts name is compiled to .js and run.
+	AppFile  string
 	Upstream UpstreamOptions
-	Request  Request
+	// UpstreamApp, when set, is an Express application (a template over
+	// Vars) run with node as the upstream instead of the Go one.
+	UpstreamApp string
+	Request     Request
 	// PrimeFrom is an origin that requests the same URL first (Varnish:
 	// the cache then holds that origin's response).
 	PrimeFrom string
 	// Trusted: the fetch comes from the page origin the config trusts
 	// ({{.PageOrigin}}); otherwise from a second, untrusted page origin.
 	Trusted bool
+	// LookAlike, when set, is the host name of the untrusted page instead
+	// of 127.0.0.1: a name under .localhost, which Chromium resolves to
+	// loopback itself, made to pass a careless allowlist.
+	LookAlike string
 	// Files are written under {{.Dir}} before the server starts (name ->
 	// template), e.g. a document root or an .htaccess.
 	Files map[string]string

@@ -17,7 +17,7 @@ func sampleVars() Vars {
 // without needing the servers.
 func TestScenariosWellFormed(t *testing.T) {
 	seen := map[string]bool{}
-	for _, s := range Scenarios() {
+	for _, s := range append(Scenarios(), AppScenarios()...) {
 		if seen[s.Name] {
 			t.Errorf("duplicate scenario %q", s.Name)
 		}
@@ -31,7 +31,7 @@ func TestScenariosWellFormed(t *testing.T) {
 		if s.Expect.Allowed != (s.Expect.Console == "") {
 			t.Errorf("%s: a blocked case needs its console message, an allowed one none", s.Name)
 		}
-		texts := []string{s.Config, s.Expect.Console, s.Upstream.ACAO}
+		texts := []string{s.Config, s.Expect.Console, s.Upstream.ACAO, s.UpstreamApp}
 		for _, f := range s.Files {
 			texts = append(texts, f)
 		}
@@ -46,6 +46,30 @@ func TestScenariosWellFormed(t *testing.T) {
 		for _, text := range texts {
 			if _, err := Expand(text, sampleVars()); err != nil {
 				t.Errorf("%s: %v", s.Name, err)
+			}
+		}
+	}
+}
+
+// TestProbesWellFormed does for the plain-HTTP probes what
+// TestScenariosWellFormed does for the scenarios.
+func TestProbesWellFormed(t *testing.T) {
+	seen := map[string]bool{}
+	for _, p := range AppProbes() {
+		if seen[p.Name] || !strings.HasPrefix(p.Name, p.Server+"/") || p.Source == "" || p.Path == "" || p.Method == "" {
+			t.Errorf("%s: duplicate, or name, Source, Method or Path wrong", p.Name)
+		}
+		seen[p.Name] = true
+		texts := []string{p.Config}
+		for _, h := range p.Headers {
+			texts = append(texts, h)
+		}
+		for _, vs := range p.Expect.Headers {
+			texts = append(texts, vs...)
+		}
+		for _, text := range texts {
+			if _, err := Expand(text, sampleVars()); err != nil {
+				t.Errorf("%s: %v", p.Name, err)
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/corslint/corslint/findings"
@@ -94,9 +95,12 @@ var doubleLayerCORS = &Rule{
 When a proxy adds ` + "`Access-Control-Allow-Origin`" + ` to responses from an upstream that sends its own,
 the browser receives two values and blocks the response ("contains multiple values ..., but only
 one is allowed"). Set CORS in one layer, or make the proxy hide the upstream's headers. This is reported when the run shows
-that the upstream adds the header too: its configuration is linted in the same stack (a directory
-with a VCL, or ` + "`stack:`" + ` in ` + "`.corslint.yaml`" + `), or its code is part of the template. When
-nothing is known about the upstream, nothing is reported.
+that the upstream adds the header too: its configuration or code is linted in the same stack (a
+directory with a VCL, or ` + "`stack:`" + ` in ` + "`.corslint.yaml`" + `, which names an application's file such as
+` + "`app/server.js`" + ` or a Worker in front of an origin like any configuration), or its code is part of the
+template. A layer in between that removes the header from what it proxies (nginx
+` + "`proxy_hide_header`" + `, Apache ` + "`Header unset`" + `, a Worker's ` + "`headers.set`" + ` on the copy) stops the one behind it.
+When nothing is known about the upstream, nothing is reported.
 
 ## Bad
 
@@ -162,18 +166,64 @@ func hideFixFor(f *model.File, u *model.Upstream) string {
 }
 
 // innerACAO finds, among the run's other files of a deeper layer, a
-// statement that adds ACAO.
+// statement that adds ACAO and reaches r's proxy: the deeper files are
+// walked from the nearest layer inwards, and a layer that hides the
+// header on every response it proxies (nginx proxy_hide_header, Apache
+// Header unset, a Worker's headers.set) stops what lies behind it.
 func innerACAO(p *Pass, r *model.Response) *model.HeaderOp {
 	outer := r.Route.Layer
+	// A file is deeper when its layer is, or when it has the same layer
+	// and comes later in the stack (stack: lists the request path
+	// outermost first: Apache in front of nginx, both proxies).
+	var deeper []*model.File
+	after := false
 	for _, f := range p.Stack {
 		if f == p.File {
+			after = true
 			continue
 		}
+		if l := fileLayer(f); l > outer || l == outer && after {
+			deeper = append(deeper, f)
+		}
+	}
+	sort.SliceStable(deeper, func(i, j int) bool { return fileLayer(deeper[i]) < fileLayer(deeper[j]) })
+	for _, f := range deeper {
 		for _, op := range f.Headers {
-			if op.Name == model.ACAO && adds(op) && op.Layer > outer {
+			if op.Name == model.ACAO && adds(op) && op.Layer >= outer {
 				return op
 			}
 		}
+		if hidesFromBehind(f, model.ACAO) {
+			return nil
+		}
 	}
 	return nil
+}
+
+// fileLayer is the outermost layer of f's scopes: where f sits in the
+// request path.
+func fileLayer(f *model.File) model.Layer {
+	l, found := model.Origin, false
+	for _, s := range f.Scopes {
+		if !found || s.Layer < l {
+			l, found = s.Layer, true
+		}
+	}
+	return l
+}
+
+// hidesFromBehind reports whether every response f proxies drops the
+// upstream's header name, so nothing behind f sends it on.
+func hidesFromBehind(f *model.File, name string) bool {
+	proxied := false
+	for _, r := range f.Responses {
+		if r.Source != model.FromUpstream || r.Upstream == nil {
+			continue
+		}
+		proxied = true
+		if _, hidden := r.Upstream.Hidden[name]; !hidden {
+			return false
+		}
+	}
+	return proxied
 }

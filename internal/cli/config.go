@@ -97,6 +97,9 @@ func (lf *lintFlags) collect(flags *pflag.FlagSet, args []string, stdin io.Reade
 		lf.o.Skipped = func(path, why string) { fmt.Fprintf(stderr, "corslint: skipped %s: %s\n", path, why) }
 	}
 	res := engine.Lint(args, stdin, &lf.o)
+	for _, n := range res.Notes {
+		fmt.Fprintf(stderr, "corslint: note: %s\n", n)
+	}
 	return &lintOutcome{findings: res.Findings, sources: res.Sources, files: res.Files, threshold: threshold, never: never, errs: res.Errs, internal: res.Internal, cfg: cfg}, nil
 }
 

@@ -38,8 +38,9 @@ fail-on: warning
 #     credentials: true
 #     paths: [/api/items]
 
-# Files that form one request path, outermost layer first (edge to origin).
+# Files that form one request path, outermost layer first (edge to origin):
+# configurations, a Worker's script, the application's file behind a proxy.
 # stack:
-#   - edge/*.vcl
 #   - nginx/**
+#   - app/server.js
 `

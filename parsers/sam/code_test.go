@@ -91,3 +91,67 @@ func TestCodeStaysInRoot(t *testing.T) {
 		}
 	}
 }
+
+// TestSplitHandler: the module and export the Node.js runtime loads for a
+// Handler (its UserFunction: the directory up to the last slash, the
+// module up to the first dot of the rest).
+func TestSplitHandler(t *testing.T) {
+	for _, c := range []struct{ in, dir, module, export string }{
+		{"app.handler", "", "app", "handler"},
+		{"src/index.lambdaHandler", "src", "index", "lambdaHandler"},
+		{"src/handlers/app.api.get", "src/handlers", "app", "api.get"},
+		{"dist/v1.2/app.handler", "dist/v1.2", "app", "handler"},
+		{"handler", "", "", ""},
+		{".handler", "", "", ""},
+		{"app.", "", "", ""},
+	} {
+		dir, module, export, ok := splitHandler(c.in)
+		if dir != c.dir || module != c.module || export != c.export || ok != (c.module != "") {
+			t.Errorf("splitHandler(%q) = %q %q %q %v", c.in, dir, module, export, ok)
+		}
+	}
+}
+
+// TestCodeFromGlobals: CodeUri, Handler and Runtime from Globals find the
+// handler, in a subdirectory, as an .mjs module.
+func TestCodeFromGlobals(t *testing.T) {
+	dir := t.TempDir()
+	tpl := `Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    CodeUri: fn/
+    Handler: lib/main.handler
+    Runtime: nodejs22.x
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      Cors:
+        AllowOrigin: "'https://app.example.com'"
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        Api:
+          Type: Api
+          Properties:
+            RestApiId: !Ref Api
+            Path: /data
+            Method: GET
+`
+	main := filepath.Join(dir, "fn", "lib", "main.mjs")
+	if err := os.MkdirAll(filepath.Dir(main), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(main, []byte("export const handler = async () => ({ headers: { 'Access-Control-Allow-Origin': '*' } });\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	top := filepath.Join(dir, "template.yaml")
+	if err := os.WriteFile(top, []byte(tpl), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := codeAdds(t, top, Options{Root: dir}); len(got) != 1 || got[0] != main {
+		t.Errorf("code from Globals: %v\n%s", got, tpl)
+	}
+}

@@ -9,7 +9,11 @@ import (
 )
 
 // Dialect is AWS SAM and CloudFormation for the lint engine.
-type Dialect struct{}
+type Dialect struct {
+	// Code reads the return paths of Node.js handlers under a local
+	// CodeUri; nil searches their text for the header instead.
+	Code model.CodeReader
+}
 
 // Name implements dialect.Dialect.
 func (Dialect) Name() model.Dialect { return model.SAM }
@@ -30,8 +34,8 @@ func (Dialect) Detect(path string, head []byte) dialect.Score {
 
 // Parse implements dialect.Dialect. YAML that is not a template is not
 // corslint's.
-func (Dialect) Parse(path string, src []byte, o *dialect.Options) (dialect.Parsed, bool) {
-	t := Parse(path, src, Options{Root: o.Root, AllowOutsideRoot: o.AllowOutsideRoot})
+func (d Dialect) Parse(path string, src []byte, o *dialect.Options) (dialect.Parsed, bool) {
+	t := Parse(path, src, Options{Root: o.Root, AllowOutsideRoot: o.AllowOutsideRoot, Code: d.Code})
 	if t == nil {
 		return dialect.Parsed{}, false
 	}

@@ -19,6 +19,9 @@ type Options struct {
 	Root string
 	// AllowOutsideRoot lets function code outside Root be read.
 	AllowOutsideRoot bool
+	// Code reads a Node.js handler's return paths; nil, or a reader that
+	// cannot read the file, leaves a search of the code for the header.
+	Code model.CodeReader
 }
 
 // Template is a parsed template.

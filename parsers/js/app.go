@@ -1,0 +1,324 @@
+package js
+
+import (
+	"strings"
+
+	"github.com/corslint/corslint/model"
+)
+
+// app is a server or router built in code: an Express app or Router, a
+// Nest application, a Fastify or Koa or Hono instance. Its layers are its
+// middleware and routes in the order they were added, which is the order
+// a request passes them.
+type app struct {
+	scope  *model.Scope
+	layers []*layer
+	// mounted is set for a router used by another app: its responses are
+	// produced through that app.
+	mounted bool
+	// autoOptions: the framework answers OPTIONS for a path that has
+	// routes but no OPTIONS route itself (Express: 200 with Allow).
+	autoOptions int
+	// notFound: the framework answers a request no route takes itself,
+	// with the headers middleware set on the way (Express's finalhandler:
+	// 404); 0 when unknown.
+	notFound int
+}
+
+// layer is one middleware or route of an app.
+type layer struct {
+	scope *model.Scope // the route's scope, or the app's for app-wide middleware
+	// match is the path test; nil for every path. path is the path as
+	// written, before the prefixes of the routers it is mounted under.
+	match *model.PathMatch
+	path  string
+	// methods: nil for middleware that sees every method.
+	methods []string
+	// mount is a router used at this point.
+	mount *app
+	// pass are the headers set by this layer that stay on the response
+	// when it passes the request on (next()).
+	pass []*model.HeaderOp
+	// passOptions, when set, are what it passes on for OPTIONS instead
+	// (cors with preflightContinue).
+	passOptions []*model.HeaderOp
+	// preflight is the answer this layer gives OPTIONS requests itself.
+	preflight *answer
+	// answer is what the layer responds with to the requests it gets (a
+	// route handler); nil for middleware that passes everything on.
+	answer *answer
+	at     model.Span
+}
+
+// answer is a response a layer produces itself.
+type answer struct {
+	status int // 0 when the code does not fix it
+	source model.Source
+	ops    []*model.HeaderOp
+	at     model.Span
+	why    string
+}
+
+// newApp adds an app (or router) scope.
+func (l *lowerer) newApp(kind, name string, at *Node) *app {
+	a := &app{scope: l.scope(kind, name, model.RoleServer, l.top, at)}
+	l.apps = append(l.apps, a)
+	if name != "" {
+		l.byName[name] = a
+	}
+	return a
+}
+
+// step is a layer as a request sees it: its path under the mounts that
+// led to it.
+type step struct {
+	*layer
+	prefix string
+	full   string // prefix and path joined
+	index  int    // position in the flattened list
+}
+
+// flatten lists the layers a request to the app passes, with routers
+// expanded at the point they are mounted.
+func flatten(a *app, prefix string, depth int, out []step) []step {
+	for _, ly := range a.layers {
+		if ly.mount != nil && depth < 16 {
+			p := prefix
+			if ly.match != nil {
+				p = joinPath(prefix, ly.match.Pattern)
+			}
+			out = flatten(ly.mount, p, depth+1, out)
+			continue
+		}
+		p := prefix
+		if p != "" && ly.match != nil && ly.scope.Match == ly.match {
+			// A router's route answers under the path it is mounted at.
+			ly.path = joinPath(p, ly.path)
+			ly.match = pathMatch(ly.path, ly.match.Kind == model.PathPrefix || ly.methods == nil)
+			ly.scope.Match = ly.match
+			ly.scope.Label = ly.path
+			p = ""
+		}
+		st := step{layer: ly, prefix: p, full: p, index: len(out)}
+		if ly.match != nil {
+			st.full = joinPath(p, ly.path)
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+func joinPath(a, b string) string {
+	if b == "" || b == "/" {
+		return a
+	}
+	return strings.TrimSuffix(a, "/") + b
+}
+
+// covers reports whether a middleware step sees requests to route r
+// with method m: its path is a prefix of the route's, and it takes the
+// method.
+func (s step) covers(r step, m string) bool {
+	if s.methods != nil && !hasMethod(s.methods, m) {
+		return false
+	}
+	if s.match == nil {
+		return strings.HasPrefix(r.full, s.prefix)
+	}
+	p, rp := s.full, r.full
+	if s.match.Kind == model.PathExact {
+		return p == rp
+	}
+	return rp == p || strings.HasPrefix(rp, strings.TrimSuffix(p, "/")+"/") || p == "/" || p == ""
+}
+
+func hasMethod(ms []string, m string) bool {
+	for _, x := range ms {
+		if strings.EqualFold(x, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// respond turns an app's layers into responses: each route answers its
+// methods with the headers of the middleware before it; OPTIONS gets the
+// first preflight answer on its way, or the framework's own.
+func (l *lowerer) respond(a *app) {
+	steps := flatten(a, "", 0, nil)
+	// Only middleware, preflight answers and OPTIONS routes shape other
+	// routes' responses: the rest are skipped when looking back, so that
+	// many routes cost time in proportion to their number.
+	var mids []step
+	for _, s := range steps {
+		if s.answer == nil || s.preflight != nil || hasMethod(s.methods, "OPTIONS") {
+			mids = append(mids, s)
+		}
+	}
+	routes := 0
+	fellBack := map[*model.Scope]bool{}
+	for _, s := range steps {
+		if s.answer == nil {
+			continue
+		}
+		routes++
+		methods := s.methods
+		m := "GET"
+		if len(methods) > 0 {
+			m = methods[0]
+		}
+		var hs []*model.HeaderOp
+		for _, p := range mids {
+			if p.index >= s.index {
+				break
+			}
+			if p.answer == nil && p.covers(s, m) {
+				hs = append(hs, p.pass...)
+			}
+		}
+		if a.notFound != 0 && methods != nil && !fellBack[s.scope] {
+			// Other methods on this path fall through to the framework's
+			// 404, with what middleware for every method set.
+			fellBack[s.scope] = true
+			var fb []*model.HeaderOp
+			for _, p := range mids {
+				if p.index < s.index && p.answer == nil && p.methods == nil && p.covers(s, "") {
+					fb = append(fb, p.pass...)
+				}
+			}
+			l.file.Responses = append(l.file.Responses, &model.Response{
+				Route: s.scope, Scope: s.scope, Source: model.FromServer, Status: a.notFound, Headers: fb, Span: s.at,
+				Why: "no route takes this method on this path, so Express answers 404 itself, with the headers middleware set before",
+			})
+		}
+		hs = append(hs, s.answer.ops...)
+		l.file.Responses = append(l.file.Responses, &model.Response{
+			Route: s.scope, Scope: s.scope, Methods: methods, Source: s.answer.source, Status: s.answer.status,
+			Headers: hs, Span: s.answer.at, Why: s.answer.why,
+		})
+		if hasMethod(methods, "OPTIONS") {
+			continue
+		}
+		l.preflight(a, mids, s)
+	}
+	if routes > 0 && a.notFound != 0 {
+		var hs []*model.HeaderOp
+		for _, p := range mids {
+			if p.answer == nil && p.match == nil && p.prefix == "" && p.methods == nil {
+				hs = append(hs, p.pass...)
+			}
+		}
+		l.file.Responses = append(l.file.Responses, &model.Response{
+			Route: a.scope, Scope: a.scope, Source: model.FromServer, Status: a.notFound, Headers: hs, Span: a.scope.Span,
+			Why: "no route of the app takes the request, so Express answers 404 itself, with the headers middleware set before",
+		})
+		l.preflight(a, mids, step{layer: &layer{scope: a.scope, at: a.scope.Span}})
+	}
+	if routes == 0 {
+		// No route in this file (controllers, route modules): whatever
+		// the app's handlers answer elsewhere carries the middleware's
+		// headers, and each middleware that answers preflights answers
+		// them for its paths.
+		var hs []*model.HeaderOp
+		ended := false // a middleware on every path ended preflights
+		for _, p := range steps {
+			if p.preflight != nil && !ended {
+				ended = p.match == nil && p.methods == nil
+				pre := append(append([]*model.HeaderOp(nil), hs...), p.preflight.ops...)
+				l.addPreflight(p.scope, p.scope, pre, p.preflight)
+			}
+			hs = append(hs, p.pass...)
+		}
+		if len(hs) > 0 {
+			l.file.Responses = append(l.file.Responses, &model.Response{
+				Route: a.scope, Scope: a.scope, Source: model.FromHandler, Headers: hs, Span: a.scope.Span,
+			})
+		}
+	}
+}
+
+// preflight adds the answer an OPTIONS request to route r's path gets:
+// the first layer on its way that answers OPTIONS, with the headers of
+// the layers before it.
+func (l *lowerer) preflight(a *app, steps []step, r step) {
+	var hs []*model.HeaderOp
+	for _, p := range steps {
+		if !p.covers(r, "OPTIONS") {
+			continue
+		}
+		if p.preflight != nil {
+			hs = append(hs, p.preflight.ops...)
+			l.addPreflight(r.scope, p.scope, hs, p.preflight)
+			return
+		}
+		if p.answer != nil && hasMethod(p.methods, "OPTIONS") {
+			return // the route of its own, added with the routes
+		}
+		if p.answer == nil {
+			if p.passOptions != nil {
+				hs = append(hs, p.passOptions...)
+			} else {
+				hs = append(hs, p.pass...)
+			}
+		}
+	}
+	if a.autoOptions != 0 && r.answer != nil {
+		l.addPreflight(r.scope, r.scope, hs, &answer{status: a.autoOptions, source: model.FromServer, at: r.at,
+			why: "no middleware or route answers OPTIONS for this path, so the framework answers it itself"})
+	}
+}
+
+func (l *lowerer) addPreflight(route, scope *model.Scope, hs []*model.HeaderOp, an *answer) {
+	key := preflightKey{route, an}
+	if l.preflights[key] {
+		return
+	}
+	l.preflights[key] = true
+	l.file.Responses = append(l.file.Responses, &model.Response{
+		Route: route, Scope: scope, Methods: []string{"OPTIONS"}, Source: an.source, Status: an.status,
+		Headers: hs, Span: an.at, Why: an.why,
+	})
+}
+
+// pathMatch is an Express-style route path as a PathMatch: a plain path
+// is exact for routes and a prefix for use(); parameters and wildcards
+// make a regex.
+func pathMatch(p string, prefix bool) *model.PathMatch {
+	if !strings.ContainsAny(p, ":*()?+") {
+		if prefix {
+			return &model.PathMatch{Kind: model.PathPrefix, Pattern: p, Segment: true}
+		}
+		return &model.PathMatch{Kind: model.PathExact, Pattern: p}
+	}
+	var b strings.Builder
+	b.WriteString("^")
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case c == ':':
+			j := i + 1
+			for j < len(p) && (p[j] == '_' || p[j] >= 'a' && p[j] <= 'z' || p[j] >= 'A' && p[j] <= 'Z' || p[j] >= '0' && p[j] <= '9') {
+				j++
+			}
+			b.WriteString("[^/]+")
+			i = j - 1
+		case c == '*':
+			b.WriteString(".*")
+		case strings.ContainsRune(`.\+?()[]{}^$|`, rune(c)):
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	if !prefix {
+		b.WriteString("/?$")
+	}
+	return &model.PathMatch{Kind: model.PathRegex, Pattern: b.String()}
+}
+
+// preflightKey is one route's preflight answer, added once.
+type preflightKey struct {
+	route *model.Scope
+	an    *answer
+}

@@ -1,0 +1,207 @@
+package js
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/corslint/corslint/model"
+)
+
+// originTest reads an expression that tests the request's origin (isOrigin
+// says which expressions hold it) as the allowlist it applies: exact
+// lists (includes or indexOf on an array, Set#has, ===), patterns
+// (RegExp#test, match) and the string tests that attackers pass
+// (endsWith, startsWith, includes or indexOf on the origin itself), each
+// as the PCRE pattern that accepts what it accepts. negated is true when
+// the expression holds for origins the allowlist refuses.
+func (l *lowerer) originTest(n *Node, isOrigin func(*Node) bool) (m *model.Matcher, negated, ok bool) {
+	n = l.unparen(n)
+	if n == nil {
+		return nil, false, false
+	}
+	switch n.Type {
+	case "unary_expression":
+		if l.t.Text(n.Child("operator")) == "!" {
+			m, neg, ok := l.originTest(n.Child("argument"), isOrigin)
+			return m, !neg, ok
+		}
+	case "binary_expression":
+		return l.originComparison(n, isOrigin)
+	case "call_expression":
+		return l.originCall(n, isOrigin)
+	}
+	return nil, false, false
+}
+
+// originComparison reads ===, !==, ||, and indexOf(...) compared with -1.
+func (l *lowerer) originComparison(n *Node, isOrigin func(*Node) bool) (*model.Matcher, bool, bool) {
+	op := l.t.Text(n.Child("operator"))
+	left, right := l.unparen(n.Child("left")), l.unparen(n.Child("right"))
+	switch op {
+	case "===", "==", "!==", "!=":
+		neg := op == "!==" || op == "!="
+		if isOrigin(right) {
+			left, right = right, left
+		}
+		if isOrigin(left) {
+			if s, ok := l.str(right); ok {
+				return l.matcher(&model.Matcher{Kind: model.MatchExact, Pattern: s, Exact: []string{s}, Span: l.t.Span(n), Raw: l.t.Raw(n)}), neg, true
+			}
+			return nil, false, false
+		}
+		// indexOf(...) === -1
+		if l.t.Text(right) == "-1" && left.Type == "call_expression" {
+			if m, neg2, ok := l.originCall(left, isOrigin); ok {
+				return m, neg2 != !neg, true
+			}
+		}
+	case ">", ">=":
+		// indexOf(...) > -1, indexOf(...) >= 0
+		if r := l.t.Text(right); (op == ">" && r == "-1" || op == ">=" && r == "0") && left.Type == "call_expression" {
+			return l.originCall(left, isOrigin)
+		}
+	case "<":
+		if l.t.Text(right) == "0" && left.Type == "call_expression" {
+			m, neg, ok := l.originCall(left, isOrigin)
+			return m, !neg, ok
+		}
+	case "&&":
+		// a && b holds only where both do: a positive allowlist test on
+		// either side guards it.
+		for _, side := range []*Node{left, right} {
+			if m, neg, ok := l.originTest(side, isOrigin); ok && !neg {
+				return m, false, true
+			}
+		}
+	case "||":
+		// !origin || test: requests without an Origin are no CORS
+		// requests, so for the ones that matter the test decides.
+		for i, side := range []*Node{left, right} {
+			if side.Type == "unary_expression" && l.t.Text(side.Child("operator")) == "!" && isOrigin(side.Child("argument")) {
+				other := right
+				if i == 1 {
+					other = left
+				}
+				return l.originTest(other, isOrigin)
+			}
+		}
+		a, na, oka := l.originTest(left, isOrigin)
+		b, nb, okb := l.originTest(right, isOrigin)
+		if oka && okb && !na && !nb && a.Kind == model.MatchExact && b.Kind == model.MatchExact && !a.Dynamic && !b.Dynamic {
+			l.dropMatcher(a)
+			l.dropMatcher(b)
+			ex := append(append([]string(nil), a.Exact...), b.Exact...)
+			return l.matcher(&model.Matcher{Kind: model.MatchExact, Pattern: strings.Join(ex, " "), Exact: ex, Span: l.t.Span(n), Raw: l.t.Raw(n)}), false, true
+		}
+	}
+	return nil, false, false
+}
+
+// dropMatcher removes a matcher recorded for a part of a larger test.
+func (l *lowerer) dropMatcher(m *model.Matcher) {
+	ms := l.file.Matchers
+	for i := len(ms) - 1; i >= 0; i-- {
+		if ms[i] == m {
+			l.file.Matchers = append(ms[:i], ms[i+1:]...)
+			return
+		}
+	}
+}
+
+// originCall reads list.includes(origin), list.indexOf(origin),
+// set.has(origin), re.test(origin), origin.match(re), and the string
+// tests on the origin. For indexOf the result is the found case.
+func (l *lowerer) originCall(n *Node, isOrigin func(*Node) bool) (*model.Matcher, bool, bool) {
+	obj, name := l.method(n)
+	if obj == nil {
+		return nil, false, false
+	}
+	as := args(n)
+	at, raw := l.t.Span(n), l.t.Raw(n)
+	if len(as) == 0 {
+		return nil, false, false
+	}
+	if isOrigin(obj) {
+		switch name {
+		case "endsWith", "startsWith", "includes", "indexOf":
+			s, ok := l.str(as[0])
+			if !ok {
+				return l.matcher(&model.Matcher{Kind: model.MatchRegex, Pattern: raw, Dynamic: true, Span: at, Raw: raw}), false, true
+			}
+			p := regexp.QuoteMeta(s)
+			switch name {
+			case "endsWith":
+				p += "$"
+			case "startsWith":
+				p = "^" + p
+			}
+			return l.matcher(&model.Matcher{Kind: model.MatchRegex, Pattern: p, Span: at, Raw: raw}), false, true
+		case "match", "search":
+			if re := l.resolve(as[0]); re != nil && re.Is("regex", "new_expression") {
+				m, ok := l.regexMatcher(re)
+				return m, false, ok
+			}
+		}
+		return nil, false, false
+	}
+	if !isOrigin(as[0]) {
+		return nil, false, false
+	}
+	switch name {
+	case "test":
+		if re := l.resolve(obj); re != nil && re.Is("regex", "new_expression") {
+			m, ok := l.regexMatcher(re)
+			return m, false, ok
+		}
+	case "includes", "indexOf", "has":
+		list := l.resolve(obj)
+		if list != nil && list.Type == "new_expression" && l.t.Text(list.Child("constructor")) == "Set" {
+			if a := list.Child("arguments").Named(); len(a) > 0 {
+				list = l.resolve(a[0])
+			}
+		}
+		if list != nil && list.Type == "array" {
+			if ms, ok := l.originList(list); ok && len(ms) == 1 && ms[0].Kind == model.MatchExact {
+				return ms[0], false, true
+			}
+		}
+	}
+	// An allowlist from elsewhere (the environment, a database): it
+	// guards, but what it accepts is undecidable here.
+	return l.matcher(&model.Matcher{Kind: model.MatchExact, Pattern: l.t.Raw(obj), Dynamic: true, Span: at, Raw: raw}), false, true
+}
+
+// methodTest reads req.method === 'OPTIONS' (and !==, ||) as the methods
+// it admits; isMethod says which expressions hold the method.
+func (l *lowerer) methodTest(n *Node, isMethod func(*Node) bool) (ms []string, negated, ok bool) {
+	n = l.unparen(n)
+	if n == nil {
+		return nil, false, false
+	}
+	switch n.Type {
+	case "unary_expression":
+		if l.t.Text(n.Child("operator")) == "!" {
+			ms, neg, ok := l.methodTest(n.Child("argument"), isMethod)
+			return ms, !neg, ok
+		}
+	case "binary_expression":
+		op := l.t.Text(n.Child("operator"))
+		left, right := l.unparen(n.Child("left")), l.unparen(n.Child("right"))
+		switch op {
+		case "===", "==", "!==", "!=":
+			if isMethod(right) {
+				left, right = right, left
+			}
+			if s, ok := l.str(right); ok && isMethod(left) {
+				return []string{strings.ToUpper(s)}, op == "!==" || op == "!=", true
+			}
+		case "||":
+			a, na, oka := l.methodTest(left, isMethod)
+			b, nb, okb := l.methodTest(right, isMethod)
+			if oka && okb && !na && !nb {
+				return append(a, b...), false, true
+			}
+		}
+	}
+	return nil, false, false
+}

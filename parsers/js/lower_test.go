@@ -1,0 +1,136 @@
+package js
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/corslint/corslint/model"
+)
+
+func lowerSrc(t *testing.T, name, src string) *model.File {
+	t.Helper()
+	if available != "" {
+		t.Skip(available)
+	}
+	return Lower(Parse(name, []byte(src)))
+}
+
+// acao returns the Access-Control-Allow-Origin statements of f.
+func acao(f *model.File) []*model.HeaderOp {
+	var out []*model.HeaderOp
+	for _, h := range f.Headers {
+		if h.Name == model.ACAO {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+func TestExpressCorsOriginTrue(t *testing.T) {
+	f := lowerSrc(t, "app.js", `const express = require('express');
+const cors = require('cors');
+const app = express();
+app.use(cors({ origin: true, credentials: true }));
+app.get('/api', (req, res) => res.json({}));
+`)
+	hs := acao(f)
+	if len(hs) != 1 {
+		t.Fatalf("got %d ACAO statements, want 1", len(hs))
+	}
+	h := hs[0]
+	if h.Value.Kind != model.Reflected || len(h.Value.Guards) != 0 {
+		t.Errorf("origin: true lowered to %v with %d guards, want an unguarded reflection", h.Value.Kind, len(h.Value.Guards))
+	}
+	if h.Span.Line != 4 || h.Span.Col != 16 {
+		t.Errorf("span %v, want 4:16 (the origin property)", h.Span)
+	}
+	var pre, get *model.Response
+	for _, r := range f.Responses {
+		switch {
+		case r.IsPreflightAnswer():
+			pre = r
+		case r.ForMethod("GET"):
+			get = r
+		}
+	}
+	if pre == nil || pre.Status != 204 || pre.Source != model.FromServer {
+		t.Fatalf("preflight answer %+v, want cors's 204", pre)
+	}
+	if get == nil || len(get.Ops(model.ACAC)) != 1 || len(get.Ops(model.ACAM)) != 0 {
+		t.Fatalf("GET response %+v, want ACAC and no ACAM", get)
+	}
+	if len(pre.Ops(model.ACAM)) != 1 || pre.Ops(model.ACAM)[0].Value.Text != "GET,HEAD,PUT,PATCH,POST,DELETE" {
+		t.Errorf("preflight methods %+v, want cors's default list", pre.Ops(model.ACAM))
+	}
+}
+
+// TestAllowlistTests: each way of testing the origin becomes the matcher
+// that accepts what it accepts, and the value it guards.
+func TestAllowlistTests(t *testing.T) {
+	tests := []struct {
+		name, cond string
+		kind       model.MatchKind
+		pattern    string
+		passes     string // an origin the test accepts
+		fails      string // one it refuses
+	}{
+		{"includes on an array", "['https://a.example.com', 'https://b.example.com'].includes(origin)", model.MatchExact, "https://a.example.com https://b.example.com", "https://b.example.com", "https://a.example.com.evil.net"},
+		{"indexOf on an array", "allowed.indexOf(origin) !== -1", model.MatchExact, "https://a.example.com", "https://a.example.com", "https://evil.net"},
+		{"Set#has", "new Set(['https://a.example.com']).has(origin)", model.MatchExact, "https://a.example.com", "https://a.example.com", "https://evil.net"},
+		{"===", "origin === 'https://a.example.com'", model.MatchExact, "https://a.example.com", "https://a.example.com", "https://a.example.comx"},
+		{"|| of ===", "origin === 'https://a.example.com' || origin === 'https://b.example.com'", model.MatchExact, "https://a.example.com https://b.example.com", "https://b.example.com", "https://c.example.com"},
+		{"RegExp#test", "/^https:\\/\\/a\\.example\\.com$/i.test(origin)", model.MatchRegex, "^https:\\/\\/a\\.example\\.com$", "https://A.example.com", "https://a.example.com.evil.net"},
+		{"endsWith", "origin.endsWith('example.com')", model.MatchRegex, "example\\.com$", "https://evilexample.com", "https://example.com.evil.net"},
+		{"startsWith", "origin.startsWith('https://a.example.com')", model.MatchRegex, "^https://a\\.example\\.com", "https://a.example.com.evil.net", "https://evil.net"},
+		{"indexOf on the origin", "origin.indexOf('a.example.com') > -1", model.MatchRegex, "a\\.example\\.com", "https://a.example.com.evil.net", "https://evil.net"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := lowerSrc(t, "app.js", `const express = require('express');
+const app = express();
+const allowed = ['https://a.example.com'];
+app.use((req, res, next) => {
+  const origin = req.headers.origin;
+  if (`+tt.cond+`) {
+    res.setHeader('Access-Control-Allow-Origin', origin);
+  }
+  next();
+});
+`)
+			if len(f.Matchers) != 1 {
+				t.Fatalf("got %d matchers, want 1", len(f.Matchers))
+			}
+			m := f.Matchers[0]
+			if m.Kind != tt.kind || m.Pattern != tt.pattern {
+				t.Errorf("matcher %v %q, want %v %q", m.Kind, m.Pattern, tt.kind, tt.pattern)
+			}
+			if !m.Matches(tt.passes) || m.Matches(tt.fails) {
+				t.Errorf("matcher %q: accepts %q %v (want true), %q %v (want false)", m.Pattern, tt.passes, m.Matches(tt.passes), tt.fails, m.Matches(tt.fails))
+			}
+			h := acao(f)
+			if len(h) != 1 || h[0].Value.Kind != model.Reflected || len(h[0].Value.Guards) != 1 || h[0].Value.Guards[0] != m {
+				t.Errorf("the header is not a reflection guarded by the matcher: %+v", h)
+			}
+		})
+	}
+}
+
+// TestUndecidableOrigin: what code decides at run time is an unknown
+// value with the reason, not a reflection (CORS101) nor a refusal.
+func TestUndecidableOrigin(t *testing.T) {
+	for name, src := range map[string]string{
+		"origin function": `app.use(cors({ origin: (origin, cb) => db.isTrusted(origin).then((ok) => cb(null, ok)) }));`,
+		"list from the environment": `app.use((req, res, next) => {
+  if (process.env.ORIGINS.split(',').includes(req.headers.origin)) res.setHeader('Access-Control-Allow-Origin', req.headers.origin);
+  next();
+});`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := lowerSrc(t, "app.js", "const express = require('express');\nconst cors = require('cors');\nconst app = express();\n"+src+"\n")
+			h := acao(f)
+			if len(h) != 1 || h[0].Value.Kind != model.Unknown || !strings.Contains(h[0].Value.Note, "undecidable, because") {
+				t.Fatalf("got %+v, want one unknown value saying why it is undecidable", h)
+			}
+		})
+	}
+}

@@ -307,7 +307,10 @@ type Condition struct {
 	Text    string   // as written: `$http_origin ~* ^https://a\.example$`
 	Origin  *Matcher // set when the condition tests the request's Origin
 	Methods []string // set when the condition tests the request method: the methods it admits
-	Negated bool     // the condition holds when Origin/Methods do not match
+	// URL is set when the condition tests the request's path and query
+	// (VCL req.url ~ "regex") and nothing else.
+	URL     *PathMatch
+	Negated bool // the condition holds when Origin/Methods/URL do not match
 	Span    Span
 }
 
@@ -332,6 +335,13 @@ type Upstream struct {
 	// itself (found in its code when that is part of the run), canonical,
 	// with where; nil when nothing is known.
 	Adds map[string]Span
+	// OriginRemoved is the statement that removes Origin from every
+	// request the proxy forwards (VCL unset bereq.http.Origin), so an
+	// upstream that echoes Origin has none to echo; zero when none does.
+	OriginRemoved Span
+	// OriginRemovedIf is such a statement under a condition the model
+	// does not follow: whether the upstream sees Origin is undecidable.
+	OriginRemovedIf Span
 	// Returns lists, path by path, what the function's code answers when
 	// a CodeReader read it; nil when the code was not read path by path.
 	Returns []CodeReturn
@@ -354,4 +364,8 @@ type Cache struct {
 	// responses (Varnish vcl_deliver): they inform downstream caches but do
 	// not vary this one.
 	DeliveryVary []Span
+	// Statuses lists the upstream statuses the cache stores; nil means
+	// every status (Varnish gives other statuses a negative TTL unless
+	// the VCL sets beresp.ttl itself).
+	Statuses []int
 }

@@ -54,6 +54,9 @@ type Response struct {
 	// replaces (nginx return below 400, or with a text).
 	Direct   bool
 	Upstream *Upstream
+	// Uncached marks an upstream response that a cache on the path never
+	// serves from storage (Varnish return (pass) or return (pipe)).
+	Uncached bool
 	Span     Span // the statement that produces the response, or the route
 	// Why explains, for messages, why the configuration produces this
 	// response when that is not evident from Span (an authorizer that

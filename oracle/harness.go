@@ -316,6 +316,7 @@ type pageConfig struct {
 	Method      string            `json:"method"`
 	Headers     map[string]string `json:"headers"`
 	Credentials bool              `json:"credentials"`
+	Body        string            `json:"body,omitempty"`
 }
 
 // pageOutcome is what the page script writes into the DOM.
@@ -341,6 +342,7 @@ const pageTemplate = `<!doctype html>
       method: cfg.method,
       headers: cfg.headers || {},
       credentials: cfg.credentials ? "include" : "same-origin",
+      ...(cfg.body ? {body: cfg.body} : {}),
     });
     const headers = [];
     r.headers.forEach((v, k) => headers.push([k, v]));
@@ -354,7 +356,7 @@ const pageTemplate = `<!doctype html>
 </body></html>
 `
 
-func pageHTML(t *testing.T, cfg pageConfig) []byte {
+func pageHTML(t testing.TB, cfg pageConfig) []byte {
 	// json.Marshal escapes <, > and &, so the config cannot end the script.
 	js, err := json.Marshal(cfg)
 	if err != nil {
@@ -683,7 +685,7 @@ func (tp *tap) finish(t *testing.T) []exchange {
 
 // runBrowser loads the page in a fresh headless Chromium and returns the
 // fetch outcome from the dumped DOM and the CORS message from the console.
-func runBrowser(t *testing.T, bin, dir, pageURL string) (pageOutcome, string) {
+func runBrowser(t testing.TB, bin, dir, pageURL string, flags ...string) (pageOutcome, string) {
 	t.Helper()
 	profile, err := os.MkdirTemp(dir, "profile-")
 	if err != nil {
@@ -699,14 +701,16 @@ func runBrowser(t *testing.T, bin, dir, pageURL string) (pageOutcome, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin,
+	args := []string{
 		"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--no-proxy-server",        // a CI http_proxy must not sit between page and server
-		"--user-data-dir="+profile, // fresh, so no preflight cache or cookie carries over
+		"--no-proxy-server",          // a CI http_proxy must not sit between page and server
+		"--user-data-dir=" + profile, // fresh, so no preflight cache or cookie carries over
 		"--enable-logging=stderr", "--v=0",
 		"--virtual-time-budget=10000", // without it the DOM is dumped before fetch settles
-		"--dump-dom", pageURL)
+	}
+	args = append(append(args, flags...), "--dump-dom", pageURL)
+	cmd := exec.Command(bin, args...)
 	// Files, not pipes: Chromium's helpers may outlive it holding them.
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

@@ -177,7 +177,7 @@ func newEvaluator(req Request, method string) (*evaluator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse %q: %w", req.URL, err)
 	}
-	e := &evaluator{req: req, origin: req.Origin, method: method, host: u.Hostname(), port: urlPort(u), path: u.EscapedPath()}
+	e := &evaluator{req: req, origin: req.Origin, method: method, host: u.Hostname(), port: urlPort(u), path: u.EscapedPath(), query: u.RawQuery}
 	if e.path == "" {
 		e.path = "/"
 	}
@@ -196,6 +196,7 @@ type evaluator struct {
 	host         string
 	port         int
 	path         string
+	query        string
 	// nginx: the error an error page answers (0 outside one), its
 	// error_page's overwrite, the named location it goes to, and the
 	// internal redirects so far.
@@ -304,7 +305,10 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 		for _, h := range e.req.UpstreamHeaders {
 			v := h.Value
 			if v == "$origin" {
-				v = e.origin
+				var ok bool
+				if v, ok = echoedOrigin(r, e.origin, a); !ok {
+					continue
+				}
 			}
 			inner = append(inner, Line{Name: model.CanonicalName(h.Name), Value: v, Upstream: name})
 		}
@@ -342,7 +346,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 		status = e.errorStatus(r, status, source)
 	}
 	a.Status = status
-	if old, ok := e.storedFor(f, r, inner); ok {
+	if old, ok := e.storedFor(f, route, r, inner); ok {
 		// The cache answers with what it stored for the earlier origin:
 		// the upstream's headers and the stored statements as they were
 		// then; statements applied on delivery still see this request.
@@ -407,9 +411,10 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 // (set by the cache's own rules or sent by the upstream). It returns the
 // upstream lines as they were stored; ok is false when the cache does not
 // answer.
-func (e *evaluator) storedFor(f *model.File, r *model.Response, inner []Line) (old []Line, ok bool) {
+func (e *evaluator) storedFor(f *model.File, route *model.Scope, r *model.Response, inner []Line) (old []Line, ok bool) {
 	if e.req.PriorOrigin == "" || e.req.PriorOrigin == e.req.Origin || f.SharedCache() == nil ||
-		r.Source != model.FromUpstream || (e.method != "GET" && e.method != "HEAD") {
+		r.Source != model.FromUpstream || r.Uncached || (e.method != "GET" && e.method != "HEAD") ||
+		!storesStatus(f.SharedCache(), e.req.UpstreamStatus) || !e.priorStores(f, route, r) {
 		return nil, false
 	}
 	// what the cache stores: the upstream's lines and the statements
@@ -432,7 +437,10 @@ func (e *evaluator) storedFor(f *model.File, r *model.Response, inner []Line) (o
 	for _, h := range e.req.UpstreamHeaders {
 		v := h.Value
 		if v == "$origin" {
-			v = e.req.PriorOrigin
+			var echoed bool
+			if v, echoed = echoedOrigin(r, e.req.PriorOrigin, nil); !echoed {
+				continue
+			}
 		}
 		old = append(old, Line{Name: model.CanonicalName(h.Name), Value: v, Upstream: upstreamName(r)})
 	}
@@ -830,6 +838,10 @@ func (e *evaluator) holds(r *model.Response, a *Answer) bool {
 			if c.Origin.Matches(e.origin) == c.Negated {
 				return false
 			}
+		case c.URL != nil:
+			if c.URL.Matches(e.url()) == c.Negated {
+				return false
+			}
 		default:
 			a.Notes = append(a.Notes, fmt.Sprintf("the condition %q is taken as false", c.Text))
 			if changesCORS(r) {
@@ -873,6 +885,9 @@ func (e *evaluator) opHolds(op *model.HeaderOp) bool {
 		}
 	}
 	if c.Origin != nil && c.Origin.Matches(e.req.Origin) == c.Negated {
+		return false
+	}
+	if c.URL != nil && c.URL.Matches(e.url()) == c.Negated {
 		return false
 	}
 	return true

@@ -63,7 +63,10 @@ type Probe struct {
 	// Prior is the origin of a GET for the same URL made just before
 	// (Varnish: the cache then holds that answer).
 	Prior string
-	Fams  []string // request-side families
+	// Then are the origins of further GETs for the URL, after Prior's
+	// and before the probe.
+	Then []string `json:",omitempty"`
+	Fams []string // request-side families
 }
 
 // UpStatus is the status the upstream (and a static file lookup) gives the
@@ -127,6 +130,9 @@ func (p Probe) String() string {
 	}
 	if p.Prior != "" {
 		b.WriteString(" after-a-GET-from=" + p.Prior)
+	}
+	for _, o := range p.Then {
+		b.WriteString(" then-from=" + o)
 	}
 	return b.String()
 }

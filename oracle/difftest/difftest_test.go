@@ -29,6 +29,7 @@ func TestDifferential(t *testing.T) {
 	seed := envInt("DIFFTEST_SEED", 20261205)
 	scale := envInt("DIFFTEST_SCALE", 1)
 	r := NewRunner(t)
+	r.BrowserPerBatch = int(envInt("DIFFTEST_BROWSER", 4))
 	plan := []struct {
 		server       string
 		cases, batch int
@@ -70,6 +71,14 @@ func TestDifferential(t *testing.T) {
 	stats.Print(&b)
 	t.Logf("seed %d, %s\n%s", seed, time.Since(start).Round(time.Second), b.String())
 	t.Logf("lint against reality:\n%s", lint)
+	t.Log(browserTally(r.BrowserChecks))
+	for _, b := range r.BrowserChecks {
+		if !b.Agrees() {
+			t.Errorf("chromium disagrees with the predicted verdict: %s", b)
+		} else if testing.Verbose() {
+			t.Logf("  %s", b)
+		}
+	}
 	// DIFFTEST_STRICT=1: every property the servers showed has its
 	// finding or a reason no rule can see it, and no finding claims what
 	// check predicted and the server did not show.
@@ -85,14 +94,38 @@ func TestDifferential(t *testing.T) {
 	if ran == len(plan) && total.Total() < 3000*int(scale) {
 		t.Errorf("only %d probes ran", total.Total())
 	}
-	// A ratchet, not the goal (99.5% agreement): it catches a change that
-	// makes many more predictions wrong. Lower it as disagreements get
-	// fixed (9.7% with seed 20261205, most of it Apache: 27%).
-	const maxDisagree = 0.11
-	if rate := float64(total[Disagree]) / float64(total.Total()); rate > maxDisagree {
-		t.Errorf("%.2f%% of the predictions disagree with the servers, more than %.0f%%", 100*rate, 100*maxDisagree)
+	if seed == 20261205 && scale == 1 {
+		for srv, tally := range stats.Server {
+			ratchet(t, srv, *tally)
+		}
 	}
 	shrinkSome(t, r, disagreements)
+}
+
+// ratchets are the most disagreement and undecidable answers each server
+// may show on the CI batch (seed 20261205): just above the latest figures,
+// not the goal (at least 99.5% agreement, at most 3% undecidable). They
+// catch a change that makes predictions wrong or gives up on them; lower
+// them as fixes land.
+var ratchets = map[string]struct{ disagree, undecidable float64 }{
+	Nginx:   {0.005, 0.01}, // 0% and 0%
+	Apache:  {0.12, 0.01},  // 11.7% and 0%: the order of two Access-Control-Allow-Origin lines
+	Varnish: {0.005, 0.01}, // 0% and 0%
+}
+
+func ratchet(t *testing.T, server string, tally Tally) {
+	t.Helper()
+	lim, ok := ratchets[server]
+	if !ok || tally.Total() == 0 {
+		return
+	}
+	n := float64(tally.Total())
+	if rate := float64(tally[Disagree]) / n; rate > lim.disagree {
+		t.Errorf("%s: %.2f%% of the predictions disagree with the server, more than %.1f%%", server, 100*rate, 100*lim.disagree)
+	}
+	if rate := float64(tally[Undecidable]) / n; rate > lim.undecidable {
+		t.Errorf("%s: %.2f%% of the predictions are undecidable, more than %.1f%%", server, 100*rate, 100*lim.undecidable)
+	}
 }
 
 // shrinkSome shrinks a few disagreements per server and logs them; with

@@ -60,7 +60,11 @@ func TestGeneratorCoversFamilies(t *testing.T) {
 			"apache:setenvif-capture", "apache:setenvifnocase", "apache:rewrite-flags", "apache:proxypass", "apache:errordocument", "apache:htaccess"},
 		Varnish: {"varnish:vcl_recv", "varnish:vcl_hash", "varnish:vcl_backend_fetch", "varnish:vcl_backend_response",
 			"varnish:vcl_backend_error", "varnish:vcl_synth", "varnish:vcl_deliver", "varnish:synth", "varnish:recv-return",
-			"varnish:req-header", "varnish:bereq-header", "varnish:beresp-header", "varnish:resp-header", "varnish:vary", "varnish:cache-state"},
+			"varnish:req-header", "varnish:bereq-header", "varnish:beresp-header", "varnish:resp-header", "varnish:vary", "varnish:cache-state",
+			"varnish:vcl_pipe", "varnish:vcl_pass", "varnish:vcl_purge", "varnish:vcl_hit", "varnish:vcl_miss",
+			"varnish:recv-pipe", "varnish:recv-purge", "varnish:hash-return", "varnish:hit-return", "varnish:miss-return",
+			"varnish:pass-return", "varnish:pipe-return", "varnish:purge-return", "varnish:backend-fetch-return",
+			"varnish:retry-abandon", "varnish:backend-error", "varnish:cache-state-several"},
 	}
 	for s, fams := range want {
 		seen := map[string]int{}

@@ -9,7 +9,12 @@ var varnishPaths = []string{
 // dispatch of several cases in one VCL).
 var varnishSubs = []struct{ name, host string }{
 	{"vcl_recv", "req.http.host"},
+	{"vcl_pipe", "req.http.host"},
+	{"vcl_pass", "req.http.host"},
 	{"vcl_hash", "req.http.host"},
+	{"vcl_purge", "req.http.host"},
+	{"vcl_hit", "req.http.host"},
+	{"vcl_miss", "req.http.host"},
 	{"vcl_backend_fetch", "bereq.http.host"},
 	{"vcl_backend_response", "bereq.http.host"},
 	{"vcl_backend_error", "bereq.http.host"},
@@ -39,16 +44,53 @@ func (g *gen) varnishCase(name string) *Case {
 	if g.chance(0.2) {
 		add("vcl_recv", block(`if (req.url ~ "^/api/") {`, "}", []*Node{fixed("return (pass);")}, "varnish:recv-return"))
 	}
+	if g.chance(0.1) {
+		add("vcl_recv", stmt("set req.http.X-Forwarded-Host = req.http.host;", "varnish:req-header"))
+	}
+	if g.chance(0.08) {
+		add("vcl_recv", block(g.pick(`if (req.method == "DELETE") {`, `if (req.url ~ "^/static/") {`), "}",
+			[]*Node{fixed("return (pipe);")}, "varnish:recv-pipe", "varnish:recv-return"))
+	}
+	if g.chance(0.08) {
+		add("vcl_recv", block(g.pick(`if (req.url ~ "^/data") {`, `if (req.method == "PATCH") {`), "}",
+			[]*Node{fixed("return (purge);")}, "varnish:recv-purge", "varnish:recv-return"))
+	}
 	if g.chance(0.2) {
 		add("vcl_recv", stmt("return (hash);", "varnish:recv-return"))
+	}
+	// vcl_pipe, vcl_pass, vcl_purge
+	if g.chance(0.1) {
+		add("vcl_pipe", stmt(`set bereq.http.Connection = "close";`, "varnish:bereq-header"),
+			stmt("return (pipe);", "varnish:pipe-return"))
+	}
+	if g.chance(0.15) {
+		add("vcl_pass", stmt(`set req.http.X-Pass = "1";`, "varnish:req-header"),
+			stmt("return (fetch);", "varnish:pass-return"))
+	}
+	if g.chance(0.15) {
+		add("vcl_purge", stmt(g.pick(`return (synth(200, "Purged"));`, `return (synth(204));`), "varnish:purge-return", "varnish:synth"))
 	}
 	// vcl_hash
 	if g.chance(0.3) {
 		add("vcl_hash", stmt("hash_data(req.http.Origin);", "varnish:hash"))
 	}
+	if g.chance(0.15) {
+		add("vcl_hash", stmt("hash_data(req.url);", "varnish:hash"), stmt("return (lookup);", "varnish:hash-return"))
+	}
+	// vcl_hit, vcl_miss
+	if g.chance(0.15) {
+		add("vcl_hit", stmt(g.pick("return (deliver);", "return (pass);"), "varnish:hit-return"))
+	}
+	if g.chance(0.15) {
+		add("vcl_miss", stmt(g.pick("return (fetch);", "return (pass);"), "varnish:miss-return"))
+	}
 	// vcl_backend_fetch
 	if g.chance(0.15) {
 		add("vcl_backend_fetch", stmt("unset bereq.http.Origin;", "varnish:bereq-header"))
+	}
+	if g.chance(0.1) {
+		add("vcl_backend_fetch", stmt(`set bereq.http.X-Fetch = "1";`, "varnish:bereq-header"),
+			stmt("return (fetch);", "varnish:backend-fetch-return"))
 	}
 	// vcl_backend_response
 	if g.chance(0.3) {
@@ -68,9 +110,21 @@ func (g *gen) varnishCase(name string) *Case {
 		add("vcl_backend_response", stmt("set beresp.uncacheable = true;", "varnish:cache"),
 			stmt("return (deliver);", "varnish:backend-return"))
 	}
+	if g.chance(0.15) {
+		add("vcl_backend_response", g.varnishHeaders("beresp", "bereq.http.Origin")...)
+	}
+	if g.chance(0.06) {
+		add("vcl_backend_response", stmt(g.pick("return (retry);", "return (abandon);"), "varnish:backend-return", "varnish:retry-abandon"))
+	}
+	if g.chance(0.06) {
+		add("vcl_backend_response", block("if (bereq.retries < 1) {", "}", []*Node{fixed("return (retry);")}, "varnish:backend-return", "varnish:retry-abandon"))
+	}
 	// vcl_backend_error
-	if g.chance(0.1) {
+	if g.chance(0.25) {
 		add("vcl_backend_error", stmt(`set beresp.http.Access-Control-Allow-Origin = "*";`, "varnish:backend-error"))
+	}
+	if g.chance(0.1) {
+		add("vcl_backend_error", stmt("return (deliver);", "varnish:backend-error"))
 	}
 	// vcl_synth
 	if g.chance(0.6) {
@@ -100,6 +154,14 @@ func (g *gen) varnishCase(name string) *Case {
 			p.Headers = nil
 			p.Prior = originKinds[g.r.Intn(len(originKinds))].origin
 			p.Fams = append(p.Fams, "varnish:cache-state")
+			if g.chance(0.4) {
+				// More origins in a row: the first one's answer is what a
+				// cache without Origin in its key keeps.
+				for n := 1 + g.r.Intn(2); n > 0; n-- {
+					p.Then = append(p.Then, originKinds[g.r.Intn(len(originKinds))].origin)
+				}
+				p.Fams = append(p.Fams, "varnish:cache-state-several")
+			}
 		}
 		c.Probes = append(c.Probes, p)
 	}

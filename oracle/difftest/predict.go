@@ -156,7 +156,9 @@ func undecided(p serverside.Prediction) string {
 }
 
 // corsLines are the lines compared: lower-case name, value as sent,
-// sorted so that only the multiset counts.
+// sorted by name only. Lines of one name keep their order, which the
+// browser shows (two Access-Control-Allow-Origin values are quoted in
+// the order sent in Chromium's console message).
 func corsLines[T any](items []T, name, value func(T) string) []string {
 	var out []string
 	for _, it := range items {
@@ -165,7 +167,11 @@ func corsLines[T any](items []T, name, value func(T) string) []string {
 			out = append(out, n+": "+value(it))
 		}
 	}
-	sort.Strings(out)
+	sort.SliceStable(out, func(i, j int) bool {
+		ni, _, _ := strings.Cut(out[i], ":")
+		nj, _, _ := strings.Cut(out[j], ":")
+		return ni < nj
+	})
 	return out
 }
 

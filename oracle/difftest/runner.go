@@ -41,12 +41,16 @@ type Runner struct {
 	bins   map[string]string
 	upHost string
 	upPort int
+	// BrowserPerBatch is how many probes of each batch also run in
+	// headless Chromium; their checks collect in BrowserChecks.
+	BrowserPerBatch int
+	BrowserChecks   []BrowserCheck
 }
 
 // NewRunner starts the upstream; tb's cleanup stops it.
 func NewRunner(tb testing.TB) *Runner {
 	tb.Helper()
-	bins := oracle.RequireTools(tb, "nginx", "apache2", "varnishd")
+	bins := oracle.RequireTools(tb, "nginx", "apache2", "varnishd", "chromium")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)
@@ -79,6 +83,12 @@ func upstream(w http.ResponseWriter, r *http.Request) {
 // probe. Cases the server refuses are dropped with a log line: the
 // generator should not write them.
 func (r *Runner) Batch(server string, cases []*Case) []Result {
+	r.t.Helper()
+	return r.batch(server, cases, r.BrowserPerBatch)
+}
+
+// batch is Batch with browse probes also run in Chromium.
+func (r *Runner) batch(server string, cases []*Case, browse int) []Result {
 	r.t.Helper()
 	if len(cases) == 0 {
 		return nil
@@ -166,6 +176,9 @@ func (r *Runner) Batch(server string, cases []*Case) []Result {
 	}
 	close(work)
 	wg.Wait()
+	if browse > 0 {
+		r.BrowserChecks = append(r.BrowserChecks, r.browserSample(server, cases, envs, results, browse)...)
+	}
 	return results
 }
 
@@ -292,8 +305,10 @@ func probe(c *Case, pi int, p Probe, port int) (Observed, error) {
 	url := fmt.Sprintf("%s?probe=%s-%d", p.Path, c.Name, pi)
 	up := []Header{{"X-Up-Cors", p.UpCORS}}
 	if p.Prior != "" {
-		if _, err := send(port, host, "GET", url, append([]Header{{"Origin", p.Prior}}, up...)); err != nil {
-			return obs, fmt.Errorf("prior request: %w", err)
+		for _, o := range append([]string{p.Prior}, p.Then...) {
+			if _, err := send(port, host, "GET", url, append([]Header{{"Origin", o}}, up...)); err != nil {
+				return obs, fmt.Errorf("prior request: %w", err)
+			}
 		}
 	}
 	req := c.Request(p, port)
@@ -317,6 +332,16 @@ func probe(c *Case, pi int, p Probe, port int) (Observed, error) {
 	return obs, nil
 }
 
+// requestBody is what a probe sends with a method that carries a body, as
+// a page's fetch() with one does (Varnish, for one, cannot retry it).
+func requestBody(method string) string {
+	switch method {
+	case "POST", "PUT", "PATCH":
+		return "{}"
+	}
+	return ""
+}
+
 // send writes one HTTP/1.1 request by hand (so Host and header order are
 // exactly as given) and reads the status line and header lines back, in
 // order, repeats included.
@@ -337,10 +362,8 @@ func send(port int, host, method, url string, hs []Header) (*oracle.Wire, error)
 			fmt.Fprintf(&b, "%s: %s\r\n", h.Name, h.Value)
 		}
 	}
-	body := ""
-	switch method {
-	case "POST", "PUT", "PATCH":
-		body = "{}"
+	body := requestBody(method)
+	if body != "" {
 		fmt.Fprintf(&b, "Content-Length: %d\r\n", len(body))
 	}
 	b.WriteString("Connection: close\r\n\r\n" + body)
@@ -404,7 +427,7 @@ func (r *Runner) Shrink(c *Case, pi int) Result {
 			break
 		}
 		var found *Result
-		for _, res := range r.Batch(cur.Server, cands) {
+		for _, res := range r.batch(cur.Server, cands, 0) {
 			if res.Err != nil || res.Outcome.Kind != Disagree {
 				continue
 			}
@@ -420,7 +443,7 @@ func (r *Runner) Shrink(c *Case, pi int) Result {
 	}
 	if best.Obs.Actual == nil {
 		// The case did not get smaller: observe it once as it is.
-		for _, res := range r.Batch(cur.Server, []*Case{cur}) {
+		for _, res := range r.batch(cur.Server, []*Case{cur}, 0) {
 			best = res
 		}
 	}

@@ -22,7 +22,8 @@ func Candidates(c *Case, next func() string) []*Case {
 	simpler := []func(Probe) (Probe, bool){
 		func(p Probe) (Probe, bool) { ok := p.UpCORS != ""; p.UpCORS = ""; return p, ok },
 		func(p Probe) (Probe, bool) { ok := p.Credentials; p.Credentials = false; return p, ok },
-		func(p Probe) (Probe, bool) { ok := p.Prior != ""; p.Prior = ""; return p, ok },
+		func(p Probe) (Probe, bool) { ok := p.Prior != ""; p.Prior, p.Then = "", nil; return p, ok },
+		func(p Probe) (Probe, bool) { ok := len(p.Then) > 0; p.Then = nil; return p, ok },
 		func(p Probe) (Probe, bool) { ok := len(p.Headers) > 0; p.Headers = nil; return p, ok },
 		func(p Probe) (Probe, bool) { ok := p.Method != "GET"; p.Method = "GET"; p.Headers = nil; return p, ok },
 	}

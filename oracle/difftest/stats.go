@@ -5,6 +5,7 @@ import (
 	"io"
 	"regexp"
 	"sort"
+	"strings"
 )
 
 // pathRE finds file paths and request paths in reasons.
@@ -22,7 +23,7 @@ func (t Tally) String() string {
 		return "0"
 	}
 	pct := func(k Kind) float64 { return 100 * float64(t[k]) / float64(n) }
-	return fmt.Sprintf("%5d  agree %6.2f%%  undecidable %5.2f%%  disagree %5.2f%%", n, pct(Agree), pct(Undecidable), pct(Disagree))
+	return fmt.Sprintf("%5d probes  agree %6.2f%%  undecidable %5.2f%%  disagree %5.2f%%", n, pct(Agree), pct(Undecidable), pct(Disagree))
 }
 
 // Stats are the tallies of a run per server and per server and family.
@@ -81,11 +82,30 @@ func (s *Stats) Total() Tally {
 	return t
 }
 
-// Print writes the tallies: per server, then per server and family.
+// Print writes the tallies: per server, then the request-side families
+// over every server, then per server and family; each line says how many
+// probes exercise it.
 func (s *Stats) Print(w io.Writer) {
 	fmt.Fprintf(w, "%-44s %s\n", "all", s.Total())
 	for _, srv := range sortedKeys(s.Server) {
 		fmt.Fprintf(w, "%-44s %s\n", srv, s.Server[srv])
+	}
+	shared := map[string]*Tally{}
+	for srv, fams := range s.Family {
+		for f, t := range fams {
+			if strings.HasPrefix(f, srv+":") {
+				continue
+			}
+			if shared[f] == nil {
+				shared[f] = &Tally{}
+			}
+			for k := range t {
+				shared[f][k] += t[k]
+			}
+		}
+	}
+	for _, f := range sortedKeys(shared) {
+		fmt.Fprintf(w, "  %-42s %s\n", "all "+f, shared[f])
 	}
 	for _, srv := range sortedKeys(s.Server) {
 		fams := s.Family[srv]

@@ -355,7 +355,10 @@ func (l *lowerer) condition(text string, refs []condRef, at model.Span) *model.C
 			})
 		}
 	}
-	if methodTested(refs) {
+	if c.Origin == nil && len(refs) == 1 {
+		c.URL, c.Negated = urlTest(refs[0])
+	}
+	if methodTested(refs) && c.URL == nil {
 		for _, m := range standardMethods {
 			p := &path{method: m}
 			holds := true
@@ -372,6 +375,25 @@ func (l *lowerer) condition(text string, refs []condRef, at model.Span) *model.C
 		}
 	}
 	return c
+}
+
+// urlTest reads a condition that only matches the URL against a regex
+// (req.url ~ "^/api/", bereq.url !~ "..."): Varnish matches the path with
+// its query string, case-sensitively.
+func urlTest(r condRef) (*model.PathMatch, bool) {
+	b, ok := r.e.(*Binary)
+	if !ok || b.Op != "~" && b.Op != "!~" {
+		return nil, false
+	}
+	id, ok := b.L.(*Ident)
+	if !ok || !strings.EqualFold(id.Name, "req.url") && !strings.EqualFold(id.Name, "bereq.url") {
+		return nil, false
+	}
+	s, ok := b.R.(*String)
+	if !ok {
+		return nil, false
+	}
+	return &model.PathMatch{Kind: model.PathRegex, Pattern: s.Value}, (b.Op == "!~") == r.truth
 }
 
 func methodTested(refs []condRef) bool {

@@ -28,6 +28,13 @@ type path struct {
 	key         []string // hash_data arguments
 	hashOrigin  bool
 	uncacheable bool
+	// ttlSet: beresp.ttl was set to a positive duration, so the object is
+	// stored whatever the backend's status.
+	ttlSet bool
+	// bypass: the configuration's own return (pass) keeps the response
+	// out of the cache (the built-in VCL's passes hang on Cookie and
+	// Authorization, which the model takes as absent).
+	bypass bool
 }
 
 func (p *path) clone() *path {
@@ -60,6 +67,9 @@ const (
 	fromBackend outcomeKind = iota
 	fromPipe
 	fromSynth
+	// fromFetchError: vcl_backend_error's object after a fetch that
+	// failed (retries exhausted), delivered through vcl_deliver.
+	fromFetchError
 )
 
 type outcome struct {
@@ -92,6 +102,7 @@ type flow struct {
 	storing  map[*model.HeaderOp]bool // stored ops met on a path that caches
 
 	stores       bool
+	untimed      bool // some stored object keeps the TTL Varnish derives from the status
 	key          []string
 	keyOrigin    bool
 	storedVary   bool
@@ -114,18 +125,90 @@ func (l *lowerer) flow() {
 				f.synth(e.p, e.ret)
 			case "hash", "lookup":
 				for _, h := range f.method("vcl_hash", e.p) {
-					f.backend(h.p, true)
+					f.miss(h.p)
 				}
 			case "pass":
-				f.backend(e.p, false)
+				f.pass(userPass(e).p)
 			case "pipe":
 				f.outcomes = append(f.outcomes, outcome{kind: fromPipe, p: e.p})
+			case "purge":
+				f.purge(e.p, e.ret)
 			}
 		}
 	}
 	f.responses()
-	f.cache()
+	if f.hitDelivers() {
+		f.cache()
+	}
 	f.refineStored()
+}
+
+// miss follows a lookup that finds nothing through vcl_miss: every probe
+// of a fresh URL misses first.
+func (f *flow) miss(p *path) {
+	for _, e := range f.method("vcl_miss", p) {
+		switch e.action {
+		case "", "fetch":
+			f.backend(e.p, true)
+		case "pass":
+			f.backend(userPass(e).p, false)
+		case "synth":
+			f.synth(e.p, e.ret)
+		}
+	}
+}
+
+// userPass marks a path that the configuration's own return (pass)
+// ended as one that bypasses the cache.
+func userPass(e end) end {
+	if e.ret != nil && e.ret.Span.File != builtinPath {
+		e.p = e.p.clone()
+		e.p.bypass = true
+	}
+	return e
+}
+
+// pass follows return (pass) through vcl_pass.
+func (f *flow) pass(p *path) {
+	for _, e := range f.method("vcl_pass", p) {
+		switch e.action {
+		case "", "fetch":
+			f.backend(e.p, false)
+		case "synth":
+			f.synth(e.p, e.ret)
+		}
+	}
+}
+
+// purge follows return (purge) through vcl_purge, whose built-in answer
+// is synth(200, "Purged"); the response is placed at the purge.
+func (f *flow) purge(p *path, at *Return) {
+	for _, e := range f.method("vcl_purge", p) {
+		if e.action != "synth" || e.ret == nil {
+			continue
+		}
+		span := e.ret
+		if span.Span.File == builtinPath {
+			span = at
+		}
+		f.synthAt(e.p, span, statusOf(e.ret))
+	}
+}
+
+// hitDelivers reports whether vcl_hit can deliver a cached object; when
+// every way through it passes (or restarts), the cache never answers.
+func (f *flow) hitDelivers() bool {
+	if f.fastly || len(f.l.userSubs("vcl_hit")) == 0 {
+		return true
+	}
+	for _, m := range []string{"GET", "HEAD"} {
+		for _, e := range f.method("vcl_hit", &path{method: m}) {
+			if e.action == "" || e.action == "deliver" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // defs lists the definitions Varnish runs for a method, the built-in
@@ -186,6 +269,8 @@ func (f *flow) memoized(name string, defs []*Sub, p *path, custom bool) []end {
 		r.key = concat(p.key, e.p.key)
 		r.hashOrigin = p.hashOrigin || e.p.hashOrigin
 		r.uncacheable = p.uncacheable || e.p.uncacheable
+		r.ttlSet = p.ttlSet || e.p.ttlSet
+		r.bypass = p.bypass || e.p.bypass
 		out[i] = end{p: r, action: e.action, ret: e.ret}
 	}
 	return f.alike(out)
@@ -212,7 +297,7 @@ func (f *flow) alike(ends []end) []end {
 	out := ends[:0:0]
 	for _, e := range ends {
 		p := e.p
-		k := fmt.Sprintf("%s|%d|%d|%v|%d|%v|%v|%v|%q|", e.action, f.id(e.ret), p.status, p.pass, p.origin, p.hashOrigin, p.uncacheable, p.phaseOrigin, p.key) + f.ids(p.ops, p.guards)
+		k := fmt.Sprintf("%s|%d|%d|%v|%d|%v|%v|%v|%v|%v|%q|", e.action, f.id(e.ret), p.status, p.pass, p.origin, p.hashOrigin, p.uncacheable, p.ttlSet, p.bypass, p.phaseOrigin, p.key) + f.ids(p.ops, p.guards)
 		if i, ok := byKey[k]; ok {
 			q := out[i].p.clone()
 			q.conds = common(q.conds, p.conds)
@@ -384,6 +469,11 @@ func (f *flow) setFact(x *Set, p *path) *path {
 			q.uncacheable = true
 			return q
 		}
+		if _, ok := x.Value.(*Number); ok {
+			q := p.clone()
+			q.ttlSet = true
+			return q
+		}
 	case name == "req.hash" && x.Op == "+=": // Fastly's hash_data
 		return f.hash(p, x.Value)
 	}
@@ -412,12 +502,20 @@ func (f *flow) ifStmt(x *If, p *path, builtin bool) []end {
 	var outs []end
 	for _, br := range x.Branches {
 		v := f.eval(br.Cond, rest)
+		retry := retriesBelow(br)
+		if retry {
+			if !sendsBody(rest.method) || !rest.pass {
+				continue
+			}
+			v = yes // the first fetch retries, and a body cannot be sent twice
+		}
 		if v == no {
 			continue
 		}
 		// A test of the status the path already fixed (if (obj.status ==
 		// 601) after error 601) is no condition on the response.
-		outs = append(outs, f.block(br.Body.Stmts, f.enter(rest, br, br.Cond, true, builtin || statusDecided(br.Cond, rest.status)), builtin)...)
+		decided := builtin || retry || statusDecided(br.Cond, rest.status)
+		outs = append(outs, f.block(br.Body.Stmts, f.enter(rest, br, br.Cond, true, decided), builtin)...)
 		if v == yes {
 			rest = nil
 			break
@@ -432,6 +530,47 @@ func (f *flow) ifStmt(x *If, p *path, builtin bool) []end {
 		}
 	}
 	return f.join(p, outs)
+}
+
+// sendsBody reports whether a browser request with this method carries a
+// body, as fetch() with one does; Varnish 7.1 cannot retry it.
+func sendsBody(method string) bool {
+	return method == "POST" || method == "PUT" || method == "PATCH"
+}
+
+// maxRetries is varnishd's max_retries default.
+const maxRetries = 4
+
+// retriesBelow reports a branch `if (bereq.retries < N) { ... return
+// (retry); }` with N within max_retries: the backend answers each retry
+// alike, so the fetch that goes on is the one where the test fails, and
+// the branch decides nothing about the response.
+func retriesBelow(br *Branch) bool {
+	b, ok := br.Cond.(*Binary)
+	if !ok || b.Op != "<" && b.Op != "<=" {
+		return false
+	}
+	id, ok := b.L.(*Ident)
+	n, isNum := b.R.(*Number)
+	if !ok || !isNum || !strings.EqualFold(id.Name, "bereq.retries") {
+		return false
+	}
+	v, err := strconv.Atoi(n.Text)
+	if err != nil || b.Op == "<=" {
+		v++
+	}
+	if err != nil || v < 1 || v > maxRetries {
+		return false
+	}
+	if br.Body == nil {
+		return false
+	}
+	ss := br.Body.Stmts
+	if len(ss) == 0 {
+		return false
+	}
+	r, ok := ss[len(ss)-1].(*Return)
+	return ok && r.Action == "retry"
 }
 
 // statusDecided reports whether the status alone makes e hold.
@@ -589,6 +728,8 @@ func (f *flow) merge(base *path, ps []*path) *path {
 		m.key = append(m.key, q.key[min(len(base.key), len(q.key)):]...)
 		m.hashOrigin = m.hashOrigin || q.hashOrigin
 		m.uncacheable = m.uncacheable && q.uncacheable
+		m.ttlSet = m.ttlSet && q.ttlSet
+		m.bypass = m.bypass || q.bypass
 	}
 	return m
 }
@@ -736,7 +877,30 @@ func (f *flow) backend(p *path, cacheable bool) {
 				f.fastlyError(e.p, e.ret)
 			}
 			continue
-		case "abandon", "retry", "fail", "restart":
+		case "abandon":
+			// The client side gets vcl_synth with status 503; what
+			// vcl_backend_response set is dropped with the response.
+			a := e.p.clone()
+			a.ops = q.ops
+			f.synthAt(a, e.ret, 503)
+			continue
+		case "retry":
+			if sendsBody(q.method) && q.pass {
+				// A passed request's body is not kept for a second fetch
+				// (without std.cache_req_body): the retry fails and the
+				// client gets vcl_synth's 503. A miss fetches with GET
+				// and no body, so it retries.
+				a := e.p.clone()
+				a.ops = q.ops
+				f.synthAt(a, e.ret, 503)
+				continue
+			}
+			// Every retry meets the same backend answer: once
+			// max_retries is reached the fetch fails as a 503 that
+			// vcl_backend_error builds.
+			f.fetchError(q, e)
+			continue
+		case "fail", "restart":
 			continue
 		case "pass": // Varnish 4.0's hit-for-pass
 			e.p = e.p.clone()
@@ -758,6 +922,7 @@ func (f *flow) backend(p *path, cacheable bool) {
 		}
 		if stores {
 			f.stores = true
+			f.untimed = f.untimed || !e.p.ttlSet
 			f.keyOrigin = f.keyOrigin || e.p.hashOrigin
 			for _, k := range e.p.key {
 				if !contains(f.key, k) {
@@ -789,6 +954,23 @@ func (f *flow) base(op *model.HeaderOp) *model.HeaderOp {
 	return op
 }
 
+// fetchError follows a fetch that fails through vcl_backend_error and
+// vcl_deliver: the error object is delivered like a fetched one.
+func (f *flow) fetchError(pre *path, e end) {
+	q := e.p.clone()
+	q.ops, q.status = pre.ops, 503
+	for _, be := range f.method("vcl_backend_error", q) {
+		if be.action != "" && be.action != "deliver" {
+			continue
+		}
+		for _, d := range f.method("vcl_deliver", be.p) {
+			if d.action == "" || d.action == "deliver" {
+				f.outcomes = append(f.outcomes, outcome{kind: fromFetchError, status: 503, ret: e.ret, p: d.p})
+			}
+		}
+	}
+}
+
 // synth follows return (synth(...)) to vcl_synth. The statements of
 // vcl_deliver are kept on the synthetic response as ones that do not
 // reach it, so that rules can say a header set only there is missing.
@@ -796,6 +978,11 @@ func (f *flow) synth(p *path, ret *Return) {
 	if ret == nil || ret.Span.File == builtinPath {
 		return
 	}
+	f.synthAt(p, ret, statusOf(ret))
+}
+
+// synthAt is synth for a response of status placed at ret.
+func (f *flow) synthAt(p *path, ret *Return, status int) {
 	dp := p.clone()
 	dp.ops, dp.status = nil, 0
 	var delivered []*model.HeaderOp
@@ -806,7 +993,7 @@ func (f *flow) synth(p *path, ret *Return) {
 		}
 	}
 	sp := p.clone()
-	sp.status = statusOf(ret)
+	sp.status = status
 	for _, e := range f.method("vcl_synth", sp) {
 		if e.action == "" || e.action == "deliver" {
 			q := e.p.clone()

@@ -373,6 +373,11 @@ func (l *lowerer) headerOp(s Stmt, f frame) *model.HeaderOp {
 		}
 	}
 	h.Value = l.value(value, guards)
+	if strings.HasPrefix(f.sub.Name, "vcl_backend_") && l.readsRemovedOrigin(value) {
+		// Varnish then sends the header with an empty value, which the
+		// model has no way to say.
+		h.Value = model.Value{Kind: model.Unknown, Raw: l.raw(s) + " (bereq.http.Origin, which vcl_backend_fetch unsets: an empty header)", Span: value.Pos()}
+	}
 	if h.Op == model.Append && h.Value.Kind == model.Literal {
 		text := strings.TrimLeft(h.Value.Text, ", ")
 		if concat {

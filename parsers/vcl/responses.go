@@ -11,13 +11,15 @@ const builtinPath = "builtin.vcl"
 // group is the outcomes of several methods that produce the same
 // response: same kind, same statement, same header statements.
 type group struct {
-	kind    outcomeKind
-	status  int
-	ret     *Return
-	ops     []*model.HeaderOp
-	conds   []*model.Condition
-	methods map[string]bool
-	order   int
+	kind   outcomeKind
+	status int
+	ret    *Return
+	ops    []*model.HeaderOp
+	conds  []*model.Condition
+	// uncached: the response comes past the cache (pass, uncacheable)
+	uncached bool
+	methods  map[string]bool
+	order    int
 }
 
 // responses turns the outcomes of every method into model responses. A
@@ -31,10 +33,13 @@ func (f *flow) responses() {
 		if o.p.method == "OPTIONS" && o.p.origin == no {
 			continue // a preflight always carries Origin: this is no CORS request
 		}
-		k := fmt.Sprintf("%d|%d|%d|", o.kind, o.status, f.id(o.ret)) + f.ids(o.p.ops, nil)
+		// A pipe never touches the cache; a pass of the configuration's
+		// own bypasses it.
+		uncached := f.stores && (o.kind == fromPipe || o.kind == fromBackend && o.p.bypass)
+		k := fmt.Sprintf("%d|%d|%d|%v|", o.kind, o.status, f.id(o.ret), uncached) + f.ids(o.p.ops, nil)
 		g, ok := byKey[k]
 		if !ok {
-			g = &group{kind: o.kind, status: o.status, ret: o.ret, ops: o.p.ops, conds: o.p.conds, methods: map[string]bool{}, order: len(groups)}
+			g = &group{kind: o.kind, status: o.status, ret: o.ret, ops: o.p.ops, conds: o.p.conds, uncached: uncached, methods: map[string]bool{}, order: len(groups)}
 			byKey[k] = g
 			groups = append(groups, g)
 		} else {
@@ -87,8 +92,13 @@ func (f *flow) responses() {
 		case fromSynth:
 			r.Source, r.Status, r.Span = model.FromServer, g.status, g.ret.Span
 			r.Scope = f.l.stmtScope[g.ret]
+		case fromFetchError:
+			// Built by Varnish, delivered like the backend's answer.
+			r.Source, r.Status, r.Span = model.FromUpstream, g.status, g.ret.Span
+			r.Upstream = f.upstreamFor(g.ops)
+			r.Scope = f.l.stmtScope[g.ret]
 		default:
-			r.Source, r.Status = model.FromUpstream, g.status
+			r.Source, r.Status, r.Uncached = model.FromUpstream, g.status, g.uncached
 			r.Upstream = f.upstreamFor(g.ops)
 			r.Span = r.Upstream.Span
 			r.Scope = f.scopeOf(g)
@@ -143,6 +153,7 @@ func (f *flow) upstreamFor(ops []*model.HeaderOp) *model.Upstream {
 		u = *f.l.upstream
 	}
 	u.Hidden = map[string]model.Span{}
+	u.OriginRemoved, u.OriginRemovedIf = f.l.originToBackend()
 	for _, op := range ops {
 		if op.Op == model.Set || op.Op == model.Unset {
 			if _, ok := u.Hidden[op.Name]; !ok {
@@ -162,6 +173,12 @@ func (f *flow) cache() {
 	c := &model.Cache{
 		Scope: f.l.top, Span: f.l.top.Span,
 		Key: f.key, KeyHasOrigin: f.keyOrigin, StoredVaryOrigin: f.storedVary, DeliveryVary: f.deliveryVary,
+	}
+	if f.untimed && !f.fastly {
+		// The statuses RFC2616_Ttl gives default_ttl (Varnish 7.1); any
+		// other gets a negative TTL and is fetched again. 302 and 307 need
+		// Cache-Control or Expires, which the model does not read.
+		c.Statuses = []int{200, 203, 204, 300, 301, 304, 404, 410, 414}
 	}
 	switch {
 	case len(f.l.userSubs("vcl_hash")) > 0:

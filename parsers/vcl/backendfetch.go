@@ -1,0 +1,107 @@
+package vcl
+
+import (
+	"strings"
+
+	"github.com/corslint/corslint/model"
+)
+
+// originToBackend finds what the VCL does to the Origin of the backend
+// request in vcl_backend_fetch: an unset (or a set) of bereq.http.Origin
+// at the top of the subroutine reaches every fetch, one under an if only
+// some. The backend then has no Origin (or another one) to echo.
+func (l *lowerer) originToBackend() (always, sometimes model.Span) {
+	for _, s := range l.userSubs("vcl_backend_fetch") {
+		if s.Body == nil {
+			continue
+		}
+		a, b := originStmts(s.Body.Stmts, false)
+		if always.IsZero() {
+			always = a
+		}
+		if sometimes.IsZero() {
+			sometimes = b
+		}
+	}
+	return always, sometimes
+}
+
+// originStmts walks ss for statements changing bereq.http.Origin; nested
+// tells whether ss is under a condition. A set counts as conditional
+// since the value the backend then echoes is not followed.
+func originStmts(ss []Stmt, nested bool) (always, sometimes model.Span) {
+	note := func(sp model.Span, cond bool) {
+		switch {
+		case cond && sometimes.IsZero():
+			sometimes = sp
+		case !cond && always.IsZero():
+			always = sp
+		}
+	}
+	for _, s := range ss {
+		switch x := s.(type) {
+		case *Unset:
+			if isBereqOrigin(x.Target) {
+				note(x.Span, nested)
+			}
+		case *Set:
+			if isBereqOrigin(x.Target) {
+				note(x.Span, true)
+			}
+		case *Block:
+			a, b := originStmts(x.Stmts, nested)
+			if !a.IsZero() {
+				note(a, nested)
+			}
+			if !b.IsZero() {
+				note(b, true)
+			}
+		case *If:
+			blocks := make([]*Block, 0, len(x.Branches)+1)
+			for _, br := range x.Branches {
+				blocks = append(blocks, br.Body)
+			}
+			if x.Else != nil {
+				blocks = append(blocks, x.Else)
+			}
+			for _, blk := range blocks {
+				if blk == nil {
+					continue
+				}
+				a, b := originStmts(blk.Stmts, true)
+				if !a.IsZero() {
+					note(a, true)
+				}
+				if !b.IsZero() {
+					note(b, true)
+				}
+			}
+		case *Return:
+			// What follows a return at this level does not run.
+			if !nested {
+				return always, sometimes
+			}
+		}
+	}
+	return always, sometimes
+}
+
+func isBereqOrigin(id *Ident) bool {
+	return id != nil && strings.EqualFold(id.Name, "bereq.http.origin")
+}
+
+// readsRemovedOrigin reports whether e reads bereq.http.Origin while
+// vcl_backend_fetch unsets it for every fetch.
+func (l *lowerer) readsRemovedOrigin(e Expr) bool {
+	found := false
+	walkExpr(e, func(x Expr) {
+		if id, ok := x.(*Ident); ok && isBereqOrigin(id) {
+			found = true
+		}
+	})
+	if !found {
+		return false
+	}
+	always, _ := l.originToBackend()
+	return !always.IsZero()
+}

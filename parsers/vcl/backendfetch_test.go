@@ -1,0 +1,90 @@
+package vcl
+
+import (
+	"testing"
+
+	"github.com/corslint/corslint/model"
+)
+
+func upstreamOf(f *model.File) *model.Upstream {
+	for _, r := range f.Responses {
+		if r.Upstream != nil {
+			return r.Upstream
+		}
+	}
+	return nil
+}
+
+func TestOriginToBackend(t *testing.T) {
+	for _, tc := range []struct {
+		name, body        string
+		always, sometimes bool
+	}{
+		{"unset at the top", "sub vcl_backend_fetch {\n  unset bereq.http.Origin;\n}", true, false},
+		{"unset under an if", "sub vcl_backend_fetch {\n  if (bereq.url ~ \"^/a\") {\n    unset bereq.http.Origin;\n  }\n}", false, true},
+		{"set to another value", "sub vcl_backend_fetch {\n  set bereq.http.Origin = \"https://x.example\";\n}", false, true},
+		{"after a return", "sub vcl_backend_fetch {\n  return (fetch);\n  unset bereq.http.Origin;\n}", false, false},
+		{"another header", "sub vcl_backend_fetch {\n  unset bereq.http.Cookie;\n}", false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			u := upstreamOf(lower(t, tc.body))
+			if u == nil {
+				t.Fatal("no upstream response")
+			}
+			if got := !u.OriginRemoved.IsZero(); got != tc.always {
+				t.Errorf("OriginRemoved set = %v, want %v", got, tc.always)
+			}
+			if got := !u.OriginRemovedIf.IsZero(); got != tc.sometimes {
+				t.Errorf("OriginRemovedIf set = %v, want %v", got, tc.sometimes)
+			}
+		})
+	}
+}
+
+func TestCachedStatuses(t *testing.T) {
+	f := lower(t, "sub vcl_recv {\n  return (hash);\n}")
+	if len(f.Caches) != 1 || len(f.Caches[0].Statuses) == 0 {
+		t.Fatalf("want a cache limited to the cacheable statuses, got %+v", f.Caches)
+	}
+	for _, s := range f.Caches[0].Statuses {
+		if s == 500 {
+			t.Errorf("a 500 is listed as cached")
+		}
+	}
+	f = lower(t, "sub vcl_backend_response {\n  set beresp.ttl = 60s;\n}")
+	if len(f.Caches) != 1 || f.Caches[0].Statuses != nil {
+		t.Fatalf("with beresp.ttl set every status is cached, got %+v", f.Caches)
+	}
+}
+
+func TestHitThatPassesHasNoCache(t *testing.T) {
+	if f := lower(t, "sub vcl_hit {\n  return (pass);\n}"); len(f.Caches) != 0 {
+		t.Errorf("vcl_hit never delivers, yet a cache is recorded: %+v", f.Caches[0])
+	}
+	if f := lower(t, "sub vcl_hit {\n  return (deliver);\n}"); len(f.Caches) != 1 {
+		t.Errorf("vcl_hit delivers, want a cache, got %d", len(f.Caches))
+	}
+}
+
+func TestURLCondition(t *testing.T) {
+	f := lower(t, "sub vcl_recv {\n  if (req.url ~ \"^/api/\") {\n    return (pass);\n  }\n}")
+	var uncached, cached int
+	for _, r := range f.Responses {
+		if r.Source != model.FromUpstream {
+			continue
+		}
+		for _, c := range r.Conds {
+			if c.URL == nil || c.URL.Pattern != "^/api/" {
+				t.Errorf("condition %q without its URL test", c.Text)
+			}
+		}
+		if r.Uncached {
+			uncached++
+		} else {
+			cached++
+		}
+	}
+	if uncached == 0 || cached == 0 {
+		t.Errorf("want a passed and a cached response, got %d and %d", uncached, cached)
+	}
+}

@@ -203,6 +203,13 @@ type tables struct {
 	out, err []Line
 }
 
+// sent is the order httpd writes the lines in: its header filter overlays
+// err_headers_out on headers_out (apr_table_overlay puts the overlay's
+// elements first), so the always table's lines come first.
+func (t tables) sent() []Line {
+	return append(append([]Line(nil), t.err...), t.out...)
+}
+
 func (ev *evalRun) run(main *esec) Result {
 	r := ev.req
 	vh := ev.vhost(main)
@@ -250,7 +257,7 @@ func (ev *evalRun) run(main *esec) Result {
 				}
 			}
 			ev.applyTables(&t, chain, false)
-			res.Lines = append(t.out, t.err...)
+			res.Lines = t.sent()
 			return ev.done(res)
 		}
 	}
@@ -323,7 +330,7 @@ func (ev *evalRun) run(main *esec) Result {
 			t.out = append(t.out, Line{Name: model.CanonicalName(h[0]), Value: h[1], Upstream: true})
 		}
 		ev.applyTables(&t, chain, true)
-		res.Lines = append(t.out, t.err...)
+		res.Lines = t.sent()
 		return ev.done(res)
 	}
 	switch r.Method {
@@ -336,7 +343,7 @@ func (ev *evalRun) run(main *esec) Result {
 			t.out = mergeLine(t.out, "Vary", v, model.Span{})
 		}
 		ev.applyTables(&t, chain, true)
-		res.Lines = append(t.out, t.err...)
+		res.Lines = t.sent()
 		return ev.done(res)
 	case "GET", "HEAD", "POST":
 	default:
@@ -357,7 +364,7 @@ func (ev *evalRun) run(main *esec) Result {
 		t.out = mergeLine(t.out, "Vary", v, model.Span{})
 	}
 	ev.applyTables(&t, chain, true)
-	res.Lines = append(t.out, t.err...)
+	res.Lines = t.sent()
 	return ev.done(res)
 }
 
@@ -397,7 +404,7 @@ func (ev *evalRun) errorAnswer(res Result, chain []*esec) Result {
 	switch {
 	case doc == "" || doc == "text" || !strings.HasPrefix(doc, "/") && !strings.Contains(doc, "://"):
 		t := ev.errorTables(chain, nil)
-		res.Lines = append(t.out, t.err...)
+		res.Lines = t.sent()
 		return ev.done(res)
 	case strings.HasPrefix(doc, "/") && ev.status == 0 && !strings.Contains(doc, "?"):
 		// The redirected request sees the earlier environment as

@@ -160,3 +160,20 @@ func TestEvaluateRefusesWhatItDoesNotFollow(t *testing.T) {
 		}
 	}
 }
+
+// httpd's header filter writes err_headers_out (the always table) before
+// headers_out; Chromium quotes repeated lines in that order (differential
+// batch, seed 20261205: two Access-Control-Allow-Origin lines).
+func TestTablesSentAlwaysFirst(t *testing.T) {
+	tb := tables{
+		out: []Line{{Name: "Access-Control-Allow-Origin", Value: "https://b.test"}},
+		err: []Line{{Name: "Access-Control-Allow-Origin", Value: "https://a.test"}},
+	}
+	var got []string
+	for _, l := range tb.sent() {
+		got = append(got, l.Value)
+	}
+	if want := []string{"https://a.test", "https://b.test"}; !slices.Equal(got, want) {
+		t.Errorf("sent = %v, want %v", got, want)
+	}
+}

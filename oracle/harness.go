@@ -539,6 +539,13 @@ func waitReady(p *proc, port int, errorLog string) error {
 		if err == nil {
 			_, _ = io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()
+			// Another process may hold the port (it was free when picked):
+			// the probe then reached that one, and ours exits on its bind
+			// failure shortly after.
+			time.Sleep(100 * time.Millisecond)
+			if p.exited() {
+				return fmt.Errorf("%s exited (%v) after its port answered:\n%s\n%s", p.name, p.err, p.output(), readTail(errorLog))
+			}
 			return nil
 		}
 		if time.Now().After(deadline) {

@@ -73,73 +73,9 @@ func crudeLiteral(p string) string {
 }
 
 // expand lists up to limit strings the regex accepts, preferring short
-// ones: optional parts are skipped, repeats taken once, classes give their
-// first letter-like member.
+// ones; "." samples as a dot, most often an unescaped dot meant literally.
 func expand(re *syntax.Regexp, limit int) []string {
-	switch re.Op {
-	case syntax.OpLiteral:
-		return []string{string(re.Rune)}
-	case syntax.OpCharClass:
-		return []string{string(classSample(re.Rune))}
-	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
-		// most often an unescaped dot meant literally
-		return []string{"."}
-	case syntax.OpCapture:
-		return expand(re.Sub[0], limit)
-	case syntax.OpStar, syntax.OpQuest:
-		return []string{""}
-	case syntax.OpPlus:
-		return expand(re.Sub[0], limit)
-	case syntax.OpRepeat:
-		if re.Min == 0 {
-			return []string{""}
-		}
-		one := expand(re.Sub[0], limit)
-		for i := range one {
-			one[i] = strings.Repeat(one[i], re.Min)
-		}
-		return one
-	case syntax.OpConcat:
-		out := []string{""}
-		for _, s := range re.Sub {
-			next := expand(s, limit)
-			var comb []string
-			for _, a := range out {
-				for _, b := range next {
-					if len(comb) < limit {
-						comb = append(comb, a+b)
-					}
-				}
-			}
-			out = comb
-		}
-		return out
-	case syntax.OpAlternate:
-		var out []string
-		for _, s := range re.Sub {
-			for _, x := range expand(s, limit) {
-				if len(out) < limit {
-					out = append(out, x)
-				}
-			}
-		}
-		return out
-	}
-	return []string{""}
-}
-
-func classSample(rs []rune) rune {
-	for i := 0; i+1 < len(rs); i += 2 {
-		for _, want := range []rune{'a', 'x', '0'} {
-			if rs[i] <= want && want <= rs[i+1] {
-				return want
-			}
-		}
-	}
-	if len(rs) > 0 {
-		return rs[0]
-	}
-	return 'a'
+	return model.RegexSamples(re, limit, ".")
 }
 
 // Bypass is an origin an allowlist accepts that the trusted sites do not

@@ -405,66 +405,7 @@ func regexSamples(pattern string) []string {
 
 // expand lists up to limit strings re accepts, preferring short ones.
 func expand(re *syntax.Regexp, limit int) []string {
-	switch re.Op {
-	case syntax.OpLiteral:
-		return []string{string(re.Rune)}
-	case syntax.OpCharClass:
-		return []string{string(classSample(re.Rune))}
-	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
-		return []string{"x"}
-	case syntax.OpCapture, syntax.OpPlus:
-		return expand(re.Sub[0], limit)
-	case syntax.OpStar, syntax.OpQuest:
-		return []string{""}
-	case syntax.OpRepeat:
-		if re.Min == 0 {
-			return []string{""}
-		}
-		one := expand(re.Sub[0], limit)
-		for i := range one {
-			one[i] = strings.Repeat(one[i], re.Min)
-		}
-		return one
-	case syntax.OpConcat:
-		out := []string{""}
-		for _, s := range re.Sub {
-			var comb []string
-			for _, a := range out {
-				for _, b := range expand(s, limit) {
-					if len(comb) < limit {
-						comb = append(comb, a+b)
-					}
-				}
-			}
-			out = comb
-		}
-		return out
-	case syntax.OpAlternate:
-		var out []string
-		for _, s := range re.Sub {
-			for _, x := range expand(s, limit) {
-				if len(out) < limit {
-					out = append(out, x)
-				}
-			}
-		}
-		return out
-	}
-	return []string{""}
-}
-
-func classSample(rs []rune) rune {
-	for i := 0; i+1 < len(rs); i += 2 {
-		for _, want := range []rune{'a', 'x', '0'} {
-			if rs[i] <= want && want <= rs[i+1] {
-				return want
-			}
-		}
-	}
-	if len(rs) > 0 {
-		return rs[0]
-	}
-	return 'a'
+	return model.RegexSamples(re, limit, "x")
 }
 
 // trustedOrigins samples up to maxTrusted origins that r's conditions,

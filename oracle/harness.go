@@ -5,6 +5,7 @@ package oracle
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -405,6 +406,15 @@ func startCmd(t *testing.T, dir, name string, cmd *exec.Cmd) *proc {
 	return p
 }
 
+// exitErr is how the process ended, once it has: Wait's error, or a
+// clean exit said as such (a nil error would print as %!w(<nil>)).
+func (p *proc) exitErr() error {
+	if p.err == nil {
+		return errors.New("exit status 0")
+	}
+	return p.err
+}
+
 func (p *proc) stop() {
 	pid := p.cmd.Process.Pid
 	select {
@@ -533,7 +543,7 @@ func waitReady(p *proc, port int, errorLog string) error {
 	deadline := time.Now().Add(startTimeout)
 	for {
 		if p.exited() {
-			return fmt.Errorf("%s exited (%v) before answering:\n%s\n%s", p.name, p.err, p.output(), readTail(errorLog))
+			return fmt.Errorf("%s exited (%w) before answering:\n%s\n%s", p.name, p.exitErr(), p.output(), readTail(errorLog))
 		}
 		resp, err := client.Get(url)
 		if err == nil {
@@ -544,12 +554,12 @@ func waitReady(p *proc, port int, errorLog string) error {
 			// failure shortly after.
 			time.Sleep(100 * time.Millisecond)
 			if p.exited() {
-				return fmt.Errorf("%s exited (%v) after its port answered:\n%s\n%s", p.name, p.err, p.output(), readTail(errorLog))
+				return fmt.Errorf("%s exited (%w) after its port answered:\n%s\n%s", p.name, p.exitErr(), p.output(), readTail(errorLog))
 			}
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("%s not answering on port %d after %s: %v\n%s", p.name, port, startTimeout, err, p.output())
+			return fmt.Errorf("%s not answering on port %d after %s: %w\n%s", p.name, port, startTimeout, err, p.output())
 		}
 		time.Sleep(25 * time.Millisecond)
 	}
@@ -736,8 +746,8 @@ func runBrowser(t testing.TB, bin, dir, pageURL string, flags ...string) (pageOu
 	case waitErr = <-done:
 	case <-time.After(browserTimeout):
 		_ = syscall.Kill(-pid, syscall.SIGKILL)
-		<-done
-		t.Fatalf("chromium did not finish within %s", browserTimeout)
+		waitErr = <-done
+		t.Fatalf("chromium did not finish within %s (%v)", browserTimeout, waitErr)
 	}
 	// Renderer, zygote and crashpad share the group; none may linger.
 	_ = syscall.Kill(-pid, syscall.SIGKILL)

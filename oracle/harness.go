@@ -45,17 +45,11 @@ func serverBinary(server string) (string, bool) {
 	return "", false
 }
 
-// Run starts the scenario's server on its own ports, lets Chromium fetch
-// from it and returns what the server sent and what the browser decided.
-// Everything it starts is stopped at test cleanup.
-func Run(t *testing.T, s Scenario) Observation {
-	t.Helper()
-	obs, _ := run(t, s)
-	return obs
-}
-
-// RunVars is Run that also returns the addresses the run used, so a
-// prediction can be made for the same ports and origins.
+// RunVars starts the scenario's server on its own ports, lets Chromium
+// fetch from it and returns what the server sent, what the browser
+// decided and the addresses the run used, so a prediction can be made for
+// the same ports and origins. Everything it starts is stopped at test
+// cleanup.
 func RunVars(t *testing.T, s Scenario) (Observation, Vars) {
 	t.Helper()
 	return run(t, s)

@@ -18,7 +18,7 @@ func testdataFiles(t *testing.T) []string {
 // rewrites).
 func TestGolden(t *testing.T) {
 	golden.Run(t, testdataFiles(t), func(t *testing.T, path string) string {
-		c, err := ParseFile(path, Options{})
+		c, err := parseFile(path, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

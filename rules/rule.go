@@ -62,6 +62,11 @@ type Options struct {
 	TrustedOrigins []string
 	// Clients are the requests a frontend makes, for CORS701.
 	Clients []Client
+
+	// onAsk, when set, is told of each response a rule asks the
+	// evaluator about, and whether the evaluator decides it (else the
+	// rule judges it from its statements).
+	onAsk func(rule string, r *model.Response, decided bool)
 }
 
 // Pass is one rule's view of one file.

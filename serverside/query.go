@@ -65,6 +65,9 @@ type Query struct {
 
 // routeAnswers are the exchanges sent to one route.
 type routeAnswers struct {
+	// url reaches the route in stack; "" when no sampled URL does.
+	url       string
+	stack     []*model.File
 	exchanges []Exchange
 	// from lists, per response, the exchanges answered from it and
 	// whether every one of them is decided.
@@ -97,14 +100,71 @@ func (q *Query) For(r *model.Response) []Exchange {
 // representative request reaches, or one whose answers depend on
 // something the model cannot know, is left to a rule's own judgement.
 func (q *Query) Decides(r *model.Response) bool {
-	if q.file.Dialect == model.JavaScript {
-		// Application code: no oracle scenario yet shows how each
-		// framework answers OPTIONS and errors, so the rules keep their
-		// judgement from the statements.
+	if !q.evaluates() {
 		return false
 	}
 	ra := q.route(r)
 	return len(ra.from[r]) > 0 && ra.decided[r]
+}
+
+// evaluates reports whether the evaluator speaks for the file's responses
+// at all. Application code: no oracle scenario yet shows how each
+// framework answers OPTIONS and errors, so the rules keep their judgement
+// from the statements.
+func (q *Query) evaluates() bool { return q.file.Dialect != model.JavaScript }
+
+// Ask returns the exchanges sent to r's route that keep selects and that
+// r answers (their preflight or their actual request), and whether they
+// speak for r: one at least, and each decided. A rule that asks only
+// about simple requests is not left undecided by a preflight that
+// reaches an upstream whose answer to OPTIONS is unknown.
+func (q *Query) Ask(r *model.Response, keep func(*Exchange) bool) ([]Exchange, bool) {
+	if !q.evaluates() {
+		return nil, false
+	}
+	ra := q.route(r)
+	var out []Exchange
+	decided := true
+	for _, i := range ra.from[r] {
+		x := ra.exchanges[i]
+		if keep != nil && !keep(&x) {
+			continue
+		}
+		out = append(out, x)
+		decided = decided && x.Decided()
+	}
+	return out, len(out) > 0 && decided
+}
+
+// Route returns every exchange sent to r's route, whichever response
+// answered it: what the other origins and statuses got there.
+func (q *Query) Route(r *model.Response) []Exchange {
+	if !q.evaluates() {
+		return nil
+	}
+	return q.route(r).exchanges
+}
+
+// From sends the representative requests of r's route from origin (an
+// origin no sample holds, such as one an allowlist probe found) and
+// returns what each gets, whichever response answers it. None when no
+// sampled URL reaches the route. The answers are not remembered.
+func (q *Query) From(r *model.Response, origin string) []Exchange {
+	if !q.evaluates() {
+		return nil
+	}
+	ra := q.route(r)
+	if ra.url == "" {
+		return nil
+	}
+	var out []Exchange
+	for _, req := range sampleRequests(ra.url, []string{origin}) {
+		req.routes = q.routes
+		x := Exchange{Request: req, Prediction: Predict(ra.stack, req)}
+		q.attribute(&x, r)
+		out = append(out, x)
+	}
+	return out
 }
 
 // route returns the answers of r's route, computing them once.
@@ -131,6 +191,7 @@ func (q *Query) route(r *model.Response) *routeAnswers {
 		// size of the file.
 		stack = []*model.File{q.narrow(r.Route)}
 	}
+	ra.url, ra.stack = url, stack
 	for _, req := range q.requests(r, url) {
 		req.routes = q.routes
 		x := Exchange{Request: req, Prediction: Predict(stack, req)}
@@ -247,7 +308,13 @@ func (m *routeMemo) route(e *evaluator, f *model.File) *model.Scope {
 
 // requests lists the representative requests sent to url for r.
 func (q *Query) requests(r *model.Response, url string) []Request {
-	origins := append(trustedOrigins(q.file, r), Untrusted, "null")
+	return sampleRequests(url, append(trustedOrigins(q.file, r), Untrusted, "null"))
+}
+
+// sampleRequests lists, for each origin, a GET that succeeds, one the
+// upstream or the file handler answers with an error, and a POST that
+// needs a preflight.
+func sampleRequests(url string, origins []string) []Request {
 	var out []Request
 	for _, o := range origins {
 		for _, st := range []int{0, 500} {

@@ -103,3 +103,72 @@ func TestQueryLargeFileIsBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestQueryAskAndFrom: a rule that asks only about simple GETs gets a
+// decided answer from a proxied route whose preflights reach an upstream
+// that nobody knows answers OPTIONS; From sends an origin of the rule's
+// choosing to the route.
+func TestQueryAskAndFrom(t *testing.T) {
+	conf := `
+map $http_origin $cors { default ""; "https://app.example.com" $http_origin; }
+server {
+    listen 80; server_name a.test;
+    location /api/ {
+        add_header Access-Control-Allow-Origin $cors always;
+        proxy_pass http://backend;
+    }
+}
+`
+	f := nginx.Lower(nginx.Parse("nginx.conf", []byte(conf), nginx.Options{}))
+	q := serverside.NewQuery(f, nil)
+	var r *model.Response
+	for _, o := range f.Responses {
+		if o.Source == model.FromUpstream {
+			r = o
+		}
+	}
+	if r == nil {
+		t.Fatal("no proxied response")
+	}
+	if q.Decides(r) {
+		t.Error("decided although OPTIONS goes to an unknown upstream")
+	}
+	simple := func(x *serverside.Exchange) bool { return x.Request.Method == "GET" && x.Preflight == nil }
+	xs, ok := q.Ask(r, simple)
+	if !ok || len(xs) == 0 {
+		t.Fatalf("simple GETs: %d exchanges, decided %v; want some, decided", len(xs), ok)
+	}
+	for _, x := range xs {
+		if x.Request.Method != "GET" {
+			t.Errorf("Ask kept a %s", x.Request.Method)
+		}
+	}
+	if _, ok := q.Ask(r, nil); ok {
+		t.Error("every exchange decided although the preflight's is not")
+	}
+	if n := len(q.Route(r)); n < len(xs) {
+		t.Errorf("Route gave %d exchanges, fewer than the %d Ask kept", n, len(xs))
+	}
+	for _, origin := range []string{"https://app.example.com", "https://other.example"} {
+		got := ""
+		for _, x := range q.From(r, origin) {
+			if x.Request.Origin != origin {
+				t.Errorf("From(%s) sent %s", origin, x.Request.Origin)
+			}
+			if x.Actual != nil && x.Request.Method == "GET" && x.Request.UpstreamStatus == 0 {
+				for _, l := range x.Actual.Headers {
+					if l.Name == model.ACAO {
+						got = l.Value
+					}
+				}
+			}
+		}
+		want := ""
+		if origin == "https://app.example.com" {
+			want = origin
+		}
+		if got != want {
+			t.Errorf("From(%s): Access-Control-Allow-Origin %q, want %q", origin, got, want)
+		}
+	}
+}

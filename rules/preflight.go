@@ -83,13 +83,46 @@ if ($request_method = OPTIONS) {
 			return
 		}
 		for _, r := range p.File.Responses {
-			if !r.IsPreflightAnswer() || refused(r) || carried(r, model.ACAO) == nil || carried(r, model.ACAM) != nil || lostByInheritance(r, model.ACAM) {
+			if !r.IsPreflightAnswer() || refused(r) || lostByInheritance(r, model.ACAM) {
 				continue
+			}
+			possible := false
+			if xs, ok := p.ask(r, preflightOf(r)); ok {
+				// The evaluator's answers: a preflight this response
+				// answers with success and an origin, but no methods.
+				if !preflightLacks(xs, r, model.ACAM) {
+					continue
+				}
+			} else {
+				if carried(r, model.ACAO) == nil || carried(r, model.ACAM) != nil {
+					continue
+				}
+				possible = true
 			}
 			f := p.Report(r.Span, "this preflight answer has no Access-Control-Allow-Methods, so the browser blocks %s; add Access-Control-Allow-Methods with them here", strings.Join(dedupe(wanted), ", "))
 			f.Related = append(f.Related, findings.Related{Message: "methods allowed here", Span: where.Span})
+			if possible {
+				possibly(f)
+			}
 		}
 	},
+}
+
+// preflightOf selects the exchanges whose preflight r answers.
+func preflightOf(r *model.Response) func(*serverside.Exchange) bool {
+	return func(x *serverside.Exchange) bool { return x.Preflight != nil && x.Preflight.Response == r }
+}
+
+// preflightLacks reports whether a predicted preflight answer from r
+// succeeds with Access-Control-Allow-Origin but without header name.
+func preflightLacks(xs []serverside.Exchange, r *model.Response, name string) bool {
+	for _, x := range xs {
+		a := x.Preflight
+		if a != nil && a.Response == r && a.Status/100 == 2 && lineOf(a, model.ACAO) != nil && len(linesOf(a, name)) == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // lostByInheritance reports whether r lacks header name because a nested

@@ -224,6 +224,10 @@ if ($http_origin ~* "^https://(app|admin)\.example\.com$") {
 			if !ok || b == nil {
 				continue
 			}
+			leaks, decided := p.admits(m, b.Origin)
+			if decided && !leaks {
+				continue // no answer the pattern guards lets that origin read
+			}
 			fix := b.Fix
 			if fixed, ok := repairPattern(m); ok {
 				verb, _, _ := strings.Cut(fix, ":")
@@ -235,9 +239,75 @@ if ($http_origin ~* "^https://(app|admin)\.example\.com$") {
 					fix += ", or " + alt // the subdomain form
 				}
 			}
-			p.Report(m.Span, "origin pattern \"%s\" accepts %q: %s; %s", m.Pattern, b.Origin, b.Why, fix)
+			f := p.Report(m.Span, "origin pattern \"%s\" accepts %q: %s; %s", m.Pattern, b.Origin, b.Why, fix)
+			if !decided {
+				possibly(f)
+			}
 		}
 	},
+}
+
+// admits asks the evaluator whether a simple GET from origin gets its
+// origin back in Access-Control-Allow-Origin from a response that m
+// guards. decided is false when no response is known to be guarded by m,
+// or the answers of one are not decided.
+func (p *Pass) admits(m *model.Matcher, origin string) (leaks, decided bool) {
+	q := p.exchanges()
+	decided = true
+	guarded := 0
+	for _, r := range p.File.Responses {
+		if !guardedBy(r, m) {
+			continue
+		}
+		guarded++
+		asked := false
+		for _, x := range q.From(r, origin) {
+			if !simpleGET(&x) || x.Request.UpstreamStatus != 0 || x.Actual == nil {
+				continue
+			}
+			asked = true
+			if !x.Decided() {
+				decided = false
+				continue
+			}
+			for _, l := range linesOf(x.Actual, model.ACAO) {
+				if l.Value == origin {
+					p.asked(r, true)
+					return true, true
+				}
+			}
+		}
+		decided = decided && asked
+		p.asked(r, decided)
+	}
+	return false, decided && guarded > 0
+}
+
+// guardedBy reports whether m decides something of r: a condition of r
+// or of one of its statements, or the allowlist of a value r's
+// Access-Control-Allow-Origin can take.
+func guardedBy(r *model.Response, m *model.Matcher) bool {
+	for _, c := range r.Conds {
+		if c != nil && c.Origin == m {
+			return true
+		}
+	}
+	for _, op := range r.Headers {
+		if op.When != nil && op.When.Origin == m {
+			return true
+		}
+		if op.Name != model.ACAO {
+			continue
+		}
+		for _, v := range append([]model.Value{op.Value}, op.Value.Possible()...) {
+			for _, g := range v.Guards {
+				if g == m {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 var nullOriginAllowed = &Rule{

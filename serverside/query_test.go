@@ -172,3 +172,43 @@ server {
 		}
 	}
 }
+
+// TestQueryOriginPresence: if ($http_origin) holds for every request that
+// sends an Origin, "null" included (nginx 1.22 answered Origin: null from
+// inside it), so the answers inside it are decided.
+func TestQueryOriginPresence(t *testing.T) {
+	conf := `
+server {
+    listen 80; server_name a.test;
+    location / {
+        if ($http_origin) {
+            add_header Access-Control-Allow-Origin $http_origin always;
+            return 200;
+        }
+        return 404;
+    }
+}
+`
+	f := nginx.Lower(nginx.Parse("nginx.conf", []byte(conf), nginx.Options{}))
+	q := serverside.NewQuery(f, nil)
+	for _, r := range f.Responses {
+		if len(r.Conds) == 0 {
+			continue
+		}
+		if !q.Decides(r) {
+			t.Fatalf("the response inside if ($http_origin) at %s is not decided", r.Span)
+		}
+		origins := map[string]bool{}
+		for _, x := range q.For(r) {
+			if x.Actual != nil && x.Actual.Response == r {
+				origins[x.Request.Origin] = true
+				if l := x.Actual.Headers; len(l) != 1 || l[0].Value != x.Request.Origin {
+					t.Errorf("%s got %+v, want its origin echoed", x.Request.Origin, l)
+				}
+			}
+		}
+		if !origins["null"] || !origins[serverside.Untrusted] {
+			t.Errorf("answered from inside the if: %v; want null and the unrelated origin among them", origins)
+		}
+	}
+}

@@ -39,9 +39,8 @@ func (p *Pass) asked(r *model.Response, decided bool) {
 const possibleNote = " (possible: which requests get this response is not decided by the configuration alone, so this is judged from its statements)"
 
 // possibly marks f as judged from the statements alone.
-func possibly(f *findings.Finding) *findings.Finding {
+func possibly(f *findings.Finding) {
 	f.Message += possibleNote
-	return f
 }
 
 // simpleGET selects the exchanges of a GET that needs no preflight.

@@ -63,7 +63,7 @@ add_header Vary Origin always;
 					deps = append(deps, op)
 				}
 			}
-			if len(deps) == 0 {
+			if len(deps) == 0 || variesAlways(r) {
 				continue
 			}
 			if xs, ok := p.ask(r, succeeds); ok && varyKnown(xs, r) {
@@ -107,6 +107,25 @@ add_header Vary Origin always;
 			}
 		}
 	},
+}
+
+// variesAlways reports whether r has a statement that puts a Vary naming
+// Origin on every successful answer, whatever the request, and none that
+// removes Vary: then no answer the rule asks about lacks it, and the
+// evaluator need not be asked.
+func variesAlways(r *model.Response) bool {
+	status := r.Status
+	if status == 0 {
+		status = 200
+	}
+	found := false
+	for _, op := range r.Ops(model.Vary) {
+		if !adds(op) {
+			return false
+		}
+		found = found || op.When == nil && op.Delivery.Reaches(status, r.Source) && op.Value.Kind == model.Literal && model.VaryNamesOrigin(op.Value.Text)
+	}
+	return found
 }
 
 // varyKnown reports whether the answers from r carry a line from each of

@@ -216,6 +216,7 @@ if ($http_origin ~* "^https://(app|admin)\.example\.com$") {
 `,
 	},
 	Run: func(p *Pass) {
+		var guarded map[*model.Matcher][]*model.Response
 		for _, m := range p.File.Matchers {
 			if m.Kind == model.MatchExact || m.Dynamic {
 				continue
@@ -224,7 +225,10 @@ if ($http_origin ~* "^https://(app|admin)\.example\.com$") {
 			if !ok || b == nil {
 				continue
 			}
-			leaks, decided := p.admits(m, b.Origin)
+			if guarded == nil {
+				guarded = guardedResponses(p.File)
+			}
+			leaks, decided := p.admits(guarded[m], b.Origin)
 			if decided && !leaks {
 				continue // no answer the pattern guards lets that origin read
 			}
@@ -248,18 +252,13 @@ if ($http_origin ~* "^https://(app|admin)\.example\.com$") {
 }
 
 // admits asks the evaluator whether a simple GET from origin gets its
-// origin back in Access-Control-Allow-Origin from a response that m
-// guards. decided is false when no response is known to be guarded by m,
-// or the answers of one are not decided.
-func (p *Pass) admits(m *model.Matcher, origin string) (leaks, decided bool) {
+// origin back in Access-Control-Allow-Origin from one of the responses
+// an allowlist guards. decided is false when there is none, or the
+// answers of one are not decided.
+func (p *Pass) admits(guarded []*model.Response, origin string) (leaks, decided bool) {
 	q := p.exchanges()
-	decided = true
-	guarded := 0
-	for _, r := range p.File.Responses {
-		if !guardedBy(r, m) {
-			continue
-		}
-		guarded++
+	decided = len(guarded) > 0
+	for _, r := range guarded {
 		asked := false
 		for _, x := range q.From(r, origin) {
 			if !simpleGET(&x) || x.Request.UpstreamStatus != 0 || x.Actual == nil {
@@ -280,34 +279,46 @@ func (p *Pass) admits(m *model.Matcher, origin string) (leaks, decided bool) {
 		decided = decided && asked
 		p.asked(r, decided)
 	}
-	return false, decided && guarded > 0
+	return false, decided
 }
 
-// guardedBy reports whether m decides something of r: a condition of r
-// or of one of its statements, or the allowlist of a value r's
-// Access-Control-Allow-Origin can take.
-func guardedBy(r *model.Response, m *model.Matcher) bool {
-	for _, c := range r.Conds {
-		if c != nil && c.Origin == m {
-			return true
+// guardedResponses indexes the responses of f by the allowlists that
+// decide something of them: a condition of the response or of one of its
+// statements, or the allowlist of a value its Access-Control-Allow-Origin
+// can take.
+func guardedResponses(f *model.File) map[*model.Matcher][]*model.Response {
+	out := map[*model.Matcher][]*model.Response{}
+	for _, r := range f.Responses {
+		seen := map[*model.Matcher]bool{}
+		add := func(m *model.Matcher) {
+			if m != nil && !seen[m] {
+				seen[m] = true
+				out[m] = append(out[m], r)
+			}
 		}
-	}
-	for _, op := range r.Headers {
-		if op.When != nil && op.When.Origin == m {
-			return true
+		for _, c := range r.Conds {
+			if c != nil {
+				add(c.Origin)
+			}
 		}
-		if op.Name != model.ACAO {
-			continue
-		}
-		for _, v := range append([]model.Value{op.Value}, op.Value.Possible()...) {
-			for _, g := range v.Guards {
-				if g == m {
-					return true
+		for _, op := range r.Headers {
+			if op.When != nil {
+				add(op.When.Origin)
+			}
+			if op.Name != model.ACAO {
+				continue
+			}
+			for _, g := range op.Value.Guards {
+				add(g)
+			}
+			for _, v := range op.Value.Possible() {
+				for _, g := range v.Guards {
+					add(g)
 				}
 			}
 		}
 	}
-	return false
+	return out
 }
 
 var nullOriginAllowed = &Rule{

@@ -86,6 +86,15 @@ if ($request_method = OPTIONS) {
 			if !r.IsPreflightAnswer() || refused(r) || lostByInheritance(r, model.ACAM) {
 				continue
 			}
+			// Only an answer whose statements can send an origin, and
+			// none that sends methods whatever the request, can lack
+			// them; others are not asked about.
+			if carried(r, model.ACAO) == nil {
+				continue
+			}
+			if m := carried(r, model.ACAM); m != nil && m.When == nil && m.Value.Kind == model.Literal && m.Value.Text != "" {
+				continue
+			}
 			possible := false
 			if xs, ok := p.ask(r, preflightOf(r)); ok {
 				// The evaluator's answers: a preflight this response
@@ -94,7 +103,7 @@ if ($request_method = OPTIONS) {
 					continue
 				}
 			} else {
-				if carried(r, model.ACAO) == nil || carried(r, model.ACAM) != nil {
+				if carried(r, model.ACAM) != nil {
 					continue
 				}
 				possible = true
@@ -594,13 +603,27 @@ proxy_pass http://backend;
 		}
 		fix := adviceFor(p.File).Always()
 		for _, r := range p.File.Responses {
+			if r.Status == 0 && r.Source == model.FromServer {
+				continue
+			}
+			// Only a statement whose delivery leaves the error's status
+			// out can be lost there; a response without one is not asked
+			// about.
+			errStatus, errFrom := r.Status, r.Source
+			switch {
+			case r.Status != 0:
+			case r.Source == model.FromUpstream:
+				errStatus = 500
+			default:
+				errStatus, errFrom = 404, model.FromServer
+			}
 			var ops []*model.HeaderOp
 			for _, op := range r.Ops(model.ACAO) {
-				if adds(op) && op.Delivery != model.Always {
+				if adds(op) && op.Delivery != model.Always && !op.Delivery.Reaches(errStatus, errFrom) {
 					ops = append(ops, op)
 				}
 			}
-			if len(ops) == 0 || r.Status == 0 && r.Source == model.FromServer {
+			if len(ops) == 0 {
 				continue
 			}
 			if r.Source == model.FromHandler && r.Status == 0 && plainOrigin(r) {

@@ -66,13 +66,17 @@ type Query struct {
 // routeAnswers are the exchanges sent to one route.
 type routeAnswers struct {
 	// url reaches the route in stack; "" when no sampled URL does.
-	url       string
-	stack     []*model.File
+	url   string
+	stack []*model.File
+	// sent is set once the representative requests were sent.
+	sent      bool
 	exchanges []Exchange
 	// from lists, per response, the exchanges answered from it and
 	// whether every one of them is decided.
 	from    map[*model.Response][]int
 	decided map[*model.Response]bool
+	// byOrigin holds what From sent to the route, by origin.
+	byOrigin map[string][]Exchange
 }
 
 // NewQuery prepares the query of file, answered through stack (the files
@@ -145,30 +149,71 @@ func (q *Query) Route(r *model.Response) []Exchange {
 	return q.route(r).exchanges
 }
 
-// From sends the representative requests of r's route from origin (an
-// origin no sample holds, such as one an allowlist probe found) and
-// returns what each gets, whichever response answers it. None when no
-// sampled URL reaches the route. The answers are not remembered.
+// From sends a GET that succeeds to r's route from origin (an origin no
+// sample holds, such as one an allowlist probe found) and returns what
+// it gets, whichever response answers it. None when no sampled URL
+// reaches the route. The answers are remembered per route and origin.
 func (q *Query) From(r *model.Response, origin string) []Exchange {
 	if !q.evaluates() {
 		return nil
 	}
-	ra := q.route(r)
+	ra := q.place(r)
 	if ra.url == "" {
 		return nil
 	}
-	var out []Exchange
-	for _, req := range sampleRequests(ra.url, []string{origin}) {
-		req.routes = q.routes
-		x := Exchange{Request: req, Prediction: Predict(ra.stack, req)}
-		q.attribute(&x, r)
-		out = append(out, x)
+	q.mu.Lock()
+	xs, ok := ra.byOrigin[origin]
+	q.mu.Unlock()
+	if ok {
+		return xs
 	}
-	return out
+	req := Request{Request: browser.Request{URL: ra.url, Origin: origin, Method: "GET"}, routes: q.routes}
+	x := Exchange{Request: req, Prediction: Predict(ra.stack, req)}
+	q.attribute(&x, r)
+	xs = append(xs, x)
+	q.mu.Lock()
+	if ra.byOrigin == nil {
+		ra.byOrigin = map[string][]Exchange{}
+	}
+	ra.byOrigin[origin] = xs
+	q.mu.Unlock()
+	return xs
 }
 
 // route returns the answers of r's route, computing them once.
 func (q *Query) route(r *model.Response) *routeAnswers {
+	ra := q.place(r)
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if ra.sent || ra.url == "" {
+		return ra
+	}
+	ra.sent = true
+	for _, req := range q.requests(r, ra.url) {
+		req.routes = q.routes
+		x := Exchange{Request: req, Prediction: Predict(ra.stack, req)}
+		q.attribute(&x, r)
+		i := len(ra.exchanges)
+		ra.exchanges = append(ra.exchanges, x)
+		for _, a := range x.Answers() {
+			if a.Response == nil {
+				continue
+			}
+			if _, seen := ra.decided[a.Response]; !seen {
+				ra.decided[a.Response] = true
+			}
+			if l := ra.from[a.Response]; len(l) == 0 || l[len(l)-1] != i {
+				ra.from[a.Response] = append(l, i)
+			}
+			ra.decided[a.Response] = ra.decided[a.Response] && x.Decided()
+		}
+	}
+	return ra
+}
+
+// place returns the entry of r's route with the URL that reaches it and
+// the files to predict from, found once; its exchanges are sent by route.
+func (q *Query) place(r *model.Response) *routeAnswers {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if ra, ok := q.byRoute[r.Route]; ok {
@@ -192,25 +237,6 @@ func (q *Query) route(r *model.Response) *routeAnswers {
 		stack = []*model.File{q.narrow(r.Route)}
 	}
 	ra.url, ra.stack = url, stack
-	for _, req := range q.requests(r, url) {
-		req.routes = q.routes
-		x := Exchange{Request: req, Prediction: Predict(stack, req)}
-		q.attribute(&x, r)
-		i := len(ra.exchanges)
-		ra.exchanges = append(ra.exchanges, x)
-		for _, a := range x.Answers() {
-			if a.Response == nil {
-				continue
-			}
-			if _, seen := ra.decided[a.Response]; !seen {
-				ra.decided[a.Response] = true
-			}
-			if l := ra.from[a.Response]; len(l) == 0 || l[len(l)-1] != i {
-				ra.from[a.Response] = append(l, i)
-			}
-			ra.decided[a.Response] = ra.decided[a.Response] && x.Decided()
-		}
-	}
 	return ra
 }
 

@@ -155,7 +155,10 @@ server {
 			if x.Request.Origin != origin {
 				t.Errorf("From(%s) sent %s", origin, x.Request.Origin)
 			}
-			if x.Actual != nil && x.Request.Method == "GET" && x.Request.UpstreamStatus == 0 {
+			if x.Request.Method != "GET" || x.Request.UpstreamStatus != 0 {
+				t.Errorf("From sent %s with upstream status %d, want a GET that succeeds", x.Request.Method, x.Request.UpstreamStatus)
+			}
+			if x.Actual != nil {
 				for _, l := range x.Actual.Headers {
 					if l.Name == model.ACAO {
 						got = l.Value

@@ -538,16 +538,38 @@ func (e *evaluator) route(f *model.File) *model.Scope {
 	}
 	var best *model.Scope
 	bestScore, bestDepth := -1, -1
+	bestTakes := false
 	for _, s := range order {
 		if !e.matchesAll(s) {
 			continue
 		}
 		score, depth := specificity(s), len(s.Path())
+		// An application's router skips a route whose method differs
+		// (Express: app.get then app.put on one path, PUT runs the
+		// second), so a route for the method comes first.
+		takes := f.Dialect == model.JavaScript && e.takesMethod(f, s)
+		if takes != bestTakes {
+			if takes {
+				best, bestScore, bestDepth, bestTakes = s, score, depth, true
+			}
+			continue
+		}
 		if score > bestScore || score == bestScore && depth > bestDepth {
 			best, bestScore, bestDepth = s, score, depth
 		}
 	}
 	return best
+}
+
+// takesMethod reports whether a response of route s is for the request's
+// method by name.
+func (e *evaluator) takesMethod(f *model.File, s *model.Scope) bool {
+	for _, r := range f.Responses {
+		if r.Route == s && r.Methods != nil && r.ForMethod(e.method) {
+			return true
+		}
+	}
+	return false
 }
 
 // serverOf is the virtual server a response belongs to, or nil.

@@ -117,7 +117,7 @@ type Prediction struct {
 func Predict(stack []*model.File, req Request) Prediction {
 	var p Prediction
 	if need, _ := browser.NeedsPreflight(req.Request); need {
-		p.Preflight = answer(stack, req, "OPTIONS")
+		p.Preflight = answerAs(stack, req, "OPTIONS", true)
 		if p.Preflight.Status == 0 {
 			p.Unknown = "nothing in the configuration answers the preflight (" + strings.Join(p.Preflight.Notes, "; ") + ")"
 			if p.Preflight.upstreamOptions {
@@ -157,6 +157,12 @@ func undecidable(as ...*Answer) string {
 
 // answer computes the response one request gets from the stack.
 func answer(stack []*model.File, req Request, method string) *Answer {
+	return answerAs(stack, req, method, false)
+}
+
+// answerAs is answer for the request itself or, when preflight is set,
+// for the preflight the browser sends before it.
+func answerAs(stack []*model.File, req Request, method string, preflight bool) *Answer {
 	a := &Answer{Method: method}
 	if len(stack) == 0 {
 		a.Notes = append(a.Notes, "no configuration")
@@ -167,6 +173,7 @@ func answer(stack []*model.File, req Request, method string) *Answer {
 		a.Notes = append(a.Notes, "cannot parse the URL: "+err.Error())
 		return a
 	}
+	e.preflight = preflight
 	e.layer(stack, a)
 	return a
 }
@@ -193,10 +200,13 @@ type evaluator struct {
 	// an earlier request from that origin.
 	storedOrigin string
 	method       string
-	host         string
-	port         int
-	path         string
-	query        string
+	// preflight is set while the answer is to the preflight, whose
+	// request headers are the browser's, not the page's.
+	preflight bool
+	host      string
+	port      int
+	path      string
+	query     string
 	// nginx: the error an error page answers (0 outside one), its
 	// error_page's overwrite, the named location it goes to, and the
 	// internal redirects so far.
@@ -926,6 +936,9 @@ func (e *evaluator) value(v model.Value) (string, bool) {
 			return "", false
 		}
 		return e.origin, e.origin != ""
+	case model.RequestHeader:
+		h := e.requestHeader(v.Var)
+		return h, h != ""
 	case model.Variable:
 		// The last option that applies wins: a later set overrides an
 		// earlier one, a matching map entry overrides the default.
@@ -958,6 +971,38 @@ func (e *evaluator) value(v model.Value) (string, bool) {
 		return e.value(p)
 	}
 	return "", false
+}
+
+// requestHeader is the value of the request header name as the server
+// receives it, "" when the request has none. A preflight carries the
+// browser's Origin, Access-Control-Request-Method and
+// Access-Control-Request-Headers (the names, lowercased, sorted, joined
+// with ","); the request itself carries the page's headers.
+func (e *evaluator) requestHeader(name string) string {
+	switch {
+	case strings.EqualFold(name, "Origin"):
+		return e.origin
+	case e.preflight && strings.EqualFold(name, "Access-Control-Request-Method"):
+		// fetch() defaults to GET and upper-cases only these six
+		if m := strings.ToUpper(e.req.Method); m == "" {
+			return "GET"
+		} else if slices.Contains([]string{"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"}, m) {
+			return m
+		}
+		return e.req.Method
+	case e.preflight && strings.EqualFold(name, "Access-Control-Request-Headers"):
+		_, names := browser.NeedsPreflight(e.req.Request)
+		return strings.Join(names, ",")
+	case e.preflight:
+		return ""
+	}
+	var vals []string
+	for _, h := range e.req.Headers {
+		if strings.EqualFold(h.Name, name) {
+			vals = append(vals, h.Value)
+		}
+	}
+	return strings.Join(vals, ", ")
 }
 
 func (e *evaluator) guarded(gs []*model.Matcher) bool {

@@ -177,7 +177,10 @@ func (l *lowerer) corsConfig(lib *corsLib, s *model.Scope, call, opts *Node) *co
 			add(true, false, l.op(s, model.ACAH, model.Set, v, ah.kn, nil))
 		}
 	case lib.reflectHeaders:
-		v := model.Value{Kind: model.Unknown, Raw: "the request's Access-Control-Request-Headers", Var: "Access-Control-Request-Headers",
+		// Every one of these libraries sends the request's header as it
+		// came and nothing when it is absent (cors 2.8.5
+		// configureAllowedHeaders, @fastify/cors, @koa/cors, hono/cors).
+		v := model.Value{Kind: model.RequestHeader, Raw: "the request's Access-Control-Request-Headers", Var: "Access-Control-Request-Headers",
 			Note: lib.name + " echoes the headers the preflight asks for", Span: l.t.Span(call)}
 		at := call
 		if ah != nil {

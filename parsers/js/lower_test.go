@@ -134,3 +134,25 @@ func TestUndecidableOrigin(t *testing.T) {
 		})
 	}
 }
+
+// TestCorsAllowHeadersReflect: cors with allowedHeaders unset echoes the
+// request's Access-Control-Request-Headers; a list is sent as written.
+func TestCorsAllowHeadersReflect(t *testing.T) {
+	for opts, want := range map[string]model.Value{
+		"":                                   {Kind: model.RequestHeader, Var: "Access-Control-Request-Headers"},
+		"{ origin: 'https://a.example' }":    {Kind: model.RequestHeader, Var: "Access-Control-Request-Headers"},
+		"{ allowedHeaders: ['X-A', 'X-B'] }": {Kind: model.Literal, Text: "X-A,X-B"},
+		"{ headers: 'X-A' }":                 {Kind: model.Literal, Text: "X-A"},
+	} {
+		f := lowerSrc(t, "app.js", "const express = require('express');\nconst cors = require('cors');\nconst app = express();\napp.use(cors("+opts+"));\n")
+		var got []model.Value
+		for _, h := range f.Headers {
+			if h.Name == model.ACAH {
+				got = append(got, h.Value)
+			}
+		}
+		if len(got) != 1 || got[0].Kind != want.Kind || got[0].Var != want.Var || got[0].Text != want.Text {
+			t.Errorf("cors(%s): Access-Control-Allow-Headers %+v, want one %v %q %q", opts, got, want.Kind, want.Var, want.Text)
+		}
+	}
+}

@@ -83,12 +83,7 @@ var appGaps = map[string]string{
 	"express/preflight-continue-route":     "verdict: the headers cors sets before the OPTIONS route are kept; predicted without Access-Control-Allow-Methods",
 	"express/manual-exact-subdomain":       "verdict: endsWith('.example.localhost') on the hostname refuses evilexample.localhost; predicted allowed",
 	"express/options-star":                 "verdict: app.options('*', cors()) answers every path's preflight; predicted Express's own 200 without the header",
-	"workerd/proxy-with-cors":              "undecidable: the origin test kept in a const (allowed) is not followed",
-	"workerd/proxy-preflight-only":         "undecidable: the origin test kept in a const (allowed) is not followed",
-	"workerd/proxy-immutable-headers":      "undecidable: the origin test kept in a const (allowed) is not followed; then: set on fetch()'s response throws, workerd answers 500",
-	"workerd/proxy-append-doubles":         "undecidable: the origin test kept in a const (allowed) is not followed",
-	"workerd/proxy-set-replaces":           "undecidable: the origin test kept in a const (allowed) is not followed",
-	"workerd/preflight-other-origin":       "undecidable: the origin test kept in a const (allowed) is not followed",
+	"workerd/proxy-append-doubles":         "wire: workerd sends an appended value on the line of the one it copied (\"a, b\"); predicted two lines (the verdict agrees)",
 }
 
 // TestAppScenarios predicts every measured Express and Worker scenario

@@ -156,3 +156,61 @@ func TestCorsAllowHeadersReflect(t *testing.T) {
 		}
 	}
 }
+
+// TestOriginTestInConst: a const (or a let assigned once) holding an
+// origin test stands for that test where a condition names it; a name
+// assigned again is not followed.
+func TestOriginTestInConst(t *testing.T) {
+	worker := func(decl, cond string) string {
+		return `const ALLOWED = ['https://a.example'];
+export default {
+  async fetch(request) {
+    const origin = request.headers.get('Origin');
+    ` + decl + `
+    if (` + cond + `) {
+      return new Response(null, { status: 403 });
+    }
+    return new Response('ok', { headers: { 'Access-Control-Allow-Origin': origin } });
+  },
+};
+`
+	}
+	for _, c := range []struct {
+		name, decl, cond string
+		negated, read    bool
+	}{
+		{"const includes", "const allowed = ALLOWED.includes(origin);", "!allowed", true, true},
+		{"const ===", "const allowed = origin === 'https://a.example';", "!allowed", true, true},
+		{"const negated test", "const refused = !ALLOWED.includes(origin);", "refused", true, true},
+		{"let assigned once", "let allowed = ALLOWED.indexOf(origin) !== -1;", "!allowed", true, true},
+		{"a chain of names", "const ok = ALLOWED.includes(origin); const allowed = ok;", "!allowed", true, true},
+		{"let assigned again", "let allowed = ALLOWED.includes(origin); if (origin === null) allowed = true;", "!allowed", false, false},
+		{"names that stand for each other", "const a = !b; const b = !a;", "a", false, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := lowerSrc(t, "worker.js", worker(c.decl, c.cond))
+			var refusal *model.Response
+			for _, r := range f.Responses {
+				if r.Status == 403 {
+					refusal = r
+				}
+			}
+			if refusal == nil || len(refusal.Conds) != 1 {
+				t.Fatalf("no 403 answer with one condition: %+v", refusal)
+			}
+			cond := refusal.Conds[0]
+			if (cond.Origin != nil) != c.read {
+				t.Fatalf("condition %q: origin test read=%v, want %v", cond.Text, cond.Origin != nil, c.read)
+			}
+			if !c.read {
+				return
+			}
+			if cond.Negated != c.negated || !cond.Origin.Matches("https://a.example") || cond.Origin.Matches("https://evil.example") {
+				t.Errorf("condition %q: negated=%v pattern %q, want negated=%v over the allowlist", cond.Text, cond.Negated, cond.Origin.Pattern, c.negated)
+			}
+			if len(f.Matchers) != 1 {
+				t.Errorf("got %d matchers, want the allowlist once", len(f.Matchers))
+			}
+		})
+	}
+}

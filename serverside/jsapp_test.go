@@ -41,3 +41,37 @@ app.post('/api', (req, res) => res.status(201).json({ written: true }));
 		}
 	}
 }
+
+// TestElseAfterNegatedOriginTest: the else of an else if under
+// if (!allowed) holds where the origin is allowed and the method is not
+// OPTIONS, so a trusted PUT gets the header set there and an untrusted
+// one does not.
+func TestElseAfterNegatedOriginTest(t *testing.T) {
+	stack := loadJS(t, `const express = require('express');
+const app = express();
+const allowlist = ['https://app.example'];
+app.use((req, res, next) => {
+  const origin = req.headers.origin;
+  if (!allowlist.includes(origin)) {
+    next();
+  } else if (req.method === 'OPTIONS') {
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    res.setHeader('Access-Control-Allow-Methods', 'PUT');
+    res.sendStatus(204);
+  } else {
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    next();
+  }
+});
+app.put('/api', (req, res) => res.json({}));
+`)
+	for origin, want := range map[string]bool{"https://app.example": true, "https://evil.example": false} {
+		p := serverside.Predict(stack, serverside.Request{Request: browser.Request{URL: "https://api.example/api", Origin: origin, Method: "PUT"}})
+		if p.Unknown != "" {
+			t.Fatalf("%s: undecidable: %s", origin, p.Unknown)
+		}
+		if p.Verdict.Allowed != want {
+			t.Errorf("%s: allowed=%v (%s), want %v", origin, p.Verdict.Allowed, p.Verdict.Message, want)
+		}
+	}
+}

@@ -903,9 +903,16 @@ func changesCORS(r *model.Response) bool {
 // around a set): origin and method tests are decided; anything else is
 // taken to hold.
 func (e *evaluator) opHolds(op *model.HeaderOp) bool {
-	c := op.When
-	if c == nil {
+	return e.condHolds(op.When, 0)
+}
+
+// condHolds decides one statement condition and the tests chained to it.
+func (e *evaluator) condHolds(c *model.Condition, depth int) bool {
+	if c == nil || depth > 64 {
 		return true
+	}
+	if !e.condHolds(c.And, depth+1) {
+		return false
 	}
 	if c.Methods != nil {
 		in := false

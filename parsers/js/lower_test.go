@@ -214,3 +214,54 @@ export default {
 		})
 	}
 }
+
+// TestElseKeepsOuterTest: the else after else if under if (!allowed)
+// runs where the origin is allowed and the method is not OPTIONS; the two
+// tests of opposite sense stay two tests.
+func TestElseKeepsOuterTest(t *testing.T) {
+	f := lowerSrc(t, "app.js", `const express = require('express');
+const app = express();
+const allowlist = ['https://a.example'];
+app.use((req, res, next) => {
+  const origin = req.headers.origin;
+  if (!allowlist.includes(origin)) {
+    next();
+  } else if (req.method === 'OPTIONS') {
+    res.setHeader('Access-Control-Allow-Methods', 'PUT');
+    res.sendStatus(204);
+  } else {
+    res.setHeader('Access-Control-Expose-Headers', 'X-Total');
+    next();
+  }
+});
+app.put('/api', (req, res) => res.json({}));
+`)
+	var pre, els *model.HeaderOp
+	for _, h := range f.Headers {
+		switch h.Name {
+		case model.ACAM:
+			pre = h
+		case model.ACEH:
+			els = h
+		}
+	}
+	if pre == nil || els == nil {
+		t.Fatalf("missing statements: %v %v", pre, els)
+	}
+	if w := pre.When; w == nil || w.Negated || w.Origin == nil || len(w.Methods) != 1 || w.Methods[0] != "OPTIONS" || w.And != nil {
+		t.Errorf("else if statement when %+v, want OPTIONS and the allowlist in one test", w)
+	}
+	w := els.When
+	if w == nil || !w.Negated || len(w.Methods) != 1 || w.Origin != nil || w.And == nil || w.And.Origin == nil || w.And.Negated {
+		t.Fatalf("else statement when %+v, want not OPTIONS, and the allowlist chained", w)
+	}
+	var put *model.Response
+	for _, r := range f.Responses {
+		if r.Methods != nil && r.ForMethod("PUT") {
+			put = r
+		}
+	}
+	if put == nil || len(put.Ops(model.ACEH)) != 1 {
+		t.Errorf("the PUT route's response does not carry the else statement: %+v", put)
+	}
+}

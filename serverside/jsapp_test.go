@@ -1,6 +1,7 @@
 package serverside_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/corslint/corslint/browser"
@@ -72,6 +73,59 @@ app.put('/api', (req, res) => res.json({}));
 		}
 		if p.Verdict.Allowed != want {
 			t.Errorf("%s: allowed=%v (%s), want %v", origin, p.Verdict.Allowed, p.Verdict.Message, want)
+		}
+	}
+}
+
+// TestCorsOriginFunctionRefuses: cors calls next() without setting
+// anything when its origin function refuses, so a refused preflight gets
+// Express's own 200 and a refused GET no Vary either
+// (express/origin-function-other-origin,
+// express/probe-denied-preflight-falls-through).
+func TestCorsOriginFunctionRefuses(t *testing.T) {
+	stack := loadJS(t, `const express = require('express');
+const cors = require('cors');
+const app = express();
+const allowlist = ['https://app.example'];
+app.use(cors({ origin: (origin, callback) => callback(null, allowlist.includes(origin)), credentials: true }));
+app.get('/api', (req, res) => res.json({}));
+app.put('/api', (req, res) => res.json({}));
+`)
+	for _, c := range []struct {
+		origin, method string
+		preflight      int      // the preflight's status, 0 for none
+		names          []string // the CORS header names of the last answer
+	}{
+		{"https://app.example", "PUT", 204, []string{model.ACAO, model.ACAC}},
+		{"https://evil.example", "PUT", 200, nil},
+		{"https://evil.example", "GET", 0, nil},
+		{"https://app.example", "GET", 0, []string{model.ACAO, model.ACAC, model.Vary}},
+	} {
+		p := serverside.Predict(stack, serverside.Request{Request: browser.Request{URL: "https://api.example/api", Origin: c.origin, Method: c.method}})
+		if p.Unknown != "" {
+			t.Fatalf("%s %s: undecidable: %s", c.origin, c.method, p.Unknown)
+		}
+		last := p.Actual
+		if c.preflight != 0 {
+			if p.Preflight == nil || p.Preflight.Status != c.preflight {
+				t.Fatalf("%s %s: preflight %+v, want status %d", c.origin, c.method, p.Preflight, c.preflight)
+			}
+			last = p.Preflight
+			if p.Actual != nil {
+				last = p.Actual
+			}
+		}
+		var names []string
+		for _, l := range last.Headers {
+			names = append(names, l.Name)
+		}
+		for _, n := range c.names {
+			if !slices.Contains(names, n) {
+				t.Errorf("%s %s: headers %v lack %s", c.origin, c.method, names, n)
+			}
+		}
+		if c.names == nil && len(names) != 0 {
+			t.Errorf("%s %s: headers %v, want none (cors passed the request on)", c.origin, c.method, names)
 		}
 	}
 }

@@ -42,6 +42,10 @@ type corsLib struct {
 	listFallback bool
 	// methodSep joins an array of methods or headers.
 	methodSep string
+	// skipsRefused: when an origin function refuses, the middleware sets
+	// nothing and passes the request on, preflights included (cors
+	// 2.8.5 calls next() when the callback gives no origin).
+	skipsRefused bool
 }
 
 // corsPackage is Express's cors 2.8.5 (also NestJS's enableCors).
@@ -50,7 +54,7 @@ var corsPackage = &corsLib{
 	allowHeaders: "allowedHeaders", altAllowHeaders: "headers", exposeHeaders: "exposedHeaders", maxAge: "maxAge",
 	defaultOrigin: "*", defaultMethods: "GET,HEAD,PUT,PATCH,POST,DELETE", reflectHeaders: true, exposeOnPreflight: true,
 	preflightContinue: "preflightContinue", successStatus: "optionsSuccessStatus", defaultStatus: 204, varyOnFixed: true,
-	methodSep: ",",
+	methodSep: ",", skipsRefused: true,
 }
 
 // fastifyCors is @fastify/cors 9: no Vary for a fixed origin, lists
@@ -90,6 +94,9 @@ type corsHeaders struct {
 	// answers: the middleware ends preflights itself with status.
 	answers bool
 	status  int
+	// when, if set, is the origin test everything above depends on: the
+	// middleware does nothing for the origins it refuses.
+	when *model.Condition
 }
 
 // corsConfig lowers a CORS middleware's options (an object literal, or
@@ -143,6 +150,9 @@ func (l *lowerer) corsConfig(lib *corsLib, s *model.Scope, call, opts *Node) *co
 		if off {
 			h.off = true
 			return h
+		}
+		if fn := l.resolve(op.value); lib.skipsRefused && isFunction(fn) && v.Kind == model.Reflected && len(v.Guards) == 1 {
+			h.when = &model.Condition{Text: "the origin function accepts the origin", Origin: v.Guards[0], Span: l.t.Span(op.kn)}
 		}
 		if lib.listFallback && v.Kind == model.Reflected && len(v.Guards) > 0 {
 			if first := l.firstString(op.value); first != "" {
@@ -205,6 +215,11 @@ func (l *lowerer) corsConfig(lib *corsLib, s *model.Scope, call, opts *Node) *co
 	if p := get(props, lib.successStatus); lib.successStatus != "" && p != nil {
 		if n, err := strconv.Atoi(l.t.Text(l.resolve(p.value))); err == nil {
 			h.status = n
+		}
+	}
+	if h.when != nil {
+		for _, o := range append(append([]*model.HeaderOp(nil), h.preflight...), h.actual...) {
+			o.When = h.when
 		}
 	}
 	return h

@@ -265,3 +265,34 @@ app.put('/api', (req, res) => res.json({}));
 		t.Errorf("the PUT route's response does not carry the else statement: %+v", put)
 	}
 }
+
+// TestCorsOriginFunctionGatesAll: with an origin function over one
+// allowlist, every header cors sets and its preflight answer hold only
+// for the origins the function accepts; refused preflights go on to
+// Express's own answer.
+func TestCorsOriginFunctionGatesAll(t *testing.T) {
+	f := lowerSrc(t, "app.js", `const express = require('express');
+const cors = require('cors');
+const app = express();
+const allowlist = ['https://a.example'];
+app.use(cors({ origin: (origin, cb) => cb(null, allowlist.includes(origin)), maxAge: 600 }));
+app.put('/api', (req, res) => res.json({}));
+`)
+	for _, h := range f.Headers {
+		if h.When == nil || h.When.Origin == nil || h.When.Negated || !h.When.Origin.Matches("https://a.example") {
+			t.Errorf("%s at %v: when %+v, want the allowlist", h.Name, h.Span, h.When)
+		}
+	}
+	var answers []*model.Response
+	for _, r := range f.Responses {
+		if r.IsPreflightAnswer() && r.Route != nil && r.Route.Label == "/api" {
+			answers = append(answers, r)
+		}
+	}
+	if len(answers) != 2 || answers[0].Status != 204 || len(answers[0].Conds) != 1 || answers[1].Status != 200 || len(answers[1].Conds) != 0 {
+		for _, r := range answers {
+			t.Logf("answer %d conds %d", r.Status, len(r.Conds))
+		}
+		t.Fatalf("got %d preflight answers for /api, want cors's 204 under the allowlist, then Express's 200", len(answers))
+	}
+}

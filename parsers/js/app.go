@@ -254,7 +254,14 @@ func (l *lowerer) preflight(a *app, steps []step, r step) {
 			if p.preflight.when == nil {
 				return
 			}
-			continue // refused, the preflight goes on to the next layer
+			// Refused, the preflight goes on to the next layer with what
+			// the layer sets for the origins it refuses.
+			for _, o := range p.pass {
+				if !forAllowedOnly(o.When) {
+					hs = append(hs, o)
+				}
+			}
+			continue
 		}
 		if p.answer != nil && hasMethod(p.methods, "OPTIONS") {
 			return // the route of its own, added with the routes
@@ -273,6 +280,17 @@ func (l *lowerer) preflight(a *app, steps []step, r step) {
 	}
 }
 
+// forAllowedOnly reports whether a condition holds only for origins an
+// allowlist accepts.
+func forAllowedOnly(c *model.Condition) bool {
+	for ; c != nil; c = c.And {
+		if c.Origin != nil && !c.Negated {
+			return true
+		}
+	}
+	return false
+}
+
 func (l *lowerer) addPreflight(route, scope *model.Scope, hs []*model.HeaderOp, an *answer) {
 	key := preflightKey{route, an}
 	if l.preflights[key] {
@@ -283,8 +301,10 @@ func (l *lowerer) addPreflight(route, scope *model.Scope, hs []*model.HeaderOp, 
 		Route: route, Scope: scope, Methods: []string{"OPTIONS"}, Source: an.source, Status: an.status,
 		Headers: hs, Span: an.at, Why: an.why,
 	}
-	if an.when != nil {
-		r.Conds = []*model.Condition{an.when}
+	for c := an.when; c != nil; c = c.And {
+		one := *c
+		one.And = nil
+		r.Conds = append(r.Conds, &one)
 	}
 	l.file.Responses = append(l.file.Responses, r)
 }

@@ -151,7 +151,7 @@ func (l *lowerer) corsConfig(lib *corsLib, s *model.Scope, call, opts *Node) *co
 			h.off = true
 			return h
 		}
-		if fn := l.resolve(op.value); lib.skipsRefused && isFunction(fn) && v.Kind == model.Reflected && len(v.Guards) == 1 {
+		if fn := l.resolve(op.value); lib.skipsRefused && isFunction(fn) && v.Kind == model.Reflected && len(v.Guards) == 1 && !l.refusesWithError(fn) {
 			h.when = &model.Condition{Text: "the origin function accepts the origin", Origin: v.Guards[0], Span: l.t.Span(op.kn)}
 		}
 		if lib.listFallback && v.Kind == model.Reflected && len(v.Guards) > 0 {
@@ -409,6 +409,26 @@ func (l *lowerer) originFunction(fn *Node, at model.Span) model.Value {
 	// reports as undecidable and no rule takes for a reflection.
 	return model.Value{Kind: model.Unknown, Raw: "the request's Origin when the origin function allows it", Span: at,
 		Note: "undecidable, because the origin function's decision is not an allowlist test corslint reads"}
+}
+
+// refusesWithError reports whether an origin function hands its callback
+// an error (callback(new Error(...))): cors then passes the error to
+// Express instead of passing the request on.
+func (l *lowerer) refusesWithError(fn *Node) bool {
+	ps := (&lambda{t: l.t}).params(fn)
+	if len(ps) < 2 {
+		return false
+	}
+	found := false
+	walk(fn.Child("body"), func(n *Node) bool {
+		if n.Type == "call_expression" && l.t.Text(n.Child("function")) == ps[1] {
+			if as := args(n); len(as) > 0 && !l.unparen(as[0]).Is("null", "undefined") {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // dynamicGuard returns an unknown value in place of a reflection that an

@@ -158,6 +158,7 @@ func (h *handler) branch(n *Node, depth int, c *cond) bool {
 		ends = true
 		if c.methods != nil && hasMethod(c.methods, "OPTIONS") && h.preflight == nil {
 			ended.ops = append(append([]*model.HeaderOp(nil), h.pass...), ended.ops...)
+			ended.when = h.originTests()
 			h.preflight = ended
 		}
 		_ = passMark
@@ -431,6 +432,25 @@ func (h *handler) when() *model.Condition {
 		}
 	}
 	return &c
+}
+
+// originTests are the active conditions' origin tests, chained with
+// And; nil when none tests the origin, or when one is an allowlist known
+// only at run time (the answer is then taken for every origin, and the
+// value it guards says what is undecidable).
+func (h *handler) originTests() *model.Condition {
+	var out *model.Condition
+	for i := len(h.conds) - 1; i >= 0; i-- {
+		c := h.conds[i].c
+		if c.Origin == nil {
+			continue
+		}
+		if c.Origin.Dynamic {
+			return nil
+		}
+		out = &model.Condition{Text: c.Text, Origin: c.Origin, Negated: c.Negated, Span: c.Span, And: out}
+	}
+	return out
 }
 
 // guards are the allowlists the active conditions passed.

@@ -296,3 +296,52 @@ app.put('/api', (req, res) => res.json({}));
 		t.Fatalf("got %d preflight answers for /api, want cors's 204 under the allowlist, then Express's 200", len(answers))
 	}
 }
+
+// TestMiddlewarePreflightUnderAllowlist: a middleware's OPTIONS answer
+// inside an allowlist test answers only the origins the list accepts;
+// the others go on to Express's own answer. An allowlist known only at
+// run time gates nothing here (the echoed value is undecidable instead).
+func TestMiddlewarePreflightUnderAllowlist(t *testing.T) {
+	for _, c := range []struct {
+		name, list string
+		gated      bool
+	}{
+		{"fixed allowlist", "['https://a.example']", true},
+		{"allowlist from the environment", "process.env.ORIGINS.split(',')", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := lowerSrc(t, "app.js", `const express = require('express');
+const app = express();
+const allowlist = `+c.list+`;
+app.use((req, res, next) => {
+  const origin = req.headers.origin;
+  if (allowlist.includes(origin)) {
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    if (req.method === 'OPTIONS') {
+      res.setHeader('Access-Control-Allow-Methods', 'PUT');
+      return res.sendStatus(204);
+    }
+  }
+  next();
+});
+app.put('/api', (req, res) => res.json({}));
+`)
+			var answers []*model.Response
+			for _, r := range f.Responses {
+				if r.IsPreflightAnswer() && r.Route != nil && r.Route.Label == "/api" {
+					answers = append(answers, r)
+				}
+			}
+			if len(answers) == 0 || answers[0].Status != 204 {
+				t.Fatalf("no 204 preflight answer for /api: %d answers", len(answers))
+			}
+			gated := len(answers[0].Conds) == 1 && answers[0].Conds[0].Origin != nil && !answers[0].Conds[0].Negated
+			if gated != c.gated {
+				t.Errorf("the 204 is gated by the allowlist: %v, want %v", gated, c.gated)
+			}
+			if c.gated && (len(answers) != 2 || answers[1].Status != 200) {
+				t.Errorf("got %d answers, want the 204 then Express's own 200 for the refused origins", len(answers))
+			}
+		})
+	}
+}

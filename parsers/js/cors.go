@@ -177,12 +177,19 @@ func (l *lowerer) corsConfig(lib *corsLib, s *model.Scope, call, opts *Node) *co
 	} else if lib.defaultMethods != "" {
 		add(true, false, l.op(s, model.ACAM, model.Set, model.LiteralValue(lib.defaultMethods, l.t.Span(call)), call, nil))
 	}
+	// cors reads options.allowedHeaders || options.headers and reflects
+	// when both are falsy, '' included.
+	unset := func(p *property) bool {
+		return p == nil || l.falsy(p.value) || lib == corsPackage && l.emptyString(p.value)
+	}
 	ah := get(props, lib.allowHeaders)
-	if ah == nil && lib.altAllowHeaders != "" {
-		ah = get(props, lib.altAllowHeaders)
+	if unset(ah) && lib.altAllowHeaders != "" {
+		if alt := get(props, lib.altAllowHeaders); alt != nil {
+			ah = alt
+		}
 	}
 	switch {
-	case ah != nil && !l.falsy(ah.value):
+	case !unset(ah):
 		if v := l.joined(ah.value, lib.methodSep); v.Kind != model.Empty {
 			add(true, false, l.op(s, model.ACAH, model.Set, v, ah.kn, nil))
 		}
@@ -487,6 +494,12 @@ func (l *lowerer) truthy(n *Node) bool {
 		return s != ""
 	}
 	return false
+}
+
+// emptyString reports whether n is the string ''.
+func (l *lowerer) emptyString(n *Node) bool {
+	s, ok := l.str(n)
+	return ok && s == ""
 }
 
 func (l *lowerer) falsy(n *Node) bool {

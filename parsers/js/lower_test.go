@@ -143,6 +143,9 @@ func TestCorsAllowHeadersReflect(t *testing.T) {
 		"{ origin: 'https://a.example' }":    {Kind: model.RequestHeader, Var: "Access-Control-Request-Headers"},
 		"{ allowedHeaders: ['X-A', 'X-B'] }": {Kind: model.Literal, Text: "X-A,X-B"},
 		"{ headers: 'X-A' }":                 {Kind: model.Literal, Text: "X-A"},
+		"{ allowedHeaders: '' }":             {Kind: model.RequestHeader, Var: "Access-Control-Request-Headers"},
+		"{ allowedHeaders: null, headers: ['X-A'] }": {Kind: model.Literal, Text: "X-A"},
+		"{ allowedHeaders: [] }":                     {Kind: model.Empty}, // none at all
 	} {
 		f := lowerSrc(t, "app.js", "const express = require('express');\nconst cors = require('cors');\nconst app = express();\napp.use(cors("+opts+"));\n")
 		var got []model.Value
@@ -150,6 +153,12 @@ func TestCorsAllowHeadersReflect(t *testing.T) {
 			if h.Name == model.ACAH {
 				got = append(got, h.Value)
 			}
+		}
+		if want.Kind == model.Empty {
+			if len(got) != 0 {
+				t.Errorf("cors(%s): Access-Control-Allow-Headers %+v, want none", opts, got)
+			}
+			continue
 		}
 		if len(got) != 1 || got[0].Kind != want.Kind || got[0].Var != want.Var || got[0].Text != want.Text {
 			t.Errorf("cors(%s): Access-Control-Allow-Headers %+v, want one %v %q %q", opts, got, want.Kind, want.Var, want.Text)

@@ -496,7 +496,7 @@ func (l *lowerer) truthy(n *Node) bool {
 	return false
 }
 
-// emptyString reports whether n is the string ''.
+// emptyString reports whether n is the empty string.
 func (l *lowerer) emptyString(n *Node) bool {
 	s, ok := l.str(n)
 	return ok && s == ""

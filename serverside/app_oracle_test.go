@@ -82,7 +82,6 @@ var appGaps = map[string]string{
 	"express/preflight-continue-route": "verdict: the headers cors sets before the OPTIONS route are kept; predicted without Access-Control-Allow-Methods",
 	"express/manual-exact-subdomain":   "verdict: endsWith('.example.localhost') on the hostname refuses evilexample.localhost; predicted allowed",
 	"express/options-star":             "verdict: app.options('*', cors()) answers every path's preflight; predicted Express's own 200 without the header",
-	"workerd/proxy-append-doubles":     "wire: workerd sends an appended value on the line of the one it copied (\"a, b\"); predicted two lines (the verdict agrees)",
 }
 
 // TestAppScenarios predicts every measured Express and Worker scenario

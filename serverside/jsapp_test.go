@@ -129,3 +129,38 @@ app.put('/api', (req, res) => res.json({}));
 		}
 	}
 }
+
+// TestWorkerAppendJoinsUpstreamLine: on a Worker's copy of fetch()'s
+// response, append joins the origin's line instead of adding one
+// (workerd/proxy-append-doubles); set replaces it.
+func TestWorkerAppendJoinsUpstreamLine(t *testing.T) {
+	for op, want := range map[string][]string{
+		"append": {"https://app.example, https://app.example"},
+		"set":    {"https://app.example"},
+	} {
+		stack := loadJS(t, `export default {
+  async fetch(request) {
+    const upstream = await fetch(request);
+    const response = new Response(upstream.body, upstream);
+    response.headers.`+op+`('Access-Control-Allow-Origin', request.headers.get('Origin'));
+    return response;
+  },
+};
+`)
+		p := serverside.Predict(stack, serverside.Request{
+			Request:         browser.Request{URL: "https://api.example/x", Origin: "https://app.example"},
+			UpstreamHeaders: []browser.Header{{Name: "Access-Control-Allow-Origin", Value: "$origin"}},
+		})
+		var got []string
+		if p.Actual != nil {
+			for _, l := range p.Actual.Headers {
+				if l.Name == model.ACAO {
+					got = append(got, l.Value)
+				}
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: Access-Control-Allow-Origin lines %q, want %q", op, got, want)
+		}
+	}
+}

@@ -364,6 +364,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 		inner = old
 		e.storedOrigin = e.req.PriorOrigin
 	}
+	upStart := len(a.Headers)
 	if source == model.FromUpstream && r.Upstream != nil {
 		for _, l := range inner {
 			if !e.hides(r, l.Name) {
@@ -371,6 +372,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 			}
 		}
 	}
+	upEnd := len(a.Headers)
 	if status == 0 {
 		status = 200 // headers for an unknown status: those of a success
 	}
@@ -410,8 +412,46 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 			}
 			continue
 		}
+		if in.Op.Op == model.Append && f.Dialect == model.JavaScript {
+			// A Worker's copy of fetch()'s response holds the origin's
+			// headers in a Headers object, one entry per name, where
+			// append joins the entry (workerd/proxy-append-doubles).
+			if n, ok := joinLines(a.Headers, upStart, upEnd, in.Name, v, in.Op); ok {
+				upEnd -= len(a.Headers) - n
+				a.Headers = a.Headers[:n]
+				continue
+			}
+		}
 		a.Headers = append(a.Headers, Line{Name: in.Name, Value: v, From: in.Op.Span, Op: in.Op})
 	}
+}
+
+// joinLines joins the lines named name among ls[start:end] and the
+// appended value v into one line, at the first one's place, made by op;
+// it returns the new length of ls, and false when no such line is there
+// (ls is then unchanged).
+func joinLines(ls []Line, start, end int, name, v string, op *model.HeaderOp) (int, bool) {
+	first := -1
+	out := start
+	for i := start; i < len(ls); i++ {
+		switch {
+		case i >= end || !strings.EqualFold(ls[i].Name, name):
+			ls[out] = ls[i]
+			out++
+		case first < 0:
+			first = out
+			ls[out] = ls[i]
+			out++
+		default:
+			ls[first].Value += ", " + ls[i].Value
+		}
+	}
+	if first < 0 {
+		return len(ls), false
+	}
+	ls[first].Value += ", " + v
+	ls[first].From, ls[first].Op = op.Span, op
+	return out, true
 }
 
 // storedFor decides whether a cache in f answers this request with what it

@@ -77,32 +77,11 @@ func appRequest(s oracle.Scenario, v oracle.Vars) serverside.Request {
 // real runtime and Chromium did, with what differs. A listed scenario that
 // starts to agree fails the test, so the list only shrinks.
 var appGaps = map[string]string{
-	// cors reflects Access-Control-Request-Headers; absent from the
-	// request, cors sends no Access-Control-Allow-Headers at all.
-	"express/defaults-preflight":            "undecidable: the reflected Access-Control-Request-Headers",
-	"express/origin-array-string":           "undecidable: the reflected Access-Control-Request-Headers",
-	"express/origin-array-other-origin":     "undecidable: the reflected Access-Control-Request-Headers",
-	"express/origin-function-other-origin":  "undecidable: the reflected Access-Control-Request-Headers",
-	"express/origin-function-error-allowed": "undecidable: the reflected Access-Control-Request-Headers",
-	"express/methods-without-put":           "undecidable: the reflected Access-Control-Request-Headers",
-	"express/methods-with-put":              "undecidable: the reflected Access-Control-Request-Headers",
-	"express/allowed-headers-reflected":     "undecidable: the reflected Access-Control-Request-Headers",
-	"express/exposed-headers-max-age":       "undecidable: the reflected Access-Control-Request-Headers",
-	"express/preflight-continue-no-route":   "undecidable: the reflected Access-Control-Request-Headers",
-	"express/options-success-status":        "undecidable: the reflected Access-Control-Request-Headers",
-	"express/route-only-with-options":       "undecidable: the reflected Access-Control-Request-Headers",
-	"express/origin-function-error":         "status: an Error passed to the origin callback makes Express answer 500, predicted 200",
-	"express/error-in-route":                "status: a thrown Error makes Express answer 500, predicted 200",
-	"express/preflight-continue-route":      "verdict: the headers cors sets before the OPTIONS route are kept; predicted without Access-Control-Allow-Methods",
-	"express/manual-exact-subdomain":        "verdict: endsWith('.example.localhost') on the hostname refuses evilexample.localhost; predicted allowed",
-	"express/options-star":                  "verdict: app.options('*', cors()) answers every path's preflight; predicted Express's own 200 without the header",
-	"express/router":                        "undecidable: the reflected Access-Control-Request-Headers (the mounted router itself is found)",
-	"workerd/proxy-with-cors":               "undecidable: the origin test kept in a const (allowed) is not followed",
-	"workerd/proxy-preflight-only":          "undecidable: the origin test kept in a const (allowed) is not followed",
-	"workerd/proxy-immutable-headers":       "undecidable: the origin test kept in a const (allowed) is not followed; then: set on fetch()'s response throws, workerd answers 500",
-	"workerd/proxy-append-doubles":          "undecidable: the origin test kept in a const (allowed) is not followed",
-	"workerd/proxy-set-replaces":            "undecidable: the origin test kept in a const (allowed) is not followed",
-	"workerd/preflight-other-origin":        "undecidable: the origin test kept in a const (allowed) is not followed",
+	"express/origin-function-error":    "status: an Error passed to the origin callback makes Express answer 500, predicted 200",
+	"express/error-in-route":           "status: a thrown Error makes Express answer 500, predicted 200",
+	"express/preflight-continue-route": "verdict: the headers cors sets before the OPTIONS route are kept; predicted without Access-Control-Allow-Methods",
+	"express/manual-exact-subdomain":   "verdict: endsWith('.example.localhost') on the hostname refuses evilexample.localhost; predicted allowed",
+	"express/options-star":             "verdict: app.options('*', cors()) answers every path's preflight; predicted Express's own 200 without the header",
 }
 
 // TestAppScenarios predicts every measured Express and Worker scenario

@@ -246,8 +246,23 @@ location /api/ {
 	},
 	Run: func(p *Pass) {
 		answered := preflightRoutes(p.File)
+		q := p.exchanges()
 		for _, r := range p.File.Responses {
-			if r.Methods != nil || r.OptionsStatus/100 == 2 || answered[r.Route] {
+			if r.Methods != nil || r.OptionsStatus/100 == 2 {
+				continue
+			}
+			if answered[r.Route] {
+				// The route's own answer to OPTIONS counts unless the
+				// evaluator sends every preflight elsewhere (nginx's
+				// limit_except takes the request before the if that
+				// would return 204).
+				if st := shadowedPreflights(q, r); st != 0 {
+					if intent := preflightIntent(r); intent != nil && !unreachable(r.Route) {
+						label := strings.TrimSpace(r.Route.Kind + " " + r.Route.Label)
+						f := p.Report(r.Route.Span, "%s expects preflights (it sends %s) but answers OPTIONS with %d before its own OPTIONS answer is reached, so the browser blocks the request (\"It does not have HTTP ok status\"); %s", label, intent.Name, st, adviceFor(p.File).AnswerOptions("answer OPTIONS with 204 and the CORS headers"))
+						f.Related = append(f.Related, findings.Related{Message: "preflight headers configured here", Span: intent.Span})
+					}
+				}
 				continue
 			}
 			if unreachable(r.Route) {
@@ -262,10 +277,7 @@ location /api/ {
 			// What shows preflights are expected: a method that needs one,
 			// else the request headers allowed. "GET, POST, OPTIONS"
 			// alone implies none.
-			intent := addsHeader(r, model.ACAM)
-			if intent == nil || len(preflightedMethods(r)) == 0 {
-				intent = addsHeader(r, model.ACAH)
-			}
+			intent := preflightIntent(r)
 			if intent == nil {
 				continue
 			}
@@ -302,6 +314,38 @@ location /api/ {
 		refusedPreflights(p)
 		deniedPreflights(p)
 	},
+}
+
+// preflightIntent returns the statement that shows preflights are
+// expected on r: a method that needs one, else the request headers
+// allowed. "GET, POST, OPTIONS" alone implies none.
+func preflightIntent(r *model.Response) *model.HeaderOp {
+	intent := addsHeader(r, model.ACAM)
+	if intent == nil || len(preflightedMethods(r)) == 0 {
+		intent = addsHeader(r, model.ACAH)
+	}
+	return intent
+}
+
+// shadowedPreflights returns the status the evaluator gives every
+// preflight sent to r's route when r answers them and none succeeds,
+// else 0.
+func shadowedPreflights(q *serverside.Query, r *model.Response) int {
+	if !q.Decides(r) {
+		return 0
+	}
+	st := 0
+	for _, x := range q.For(r) {
+		a := x.Preflight
+		if a == nil || a.Response != r {
+			continue
+		}
+		if a.Status == 0 || a.Status/100 == 2 {
+			return 0
+		}
+		st = a.Status
+	}
+	return st
 }
 
 // deniedPreflights reports an explicit refusal of OPTIONS (a rewrite to

@@ -75,7 +75,7 @@ func ShownProperties(c *Case, results []Result) []Shown {
 		if why := undecided(pred); why != "" {
 			return "check answers it as undecidable: " + why
 		}
-		if p.Name == PropPreflightHeaders.Name && pred.Preflight != nil && pred.Preflight.Response != nil && pred.Preflight.Response.Source == model.FromUpstream {
+		if p.Name == PropPreflightHeaders.Name && pred.Preflight != nil && fromUpstream(m, pred.Preflight) {
 			return "the upstream answered the preflight, and the configuration does not say how"
 		}
 		return ""
@@ -198,6 +198,21 @@ func ShownProperties(c *Case, results []Result) []Shown {
 		}
 	}
 	return out
+}
+
+// fromUpstream reports whether a predicted answer is the upstream's: its
+// response says so, or, where the dialect's own request walk names only
+// the statement (httpd's), the model's response at that statement does.
+func fromUpstream(m *model.File, a *serverside.Answer) bool {
+	if a.Response != nil {
+		return a.Response.Source == model.FromUpstream
+	}
+	for _, r := range m.Responses {
+		if r.Source == model.FromUpstream && r.Span.String() == a.By.String() {
+			return true
+		}
+	}
+	return false
 }
 
 // expectsPreflights reports whether an answer shows that preflights are

@@ -51,6 +51,11 @@ add_header Access-Control-Allow-Origin https://app.example.com always;
 			f.Related = append(f.Related, findings.Related{Message: "first " + name, Span: f0.Span})
 		}
 		q := p.exchanges()
+		// Two statements anywhere in the file that add the same
+		// single-valued header: only then can the evaluator's answers
+		// carry it twice where a response's own statements do not
+		// (httpd's <If> sections add theirs to the host's).
+		twice := repeatsIn(p.File.Headers)
 		for _, r := range p.File.Responses {
 			type dup struct {
 				name      string
@@ -72,7 +77,7 @@ add_header Access-Control-Allow-Origin https://app.example.com always;
 					first[in.Name] = in.Op
 				}
 			}
-			if len(dups) == 0 && !repeats(r) {
+			if len(dups) == 0 && !repeats(r) && !(twice && q.Decides(r)) {
 				continue
 			}
 			if q.Decides(r) {
@@ -123,8 +128,14 @@ add_header Access-Control-Allow-Origin https://app.example.com always;
 // the statuses they reach differ from what r's own status shows (httpd's
 // own answer to OPTIONS takes both tables).
 func repeats(r *model.Response) bool {
+	return repeatsIn(r.Headers)
+}
+
+// repeatsIn reports whether two of ops add the same single-valued CORS
+// header.
+func repeatsIn(ops []*model.HeaderOp) bool {
 	n := map[string]int{}
-	for _, op := range r.Headers {
+	for _, op := range ops {
 		switch op.Name {
 		case model.ACAO, model.ACAC, model.ACMA:
 			if adds(op) {

@@ -46,8 +46,9 @@ add_header Vary Origin always;
 				continue
 			}
 			var stars []*model.HeaderOp
-			for _, op := range r.Ops(model.ACAO) {
-				if adds(op) && op.Value.Is(model.Wildcard) && !reported[op] {
+			acao := r.Ops(model.ACAO)
+			for i, op := range acao {
+				if adds(op) && op.Value.Is(model.Wildcard) && !reported[op] && !replacedLater(op, acao[i+1:]) {
 					stars = append(stars, op)
 				}
 			}
@@ -68,6 +69,19 @@ add_header Vary Origin always;
 			}
 		}
 	},
+}
+
+// replacedLater reports whether one of the statements after op (later,
+// in the order they run) replaces or removes its header on every
+// response: op's value then never goes out (VCL's set after an if that
+// set "*").
+func replacedLater(op *model.HeaderOp, later []*model.HeaderOp) bool {
+	for _, l := range later {
+		if (l.Op == model.Set || l.Op == model.Unset) && l.When == nil && l.Table == op.Table && l.Delivery == op.Delivery && (l.Stored == op.Stored || !l.Stored) {
+			return true
+		}
+	}
+	return false
 }
 
 // wildcardWithCredentialsSent returns the statements that put "*" on an

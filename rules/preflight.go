@@ -370,10 +370,13 @@ func deniedPreflights(p *Pass) {
 			continue
 		}
 		// the methods the route's answers allow, the refusal's own
-		// included (a header set for successes only is on the others)
+		// included (a header set for successes only is on the others),
+		// and those of the routes inside it, whose preflights the
+		// refusal answers too (a RewriteRule of the virtual host, a
+		// server-level if)
 		var answers []*serverside.Answer
 		for _, o := range p.File.Responses {
-			if o.Route != r.Route || !q.Decides(o) {
+			if !within(o.Route, r.Route) || !q.Decides(o) {
 				continue
 			}
 			for _, x := range q.For(o) {
@@ -401,6 +404,17 @@ func deniedPreflights(p *Pass) {
 				for _, l := range linesOf(a, model.ACAH) {
 					if at == nil && l.Op != nil && strings.TrimSpace(l.Value) != "" {
 						at, what = l.Op, "Access-Control-Allow-Headers allows "+l.Value
+					}
+				}
+			}
+		}
+		if at == nil {
+			// a route inside whose answers the evaluator does not
+			// decide: its statements say whether it expects preflights
+			for _, o := range p.File.Responses {
+				if at == nil && within(o.Route, r.Route) && !q.Decides(o) {
+					if op := preflightIntent(o); op != nil {
+						at, what = op, op.Name+" allows "+op.Value.Raw
 					}
 				}
 			}

@@ -51,11 +51,19 @@ add_header Access-Control-Allow-Origin https://app.example.com always;
 			f.Related = append(f.Related, findings.Related{Message: "first " + name, Span: f0.Span})
 		}
 		q := p.exchanges()
-		// Two statements anywhere in the file that add the same
+		// Two statements on the responses of one route that add the same
 		// single-valued header: only then can the evaluator's answers
 		// carry it twice where a response's own statements do not
-		// (httpd's <If> sections add theirs to the host's).
-		twice := repeatsIn(p.File.Headers)
+		// (httpd's <If> sections add theirs to the host's). Asking the
+		// evaluator about every route would cost a query per section.
+		byRoute := map[*model.Scope][]*model.HeaderOp{}
+		for _, r := range p.File.Responses {
+			byRoute[r.Route] = append(byRoute[r.Route], r.Headers...)
+		}
+		twice := map[*model.Scope]bool{}
+		for route, ops := range byRoute {
+			twice[route] = repeatsIn(ops)
+		}
 		for _, r := range p.File.Responses {
 			type dup struct {
 				name      string
@@ -77,7 +85,7 @@ add_header Access-Control-Allow-Origin https://app.example.com always;
 					first[in.Name] = in.Op
 				}
 			}
-			if len(dups) == 0 && !repeats(r) && !(twice && q.Decides(r)) {
+			if len(dups) == 0 && !repeats(r) && !(twice[r.Route] && q.Decides(r)) {
 				continue
 			}
 			if q.Decides(r) {
@@ -131,14 +139,16 @@ func repeats(r *model.Response) bool {
 	return repeatsIn(r.Headers)
 }
 
-// repeatsIn reports whether two of ops add the same single-valued CORS
-// header.
+// repeatsIn reports whether two statements among ops (each counted
+// once) add the same single-valued CORS header.
 func repeatsIn(ops []*model.HeaderOp) bool {
 	n := map[string]int{}
+	seen := map[*model.HeaderOp]bool{}
 	for _, op := range ops {
 		switch op.Name {
 		case model.ACAO, model.ACAC, model.ACMA:
-			if adds(op) {
+			if adds(op) && !seen[op] {
+				seen[op] = true
 				n[op.Name]++
 				if n[op.Name] > 1 {
 					return true

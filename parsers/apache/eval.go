@@ -76,6 +76,9 @@ type evalRun struct {
 	vary []string
 	// unmodelled is the first thing met that the evaluator does not follow.
 	unmodelled string
+	// recursive is set on an ErrorDocument's redirect that met an error
+	// of its own.
+	recursive bool
 }
 
 func (ev *evalRun) refuse(format string, args ...any) {
@@ -250,6 +253,12 @@ func (ev *evalRun) run(main *esec) Result {
 			x := &exprEnv{req: r, env: ev.env}
 			chain = append(chain, ev.ifWalk(chain, x)...)
 			res.Status, res.Source, res.By = st, model.FromServer, at
+			if st >= 400 {
+				// An error status goes through ErrorDocument like any
+				// other error (httpd 2.4.71: [G] with ErrorDocument 410
+				// /err.txt sent the error page's onsuccess headers).
+				return ev.errorAnswer(res, chain)
+			}
 			var t tables
 			if st == 204 {
 				for _, v := range append(ev.vary, x.vary...) {
@@ -402,11 +411,16 @@ func (ev *evalRun) errorAnswer(res Result, chain []*esec) Result {
 		}
 	}
 	switch {
+	case ev.status != 0:
+		// An error while serving an ErrorDocument: httpd gives up on it
+		// and sends the first request's error with its canned page.
+		ev.recursive = true
+		return ev.done(res)
 	case doc == "" || doc == "text" || !strings.HasPrefix(doc, "/") && !strings.Contains(doc, "://"):
 		t := ev.errorTables(chain, nil)
 		res.Lines = t.sent()
 		return ev.done(res)
-	case strings.HasPrefix(doc, "/") && ev.status == 0 && !strings.Contains(doc, "?"):
+	case strings.HasPrefix(doc, "/") && !strings.Contains(doc, "?"):
 		// The redirected request sees the earlier environment as
 		// REDIRECT_*.
 		sub := *ev.req
@@ -416,6 +430,14 @@ func (ev *evalRun) errorAnswer(res Result, chain []*esec) Result {
 			inner.env["REDIRECT_"+k] = v
 		}
 		out := inner.run(ev.main)
+		if inner.recursive && out.Unmodelled == "" {
+			// httpd 2.4.71: a RewriteRule [G] that also matched the
+			// ErrorDocument's path sent the 410 with the first request's
+			// always table.
+			t := ev.errorTables(chain, nil)
+			res.Lines = t.sent()
+			return ev.done(res)
+		}
 		if out.Unmodelled == "" && out.Source != model.FromUpstream && out.Status < 300 {
 			out.Status = res.Status
 			out.Route = res.Route + " > ErrorDocument " + doc + out.Route

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/corslint/corslint/model"
 )
 
 // TestLive runs the regression files DIFFTEST_LIVE names (a glob) on the
@@ -44,8 +46,8 @@ func TestLive(t *testing.T) {
 				t.Errorf("%s: %v", res.Case.Name, res.Err)
 				continue
 			}
-			t.Logf("%s %s: %s\nobserved preflight %s\nobserved actual %s\n%s %s",
-				server, res.Case.Probes[0], res.Outcome.Kind, res.Obs.Preflight.String(), res.Obs.Actual.String(),
+			t.Logf("%s %s: %s%s\nobserved preflight %s\nobserved actual %s\n%s %s",
+				server, res.Case.Probes[0], res.Outcome.Kind, walkRefusal(res.Case), res.Obs.Preflight.String(), res.Obs.Actual.String(),
 				strings.Join(res.Outcome.Diffs, "\n"), res.Outcome.Reason)
 			if dir := os.Getenv("DIFFTEST_LIVE_SAVE"); dir != "" {
 				g.Observed, g.Diffs = res.Obs, res.Outcome.Diffs
@@ -57,4 +59,20 @@ func TestLive(t *testing.T) {
 			}
 		}
 	}
+}
+
+// walkRefusal says why the dialect's own walk of the request, when the
+// model has one, left the answer to the generic responses.
+func walkRefusal(c *Case) string {
+	m := c.Model(replayEnv)
+	if m == nil || m.Walker == nil {
+		return ""
+	}
+	p := c.Probes[0]
+	res := m.Walker.Walk(model.WalkRequest{Method: p.Method, Host: hostOnly(c.Host(p)), Port: replayEnv.Port, Path: p.Path,
+		Headers: [][2]string{{"Origin", p.Origin}}, FileStatus: p.UpStatus(), UpstreamStatus: p.UpStatus()})
+	if res.Unmodelled == "" {
+		return " (walked)"
+	}
+	return " (walk refused: " + res.Unmodelled + ")"
 }

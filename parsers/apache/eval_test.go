@@ -262,3 +262,10 @@ func TestPerDirRulesLastSectionWins(t *testing.T) {
 		t.Errorf("RewriteRule without FollowSymLinks: %d, want 403", r.Status)
 	}
 }
+
+func TestPerDirRewriteToURLRefused(t *testing.T) {
+	cfg, hts := evalFixture(t, strings.Replace(evalConf, "    AllowOverride None\n", "    AllowOverride None\n    RewriteEngine On\n    RewriteRule ^f\\.json$ https://other.test/f.json [L]\n", 1))
+	if r := Evaluate(cfg, hts, Request{Method: "GET", Host: "a.test", Port: 8080, Path: "/f.json"}); r.Unmodelled == "" {
+		t.Errorf("a rewrite to an absolute URL (an external redirect) got a confident answer: %d", r.Status)
+	}
+}

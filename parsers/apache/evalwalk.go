@@ -179,7 +179,8 @@ func (ev *evalRun) applyRules(ds []*Directive, uri, perdir string) ruleAction {
 		}
 		sub := d.Arg(1)
 		if sub != "-" {
-			if perdir == "" || fl.status != 0 || strings.ContainsAny(sub, "%{?\\") || m == nil && strings.Contains(sub, "$") {
+			// an absolute URL is an external redirect or a proxy request
+			if perdir == "" || fl.status != 0 || strings.ContainsAny(sub, "%{?\\") || strings.Contains(sub, ":") || m == nil && strings.Contains(sub, "$") {
 				ev.refuse("RewriteRule substitution %q is not modelled", sub)
 				return ruleAction{}
 			}

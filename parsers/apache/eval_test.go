@@ -269,3 +269,13 @@ func TestPerDirRewriteToURLRefused(t *testing.T) {
 		t.Errorf("a rewrite to an absolute URL (an external redirect) got a confident answer: %d", r.Status)
 	}
 }
+
+func TestMappingsBadInput(t *testing.T) {
+	if got := aliasMatches("/a", ""); got != 0 {
+		t.Errorf("an empty Alias prefix matched %d characters", got)
+	}
+	cfg, hts := evalFixture(t, strings.Replace(evalConf, "  ServerName a.test\n", "  ServerName a.test\n  ProxyPass /api/ http://up.test/api/\n  <Proxy \"http://up.test/[]\">\n  </Proxy>\n", 1))
+	if r := Evaluate(cfg, hts, Request{Method: "GET", Host: "a.test", Port: 8080, Path: "/api/x"}); r.Unmodelled == "" || strings.Contains(r.Unmodelled, "evaluator failed") {
+		t.Errorf("a <Proxy> pattern no regex can stand for: %q", r.Unmodelled)
+	}
+}

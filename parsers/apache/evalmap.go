@@ -74,6 +74,9 @@ func (ev *evalRun) absTarget(p string) string {
 // aliasMatches is mod_alias's alias_matches: how many characters of uri
 // the prefix fake covers, 0 for none.
 func aliasMatches(uri, fake string) int {
+	if fake == "" {
+		return 0
+	}
 	u, a := 0, 0
 	for a < len(fake) {
 		if fake[a] == '/' {
@@ -117,7 +120,12 @@ func (ev *evalRun) proxySections(server []*esec, target string) []*esec {
 					out = append(out, k)
 				}
 			case strings.ContainsAny(k.path, "*?["):
-				if regexp.MustCompile("^" + fnmatchRegex(k.path) + "$").MatchString(target) {
+				re, err := regexp.Compile("^" + fnmatchRegex(k.path) + "$")
+				if err != nil {
+					ev.refuse("<Proxy %s>: %v", k.path, err)
+					return nil
+				}
+				if re.MatchString(target) {
 					out = append(out, k)
 				}
 			case strings.HasPrefix(target, k.path):

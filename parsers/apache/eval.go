@@ -82,11 +82,11 @@ type evalRun struct {
 	// redirected is set on an internal redirect's request, where
 	// mod_setenvif runs only the server's statements.
 	redirected bool
-	// depth counts internal redirects; noPerDir is set after a
-	// RewriteRule [END], which stops a directory's rewriting for the
-	// redirects that follow.
-	depth    int
-	noPerDir bool
+	// depth counts internal redirects; ended is set after a
+	// RewriteRule [END], which stops all of mod_rewrite, server context
+	// too, for the rest of the request and the redirects that follow.
+	depth int
+	ended bool
 }
 
 // maxRedirects is httpd's LimitInternalRecursion default.
@@ -258,7 +258,7 @@ func (ev *evalRun) run(main *esec) Result {
 	// Server-context mod_rewrite runs at translate time, after the first
 	// location walk: an answer it gives carries only the server's and the
 	// <Location>s' always table.
-	if vh != nil {
+	if vh != nil && !ev.ended {
 		if st, at, ok := ev.rewrite(vh.body); ok {
 			// The <If> sections of those still apply to the error
 			// (httpd 2.4.71: an <Else> at virtual host level set
@@ -336,7 +336,7 @@ func (ev *evalRun) run(main *esec) Result {
 		res.Status, res.Source = 403, model.FromServer
 		return ev.errorAnswer(res, chain)
 	}
-	if !ev.noPerDir {
+	if !ev.ended {
 		if s, perdir := ev.perDirRules(chain); s != nil {
 			if out, done := ev.fixupRewrite(res, chain, s.body, perdir, file, docroot, hit, early); done {
 				return out
@@ -446,7 +446,7 @@ func (ev *evalRun) errorAnswer(res Result, chain []*esec) Result {
 		sub := *ev.req
 		sub.Method, sub.Path, sub.FileStatus = "GET", doc, 200
 		inner := &evalRun{req: &sub, hts: ev.hts, env: map[string]string{}, cfgRoot: ev.cfgRoot, main: ev.main, status: res.Status,
-			redirected: true, depth: ev.depth + 1, noPerDir: ev.noPerDir}
+			redirected: true, depth: ev.depth + 1, ended: ev.ended}
 		for k, v := range ev.env {
 			inner.env["REDIRECT_"+k] = v
 		}
@@ -519,7 +519,7 @@ func (ev *evalRun) fixupRewrite(res Result, chain []*esec, ds []*Directive, perd
 	case act.file == "" || act.file == file:
 		// mod_rewrite ignores a rewrite to the same filename
 		if act.end {
-			ev.noPerDir = true
+			ev.ended = true
 		}
 		return res, false
 	}
@@ -531,7 +531,7 @@ func (ev *evalRun) fixupRewrite(res Result, chain []*esec, ds []*Directive, perd
 	sub := *ev.req
 	sub.Path = uri
 	inner := &evalRun{req: &sub, hts: ev.hts, env: map[string]string{}, cfgRoot: ev.cfgRoot, main: ev.main, status: ev.status,
-		redirected: true, depth: ev.depth + 1, noPerDir: ev.noPerDir || act.end, vary: append([]string(nil), early.vary...)}
+		redirected: true, depth: ev.depth + 1, ended: ev.ended || act.end, vary: append([]string(nil), early.vary...)}
 	for k, v := range ev.env {
 		inner.env["REDIRECT_"+k] = v
 	}

@@ -168,13 +168,18 @@ func fnmatchRegex(p string) string {
 // request: those of the last section in merge order that holds any
 // mod_rewrite statement (a section without one leaves the merged rules
 // alone, one with one replaces them, as nothing here asks to inherit),
-// under the last RewriteEngine. It returns the section and its prefix;
-// nil when no rule runs.
+// under the last RewriteEngine, a server-context one included: httpd
+// sets the directories' base state from it too (httpd 2.4.71 ran a
+// <Directory>'s rules under the virtual host's RewriteEngine On). It
+// returns the section and its prefix; nil when no rule runs.
 func (ev *evalRun) perDirRules(chain []*esec) (*esec, string) {
 	var last *esec
 	on := false
 	for _, s := range chain {
 		if s.kind == "server" || s.kind == "VirtualHost" {
+			if d, ok := lastArg(s.body, "RewriteEngine"); ok {
+				on = strings.EqualFold(d.Arg(0), "on")
+			}
 			continue
 		}
 		for _, d := range s.body {

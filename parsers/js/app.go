@@ -47,7 +47,9 @@ type layer struct {
 	// answer is what the layer responds with to the requests it gets (a
 	// route handler); nil for middleware that passes everything on.
 	answer *answer
-	at     model.Span
+	// fail is the error the layer passes to the framework, and when.
+	fail *failure
+	at   model.Span
 }
 
 // answer is a response a layer produces itself.
@@ -108,6 +110,16 @@ func flatten(a *app, prefix string, depth int, out []step) []step {
 	return out
 }
 
+// passed are the headers a layer leaves on a request with method m that
+// it passes on: cors with preflightContinue sets its preflight headers
+// on OPTIONS and keeps them for the OPTIONS route after it.
+func (ly *layer) passed(m string) []*model.HeaderOp {
+	if strings.EqualFold(m, "OPTIONS") && ly.passOptions != nil {
+		return ly.passOptions
+	}
+	return ly.pass
+}
+
 func joinPath(a, b string) string {
 	if b == "" || b == "/" {
 		return a
@@ -126,8 +138,13 @@ func (s step) covers(r step, m string) bool {
 		return strings.HasPrefix(r.full, s.prefix)
 	}
 	p, rp := s.full, r.full
-	if s.match.Kind == model.PathExact {
+	switch s.match.Kind {
+	case model.PathExact:
 		return p == rp
+	case model.PathRegex:
+		// app.options('*', ...), '/api/:id': the route's path as written
+		// stands for the requests it takes.
+		return s.match.Matches(rp)
 	}
 	return rp == p || strings.HasPrefix(rp, strings.TrimSuffix(p, "/")+"/") || p == "/" || p == ""
 }
@@ -167,13 +184,14 @@ func (l *lowerer) respond(a *app) {
 		if len(methods) > 0 {
 			m = methods[0]
 		}
+		l.failures(mids, s, m)
 		var hs []*model.HeaderOp
 		for _, p := range mids {
 			if p.index >= s.index {
 				break
 			}
 			if p.answer == nil && p.covers(s, m) {
-				hs = append(hs, p.pass...)
+				hs = append(hs, p.passed(m)...)
 			}
 		}
 		if a.notFound != 0 && methods != nil && !fellBack[s.scope] {
@@ -202,6 +220,7 @@ func (l *lowerer) respond(a *app) {
 		l.preflight(a, mids, s)
 	}
 	if routes > 0 && a.notFound != 0 {
+		l.failures(mids, step{layer: &layer{scope: a.scope}}, "GET")
 		var hs []*model.HeaderOp
 		for _, p := range mids {
 			if p.answer == nil && p.match == nil && p.prefix == "" && p.methods == nil {
@@ -255,11 +274,7 @@ func (l *lowerer) preflight(a *app, steps []step, r step) {
 			return // the route of its own, added with the routes
 		}
 		if p.answer == nil {
-			if p.passOptions != nil {
-				hs = append(hs, p.passOptions...)
-			} else {
-				hs = append(hs, p.pass...)
-			}
+			hs = append(hs, p.passed("OPTIONS")...)
 		}
 	}
 	if a.autoOptions != 0 && r.answer != nil {

@@ -1,6 +1,7 @@
 package js
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/corslint/corslint/model"
@@ -182,6 +183,9 @@ func (l *lowerer) expressLayer(a *app, c *Node, m, path string) {
 			if ch.off {
 				continue
 			}
+			if opts != nil {
+				ly.fail = l.originFailure(opts)
+			}
 			ly.pass = ch.actual
 			if ch.answers {
 				ly.preflight = &answer{status: ch.status, source: model.FromServer, ops: ch.preflight, at: l.t.Span(r)}
@@ -197,6 +201,10 @@ func (l *lowerer) expressLayer(a *app, c *Node, m, path string) {
 			ly.preflight = hd.preflight
 			if !use && last {
 				an := hd.answer
+				if an == nil && hd.thrown != nil && hd.thrown.status != 0 {
+					an = hd.thrown
+					an.why = "the handler throws, so Express's default error handler answers " + strconv.Itoa(an.status) + ", keeping the headers set before"
+				}
 				if an == nil {
 					an = &answer{source: model.FromHandler, at: l.t.Span(h)}
 				}

@@ -22,6 +22,13 @@ type handler struct {
 	// preflight is set when a branch taken only by OPTIONS ends the
 	// response; answer when the handler ends it unconditionally.
 	preflight, answer *answer
+	// async: the function is async, so what it throws rejects a promise
+	// instead of reaching the framework synchronously.
+	async bool
+	// thrown is the error a synchronous handler throws unconditionally
+	// before ending the response; its status is what Express's error
+	// handler answers (0 when the code does not show it).
+	thrown *answer
 }
 
 // cond is one active condition while reading a handler's statements.
@@ -33,7 +40,7 @@ type cond struct {
 
 // handlerOf reads a function (req, res, next) => { ... } in scope s.
 func (l *lowerer) handlerOf(fn *Node, s *model.Scope) *handler {
-	h := &handler{l: l, s: s}
+	h := &handler{l: l, s: s, async: strings.HasPrefix(l.t.Text(fn), "async")}
 	var names []string
 	if p := fn.Child("parameter"); p != nil {
 		names = append(names, l.t.Text(p))
@@ -118,6 +125,15 @@ func (h *handler) stmt(st *Node, depth int) bool {
 		return thenEnds && elseEnds
 	case "try_statement":
 		return h.block(st.Child("body").Named(), depth+1)
+	case "throw_statement":
+		if h.answer == nil && h.thrown == nil && len(h.conds) == 0 && !h.async {
+			var status int
+			if v := st.Named(); len(v) > 0 {
+				status = h.l.expressErrorStatus(v[0])
+			}
+			h.thrown = &answer{status: status, source: model.FromServer, at: h.l.t.Span(st)}
+		}
+		return true
 	case "lexical_declaration", "variable_declaration":
 		for _, d := range st.Named() {
 			if v := d.Child("value"); v != nil {

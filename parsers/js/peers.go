@@ -128,12 +128,18 @@ type fastify struct{}
 func (fastify) lower(l *lowerer) {
 	for _, c := range l.calls {
 		if l.calledModule(c) == "fastify" || l.calledModule(c) == "fastify#fastify" || l.calledModule(c) == "fastify#default" {
-			l.appFor("fastify()", c)
+			a := l.appFor("fastify()", c)
+			// Fastify 5 answers a path or method without a route with
+			// 404, after the onRequest hooks ran.
+			a.autoOptions, a.notFound = 404, 404
 		}
 	}
 	for _, c := range l.calls {
 		a := l.receiver(c, "fastify()")
 		if _, m := l.method(c); a == nil || m != "register" {
+			if a != nil {
+				l.peerRoute(a, c, fwFastify)
+			}
 			continue
 		}
 		as := args(c)
@@ -191,36 +197,51 @@ type hono struct{}
 
 func (hono) lower(l *lowerer) {
 	l.newCtor("hono#Hono", "new Hono()")
+	for _, a := range l.apps {
+		if a.scope.Kind == "new Hono()" {
+			// Hono 4 answers a path or method without a route with 404,
+			// carrying the headers middleware set with c.header.
+			a.autoOptions, a.notFound = 404, 404
+		}
+	}
 	for _, c := range l.calls {
 		a := l.receiver(c, "new Hono()")
-		if _, m := l.method(c); a == nil || (m != "use" && m != "all" && m != "options") {
+		if a == nil {
 			continue
 		}
-		as := args(c)
-		path := ""
-		if len(as) > 0 {
-			if s, ok := l.str(as[0]); ok {
-				path, as = s, as[1:]
-			}
+		if _, m := l.method(c); m == "use" || m == "all" || m == "options" {
+			l.honoCors(a, c)
 		}
-		for _, x := range as {
-			r := l.resolve(x)
-			if r == nil || r.Type != "call_expression" || l.calledModule(r) != "hono/cors#cors" {
-				continue
-			}
-			var opts *Node
-			if ca := args(r); len(ca) > 0 {
-				opts = ca[0]
-			}
-			s := a.scope
-			var match *model.PathMatch
-			if p := strings.TrimSuffix(path, "*"); p != "" && p != "/" {
-				match = &model.PathMatch{Kind: model.PathPrefix, Pattern: p}
-				s = l.scope("app.use", path, model.RoleRoute, a.scope, c)
-				s.Match = match
-			}
-			l.corsLayer(a, honoCors, s, r, opts, match, path)
+		l.peerRoute(a, c, fwHono)
+	}
+}
+
+// honoCors adds the layers of hono/cors in app.use(path?, cors(opts)).
+func (l *lowerer) honoCors(a *app, c *Node) {
+	as := args(c)
+	path := ""
+	if len(as) > 0 {
+		if s, ok := l.str(as[0]); ok {
+			path, as = s, as[1:]
 		}
+	}
+	for _, x := range as {
+		r := l.resolve(x)
+		if r == nil || r.Type != "call_expression" || l.calledModule(r) != "hono/cors#cors" {
+			continue
+		}
+		var opts *Node
+		if ca := args(r); len(ca) > 0 {
+			opts = ca[0]
+		}
+		s := a.scope
+		var match *model.PathMatch
+		if p := strings.TrimSuffix(path, "*"); p != "" && p != "/" {
+			match = &model.PathMatch{Kind: model.PathPrefix, Pattern: p}
+			s = l.scope("app.use", path, model.RoleRoute, a.scope, c)
+			s.Match = match
+		}
+		l.corsLayer(a, honoCors, s, r, opts, match, strings.TrimSuffix(path, "*"))
 	}
 }
 

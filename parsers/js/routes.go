@@ -1,0 +1,77 @@
+package js
+
+import "strings"
+
+// The frameworks whose route handlers are read like Express's: each
+// registers a route with app.METHOD(path, ...handlers).
+const (
+	fwFastify = "fastify"
+	fwHono    = "hono"
+)
+
+// fwName names a framework for messages.
+func fwName(fw string) string {
+	switch fw {
+	case fwFastify:
+		return "Fastify"
+	case fwHono:
+		return "Hono"
+	}
+	return "Express"
+}
+
+// peerMethods are the route methods of Fastify and Hono, with the
+// middleware registration: Fastify's hooks run for every route, Hono's
+// use takes a path.
+var peerMethods = map[string]string{
+	"get": "get", "post": "post", "put": "put", "patch": "patch", "delete": "delete",
+	"options": "options", "head": "head", "all": "all", "use": "use",
+}
+
+// peerRoute adds the handlers a Fastify or Hono call registers: routes
+// (fastify.get('/x', opts?, handler), app.get('/x', handler)), Hono's
+// app.use(path?, middleware) and Fastify's
+// addHook('onRequest' | 'preHandler' | 'onSend', hook), which run for
+// every route.
+func (l *lowerer) peerRoute(a *app, c *Node, fw string) {
+	_, m := l.method(c)
+	as := args(c)
+	if fw == fwFastify && m == "addHook" {
+		if len(as) < 2 {
+			return
+		}
+		if h, _ := l.str(as[0]); h != "onRequest" && h != "preHandler" && h != "onSend" {
+			return
+		}
+		l.routeLayers(a, c, "use", "/", as[1:], fw)
+		return
+	}
+	if _, ok := peerMethods[m]; !ok || fw == fwFastify && m == "use" {
+		return
+	}
+	path := ""
+	if len(as) > 0 {
+		if s, ok := l.str(as[0]); ok {
+			path, as = s, as[1:]
+		}
+	}
+	if fw == fwHono {
+		// Hono's '*' and '/api/*' are every path and a prefix.
+		path = strings.TrimSuffix(path, "/*")
+	}
+	if path == "" && m != "use" || !hasFunction(l, as) {
+		return
+	}
+	l.routeLayers(a, c, m, path, as, fw)
+}
+
+// hasFunction reports whether a handler written in place (or bound to a
+// name) is among as: the others are middleware read elsewhere.
+func hasFunction(l *lowerer, as []*Node) bool {
+	for _, x := range as {
+		if r := l.resolve(x); r != nil && r.Is("arrow_function", "function_expression", "function", "function_declaration") {
+			return true
+		}
+	}
+	return false
+}

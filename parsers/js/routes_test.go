@@ -1,0 +1,98 @@
+package js
+
+import (
+	"testing"
+
+	"github.com/corslint/corslint/model"
+)
+
+// response returns the response of f for a route labelled label and
+// method m (a preflight answer for OPTIONS), or nil.
+func responseFor(f *model.File, label, m string) *model.Response {
+	for _, r := range f.Responses {
+		if r.Route.Label == label && len(r.Conds) == 0 && r.Methods != nil && r.ForMethod(m) {
+			return r
+		}
+	}
+	return nil
+}
+
+// The facts below were measured with Fastify 5.12.8 and Hono 4.13.23
+// (on @hono/node-server) answering curl on loopback.
+func TestPeerRouteHandlers(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		// what GET /api gets, and OPTIONS /api
+		getStatus, optStatus int
+		getACAO, optACAO     int
+	}{
+		{
+			name: "fastify: reply.header on the route, no OPTIONS route: 404 with the hook's headers",
+			src: `const fastify = require('fastify')();
+fastify.addHook('onRequest', async (request, reply) => { reply.header('Vary', 'Origin'); });
+fastify.get('/api', async (request, reply) => {
+  reply.header('Access-Control-Allow-Origin', request.headers.origin);
+  return { ok: true };
+});
+`,
+			getStatus: 0, optStatus: 404, getACAO: 1, optACAO: 0,
+		},
+		{
+			name: "fastify: a thrown Error is answered 500 with the headers set before",
+			src: `const fastify = require('fastify')();
+fastify.get('/api', (request, reply) => {
+  reply.header('Access-Control-Allow-Origin', '*');
+  throw new Error('boom');
+});
+fastify.options('/api', (request, reply) => {
+  reply.header('Access-Control-Allow-Origin', '*');
+  reply.code(204).send();
+});
+`,
+			getStatus: 500, optStatus: 204, getACAO: 1, optACAO: 1,
+		},
+		{
+			name: "hono: c.header in middleware and route, c.json ends",
+			src: `import { Hono } from 'hono';
+const app = new Hono();
+app.use('*', async (c, next) => {
+  c.header('Access-Control-Allow-Origin', c.req.header('Origin'));
+  await next();
+});
+app.get('/api', (c) => c.json({ ok: true }, 201));
+`,
+			getStatus: 201, optStatus: 404, getACAO: 1, optACAO: 1,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := lowerSrc(t, "app.js", tc.src)
+			get, opt := responseFor(f, "/api", "GET"), responseFor(f, "/api", "OPTIONS")
+			if get == nil || opt == nil {
+				t.Fatalf("GET answer %v, OPTIONS answer %v; want both", get, opt)
+			}
+			if get.Status != tc.getStatus || len(get.Ops(model.ACAO)) != tc.getACAO {
+				t.Errorf("GET: status %d with %d ACAO, want %d with %d", get.Status, len(get.Ops(model.ACAO)), tc.getStatus, tc.getACAO)
+			}
+			if opt.Status != tc.optStatus || len(opt.Ops(model.ACAO)) != tc.optACAO {
+				t.Errorf("OPTIONS: status %d with %d ACAO, want %d with %d", opt.Status, len(opt.Ops(model.ACAO)), tc.optStatus, tc.optACAO)
+			}
+		})
+	}
+}
+
+func TestHonoOriginIsReflected(t *testing.T) {
+	f := lowerSrc(t, "app.ts", `import { Hono } from 'hono';
+const app = new Hono();
+app.get('/api', (c) => {
+  c.header('Access-Control-Allow-Origin', c.req.header('origin'));
+  return c.text('ok');
+});
+`)
+	hs := acao(f)
+	if len(hs) != 1 || hs[0].Value.Kind != model.Reflected {
+		t.Fatalf("got %v, want one reflection of the request's Origin", hs)
+	}
+	if hs[0].Span.Line != 4 || hs[0].Span.Col != 3 {
+		t.Errorf("span %v, want 4:3 (the c.header call)", hs[0].Span)
+	}
+}

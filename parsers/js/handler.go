@@ -65,8 +65,9 @@ func (l *lowerer) handlerIn(fn *Node, s *model.Scope, fw string) *handler {
 	if len(names) > 1 {
 		h.res = names[1]
 	}
-	if fw == fwHono {
-		h.res = h.req // c.header, c.json; c.req is the request
+	if fw == fwHono || fw == fwKoa {
+		h.res = h.req // c.header, c.json; ctx.set, ctx.body
+		h.koa = fw == fwKoa
 	}
 	body := fn.Child("body")
 	if body == nil {
@@ -138,8 +139,10 @@ func (h *handler) stmt(st *Node, depth int) bool {
 		return h.block(st.Child("body").Named(), depth+1)
 	case "throw_statement":
 		// Fastify and Hono catch what an async handler throws; Express 4
-		// does not, and the rejected promise answers nothing.
-		if h.answer == nil && h.thrown == nil && len(h.conds) == 0 && (!h.async || h.fw != "") {
+		// does not, and the rejected promise answers nothing. Koa's
+		// error handler removes every header set before, which is
+		// not read here.
+		if h.answer == nil && h.thrown == nil && len(h.conds) == 0 && (!h.async || h.fw != "") && !h.koa {
 			var status int
 			if v := st.Named(); len(v) > 0 {
 				status = h.l.expressErrorStatus(v[0])
@@ -313,6 +316,14 @@ func (h *handler) expr(n *Node, depth int) bool {
 		h.expr(n.Child("right"), depth+1)
 		return false
 	case "assignment_expression":
+		// Koa: ctx.body = ... ends the response, 200 unless a status
+		// was set.
+		if h.koa && l.path(n.Child("left")) == h.res+".body" {
+			if h.answer == nil {
+				h.answer = &answer{source: model.FromHandler, at: l.t.Span(n)}
+			}
+			return true
+		}
 		// Koa: ctx.status = 204 decides the response's status.
 		if h.koa && l.path(n.Child("left")) == h.res+".status" {
 			status, _ := strconv.Atoi(l.t.Text(n.Child("right")))

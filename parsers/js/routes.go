@@ -7,6 +7,7 @@ import "strings"
 const (
 	fwFastify = "fastify"
 	fwHono    = "hono"
+	fwKoa     = "koa" // @koa/router's routes
 )
 
 // fwName names a framework for messages.
@@ -16,6 +17,8 @@ func fwName(fw string) string {
 		return "Fastify"
 	case fwHono:
 		return "Hono"
+	case fwKoa:
+		return "Koa"
 	}
 	return "Express"
 }

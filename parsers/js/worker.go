@@ -146,8 +146,11 @@ func firstParam(l *lowerer, fn *Node) string {
 // wresp is a response a Worker holds in a variable while it is built.
 type wresp struct {
 	proxied *Node // the fetch() call it was copied from; nil when built
-	status  int
-	ops     []*model.HeaderOp
+	// next is NextResponse.next() in Next.js middleware: the app's own
+	// response, with the headers set on this one added.
+	next   *Node
+	status int
+	ops    []*model.HeaderOp
 	// immutable marks fetch()'s own response, whose headers cannot be
 	// changed; throws is the call that tried (workerd: "TypeError: Can't
 	// modify immutable headers.", and a 500 without the Worker's headers).
@@ -418,11 +421,15 @@ func (w *workerRun) response(v *Node) *wresp {
 			return &wresp{proxied: e, immutable: true}
 		}
 		obj, m := l.method(e)
-		if obj == nil || l.t.Text(obj) != "Response" {
+		if obj == nil || l.t.Text(obj) != "Response" && l.t.Text(obj) != "NextResponse" {
 			return nil
 		}
 		as := args(e)
 		switch m {
+		case "next", "rewrite":
+			if l.t.Text(obj) == "NextResponse" {
+				return &wresp{next: e}
+			}
 		case "redirect":
 			r := &wresp{status: 302}
 			if len(as) > 1 {
@@ -439,7 +446,7 @@ func (w *workerRun) response(v *Node) *wresp {
 			return r
 		}
 	case e.Is("new_expression"):
-		if l.t.Text(e.Child("constructor")) != "Response" {
+		if c := l.t.Text(e.Child("constructor")); c != "Response" && c != "NextResponse" {
 			return nil
 		}
 		r := &wresp{status: 200}
@@ -723,6 +730,10 @@ func (w *workerRun) emit(e *Node, at *Node) {
 		resp.Why = "the headers of the response fetch() returns cannot be changed, so " + l.t.Raw(r.throws) + " throws \"TypeError: Can't modify immutable headers.\" and the Worker answers 500 without its headers; copy the response first: const copy = new Response(response.body, response), and change copy.headers"
 		w.out = append(w.out, resp)
 		return
+	}
+	if r.next != nil {
+		resp.Source, resp.Status = model.FromHandler, 0
+		resp.Why = "NextResponse.next() lets the app's route answer, with the headers the middleware set on it"
 	}
 	if r.proxied != nil {
 		resp.Source, resp.Status = model.FromUpstream, 0

@@ -130,3 +130,64 @@ func declaredStack(files []*model.File, rank func(string) int) [][]*model.File {
 	}
 	return out
 }
+
+// handlerFiles lists the function code the files' proxy integrations pass
+// requests to (a SAM function's CodeUri and Handler, read by the code
+// reader), that is not among the files already: check then predicts what
+// the handler returns, as lint reads it, without the handler being named.
+// Each is the innermost layer behind the integration that names it.
+func handlerFiles(files []*model.File) []string {
+	have := map[string]bool{}
+	for _, f := range files {
+		have[filepath.Clean(f.Path)] = true
+	}
+	var out []string
+	for _, f := range files {
+		// SAM keeps its integrations on the responses.
+		us := f.Upstreams
+		for _, r := range f.Responses {
+			if r.Upstream != nil {
+				us = append(us, r.Upstream)
+			}
+		}
+		for _, u := range us {
+			if !u.Function {
+				continue
+			}
+			for _, r := range u.Returns {
+				if p := r.Span.File; p != "" && !have[filepath.Clean(p)] {
+					have[filepath.Clean(p)] = true
+					out = append(out, p)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// parseHandler reads a function's code with the JavaScript dialect, which
+// the integration's Handler names whether or not the file looks like an
+// HTTP application to detection; nil when it cannot be read.
+func parseHandler(ds []dialect.Dialect, p string, o *Options) *model.File {
+	src, err := readLimited(p, o.maxFileSize())
+	if err != nil {
+		return nil
+	}
+	for _, d := range ds {
+		if d.Name() != model.JavaScript {
+			continue
+		}
+		if u, ok := d.(dialect.Unavailable); ok && u.Unavailable() != "" {
+			return nil
+		}
+		parsed, ok := d.Parse(p, src, &dialect.Options{Root: filepath.Dir(p), AllowOutsideRoot: o.AllowOutsideRoot, MaxFileSize: o.maxFileSize(), BaseDir: o.BaseDir})
+		if !ok || parsed.File == nil {
+			return nil
+		}
+		if parsed.File.Advice == nil {
+			parsed.File.Advice = d.Advice()
+		}
+		return parsed.File
+	}
+	return nil
+}

@@ -245,6 +245,7 @@ func (l *lowerer) emitREST(a *restAPI) {
 	}
 	for _, rp := range a.paths {
 		ps := l.scope("path", rp.path, a.scope, rp.at.Span)
+		ps.Match = gatewayPath(rp.path)
 		var options *restMethod
 		hasAny := false
 		for _, m := range rp.methods {

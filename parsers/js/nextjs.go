@@ -1,6 +1,7 @@
 package js
 
 import (
+	"bytes"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -16,7 +17,7 @@ import (
 type nextjs struct{}
 
 func (nextjs) lower(l *lowerer) {
-	if isNextMiddleware(l.t.Path) {
+	if isNextMiddleware(l.t.Path) && bytes.Contains(l.t.Src, []byte("next/server")) {
 		l.nextMiddleware()
 		return
 	}
@@ -247,4 +248,18 @@ func nextMatch(ms []string) *model.PathMatch {
 		}
 	}
 	return &model.PathMatch{Kind: model.PathRegex, Pattern: strings.Join(alts, "|")}
+}
+
+// spreadOps reads a spread into a headers object: another headers object,
+// or ...(test && { ... }), whose headers are there only where the test
+// holds (the Next.js CORS example spreads
+// ...(isAllowedOrigin && { 'Access-Control-Allow-Origin': origin })).
+func (w *workerRun) spreadOps(n *Node, depth int) []*model.HeaderOp {
+	e := w.l.unparen(n)
+	if e.Is("binary_expression") && w.l.t.Text(e.Child("operator")) == "&&" {
+		w.h.conds = append(w.h.conds, w.h.condition(e.Child("left")))
+		defer func() { w.h.conds = w.h.conds[:len(w.h.conds)-1] }()
+		return w.headerOps(e.Child("right"), depth)
+	}
+	return w.headerOps(n, depth)
 }

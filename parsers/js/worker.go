@@ -526,7 +526,7 @@ func (w *workerRun) headerOps(n *Node, depth int) []*model.HeaderOp {
 				}
 			case "spread_element":
 				if k := p.Named(); len(k) > 0 {
-					ops = append(ops, w.headerOps(k[0], depth+1)...)
+					ops = append(ops, w.spreadOps(k[0], depth+1)...)
 				}
 			}
 		}

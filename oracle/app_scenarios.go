@@ -241,6 +241,13 @@ app.use(cors({
 				Actual: &WireFacts{Status: 500, Headers: map[string][]string{acao: nil}}},
 		},
 		{
+			Name: "express/origin-function-error-preflight", Server: "express", Request: put,
+			Config: allowlistErr,
+			Source: "origin function passing an Error: a refused origin's preflight is Express's 500 too, without CORS headers",
+			Expect: Expect{Console: blockedPreflight(reasonNoACAO),
+				Preflight: &WireFacts{Status: 500, Headers: map[string][]string{acao: nil, acam: nil}}},
+		},
+		{
 			Name: "express/origin-function-error-allowed", Server: "express", Request: put, Trusted: true,
 			Config: allowlistErr,
 			Source: "origin function passing an Error: the listed origin still gets its preflight answered",

@@ -7,9 +7,6 @@ const (
 	DefaultMaxAge = 5
 	// ChromiumMaxAgeCap is Chromium's ceiling (kMaxTimeout, 2 hours).
 	ChromiumMaxAgeCap = 7200
-	// FirefoxMaxAgeCap is Firefox's ceiling (24 hours), for notes about
-	// values between the two caps.
-	FirefoxMaxAgeCap = 86400
 )
 
 // maxAge returns how long Chromium caches a preflight result for an

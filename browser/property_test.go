@@ -137,3 +137,17 @@ func parseBlob(s string) []Header {
 	}
 	return hs
 }
+
+// checkActual runs the CORS check on the actual response a: the response
+// status does not matter, only Access-Control-Allow-Origin and, with
+// credentials, Access-Control-Allow-Credentials.
+func checkActual(r Request, a Response) Verdict {
+	pr, bad := prepare(r)
+	if bad != nil {
+		return *bad
+	}
+	if pr.sameOrigin {
+		return sameOriginVerdict()
+	}
+	return pr.checkActual(a)
+}

@@ -250,20 +250,6 @@ func CheckPreflight(r Request, p Response) Verdict {
 	return pr.checkPreflight(p)
 }
 
-// checkActual runs the CORS check on the actual response a: the response
-// status does not matter, only Access-Control-Allow-Origin and, with
-// credentials, Access-Control-Allow-Credentials.
-func checkActual(r Request, a Response) Verdict {
-	pr, bad := prepare(r)
-	if bad != nil {
-		return *bad
-	}
-	if pr.sameOrigin {
-		return sameOriginVerdict()
-	}
-	return pr.checkActual(a)
-}
-
 // Evaluate runs the whole flow for r: the preflight when NeedsPreflight says
 // one is sent, then the actual request; it returns the first block, or an
 // allowing verdict. preflight may be nil when no preflight is sent; when one

@@ -41,6 +41,12 @@ app.listen(process.env.PORT, process.env.HOST);
 `
 }
 
+// corsApp is an Express app with the cors middleware, given its options
+// as written (empty for its defaults), in front of dataRoutes.
+func corsApp(options string) string {
+	return expressApp("\napp.use(cors(" + options + "));\n" + dataRoutes)
+}
+
 // dataRoutes are the routes most Express scenarios serve.
 const dataRoutes = `
 app.get('/api/data', (req, res) => {
@@ -51,9 +57,29 @@ app.put('/api/data', (req, res) => {
 });
 `
 
+// pinned are the header lines a response must carry, by name; a name
+// with no values must be absent.
+type pinned = map[string][]string
+
+// wire is what one response must carry: its status and the pinned lines.
+func wire(status int, headers pinned) *WireFacts {
+	return &WireFacts{Status: status, Headers: headers}
+}
+
+// forPage pins the line most scenarios check: Access-Control-Allow-Origin
+// naming the page's origin. A fresh map each time, as scenarios own theirs.
+func forPage() pinned { return pinned{acao: {"{{.PageOrigin}}"}} }
+
+// allowedForPage expects a request to pass, its preflight (answered with
+// the given status) and actual response (200) both naming the page's
+// origin.
+func allowedForPage(preflightStatus int) Expect {
+	return Expect{Allowed: true, Preflight: wire(preflightStatus, forPage()), Actual: wire(200, forPage())}
+}
+
 // expressAutoOptions is Express's own answer to OPTIONS on a path whose
 // routes have other methods: 200 with Allow, no CORS headers of its own.
-var expressAutoOptions = &WireFacts{Status: 200, Headers: map[string][]string{acao: nil, acam: nil}}
+var expressAutoOptions = wire(200, pinned{acao: nil, acam: nil})
 
 // manualReflect is the hand-written middleware of many answers: the
 // request's Origin copied into the response, with credentials.
@@ -64,6 +90,47 @@ app.use((req, res, next) => {
   next();
 });
 ` + dataRoutes)
+
+// routerApp mounts a router with its own cors at /api, beside a route
+// outside it.
+var routerApp = expressApp(`
+const api = express.Router();
+api.use(cors({ origin: '{{.PageOrigin}}' }));
+api.put('/items', (req, res) => {
+  res.json({ updated: true });
+});
+app.use('/api', api);
+app.put('/other', (req, res) => {
+  res.json({ updated: true });
+});
+`)
+
+// hostnameEndsWithApp is a manual allowlist that trusts every origin
+// whose hostname ends with suffix, with credentials.
+func hostnameEndsWithApp(suffix string) string {
+	return expressApp(`
+app.use((req, res, next) => {
+  const origin = req.get('origin');
+  if (origin && new URL(origin).hostname.endsWith('` + suffix + `')) {
+    res.set('Access-Control-Allow-Origin', origin);
+    res.set('Access-Control-Allow-Credentials', 'true');
+    res.append('Vary', 'Origin');
+  }
+  next();
+});
+` + dataRoutes)
+}
+
+// routeCorsApp puts cors on the PUT route and on app.options(path).
+func routeCorsApp(optionsPath string) string {
+	return expressApp(`
+const corsOptions = { origin: '{{.PageOrigin}}' };
+app.options('` + optionsPath + `', cors(corsOptions));
+app.put('/api/data', cors(corsOptions), (req, res) => {
+  res.json({ updated: true });
+});
+`)
+}
 
 func expressScenarios() []Scenario {
 	get := Request{Path: "/api/data"}
@@ -101,111 +168,107 @@ app.use(cors({
 	return []Scenario{
 		{
 			Name: "express/defaults", Server: "express", Request: get,
-			Config: expressApp("\napp.use(cors());\n" + dataRoutes),
+			Config: corsApp(""),
 			Source: "cors() sends Access-Control-Allow-Origin: * to every origin, no Vary",
 			Expect: Expect{Allowed: true,
-				Actual: &WireFacts{Status: 200, Headers: map[string][]string{acao: {"*"}, vary: nil, acac: nil}}},
+				Actual: wire(200, pinned{acao: {"*"}, vary: nil, acac: nil})},
 		},
 		{
 			Name: "express/defaults-credentials", Server: "express", Request: getCred,
-			Config: expressApp("\napp.use(cors());\n" + dataRoutes),
+			Config: corsApp(""),
 			Source: "cors() with a credentialed fetch: * is refused",
 			Expect: Expect{Console: blocked(reasonWildcard),
-				Actual: &WireFacts{Status: 200, Headers: map[string][]string{acao: {"*"}, acac: nil}}},
+				Actual: wire(200, pinned{acao: {"*"}, acac: nil})},
 		},
 		{
 			Name: "express/defaults-preflight", Server: "express", Request: putJSON,
-			Config: expressApp("\napp.use(cors());\n" + dataRoutes),
+			Config: corsApp(""),
 			Source: "cors() answers a preflight itself: 204, its default methods, the requested headers reflected",
 			Expect: Expect{Allowed: true,
-				Preflight: &WireFacts{Status: 204, Headers: map[string][]string{
+				Preflight: wire(204, pinned{
 					acao: {"*"}, acam: {defaultMethods}, acah: {"content-type"},
-					vary: {"Access-Control-Request-Headers"}, acma: nil}},
-				Actual: &WireFacts{Status: 200, Headers: map[string][]string{acao: {"*"}}}},
+					vary: {"Access-Control-Request-Headers"}, acma: nil}),
+				Actual: wire(200, pinned{acao: {"*"}})},
 		},
 		{
 			Name: "express/origin-string", Server: "express", Request: get, Trusted: true,
-			Config: expressApp("\napp.use(cors({ origin: '{{.PageOrigin}}' }));\n" + dataRoutes),
+			Config: corsApp("{ origin: '{{.PageOrigin}}' }"),
 			Source: "origin as a string: sent as is, with Vary: Origin",
 			Expect: Expect{Allowed: true,
-				Actual: &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}, vary: {"Origin"}}}},
+				Actual: wire(200, pinned{acao: {"{{.PageOrigin}}"}, vary: {"Origin"}})},
 		},
 		{
 			Name: "express/origin-string-other-origin", Server: "express", Request: get,
-			Config: expressApp("\napp.use(cors({ origin: '{{.PageOrigin}}' }));\n" + dataRoutes),
+			Config: corsApp("{ origin: '{{.PageOrigin}}' }"),
 			Source: "origin as a string: sent to every origin, so another origin reads a mismatch",
 			Expect: Expect{Console: blocked(fmt.Sprintf(reasonNotEqualFmt, "{{.PageOrigin}}")),
-				Actual: &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}, vary: {"Origin"}}}},
+				Actual: wire(200, pinned{acao: {"{{.PageOrigin}}"}, vary: {"Origin"}})},
 		},
 		{
 			Name: "express/origin-array-string", Server: "express", Request: put, Trusted: true,
 			Config: regexpAndArray,
 			Source: "origin as an array of a string and a RegExp: the listed origin is reflected",
 			Expect: Expect{Allowed: true,
-				Preflight: &WireFacts{Status: 204, Headers: map[string][]string{
-					acao: {"{{.PageOrigin}}"}, vary: {"Origin, Access-Control-Request-Headers"}, acam: {defaultMethods}}},
-				Actual: &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}, vary: {"Origin"}}}},
+				Preflight: wire(204, pinned{
+					acao: {"{{.PageOrigin}}"}, vary: {"Origin, Access-Control-Request-Headers"}, acam: {defaultMethods}}),
+				Actual: wire(200, pinned{acao: {"{{.PageOrigin}}"}, vary: {"Origin"}})},
 		},
 		{
 			Name: "express/origin-array-regexp", Server: "express", Request: get, LookAlike: "app.example.localhost",
 			Config: regexpAndArray,
 			Source: "origin as an array of a string and a RegExp: an origin the RegExp matches is reflected",
 			Expect: Expect{Allowed: true,
-				Actual: &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.Origin}}"}, vary: {"Origin"}}}},
+				Actual: wire(200, pinned{acao: {"{{.Origin}}"}, vary: {"Origin"}})},
 		},
 		{
 			Name: "express/origin-array-other-origin", Server: "express", Request: put,
 			Config: regexpAndArray,
 			Source: "origin as an array: an unlisted origin's preflight is still answered 204, without Access-Control-Allow-Origin",
 			Expect: Expect{Console: blockedPreflight(reasonNoACAO),
-				Preflight: &WireFacts{Status: 204, Headers: map[string][]string{
-					acao: nil, vary: {"Origin, Access-Control-Request-Headers"}, acam: {defaultMethods}}}},
+				Preflight: wire(204, pinned{
+					acao: nil, vary: {"Origin, Access-Control-Request-Headers"}, acam: {defaultMethods}})},
 		},
 		{
 			Name: "express/origin-regexp-unanchored", Server: "express", Request: getCred, LookAlike: "127.0.0.1.evil.localhost",
-			Config: expressApp(`
-app.use(cors({ origin: /127\.0\.0\.1/, credentials: true }));
-` + dataRoutes),
+			Config: corsApp(`{ origin: /127\.0\.0\.1/, credentials: true }`),
 			Source: "an unanchored RegExp passes any origin that contains the text",
 			Expect: Expect{Allowed: true,
-				Actual: &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.Origin}}"}, acac: {"true"}}}},
+				Actual: wire(200, pinned{acao: {"{{.Origin}}"}, acac: {"true"}})},
 		},
 		{
 			Name: "express/origin-regexp-anchored", Server: "express", Request: getCred, LookAlike: "127.0.0.1.evil.localhost",
-			Config: expressApp(`
-app.use(cors({ origin: /^http:\/\/127\.0\.0\.1:\d+$/, credentials: true }));
-` + dataRoutes),
+			Config: corsApp(`{ origin: /^http:\/\/127\.0\.0\.1:\d+$/, credentials: true }`),
 			Source: "an anchored RegExp refuses the look-alike origin: no Access-Control-Allow-Origin",
 			Expect: Expect{Console: blocked(reasonNoACAO),
-				Actual: &WireFacts{Status: 200, Headers: map[string][]string{acao: nil, acac: {"true"}, vary: {"Origin"}}}},
+				Actual: wire(200, pinned{acao: nil, acac: {"true"}, vary: {"Origin"}})},
 		},
 		{
 			Name: "express/origin-true-credentials", Server: "express", Request: getCred,
-			Config: expressApp("\napp.use(cors({ origin: true, credentials: true }));\n" + dataRoutes),
+			Config: corsApp("{ origin: true, credentials: true }"),
 			Source: "origin: true reflects every origin, so with credentials any site reads the response",
 			Expect: Expect{Allowed: true,
-				Actual: &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.Origin}}"}, acac: {"true"}, vary: {"Origin"}}}},
+				Actual: wire(200, pinned{acao: {"{{.Origin}}"}, acac: {"true"}, vary: {"Origin"}})},
 		},
 		{
 			Name: "express/origin-star-credentials", Server: "express", Request: getCred, Trusted: true,
-			Config: expressApp("\napp.use(cors({ origin: '*', credentials: true }));\n" + dataRoutes),
+			Config: corsApp("{ origin: '*', credentials: true }"),
 			Source: "origin: '*' with credentials: true sends both headers as written, which no browser accepts",
 			Expect: Expect{Console: blocked(reasonWildcard),
-				Actual: &WireFacts{Status: 200, Headers: map[string][]string{acao: {"*"}, acac: {"true"}}}},
+				Actual: wire(200, pinned{acao: {"*"}, acac: {"true"}})},
 		},
 		{
 			Name: "express/origin-string-no-credentials", Server: "express", Request: getCred, Trusted: true,
-			Config: expressApp("\napp.use(cors({ origin: '{{.PageOrigin}}' }));\n" + dataRoutes),
+			Config: corsApp("{ origin: '{{.PageOrigin}}' }"),
 			Source: "without credentials: true a credentialed fetch fails on Access-Control-Allow-Credentials",
 			Expect: Expect{Console: blocked(reasonNoCredentials),
-				Actual: &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}, acac: nil}}},
+				Actual: wire(200, pinned{acao: {"{{.PageOrigin}}"}, acac: nil})},
 		},
 		{
 			Name: "express/origin-string-credentials", Server: "express", Request: getCred, Trusted: true,
-			Config: expressApp("\napp.use(cors({ origin: '{{.PageOrigin}}', credentials: true }));\n" + dataRoutes),
+			Config: corsApp("{ origin: '{{.PageOrigin}}', credentials: true }"),
 			Source: "origin as a string with credentials: true: the credentialed fetch from that origin passes",
 			Expect: Expect{Allowed: true,
-				Actual: &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}, acac: {"true"}, vary: {"Origin"}}}},
+				Actual: wire(200, pinned{acao: {"{{.PageOrigin}}"}, acac: {"true"}, vary: {"Origin"}})},
 		},
 		{
 			Name: "express/origin-array-credentials", Server: "express", Request: getCred, LookAlike: "app.example.localhost",
@@ -217,28 +280,28 @@ app.use(cors({
 ` + dataRoutes),
 			Source: "origin as an array with credentials: true: an origin the RegExp matches is reflected with credentials",
 			Expect: Expect{Allowed: true,
-				Actual: &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.Origin}}"}, acac: {"true"}, vary: {"Origin"}}}},
+				Actual: wire(200, pinned{acao: {"{{.Origin}}"}, acac: {"true"}, vary: {"Origin"}})},
 		},
 		{
 			Name: "express/origin-function", Server: "express", Request: getCred, Trusted: true,
 			Config: allowlistFn,
 			Source: "origin as a function over an allowlist: the listed origin is reflected with credentials",
 			Expect: Expect{Allowed: true,
-				Actual: &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}, acac: {"true"}, vary: {"Origin"}}}},
+				Actual: wire(200, pinned{acao: {"{{.PageOrigin}}"}, acac: {"true"}, vary: {"Origin"}})},
 		},
 		{
 			Name: "express/origin-function-other-origin", Server: "express", Request: put,
 			Config: allowlistFn,
 			Source: "origin function answering false: cors sets nothing and passes the preflight on to Express, which answers 200",
 			Expect: Expect{Console: blockedPreflight(reasonNoACAO),
-				Preflight: &WireFacts{Status: 200, Headers: map[string][]string{acao: nil, acam: nil, vary: nil, acac: nil}}},
+				Preflight: wire(200, pinned{acao: nil, acam: nil, vary: nil, acac: nil})},
 		},
 		{
 			Name: "express/origin-function-error", Server: "express", Request: get,
 			Config: allowlistErr,
 			Source: "origin function passing an Error: Express's error handler answers 500 without CORS headers",
 			Expect: Expect{Console: blocked(reasonNoACAO),
-				Actual: &WireFacts{Status: 500, Headers: map[string][]string{acao: nil}}},
+				Actual: wire(500, pinned{acao: nil})},
 		},
 		{
 			Name: "express/origin-function-error-preflight", Server: "express", Request: put,
@@ -251,49 +314,45 @@ app.use(cors({
 			Name: "express/origin-function-error-allowed", Server: "express", Request: put, Trusted: true,
 			Config: allowlistErr,
 			Source: "origin function passing an Error: the listed origin still gets its preflight answered",
-			Expect: Expect{Allowed: true,
-				Preflight: &WireFacts{Status: 204, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}},
-				Actual:    &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}}},
+			Expect: allowedForPage(204),
 		},
 		{
 			Name: "express/methods-without-put", Server: "express", Request: put, Trusted: true,
-			Config: expressApp("\napp.use(cors({ origin: '{{.PageOrigin}}', methods: ['GET', 'POST'] }));\n" + dataRoutes),
+			Config: corsApp("{ origin: '{{.PageOrigin}}', methods: ['GET', 'POST'] }"),
 			Source: "methods set without PUT: the preflight lists GET,POST and PUT is refused",
 			Expect: Expect{Console: blocked(reasonPutMethod),
-				Preflight: &WireFacts{Status: 204, Headers: map[string][]string{acam: {"GET,POST"}}}},
+				Preflight: wire(204, pinned{acam: {"GET,POST"}})},
 		},
 		{
 			Name: "express/methods-with-put", Server: "express", Request: put, Trusted: true,
-			Config: expressApp("\napp.use(cors({ origin: '{{.PageOrigin}}', methods: 'GET,PUT' }));\n" + dataRoutes),
+			Config: corsApp("{ origin: '{{.PageOrigin}}', methods: 'GET,PUT' }"),
 			Source: "methods as a string with PUT: sent as written",
 			Expect: Expect{Allowed: true,
-				Preflight: &WireFacts{Status: 204, Headers: map[string][]string{acam: {"GET,PUT"}}},
-				Actual:    &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}}},
+				Preflight: wire(204, pinned{acam: {"GET,PUT"}}),
+				Actual:    wire(200, forPage())},
 		},
 		{
 			Name: "express/allowed-headers-without-authorization", Server: "express", Request: auth, Trusted: true,
-			Config: expressApp("\napp.use(cors({ origin: '{{.PageOrigin}}', allowedHeaders: ['Content-Type'] }));\n" + dataRoutes),
+			Config: corsApp("{ origin: '{{.PageOrigin}}', allowedHeaders: ['Content-Type'] }"),
 			Source: "allowedHeaders set: no reflection, Vary lacks Access-Control-Request-Headers, Authorization is refused",
 			Expect: Expect{Console: blocked(reasonAuthHeader),
-				Preflight: &WireFacts{Status: 204, Headers: map[string][]string{acah: {"Content-Type"}, vary: {"Origin"}}}},
+				Preflight: wire(204, pinned{acah: {"Content-Type"}, vary: {"Origin"}})},
 		},
 		{
 			Name: "express/allowed-headers-reflected", Server: "express", Request: auth, Trusted: true,
-			Config: expressApp("\napp.use(cors({ origin: '{{.PageOrigin}}' }));\n" + dataRoutes),
+			Config: corsApp("{ origin: '{{.PageOrigin}}' }"),
 			Source: "allowedHeaders unset: the requested headers are reflected, so Authorization passes",
 			Expect: Expect{Allowed: true,
-				Preflight: &WireFacts{Status: 204, Headers: map[string][]string{acah: {"authorization"}, vary: {"Origin, Access-Control-Request-Headers"}}},
-				Actual:    &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}}},
+				Preflight: wire(204, pinned{acah: {"authorization"}, vary: {"Origin, Access-Control-Request-Headers"}}),
+				Actual:    wire(200, forPage())},
 		},
 		{
 			Name: "express/exposed-headers-max-age", Server: "express", Request: put, Trusted: true,
-			Config: expressApp(`
-app.use(cors({ origin: '{{.PageOrigin}}', exposedHeaders: ['X-Total-Count'], maxAge: 600 }));
-` + dataRoutes),
+			Config: corsApp(`{ origin: '{{.PageOrigin}}', exposedHeaders: ['X-Total-Count'], maxAge: 600 }`),
 			Source: "exposedHeaders goes on the preflight and the actual response, maxAge on the preflight only",
 			Expect: Expect{Allowed: true,
-				Preflight: &WireFacts{Status: 204, Headers: map[string][]string{aceh: {"X-Total-Count"}, acma: {"600"}}},
-				Actual:    &WireFacts{Status: 200, Headers: map[string][]string{aceh: {"X-Total-Count"}, acma: nil}}},
+				Preflight: wire(204, pinned{aceh: {"X-Total-Count"}, acma: {"600"}}),
+				Actual:    wire(200, pinned{aceh: {"X-Total-Count"}, acma: nil})},
 		},
 		{
 			Name: "express/preflight-continue-route", Server: "express", Request: put, Trusted: true,
@@ -305,24 +364,22 @@ app.options('/api/data', (req, res) => {
 ` + dataRoutes),
 			Source: "preflightContinue: the route answers OPTIONS and the headers cors set are kept",
 			Expect: Expect{Allowed: true,
-				Preflight: &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}, acam: {defaultMethods}}},
-				Actual:    &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}}},
+				Preflight: wire(200, pinned{acao: {"{{.PageOrigin}}"}, acam: {defaultMethods}}),
+				Actual:    wire(200, forPage())},
 		},
 		{
 			Name: "express/preflight-continue-no-route", Server: "express", Request: put, Trusted: true,
-			Config: expressApp("\napp.use(cors({ origin: '{{.PageOrigin}}', preflightContinue: true }));\n" + dataRoutes),
+			Config: corsApp("{ origin: '{{.PageOrigin}}', preflightContinue: true }"),
 			Source: "preflightContinue without an OPTIONS route: Express's automatic 200 carries the headers cors set",
 			Expect: Expect{Allowed: true,
-				Preflight: &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}, acam: {defaultMethods}}},
-				Actual:    &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}}},
+				Preflight: wire(200, pinned{acao: {"{{.PageOrigin}}"}, acam: {defaultMethods}}),
+				Actual:    wire(200, forPage())},
 		},
 		{
 			Name: "express/options-success-status", Server: "express", Request: put, Trusted: true,
-			Config: expressApp("\napp.use(cors({ origin: '{{.PageOrigin}}', optionsSuccessStatus: 200 }));\n" + dataRoutes),
+			Config: corsApp("{ origin: '{{.PageOrigin}}', optionsSuccessStatus: 200 }"),
 			Source: "optionsSuccessStatus sets the preflight's status",
-			Expect: Expect{Allowed: true,
-				Preflight: &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}},
-				Actual:    &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}}},
+			Expect: allowedForPage(200),
 		},
 		{
 			Name: "express/route-only-preflight", Server: "express", Request: put, Trusted: true,
@@ -336,31 +393,15 @@ app.put('/api/data', cors({ origin: '{{.PageOrigin}}' }), (req, res) => {
 		},
 		{
 			Name: "express/route-only-with-options", Server: "express", Request: put, Trusted: true,
-			Config: expressApp(`
-const corsOptions = { origin: '{{.PageOrigin}}' };
-app.options('/api/data', cors(corsOptions));
-app.put('/api/data', cors(corsOptions), (req, res) => {
-  res.json({ updated: true });
-});
-`),
+			Config: routeCorsApp("/api/data"),
 			Source: "cors on the route and on app.options for it: the preflight is answered",
-			Expect: Expect{Allowed: true,
-				Preflight: &WireFacts{Status: 204, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}},
-				Actual:    &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}}},
+			Expect: allowedForPage(204),
 		},
 		{
 			Name: "express/options-star", Server: "express", Request: put, Trusted: true,
-			Config: expressApp(`
-const corsOptions = { origin: '{{.PageOrigin}}' };
-app.options('*', cors(corsOptions));
-app.put('/api/data', cors(corsOptions), (req, res) => {
-  res.json({ updated: true });
-});
-`),
+			Config: routeCorsApp("*"),
 			Source: "app.options('*', cors()) as cors's README has it: every path's preflight is answered",
-			Expect: Expect{Allowed: true,
-				Preflight: &WireFacts{Status: 204, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}},
-				Actual:    &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}}},
+			Expect: allowedForPage(204),
 		},
 		{
 			Name: "express/route-only-get", Server: "express", Request: get, Trusted: true,
@@ -371,46 +412,24 @@ app.get('/api/data', cors({ origin: '{{.PageOrigin}}' }), (req, res) => {
 `),
 			Source: "cors on one GET route: a simple request needs no preflight, so it is enough",
 			Expect: Expect{Allowed: true,
-				Actual: &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}}},
+				Actual: wire(200, forPage())},
 		},
 		{
 			Name: "express/after-routes", Server: "express", Request: get, Trusted: true,
 			Config: expressApp(dataRoutes + "\napp.use(cors({ origin: '{{.PageOrigin}}' }));\n"),
 			Source: "cors registered after the routes: the route answers first and cors never runs",
 			Expect: Expect{Console: blocked(reasonNoACAO),
-				Actual: &WireFacts{Status: 200, Headers: map[string][]string{acao: nil}}},
+				Actual: wire(200, pinned{acao: nil})},
 		},
 		{
 			Name: "express/router", Server: "express", Request: Request{Path: "/api/items", Method: "PUT"}, Trusted: true,
-			Config: expressApp(`
-const api = express.Router();
-api.use(cors({ origin: '{{.PageOrigin}}' }));
-api.put('/items', (req, res) => {
-  res.json({ updated: true });
-});
-app.use('/api', api);
-app.put('/other', (req, res) => {
-  res.json({ updated: true });
-});
-`),
+			Config: routerApp,
 			Source: "a router with its own cors answers preflights under its mount path",
-			Expect: Expect{Allowed: true,
-				Preflight: &WireFacts{Status: 204, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}},
-				Actual:    &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}}},
+			Expect: allowedForPage(204),
 		},
 		{
 			Name: "express/router-outside", Server: "express", Request: Request{Path: "/other", Method: "PUT"}, Trusted: true,
-			Config: expressApp(`
-const api = express.Router();
-api.use(cors({ origin: '{{.PageOrigin}}' }));
-api.put('/items', (req, res) => {
-  res.json({ updated: true });
-});
-app.use('/api', api);
-app.put('/other', (req, res) => {
-  res.json({ updated: true });
-});
-`),
+			Config: routerApp,
 			Source: "a router's cors does not reach paths outside its mount path",
 			Expect: Expect{Console: blockedPreflight(reasonNoACAO), Preflight: expressAutoOptions},
 		},
@@ -419,48 +438,28 @@ app.put('/other', (req, res) => {
 			Config: manualReflect,
 			Source: "manual middleware copying req.headers.origin with credentials: any site reads the response",
 			Expect: Expect{Allowed: true,
-				Actual: &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.Origin}}"}, acac: {"true"}, vary: nil}}},
+				Actual: wire(200, pinned{acao: {"{{.Origin}}"}, acac: {"true"}, vary: nil})},
 		},
 		{
 			Name: "express/manual-reflect-put", Server: "express", Request: put,
 			Config: manualReflect,
 			Source: "manual middleware without an OPTIONS branch: Express's automatic 200 has no Access-Control-Allow-Methods",
 			Expect: Expect{Console: blocked(reasonPutMethod),
-				Preflight: &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.Origin}}"}, acam: nil}}},
+				Preflight: wire(200, pinned{acao: {"{{.Origin}}"}, acam: nil})},
 		},
 		{
 			Name: "express/manual-ends-with", Server: "express", Request: getCred, LookAlike: "evilexample.localhost",
-			Config: expressApp(`
-app.use((req, res, next) => {
-  const origin = req.get('origin');
-  if (origin && new URL(origin).hostname.endsWith('example.localhost')) {
-    res.set('Access-Control-Allow-Origin', origin);
-    res.set('Access-Control-Allow-Credentials', 'true');
-    res.append('Vary', 'Origin');
-  }
-  next();
-});
-` + dataRoutes),
+			Config: hostnameEndsWithApp("example.localhost"),
 			Source: "a manual allowlist with endsWith: evilexample.localhost passes a test meant for example.localhost",
 			Expect: Expect{Allowed: true,
-				Actual: &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.Origin}}"}, acac: {"true"}, vary: {"Origin"}}}},
+				Actual: wire(200, pinned{acao: {"{{.Origin}}"}, acac: {"true"}, vary: {"Origin"}})},
 		},
 		{
 			Name: "express/manual-exact-subdomain", Server: "express", Request: getCred, LookAlike: "evilexample.localhost",
-			Config: expressApp(`
-app.use((req, res, next) => {
-  const origin = req.get('origin');
-  if (origin && new URL(origin).hostname.endsWith('.example.localhost')) {
-    res.set('Access-Control-Allow-Origin', origin);
-    res.set('Access-Control-Allow-Credentials', 'true');
-    res.append('Vary', 'Origin');
-  }
-  next();
-});
-` + dataRoutes),
+			Config: hostnameEndsWithApp(".example.localhost"),
 			Source: "a manual allowlist with endsWith on the dotted suffix refuses the look-alike",
 			Expect: Expect{Console: blocked(reasonNoACAO),
-				Actual: &WireFacts{Status: 200, Headers: map[string][]string{acao: nil}}},
+				Actual: wire(200, pinned{acao: nil})},
 		},
 		{
 			Name: "express/error-in-route", Server: "express", Request: Request{Path: "/api/boom"},
@@ -472,14 +471,14 @@ app.get('/api/boom', (req, res) => {
 `),
 			Source: "an error thrown in a route: Express's default error handler keeps the headers cors set",
 			Expect: Expect{Allowed: true,
-				Actual: &WireFacts{Status: 500, Headers: map[string][]string{acao: {"*"}}}},
+				Actual: wire(500, pinned{acao: {"*"}})},
 		},
 		{
 			Name: "express/not-found", Server: "express", Request: Request{Path: "/api/missing"},
-			Config: expressApp("\napp.use(cors());\n" + dataRoutes),
+			Config: corsApp(""),
 			Source: "a 404 for an unknown path keeps the headers cors set, so the page reads the 404",
 			Expect: Expect{Allowed: true,
-				Actual: &WireFacts{Status: 404, Headers: map[string][]string{acao: {"*"}}}},
+				Actual: wire(404, pinned{acao: {"*"}})},
 		},
 	}
 }
@@ -534,15 +533,15 @@ func expressTSScenarios() []Scenario {
 			Config: tsApp(tsImportsManual, tsManualAllowlist),
 			Source: "TypeScript: a manual allowlist with Set.has and its own OPTIONS branch",
 			Expect: Expect{Allowed: true,
-				Preflight: &WireFacts{Status: 204, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}, acam: {"GET, PUT"}}},
-				Actual:    &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}, vary: {"Origin"}}}},
+				Preflight: wire(204, pinned{acao: {"{{.PageOrigin}}"}, acam: {"GET, PUT"}}),
+				Actual:    wire(200, pinned{acao: {"{{.PageOrigin}}"}, vary: {"Origin"}})},
 		},
 		{
 			Name: "express/ts-manual-allowlist-other-origin", Server: "express", AppFile: "app.ts", Request: put,
 			Config: tsApp(tsImportsManual, tsManualAllowlist),
 			Source: "TypeScript: the OPTIONS branch answers 204 to an unlisted origin too, without Access-Control-Allow-Origin",
 			Expect: Expect{Console: blockedPreflight(reasonNoACAO),
-				Preflight: &WireFacts{Status: 204, Headers: map[string][]string{acao: nil, acam: {"GET, PUT"}}}},
+				Preflight: wire(204, pinned{acao: nil, acam: {"GET, PUT"}})},
 		},
 		{
 			Name: "express/ts-cors-origin-true", Server: "express", AppFile: "app.ts", Request: getCred,
@@ -552,7 +551,7 @@ app.use(cors(options));
 `+tsRoutes),
 			Source: "TypeScript: typed CorsOptions with origin: true and credentials: any site reads the response",
 			Expect: Expect{Allowed: true,
-				Actual: &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.Origin}}"}, acac: {"true"}}}},
+				Actual: wire(200, pinned{acao: {"{{.Origin}}"}, acac: {"true"}})},
 		},
 		{
 			Name: "express/ts-cors-allowlist", Server: "express", AppFile: "app.ts", Request: getCred,
@@ -562,7 +561,7 @@ app.use(cors(options));
 `+tsRoutes),
 			Source: "TypeScript: typed CorsOptions with an allowlist: another origin gets no Access-Control-Allow-Origin",
 			Expect: Expect{Console: blocked(reasonNoACAO),
-				Actual: &WireFacts{Status: 200, Headers: map[string][]string{acao: nil, acac: {"true"}, vary: {"Origin"}}}},
+				Actual: wire(200, pinned{acao: nil, acac: {"true"}, vary: {"Origin"}})},
 		},
 	}
 }
@@ -610,14 +609,18 @@ const workerInlinePreflight = `    const origin = request.headers.get('Origin');
     }
 `
 
+// copyUpstream fetches the origin's response and copies it, as its own
+// headers are immutable.
+const copyUpstream = `    const upstream = await fetch(request);
+    const response = new Response(upstream.body, upstream);
+`
+
 func workerdScenarios() []Scenario {
 	put := Request{Path: "/api/data", Method: "PUT"}
 	return []Scenario{
 		{
 			Name: "workerd/proxy-with-cors", Server: "workerd", Request: put, Trusted: true,
-			Config: moduleWorker(workerPreflight + `    const upstream = await fetch(request);
-    const response = new Response(upstream.body, upstream);
-    if (allowed) {
+			Config: moduleWorker(workerPreflight + copyUpstream + `    if (allowed) {
       response.headers.set('Access-Control-Allow-Origin', origin);
       response.headers.append('Vary', 'Origin');
     }
@@ -625,16 +628,16 @@ func workerdScenarios() []Scenario {
 `),
 			Source: "a Worker answering the preflight and copying the origin's response to add the header",
 			Expect: Expect{Allowed: true,
-				Preflight: &WireFacts{Status: 204, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}, acam: {"GET, PUT"}}},
-				Actual:    &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}}},
+				Preflight: wire(204, pinned{acao: {"{{.PageOrigin}}"}, acam: {"GET, PUT"}}),
+				Actual:    wire(200, forPage())},
 		},
 		{
 			Name: "workerd/proxy-preflight-only", Server: "workerd", Request: put, Trusted: true,
 			Config: moduleWorker(workerPreflight + "    return fetch(request);\n"),
 			Source: "a Worker answering only the preflight: the proxied response lacks the header",
 			Expect: Expect{Console: blocked(reasonNoACAO),
-				Preflight: &WireFacts{Status: 204, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}},
-				Actual:    &WireFacts{Status: 200, Headers: map[string][]string{acao: nil}}},
+				Preflight: wire(204, forPage()),
+				Actual:    wire(200, pinned{acao: nil})},
 		},
 		{
 			Name: "workerd/proxy-immutable-headers", Server: "workerd", Request: put, Trusted: true,
@@ -644,40 +647,32 @@ func workerdScenarios() []Scenario {
 `),
 			Source: "a Worker setting a header on fetch()'s own response: its headers are immutable, the Worker throws, workerd answers 500",
 			Expect: Expect{Console: blocked(reasonNoACAO),
-				Preflight: &WireFacts{Status: 204, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}},
-				Actual:    &WireFacts{Status: 500, Headers: map[string][]string{acao: nil}}},
+				Preflight: wire(204, forPage()),
+				Actual:    wire(500, pinned{acao: nil})},
 		},
 		{
 			Name: "workerd/proxy-append-doubles", Server: "workerd", Request: put, Trusted: true,
 			Upstream: UpstreamOptions{ReflectOrigin: true},
-			Config: moduleWorker(workerPreflight + `    const upstream = await fetch(request);
-    const response = new Response(upstream.body, upstream);
-    response.headers.append('Access-Control-Allow-Origin', origin);
+			Config: moduleWorker(workerPreflight + copyUpstream + `    response.headers.append('Access-Control-Allow-Origin', origin);
     return response;
 `),
 			Source: "a Worker appending the header the origin already sends: two values",
 			Expect: Expect{Console: blocked(fmt.Sprintf(reasonMultipleFmt, "{{.PageOrigin}}, {{.PageOrigin}}")),
-				Preflight: &WireFacts{Status: 204, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}},
-				Actual:    &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}, {{.PageOrigin}}"}}}},
+				Preflight: wire(204, forPage()),
+				Actual:    wire(200, pinned{acao: {"{{.PageOrigin}}, {{.PageOrigin}}"}})},
 		},
 		{
 			Name: "workerd/proxy-set-replaces", Server: "workerd", Request: put, Trusted: true,
 			Upstream: UpstreamOptions{ReflectOrigin: true},
-			Config: moduleWorker(workerPreflight + `    const upstream = await fetch(request);
-    const response = new Response(upstream.body, upstream);
-    response.headers.set('Access-Control-Allow-Origin', origin);
+			Config: moduleWorker(workerPreflight + copyUpstream + `    response.headers.set('Access-Control-Allow-Origin', origin);
     return response;
 `),
 			Source: "a Worker setting the header the origin already sends: one value",
-			Expect: Expect{Allowed: true,
-				Preflight: &WireFacts{Status: 204, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}},
-				Actual:    &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}}},
+			Expect: allowedForPage(204),
 		},
 		{
 			Name: "workerd/inline-proxy-with-cors", Server: "workerd", Request: put, Trusted: true,
-			Config: moduleWorker(workerInlinePreflight + `    const upstream = await fetch(request);
-    const response = new Response(upstream.body, upstream);
-    if (origin === '{{.PageOrigin}}') {
+			Config: moduleWorker(workerInlinePreflight + copyUpstream + `    if (origin === '{{.PageOrigin}}') {
       response.headers.set('Access-Control-Allow-Origin', origin);
       response.headers.append('Vary', 'Origin');
     }
@@ -685,23 +680,23 @@ func workerdScenarios() []Scenario {
 `),
 			Source: "a Worker with the origin test inline, answering the preflight and adding the header to the copied response",
 			Expect: Expect{Allowed: true,
-				Preflight: &WireFacts{Status: 204, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}, acam: {"GET, PUT"}, acma: {"600"}}},
-				Actual:    &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}, vary: {"Origin"}}}},
+				Preflight: wire(204, pinned{acao: {"{{.PageOrigin}}"}, acam: {"GET, PUT"}, acma: {"600"}}),
+				Actual:    wire(200, pinned{acao: {"{{.PageOrigin}}"}, vary: {"Origin"}})},
 		},
 		{
 			Name: "workerd/inline-proxy-preflight-only", Server: "workerd", Request: put, Trusted: true,
 			Config: moduleWorker(workerInlinePreflight + "    return fetch(request);\n"),
 			Source: "a Worker with the origin test inline, answering only the preflight",
 			Expect: Expect{Console: blocked(reasonNoACAO),
-				Preflight: &WireFacts{Status: 204, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}},
-				Actual:    &WireFacts{Status: 200, Headers: map[string][]string{acao: nil}}},
+				Preflight: wire(204, forPage()),
+				Actual:    wire(200, pinned{acao: nil})},
 		},
 		{
 			Name: "workerd/inline-preflight-other-origin", Server: "workerd", Request: put,
 			Config: moduleWorker(workerInlinePreflight + "    return fetch(request);\n"),
 			Source: "a Worker with the origin test inline, refusing another origin's preflight with 403",
 			Expect: Expect{Console: blockedPreflight(reasonNoACAO),
-				Preflight: &WireFacts{Status: 403, Headers: map[string][]string{acao: nil}}},
+				Preflight: wire(403, pinned{acao: nil})},
 		},
 		{
 			Name: "workerd/service-worker", Server: "workerd", Request: put, Trusted: true,
@@ -710,9 +705,7 @@ func workerdScenarios() []Scenario {
 });
 
 async function handle(request) {
-` + workerInlinePreflight + `    const upstream = await fetch(request);
-    const response = new Response(upstream.body, upstream);
-    if (origin === '{{.PageOrigin}}') {
+` + workerInlinePreflight + copyUpstream + `    if (origin === '{{.PageOrigin}}') {
       response.headers.set('Access-Control-Allow-Origin', origin);
     }
     return response;
@@ -720,15 +713,15 @@ async function handle(request) {
 `,
 			Source: "a Worker in service-worker syntax, answering the preflight and adding the header to the copied response",
 			Expect: Expect{Allowed: true,
-				Preflight: &WireFacts{Status: 204, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}, acam: {"GET, PUT"}}},
-				Actual:    &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}}},
+				Preflight: wire(204, pinned{acao: {"{{.PageOrigin}}"}, acam: {"GET, PUT"}}),
+				Actual:    wire(200, forPage())},
 		},
 		{
 			Name: "workerd/preflight-other-origin", Server: "workerd", Request: put,
 			Config: moduleWorker(workerPreflight + "    return fetch(request);\n"),
 			Source: "a Worker refusing another origin's preflight with 403",
 			Expect: Expect{Console: blockedPreflight(reasonNoACAO),
-				Preflight: &WireFacts{Status: 403, Headers: map[string][]string{acao: nil}}},
+				Preflight: wire(403, pinned{acao: nil})},
 		},
 	}
 }
@@ -764,7 +757,7 @@ func AppProbes() []Probe {
 		},
 		{
 			Name: "express/probe-preflight-without-request-headers", Server: "express",
-			Config: expressApp("\napp.use(cors());\n" + dataRoutes),
+			Config: corsApp(""),
 			Method: "OPTIONS", Path: "/api/data", Headers: preflight,
 			Source: "cors reflects Access-Control-Request-Headers; without it, no Access-Control-Allow-Headers at all, but the Vary",
 			Expect: WireFacts{Status: 204, Headers: map[string][]string{
@@ -772,7 +765,7 @@ func AppProbes() []Probe {
 		},
 		{
 			Name: "express/probe-plain-options", Server: "express",
-			Config: expressApp("\napp.use(cors({ origin: '{{.PageOrigin}}' }));\n" + dataRoutes),
+			Config: corsApp("{ origin: '{{.PageOrigin}}' }"),
 			Method: "OPTIONS", Path: "/api/data",
 			Source: "cors answers every OPTIONS request as a preflight, with or without Origin and Access-Control-Request-Method",
 			Expect: WireFacts{Status: 204, Headers: map[string][]string{
@@ -780,9 +773,7 @@ func AppProbes() []Probe {
 		},
 		{
 			Name: "express/probe-denied-preflight-falls-through", Server: "express",
-			Config: expressApp(`
-app.use(cors({ origin: (origin, callback) => callback(null, origin === '{{.PageOrigin}}') }));
-` + dataRoutes),
+			Config: corsApp(`{ origin: (origin, callback) => callback(null, origin === '{{.PageOrigin}}') }`),
 			Method: "OPTIONS", Path: "/api/data",
 			Headers: map[string]string{"Origin": "http://127.0.0.1:1", "Access-Control-Request-Method": "PUT"},
 			Source:  "an origin callback answering false leaves the preflight to Express, which lists the path's methods in Allow",
@@ -794,7 +785,7 @@ app.use(cors({ origin: (origin, callback) => callback(null, origin === '{{.PageO
 
 // proxiedApp is an Express app with cors for the page origin, as the
 // upstream of a proxy.
-var proxiedApp = expressApp("\napp.use(cors({ origin: '{{.PageOrigin}}' }));\n" + dataRoutes)
+var proxiedApp = corsApp("{ origin: '{{.PageOrigin}}' }")
 
 // proxiedAppScenarios put nginx in front of a real Express app: the
 // article's most common double.
@@ -813,7 +804,7 @@ func proxiedAppScenarios() []Scenario {
 `),
 			Source: "nginx adds Access-Control-Allow-Origin in front of an Express app whose cors adds it too: two lines",
 			Expect: Expect{Console: blocked(fmt.Sprintf(reasonMultipleFmt, "{{.PageOrigin}}, {{.PageOrigin}}")),
-				Actual: &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}", "{{.PageOrigin}}"}}}},
+				Actual: wire(200, pinned{acao: {"{{.PageOrigin}}", "{{.PageOrigin}}"}})},
 		},
 		{
 			Name: "nginx/express-behind-hidden", Server: "nginx", Request: get, Trusted: true, UpstreamApp: proxiedApp,
@@ -828,7 +819,7 @@ func proxiedAppScenarios() []Scenario {
 `),
 			Source: "nginx hides the Express app's Access-Control-Allow-Origin and adds its own: one line",
 			Expect: Expect{Allowed: true,
-				Actual: &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}, vary: {"Origin"}}}},
+				Actual: wire(200, pinned{acao: {"{{.PageOrigin}}"}, vary: {"Origin"}})},
 		},
 	}
 }

@@ -5,6 +5,7 @@ package oracle
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -44,17 +45,11 @@ func serverBinary(server string) (string, bool) {
 	return "", false
 }
 
-// Run starts the scenario's server on its own ports, lets Chromium fetch
-// from it and returns what the server sent and what the browser decided.
-// Everything it starts is stopped at test cleanup.
-func Run(t *testing.T, s Scenario) Observation {
-	t.Helper()
-	obs, _ := run(t, s)
-	return obs
-}
-
-// RunVars is Run that also returns the addresses the run used, so a
-// prediction can be made for the same ports and origins.
+// RunVars starts the scenario's server on its own ports, lets Chromium
+// fetch from it and returns what the server sent, what the browser
+// decided and the addresses the run used, so a prediction can be made for
+// the same ports and origins. Everything it starts is stopped at test
+// cleanup.
 func RunVars(t *testing.T, s Scenario) (Observation, Vars) {
 	t.Helper()
 	return run(t, s)
@@ -405,6 +400,15 @@ func startCmd(t *testing.T, dir, name string, cmd *exec.Cmd) *proc {
 	return p
 }
 
+// exitErr is how the process ended, once it has: Wait's error, or a
+// clean exit said as such (a nil error would print as %!w(<nil>)).
+func (p *proc) exitErr() error {
+	if p.err == nil {
+		return errors.New("exit status 0")
+	}
+	return p.err
+}
+
 func (p *proc) stop() {
 	pid := p.cmd.Process.Pid
 	select {
@@ -533,7 +537,7 @@ func waitReady(p *proc, port int, errorLog string) error {
 	deadline := time.Now().Add(startTimeout)
 	for {
 		if p.exited() {
-			return fmt.Errorf("%s exited (%v) before answering:\n%s\n%s", p.name, p.err, p.output(), readTail(errorLog))
+			return fmt.Errorf("%s exited (%w) before answering:\n%s\n%s", p.name, p.exitErr(), p.output(), readTail(errorLog))
 		}
 		resp, err := client.Get(url)
 		if err == nil {
@@ -544,12 +548,12 @@ func waitReady(p *proc, port int, errorLog string) error {
 			// failure shortly after.
 			time.Sleep(100 * time.Millisecond)
 			if p.exited() {
-				return fmt.Errorf("%s exited (%v) after its port answered:\n%s\n%s", p.name, p.err, p.output(), readTail(errorLog))
+				return fmt.Errorf("%s exited (%w) after its port answered:\n%s\n%s", p.name, p.exitErr(), p.output(), readTail(errorLog))
 			}
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("%s not answering on port %d after %s: %v\n%s", p.name, port, startTimeout, err, p.output())
+			return fmt.Errorf("%s not answering on port %d after %s: %w\n%s", p.name, port, startTimeout, err, p.output())
 		}
 		time.Sleep(25 * time.Millisecond)
 	}
@@ -736,8 +740,8 @@ func runBrowser(t testing.TB, bin, dir, pageURL string, flags ...string) (pageOu
 	case waitErr = <-done:
 	case <-time.After(browserTimeout):
 		_ = syscall.Kill(-pid, syscall.SIGKILL)
-		<-done
-		t.Fatalf("chromium did not finish within %s", browserTimeout)
+		waitErr = <-done
+		t.Fatalf("chromium did not finish within %s (%v)", browserTimeout, waitErr)
 	}
 	// Renderer, zygote and crashpad share the group; none may linger.
 	_ = syscall.Kill(-pid, syscall.SIGKILL)

@@ -47,13 +47,3 @@ func examples(id string) []Example {
 	}
 	return out
 }
-
-// Index renders the rule table for docs/rules/README.md and the README.
-func Index(rs []*Rule) string {
-	var b strings.Builder
-	b.WriteString("| ID | Slug | Severity | Finds |\n|---|---|---|---|\n")
-	for _, r := range rs {
-		fmt.Fprintf(&b, "| [%s](%s.md) | %s | %s | %s |\n", r.ID, r.ID, r.Slug, r.Severity, r.Summary)
-	}
-	return b.String()
-}

@@ -12,7 +12,9 @@ var lambdaProxyMissingCORS = &Rule{
 	Meta: Meta{
 		ID: "CORS602", Slug: "lambda-proxy-missing-cors", Severity: findings.Note,
 		SecuritySeverity: "0.0",
-		Summary:          "a REST API answers preflights, but its Lambda proxy integration must return Access-Control-Allow-Origin itself",
+		// Only SAM templates have Lambda proxy integrations.
+		Dialects: []model.Dialect{model.SAM},
+		Summary:  "a REST API answers preflights, but its Lambda proxy integration must return Access-Control-Allow-Origin itself",
 		Doc: `## Why
 
 SAM's ` + "`Cors`" + ` on an ` + "`AWS::Serverless::Api`" + ` only adds an OPTIONS method that answers preflights. The

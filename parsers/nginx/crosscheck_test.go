@@ -53,7 +53,7 @@ func TestCrossCheck(t *testing.T) {
 	for _, path := range files {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			// AllowOutsideRoot so that both parsers read the same files.
-			c, err := ParseFile(path, Options{AllowOutsideRoot: true})
+			c, err := parseFile(path, Options{AllowOutsideRoot: true})
 			if err != nil {
 				t.Fatal(err)
 			}

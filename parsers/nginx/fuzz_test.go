@@ -23,9 +23,9 @@ func FuzzParse(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	if entries, err := os.ReadDir(testdataDir); err == nil {
+	if entries, err := os.ReadDir("testdata"); err == nil {
 		for _, e := range entries {
-			if src, err := os.ReadFile(filepath.Join(testdataDir, e.Name())); err == nil && e.Type().IsRegular() {
+			if src, err := os.ReadFile(filepath.Join("testdata", e.Name())); err == nil && e.Type().IsRegular() {
 				f.Add(src)
 			}
 		}

@@ -52,17 +52,6 @@ func (o Options) withDefaults(path string) Options {
 	return o
 }
 
-// ParseFile reads and parses the file at path. The error is only for the
-// top file itself; everything else is a Diagnostic.
-func ParseFile(path string, opts Options) (*Config, error) {
-	o := opts.withDefaults(path)
-	src, err := o.FS.ReadFile(path, o.MaxFileSize)
-	if err != nil {
-		return nil, fmt.Errorf("reading nginx config: %w", err)
-	}
-	return Parse(path, src, o), nil
-}
-
 // Parse parses src, the text of path (which may be stdin), and resolves its
 // includes through opts.
 func Parse(path string, src []byte, opts Options) *Config {

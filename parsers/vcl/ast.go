@@ -337,14 +337,3 @@ type Config struct {
 	// match nothing.
 	Diagnostics []model.Diagnostic
 }
-
-// subs returns the subroutine definitions named name, in source order.
-func (c *Config) subs(name string) []*Sub {
-	var out []*Sub
-	for _, d := range c.Decls {
-		if s, ok := d.(*Sub); ok && s.Name == name {
-			out = append(out, s)
-		}
-	}
-	return out
-}

@@ -1,99 +1,31 @@
-// Goldens: testdata/<input> is dumped to testdata/golden/<input>.txt; `go test ./parsers/vcl -run TestGolden -update` rewrites them.
-
 package vcl
 
 import (
-	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/corslint/corslint/internal/golden"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
-
-// goldenInputs are the hand-written inputs: the valid ones (which varnishd
-// compiles) and the ones that exercise errors, templates, varnishtest,
-// Fastly, CRLF and a BOM.
-func goldenInputs(t *testing.T) []string {
-	t.Helper()
-	var out []string
-	for _, pattern := range []string{"testdata/*.*", "testdata/valid/*.vcl"} {
-		m, err := filepath.Glob(pattern)
+// TestGolden parses and lowers each hand-written input (the valid ones,
+// which varnishd compiles, and those exercising errors, templates,
+// varnishtest, Fastly, CRLF and a BOM) and compares its tree,
+// diagnostics, comments and model with testdata/golden/<input>.txt
+// (-update rewrites).
+func TestGolden(t *testing.T) {
+	golden.Run(t, golden.Inputs(t, "testdata/*", "testdata/valid/*.vcl"), func(t *testing.T, path string) string {
+		src, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, m...)
-	}
-	if len(out) == 0 {
-		t.Fatal("no inputs")
-	}
-	return out
-}
-
-// render is the golden form of a file: its tree with spans, diagnostics,
-// comments and the lowered model.
-func render(c *Config) string {
-	var b strings.Builder
-	b.WriteString(dumpAST(c))
-	b.WriteString("-- diagnostics --\n")
-	for _, d := range c.Diagnostics {
-		fmt.Fprintf(&b, "%d:%d-%d:%d %s %s\n", d.Span.Line, d.Span.Col, d.Span.EndLine, d.Span.EndCol, d.RuleID, d.Message)
-	}
-	b.WriteString("-- comments --\n")
-	for _, cm := range c.Comments {
-		fmt.Fprintf(&b, "%s:%d:%d-%d:%d trailing=%v %q\n", filepath.Base(cm.Span.File), cm.Span.Line, cm.Span.Col, cm.Span.EndLine, cm.Span.EndCol, cm.Trailing, cm.Text)
-	}
-	b.WriteString("-- model --\n")
-	b.WriteString(dumpModel(Lower(c)))
-	return b.String()
-}
-
-func TestGolden(t *testing.T) {
-	for _, path := range goldenInputs(t) {
-		t.Run(filepath.Base(path), func(t *testing.T) {
-			src, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			c := Parse(path, src, Options{})
-			checkSpans(t, c)
-			got := render(c)
-			golden := filepath.Join("testdata", "golden", filepath.Base(path)+".txt")
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./parsers/vcl -run TestGolden -update)", err)
-			}
-			if got != string(want) {
-				t.Errorf("%s differs from %s; run with -update and review the diff\n%s", path, golden, firstDiff(string(want), got))
-			}
-		})
-	}
-}
-
-func firstDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var a, b string
-		if i < len(w) {
-			a = w[i]
-		}
-		if i < len(g) {
-			b = g[i]
-		}
-		if a != b {
-			return fmt.Sprintf("line %d:\n want %q\n got  %q", i+1, a, b)
-		}
-	}
-	return ""
+		c := Parse(path, src, Options{})
+		checkSpans(t, c)
+		f := Lower(c)
+		return golden.Doc{Path: path, Tree: dumpAST(c), Diagnostics: f.Diagnostics, Comments: f.Comments, Model: f}.String()
+	})
 }
 
 // checkSpans asserts that every diagnostic and comment points inside the

@@ -275,3 +275,14 @@ func TestTooManyErrors(t *testing.T) {
 		t.Errorf("last: %s %s", last.Span, last.Message)
 	}
 }
+
+// subs returns the subroutine definitions named name, in source order.
+func (c *Config) subs(name string) []*Sub {
+	var out []*Sub
+	for _, d := range c.Decls {
+		if s, ok := d.(*Sub); ok && s.Name == name {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -59,6 +59,10 @@ type answer struct {
 	ops    []*model.HeaderOp
 	at     model.Span
 	why    string
+	// alone: the answer carries none of the headers set before it (Koa's
+	// error handler removes them; a Response a Hono handler builds itself
+	// has only its own).
+	alone bool
 }
 
 // newApp adds an app (or router) scope.
@@ -208,6 +212,9 @@ func (l *lowerer) respond(a *app) {
 				Route: s.scope, Scope: s.scope, Source: model.FromServer, Status: a.notFound, Headers: fb, Span: s.at,
 				Why: "no route takes this method on this path, so Express answers 404 itself, with the headers middleware set before",
 			})
+		}
+		if s.answer.alone {
+			hs = nil
 		}
 		hs = append(hs, s.answer.ops...)
 		l.file.Responses = append(l.file.Responses, &model.Response{

@@ -214,11 +214,18 @@ func (l *lowerer) routeLayers(a *app, c *Node, m, path string, as []*Node, fw st
 				if an == nil && hd.thrown != nil && hd.thrown.status != 0 {
 					an = hd.thrown
 					an.why = "the handler throws, so " + fwName(fw) + "'s default error handler answers " + strconv.Itoa(an.status) + ", keeping the headers set before"
+					if fw == fwKoa {
+						// Koa's ctx.onerror removes every header set.
+						an.alone = true
+						an.why = "the handler throws, so Koa's default error handler answers " + strconv.Itoa(an.status) + ", after removing every header set before"
+					}
 				}
 				if an == nil {
 					an = &answer{source: model.FromHandler, at: l.t.Span(h)}
 				}
-				an.ops = append(append([]*model.HeaderOp(nil), hd.pass...), an.ops...)
+				if !an.alone {
+					an.ops = append(append([]*model.HeaderOp(nil), hd.pass...), an.ops...)
+				}
 				ly.pass = nil
 				ly.answer = an
 				if hasMethod(methods, "OPTIONS") {

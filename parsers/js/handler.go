@@ -108,6 +108,9 @@ func (h *handler) stmt(st *Node, depth int) bool {
 		}
 	case "return_statement":
 		for _, e := range st.Named() {
+			if h.fw == fwHono && h.answer == nil && len(h.conds) == 0 && h.ownResponse(e) {
+				continue
+			}
 			h.expr(e, depth)
 		}
 		return true
@@ -138,11 +141,9 @@ func (h *handler) stmt(st *Node, depth int) bool {
 	case "try_statement":
 		return h.block(st.Child("body").Named(), depth+1)
 	case "throw_statement":
-		// Fastify and Hono catch what an async handler throws; Express 4
-		// does not, and the rejected promise answers nothing. Koa's
-		// error handler removes every header set before, which is
-		// not read here.
-		if h.answer == nil && h.thrown == nil && len(h.conds) == 0 && (!h.async || h.fw != "") && !h.koa {
+		// Fastify, Hono and Koa catch what an async handler throws;
+		// Express 4 does not, and the rejected promise answers nothing.
+		if h.answer == nil && h.thrown == nil && len(h.conds) == 0 && (!h.async || h.fw != "") {
 			var status int
 			if v := st.Named(); len(v) > 0 {
 				status = h.l.expressErrorStatus(v[0])

@@ -1,6 +1,11 @@
 package js
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+
+	"github.com/corslint/corslint/model"
+)
 
 // The frameworks whose route handlers are read like Express's: each
 // registers a route with app.METHOD(path, ...handlers).
@@ -77,4 +82,31 @@ func hasFunction(l *lowerer, as []*Node) bool {
 		}
 	}
 	return false
+}
+
+// ownResponse reads a Hono handler's return of a Response it builds
+// itself (return new Response(...)): Hono sends it as it is, without
+// the headers c.header set, the middleware's included (measured with
+// Hono 4.13.23). The answer is then that Response alone, its own
+// headers not read here.
+func (h *handler) ownResponse(e *Node) bool {
+	l := h.l
+	e = l.unparen(e)
+	if !e.Is("new_expression") || l.t.Text(e.Child("constructor")) != "Response" {
+		return false
+	}
+	status := 200
+	if as := e.Child("arguments").Named(); len(as) > 1 {
+		if props, ok := l.object(as[1]); ok {
+			if p := get(props, "status"); p != nil {
+				status, _ = strconv.Atoi(l.t.Text(l.resolve(p.value)))
+			}
+			if p := get(props, "headers"); p != nil {
+				return false // its own headers: not read here, so not claimed
+			}
+		}
+	}
+	h.answer = &answer{status: status, source: model.FromServer, at: l.t.Span(e), alone: true,
+		why: "the handler returns a Response of its own, which Hono sends without the headers set with c.header"}
+	return true
 }

@@ -17,8 +17,9 @@ func responseFor(f *model.File, label, m string) *model.Response {
 	return nil
 }
 
-// The facts below were measured with Fastify 5.12.8 and Hono 4.13.23
-// (on @hono/node-server) answering curl on loopback.
+// The facts below were measured with Fastify 5.12.8, Hono 4.13.23 (on
+// @hono/node-server) and Koa 2.16.4 with @koa/router 15.7.0 answering
+// curl on loopback.
 func TestPeerRouteHandlers(t *testing.T) {
 	for _, tc := range []struct {
 		name, src string
@@ -62,6 +63,37 @@ app.use('*', async (c, next) => {
 app.get('/api', (c) => c.json({ ok: true }, 201));
 `,
 			getStatus: 201, optStatus: 404, getACAO: 1, optACAO: 1,
+		},
+		{
+			name: "koa router: a thrown Error is answered 500 without the headers set before",
+			src: `const Koa = require('koa');
+const Router = require('@koa/router');
+const app = new Koa();
+const router = new Router();
+app.use(async (ctx, next) => { ctx.set('Access-Control-Allow-Origin', '*'); await next(); });
+router.get('/api', (ctx) => {
+  ctx.set('Access-Control-Allow-Origin', '*');
+  throw new Error('boom');
+});
+app.use(router.routes());
+app.use(router.allowedMethods());
+`,
+			getStatus: 500, optStatus: 200, getACAO: 0, optACAO: 1,
+		},
+		{
+			name: "hono: a Response the handler builds itself drops what c.header set",
+			src: `import { Hono } from 'hono';
+const app = new Hono();
+app.use('*', async (c, next) => {
+  c.header('Access-Control-Allow-Origin', '*');
+  await next();
+});
+app.get('/api', (c) => {
+  c.header('Access-Control-Allow-Origin', '*');
+  return new Response('ok', { status: 202 });
+});
+`,
+			getStatus: 202, optStatus: 404, getACAO: 0, optACAO: 1,
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

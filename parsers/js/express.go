@@ -223,7 +223,13 @@ func (l *lowerer) routeLayers(a *app, c *Node, m, path string, as []*Node, fw st
 				if an == nil {
 					an = &answer{source: model.FromHandler, at: l.t.Span(h)}
 				}
-				if !an.alone {
+				switch {
+				case len(methods) == 1 && methods[0] == "OPTIONS" && hd.preflight != nil:
+					// An OPTIONS route whose handler tests for OPTIONS (a
+					// route for several methods): the branch answers, with
+					// the headers set before it.
+					an = hd.preflight
+				case !an.alone:
 					an.ops = append(append([]*model.HeaderOp(nil), hd.pass...), an.ops...)
 				}
 				ly.pass = nil

@@ -54,6 +54,10 @@ func (l *lowerer) peerRoute(a *app, c *Node, fw string) {
 		l.routeLayers(a, c, "use", "/", as[1:], fw)
 		return
 	}
+	if fw == fwFastify && m == "route" && len(as) > 0 {
+		l.fastifyRoute(a, c, as[0])
+		return
+	}
 	if _, ok := peerMethods[m]; !ok || fw == fwFastify && m == "use" {
 		return
 	}
@@ -109,4 +113,51 @@ func (h *handler) ownResponse(e *Node) bool {
 	h.answer = &answer{status: status, source: model.FromServer, at: l.t.Span(e), alone: true,
 		why: "the handler returns a Response of its own, which Hono sends without the headers set with c.header"}
 	return true
+}
+
+// fastifyRoute reads fastify.route({ method, url, onRequest, preHandler,
+// handler }): the route's hooks run before its handler, for its methods
+// only.
+func (l *lowerer) fastifyRoute(a *app, c, opts *Node) {
+	props, ok := l.object(opts)
+	if !ok {
+		return
+	}
+	u := get(props, "url")
+	if u == nil {
+		u = get(props, "path")
+	}
+	hp := get(props, "handler")
+	mp := get(props, "method")
+	if u == nil || hp == nil || mp == nil {
+		return
+	}
+	path, ok := l.str(u.value)
+	if !ok {
+		return
+	}
+	var handlers []*Node
+	for _, hook := range []string{"onRequest", "preHandler", "onSend"} {
+		if p := get(props, hook); p != nil {
+			if r := l.resolve(p.value); r != nil && r.Type == "array" {
+				handlers = append(handlers, r.Named()...)
+			} else {
+				handlers = append(handlers, p.value)
+			}
+		}
+	}
+	handlers = append(handlers, hp.value)
+	methods := []*Node{mp.value}
+	if r := l.resolve(mp.value); r != nil && r.Type == "array" {
+		methods = r.Named()
+	}
+	for _, mn := range methods {
+		m, ok := l.str(mn)
+		if !ok {
+			continue
+		}
+		if _, known := peerMethods[strings.ToLower(m)]; known && !strings.EqualFold(m, "use") {
+			l.routeLayers(a, c, strings.ToLower(m), path, handlers, fwFastify)
+		}
+	}
 }

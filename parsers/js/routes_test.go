@@ -128,3 +128,34 @@ app.get('/api', (c) => {
 		t.Errorf("span %v, want 4:3 (the c.header call)", hs[0].Span)
 	}
 }
+
+func TestFastifyRouteOptions(t *testing.T) {
+	f := lowerSrc(t, "server.js", `const fastify = require('fastify')();
+fastify.route({
+  method: ['GET', 'OPTIONS'],
+  url: '/api',
+  onRequest: (request, reply, done) => {
+    reply.header('Access-Control-Allow-Origin', 'https://app.example.com');
+    done();
+  },
+  handler: (request, reply) => {
+    if (request.method === 'OPTIONS') {
+      reply.header('Access-Control-Allow-Methods', 'GET');
+      return reply.code(204).send();
+    }
+    return reply.send({ ok: true });
+  },
+});
+`)
+	get, opt := responseFor(f, "/api", "GET"), responseFor(f, "/api", "OPTIONS")
+	if get == nil || opt == nil {
+		t.Fatalf("GET answer %v, OPTIONS answer %v; want both", get, opt)
+	}
+	if len(get.Ops(model.ACAO)) != 1 || len(opt.Ops(model.ACAO)) != 1 || len(opt.Ops(model.ACAM)) != 1 {
+		t.Errorf("GET has %d ACAO, OPTIONS %d ACAO and %d ACAM; want the hook's ACAO on both and ACAM on OPTIONS",
+			len(get.Ops(model.ACAO)), len(opt.Ops(model.ACAO)), len(opt.Ops(model.ACAM)))
+	}
+	if opt.Status != 204 {
+		t.Errorf("OPTIONS status %d, want 204", opt.Status)
+	}
+}

@@ -170,11 +170,20 @@ func (l *lowerer) respond(a *app) {
 	// Only middleware, preflight answers and OPTIONS routes shape other
 	// routes' responses: the rest are skipped when looking back, so that
 	// many routes cost time in proportion to their number.
-	var mids []step
+	var mids, fails []step
 	for _, s := range steps {
 		if s.answer == nil || s.preflight != nil || hasMethod(s.methods, "OPTIONS") {
 			mids = append(mids, s)
 		}
+		if s.fail != nil {
+			fails = append(fails, s)
+		}
+	}
+	if len(fails) == 0 {
+		// No layer fails: no error answers to look for on each route.
+		fails = nil
+	} else {
+		fails = mids
 	}
 	routes := 0
 	fellBack := map[*model.Scope]bool{}
@@ -188,7 +197,7 @@ func (l *lowerer) respond(a *app) {
 		if len(methods) > 0 {
 			m = methods[0]
 		}
-		l.failures(mids, s, m)
+		l.failures(fails, s, m)
 		var hs []*model.HeaderOp
 		for _, p := range mids {
 			if p.index >= s.index {
@@ -227,7 +236,7 @@ func (l *lowerer) respond(a *app) {
 		l.preflight(a, mids, s)
 	}
 	if routes > 0 && a.notFound != 0 {
-		l.failures(mids, step{layer: &layer{scope: a.scope}}, "GET")
+		l.failures(fails, step{layer: &layer{scope: a.scope}}, "GET")
 		var hs []*model.HeaderOp
 		for _, p := range mids {
 			if p.answer == nil && p.match == nil && p.prefix == "" && p.methods == nil {

@@ -48,7 +48,7 @@ func (l *lowerer) handlerOf(fn *Node, s *model.Scope) *handler {
 
 // handlerIn reads a handler of framework fw (see handler.fw).
 func (l *lowerer) handlerIn(fn *Node, s *model.Scope, fw string) *handler {
-	h := &handler{l: l, s: s, fw: fw, async: strings.HasPrefix(l.t.Text(fn), "async")}
+	h := &handler{l: l, s: s, fw: fw, async: fn.End-fn.Start > 5 && fn.Start >= 0 && fn.End <= len(l.t.Src) && string(l.t.Src[fn.Start:fn.Start+5]) == "async"}
 	var names []string
 	if p := fn.Child("parameter"); p != nil {
 		names = append(names, l.t.Text(p))

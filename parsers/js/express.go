@@ -209,6 +209,7 @@ func (l *lowerer) routeLayers(a *app, c *Node, m, path string, as []*Node, fw st
 			hd := l.handlerIn(r, s, fw)
 			ly.pass = hd.pass
 			ly.preflight = hd.preflight
+			ly.fail = hd.fail
 			if !use && last {
 				an := hd.answer
 				if an == nil && hd.thrown != nil && hd.thrown.status != 0 {

@@ -150,3 +150,39 @@ func (l *lowerer) failures(mids []step, r step, m string) {
 		hs = append(hs, p.passed(m)...)
 	}
 }
+
+// nextErr reads next(new Error(...)) in an Express handler: Express skips
+// to its error handler, which answers 500 with the headers set so far.
+// It is kept where the handler's tests say when it happens (none, or an
+// origin allowlist test); under another test, when it fails is unknown
+// and nothing is kept. It reports whether n is such a call.
+func (h *handler) nextErr(n *Node) bool {
+	l := h.l
+	if h.next == "" || l.t.Text(l.unparen(n.Child("function"))) != h.next {
+		return false
+	}
+	as := args(n)
+	if len(as) == 0 {
+		return false
+	}
+	status := l.expressErrorStatus(as[0])
+	if status == 0 || h.fail != nil || h.answer != nil {
+		return status != 0
+	}
+	f := &failure{status: status, at: l.t.Span(n),
+		why: "the middleware passes an Error to next(), so Express's default error handler answers " + strconv.Itoa(status) + ", keeping the headers set before"}
+	if len(h.conds) > 0 {
+		c := h.when()
+		if c == nil || c.Origin == nil || c.Methods != nil || c.URL != nil || c.Origin.Dynamic {
+			return true
+		}
+		for _, o := range h.conds {
+			if o.c.Origin == nil {
+				return true // a test that is not the origin's decides too
+			}
+		}
+		f.cond = c
+	}
+	h.fail = f
+	return true
+}

@@ -104,3 +104,46 @@ func TestThrowInRoute(t *testing.T) {
 		})
 	}
 }
+
+func TestNextErrorInMiddleware(t *testing.T) {
+	for _, tc := range []struct {
+		name, test string
+		want       bool // a 500 answer under the allowlist's refusal
+	}{
+		{"allowlist refuses", "!allowed.includes(origin)", true},
+		{"another test decides", "!req.user", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := lowerSrc(t, "app.js", `const express = require('express');
+const app = express();
+const allowed = ['https://app.example.com'];
+app.use((req, res, next) => {
+  const origin = req.headers.origin;
+  if (`+tc.test+`) {
+    return next(new Error('Not allowed'));
+  }
+  res.setHeader('Access-Control-Allow-Origin', origin);
+  next();
+});
+app.get('/api', (req, res) => res.json({}));
+`)
+			rs := errorAnswers(f)
+			if !tc.want {
+				if len(rs) != 0 {
+					t.Errorf("got a 500 answer under %q, whose outcome is unknown", tc.test)
+				}
+				return
+			}
+			if len(rs) == 0 {
+				t.Fatal("no 500 answer")
+			}
+			c := rs[0].Conds[0]
+			if c.Origin.Matches("https://app.example.com") != c.Negated || c.Origin.Matches("https://evil.example") == c.Negated {
+				t.Errorf("the 500 answer's condition %+v does not hold exactly for the refused origins", c)
+			}
+			if rs[0].Span.Line != 7 || rs[0].Span.Col != 12 {
+				t.Errorf("span %v, want 7:12 (the next call)", rs[0].Span)
+			}
+		})
+	}
+}

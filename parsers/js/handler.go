@@ -32,6 +32,10 @@ type handler struct {
 	// before ending the response; its status is what Express's error
 	// handler answers (0 when the code does not show it).
 	thrown *answer
+	// next is Express's next parameter; fail is the Error the handler
+	// passes to it (next(new Error(...))), and when.
+	next string
+	fail *failure
 }
 
 // cond is one active condition while reading a handler's statements.
@@ -64,6 +68,9 @@ func (l *lowerer) handlerIn(fn *Node, s *model.Scope, fw string) *handler {
 	}
 	if len(names) > 1 {
 		h.res = names[1]
+	}
+	if len(names) > 2 && fw == "" {
+		h.next = names[2]
 	}
 	if fw == fwHono || fw == fwKoa {
 		h.res = h.req // c.header, c.json; ctx.set, ctx.body
@@ -337,6 +344,9 @@ func (h *handler) expr(n *Node, depth int) bool {
 		}
 		return false
 	case "call_expression":
+		if h.nextErr(n) {
+			return true
+		}
 	default:
 		return false
 	}

@@ -277,8 +277,13 @@ func (hono) lower(l *lowerer) {
 		if a == nil {
 			continue
 		}
-		if _, m := l.method(c); m == "use" || m == "all" || m == "options" {
+		_, m := l.method(c)
+		if m == "use" || m == "all" || m == "options" {
 			l.honoCors(a, c)
+		}
+		if m == "route" {
+			l.honoMount(a, c)
+			continue
 		}
 		l.peerRoute(a, c, fwHono)
 	}
@@ -350,4 +355,26 @@ func (l *lowerer) koaMiddleware(a *app, fn *Node) {
 	}
 	h.block(body.Named(), 0)
 	a.layers = append(a.layers, &layer{scope: a.scope, pass: h.pass, preflight: h.preflight, at: l.t.Span(fn)})
+}
+
+// honoMount reads app.route('/api', api): the routes and middleware of
+// the Hono app api answer under /api, after what app has before it.
+func (l *lowerer) honoMount(a *app, c *Node) {
+	as := args(c)
+	if len(as) != 2 {
+		return
+	}
+	path, ok := l.str(as[0])
+	sub := l.byName[l.t.Text(l.unparen(as[1]))]
+	if !ok || sub == nil || sub == a || sub.scope.Kind != "new Hono()" || sub.mounted {
+		return
+	}
+	sub.mounted = true
+	sub.scope.Parent = a.scope
+	sub.scope.Role = model.RoleOther // the app it is mounted on selects
+	ly := &layer{scope: a.scope, mount: sub, at: l.t.Span(c)}
+	if path != "" && path != "/" {
+		ly.match = pathMatch(path, true)
+	}
+	a.layers = append(a.layers, ly)
 }

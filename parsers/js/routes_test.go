@@ -159,3 +159,24 @@ fastify.route({
 		t.Errorf("OPTIONS status %d, want 204", opt.Status)
 	}
 }
+
+func TestHonoRouteMount(t *testing.T) {
+	f := lowerSrc(t, "app.ts", `import { Hono } from 'hono';
+const api = new Hono();
+api.use('*', async (c, next) => {
+  c.header('Access-Control-Allow-Origin', 'https://app.example.com');
+  await next();
+});
+api.get('/items', (c) => c.json([]));
+const app = new Hono();
+app.route('/api', api);
+export default app;
+`)
+	get := responseFor(f, "/api/items", "GET")
+	if get == nil {
+		t.Fatal("no answer for GET /api/items: the mounted app's route is not under its mount path")
+	}
+	if len(get.Ops(model.ACAO)) != 1 {
+		t.Errorf("GET /api/items has %d ACAO, want the mounted app's middleware's", len(get.Ops(model.ACAO)))
+	}
+}

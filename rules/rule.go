@@ -2,11 +2,16 @@
 // data (which drives `corslint rules`, `corslint explain`, docs/rules and
 // SARIF) and a function over the model. Rules never see dialect syntax.
 //
-// Files are named by the catalogue family of the rules they hold: origin
-// (CORS1xx), credentials (2xx), preflight (3xx), cache (4xx), layers (5xx),
-// sam (6xx), clients (7xx), and registry for the diagnostics and the list
-// of every rule. A rule in a file of its own adds its slug after the
-// family: preflight_section_never_matches.go holds CORS308.
+// A file that defines rules starts with the IDs it holds, so the files
+// sort in catalogue order and a rule's ID finds its file: a rule of its
+// own is its ID and slug (cors308_section_never_matches.go holds CORS308),
+// the rules a family shares its ten with the family's name
+// (cors30x_preflight.go holds CORS301 to CORS307, cors00x_registry.go the
+// diagnostics and the list of every rule). A test or helper of one rule's
+// file takes that name (cors602_lambda_proxy_missing_cors_test.go,
+// cors003_include_matters.go). Files without an ID hold what several rules
+// share: the rule and pass types, the request evaluator's answers
+// (query.go), allowlist probes and repairs, the rule pages' examples.
 package rules
 
 import (
@@ -62,6 +67,11 @@ type Options struct {
 	TrustedOrigins []string
 	// Clients are the requests a frontend makes, for CORS701.
 	Clients []Client
+
+	// onAsk, when set, is told of each response a rule asks the
+	// evaluator about, and whether the evaluator decides it (else the
+	// rule judges it from its statements).
+	onAsk func(rule string, r *model.Response, decided bool)
 }
 
 // Pass is one rule's view of one file.

@@ -65,11 +65,18 @@ type Query struct {
 
 // routeAnswers are the exchanges sent to one route.
 type routeAnswers struct {
+	// url reaches the route in stack; "" when no sampled URL does.
+	url   string
+	stack []*model.File
+	// sent is set once the representative requests were sent.
+	sent      bool
 	exchanges []Exchange
 	// from lists, per response, the exchanges answered from it and
 	// whether every one of them is decided.
 	from    map[*model.Response][]int
 	decided map[*model.Response]bool
+	// byOrigin holds what From sent to the route, by origin.
+	byOrigin map[string][]Exchange
 }
 
 // NewQuery prepares the query of file, answered through stack (the files
@@ -97,18 +104,116 @@ func (q *Query) For(r *model.Response) []Exchange {
 // representative request reaches, or one whose answers depend on
 // something the model cannot know, is left to a rule's own judgement.
 func (q *Query) Decides(r *model.Response) bool {
-	if q.file.Dialect == model.JavaScript {
-		// Application code: no oracle scenario yet shows how each
-		// framework answers OPTIONS and errors, so the rules keep their
-		// judgement from the statements.
+	if !q.evaluates() {
 		return false
 	}
 	ra := q.route(r)
 	return len(ra.from[r]) > 0 && ra.decided[r]
 }
 
+// evaluates reports whether the evaluator speaks for the file's responses
+// at all. Application code: no oracle scenario yet shows how each
+// framework answers OPTIONS and errors, so the rules keep their judgement
+// from the statements.
+func (q *Query) evaluates() bool { return q.file.Dialect != model.JavaScript }
+
+// Ask returns the exchanges sent to r's route that keep selects and that
+// r answers (their preflight or their actual request), and whether they
+// speak for r: one at least, and each decided. A rule that asks only
+// about simple requests is not left undecided by a preflight that
+// reaches an upstream whose answer to OPTIONS is unknown.
+func (q *Query) Ask(r *model.Response, keep func(*Exchange) bool) ([]Exchange, bool) {
+	if !q.evaluates() {
+		return nil, false
+	}
+	ra := q.route(r)
+	var out []Exchange
+	decided := true
+	for _, i := range ra.from[r] {
+		x := ra.exchanges[i]
+		if keep != nil && !keep(&x) {
+			continue
+		}
+		out = append(out, x)
+		decided = decided && x.Decided()
+	}
+	return out, len(out) > 0 && decided
+}
+
+// Route returns every exchange sent to r's route, whichever response
+// answered it: what the other origins and statuses got there.
+func (q *Query) Route(r *model.Response) []Exchange {
+	if !q.evaluates() {
+		return nil
+	}
+	return q.route(r).exchanges
+}
+
+// From sends a GET that succeeds to r's route from origin (an origin no
+// sample holds, such as one an allowlist probe found) and returns what
+// it gets, whichever response answers it. None when no sampled URL
+// reaches the route. The answers are remembered per route and origin.
+func (q *Query) From(r *model.Response, origin string) []Exchange {
+	if !q.evaluates() {
+		return nil
+	}
+	ra := q.place(r)
+	if ra.url == "" {
+		return nil
+	}
+	q.mu.Lock()
+	xs, ok := ra.byOrigin[origin]
+	q.mu.Unlock()
+	if ok {
+		return xs
+	}
+	req := Request{Request: browser.Request{URL: ra.url, Origin: origin, Method: "GET"}, routes: q.routes}
+	x := Exchange{Request: req, Prediction: Predict(ra.stack, req)}
+	q.attribute(&x, r)
+	xs = append(xs, x)
+	q.mu.Lock()
+	if ra.byOrigin == nil {
+		ra.byOrigin = map[string][]Exchange{}
+	}
+	ra.byOrigin[origin] = xs
+	q.mu.Unlock()
+	return xs
+}
+
 // route returns the answers of r's route, computing them once.
 func (q *Query) route(r *model.Response) *routeAnswers {
+	ra := q.place(r)
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if ra.sent || ra.url == "" {
+		return ra
+	}
+	ra.sent = true
+	for _, req := range q.requests(r, ra.url) {
+		req.routes = q.routes
+		x := Exchange{Request: req, Prediction: Predict(ra.stack, req)}
+		q.attribute(&x, r)
+		i := len(ra.exchanges)
+		ra.exchanges = append(ra.exchanges, x)
+		for _, a := range x.Answers() {
+			if a.Response == nil {
+				continue
+			}
+			if _, seen := ra.decided[a.Response]; !seen {
+				ra.decided[a.Response] = true
+			}
+			if l := ra.from[a.Response]; len(l) == 0 || l[len(l)-1] != i {
+				ra.from[a.Response] = append(l, i)
+			}
+			ra.decided[a.Response] = ra.decided[a.Response] && x.Decided()
+		}
+	}
+	return ra
+}
+
+// place returns the entry of r's route with the URL that reaches it and
+// the files to predict from, found once; its exchanges are sent by route.
+func (q *Query) place(r *model.Response) *routeAnswers {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if ra, ok := q.byRoute[r.Route]; ok {
@@ -131,25 +236,7 @@ func (q *Query) route(r *model.Response) *routeAnswers {
 		// size of the file.
 		stack = []*model.File{q.narrow(r.Route)}
 	}
-	for _, req := range q.requests(r, url) {
-		req.routes = q.routes
-		x := Exchange{Request: req, Prediction: Predict(stack, req)}
-		q.attribute(&x, r)
-		i := len(ra.exchanges)
-		ra.exchanges = append(ra.exchanges, x)
-		for _, a := range x.Answers() {
-			if a.Response == nil {
-				continue
-			}
-			if _, seen := ra.decided[a.Response]; !seen {
-				ra.decided[a.Response] = true
-			}
-			if l := ra.from[a.Response]; len(l) == 0 || l[len(l)-1] != i {
-				ra.from[a.Response] = append(l, i)
-			}
-			ra.decided[a.Response] = ra.decided[a.Response] && x.Decided()
-		}
-	}
+	ra.url, ra.stack = url, stack
 	return ra
 }
 
@@ -247,7 +334,13 @@ func (m *routeMemo) route(e *evaluator, f *model.File) *model.Scope {
 
 // requests lists the representative requests sent to url for r.
 func (q *Query) requests(r *model.Response, url string) []Request {
-	origins := append(trustedOrigins(q.file, r), Untrusted, "null")
+	return sampleRequests(url, append(trustedOrigins(q.file, r), Untrusted, "null"))
+}
+
+// sampleRequests lists, for each origin, a GET that succeeds, one the
+// upstream or the file handler answers with an error, and a POST that
+// needs a preflight.
+func sampleRequests(url string, origins []string) []Request {
 	var out []Request
 	for _, o := range origins {
 		for _, st := range []int{0, 500} {

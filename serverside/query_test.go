@@ -103,3 +103,115 @@ func TestQueryLargeFileIsBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestQueryAskAndFrom: a rule that asks only about simple GETs gets a
+// decided answer from a proxied route whose preflights reach an upstream
+// that nobody knows answers OPTIONS; From sends an origin of the rule's
+// choosing to the route.
+func TestQueryAskAndFrom(t *testing.T) {
+	conf := `
+map $http_origin $cors { default ""; "https://app.example.com" $http_origin; }
+server {
+    listen 80; server_name a.test;
+    location /api/ {
+        add_header Access-Control-Allow-Origin $cors always;
+        proxy_pass http://backend;
+    }
+}
+`
+	f := nginx.Lower(nginx.Parse("nginx.conf", []byte(conf), nginx.Options{}))
+	q := serverside.NewQuery(f, nil)
+	var r *model.Response
+	for _, o := range f.Responses {
+		if o.Source == model.FromUpstream {
+			r = o
+		}
+	}
+	if r == nil {
+		t.Fatal("no proxied response")
+	}
+	if q.Decides(r) {
+		t.Error("decided although OPTIONS goes to an unknown upstream")
+	}
+	simple := func(x *serverside.Exchange) bool { return x.Request.Method == "GET" && x.Preflight == nil }
+	xs, ok := q.Ask(r, simple)
+	if !ok || len(xs) == 0 {
+		t.Fatalf("simple GETs: %d exchanges, decided %v; want some, decided", len(xs), ok)
+	}
+	for _, x := range xs {
+		if x.Request.Method != "GET" {
+			t.Errorf("Ask kept a %s", x.Request.Method)
+		}
+	}
+	if _, ok := q.Ask(r, nil); ok {
+		t.Error("every exchange decided although the preflight's is not")
+	}
+	if n := len(q.Route(r)); n < len(xs) {
+		t.Errorf("Route gave %d exchanges, fewer than the %d Ask kept", n, len(xs))
+	}
+	for _, origin := range []string{"https://app.example.com", "https://other.example"} {
+		got := ""
+		for _, x := range q.From(r, origin) {
+			if x.Request.Origin != origin {
+				t.Errorf("From(%s) sent %s", origin, x.Request.Origin)
+			}
+			if x.Request.Method != "GET" || x.Request.UpstreamStatus != 0 {
+				t.Errorf("From sent %s with upstream status %d, want a GET that succeeds", x.Request.Method, x.Request.UpstreamStatus)
+			}
+			if x.Actual != nil {
+				for _, l := range x.Actual.Headers {
+					if l.Name == model.ACAO {
+						got = l.Value
+					}
+				}
+			}
+		}
+		want := ""
+		if origin == "https://app.example.com" {
+			want = origin
+		}
+		if got != want {
+			t.Errorf("From(%s): Access-Control-Allow-Origin %q, want %q", origin, got, want)
+		}
+	}
+}
+
+// TestQueryOriginPresence: if ($http_origin) holds for every request that
+// sends an Origin, "null" included (nginx 1.22 answered Origin: null from
+// inside it), so the answers inside it are decided.
+func TestQueryOriginPresence(t *testing.T) {
+	conf := `
+server {
+    listen 80; server_name a.test;
+    location / {
+        if ($http_origin) {
+            add_header Access-Control-Allow-Origin $http_origin always;
+            return 200;
+        }
+        return 404;
+    }
+}
+`
+	f := nginx.Lower(nginx.Parse("nginx.conf", []byte(conf), nginx.Options{}))
+	q := serverside.NewQuery(f, nil)
+	for _, r := range f.Responses {
+		if len(r.Conds) == 0 {
+			continue
+		}
+		if !q.Decides(r) {
+			t.Fatalf("the response inside if ($http_origin) at %s is not decided", r.Span)
+		}
+		origins := map[string]bool{}
+		for _, x := range q.For(r) {
+			if x.Actual != nil && x.Actual.Response == r {
+				origins[x.Request.Origin] = true
+				if l := x.Actual.Headers; len(l) != 1 || l[0].Value != x.Request.Origin {
+					t.Errorf("%s got %+v, want its origin echoed", x.Request.Origin, l)
+				}
+			}
+		}
+		if !origins["null"] || !origins[serverside.Untrusted] {
+			t.Errorf("answered from inside the if: %v; want null and the unrelated origin among them", origins)
+		}
+	}
+}

@@ -1005,8 +1005,16 @@ func (l *lowerer) conditionOf(d *Directive) *model.Condition {
 	case "$request_method":
 		c.Methods = methodsMatching(strings.TrimPrefix(op, "!"), operand)
 	case "$http_origin":
+		if len(d.Args) == 1 {
+			// if ($http_origin): true when the request has a non-empty
+			// Origin (nginx takes "" and "0" as false, and no browser
+			// sends "0"). A presence test, not an allowlist, so no rule
+			// probes it.
+			c.Origin = &model.Matcher{Kind: model.MatchRegex, Pattern: "^.+$", Span: d.Args[0].Span, Raw: d.Args[0].Raw}
+			break
+		}
 		if len(d.Args) < 3 {
-			break // if ($http_origin) tests presence only; nginx rejects an operator without operand
+			break // nginx rejects an operator without operand
 		}
 		var m *model.Matcher
 		switch strings.TrimPrefix(op, "!") {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/corslint/corslint/findings"
 	"github.com/corslint/corslint/model"
+	"github.com/corslint/corslint/serverside"
 )
 
 var missingVaryOrigin = &Rule{
@@ -35,27 +36,141 @@ add_header Vary Origin always;
 `,
 	},
 	Run: func(p *Pass) {
-		seen := map[*model.HeaderOp]bool{}
+		type hit struct {
+			op       *model.HeaderOp
+			possible bool
+		}
+		hits := map[string]*hit{} // by the position of the statement
+		var order []*hit
+		note := func(op *model.HeaderOp, possible bool) {
+			k := op.Span.String()
+			if h := hits[k]; h != nil {
+				h.possible = h.possible && possible
+				return
+			}
+			h := &hit{op: op, possible: possible}
+			hits[k] = h
+			order = append(order, h)
+		}
 		for _, r := range p.File.Responses {
 			// Preflight answers are not stored by HTTP caches.
-			if r.IsPreflightAnswer() || r.VariesOnOrigin() {
+			if r.IsPreflightAnswer() {
+				continue
+			}
+			var deps []*model.HeaderOp
+			for _, op := range r.Ops(model.ACAO) {
+				if adds(op) && op.Value.DependsOnOrigin() {
+					deps = append(deps, op)
+				}
+			}
+			if len(deps) == 0 || variesAlways(r) {
+				continue
+			}
+			if xs, ok := p.ask(r, succeeds); ok && varyKnown(xs, r) {
+				// The evaluator's answers: a GET that gets an
+				// origin-dependent Access-Control-Allow-Origin from one
+				// of these statements, and no Vary naming Origin.
+				for _, x := range xs {
+					a := x.Actual
+					if a == nil || a.Response != r || variesOnOrigin(a) {
+						continue
+					}
+					for _, l := range linesOf(a, model.ACAO) {
+						if l.Op != nil && sameStatement(deps, l.Op) {
+							note(l.Op, false)
+						}
+					}
+				}
+				continue
+			} else if ok {
+				p.asked(r, false)
+			}
+			if r.VariesOnOrigin() {
 				continue
 			}
 			status := r.Status
 			if status == 0 {
 				status = 200
 			}
-			for _, op := range r.Ops(model.ACAO) {
+			for _, op := range deps {
 				// a statement that does not reach this response (Varnish's
 				// vcl_deliver on a synthetic one) needs no Vary here
-				if !adds(op) || !op.Value.DependsOnOrigin() || seen[op] || !op.Delivery.Reaches(status, r.Source) {
-					continue
+				if op.Delivery.Reaches(status, r.Source) {
+					note(op, true)
 				}
-				seen[op] = true
-				p.Report(op.Span, "Access-Control-Allow-Origin depends on the request's Origin, but the response has no Vary: Origin, so caches can serve one origin's answer to another; %s", adviceFor(p.File).VaryOrigin(op))
+			}
+		}
+		for _, h := range order {
+			f := p.Report(h.op.Span, "Access-Control-Allow-Origin depends on the request's Origin, but the response has no Vary: Origin, so caches can serve one origin's answer to another; %s", adviceFor(p.File).VaryOrigin(h.op))
+			if h.possible {
+				possibly(f)
 			}
 		}
 	},
+}
+
+// variesAlways reports whether r has a statement that puts a Vary naming
+// Origin on every successful answer, whatever the request, and none that
+// removes Vary: then no answer the rule asks about lacks it, and the
+// evaluator need not be asked.
+func variesAlways(r *model.Response) bool {
+	status := r.Status
+	if status == 0 {
+		status = 200
+	}
+	found := false
+	for _, op := range r.Ops(model.Vary) {
+		if !adds(op) {
+			return false
+		}
+		found = found || op.When == nil && op.Delivery.Reaches(status, r.Source) && op.Value.Kind == model.Literal && model.VaryNamesOrigin(op.Value.Text)
+	}
+	return found
+}
+
+// varyKnown reports whether the answers from r carry a line from each of
+// r's statements that add Vary. The evaluator leaves out a Vary whose
+// value the configuration does not give (Varnish's resp.http.Vary +
+// ", Origin" on a backend's unknown Vary), which then cannot be judged
+// from the answers.
+func varyKnown(xs []serverside.Exchange, r *model.Response) bool {
+	var varies []*model.HeaderOp
+	for _, op := range r.Ops(model.Vary) {
+		if adds(op) {
+			varies = append(varies, op)
+		}
+	}
+	for _, x := range xs {
+		a := x.Actual
+		if a == nil || a.Response != r {
+			continue
+		}
+		for _, op := range varies {
+			found := false
+			for _, l := range linesOf(a, model.Vary) {
+				found = found || l.Op != nil && sameStatement([]*model.HeaderOp{op}, l.Op)
+			}
+			if !found && op.Delivery.Reaches(a.Status, r.Source) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// succeeds selects the exchanges of a simple GET that the upstream or
+// the file handler answers with success, what caches store.
+func succeeds(x *serverside.Exchange) bool { return simpleGET(x) && x.Request.UpstreamStatus == 0 }
+
+// variesOnOrigin reports whether an answer carries a Vary line that
+// names Origin (or *).
+func variesOnOrigin(a *serverside.Answer) bool {
+	for _, l := range linesOf(a, model.Vary) {
+		if model.VaryNamesOrigin(l.Value) {
+			return true
+		}
+	}
+	return false
 }
 
 var varyOverwritten = &Rule{

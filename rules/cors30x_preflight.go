@@ -83,13 +83,55 @@ if ($request_method = OPTIONS) {
 			return
 		}
 		for _, r := range p.File.Responses {
-			if !r.IsPreflightAnswer() || refused(r) || carried(r, model.ACAO) == nil || carried(r, model.ACAM) != nil || lostByInheritance(r, model.ACAM) {
+			if !r.IsPreflightAnswer() || refused(r) || lostByInheritance(r, model.ACAM) {
 				continue
+			}
+			// Only an answer whose statements can send an origin, and
+			// none that sends methods whatever the request, can lack
+			// them; others are not asked about.
+			if carried(r, model.ACAO) == nil {
+				continue
+			}
+			if m := carried(r, model.ACAM); m != nil && m.When == nil && m.Value.Kind == model.Literal && m.Value.Text != "" {
+				continue
+			}
+			possible := false
+			if xs, ok := p.ask(r, preflightOf(r)); ok {
+				// The evaluator's answers: a preflight this response
+				// answers with success and an origin, but no methods.
+				if !preflightLacks(xs, r, model.ACAM) {
+					continue
+				}
+			} else {
+				if carried(r, model.ACAM) != nil {
+					continue
+				}
+				possible = true
 			}
 			f := p.Report(r.Span, "this preflight answer has no Access-Control-Allow-Methods, so the browser blocks %s; add Access-Control-Allow-Methods with them here", strings.Join(dedupe(wanted), ", "))
 			f.Related = append(f.Related, findings.Related{Message: "methods allowed here", Span: where.Span})
+			if possible {
+				possibly(f)
+			}
 		}
 	},
+}
+
+// preflightOf selects the exchanges whose preflight r answers.
+func preflightOf(r *model.Response) func(*serverside.Exchange) bool {
+	return func(x *serverside.Exchange) bool { return x.Preflight != nil && x.Preflight.Response == r }
+}
+
+// preflightLacks reports whether a predicted preflight answer from r
+// succeeds with Access-Control-Allow-Origin but without header name.
+func preflightLacks(xs []serverside.Exchange, r *model.Response, name string) bool {
+	for _, x := range xs {
+		a := x.Preflight
+		if a != nil && a.Response == r && a.Status/100 == 2 && lineOf(a, model.ACAO) != nil && len(linesOf(a, name)) == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // lostByInheritance reports whether r lacks header name because a nested
@@ -536,57 +578,199 @@ proxy_pass http://backend;
 	},
 	Run: func(p *Pass) {
 		type hit struct {
-			sev findings.Severity
-			msg string
+			op       *model.HeaderOp
+			sev      findings.Severity
+			msg      string
+			possible bool
 		}
-		worst := map[*model.HeaderOp]hit{}
-		var order []*model.HeaderOp
-		note := func(op *model.HeaderOp, sev findings.Severity, msg string) {
-			h, seen := worst[op]
-			if !seen {
-				order = append(order, op)
+		worst := map[string]*hit{} // by the position of the statement
+		var order []*hit
+		note := func(op *model.HeaderOp, sev findings.Severity, msg string, possible bool) {
+			k := op.Span.String()
+			h := worst[k]
+			if h == nil {
+				h = &hit{op: op, sev: sev, msg: msg, possible: possible}
+				worst[k] = h
+				order = append(order, h)
+				return
 			}
-			if !seen || sev > h.sev {
-				worst[op] = hit{sev, msg}
+			// a definite finding wins over a possible one, then the
+			// more severe
+			if h.possible && !possible || h.possible == possible && sev > h.sev {
+				h.sev, h.msg = sev, msg
 			}
+			h.possible = h.possible && possible
 		}
+		fix := adviceFor(p.File).Always()
 		for _, r := range p.File.Responses {
+			if r.Status == 0 && r.Source == model.FromServer {
+				continue
+			}
+			// Only a statement whose delivery leaves the error's status
+			// out can be lost there; a response without one is not asked
+			// about.
+			errStatus, errFrom := r.Status, r.Source
+			switch {
+			case r.Status != 0:
+			case r.Source == model.FromUpstream:
+				errStatus = 500
+			default:
+				errStatus, errFrom = 404, model.FromServer
+			}
+			var ops []*model.HeaderOp
 			for _, op := range r.Ops(model.ACAO) {
-				if !adds(op) || op.Delivery == model.Always {
-					continue
-				}
-				fix := adviceFor(p.File).Always()
-				switch {
-				case r.Status != 0:
-					if op.Delivery.Reaches(r.Status, r.Source) || sendsACAO(r, r.Status, r.Source) {
-						continue
-					}
-					sev := findings.Warning
-					if r.IsPreflightAnswer() {
-						sev = findings.Error
-					}
-					note(op, sev, fmt.Sprintf("Access-Control-Allow-Origin is not sent on the %d response produced at %s, so the browser blocks it; %s", r.Status, r.Span, fix))
-				case r.Source == model.FromUpstream:
-					// Apache's onsuccess table reaches proxied errors too;
-					// and another statement may send ACAO on errors anyway.
-					if op.Delivery.Reaches(500, model.FromUpstream) || sendsACAO(r, 500, model.FromUpstream) {
-						continue
-					}
-					note(op, findings.Warning, "Access-Control-Allow-Origin is not sent when the upstream answers with an error (4xx, 5xx), so scripts see only \"Failed to fetch\" instead of the status; "+fix)
-				case r.Source == model.FromHandler:
-					if sendsACAO(r, 404, model.FromServer) || plainOrigin(r) {
-						continue
-					}
-					note(op, findings.Note, "Access-Control-Allow-Origin is not sent on error responses (404 and the like); "+fix)
+				if adds(op) && op.Delivery != model.Always && !op.Delivery.Reaches(errStatus, errFrom) {
+					ops = append(ops, op)
 				}
 			}
+			if len(ops) == 0 {
+				continue
+			}
+			if r.Source == model.FromHandler && r.Status == 0 && plainOrigin(r) {
+				continue // fonts and images opened to every site
+			}
+			if losses, ok := p.lostOnErrors(r, ops); ok {
+				for _, l := range losses {
+					note(l.op, l.sev, l.message(r, fix), false)
+				}
+				continue
+			}
+			for _, l := range lostOnErrorsAsWritten(r, ops) {
+				note(l.op, l.sev, l.message(r, fix), true)
+			}
 		}
-		for _, op := range order {
-			h := worst[op]
-			f := p.Report(op.Span, "%s", h.msg)
+		for _, h := range order {
+			f := p.Report(h.op.Span, "%s", h.msg)
 			f.Severity = h.sev
+			if h.possible {
+				possibly(f)
+			}
 		}
 	},
+}
+
+// loss is a statement whose Access-Control-Allow-Origin does not reach
+// an error answer.
+type loss struct {
+	op     *model.HeaderOp
+	sev    findings.Severity
+	status int // the error's status when the server makes it itself
+}
+
+func (l loss) message(r *model.Response, fix string) string {
+	switch {
+	case l.status != 0:
+		return fmt.Sprintf("Access-Control-Allow-Origin is not sent on the %d response produced at %s, so the browser blocks it; %s", l.status, r.Span, fix)
+	case r.Source == model.FromUpstream:
+		return "Access-Control-Allow-Origin is not sent when the upstream answers with an error (4xx, 5xx), so scripts see only \"Failed to fetch\" instead of the status; " + fix
+	}
+	return "Access-Control-Allow-Origin is not sent on error responses (404 and the like); " + fix
+}
+
+// lostOnErrors asks the evaluator which of ops, put on r's successful
+// answers to a trusted origin, are missing from its error answers: the
+// status r has when the server makes it, else what the same origin gets
+// when the upstream or the file handler fails. False when the evaluator
+// does not decide those answers.
+func (p *Pass) lostOnErrors(r *model.Response, ops []*model.HeaderOp) ([]loss, bool) {
+	trusted := func(x *serverside.Exchange) bool {
+		return x.Request.Origin != serverside.Untrusted && x.Request.Origin != "null"
+	}
+	if r.Status != 0 {
+		xs, ok := p.ask(r, trusted)
+		if !ok {
+			return nil, false
+		}
+		var out []loss
+		for _, x := range xs {
+			for _, a := range x.Answers() {
+				if a.Response != r || len(linesOf(a, model.ACAO)) > 0 {
+					continue
+				}
+				sev := findings.Warning
+				if r.IsPreflightAnswer() {
+					sev = findings.Error
+				}
+				// the statements whose delivery leaves this status out
+				for _, op := range ops {
+					if !op.Delivery.Reaches(a.Status, r.Source) {
+						out = append(out, loss{op: op, sev: sev, status: a.Status})
+					}
+				}
+			}
+		}
+		return out, true
+	}
+	xs, ok := p.ask(r, func(x *serverside.Exchange) bool { return trusted(x) && simpleGET(x) })
+	if !ok {
+		return nil, false
+	}
+	failed := map[string]*serverside.Answer{} // by origin
+	for _, x := range p.exchanges().Route(r) {
+		if x.Request.UpstreamStatus >= 400 && simpleGET(&x) && x.Actual != nil {
+			if x.Actual.Response != r || !x.Decided() {
+				return nil, false // another response answers the error: not this rule's judgement
+			}
+			failed[x.Request.Origin] = x.Actual
+		}
+	}
+	sev, errStatus, errFrom := findings.Warning, 500, model.FromUpstream
+	if r.Source == model.FromHandler {
+		sev, errStatus, errFrom = findings.Note, 404, model.FromServer
+	}
+	var out []loss
+	for _, x := range xs {
+		if x.Request.UpstreamStatus != 0 || x.Actual == nil || x.Actual.Response != r {
+			continue
+		}
+		e := failed[x.Request.Origin]
+		if e == nil {
+			return nil, false
+		}
+		if lineOf(e, model.ACAO) != nil {
+			continue // another statement sends it on errors
+		}
+		for _, l := range linesOf(x.Actual, model.ACAO) {
+			if l.Op != nil && sameStatement(ops, l.Op) && !l.Op.Delivery.Reaches(errStatus, errFrom) {
+				out = append(out, loss{op: l.Op, sev: sev})
+			}
+		}
+	}
+	return out, true
+}
+
+// lostOnErrorsAsWritten is lostOnErrors from r's statements alone: each
+// statement that does not reach r's fixed status, or an error of the
+// upstream or the file handler, while no other statement sends the header
+// there.
+func lostOnErrorsAsWritten(r *model.Response, ops []*model.HeaderOp) []loss {
+	var out []loss
+	for _, op := range ops {
+		switch {
+		case r.Status != 0:
+			if op.Delivery.Reaches(r.Status, r.Source) || sendsACAO(r, r.Status, r.Source) {
+				continue
+			}
+			sev := findings.Warning
+			if r.IsPreflightAnswer() {
+				sev = findings.Error
+			}
+			out = append(out, loss{op: op, sev: sev, status: r.Status})
+		case r.Source == model.FromUpstream:
+			// Apache's onsuccess table reaches proxied errors too;
+			// and another statement may send ACAO on errors anyway.
+			if op.Delivery.Reaches(500, model.FromUpstream) || sendsACAO(r, 500, model.FromUpstream) {
+				continue
+			}
+			out = append(out, loss{op: op, sev: findings.Warning})
+		case r.Source == model.FromHandler:
+			if sendsACAO(r, 404, model.FromServer) {
+				continue
+			}
+			out = append(out, loss{op: op, sev: findings.Note})
+		}
+	}
+	return out
 }
 
 // plainOrigin reports whether r's only CORS header is

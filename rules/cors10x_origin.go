@@ -7,6 +7,7 @@ import (
 
 	"github.com/corslint/corslint/findings"
 	"github.com/corslint/corslint/model"
+	"github.com/corslint/corslint/serverside"
 )
 
 var reflectedOrigin = &Rule{
@@ -42,33 +43,121 @@ add_header Vary Origin always;
 `,
 	},
 	Run: func(p *Pass) {
-		worst := map[*model.HeaderOp]*model.HeaderOp{} // ACAO op -> ACAC op seen with it
-		var order []*model.HeaderOp
-		for _, r := range p.File.Responses {
-			for _, op := range r.Ops(model.ACAO) {
-				if !adds(op) || !unguardedReflection(op.Value) {
-					continue
-				}
-				if _, seen := worst[op]; !seen {
-					order = append(order, op)
-					worst[op] = nil
-				}
-				if c := credentialsOn(r); c != nil && worst[op] == nil {
-					worst[op] = c
-				}
+		type hit struct {
+			op, creds *model.HeaderOp
+			possible  bool
+		}
+		hits := map[string]*hit{} // by the position of the ACAO statement
+		var order []*hit
+		note := func(op, creds *model.HeaderOp, possible bool) {
+			k := op.Span.String()
+			h := hits[k]
+			if h == nil {
+				h = &hit{op: op, possible: possible}
+				hits[k] = h
+				order = append(order, h)
+			}
+			h.possible = h.possible && possible
+			if h.creds == nil {
+				h.creds = creds
 			}
 		}
-		for _, op := range order {
-			via := reflectedVia(op.Value)
-			if c := worst[op]; c != nil {
-				f := p.Report(op.Span, "Access-Control-Allow-Origin echoes %s with Access-Control-Allow-Credentials: true and no allowlist: any site can read this API as the signed-in user; %s", via, adviceFor(p.File).Allowlist())
-				f.Related = append(f.Related, findings.Related{Message: "credentials allowed here", Span: c.Span})
+		for _, r := range p.File.Responses {
+			var echoes []*model.HeaderOp
+			for _, op := range r.Ops(model.ACAO) {
+				if adds(op) && unguardedReflection(op.Value) {
+					echoes = append(echoes, op)
+				}
+			}
+			if len(echoes) == 0 {
 				continue
 			}
-			f := p.Report(op.Span, "Access-Control-Allow-Origin echoes %s with no allowlist: every site may read these responses; %s", via, adviceFor(p.File).Allowlist())
-			f.Severity = findings.Warning
+			if xs, ok := p.ask(r, untrustedAsks(r)); ok && echoesAsWritten(xs, r, echoes) {
+				// The evaluator's answers: the unrelated origin's
+				// requests that get their own origin back from one of
+				// these statements, with or without credentials.
+				for _, x := range xs {
+					for _, a := range x.Answers() {
+						if a.Response != r {
+							continue
+						}
+						for _, l := range linesOf(a, model.ACAO) {
+							if l.Op == nil || l.Value != x.Request.Origin || !sameStatement(echoes, l.Op) {
+								continue
+							}
+							var creds *model.HeaderOp
+							if c := lineOf(a, model.ACAC); c != nil && c.Value == "true" {
+								creds = c.Op
+							}
+							note(l.Op, creds, false)
+						}
+					}
+				}
+				continue
+			} else if ok {
+				p.asked(r, false)
+			}
+			for _, op := range echoes {
+				note(op, credentialsOn(r), true)
+			}
+		}
+		for _, h := range order {
+			via := reflectedVia(h.op.Value)
+			var f *findings.Finding
+			if h.creds != nil {
+				f = p.Report(h.op.Span, "Access-Control-Allow-Origin echoes %s with Access-Control-Allow-Credentials: true and no allowlist: any site can read this API as the signed-in user; %s", via, adviceFor(p.File).Allowlist())
+				f.Related = append(f.Related, findings.Related{Message: "credentials allowed here", Span: h.creds.Span})
+			} else {
+				f = p.Report(h.op.Span, "Access-Control-Allow-Origin echoes %s with no allowlist: every site may read these responses; %s", via, adviceFor(p.File).Allowlist())
+				f.Severity = findings.Warning
+			}
+			if h.possible {
+				possibly(f)
+			}
 		}
 	},
+}
+
+// echoesAsWritten reports whether every line the evaluator gives from
+// one of the echoing statements is the request's own origin. A line with
+// another value (httpd's "(null)" for an environment variable the
+// request walk does not fill, which CGI and FastCGI handlers do) means
+// the evaluator does not know what the statement sends there.
+func echoesAsWritten(xs []serverside.Exchange, r *model.Response, echoes []*model.HeaderOp) bool {
+	for _, x := range xs {
+		for _, a := range x.Answers() {
+			if a.Response != r {
+				continue
+			}
+			for _, l := range linesOf(a, model.ACAO) {
+				if l.Op != nil && sameStatement(echoes, l.Op) && l.Value != x.Request.Origin {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// untrustedAsks selects the exchanges the unrelated origin sends to r:
+// its simple GETs, and its preflights when r answers OPTIONS (a POST's
+// actual request may reach an upstream whose answer to OPTIONS nobody
+// knows, which says nothing about what r echoes).
+func untrustedAsks(r *model.Response) func(*serverside.Exchange) bool {
+	return func(x *serverside.Exchange) bool {
+		return x.Request.Origin == serverside.Untrusted && (simpleGET(x) || r.IsPreflightAnswer() && x.Preflight != nil && x.Preflight.Response == r)
+	}
+}
+
+// sameStatement reports whether op is one of ops or at the same place as
+// one (a lowering may copy a statement for each path through it).
+func sameStatement(ops []*model.HeaderOp, op *model.HeaderOp) bool {
+	for _, o := range ops {
+		if o == op || o.Span.File == op.Span.File && o.Span.Line == op.Span.Line && o.Span.Col == op.Span.Col {
+			return true
+		}
+	}
+	return false
 }
 
 func unguardedReflection(v model.Value) bool {
@@ -127,6 +216,7 @@ if ($http_origin ~* "^https://(app|admin)\.example\.com$") {
 `,
 	},
 	Run: func(p *Pass) {
+		var guarded map[*model.Matcher][]*model.Response
 		for _, m := range p.File.Matchers {
 			if m.Kind == model.MatchExact || m.Dynamic {
 				continue
@@ -134,6 +224,13 @@ if ($http_origin ~* "^https://(app|admin)\.example\.com$") {
 			b, ok := probe(m)
 			if !ok || b == nil {
 				continue
+			}
+			if guarded == nil {
+				guarded = guardedResponses(p.File)
+			}
+			leaks, decided := p.admits(guarded[m], b.Origin)
+			if decided && !leaks {
+				continue // no answer the pattern guards lets that origin read
 			}
 			fix := b.Fix
 			if fixed, ok := repairPattern(m); ok {
@@ -146,9 +243,82 @@ if ($http_origin ~* "^https://(app|admin)\.example\.com$") {
 					fix += ", or " + alt // the subdomain form
 				}
 			}
-			p.Report(m.Span, "origin pattern \"%s\" accepts %q: %s; %s", m.Pattern, b.Origin, b.Why, fix)
+			f := p.Report(m.Span, "origin pattern \"%s\" accepts %q: %s; %s", m.Pattern, b.Origin, b.Why, fix)
+			if !decided {
+				possibly(f)
+			}
 		}
 	},
+}
+
+// admits asks the evaluator whether a simple GET from origin gets its
+// origin back in Access-Control-Allow-Origin from one of the responses
+// an allowlist guards. decided is false when there is none, or the
+// answers of one are not decided.
+func (p *Pass) admits(guarded []*model.Response, origin string) (leaks, decided bool) {
+	q := p.exchanges()
+	decided = len(guarded) > 0
+	for _, r := range guarded {
+		asked := false
+		for _, x := range q.From(r, origin) {
+			if !simpleGET(&x) || x.Request.UpstreamStatus != 0 || x.Actual == nil {
+				continue
+			}
+			asked = true
+			if !x.Decided() {
+				decided = false
+				continue
+			}
+			for _, l := range linesOf(x.Actual, model.ACAO) {
+				if l.Value == origin {
+					p.asked(r, true)
+					return true, true
+				}
+			}
+		}
+		decided = decided && asked
+		p.asked(r, decided)
+	}
+	return false, decided
+}
+
+// guardedResponses indexes the responses of f by the allowlists that
+// decide something of them: a condition of the response or of one of its
+// statements, or the allowlist of a value its Access-Control-Allow-Origin
+// can take.
+func guardedResponses(f *model.File) map[*model.Matcher][]*model.Response {
+	out := map[*model.Matcher][]*model.Response{}
+	for _, r := range f.Responses {
+		seen := map[*model.Matcher]bool{}
+		add := func(m *model.Matcher) {
+			if m != nil && !seen[m] {
+				seen[m] = true
+				out[m] = append(out[m], r)
+			}
+		}
+		for _, c := range r.Conds {
+			if c != nil {
+				add(c.Origin)
+			}
+		}
+		for _, op := range r.Headers {
+			if op.When != nil {
+				add(op.When.Origin)
+			}
+			if op.Name != model.ACAO {
+				continue
+			}
+			for _, g := range op.Value.Guards {
+				add(g)
+			}
+			for _, v := range op.Value.Possible() {
+				for _, g := range v.Guards {
+					add(g)
+				}
+			}
+		}
+	}
+	return out
 }
 
 var nullOriginAllowed = &Rule{

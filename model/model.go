@@ -312,6 +312,10 @@ type Condition struct {
 	URL     *PathMatch
 	Negated bool // the condition holds when Origin/Methods/URL do not match
 	Span    Span
+	// And is a further test that must hold too, with its own negation:
+	// code nested in two tests of opposite sense (the else if of an
+	// if (!allowed)) holds where both do. Nil for one test.
+	And *Condition
 }
 
 // Upstream is a proxying fact: responses come from another server.

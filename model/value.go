@@ -17,10 +17,14 @@ const (
 	Variable                   // one of several values the parser resolved (see Options)
 	Unknown                    // cannot be known from the configuration
 	Empty                      // the empty string: most servers then send no header
+	// RequestHeader is the value of the request header Var, echoed (cors
+	// reflects Access-Control-Request-Headers); a request without that
+	// header gets no line at all.
+	RequestHeader
 )
 
 func (k ValueKind) String() string {
-	return [...]string{"literal", "wildcard", "null", "reflected", "variable", "unknown", "empty"}[k]
+	return [...]string{"literal", "wildcard", "null", "reflected", "variable", "unknown", "empty", "request-header"}[k]
 }
 
 // Value is a header value as far as the configuration determines it.
@@ -29,7 +33,8 @@ type Value struct {
 	Raw  string // as written, quotes removed
 	Text string // Literal, Wildcard, Null: the exact text sent
 	// Var names the variable a Reflected or Variable value came through
-	// ("$http_origin", "$cors_origin", "%{Origin}i").
+	// ("$http_origin", "$cors_origin", "%{Origin}i"), and the request
+	// header a RequestHeader value echoes ("Access-Control-Request-Headers").
 	Var string
 	// Guards are the allowlists that gate a Reflected value: the origin is
 	// echoed only when one of them accepts it. None means any origin.

@@ -165,6 +165,26 @@ app.use(cors({
 }));
 ` + dataRoutes)
 
+	// elseAfterNegated keeps the allowlist test in the outer if and the
+	// method test in the else if.
+	elseAfterNegated := expressApp(`
+const allowlist = ['{{.PageOrigin}}'];
+app.use((req, res, next) => {
+  const origin = req.headers.origin;
+  if (!allowlist.includes(origin)) {
+    next();
+  } else if (req.method === 'OPTIONS') {
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    res.setHeader('Access-Control-Allow-Methods', 'GET, PUT');
+    res.sendStatus(204);
+  } else {
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    res.setHeader('Vary', 'Origin');
+    next();
+  }
+});
+` + dataRoutes)
+
 	return []Scenario{
 		{
 			Name: "express/defaults", Server: "express", Request: get,
@@ -466,6 +486,21 @@ app.get('/api/data', cors({ origin: '{{.PageOrigin}}' }), (req, res) => {
 				Preflight: wire(200, pinned{acao: {"{{.Origin}}"}, acam: nil})},
 		},
 		{
+			Name: "express/manual-else-after-negated-allowlist", Server: "express", Request: put, Trusted: true,
+			Config: elseAfterNegated,
+			Source: "if (!allowed) next(); else if (OPTIONS) answer; else set: the last branch runs for the allowed origin's PUT",
+			Expect: Expect{Allowed: true,
+				Preflight: &WireFacts{Status: 204, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}, acam: {"GET, PUT"}}},
+				Actual:    &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}, vary: {"Origin"}}}},
+		},
+		{
+			Name: "express/manual-else-after-negated-allowlist-other-origin", Server: "express", Request: put,
+			Config: elseAfterNegated,
+			Source: "the same middleware passes another origin's preflight on to Express's own 200",
+			Expect: Expect{Console: blockedPreflight(reasonNoACAO),
+				Preflight: &WireFacts{Status: 200, Headers: map[string][]string{acao: nil, acam: nil}}},
+		},
+		{
 			Name: "express/manual-ends-with", Server: "express", Request: getCred, LookAlike: "evilexample.localhost",
 			Config: hostnameEndsWithApp("example.localhost"),
 			Source: "a manual allowlist with endsWith: evilexample.localhost passes a test meant for example.localhost",
@@ -733,6 +768,32 @@ async function handle(request) {
 			Expect: Expect{Allowed: true,
 				Preflight: wire(204, pinned{acao: {"{{.PageOrigin}}"}, acam: {"GET, PUT"}}),
 				Actual:    wire(200, forPage())},
+		},
+		{
+			Name: "workerd/let-and-const-tests", Server: "workerd", Request: put, Trusted: true,
+			Config: moduleWorker(`    const origin = request.headers.get('Origin');
+    let allowed = ['{{.PageOrigin}}'].includes(origin);
+    const isPreflight = request.method === 'OPTIONS';
+    if (isPreflight) {
+      if (!allowed) {
+        return new Response(null, { status: 403 });
+      }
+      return new Response(null, {
+        status: 204,
+        headers: { 'Access-Control-Allow-Origin': origin, 'Access-Control-Allow-Methods': 'GET, PUT', 'Vary': 'Origin' },
+      });
+    }
+    const upstream = await fetch(request);
+    const response = new Response(upstream.body, upstream);
+    if (allowed) {
+      response.headers.set('Access-Control-Allow-Origin', origin);
+    }
+    return response;
+`),
+			Source: "a Worker keeping the origin test in a let and the method test in a const",
+			Expect: Expect{Allowed: true,
+				Preflight: &WireFacts{Status: 204, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}, acam: {"GET, PUT"}}},
+				Actual:    &WireFacts{Status: 200, Headers: map[string][]string{acao: {"{{.PageOrigin}}"}}}},
 		},
 		{
 			Name: "workerd/preflight-other-origin", Server: "workerd", Request: put,

@@ -76,31 +76,7 @@ func appRequest(s oracle.Scenario, v oracle.Vars) serverside.Request {
 // appGaps are the scenarios whose prediction does not yet match what the
 // real runtime and Chromium did, with what differs. A listed scenario that
 // starts to agree fails the test, so the list only shrinks.
-var appGaps = map[string]string{
-	// cors reflects Access-Control-Request-Headers; absent from the
-	// request, cors sends no Access-Control-Allow-Headers at all.
-	"express/defaults-preflight":            "undecidable: the reflected Access-Control-Request-Headers",
-	"express/origin-array-string":           "undecidable: the reflected Access-Control-Request-Headers",
-	"express/origin-array-other-origin":     "undecidable: the reflected Access-Control-Request-Headers",
-	"express/origin-function-other-origin":  "undecidable: the reflected Access-Control-Request-Headers",
-	"express/origin-function-error-allowed": "undecidable: the reflected Access-Control-Request-Headers",
-	"express/methods-without-put":           "undecidable: the reflected Access-Control-Request-Headers",
-	"express/methods-with-put":              "undecidable: the reflected Access-Control-Request-Headers",
-	"express/allowed-headers-reflected":     "undecidable: the reflected Access-Control-Request-Headers",
-	"express/exposed-headers-max-age":       "undecidable: the reflected Access-Control-Request-Headers",
-	"express/preflight-continue-no-route":   "undecidable: the reflected Access-Control-Request-Headers",
-	"express/options-success-status":        "undecidable: the reflected Access-Control-Request-Headers",
-	"express/route-only-with-options":       "undecidable: the reflected Access-Control-Request-Headers",
-	"express/preflight-continue-route":      "undecidable: the reflected Access-Control-Request-Headers",
-	"express/options-star":                  "undecidable: the reflected Access-Control-Request-Headers",
-	"express/router":                        "undecidable: the reflected Access-Control-Request-Headers (the mounted router itself is found)",
-	"workerd/proxy-with-cors":               "undecidable: the origin test kept in a const (allowed) is not followed",
-	"workerd/proxy-preflight-only":          "undecidable: the origin test kept in a const (allowed) is not followed",
-	"workerd/proxy-immutable-headers":       "undecidable: the origin test kept in a const (allowed) is not followed; then: set on fetch()'s response throws, workerd answers 500",
-	"workerd/proxy-append-doubles":          "undecidable: the origin test kept in a const (allowed) is not followed",
-	"workerd/proxy-set-replaces":            "undecidable: the origin test kept in a const (allowed) is not followed",
-	"workerd/preflight-other-origin":        "undecidable: the origin test kept in a const (allowed) is not followed",
-}
+var appGaps = map[string]string{}
 
 // TestAppScenarios predicts every measured Express and Worker scenario
 // from its code alone and compares verdict, console message and the CORS

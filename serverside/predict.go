@@ -118,7 +118,7 @@ type Prediction struct {
 func Predict(stack []*model.File, req Request) Prediction {
 	var p Prediction
 	if need, _ := browser.NeedsPreflight(req.Request); need {
-		p.Preflight = answer(stack, req, "OPTIONS")
+		p.Preflight = answerAs(stack, req, "OPTIONS", true)
 		if p.Preflight.Status == 0 {
 			p.Unknown = "nothing in the configuration answers the preflight (" + strings.Join(p.Preflight.Notes, "; ") + ")"
 			if p.Preflight.upstreamOptions {
@@ -158,6 +158,12 @@ func undecidable(as ...*Answer) string {
 
 // answer computes the response one request gets from the stack.
 func answer(stack []*model.File, req Request, method string) *Answer {
+	return answerAs(stack, req, method, false)
+}
+
+// answerAs is answer for the request itself or, when preflight is set,
+// for the preflight the browser sends before it.
+func answerAs(stack []*model.File, req Request, method string, preflight bool) *Answer {
 	a := &Answer{Method: method}
 	if len(stack) == 0 {
 		a.Notes = append(a.Notes, "no configuration")
@@ -168,6 +174,7 @@ func answer(stack []*model.File, req Request, method string) *Answer {
 		a.Notes = append(a.Notes, "cannot parse the URL: "+err.Error())
 		return a
 	}
+	e.preflight = preflight
 	e.layer(stack, a)
 	return a
 }
@@ -194,10 +201,13 @@ type evaluator struct {
 	// an earlier request from that origin.
 	storedOrigin string
 	method       string
-	host         string
-	port         int
-	path         string
-	query        string
+	// preflight is set while the answer is to the preflight, whose
+	// request headers are the browser's, not the page's.
+	preflight bool
+	host      string
+	port      int
+	path      string
+	query     string
 	// nginx: the error an error page answers (0 outside one), its
 	// error_page's overwrite, the named location it goes to, and the
 	// internal redirects so far.
@@ -372,6 +382,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 		inner = old
 		e.storedOrigin = e.req.PriorOrigin
 	}
+	upStart := len(a.Headers)
 	if source == model.FromUpstream && r.Upstream != nil {
 		for _, l := range inner {
 			if !e.hides(r, l.Name) {
@@ -379,6 +390,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 			}
 		}
 	}
+	upEnd := len(a.Headers)
 	if status == 0 {
 		status = 200 // headers for an unknown status: those of a success
 	}
@@ -418,8 +430,46 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 			}
 			continue
 		}
+		if in.Op.Op == model.Append && f.Dialect == model.JavaScript {
+			// A Worker's copy of fetch()'s response holds the origin's
+			// headers in a Headers object, one entry per name, where
+			// append joins the entry (workerd/proxy-append-doubles).
+			if n, ok := joinLines(a.Headers, upStart, upEnd, in.Name, v, in.Op); ok {
+				upEnd -= len(a.Headers) - n
+				a.Headers = a.Headers[:n]
+				continue
+			}
+		}
 		a.Headers = append(a.Headers, Line{Name: in.Name, Value: v, From: in.Op.Span, Op: in.Op})
 	}
+}
+
+// joinLines joins the lines named name among ls[start:end] and the
+// appended value v into one line, at the first one's place, made by op;
+// it returns the new length of ls, and false when no such line is there
+// (ls is then unchanged).
+func joinLines(ls []Line, start, end int, name, v string, op *model.HeaderOp) (int, bool) {
+	first := -1
+	out := start
+	for i := start; i < len(ls); i++ {
+		switch {
+		case i >= end || !strings.EqualFold(ls[i].Name, name):
+			ls[out] = ls[i]
+			out++
+		case first < 0:
+			first = out
+			ls[out] = ls[i]
+			out++
+		default:
+			ls[first].Value += ", " + ls[i].Value
+		}
+	}
+	if first < 0 {
+		return len(ls), false
+	}
+	ls[first].Value += ", " + v
+	ls[first].From, ls[first].Op = op.Span, op
+	return out, true
 }
 
 // storedFor decides whether a cache in f answers this request with what it
@@ -556,16 +606,38 @@ func (e *evaluator) route(f *model.File) *model.Scope {
 	}
 	var best *model.Scope
 	bestScore, bestDepth := -1, -1
+	bestTakes := false
 	for _, s := range order {
 		if !e.matchesAll(s) {
 			continue
 		}
 		score, depth := specificity(s), len(s.Path())
+		// An application's router skips a route whose method differs
+		// (Express: app.get then app.put on one path, PUT runs the
+		// second), so a route for the method comes first.
+		takes := f.Dialect == model.JavaScript && e.takesMethod(f, s)
+		if takes != bestTakes {
+			if takes {
+				best, bestScore, bestDepth, bestTakes = s, score, depth, true
+			}
+			continue
+		}
 		if score > bestScore || score == bestScore && depth > bestDepth {
 			best, bestScore, bestDepth = s, score, depth
 		}
 	}
 	return best
+}
+
+// takesMethod reports whether a response of route s is for the request's
+// method by name.
+func (e *evaluator) takesMethod(f *model.File, s *model.Scope) bool {
+	for _, r := range f.Responses {
+		if r.Route == s && r.Methods != nil && r.ForMethod(e.method) {
+			return true
+		}
+	}
+	return false
 }
 
 // serverOf is the virtual server a response belongs to, or nil.
@@ -889,9 +961,16 @@ func changesCORS(r *model.Response) bool {
 // around a set): origin and method tests are decided; anything else is
 // taken to hold.
 func (e *evaluator) opHolds(op *model.HeaderOp) bool {
-	c := op.When
-	if c == nil {
+	return e.condHolds(op.When, 0)
+}
+
+// condHolds decides one statement condition and the tests chained to it.
+func (e *evaluator) condHolds(c *model.Condition, depth int) bool {
+	if c == nil || depth > 64 {
 		return true
+	}
+	if !e.condHolds(c.And, depth+1) {
+		return false
 	}
 	if c.Methods != nil {
 		in := false
@@ -922,6 +1001,9 @@ func (e *evaluator) value(v model.Value) (string, bool) {
 			return "", false
 		}
 		return e.origin, e.origin != ""
+	case model.RequestHeader:
+		h := e.requestHeader(v.Var)
+		return h, h != ""
 	case model.Variable:
 		// The last option that applies wins: a later set overrides an
 		// earlier one, a matching map entry overrides the default.
@@ -954,6 +1036,38 @@ func (e *evaluator) value(v model.Value) (string, bool) {
 		return e.value(p)
 	}
 	return "", false
+}
+
+// requestHeader is the value of the request header name as the server
+// receives it, "" when the request has none. A preflight carries the
+// browser's Origin, Access-Control-Request-Method and
+// Access-Control-Request-Headers (the names, lowercased, sorted, joined
+// with ","); the request itself carries the page's headers.
+func (e *evaluator) requestHeader(name string) string {
+	switch {
+	case strings.EqualFold(name, "Origin"):
+		return e.origin
+	case e.preflight && strings.EqualFold(name, "Access-Control-Request-Method"):
+		// fetch() defaults to GET and upper-cases only these six
+		if m := strings.ToUpper(e.req.Method); m == "" {
+			return "GET"
+		} else if slices.Contains([]string{"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"}, m) {
+			return m
+		}
+		return e.req.Method
+	case e.preflight && strings.EqualFold(name, "Access-Control-Request-Headers"):
+		_, names := browser.NeedsPreflight(e.req.Request)
+		return strings.Join(names, ",")
+	case e.preflight:
+		return ""
+	}
+	var vals []string
+	for _, h := range e.req.Headers {
+		if strings.EqualFold(h.Name, name) {
+			vals = append(vals, h.Value)
+		}
+	}
+	return strings.Join(vals, ", ")
 }
 
 func (e *evaluator) guarded(gs []*model.Matcher) bool {

@@ -286,9 +286,9 @@ func (q *Query) narrow(route *model.Scope) *model.File {
 	return &f
 }
 
-// routeMemo remembers the route each file gives a host, port and path:
-// the choice depends on nothing else, and a query asks it for every
-// origin and method sent to one URL.
+// routeMemo remembers the route each file gives a host, port and path
+// (and, for an application, method): the choice depends on nothing else,
+// and a query asks it for every origin and method sent to one URL.
 type routeMemo struct {
 	mu sync.Mutex
 	m  map[routeKey]*model.Scope
@@ -301,6 +301,7 @@ type routeKey struct {
 	f          *model.File
 	host, path string
 	port       int
+	method     string // for applications, whose routers choose by method too
 }
 
 func (m *routeMemo) alias(copyOf, f *model.File) {
@@ -323,7 +324,10 @@ func (m *routeMemo) route(e *evaluator, f *model.File) *model.Scope {
 	if whole, ok := m.as[f]; ok {
 		f = whole
 	}
-	k := routeKey{f, e.host, e.path, e.port}
+	k := routeKey{f: f, host: e.host, path: e.path, port: e.port}
+	if f.Dialect == model.JavaScript {
+		k.method = e.method
+	}
 	if r, ok := m.m[k]; ok {
 		return r
 	}

@@ -243,6 +243,8 @@ func Value(v model.Value) string {
 		return fmt.Sprintf("reflect(%s guards=%d)", v.Var, len(v.Guards))
 	case model.Empty:
 		return "empty"
+	case model.RequestHeader:
+		return fmt.Sprintf("request-header(%s)", v.Var)
 	case model.Unknown:
 		return fmt.Sprintf("unknown(%q)", v.Raw)
 	}

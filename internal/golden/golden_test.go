@@ -63,6 +63,7 @@ func TestValue(t *testing.T) {
 	}{
 		{model.Value{Kind: model.Empty}, "empty"},
 		{model.Value{Kind: model.Unknown, Raw: "$x"}, `unknown("$x")`},
+		{model.Value{Kind: model.RequestHeader, Var: "Access-Control-Request-Headers"}, "request-header(Access-Control-Request-Headers)"},
 		{model.Value{Kind: model.Reflected, Var: "$http_origin", Guards: []*model.Matcher{{}}}, "reflect($http_origin guards=1)"},
 		{model.Value{Kind: model.Variable, Options: []model.Value{{Kind: model.Empty}, {Kind: model.Wildcard, Text: "*"}}}, `var(empty | wildcard("*"))`},
 	} {

@@ -59,6 +59,9 @@ type answer struct {
 	ops    []*model.HeaderOp
 	at     model.Span
 	why    string
+	// when, if set, is the test the answer is given under; other
+	// requests go on to the next layer.
+	when *model.Condition
 	// alone: the answer carries none of the headers set before it (Koa's
 	// error handler removes them; a Response a Hono handler builds itself
 	// has only its own).
@@ -282,9 +285,18 @@ func (l *lowerer) preflight(a *app, steps []step, r step) {
 			continue
 		}
 		if p.preflight != nil {
-			hs = append(hs, p.preflight.ops...)
-			l.addPreflight(r.scope, p.scope, hs, p.preflight)
-			return
+			l.addPreflight(r.scope, p.scope, append(append([]*model.HeaderOp(nil), hs...), p.preflight.ops...), p.preflight)
+			if p.preflight.when == nil {
+				return
+			}
+			// Refused, the preflight goes on to the next layer with what
+			// the layer sets for the origins it refuses.
+			for _, o := range p.pass {
+				if !forAllowedOnly(o.When) {
+					hs = append(hs, o)
+				}
+			}
+			continue
 		}
 		if p.answer != nil && hasMethod(p.methods, "OPTIONS") {
 			return // the route of its own, added with the routes
@@ -299,16 +311,33 @@ func (l *lowerer) preflight(a *app, steps []step, r step) {
 	}
 }
 
+// forAllowedOnly reports whether a condition holds only for origins an
+// allowlist accepts.
+func forAllowedOnly(c *model.Condition) bool {
+	for ; c != nil; c = c.And {
+		if c.Origin != nil && !c.Negated {
+			return true
+		}
+	}
+	return false
+}
+
 func (l *lowerer) addPreflight(route, scope *model.Scope, hs []*model.HeaderOp, an *answer) {
 	key := preflightKey{route, an}
 	if l.preflights[key] {
 		return
 	}
 	l.preflights[key] = true
-	l.file.Responses = append(l.file.Responses, &model.Response{
+	r := &model.Response{
 		Route: route, Scope: scope, Methods: []string{"OPTIONS"}, Source: an.source, Status: an.status,
 		Headers: hs, Span: an.at, Why: an.why,
-	})
+	}
+	for c := an.when; c != nil; c = c.And {
+		one := *c
+		one.And = nil
+		r.Conds = append(r.Conds, &one)
+	}
+	l.file.Responses = append(l.file.Responses, r)
 }
 
 // pathMatch is an Express-style route path as a PathMatch: a plain path

@@ -29,9 +29,52 @@ func (l *lowerer) originTest(n *Node, isOrigin func(*Node) bool) (m *model.Match
 		return l.originComparison(n, isOrigin)
 	case "call_expression":
 		return l.originCall(n, isOrigin)
+	case "identifier":
+		// const allowed = list.includes(origin); if (allowed) ...
+		if v := l.testOf(n); v != nil {
+			if t, ok := l.tests[v]; ok {
+				return t.m, t.neg, t.ok
+			}
+			l.following++
+			m, neg, ok := l.originTest(v, isOrigin)
+			l.following--
+			l.tests[v] = originResult{m, neg, ok}
+			return m, neg, ok
+		}
 	}
 	return nil, false, false
 }
+
+// originResult is what originTest found in an expression a name stands
+// for, kept so that a name tested in several places records its
+// allowlist once.
+type originResult struct {
+	m       *model.Matcher
+	neg, ok bool
+}
+
+// testOf is the expression a name in a condition stands for: the value
+// of a const, or of a let or var assigned once, as the file binds it
+// (a name assigned again anywhere is not followed, since which value a
+// test sees would depend on the path); nil otherwise.
+func (l *lowerer) testOf(n *Node) *Node {
+	if l.following >= maxFollowTest {
+		return nil
+	}
+	bs := l.bindings[l.t.Text(n)]
+	if len(bs) != 1 {
+		return nil
+	}
+	v := l.unparen(bs[0])
+	if v == nil || !v.Is("binary_expression", "call_expression", "unary_expression", "identifier", "parenthesized_expression") {
+		return nil
+	}
+	return v
+}
+
+// maxFollowTest bounds how many names a test is followed through (const
+// a = b; const b = !a must end).
+const maxFollowTest = 8
 
 // originComparison reads ===, !==, ||, and indexOf(...) compared with -1.
 func (l *lowerer) originComparison(n *Node, isOrigin func(*Node) bool) (*model.Matcher, bool, bool) {
@@ -197,6 +240,13 @@ func (l *lowerer) methodTest(n *Node, isMethod func(*Node) bool) (ms []string, n
 		if l.t.Text(n.Child("operator")) == "!" {
 			ms, neg, ok := l.methodTest(n.Child("argument"), isMethod)
 			return ms, !neg, ok
+		}
+	case "identifier":
+		// const isPreflight = req.method === 'OPTIONS'
+		if v := l.testOf(n); v != nil {
+			l.following++
+			defer func() { l.following-- }()
+			return l.methodTest(v, isMethod)
 		}
 	case "binary_expression":
 		op := l.t.Text(n.Child("operator"))

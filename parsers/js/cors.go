@@ -42,6 +42,10 @@ type corsLib struct {
 	listFallback bool
 	// methodSep joins an array of methods or headers.
 	methodSep string
+	// skipsRefused: when an origin function refuses, the middleware sets
+	// nothing and passes the request on, preflights included (cors
+	// 2.8.5 calls next() when the callback gives no origin).
+	skipsRefused bool
 }
 
 // corsPackage is Express's cors 2.8.5 (also NestJS's enableCors).
@@ -50,7 +54,7 @@ var corsPackage = &corsLib{
 	allowHeaders: "allowedHeaders", altAllowHeaders: "headers", exposeHeaders: "exposedHeaders", maxAge: "maxAge",
 	defaultOrigin: "*", defaultMethods: "GET,HEAD,PUT,PATCH,POST,DELETE", reflectHeaders: true, exposeOnPreflight: true,
 	preflightContinue: "preflightContinue", successStatus: "optionsSuccessStatus", defaultStatus: 204, varyOnFixed: true,
-	methodSep: ",",
+	methodSep: ",", skipsRefused: true,
 }
 
 // fastifyCors is @fastify/cors 9: no Vary for a fixed origin, lists
@@ -90,6 +94,9 @@ type corsHeaders struct {
 	// answers: the middleware ends preflights itself with status.
 	answers bool
 	status  int
+	// when, if set, is the origin test everything above depends on: the
+	// middleware does nothing for the origins it refuses.
+	when *model.Condition
 }
 
 // corsConfig lowers a CORS middleware's options (an object literal, or
@@ -144,6 +151,9 @@ func (l *lowerer) corsConfig(lib *corsLib, s *model.Scope, call, opts *Node) *co
 			h.off = true
 			return h
 		}
+		if fn := l.resolve(op.value); lib.skipsRefused && isFunction(fn) && v.Kind == model.Reflected && len(v.Guards) == 1 && !l.refusesWithError(fn) {
+			h.when = &model.Condition{Text: "the origin function accepts the origin", Origin: v.Guards[0], Span: l.t.Span(op.kn)}
+		}
 		if lib.listFallback && v.Kind == model.Reflected && len(v.Guards) > 0 {
 			if first := l.firstString(op.value); first != "" {
 				v = model.Value{Kind: model.Variable, Raw: v.Raw, Options: []model.Value{v, model.LiteralValue(first, v.Span)}, Span: v.Span}
@@ -167,17 +177,27 @@ func (l *lowerer) corsConfig(lib *corsLib, s *model.Scope, call, opts *Node) *co
 	} else if lib.defaultMethods != "" {
 		add(true, false, l.op(s, model.ACAM, model.Set, model.LiteralValue(lib.defaultMethods, l.t.Span(call)), call, nil))
 	}
+	// cors reads options.allowedHeaders || options.headers and reflects
+	// when both are falsy, '' included.
+	unset := func(p *property) bool {
+		return p == nil || l.falsy(p.value) || lib == corsPackage && l.emptyString(p.value)
+	}
 	ah := get(props, lib.allowHeaders)
-	if ah == nil && lib.altAllowHeaders != "" {
-		ah = get(props, lib.altAllowHeaders)
+	if unset(ah) && lib.altAllowHeaders != "" {
+		if alt := get(props, lib.altAllowHeaders); alt != nil {
+			ah = alt
+		}
 	}
 	switch {
-	case ah != nil && !l.falsy(ah.value):
+	case !unset(ah):
 		if v := l.joined(ah.value, lib.methodSep); v.Kind != model.Empty {
 			add(true, false, l.op(s, model.ACAH, model.Set, v, ah.kn, nil))
 		}
 	case lib.reflectHeaders:
-		v := model.Value{Kind: model.Unknown, Raw: "the request's Access-Control-Request-Headers", Var: "Access-Control-Request-Headers",
+		// Every one of these libraries sends the request's header as it
+		// came and nothing when it is absent (cors 2.8.5
+		// configureAllowedHeaders, @fastify/cors, @koa/cors, hono/cors).
+		v := model.Value{Kind: model.RequestHeader, Raw: "the request's Access-Control-Request-Headers", Var: "Access-Control-Request-Headers",
 			Note: lib.name + " echoes the headers the preflight asks for", Span: l.t.Span(call)}
 		at := call
 		if ah != nil {
@@ -202,6 +222,11 @@ func (l *lowerer) corsConfig(lib *corsLib, s *model.Scope, call, opts *Node) *co
 	if p := get(props, lib.successStatus); lib.successStatus != "" && p != nil {
 		if n, err := strconv.Atoi(l.t.Text(l.resolve(p.value))); err == nil {
 			h.status = n
+		}
+	}
+	if h.when != nil {
+		for _, o := range append(append([]*model.HeaderOp(nil), h.preflight...), h.actual...) {
+			o.When = h.when
 		}
 	}
 	return h
@@ -393,6 +418,26 @@ func (l *lowerer) originFunction(fn *Node, at model.Span) model.Value {
 		Note: "undecidable, because the origin function's decision is not an allowlist test corslint reads"}
 }
 
+// refusesWithError reports whether an origin function hands its callback
+// an error (callback(new Error(...))): cors then passes the error to
+// Express instead of passing the request on.
+func (l *lowerer) refusesWithError(fn *Node) bool {
+	ps := (&lambda{t: l.t}).params(fn)
+	if len(ps) < 2 {
+		return false
+	}
+	found := false
+	walk(fn.Child("body"), func(n *Node) bool {
+		if n.Type == "call_expression" && l.t.Text(n.Child("function")) == ps[1] {
+			if as := args(n); len(as) > 0 && !l.unparen(as[0]).Is("null", "undefined") {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
 // dynamicGuard returns an unknown value in place of a reflection that an
 // allowlist known only at run time guards, or v itself.
 func dynamicGuard(v model.Value) model.Value {
@@ -449,6 +494,12 @@ func (l *lowerer) truthy(n *Node) bool {
 		return s != ""
 	}
 	return false
+}
+
+// emptyString reports whether n is the empty string.
+func (l *lowerer) emptyString(n *Node) bool {
+	s, ok := l.str(n)
+	return ok && s == ""
 }
 
 func (l *lowerer) falsy(n *Node) bool {

@@ -198,7 +198,7 @@ func (l *lowerer) routeLayers(a *app, c *Node, m, path string, as []*Node, fw st
 			}
 			ly.pass = ch.actual
 			if ch.answers {
-				ly.preflight = &answer{status: ch.status, source: model.FromServer, ops: ch.preflight, at: l.t.Span(r)}
+				ly.preflight = &answer{status: ch.status, source: model.FromServer, ops: ch.preflight, at: l.t.Span(r), when: ch.when}
 			} else {
 				ly.passOptions = ch.preflight
 			}

@@ -128,6 +128,7 @@ func (h *handler) stmt(st *Node, depth int) bool {
 		h.conds = append(h.conds, c)
 		mark := len(h.pass)
 		thenEnds := h.branch(st.Child("consequence"), depth, c)
+		thenEnd := len(h.pass)
 		h.conds = h.conds[:len(h.conds)-1]
 		elseEnds := false
 		if alt := st.Child("alternative"); alt != nil {
@@ -140,8 +141,9 @@ func (h *handler) stmt(st *Node, depth int) bool {
 			// Past an if whose branch returns, its condition is false.
 			h.conds = append(h.conds, h.negate(c))
 			if c.methods != nil && hasMethod(c.methods, "OPTIONS") {
-				// The branch's headers went to the preflight answer.
-				h.pass = h.pass[:mark]
+				// The branch's headers went to the preflight answer; the
+				// else branch's stay.
+				h.pass = append(h.pass[:mark], h.pass[thenEnd:]...)
 			}
 		}
 		return thenEnds && elseEnds
@@ -196,6 +198,7 @@ func (h *handler) branch(n *Node, depth int, c *cond) bool {
 		ends = true
 		if c.methods != nil && hasMethod(c.methods, "OPTIONS") && h.preflight == nil {
 			ended.ops = append(append([]*model.HeaderOp(nil), h.pass...), ended.ops...)
+			ended.when = h.originTests()
 			h.preflight = ended
 		}
 		_ = passMark
@@ -486,14 +489,44 @@ func (h *handler) when() *model.Condition {
 	}
 	c := *h.conds[len(h.conds)-1].c
 	for _, o := range h.conds {
-		if c.Origin == nil && o.c.Origin != nil {
+		// One Condition has one Negated for its tests: an outer test of
+		// the other sense (the allowlist of if (!ok) {...} else if
+		// (req.method !== 'OPTIONS')) is chained with its own.
+		switch {
+		case o.c.Origin == nil || o.c.Origin == c.Origin:
+		case c.Origin == nil && (c.Methods == nil || c.Negated == o.c.Negated):
 			c.Origin, c.Negated = o.c.Origin, o.c.Negated
+		default:
+			c.And = &model.Condition{Text: o.c.Text, Origin: o.c.Origin, Negated: o.c.Negated, Span: o.c.Span, And: c.And}
 		}
-		if c.Methods == nil && o.methods != nil {
+		switch {
+		case o.methods == nil || c.Methods != nil && !c.Negated:
+		case c.Methods == nil && (c.Origin == nil || !c.Negated):
 			c.Methods = o.methods
+		default:
+			c.And = &model.Condition{Text: o.c.Text, Methods: o.methods, Span: o.c.Span, And: c.And}
 		}
 	}
 	return &c
+}
+
+// originTests are the active conditions' origin tests, chained with
+// And; nil when none tests the origin, or when one is an allowlist known
+// only at run time (the answer is then taken for every origin, and the
+// value it guards says what is undecidable).
+func (h *handler) originTests() *model.Condition {
+	var out *model.Condition
+	for i := len(h.conds) - 1; i >= 0; i-- {
+		c := h.conds[i].c
+		if c.Origin == nil {
+			continue
+		}
+		if c.Origin.Dynamic {
+			return nil
+		}
+		out = &model.Condition{Text: c.Text, Origin: c.Origin, Negated: c.Negated, Span: c.Span, And: out}
+	}
+	return out
 }
 
 // guards are the allowlists the active conditions passed.

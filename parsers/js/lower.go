@@ -78,10 +78,14 @@ type lowerer struct {
 	calls   []*Node // every call expression, in source order
 	// preflights are the preflight answers added, per route.
 	preflights map[preflightKey]bool
+	// tests are the origin tests read from expressions names stand for;
+	// following counts the names being followed.
+	tests     map[*Node]originResult
+	following int
 }
 
 func newLowerer(t *Tree, f *model.File) *lowerer {
-	l := &lowerer{t: t, file: f, bindings: map[string][]*Node{}, imports: map[string]string{}, byName: map[string]*app{}, preflights: map[preflightKey]bool{}}
+	l := &lowerer{t: t, file: f, bindings: map[string][]*Node{}, imports: map[string]string{}, byName: map[string]*app{}, preflights: map[preflightKey]bool{}, tests: map[*Node]originResult{}}
 	l.top = &model.Scope{Kind: "module", Label: t.Path, Role: model.RoleFile, Layer: model.Origin, Span: t.Span(t.Root)}
 	f.Scopes = append(f.Scopes, l.top)
 	l.index()

@@ -15,7 +15,7 @@ func (l *lowerer) corsLayer(a *app, lib *corsLib, s *model.Scope, call, opts *No
 	}
 	ly := &layer{scope: s, match: match, path: path, pass: ch.actual, at: l.t.Span(call)}
 	if ch.answers {
-		ly.preflight = &answer{status: ch.status, source: model.FromServer, ops: ch.preflight, at: l.t.Span(call)}
+		ly.preflight = &answer{status: ch.status, source: model.FromServer, ops: ch.preflight, at: l.t.Span(call), when: ch.when}
 	} else {
 		ly.passOptions = ch.preflight
 	}

@@ -1,0 +1,166 @@
+package serverside_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/corslint/corslint/browser"
+	"github.com/corslint/corslint/model"
+	"github.com/corslint/corslint/parsers/js"
+	"github.com/corslint/corslint/serverside"
+)
+
+// loadJS lowers JavaScript source, or skips where the dialect is not built.
+func loadJS(t *testing.T, src string) []*model.File {
+	t.Helper()
+	if why := (js.Dialect{}).Unavailable(); why != "" {
+		t.Skip(why)
+	}
+	return []*model.File{js.Lower(js.Parse("app.js", []byte(src)))}
+}
+
+// TestAppRouteByMethod: Express skips a route of another method, so POST
+// on a path with app.get before app.post runs the app.post handler, not
+// the 404 of a method app.get does not take.
+func TestAppRouteByMethod(t *testing.T) {
+	stack := loadJS(t, `const express = require('express');
+const app = express();
+app.use((req, res, next) => {
+  res.setHeader('Access-Control-Allow-Origin', 'https://app.example');
+  next();
+});
+app.get('/api', (req, res) => res.json({ read: true }));
+app.post('/api', (req, res) => res.status(201).json({ written: true }));
+`)
+	for method, want := range map[string]int{"GET": 200, "POST": 201} {
+		p := serverside.Predict(stack, serverside.Request{Request: browser.Request{URL: "https://api.example/api", Origin: "https://app.example", Method: method}})
+		if p.Actual == nil {
+			t.Fatalf("%s: no actual answer (%s)", method, p.Verdict.Message)
+		}
+		if p.Actual.Status != want {
+			t.Errorf("%s: status %d via %s, want %d", method, p.Actual.Status, p.Actual.Route, want)
+		}
+	}
+}
+
+// TestElseAfterNegatedOriginTest: the else of an else if under
+// if (!allowed) holds where the origin is allowed and the method is not
+// OPTIONS, so a trusted PUT gets the header set there and an untrusted
+// one does not.
+func TestElseAfterNegatedOriginTest(t *testing.T) {
+	stack := loadJS(t, `const express = require('express');
+const app = express();
+const allowlist = ['https://app.example'];
+app.use((req, res, next) => {
+  const origin = req.headers.origin;
+  if (!allowlist.includes(origin)) {
+    next();
+  } else if (req.method === 'OPTIONS') {
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    res.setHeader('Access-Control-Allow-Methods', 'PUT');
+    res.sendStatus(204);
+  } else {
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    next();
+  }
+});
+app.put('/api', (req, res) => res.json({}));
+`)
+	for origin, want := range map[string]bool{"https://app.example": true, "https://evil.example": false} {
+		p := serverside.Predict(stack, serverside.Request{Request: browser.Request{URL: "https://api.example/api", Origin: origin, Method: "PUT"}})
+		if p.Unknown != "" {
+			t.Fatalf("%s: undecidable: %s", origin, p.Unknown)
+		}
+		if p.Verdict.Allowed != want {
+			t.Errorf("%s: allowed=%v (%s), want %v", origin, p.Verdict.Allowed, p.Verdict.Message, want)
+		}
+	}
+}
+
+// TestCorsOriginFunctionRefuses: cors calls next() without setting
+// anything when its origin function refuses, so a refused preflight gets
+// Express's own 200 and a refused GET no Vary either
+// (express/origin-function-other-origin,
+// express/probe-denied-preflight-falls-through).
+func TestCorsOriginFunctionRefuses(t *testing.T) {
+	stack := loadJS(t, `const express = require('express');
+const cors = require('cors');
+const app = express();
+const allowlist = ['https://app.example'];
+app.use(cors({ origin: (origin, callback) => callback(null, allowlist.includes(origin)), credentials: true }));
+app.get('/api', (req, res) => res.json({}));
+app.put('/api', (req, res) => res.json({}));
+`)
+	for _, c := range []struct {
+		origin, method string
+		preflight      int      // the preflight's status, 0 for none
+		names          []string // the CORS header names of the last answer
+	}{
+		{"https://app.example", "PUT", 204, []string{model.ACAO, model.ACAC}},
+		{"https://evil.example", "PUT", 200, nil},
+		{"https://evil.example", "GET", 0, nil},
+		{"https://app.example", "GET", 0, []string{model.ACAO, model.ACAC, model.Vary}},
+	} {
+		p := serverside.Predict(stack, serverside.Request{Request: browser.Request{URL: "https://api.example/api", Origin: c.origin, Method: c.method}})
+		if p.Unknown != "" {
+			t.Fatalf("%s %s: undecidable: %s", c.origin, c.method, p.Unknown)
+		}
+		last := p.Actual
+		if c.preflight != 0 {
+			if p.Preflight == nil || p.Preflight.Status != c.preflight {
+				t.Fatalf("%s %s: preflight %+v, want status %d", c.origin, c.method, p.Preflight, c.preflight)
+			}
+			last = p.Preflight
+			if p.Actual != nil {
+				last = p.Actual
+			}
+		}
+		var names []string
+		for _, l := range last.Headers {
+			names = append(names, l.Name)
+		}
+		for _, n := range c.names {
+			if !slices.Contains(names, n) {
+				t.Errorf("%s %s: headers %v lack %s", c.origin, c.method, names, n)
+			}
+		}
+		if c.names == nil && len(names) != 0 {
+			t.Errorf("%s %s: headers %v, want none (cors passed the request on)", c.origin, c.method, names)
+		}
+	}
+}
+
+// TestWorkerAppendJoinsUpstreamLine: on a Worker's copy of fetch()'s
+// response, append joins the origin's line instead of adding one
+// (workerd/proxy-append-doubles); set replaces it.
+func TestWorkerAppendJoinsUpstreamLine(t *testing.T) {
+	for op, want := range map[string][]string{
+		"append": {"https://app.example, https://app.example"},
+		"set":    {"https://app.example"},
+	} {
+		stack := loadJS(t, `export default {
+  async fetch(request) {
+    const upstream = await fetch(request);
+    const response = new Response(upstream.body, upstream);
+    response.headers.`+op+`('Access-Control-Allow-Origin', request.headers.get('Origin'));
+    return response;
+  },
+};
+`)
+		p := serverside.Predict(stack, serverside.Request{
+			Request:         browser.Request{URL: "https://api.example/x", Origin: "https://app.example"},
+			UpstreamHeaders: []browser.Header{{Name: "Access-Control-Allow-Origin", Value: "$origin"}},
+		})
+		var got []string
+		if p.Actual != nil {
+			for _, l := range p.Actual.Headers {
+				if l.Name == model.ACAO {
+					got = append(got, l.Value)
+				}
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: Access-Control-Allow-Origin lines %q, want %q", op, got, want)
+		}
+	}
+}

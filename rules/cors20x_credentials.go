@@ -46,20 +46,24 @@ add_header Vary Origin always;
 				continue
 			}
 			var stars []*model.HeaderOp
-			for _, op := range r.Ops(model.ACAO) {
-				if adds(op) && op.Value.Is(model.Wildcard) && !reported[op] {
+			acao := r.Ops(model.ACAO)
+			for i, op := range acao {
+				if adds(op) && op.Value.Is(model.Wildcard) && !reported[op] && !replacedLater(op, acao[i+1:]) && sentWithCredentials(r, op) {
 					stars = append(stars, op)
 				}
 			}
 			if len(stars) == 0 {
 				continue
 			}
-			if q.Decides(r) {
+			switch {
+			case q.Decides(r):
 				// The evaluator's answers: only a statement whose "*"
 				// goes out together with credentials on some response
 				// (a "*" sent on successes only, credentials on errors
 				// only, never meet).
 				stars, c = wildcardWithCredentialsSent(q.For(r), r)
+			case preflightsTakenBefore(q, p.File, r):
+				stars = nil
 			}
 			for _, op := range stars {
 				reported[op] = true
@@ -68,6 +72,69 @@ add_header Vary Origin always;
 			}
 		}
 	},
+}
+
+// preflightsTakenBefore reports whether r answers only OPTIONS, for any
+// origin, yet the evaluator answers the preflights it sends to r's route
+// from another response of the route, deciding each (nginx's
+// limit_except refuses OPTIONS before the if that would answer it): r's
+// statements then never go out.
+func preflightsTakenBefore(q *serverside.Query, f *model.File, r *model.Response) bool {
+	if !r.IsPreflightAnswer() || len(q.For(r)) > 0 {
+		return false
+	}
+	for _, c := range r.Conds {
+		if c != nil && c.Origin != nil {
+			return false // the sampled origins may miss the ones r answers
+		}
+	}
+	seen := false
+	for _, o := range f.Responses {
+		if o == r || o.Route != r.Route {
+			continue
+		}
+		for _, x := range q.For(o) {
+			if x.Preflight == nil || x.Preflight.Response != o {
+				continue
+			}
+			if !x.Decided() {
+				return false
+			}
+			seen = true
+		}
+	}
+	return seen
+}
+
+// sentWithCredentials reports whether op reaches some status r answers
+// with together with a statement of r that sends credentials: an
+// add_header without always on a response that is always a 502 is never
+// sent.
+func sentWithCredentials(r *model.Response, op *model.HeaderOp) bool {
+	for _, st := range statusesOf(r) {
+		if !op.Delivery.Reaches(st.status, st.from) {
+			continue
+		}
+		for _, c := range r.Ops(model.ACAC) {
+			if adds(c) && hasLiteral(c.Value, "true") && c.Delivery.Reaches(st.status, st.from) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// replacedLater reports whether one of the statements after op (later,
+// in the order they run) replaces or removes its header on every
+// response: op's value then never goes out (VCL's set after an if that
+// set "*").
+func replacedLater(op *model.HeaderOp, later []*model.HeaderOp) bool {
+	for _, l := range later {
+		if (l.Op == model.Set || l.Op == model.Unset) && l.When == nil && l.Table == op.Table && l.Delivery == op.Delivery && (l.Stored == op.Stored || !l.Stored) {
+			return true
+		}
+	}
+	return false
 }
 
 // wildcardWithCredentialsSent returns the statements that put "*" on an

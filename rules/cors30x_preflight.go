@@ -288,8 +288,23 @@ location /api/ {
 	},
 	Run: func(p *Pass) {
 		answered := preflightRoutes(p.File)
+		q := p.exchanges()
 		for _, r := range p.File.Responses {
-			if r.Methods != nil || r.OptionsStatus/100 == 2 || answered[r.Route] {
+			if r.Methods != nil || r.OptionsStatus/100 == 2 {
+				continue
+			}
+			if answered[r.Route] {
+				// The route's own answer to OPTIONS counts unless the
+				// evaluator sends every preflight elsewhere (nginx's
+				// limit_except takes the request before the if that
+				// would return 204).
+				if st := shadowedPreflights(q, r); st != 0 {
+					if intent := preflightIntent(r); intent != nil && !unreachable(r.Route) {
+						label := strings.TrimSpace(r.Route.Kind + " " + r.Route.Label)
+						f := p.Report(r.Route.Span, "%s expects preflights (it sends %s) but answers OPTIONS with %d before its own OPTIONS answer is reached, so the browser blocks the request (\"It does not have HTTP ok status\"); %s", label, intent.Name, st, adviceFor(p.File).AnswerOptions("answer OPTIONS with 204 and the CORS headers"))
+						f.Related = append(f.Related, findings.Related{Message: "preflight headers configured here", Span: intent.Span})
+					}
+				}
 				continue
 			}
 			if unreachable(r.Route) {
@@ -304,10 +319,7 @@ location /api/ {
 			// What shows preflights are expected: a method that needs one,
 			// else the request headers allowed. "GET, POST, OPTIONS"
 			// alone implies none.
-			intent := addsHeader(r, model.ACAM)
-			if intent == nil || len(preflightedMethods(r)) == 0 {
-				intent = addsHeader(r, model.ACAH)
-			}
+			intent := preflightIntent(r)
 			if intent == nil {
 				continue
 			}
@@ -346,6 +358,38 @@ location /api/ {
 	},
 }
 
+// preflightIntent returns the statement that shows preflights are
+// expected on r: a method that needs one, else the request headers
+// allowed. "GET, POST, OPTIONS" alone implies none.
+func preflightIntent(r *model.Response) *model.HeaderOp {
+	intent := addsHeader(r, model.ACAM)
+	if intent == nil || len(preflightedMethods(r)) == 0 {
+		intent = addsHeader(r, model.ACAH)
+	}
+	return intent
+}
+
+// shadowedPreflights returns the status the evaluator gives every
+// preflight sent to r's route when r answers them and none succeeds,
+// else 0.
+func shadowedPreflights(q *serverside.Query, r *model.Response) int {
+	if !q.Decides(r) {
+		return 0
+	}
+	st := 0
+	for _, x := range q.For(r) {
+		a := x.Preflight
+		if a == nil || a.Response != r {
+			continue
+		}
+		if a.Status == 0 || a.Status/100 == 2 {
+			return 0
+		}
+		st = a.Status
+	}
+	return st
+}
+
 // deniedPreflights reports an explicit refusal of OPTIONS (a rewrite to
 // 403, a return 405) on a route whose own answers allow methods that only
 // a preflight admits: the configuration asks for preflights and refuses
@@ -368,10 +412,13 @@ func deniedPreflights(p *Pass) {
 			continue
 		}
 		// the methods the route's answers allow, the refusal's own
-		// included (a header set for successes only is on the others)
+		// included (a header set for successes only is on the others),
+		// and those of the routes inside it, whose preflights the
+		// refusal answers too (a RewriteRule of the virtual host, a
+		// server-level if)
 		var answers []*serverside.Answer
 		for _, o := range p.File.Responses {
-			if o.Route != r.Route || !q.Decides(o) {
+			if !within(o.Route, r.Route) || !q.Decides(o) {
 				continue
 			}
 			for _, x := range q.For(o) {
@@ -399,6 +446,17 @@ func deniedPreflights(p *Pass) {
 				for _, l := range linesOf(a, model.ACAH) {
 					if at == nil && l.Op != nil && strings.TrimSpace(l.Value) != "" {
 						at, what = l.Op, "Access-Control-Allow-Headers allows "+l.Value
+					}
+				}
+			}
+		}
+		if at == nil {
+			// a route inside whose answers the evaluator does not
+			// decide: its statements say whether it expects preflights
+			for _, o := range p.File.Responses {
+				if at == nil && within(o.Route, r.Route) && !q.Decides(o) {
+					if op := preflightIntent(o); op != nil {
+						at, what = op, op.Name+" allows "+op.Value.Raw
 					}
 				}
 			}

@@ -51,6 +51,19 @@ add_header Access-Control-Allow-Origin https://app.example.com always;
 			f.Related = append(f.Related, findings.Related{Message: "first " + name, Span: f0.Span})
 		}
 		q := p.exchanges()
+		// Two statements on the responses of one route that add the same
+		// single-valued header: only then can the evaluator's answers
+		// carry it twice where a response's own statements do not
+		// (httpd's <If> sections add theirs to the host's). Asking the
+		// evaluator about every route would cost a query per section.
+		byRoute := map[*model.Scope][]*model.HeaderOp{}
+		for _, r := range p.File.Responses {
+			byRoute[r.Route] = append(byRoute[r.Route], r.Headers...)
+		}
+		twice := map[*model.Scope]bool{}
+		for route, ops := range byRoute {
+			twice[route] = repeatsIn(ops)
+		}
 		for _, r := range p.File.Responses {
 			type dup struct {
 				name      string
@@ -72,7 +85,7 @@ add_header Access-Control-Allow-Origin https://app.example.com always;
 					first[in.Name] = in.Op
 				}
 			}
-			if len(dups) == 0 && !repeats(r) {
+			if len(dups) == 0 && !repeats(r) && !(twice[r.Route] && q.Decides(r)) {
 				continue
 			}
 			if q.Decides(r) {
@@ -123,11 +136,19 @@ add_header Access-Control-Allow-Origin https://app.example.com always;
 // the statuses they reach differ from what r's own status shows (httpd's
 // own answer to OPTIONS takes both tables).
 func repeats(r *model.Response) bool {
+	return repeatsIn(r.Headers)
+}
+
+// repeatsIn reports whether two statements among ops (each counted
+// once) add the same single-valued CORS header.
+func repeatsIn(ops []*model.HeaderOp) bool {
 	n := map[string]int{}
-	for _, op := range r.Headers {
+	seen := map[*model.HeaderOp]bool{}
+	for _, op := range ops {
 		switch op.Name {
 		case model.ACAO, model.ACAC, model.ACMA:
-			if adds(op) {
+			if adds(op) && !seen[op] {
+				seen[op] = true
 				n[op.Name]++
 				if n[op.Name] > 1 {
 					return true

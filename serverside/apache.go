@@ -3,6 +3,7 @@ package serverside
 import (
 	"strings"
 
+	"github.com/corslint/corslint/browser"
 	"github.com/corslint/corslint/model"
 )
 
@@ -52,6 +53,11 @@ func (e *evaluator) apacheLayer(f *model.File, a *Answer) bool {
 			m = "GET"
 		}
 		req.Headers = append(req.Headers, [2]string{"Access-Control-Request-Method", m})
+		// Chromium lists the request's non-safelisted header names,
+		// lower-case and sorted (Header echo can copy them).
+		if _, names := browser.NeedsPreflight(e.req.Request); len(names) > 0 {
+			req.Headers = append(req.Headers, [2]string{"Access-Control-Request-Headers", strings.Join(names, ",")})
+		}
 	} else {
 		for _, h := range e.req.Headers {
 			req.Headers = append(req.Headers, [2]string{h.Name, h.Value})

@@ -138,6 +138,7 @@ LoadModule rewrite_module /usr/lib/apache2/modules/mod_rewrite.so
 LoadModule setenvif_module /usr/lib/apache2/modules/mod_setenvif.so
 LoadModule proxy_module /usr/lib/apache2/modules/mod_proxy.so
 LoadModule proxy_http_module /usr/lib/apache2/modules/mod_proxy_http.so
+LoadModule alias_module /usr/lib/apache2/modules/mod_alias.so
 User www-data
 Group www-data
 PidFile @BATCH@/httpd.pid

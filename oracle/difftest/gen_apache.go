@@ -11,31 +11,61 @@ var apachePaths = []string{
 
 var apacheHosts = []string{"a.test", "x.b.test", "other.test"}
 
+// apacheAliases map /assets/ (and /pics/) outside the document root, with
+// the paths each makes reachable. A case maps them in every virtual host,
+// so that the status a path names holds whichever host a probe reaches.
+var apacheAliases = []struct {
+	line  string
+	paths []string
+}{
+	{"Alias /assets @DIR@/assets", []string{"/assets/a-200.txt", "/assets/a-404.txt"}},
+	{"Alias /assets/ @DIR@/assets/", []string{"/assets/a-200.txt", "/assets/a-404.txt"}},
+	{"AliasMatch ^/(assets|pics)/(.*)$ @DIR@/assets/$2", []string{"/assets/a-200.txt", "/pics/a-404.txt", "/pics/a-200.txt"}},
+}
+
 func (g *gen) apacheCase(name string) *Case {
 	c := &Case{Name: name}
 	top := []*Node{fixed("Listen 127.0.0.1:@PORT@")}
 	nHosts := 1 + g.r.Intn(2)
+	paths := apachePaths
+	alias := ""
+	if g.chance(0.25) {
+		a := apacheAliases[g.r.Intn(len(apacheAliases))]
+		alias, paths = a.line, append(append([]string(nil), apachePaths...), a.paths...)
+	}
 	for i := 0; i < nHosts; i++ {
-		top = append(top, g.apacheVhost(i))
+		top = append(top, g.apacheVhost(i, alias))
+	}
+	// A directory's RewriteRules in an .htaccess (read where AllowOverride
+	// allows FileInfo).
+	rw := ""
+	if g.chance(0.12) {
+		rw = "RewriteEngine On\n" + g.pick("RewriteRule ^f-(\\d+)\\.txt$ g-$1.txt [L]\n", "RewriteCond %{REQUEST_METHOD} OPTIONS\nRewriteRule ^ - [R=204,L]\n",
+			"RewriteCond %{HTTP:Origin} ^https://(app|admin)\\.example\\.com$\nRewriteRule ^ - [E=RW_OK:%{HTTP:Origin}]\n")
+		top = append(top, stmt("# a RewriteRule in www/static/.htaccess", "apache:rewrite-perdir"))
 	}
 	c.Top = top
 	c.Files = append(c.Files, File{Path: "www/err.txt", Content: "error\n"})
 	c.Files = append(c.Files, docroot(apachePaths)...)
+	// the targets of the rewrites and aliases
+	c.Files = append(c.Files, File{Path: "www/static/g-200.txt", Content: "{}\n"}, File{Path: "assets/a-200.txt", Content: "{}\n"})
 	if g.chance(0.3) {
 		dir := g.pick("www/", "www/static/")
 		c.Files = append(c.Files, File{Path: dir + ".htaccess", Content: g.apacheHeaders(false).text()})
 	}
-	if g.chance(0.1) {
-		c.Files = append(c.Files, File{Path: "www/static/.htaccess", Content: g.apacheHeaders(false).text()})
+	switch {
+	case g.chance(0.1) || rw != "":
+		c.Files = append(c.Files, File{Path: "www/static/.htaccess", Content: rw + g.apacheHeaders(false).text()})
 	}
 	for i := 0; i < 12; i++ {
 		host := apacheHosts[g.r.Intn(len(apacheHosts))]
-		c.Probes = append(c.Probes, g.probe(host, apachePaths[g.r.Intn(len(apachePaths))]))
+		c.Probes = append(c.Probes, g.probe(host, paths[g.r.Intn(len(paths))]))
 	}
 	return c
 }
 
-func (g *gen) apacheVhost(i int) *Node {
+// apacheVhost builds one virtual host, with alias when not "".
+func (g *gen) apacheVhost(i int, alias string) *Node {
 	kids := []*Node{fixed("DocumentRoot @DIR@/www")}
 	if i == 0 {
 		kids = append(kids, fixed("ServerName a.test", "apache:vhost"))
@@ -50,7 +80,25 @@ func (g *gen) apacheVhost(i int) *Node {
 	if g.chance(0.3) {
 		dir = append(dir, g.apacheHeaders(true).nodes("apache:directory")...)
 	}
+	if g.chance(0.2) {
+		dir = append(dir, g.apachePerDirRewrite("static/")...)
+	}
 	kids = append(kids, &Node{Line: "<Directory @DIR@/www>", Close: "</Directory>", Kids: dir, Fixed: true, Fams: []string{"apache:directory"}})
+	if alias != "" {
+		// Fixed: the statuses the alias paths name depend on it.
+		kids = append(kids, fixed(alias, "apache:alias"))
+		body := []*Node{fixed("Require all granted")}
+		body = append(body, g.apacheHeaders(true).nodes("apache:alias")...)
+		if g.chance(0.3) {
+			body = append(body, stmt("RewriteEngine On", "apache:rewrite-perdir"), stmt(g.pick("RewriteRule ^a-(\\d+)\\.txt$ /static/g-$1.txt [END]", "RewriteRule ^a-404 - [G]"), "apache:rewrite-perdir"))
+		}
+		n := block("<Directory @DIR@/assets>", "</Directory>", body, "apache:alias")
+		n.Fixed = true
+		kids = append(kids, n)
+	}
+	if g.chance(0.15) {
+		kids = append(kids, stmt("Header "+g.pick("", "always ")+g.pick("echo ^Access-Control-Request-", "echo Access-Control-Request-Method", `echo ^Access-Control-Request-H "expr=-n %{req:Origin}"`), "apache:header-echo"))
+	}
 	if g.chance(0.4) {
 		kids = append(kids, stmt(`SetEnvIf Origin "^(https://(app|admin)\.example\.com)$" CORS_ORIGIN=$1`, "apache:setenvif-capture"))
 		if g.chance(0.7) {
@@ -95,10 +143,27 @@ func (g *gen) apacheVhost(i int) *Node {
 		kids = append(kids, block(`<Files "f-200.txt">`, "</Files>", []*Node{stmt("Require all denied", "apache:require")}, "apache:files"))
 	}
 	if g.chance(0.15) {
-		kids = append(kids, block("<Directory @DIR@/www/static>", "</Directory>",
-			[]*Node{stmt("AllowOverride "+g.pick("None", "FileInfo"), "apache:htaccess")}, "apache:directory"))
+		body := []*Node{stmt("AllowOverride "+g.pick("None", "FileInfo"), "apache:htaccess")}
+		if g.chance(0.3) {
+			body = append(body, g.apachePerDirRewrite("")...)
+		}
+		kids = append(kids, block("<Directory @DIR@/www/static>", "</Directory>", body, "apache:directory"))
 	}
 	kids = append(kids, fixed("ProxyPass /api/ http://@UP@/api/", "apache:proxypass"))
+	if g.chance(0.25) {
+		open, closing := g.pick(`<Proxy "http://@UP@/api/">`, "<Proxy *>", `<Proxy "http://@UP@/api/v*">`, `<ProxyMatch "/api/items">`), "</Proxy>"
+		if strings.HasPrefix(open, "<ProxyMatch") {
+			closing = "</ProxyMatch>"
+		}
+		body := g.apacheHeaders(true).nodes("apache:proxy-section")
+		if g.chance(0.1) {
+			body = append(body, stmt("Require all denied", "apache:proxy-section"))
+		}
+		if g.chance(0.2) {
+			body = append(body, g.apacheIf())
+		}
+		kids = append(kids, block(open, closing, body, "apache:proxy-section"))
+	}
 	sections := []struct{ open, close, fam string }{
 		{"<Location /api/>", "</Location>", "apache:location"},
 		{"<LocationMatch ^/api/v[0-9]+/>", "</LocationMatch>", "apache:locationmatch"},
@@ -121,6 +186,34 @@ func (g *gen) apacheVhost(i int) *Node {
 	n := block("<VirtualHost 127.0.0.1:@PORT@>", "</VirtualHost>", kids, "apache:vhost")
 	n.Fixed = true
 	return n
+}
+
+// apachePerDirRewrite builds RewriteRules for a <Directory> whose files
+// are under sub (relative to it): a status for OPTIONS, an internal
+// redirect to another file (g-NNN.txt keeps the status the path names),
+// an E= on a trusted Origin, or a 410.
+func (g *gen) apachePerDirRewrite(sub string) []*Node {
+	out := []*Node{stmt("RewriteEngine On", "apache:rewrite-perdir")}
+	switch g.r.Intn(5) {
+	case 0:
+		out = append(out, stmt("RewriteCond %{REQUEST_METHOD} OPTIONS", "apache:rewrite-perdir"),
+			stmt("RewriteRule ^ - "+g.pick("[R=204,L]", "[R=200]", "[F]"), "apache:rewrite-perdir"))
+	case 1:
+		out = append(out, stmt("RewriteRule ^"+sub+`f-(\d+)\.txt$ `+sub+"g-$1.txt "+g.pick("[L]", "[END]", ""), "apache:rewrite-perdir"))
+	case 2:
+		rule := `RewriteRule ^f-(\d+)\.txt$ /static/g-$1.txt [END]`
+		if sub != "" {
+			rule = `RewriteRule ^data-(\d+)\.json$ /static/g-$1.txt [L]`
+		}
+		out = append(out, stmt(rule, "apache:rewrite-perdir"))
+	case 3:
+		out = append(out, stmt(`RewriteCond %{HTTP:Origin} ^https://(app|admin)\.example\.com$`, "apache:rewrite-perdir"),
+			stmt("RewriteRule ^ - [E=RW_OK:%{HTTP:Origin}]", "apache:rewrite-perdir"),
+			stmt(`Header set Access-Control-Allow-Origin "%{RW_OK}e" env=RW_OK`, "apache:rewrite-perdir"))
+	default:
+		out = append(out, stmt(`RewriteRule \.json$ - [G]`, "apache:rewrite-perdir"))
+	}
+	return out
 }
 
 // apacheIf builds an <If> chain on the method or the origin.

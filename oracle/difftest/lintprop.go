@@ -75,7 +75,7 @@ func ShownProperties(c *Case, results []Result) []Shown {
 		if why := undecided(pred); why != "" {
 			return "check answers it as undecidable: " + why
 		}
-		if p.Name == PropPreflightHeaders.Name && pred.Preflight != nil && pred.Preflight.Response != nil && pred.Preflight.Response.Source == model.FromUpstream {
+		if p.Name == PropPreflightHeaders.Name && pred.Preflight != nil && fromUpstream(m, pred.Preflight) {
 			return "the upstream answered the preflight, and the configuration does not say how"
 		}
 		return ""
@@ -135,7 +135,11 @@ func ShownProperties(c *Case, results []Result) []Shown {
 			}
 		}
 		if pf := r.Obs.Preflight; pf != nil && (pf.Status < 200 || pf.Status > 299) && len(acao) > 0 && act.Status < 300 {
-			add(PropPreflightFails, p)
+			if expectsPreflights(pf) || expectsPreflights(act) {
+				add(PropPreflightFails, p)
+			} else {
+				addUnseen(PropPreflightFails, p, "the answers carry no Allow-Methods with a method that needs a preflight, nor Allow-Headers: nothing says the configuration means to answer preflights, only simple requests (Access-Control-Allow-Origin on static files)")
+			}
 		}
 		if pf := r.Obs.Preflight; pf != nil && pf.Status >= 200 && pf.Status < 300 {
 			// Only a preflight the browser refuses for a request header
@@ -194,6 +198,37 @@ func ShownProperties(c *Case, results []Result) []Shown {
 		}
 	}
 	return out
+}
+
+// fromUpstream reports whether a predicted answer is the upstream's: its
+// response says so, or, where the dialect's own request walk names only
+// the statement (httpd's), the model's response at that statement does.
+func fromUpstream(m *model.File, a *serverside.Answer) bool {
+	if a.Response != nil {
+		return a.Response.Source == model.FromUpstream
+	}
+	for _, r := range m.Responses {
+		if r.Source == model.FromUpstream && r.Span.String() == a.By.String() {
+			return true
+		}
+	}
+	return false
+}
+
+// expectsPreflights reports whether an answer shows that preflights are
+// meant, as CORS303 reads a configuration: Access-Control-Allow-Methods
+// with a method only a preflight admits, or Access-Control-Allow-Headers.
+func expectsPreflights(w *oracle.Wire) bool {
+	for _, v := range w.Values(model.ACAM) {
+		for _, m := range strings.Split(v, ",") {
+			switch strings.ToUpper(strings.TrimSpace(m)) {
+			case "", "GET", "HEAD", "POST", "OPTIONS":
+			default:
+				return true
+			}
+		}
+	}
+	return strings.TrimSpace(strings.Join(w.Values(model.ACAH), "")) != ""
 }
 
 // asResponse is a real answer as the browser's algorithm reads it.
@@ -295,7 +330,8 @@ func LintMisses(shown []Shown, ids map[string]bool) []Shown {
 
 // Unshown is a finding whose property no probe of the case showed.
 type Unshown struct {
-	RuleID string
+	RuleID  string
+	Finding findings.Finding
 	// Probed is set when check predicts, for a probe whose answer it got
 	// right header by header, the answer the finding describes, which the
 	// server then did not show: the finding claims what did not happen.
@@ -349,7 +385,7 @@ func LintUnshown(c *Case, results []Result, shown []Shown, found []findings.Find
 				}
 			}
 		}
-		u := Unshown{RuleID: f.RuleID}
+		u := Unshown{RuleID: f.RuleID, Finding: f}
 		for _, pr := range preds {
 			for _, a := range []*serverside.Answer{pr.Preflight, pr.Actual} {
 				if a != nil && predictedAt(a, f.RuleID, f.Span) {
@@ -387,4 +423,97 @@ func predictedAt(a *serverside.Answer, id string, span model.Span) bool {
 		creds = creds || l.Name == model.ACAC && l.Value == "true"
 	}
 	return star && creds
+}
+
+// TargetFindings adds to c, for each CORS201 and CORS501 finding that no
+// probe of c is predicted to show, the first request of the plan's space
+// (every host and path the generator uses, GET and PUT, trusted and
+// untrusted origins, with credentials) that check predicts shows it. The
+// random probes reach only some routes of a case; with this the server
+// is asked about every finding that some request can confirm, and a
+// finding no request is predicted to show stays unprobed, which says
+// the statement it points at is out of every request's way (or the
+// finding is wrong). It returns how many probes it added.
+func TargetFindings(c *Case) int {
+	m := c.Model(replayEnv)
+	if m == nil {
+		return 0
+	}
+	type want struct {
+		id   string
+		span model.Span
+	}
+	var wants []want
+	for _, f := range Findings(m) {
+		if f.RuleID == "CORS201" || f.RuleID == "CORS501" {
+			wants = append(wants, want{f.RuleID, f.Span})
+		}
+	}
+	if len(wants) == 0 {
+		return 0
+	}
+	shows := func(p Probe, w want) bool {
+		pr, err := predictFor(m, c, p, replayEnv.Port)
+		if err != nil || undecided(pr) != "" {
+			return false
+		}
+		for _, a := range []*serverside.Answer{pr.Preflight, pr.Actual} {
+			if a != nil && predictedAt(a, w.id, w.span) {
+				return true
+			}
+		}
+		return false
+	}
+	added := 0
+	for _, w := range wants {
+		probed := false
+		for _, p := range c.Probes {
+			if p.UpCORS == "" && p.Prior == "" && shows(p, w) {
+				probed = true
+				break
+			}
+		}
+		if probed {
+			continue
+		}
+		for _, p := range targetSpace(c.Server) {
+			if shows(p, w) {
+				c.Probes = append(c.Probes, p)
+				added++
+				break
+			}
+		}
+	}
+	return added
+}
+
+// targetSpace lists the requests TargetFindings tries, in a fixed order.
+func targetSpace(server string) []Probe {
+	hosts, paths := []string{""}, varnishPaths
+	switch server {
+	case Nginx:
+		hosts, paths = nginxHosts, nginxPaths
+	case Apache:
+		hosts, paths = apacheHosts, apachePaths
+	}
+	var out []Probe
+	for _, method := range []string{"GET", "PUT"} {
+		for _, o := range []struct{ origin, fam string }{originKinds[0], originKinds[2], originKinds[1]} {
+			for _, h := range hosts {
+				for _, path := range paths {
+					mfam := "method:simple"
+					if method != "GET" {
+						mfam = "method:preflighted"
+					}
+					p := Probe{Host: h, Path: path, Origin: o.origin, Method: method, Credentials: true,
+						Fams: []string{o.fam, mfam, "credentials"}}
+					if s := statusOf(path); s != 200 {
+						p.Fams = append(p.Fams, fmt.Sprintf("status:%d", s))
+					}
+					out = append(out, p)
+				}
+			}
+		}
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package difftest
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/corslint/corslint/findings"
@@ -86,5 +87,73 @@ func TestBasePath(t *testing.T) {
 		if got := basePath(in); got != want {
 			t.Errorf("basePath(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// A preflight refused where the request gets CORS headers shows a lack
+// CORS303 must claim only when the answers say preflights are meant: an
+// Access-Control-Allow-Origin alone (fonts, static files) asks for
+// simple requests, as CORS303 reads a configuration.
+func TestPreflightFailsNeedsIntent(t *testing.T) {
+	c := &Case{Server: Nginx, Probes: []Probe{
+		{Path: "/static/f-200.txt", Origin: TrustedA, Method: "GET", Headers: []Header{{"X-Requested-With", "fetch"}}},
+	}}
+	shown := func(pf, act *oracle.Wire) []Shown {
+		return ShownProperties(c, []Result{{Case: c, Probe: 0, Obs: Observed{Preflight: pf, Actual: act}}})
+	}
+	unseenOf := func(ss []Shown) (string, bool) {
+		for _, s := range ss {
+			if s.Prop.Name == PropPreflightFails.Name {
+				return s.Unseen, true
+			}
+		}
+		return "", false
+	}
+	why, ok := unseenOf(shown(wire(405), wire(200, "Access-Control-Allow-Origin", TrustedA)))
+	if !ok || !strings.Contains(why, "nothing says the configuration means to answer preflights") {
+		t.Errorf("ACAO alone: property %v with reason %q, want it shown as not the rules' to claim", ok, why)
+	}
+	for _, act := range []*oracle.Wire{
+		wire(200, "Access-Control-Allow-Origin", TrustedA, "Access-Control-Allow-Methods", "GET, PUT"),
+		wire(200, "Access-Control-Allow-Origin", TrustedA, "Access-Control-Allow-Headers", "X-Requested-With"),
+	} {
+		why, ok := unseenOf(shown(wire(405), act))
+		if !ok || strings.Contains(why, "nothing says the configuration means") {
+			t.Errorf("%s: property %v with reason %q, want it for CORS303 to claim", act, ok, why)
+		}
+	}
+	// simple methods only are no intent either
+	if why, _ := unseenOf(shown(wire(405), wire(200, "Access-Control-Allow-Origin", TrustedA, "Access-Control-Allow-Methods", "GET, POST, OPTIONS"))); !strings.Contains(why, "nothing says") {
+		t.Errorf("GET, POST, OPTIONS: reason %q, want no intent", why)
+	}
+}
+
+// TargetFindings adds a probe that reaches a finding no probe of the case
+// reaches, and none for a case whose findings are reached or that has
+// none.
+func TestTargetFindings(t *testing.T) {
+	mk := func(star string) *Case {
+		return &Case{Server: Nginx, Name: "t0", Top: []*Node{block("server {", "}", []*Node{
+			fixed("listen 127.0.0.1:@PORT@;"), fixed("server_name a.test;"), fixed("root @DIR@/www;"),
+			block("location /api/ {", "}", []*Node{
+				fixed("add_header Access-Control-Allow-Origin " + star + " always;"),
+				fixed("add_header Access-Control-Allow-Credentials true always;"),
+				fixed("proxy_pass http://@UP@;"),
+			}),
+			block("location / {", "}", []*Node{fixed("proxy_pass http://@UP@;")}),
+		})}, Probes: []Probe{{Host: "a.test", Path: "/data.json", Origin: TrustedA, Method: "GET"}}}
+	}
+	c := mk(`"*"`)
+	if n := TargetFindings(c); n != 1 || len(c.Probes) != 2 {
+		t.Fatalf("added %d probes (%v), want one for the CORS201 finding on /api/", n, c.Probes)
+	}
+	if p := c.Probes[1]; !strings.HasPrefix(p.Path, "/api/") || !p.Credentials {
+		t.Errorf("added %s, want a credentialed request to /api/", p)
+	}
+	if n := TargetFindings(c); n != 0 {
+		t.Errorf("a second call added %d probes, want none: the finding is reached", n)
+	}
+	if good := mk("$http_origin"); TargetFindings(good) != 0 {
+		t.Errorf("added a probe to a case without CORS201 or CORS501 findings")
 	}
 }

@@ -76,7 +76,21 @@ type evalRun struct {
 	vary []string
 	// unmodelled is the first thing met that the evaluator does not follow.
 	unmodelled string
+	// recursive is set on an ErrorDocument's redirect that met an error
+	// of its own.
+	recursive bool
+	// redirected is set on an internal redirect's request, where
+	// mod_setenvif runs only the server's statements.
+	redirected bool
+	// depth counts internal redirects; ended is set after a
+	// RewriteRule [END], which stops all of mod_rewrite, server context
+	// too, for the rest of the request and the redirects that follow.
+	depth int
+	ended bool
 }
+
+// maxRedirects is httpd's LimitInternalRecursion default.
+const maxRedirects = 10
 
 func (ev *evalRun) refuse(format string, args ...any) {
 	if ev.unmodelled == "" {
@@ -109,7 +123,7 @@ func (ev *evalRun) build(s *esec, ds []*Directive) error {
 				return err
 			}
 			continue
-		case !ok || kind == "Proxy" || kind == "ProxyMatch" || kind == "Limit" || kind == "LimitExcept":
+		case !ok || kind == "Limit" || kind == "LimitExcept":
 			return fmt.Errorf("section <%s> is not modelled", d.Name)
 		}
 		c := &esec{kind: kind, d: d}
@@ -142,12 +156,17 @@ var modelled = map[string]bool{
 	"expiresactive": true, "expiresbytype": true, "expiresdefault": true, "fileetag": true, "mutex": true,
 	"enablesendfile": true, "enablemmap": true, "maxkeepaliverequests": true, "keepalivetimeout": true,
 	"protocols": true,
+	// mod_alias's mapping (server and virtual host context only)
+	"alias": true, "aliasmatch": true,
 }
 
-func (ev *evalRun) check(ds []*Directive) {
-	for _, d := range ds {
+func (ev *evalRun) check(s *esec) {
+	for _, d := range s.body {
 		if !modelled[strings.ToLower(d.Name)] {
 			ev.refuse("directive %s is not modelled", d.Name)
+		}
+		if (d.Is("Alias") || d.Is("AliasMatch")) && s.kind != "server" && s.kind != "VirtualHost" {
+			ev.refuse("%s in <%s> is not modelled", d.Name, s.kind)
 		}
 	}
 }
@@ -219,7 +238,7 @@ func (ev *evalRun) run(main *esec) Result {
 	}
 	var res Result
 	for _, s := range server {
-		ev.check(s.body)
+		ev.check(s)
 		res.Route += label(s)
 	}
 	docroot := ""
@@ -239,7 +258,7 @@ func (ev *evalRun) run(main *esec) Result {
 	// Server-context mod_rewrite runs at translate time, after the first
 	// location walk: an answer it gives carries only the server's and the
 	// <Location>s' always table.
-	if vh != nil {
+	if vh != nil && !ev.ended {
 		if st, at, ok := ev.rewrite(vh.body); ok {
 			// The <If> sections of those still apply to the error
 			// (httpd 2.4.71: an <Else> at virtual host level set
@@ -250,35 +269,47 @@ func (ev *evalRun) run(main *esec) Result {
 			x := &exprEnv{req: r, env: ev.env}
 			chain = append(chain, ev.ifWalk(chain, x)...)
 			res.Status, res.Source, res.By = st, model.FromServer, at
-			var t tables
-			if st == 204 {
-				for _, v := range append(ev.vary, x.vary...) {
-					t.out = mergeLine(t.out, "Vary", v, model.Span{})
-				}
+			if st >= 400 {
+				// An error status goes through ErrorDocument like any
+				// other error (httpd 2.4.71: [G] with ErrorDocument 410
+				// /err.txt sent the error page's onsuccess headers).
+				return ev.errorAnswer(res, chain)
 			}
-			ev.applyTables(&t, chain, false)
-			res.Lines = t.sent()
-			return ev.done(res)
+			return ev.statusAnswer(res, chain, append(append([]string(nil), ev.vary...), x.vary...))
 		}
 	}
 	target, passPath, passAt, proxied := ev.proxyPass(server, locs)
 	var chain []*esec
+	var hit aliasHit
+	file := ""
 	if proxied {
-		// A proxied request maps to no file: no <Directory> or <Files>.
+		// A proxied request maps to no file: no <Directory> or <Files>,
+		// but mod_proxy's map_to_storage merges the <Proxy> sections
+		// that match the target.
 		chain = append(chain, server...)
+		chain = append(chain, ev.proxySections(server, target)...)
 		chain = append(chain, locs...)
 		res.Source, res.By = model.FromUpstream, passAt
 		if passPath != "" {
 			res.Route += " > ProxyPass " + passPath
 		}
 	} else {
-		if docroot == "" {
-			ev.refuse("no DocumentRoot")
+		// mod_alias translates before the core maps the path under
+		// DocumentRoot.
+		var aliased bool
+		if hit, aliased = ev.alias(server); aliased {
+			file = hit.file
+			res.Route += " > Alias " + hit.fake
+		} else {
+			if docroot == "" {
+				ev.refuse("no DocumentRoot")
+			}
+			file = docroot + r.Path
 		}
-		dirs := ev.dirWalk(server, docroot+r.Path)
+		dirs := ev.dirWalk(server, file)
 		chain = append(chain, server...)
 		chain = append(chain, dirs...)
-		chain = append(chain, ev.filesFor(server, dirs, path.Base(r.Path))...)
+		chain = append(chain, ev.filesFor(server, dirs, path.Base(file))...)
 		chain = append(chain, locs...)
 		res.Source = model.FromHandler
 		if vh != nil {
@@ -286,33 +317,31 @@ func (ev *evalRun) run(main *esec) Result {
 		}
 	}
 	for _, s := range chain[len(server):] {
-		ev.check(s.body)
+		ev.check(s)
 		res.Route += label(s)
 	}
-	early := &exprEnv{req: r, env: ev.env, vary: ev.vary}
+	early := &exprEnv{req: r, env: ev.env, vary: append([]string(nil), ev.vary...)}
 	ifs := ev.ifWalk(chain, early)
 	chain = append(chain, ifs...)
-	if ev.status == 0 {
+	if !ev.redirected {
 		for _, s := range chain[len(server):] {
 			ev.setEnvIf(s.body)
 		}
 	}
 	for _, s := range ifs {
-		ev.check(s.body)
+		ev.check(s)
 		res.Route += label(s)
-	}
-	for _, s := range chain {
-		for _, d := range s.body {
-			if d.Is("RewriteRule") || d.Is("RewriteCond") {
-				if s.kind != "VirtualHost" && s.kind != "server" {
-					ev.refuse("per-directory RewriteRule is not modelled")
-				}
-			}
-		}
 	}
 	if denied(chain) {
 		res.Status, res.Source = 403, model.FromServer
 		return ev.errorAnswer(res, chain)
+	}
+	if !ev.ended {
+		if s, perdir := ev.perDirRules(chain); s != nil {
+			if out, done := ev.fixupRewrite(res, chain, s.body, perdir, file, docroot, hit, early); done {
+				return out
+			}
+		}
 	}
 	if proxied {
 		st := r.UpstreamStatus
@@ -402,20 +431,34 @@ func (ev *evalRun) errorAnswer(res Result, chain []*esec) Result {
 		}
 	}
 	switch {
+	case ev.status != 0:
+		// An error while serving an ErrorDocument: httpd gives up on it
+		// and sends the first request's error with its canned page.
+		ev.recursive = true
+		return ev.done(res)
 	case doc == "" || doc == "text" || !strings.HasPrefix(doc, "/") && !strings.Contains(doc, "://"):
 		t := ev.errorTables(chain, nil)
 		res.Lines = t.sent()
 		return ev.done(res)
-	case strings.HasPrefix(doc, "/") && ev.status == 0 && !strings.Contains(doc, "?"):
+	case strings.HasPrefix(doc, "/") && !strings.Contains(doc, "?"):
 		// The redirected request sees the earlier environment as
 		// REDIRECT_*.
 		sub := *ev.req
 		sub.Method, sub.Path, sub.FileStatus = "GET", doc, 200
-		inner := &evalRun{req: &sub, hts: ev.hts, env: map[string]string{}, cfgRoot: ev.cfgRoot, main: ev.main, status: res.Status}
+		inner := &evalRun{req: &sub, hts: ev.hts, env: map[string]string{}, cfgRoot: ev.cfgRoot, main: ev.main, status: res.Status,
+			redirected: true, depth: ev.depth + 1, ended: ev.ended}
 		for k, v := range ev.env {
 			inner.env["REDIRECT_"+k] = v
 		}
 		out := inner.run(ev.main)
+		if inner.recursive && out.Unmodelled == "" {
+			// httpd 2.4.71: a RewriteRule [G] that also matched the
+			// ErrorDocument's path sent the 410 with the first request's
+			// always table.
+			t := ev.errorTables(chain, nil)
+			res.Lines = t.sent()
+			return ev.done(res)
+		}
 		if out.Unmodelled == "" && out.Source != model.FromUpstream && out.Status < 300 {
 			out.Status = res.Status
 			out.Route = res.Route + " > ErrorDocument " + doc + out.Route
@@ -425,4 +468,78 @@ func (ev *evalRun) errorAnswer(res Result, chain []*esec) Result {
 	}
 	ev.refuse("ErrorDocument %q is not modelled", doc)
 	return ev.done(res)
+}
+
+// statusAnswer is a status a RewriteRule gives that is not an error
+// (R=200, R=204): only the always table reaches it, and on a 204 the
+// Vary of the conditions read on the way stays (httpd 2.4.71).
+func (ev *evalRun) statusAnswer(res Result, chain []*esec, vary []string) Result {
+	var t tables
+	if res.Status == 204 {
+		for _, v := range vary {
+			t.out = mergeLine(t.out, "Vary", v, model.Span{})
+		}
+	}
+	ev.applyTables(&t, chain, false)
+	res.Lines = t.sent()
+	return ev.done(res)
+}
+
+// fixupRewrite runs a directory's RewriteRules (ds, under prefix perdir)
+// at mod_rewrite's fixup, after access checks: a status rule answers
+// with it; a substitution becomes an internal redirect to the new URL,
+// whose answer is the response (its environment renamed REDIRECT_*, the
+// Vary so far kept, as mod_rewrite asks). It reports whether the
+// request's answer is decided here.
+func (ev *evalRun) fixupRewrite(res Result, chain []*esec, ds []*Directive, perdir, file, docroot string, hit aliasHit, early *exprEnv) (Result, bool) {
+	if file == "" {
+		ev.refuse("RewriteRule for a proxied request is not modelled")
+		return ev.done(res), true
+	}
+	if !symlinksAllowed(chain) {
+		res.Status, res.Source = 403, model.FromServer
+		return ev.errorAnswer(res, chain), true
+	}
+	before := len(ev.vary)
+	act := ev.applyRules(ds, file, perdir)
+	for _, v := range ev.vary[before:] {
+		if !containsFold(early.vary, v) {
+			early.vary = append(early.vary, v)
+		}
+	}
+	switch {
+	case ev.unmodelled != "":
+		return ev.done(res), true
+	case act.status >= 400:
+		res.Status, res.Source, res.By = act.status, model.FromServer, act.at
+		return ev.errorAnswer(res, chain), true
+	case act.status != 0:
+		res.Status, res.Source, res.By = act.status, model.FromServer, act.at
+		return ev.statusAnswer(res, chain, early.vary), true
+	case act.file == "" || act.file == file:
+		// mod_rewrite ignores a rewrite to the same filename
+		if act.end {
+			ev.ended = true
+		}
+		return res, false
+	}
+	if ev.depth >= maxRedirects {
+		ev.refuse("more than %d internal redirects", maxRedirects)
+		return ev.done(res), true
+	}
+	uri := redirectURI(act.file, docroot, hit)
+	sub := *ev.req
+	sub.Path = uri
+	inner := &evalRun{req: &sub, hts: ev.hts, env: map[string]string{}, cfgRoot: ev.cfgRoot, main: ev.main, status: ev.status,
+		redirected: true, depth: ev.depth + 1, ended: ev.ended || act.end, vary: append([]string(nil), early.vary...)}
+	for k, v := range ev.env {
+		inner.env["REDIRECT_"+k] = v
+	}
+	out := inner.run(ev.main)
+	ev.recursive = inner.recursive
+	out.Route = res.Route + " > RewriteRule " + uri + out.Route
+	if out.Unmodelled == "" {
+		out.Unmodelled = ev.unmodelled
+	}
+	return out, true
 }

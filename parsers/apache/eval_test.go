@@ -152,7 +152,9 @@ func TestEvaluateVhostHtaccessAndElse(t *testing.T) {
 }
 
 func TestEvaluateRefusesWhatItDoesNotFollow(t *testing.T) {
-	for _, extra := range []string{"Alias /x /srv/x", "<Proxy *>\n</Proxy>", "RewriteEngine On\nRewriteRule ^/a /b [PT]", `<If "%{REMOTE_ADDR} == '1'">` + "\n</If>"} {
+	for _, extra := range []string{"ScriptAlias /x /srv/x", "<Location /a>\n  Alias /srv/x\n</Location>", "RewriteEngine On\nRewriteRule ^/a /b [PT]",
+		`<If "%{REMOTE_ADDR} == '1'">` + "\n</If>", "<Directory /srv/www>\n  RewriteEngine On\n  RewriteOptions Inherit\n  RewriteRule ^a - [F]\n</Directory>",
+		"<Files a>\n  RewriteEngine On\n  RewriteRule ^ - [F]\n</Files>"} {
 		cfg, hts := evalFixture(t, strings.Replace(evalConf, "  ServerName a.test\n", "  ServerName a.test\n"+extra+"\n", 1))
 		r := Evaluate(cfg, hts, Request{Method: "GET", Host: "a.test", Port: 8080, Path: "/a"})
 		if r.Unmodelled == "" {
@@ -175,5 +177,105 @@ func TestTablesSentAlwaysFirst(t *testing.T) {
 	}
 	if want := []string{"https://a.test", "https://b.test"}; !slices.Equal(got, want) {
 		t.Errorf("sent = %v, want %v", got, want)
+	}
+}
+
+func TestAliasMatches(t *testing.T) {
+	tests := []struct {
+		uri, fake string
+		want      int
+	}{
+		{"/assets/a.txt", "/assets", 7},
+		{"/assets", "/assets", 7},
+		{"/assetsx/a.txt", "/assets", 0},
+		{"/assets/a.txt", "/assets/", 8},
+		{"//assets//a.txt", "/assets/", 10},
+		{"/other", "/assets", 0},
+	}
+	for _, tt := range tests {
+		if got := aliasMatches(tt.uri, tt.fake); got != tt.want {
+			t.Errorf("aliasMatches(%q, %q) = %d, want %d", tt.uri, tt.fake, got, tt.want)
+		}
+	}
+}
+
+// The walk follows Alias, <Proxy>, a directory's RewriteRules and Header
+// echo (each checked against httpd 2.4.71 in testdata/regress).
+func TestEvaluateMappings(t *testing.T) {
+	conf := strings.Replace(evalConf, "  ServerName a.test\n", `  ServerName a.test
+  Alias /assets /srv/assets
+  <Directory /srv/assets>
+    Header set Access-Control-Allow-Origin "*"
+    RewriteEngine On
+    RewriteRule ^old-(.*)$ new-$1 [L]
+    RewriteRule ^gone - [G]
+  </Directory>
+  <Files "new-1.txt">
+    Header set Access-Control-Allow-Methods GET
+  </Files>
+  ProxyPass /api/ http://up.test/api/
+  <Proxy "http://up.test/api/*">
+    Header always set Access-Control-Allow-Credentials true
+  </Proxy>
+  Header always echo ^Access-Control-Request-
+`, 1)
+	cfg, hts := evalFixture(t, conf)
+	get := func(method, p string, hs ...[2]string) Result {
+		r := Evaluate(cfg, hts, Request{Method: method, Host: "a.test", Port: 8080, Path: p, Headers: hs})
+		if r.Unmodelled != "" {
+			t.Fatalf("%s %s: %s", method, p, r.Unmodelled)
+		}
+		return r
+	}
+	if got := lineValues(get("GET", "/assets/a.txt"), model.ACAO); !slices.Equal(got, []string{"*"}) {
+		t.Errorf("Alias: the target's <Directory> should apply, ACAO %v", got)
+	}
+	if got := lineValues(get("GET", "/assets/old-1.txt"), "Access-Control-Allow-Methods"); !slices.Equal(got, []string{"GET"}) {
+		t.Errorf("a directory's rewrite redirects to new-1.txt, whose <Files> applies: ACAM %v", got)
+	}
+	if r := get("GET", "/assets/gone.txt"); r.Status != 410 || lineValues(r, model.ACAO) != nil {
+		t.Errorf("[G] in a directory: %d with ACAO %v, want 410 and no onsuccess line", r.Status, lineValues(r, model.ACAO))
+	}
+	if got := lineValues(get("GET", "/api/x"), model.ACAC); !slices.Equal(got, []string{"true"}) {
+		t.Errorf("<Proxy> matching the ProxyPass target: ACAC %v", got)
+	}
+	if got := lineValues(get("GET", "/f.json"), model.ACAC); got != nil {
+		t.Errorf("<Proxy> on a static file: ACAC %v", got)
+	}
+	r := get("OPTIONS", "/f.json", [2]string{"Origin", "https://app.test"}, [2]string{"Access-Control-Request-Method", "PUT"})
+	if got := lineValues(r, "Access-Control-Request-Method"); !slices.Equal(got, []string{"PUT"}) {
+		t.Errorf("Header always echo: %v", got)
+	}
+}
+
+func TestPerDirRulesLastSectionWins(t *testing.T) {
+	cfg, hts := evalFixture(t, strings.Replace(evalConf, "    AllowOverride None\n", "    AllowOverride None\n    RewriteEngine On\n    RewriteRule ^ - [F]\n", 1)+
+		"<Files f.json>\n  RewriteEngine On\n</Files>\n")
+	if r := Evaluate(cfg, hts, Request{Method: "GET", Host: "a.test", Port: 8080, Path: "/f.json"}); r.Status != 200 || r.Unmodelled != "" {
+		t.Errorf("a <Files> with RewriteEngine On replaces the directory's rules: %d %s", r.Status, r.Unmodelled)
+	}
+	if r := Evaluate(cfg, hts, Request{Method: "GET", Host: "a.test", Port: 8080, Path: "/g.json"}); r.Status != 403 {
+		t.Errorf("the directory's [F] on another file: %d, want 403", r.Status)
+	}
+	cfg, hts = evalFixture(t, strings.Replace(evalConf, "    AllowOverride None\n", "    AllowOverride None\n    Options -FollowSymLinks\n    RewriteEngine On\n    RewriteRule ^none - [F]\n", 1))
+	if r := Evaluate(cfg, hts, Request{Method: "GET", Host: "a.test", Port: 8080, Path: "/f.json"}); r.Status != 403 {
+		t.Errorf("RewriteRule without FollowSymLinks: %d, want 403", r.Status)
+	}
+}
+
+func TestPerDirRewriteToURLRefused(t *testing.T) {
+	cfg, hts := evalFixture(t, strings.Replace(evalConf, "    AllowOverride None\n", "    AllowOverride None\n    RewriteEngine On\n    RewriteRule ^f\\.json$ https://other.test/f.json [L]\n", 1))
+	if r := Evaluate(cfg, hts, Request{Method: "GET", Host: "a.test", Port: 8080, Path: "/f.json"}); r.Unmodelled == "" {
+		t.Errorf("a rewrite to an absolute URL (an external redirect) got a confident answer: %d", r.Status)
+	}
+}
+
+func TestMappingsBadInput(t *testing.T) {
+	if got := aliasMatches("/a", ""); got != 0 {
+		t.Errorf("an empty Alias prefix matched %d characters", got)
+	}
+	cfg, hts := evalFixture(t, strings.Replace(evalConf, "  ServerName a.test\n", "  ServerName a.test\n  ProxyPass /api/ http://up.test/api/\n  <Proxy \"http://up.test/[]\">\n  </Proxy>\n", 1))
+	if r := Evaluate(cfg, hts, Request{Method: "GET", Host: "a.test", Port: 8080, Path: "/api/x"}); r.Unmodelled == "" || strings.Contains(r.Unmodelled, "evaluator failed") {
+		t.Errorf("a <Proxy> pattern no regex can stand for: %q", r.Unmodelled)
 	}
 }

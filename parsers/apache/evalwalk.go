@@ -109,7 +109,30 @@ func (ev *evalRun) rewrite(ds []*Directive) (int, model.Span, bool) {
 	if d, ok := lastArg(ds, "RewriteEngine"); !ok || !strings.EqualFold(d.Arg(0), "on") {
 		return 0, model.Span{}, false
 	}
+	act := ev.applyRules(ds, ev.req.Path, "")
+	if act.end {
+		ev.ended = true
+	}
+	return act.status, act.at, act.status != 0
+}
+
+// ruleAction is what a list of RewriteRules decided.
+type ruleAction struct {
+	status int        // F, G or R=non-3xx: the answer's status
+	at     model.Span // the rule that gave the status
+	file   string     // the filename the substitutions made, "" for none
+	end    bool       // an END rule matched: no per-directory rewriting after
+}
+
+// applyRules runs RewriteRules the way mod_rewrite's apply_rewrite_list
+// does on uri: in a directory's context (perdir, with a trailing slash)
+// the pattern sees uri without that prefix and a relative substitution
+// gets it added; in server context ("") only "-" is followed. A rule's
+// E= runs when it matches, before its status ends the list.
+func (ev *evalRun) applyRules(ds []*Directive, uri, perdir string) ruleAction {
+	var act ruleAction
 	var conds []*Directive
+	cur := uri
 	for _, d := range ds {
 		switch {
 		case d.Is("RewriteCond"):
@@ -122,52 +145,34 @@ func (ev *evalRun) rewrite(ds []*Directive) (int, model.Span, bool) {
 		conds = nil
 		if len(d.Args) < 2 || len(d.Args) > 3 {
 			ev.refuse("RewriteRule form is not modelled")
-			return 0, model.Span{}, false
+			return ruleAction{}
 		}
-		ci, status, last := false, 0, false
-		var envs []string
-		for _, f := range strings.Split(strings.Trim(d.Arg(2), "[]"), ",") {
-			uf := strings.ToUpper(f)
-			switch {
-			case f == "":
-			case uf == "L" || uf == "END":
-				last = true
-			case uf == "NC":
-				ci = true
-			case uf == "F":
-				status = 403
-			case uf == "G":
-				status = 410
-			case uf == "R" || strings.HasPrefix(uf, "R="):
-				n, err := strconv.Atoi(strings.TrimPrefix(uf, "R="))
-				if err != nil || n >= 300 && n < 400 {
-					ev.refuse("RewriteRule flag %s is not modelled", f)
-					return 0, model.Span{}, false
-				}
-				status = n
-			case strings.HasPrefix(uf, "E="):
-				envs = append(envs, f[2:])
-			default:
-				ev.refuse("RewriteRule flag %s is not modelled", f)
-				return 0, model.Span{}, false
-			}
+		fl, ok := ev.ruleFlags(d.Arg(2))
+		if !ok {
+			return ruleAction{}
 		}
-		if d.Arg(1) != "-" {
-			ev.refuse("RewriteRule substitution %q is not modelled", d.Arg(1))
-			return 0, model.Span{}, false
+		subj := cur
+		if perdir != "" && strings.HasPrefix(subj, perdir) {
+			subj = subj[len(perdir):]
 		}
 		pat, neg := d.Arg(0), false
 		if strings.HasPrefix(pat, "!") {
 			pat, neg = pat[1:], true
 		}
-		if pcre.Match(pat, ci, ev.req.Path) == neg {
+		re, err := pcre.Compile(pat, fl.nc)
+		if err != nil {
+			ev.refuse("RewriteRule pattern %q: %v", pat, err)
+			return ruleAction{}
+		}
+		m, _ := re.FindStringMatch(subj)
+		if (m != nil) == neg {
 			continue
 		}
-		ok, vary := ev.rewriteConds(cs)
+		held, vary := ev.rewriteConds(cs)
 		if ev.unmodelled != "" {
-			return 0, model.Span{}, false
+			return ruleAction{}
 		}
-		if !ok {
+		if !held {
 			continue
 		}
 		for _, v := range vary {
@@ -175,12 +180,27 @@ func (ev *evalRun) rewrite(ds []*Directive) (int, model.Span, bool) {
 				ev.vary = append(ev.vary, v)
 			}
 		}
-		for _, e := range envs {
+		sub := d.Arg(1)
+		if sub != "-" {
+			// an absolute URL is an external redirect or a proxy request
+			if perdir == "" || fl.status != 0 || strings.ContainsAny(sub, "%{?\\") || strings.Contains(sub, ":") || m == nil && strings.Contains(sub, "$") {
+				ev.refuse("RewriteRule substitution %q is not modelled", sub)
+				return ruleAction{}
+			}
+			sub = dollarRE.ReplaceAllStringFunc(sub, func(x string) string {
+				n, _ := strconv.Atoi(x[1:])
+				if g := m.Groups(); n < len(g) {
+					return g[n].String()
+				}
+				return ""
+			})
+		}
+		for _, e := range fl.envs {
 			name, val, _ := strings.Cut(e, ":")
 			v, err := ev.rewriteExpand(val)
 			if err != nil {
 				ev.refuse("RewriteRule E=%s: %v", e, err)
-				return 0, model.Span{}, false
+				return ruleAction{}
 			}
 			if strings.HasPrefix(name, "!") {
 				delete(ev.env, name[1:])
@@ -188,14 +208,65 @@ func (ev *evalRun) rewrite(ds []*Directive) (int, model.Span, bool) {
 			}
 			ev.env[name] = v
 		}
-		if status != 0 {
-			return status, d.Span, true
+		if fl.status != 0 {
+			act.status, act.at = fl.status, d.Span
+			return act
 		}
-		if last {
-			return 0, model.Span{}, false
+		if sub != "-" {
+			if !strings.HasPrefix(sub, "/") {
+				sub = perdir + sub
+			}
+			cur, act.file = sub, sub
+		}
+		if fl.end {
+			act.end = true
+			return act
+		}
+		if fl.last {
+			return act
 		}
 	}
-	return 0, model.Span{}, false
+	return act
+}
+
+// rwFlags are the RewriteRule flags the evaluator follows.
+type rwFlags struct {
+	nc, last, end bool
+	status        int
+	envs          []string
+}
+
+func (ev *evalRun) ruleFlags(arg string) (rwFlags, bool) {
+	var fl rwFlags
+	for _, f := range strings.Split(strings.Trim(arg, "[]"), ",") {
+		uf := strings.ToUpper(f)
+		switch {
+		case f == "":
+		case uf == "L":
+			fl.last = true
+		case uf == "END":
+			fl.end = true
+		case uf == "NC":
+			fl.nc = true
+		case uf == "F":
+			fl.status = 403
+		case uf == "G":
+			fl.status = 410
+		case uf == "R" || strings.HasPrefix(uf, "R="):
+			n, err := strconv.Atoi(strings.TrimPrefix(uf, "R="))
+			if err != nil || n >= 300 && n < 400 {
+				ev.refuse("RewriteRule flag %s is not modelled", f)
+				return fl, false
+			}
+			fl.status = n
+		case strings.HasPrefix(uf, "E="):
+			fl.envs = append(fl.envs, f[2:])
+		default:
+			ev.refuse("RewriteRule flag %s is not modelled", f)
+			return fl, false
+		}
+	}
+	return fl, true
 }
 
 // rewriteExpand expands %{HTTP:Name} and %{REQUEST_METHOD} in an E= value.
@@ -274,11 +345,16 @@ func (ev *evalRun) rewriteConds(cs []*Directive) (bool, []string) {
 func (ev *evalRun) proxyPass(server, locs []*esec) (string, string, model.Span, bool) {
 	for i := len(locs) - 1; i >= 0; i-- {
 		if d, ok := lastArg(locs[i].body, "ProxyPass"); ok {
-			if d.Arg(0) == "!" || len(d.Args) != 1 {
+			if d.Arg(0) == "!" || len(d.Args) != 1 || locs[i].kind != "Location" || locs[i].re || strings.ContainsAny(locs[i].path, "*?[") {
 				ev.refuse("ProxyPass form is not modelled")
 				return "", "", model.Span{}, false
 			}
-			return d.Arg(0), "", d.Span, true
+			// the target stands for the <Location>'s path
+			rest := ""
+			if l := aliasMatches(ev.req.Path, locs[i].path); l > 0 {
+				rest = ev.req.Path[l:]
+			}
+			return d.Arg(0) + rest, "", d.Span, true
 		}
 	}
 	// mod_proxy merges the main server's ProxyPass before the virtual
@@ -519,7 +595,7 @@ func (ev *evalRun) header(t *tables, tbl *[]Line, d *Directive) {
 	var value, cond string
 	rest := args[2:]
 	switch action {
-	case "unset":
+	case "unset", "echo":
 	case "set", "add", "append", "merge", "setifempty":
 		if len(rest) == 0 {
 			ev.refuse("Header at %s is malformed", d.Span)
@@ -567,6 +643,21 @@ func (ev *evalRun) header(t *tables, tbl *[]Line, d *Directive) {
 		}
 	default:
 		ev.refuse("Header condition %q is not modelled", cond)
+		return
+	}
+	if action == "echo" {
+		// mod_headers copies each request header whose name the regex
+		// matches into headers_out, whichever table the statement is in.
+		re, err := pcre.Compile(name, false)
+		if err != nil {
+			ev.refuse("Header echo regex: %v", err)
+			return
+		}
+		for _, h := range ev.req.Headers {
+			if m, _ := re.MatchString(h[0]); m {
+				t.out = append(t.out, Line{Name: model.CanonicalName(h[0]), Value: h[1], From: d.Span})
+			}
+		}
 		return
 	}
 	canon := model.CanonicalName(strings.TrimSuffix(name, ":"))

@@ -245,7 +245,12 @@ func condsOf(conds []rwCond) (methods []string, guards []*model.Matcher, origin 
 			flush()
 		}
 	}
-	flush()
+	// An [OR] on the last condition leaves its chain open: when none of
+	// it holds, apply_rewrite_rule runs out of conditions and applies the
+	// rule all the same, so the chain restricts nothing.
+	for _, c := range group {
+		origin = origin || c.t.origin != nil || c.t.anyOrigin
+	}
 	return methods, guards, origin
 }
 

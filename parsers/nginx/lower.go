@@ -207,7 +207,7 @@ func (l *lowerer) block(s *model.Scope, parent *model.Scope, ds []*Directive, mo
 	s.Static, s.ErrorPages = staticOf(s, parent, ds), errorPagesOf(parent, ds)
 	s.Internal = s.Kind == "location" && slices.ContainsFunc(ds, func(d *Directive) bool { return d.Name == "internal" })
 
-	hasLocation, hasServer := false, false
+	hasLocation, hasServer, catchAll := false, false, false
 	for _, d := range ds {
 		if !d.IsBlock {
 			continue
@@ -225,12 +225,16 @@ func (l *lowerer) block(s *model.Scope, parent *model.Scope, ds []*Directive, mo
 		case "location":
 			hasLocation = true
 			child := &model.Scope{Kind: "location", Label: argsText(d), Role: model.RoleRoute, Parent: s, Layer: s.Layer, Span: d.Span, Match: locationMatch(d)}
+			catchAll = catchAll || child.Match.Kind == model.PathPrefix && !child.Match.Named && child.Match.Pattern == "/"
 			l.block(child, s, d.Block, mode)
 			l.route(child, d.Block, mode)
 		}
 	}
 	switch {
-	case s.Kind == "server" && !hasLocation:
+	case s.Kind == "server" && !catchAll:
+		// A request no location matches (every one, when the server has
+		// only named locations) is served by the server's own
+		// configuration.
 		l.route(s, ds, mode)
 	case s.Kind == "server":
 		l.serverIfs(s, ds, mode)

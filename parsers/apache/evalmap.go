@@ -1,0 +1,267 @@
+package apache
+
+import (
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/corslint/corslint/internal/pcre"
+)
+
+// aliasHit is the Alias or AliasMatch that mapped a request.
+type aliasHit struct {
+	file string // the file the request maps to
+	fake string // the URL prefix, "" for AliasMatch
+	real string // the directory it stands for
+}
+
+// alias is mod_alias's translate_name: the first Alias or AliasMatch of
+// the virtual host, then of the main server, whose URL prefix (a whole
+// segment, any run of slashes matching any other) or regex matches the
+// path. A relative target is relative to ServerRoot.
+func (ev *evalRun) alias(server []*esec) (aliasHit, bool) {
+	for i := len(server) - 1; i >= 0; i-- {
+		for _, d := range server[i].body {
+			switch {
+			case d.Is("Alias"):
+				if len(d.Args) != 2 {
+					ev.refuse("Alias form is not modelled")
+					return aliasHit{}, false
+				}
+				if l := aliasMatches(ev.req.Path, d.Arg(0)); l > 0 {
+					real := ev.absTarget(d.Arg(1))
+					return aliasHit{file: real + ev.req.Path[l:], fake: d.Arg(0), real: real}, true
+				}
+			case d.Is("AliasMatch"):
+				if len(d.Args) != 2 {
+					ev.refuse("AliasMatch form is not modelled")
+					return aliasHit{}, false
+				}
+				re, err := pcre.Compile(d.Arg(0), false)
+				if err != nil {
+					ev.refuse("AliasMatch %q: %v", d.Arg(0), err)
+					return aliasHit{}, false
+				}
+				m, _ := re.FindStringMatch(ev.req.Path)
+				if m == nil {
+					continue
+				}
+				g := m.Groups()
+				file := dollarRE.ReplaceAllStringFunc(d.Arg(1), func(x string) string {
+					n, _ := strconv.Atoi(x[1:])
+					if n < len(g) {
+						return g[n].String()
+					}
+					return ""
+				})
+				return aliasHit{file: ev.absTarget(file)}, true
+			}
+		}
+	}
+	return aliasHit{}, false
+}
+
+// absTarget resolves an Alias target as ap_server_root_relative does,
+// keeping a trailing slash.
+func (ev *evalRun) absTarget(p string) string {
+	if strings.HasPrefix(p, "/") {
+		return p
+	}
+	return strings.TrimSuffix(ev.cfgRoot, "/") + "/" + p
+}
+
+// aliasMatches is mod_alias's alias_matches: how many characters of uri
+// the prefix fake covers, 0 for none.
+func aliasMatches(uri, fake string) int {
+	if fake == "" {
+		return 0
+	}
+	u, a := 0, 0
+	for a < len(fake) {
+		if fake[a] == '/' {
+			if u >= len(uri) || uri[u] != '/' {
+				return 0
+			}
+			for a < len(fake) && fake[a] == '/' {
+				a++
+			}
+			for u < len(uri) && uri[u] == '/' {
+				u++
+			}
+			continue
+		}
+		if u >= len(uri) || uri[u] != fake[a] {
+			return 0
+		}
+		u++
+		a++
+	}
+	if fake[len(fake)-1] != '/' && u < len(uri) && uri[u] != '/' {
+		return 0
+	}
+	return u
+}
+
+// proxySections are the <Proxy> and <ProxyMatch> sections that apply to a
+// request proxied to target, in mod_proxy's proxy_walk order: the main
+// server's, then the virtual host's, each as written. <Proxy> compares a
+// prefix, or with a wildcard the whole URL by fnmatch (a star crosses
+// slashes); <ProxyMatch> is a regex.
+func (ev *evalRun) proxySections(server []*esec, target string) []*esec {
+	var out []*esec
+	for _, s := range server {
+		for _, k := range s.kids {
+			switch {
+			case k.kind != "Proxy" && k.kind != "ProxyMatch":
+				continue
+			case k.re:
+				if pcre.Match(k.path, false, target) {
+					out = append(out, k)
+				}
+			case strings.ContainsAny(k.path, "*?["):
+				re, err := regexp.Compile("^" + fnmatchRegex(k.path) + "$")
+				if err != nil {
+					ev.refuse("<Proxy %s>: %v", k.path, err)
+					return nil
+				}
+				if re.MatchString(target) {
+					out = append(out, k)
+				}
+			case strings.HasPrefix(target, k.path):
+				out = append(out, k)
+			}
+		}
+	}
+	return out
+}
+
+// fnmatchRegex turns an apr_fnmatch pattern without flags into a regex.
+func fnmatchRegex(p string) string {
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; c {
+		case '*':
+			b.WriteString(".*")
+		case '?':
+			b.WriteString(".")
+		case '[':
+			j := strings.IndexByte(p[i:], ']')
+			if j < 0 {
+				b.WriteString(`\[`)
+				continue
+			}
+			class := p[i+1 : i+j]
+			if strings.HasPrefix(class, "!") {
+				class = "^" + class[1:]
+			}
+			b.WriteString("[" + strings.ReplaceAll(class, `\`, `\\`) + "]")
+			i += j
+		default:
+			b.WriteString(regexp.QuoteMeta(string(c)))
+		}
+	}
+	return b.String()
+}
+
+// perDirRules finds the RewriteRules mod_rewrite's fixup runs for a
+// request: those of the last section in merge order that holds any
+// mod_rewrite statement (a section without one leaves the merged rules
+// alone, one with one replaces them, as nothing here asks to inherit),
+// under the last RewriteEngine, a server-context one included: httpd
+// sets the directories' base state from it too (httpd 2.4.71 ran a
+// <Directory>'s rules under the virtual host's RewriteEngine On). It
+// returns the section and its prefix; nil when no rule runs.
+func (ev *evalRun) perDirRules(chain []*esec) (*esec, string) {
+	var last *esec
+	on := false
+	for _, s := range chain {
+		if s.kind == "server" || s.kind == "VirtualHost" {
+			if d, ok := lastArg(s.body, "RewriteEngine"); ok {
+				on = strings.EqualFold(d.Arg(0), "on")
+			}
+			continue
+		}
+		for _, d := range s.body {
+			name := strings.ToLower(d.Name)
+			if !strings.HasPrefix(name, "rewrite") {
+				continue
+			}
+			last = s
+			switch name {
+			case "rewriteengine":
+				on = strings.EqualFold(d.Arg(0), "on")
+			case "rewriterule", "rewritecond":
+			default:
+				ev.refuse("%s in a directory is not modelled", d.Name)
+				return nil, ""
+			}
+		}
+	}
+	if last == nil || !on {
+		return nil, ""
+	}
+	if _, ok := lastArg(last.body, "RewriteRule"); !ok {
+		return nil, ""
+	}
+	switch {
+	case last.kind == ".htaccess":
+		return last, strings.TrimSuffix(last.path, "/") + "/"
+	case last.kind == "Directory" && !last.re && !strings.ContainsAny(last.path, "*?["):
+		return last, strings.TrimSuffix(ev.absDir(last.path), "/") + "/"
+	}
+	ev.refuse("RewriteRule in <%s> is not modelled", last.kind)
+	return nil, ""
+}
+
+// symlinksAllowed reports whether the Options of chain leave
+// FollowSymLinks or SymLinksIfOwnerMatch on, without which mod_rewrite
+// refuses a directory's rules with 403. httpd's default has
+// FollowSymLinks.
+func symlinksAllowed(chain []*esec) bool {
+	on := map[string]bool{"followsymlinks": true}
+	for _, s := range chain {
+		for _, d := range s.body {
+			if !d.Is("Options") {
+				continue
+			}
+			relative := true
+			for _, a := range d.Args {
+				if !strings.HasPrefix(a.Value, "+") && !strings.HasPrefix(a.Value, "-") {
+					relative = false
+				}
+			}
+			if !relative {
+				on = map[string]bool{}
+			}
+			for _, a := range d.Args {
+				v := strings.ToLower(a.Value)
+				switch {
+				case v == "all":
+					on["followsymlinks"] = true
+				case v == "none":
+					on = map[string]bool{}
+				case strings.HasPrefix(v, "-"):
+					delete(on, v[1:])
+				default:
+					on[strings.TrimPrefix(v, "+")] = true
+				}
+			}
+		}
+	}
+	return on["followsymlinks"] || on["symlinksifownermatch"]
+}
+
+// redirectURI turns the filename a directory's rewrite made into the URL
+// of mod_rewrite's internal redirect: without the document root, or for
+// a directory an Alias maps, with the Alias's prefix in place of its
+// target.
+func redirectURI(file, docroot string, hit aliasHit) string {
+	if docroot != "" && strings.HasPrefix(file, strings.TrimSuffix(docroot, "/")+"/") {
+		return file[len(strings.TrimSuffix(docroot, "/")):]
+	}
+	if hit.fake != "" && strings.HasPrefix(file, hit.real) {
+		return path.Clean(hit.fake + "/" + file[len(hit.real):])
+	}
+	return file
+}

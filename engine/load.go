@@ -49,6 +49,13 @@ func Load(paths []string, o *Options) ([]*model.File, error) {
 			stack = append(stack, f)
 		}
 	}
+	for _, p := range handlerFiles(stack) {
+		// A handler that cannot be read leaves the integration's answer
+		// as it was without it.
+		if f := parseHandler(ds, p, o); f != nil {
+			stack = append(stack, f)
+		}
+	}
 	return stack, nil
 }
 

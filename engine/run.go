@@ -248,15 +248,17 @@ func standsAlone(res result, waits []func(dialect.Parsed) bool, fdirs map[string
 }
 
 // stub keeps what the steps after the rules read: the text of the files
-// (for snippets) and the comments (for ignore directives), detached from
-// the parser's copies so that those can be freed.
+// (for snippets), the comments (for ignore directives) and what pairs
+// files by host (hostPairs), detached from the parser's copies so that
+// those can be freed.
 func stub(f *model.File) *model.File {
 	cs := make([]model.Comment, len(f.Comments))
 	for i, c := range f.Comments {
 		c.Text = strings.Clone(c.Text)
 		cs[i] = c
 	}
-	return &model.File{Path: f.Path, Dialect: f.Dialect, Sources: f.Sources, Comments: cs}
+	return &model.File{Path: f.Path, Dialect: f.Dialect, Sources: f.Sources, Comments: cs,
+		Scopes: pairingScopes(f), Upstreams: pairingUpstreams(f)}
 }
 
 // check runs the rules on one file; a panic in a rule is an internal

@@ -1,8 +1,11 @@
 package engine
 
 import (
+	"net"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/corslint/corslint/dialect"
 	"github.com/corslint/corslint/model"
@@ -97,15 +100,91 @@ func stackFor(ds []dialect.Dialect, files []*model.File, rank func(string) int) 
 			stacks[d] = append(edge, rest...)
 		}
 	}
+	pairs := hostPairs(files)
 	out := make([][]*model.File, len(files))
 	for i, f := range files {
 		if st, ok := stacks[filepath.Dir(f.Path)]; ok {
+			out[i] = st
+		} else if st, ok := pairs[f]; ok {
 			out[i] = st
 		} else {
 			out[i] = []*model.File{f}
 		}
 	}
 	return out
+}
+
+// hostPairs pairs each Worker that fetches an origin it names by host
+// (fetch('https://origin.example.com' + path)) with the one file of the
+// run whose virtual server answers that host (server_name, ServerName
+// or ServerAlias): the Worker in front, that server behind it. A Worker
+// that passes the request on as addressed (fetch(request)) names no
+// host: where it goes is the zone's DNS record, which no file holds, so
+// it is paired only by stack:. So is a host that several files serve.
+func hostPairs(files []*model.File) map[*model.File][]*model.File {
+	out := map[*model.File][]*model.File{}
+	for _, w := range files {
+		if w.Dialect != model.JavaScript {
+			continue
+		}
+		var behind *model.File
+		ambiguous := false
+		for _, u := range w.Upstreams {
+			host := fetchHost(u)
+			if host == "" {
+				continue
+			}
+			for _, f := range files {
+				if f == w || f == behind || !servesHost(f, host) {
+					continue
+				}
+				ambiguous = ambiguous || behind != nil
+				behind = f
+			}
+		}
+		if behind == nil || ambiguous {
+			continue
+		}
+		st := []*model.File{w, behind}
+		out[w] = st
+		if _, taken := out[behind]; !taken {
+			out[behind] = st
+		}
+	}
+	return out
+}
+
+// fetchHost is the host a Worker's fetch() names, or "".
+func fetchHost(u *model.Upstream) string {
+	if u.Directive != "fetch" {
+		return ""
+	}
+	t, ok := strings.CutPrefix(u.Target, "https://")
+	if !ok {
+		t, ok = strings.CutPrefix(u.Target, "http://")
+	}
+	if !ok {
+		return ""
+	}
+	if h, _, err := net.SplitHostPort(t); err == nil {
+		t = h
+	}
+	return strings.ToLower(t)
+}
+
+// servesHost reports whether a virtual server of f names host exactly.
+func servesHost(f *model.File, host string) bool {
+	for _, s := range f.Scopes {
+		if s.Role != model.RoleServer {
+			continue
+		}
+		for _, h := range s.Hosts {
+			if strings.EqualFold(strings.TrimSuffix(h, "."), host) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // declaredStack puts the files the declaration ranks into one stack, in
@@ -126,6 +205,90 @@ func declaredStack(files []*model.File, rank func(string) int) [][]*model.File {
 			out[i] = stack
 		} else {
 			out[i] = []*model.File{f}
+		}
+	}
+	return out
+}
+
+// handlerFiles lists the function code the files' proxy integrations pass
+// requests to (a SAM function's CodeUri and Handler, read by the code
+// reader), that is not among the files already: check then predicts what
+// the handler returns, as lint reads it, without the handler being named.
+// Each is the innermost layer behind the integration that names it.
+func handlerFiles(files []*model.File) []string {
+	have := map[string]bool{}
+	for _, f := range files {
+		have[filepath.Clean(f.Path)] = true
+	}
+	var out []string
+	for _, f := range files {
+		// SAM keeps its integrations on the responses.
+		us := f.Upstreams
+		for _, r := range f.Responses {
+			if r.Upstream != nil {
+				us = append(us, r.Upstream)
+			}
+		}
+		for _, u := range us {
+			if !u.Function {
+				continue
+			}
+			for _, r := range u.Returns {
+				if p := r.Span.File; p != "" && !have[filepath.Clean(p)] {
+					have[filepath.Clean(p)] = true
+					out = append(out, p)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// parseHandler reads a function's code with the JavaScript dialect, which
+// the integration's Handler names whether or not the file looks like an
+// HTTP application to detection; nil when it cannot be read.
+func parseHandler(ds []dialect.Dialect, p string, o *Options) *model.File {
+	src, err := readLimited(p, o.maxFileSize())
+	if err != nil {
+		return nil
+	}
+	for _, d := range ds {
+		if d.Name() != model.JavaScript {
+			continue
+		}
+		if u, ok := d.(dialect.Unavailable); ok && u.Unavailable() != "" {
+			return nil
+		}
+		parsed, ok := d.Parse(p, src, &dialect.Options{Root: filepath.Dir(p), AllowOutsideRoot: o.AllowOutsideRoot, MaxFileSize: o.maxFileSize(), BaseDir: o.BaseDir})
+		if !ok || parsed.File == nil {
+			return nil
+		}
+		if parsed.File.Advice == nil {
+			parsed.File.Advice = d.Advice()
+		}
+		return parsed.File
+	}
+	return nil
+}
+
+// pairingScopes are copies of f's virtual servers that name hosts, all
+// hostPairs reads of a file already checked alone.
+func pairingScopes(f *model.File) []*model.Scope {
+	var out []*model.Scope
+	for _, s := range f.Scopes {
+		if s.Role == model.RoleServer && len(s.Hosts) > 0 {
+			out = append(out, &model.Scope{Kind: s.Kind, Label: s.Label, Role: s.Role, Hosts: slices.Clone(s.Hosts)})
+		}
+	}
+	return out
+}
+
+// pairingUpstreams are copies of f's Worker fetches that name a host.
+func pairingUpstreams(f *model.File) []*model.Upstream {
+	var out []*model.Upstream
+	for _, u := range f.Upstreams {
+		if fetchHost(u) != "" {
+			out = append(out, &model.Upstream{Target: u.Target, Directive: u.Directive})
 		}
 	}
 	return out

@@ -324,6 +324,31 @@ app.use(cors({
 				Actual: wire(500, pinned{acao: nil})},
 		},
 		{
+			Name: "express/origin-function-error-preflight", Server: "express", Request: put,
+			Config: allowlistErr,
+			Source: "origin function passing an Error: a refused origin's preflight is Express's 500 too, without CORS headers",
+			Expect: Expect{Console: blockedPreflight(reasonNoACAO),
+				Preflight: &WireFacts{Status: 500, Headers: map[string][]string{acao: nil, acam: nil}}},
+		},
+		{
+			Name: "express/manual-next-error", Server: "express", Request: get,
+			Config: expressApp(`
+const allowlist = ['{{.PageOrigin}}'];
+app.use((req, res, next) => {
+  const origin = req.headers.origin;
+  if (!allowlist.includes(origin)) {
+    return next(new Error('Not allowed by CORS'));
+  }
+  res.setHeader('Access-Control-Allow-Origin', origin);
+  res.setHeader('Vary', 'Origin');
+  next();
+});
+` + dataRoutes),
+			Source: "hand-written middleware passing an Error to next() for other origins: Express's error handler answers 500",
+			Expect: Expect{Console: blocked(reasonNoACAO),
+				Actual: &WireFacts{Status: 500, Headers: map[string][]string{acao: nil}}},
+		},
+		{
 			Name: "express/origin-function-error-allowed", Server: "express", Request: put, Trusted: true,
 			Config: allowlistErr,
 			Source: "origin function passing an Error: the listed origin still gets its preflight answered",

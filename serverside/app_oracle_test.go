@@ -76,13 +76,7 @@ func appRequest(s oracle.Scenario, v oracle.Vars) serverside.Request {
 // appGaps are the scenarios whose prediction does not yet match what the
 // real runtime and Chromium did, with what differs. A listed scenario that
 // starts to agree fails the test, so the list only shrinks.
-var appGaps = map[string]string{
-	"express/origin-function-error":    "status: an Error passed to the origin callback makes Express answer 500, predicted 200",
-	"express/error-in-route":           "status: a thrown Error makes Express answer 500, predicted 200",
-	"express/preflight-continue-route": "verdict: the headers cors sets before the OPTIONS route are kept; predicted without Access-Control-Allow-Methods",
-	"express/manual-exact-subdomain":   "verdict: endsWith('.example.localhost') on the hostname refuses evilexample.localhost; predicted allowed",
-	"express/options-star":             "verdict: app.options('*', cors()) answers every path's preflight; predicted Express's own 200 without the header",
-}
+var appGaps = map[string]string{}
 
 // TestAppScenarios predicts every measured Express and Worker scenario
 // from its code alone and compares verdict, console message and the CORS

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/url"
 	"path"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -238,6 +239,23 @@ func urlPort(u *url.URL) int {
 	return 443
 }
 
+// behind is what stands behind stack[0] for response r: a function
+// integration reaches the file of its own handler's code when the run
+// holds it (a template with several functions), else the next file.
+func behind(stack []*model.File, r *model.Response) []*model.File {
+	if r.Upstream == nil || !r.Upstream.Function {
+		return stack[1:]
+	}
+	for _, ret := range r.Upstream.Returns {
+		for k, f := range stack[1:] {
+			if ret.Span.File != "" && filepath.Clean(f.Path) == filepath.Clean(ret.Span.File) {
+				return stack[1+k : 2+k]
+			}
+		}
+	}
+	return stack[1:]
+}
+
 // layer fills a with what stack[0] answers, recursing into the next file
 // when the response is proxied.
 func (e *evaluator) layer(stack []*model.File, a *Answer) {
@@ -287,7 +305,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 		status, source = r.OptionsStatus, optionsSource(f, r)
 	case source == model.FromUpstream && len(stack) > 1:
 		next := &Answer{Method: e.method}
-		e.layer(stack[1:], next)
+		e.layer(behind(stack, r), next)
 		status, inner = next.Status, next.Headers
 		a.Notes = append(a.Notes, next.Notes...)
 		a.Undecidable = append(a.Undecidable, next.Undecidable...)

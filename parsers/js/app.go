@@ -47,7 +47,9 @@ type layer struct {
 	// answer is what the layer responds with to the requests it gets (a
 	// route handler); nil for middleware that passes everything on.
 	answer *answer
-	at     model.Span
+	// fail is the error the layer passes to the framework, and when.
+	fail *failure
+	at   model.Span
 }
 
 // answer is a response a layer produces itself.
@@ -60,6 +62,10 @@ type answer struct {
 	// when, if set, is the test the answer is given under; other
 	// requests go on to the next layer.
 	when *model.Condition
+	// alone: the answer carries none of the headers set before it (Koa's
+	// error handler removes them; a Response a Hono handler builds itself
+	// has only its own).
+	alone bool
 }
 
 // newApp adds an app (or router) scope.
@@ -111,6 +117,16 @@ func flatten(a *app, prefix string, depth int, out []step) []step {
 	return out
 }
 
+// passed are the headers a layer leaves on a request with method m that
+// it passes on: cors with preflightContinue sets its preflight headers
+// on OPTIONS and keeps them for the OPTIONS route after it.
+func (ly *layer) passed(m string) []*model.HeaderOp {
+	if strings.EqualFold(m, "OPTIONS") && ly.passOptions != nil {
+		return ly.passOptions
+	}
+	return ly.pass
+}
+
 func joinPath(a, b string) string {
 	if b == "" || b == "/" {
 		return a
@@ -129,8 +145,13 @@ func (s step) covers(r step, m string) bool {
 		return strings.HasPrefix(r.full, s.prefix)
 	}
 	p, rp := s.full, r.full
-	if s.match.Kind == model.PathExact {
+	switch s.match.Kind {
+	case model.PathExact:
 		return p == rp
+	case model.PathRegex:
+		// app.options('*', ...), '/api/:id': the route's path as written
+		// stands for the requests it takes.
+		return s.match.Matches(rp)
 	}
 	return rp == p || strings.HasPrefix(rp, strings.TrimSuffix(p, "/")+"/") || p == "/" || p == ""
 }
@@ -152,11 +173,20 @@ func (l *lowerer) respond(a *app) {
 	// Only middleware, preflight answers and OPTIONS routes shape other
 	// routes' responses: the rest are skipped when looking back, so that
 	// many routes cost time in proportion to their number.
-	var mids []step
+	var mids, fails []step
 	for _, s := range steps {
 		if s.answer == nil || s.preflight != nil || hasMethod(s.methods, "OPTIONS") {
 			mids = append(mids, s)
 		}
+		if s.fail != nil {
+			fails = append(fails, s)
+		}
+	}
+	if len(fails) == 0 {
+		// No layer fails: no error answers to look for on each route.
+		fails = nil
+	} else {
+		fails = mids
 	}
 	routes := 0
 	fellBack := map[*model.Scope]bool{}
@@ -170,13 +200,14 @@ func (l *lowerer) respond(a *app) {
 		if len(methods) > 0 {
 			m = methods[0]
 		}
+		l.failures(fails, s, m)
 		var hs []*model.HeaderOp
 		for _, p := range mids {
 			if p.index >= s.index {
 				break
 			}
 			if p.answer == nil && p.covers(s, m) {
-				hs = append(hs, p.pass...)
+				hs = append(hs, p.passed(m)...)
 			}
 		}
 		if a.notFound != 0 && methods != nil && !fellBack[s.scope] {
@@ -194,6 +225,9 @@ func (l *lowerer) respond(a *app) {
 				Why: "no route takes this method on this path, so Express answers 404 itself, with the headers middleware set before",
 			})
 		}
+		if s.answer.alone {
+			hs = nil
+		}
 		hs = append(hs, s.answer.ops...)
 		l.file.Responses = append(l.file.Responses, &model.Response{
 			Route: s.scope, Scope: s.scope, Methods: methods, Source: s.answer.source, Status: s.answer.status,
@@ -205,6 +239,7 @@ func (l *lowerer) respond(a *app) {
 		l.preflight(a, mids, s)
 	}
 	if routes > 0 && a.notFound != 0 {
+		l.failures(fails, step{layer: &layer{scope: a.scope}}, "GET")
 		var hs []*model.HeaderOp
 		for _, p := range mids {
 			if p.answer == nil && p.match == nil && p.prefix == "" && p.methods == nil {
@@ -267,11 +302,7 @@ func (l *lowerer) preflight(a *app, steps []step, r step) {
 			return // the route of its own, added with the routes
 		}
 		if p.answer == nil {
-			if p.passOptions != nil {
-				hs = append(hs, p.passOptions...)
-			} else {
-				hs = append(hs, p.pass...)
-			}
+			hs = append(hs, p.passed("OPTIONS")...)
 		}
 	}
 	if a.autoOptions != 0 && r.answer != nil {

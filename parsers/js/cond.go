@@ -83,8 +83,14 @@ func (l *lowerer) originComparison(n *Node, isOrigin func(*Node) bool) (*model.M
 	switch op {
 	case "===", "==", "!==", "!=":
 		neg := op == "!==" || op == "!="
-		if isOrigin(right) {
+		if isOrigin(right) || l.urlPart(right, isOrigin) != "" {
 			left, right = right, left
+		}
+		if part := l.urlPart(left, isOrigin); part != "" {
+			if s, ok := l.str(right); ok {
+				return l.hostTest(n, part, "===", s), neg, true
+			}
+			return nil, false, false
 		}
 		if isOrigin(left) {
 			if s, ok := l.str(right); ok {
@@ -162,6 +168,14 @@ func (l *lowerer) originCall(n *Node, isOrigin func(*Node) bool) (*model.Matcher
 	as := args(n)
 	at, raw := l.t.Span(n), l.t.Raw(n)
 	if len(as) == 0 {
+		return nil, false, false
+	}
+	if part := l.urlPart(obj, isOrigin); part != "" {
+		if s, ok := l.str(as[0]); ok {
+			if m := l.hostTest(n, part, name, s); m != nil {
+				return m, false, true
+			}
+		}
 		return nil, false, false
 	}
 	if isOrigin(obj) {

@@ -1,6 +1,7 @@
 package js
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/corslint/corslint/model"
@@ -77,7 +78,7 @@ func (express) lower(l *lowerer) {
 		if !strings.HasPrefix(a.scope.Kind, "express") {
 			continue
 		}
-		l.expressLayer(a, c, m, path)
+		l.expressLayer(a, c, m, path, "")
 	}
 }
 
@@ -123,9 +124,15 @@ func (l *lowerer) boundName(c *Node) string {
 }
 
 // expressLayer adds the layers of one app.METHOD(path?, ...handlers)
-// call.
-func (l *lowerer) expressLayer(a *app, c *Node, m, path string) {
-	as := args(c)
+// call. fw is the framework whose handlers these are: "" for Express,
+// or fwFastify or fwHono, which register routes the same way.
+func (l *lowerer) expressLayer(a *app, c *Node, m, path string, fw string) {
+	l.routeLayers(a, c, m, path, args(c), fw)
+}
+
+// routeLayers adds the layers of a route or middleware registration
+// whose handlers (after an optional path) are as.
+func (l *lowerer) routeLayers(a *app, c *Node, m, path string, as []*Node, fw string) {
 	if path == "" && len(as) > 0 {
 		if s, ok := l.str(as[0]); ok {
 			path = s
@@ -134,7 +141,7 @@ func (l *lowerer) expressLayer(a *app, c *Node, m, path string) {
 			as = as[1:] // several paths: read as every path
 		}
 	}
-	if m == "get" && path == "" && len(args(c)) == 1 {
+	if m == "get" && path == "" && len(args(c)) == 1 && fw == "" {
 		return // app.get('setting')
 	}
 	var methods []string
@@ -168,6 +175,10 @@ func (l *lowerer) expressLayer(a *app, c *Node, m, path string) {
 		switch {
 		case r == nil:
 			continue
+		case fw != "" && r.Type != "arrow_function" && r.Type != "function_expression" && r.Type != "function" && r.Type != "function_declaration":
+			// Fastify's route options, Hono's cors(): read by their
+			// framework's own lowering.
+			continue
 		case h.Type == "identifier" && l.byName[l.t.Text(h)] != nil:
 			sub := l.byName[l.t.Text(h)]
 			sub.mounted = true
@@ -182,6 +193,9 @@ func (l *lowerer) expressLayer(a *app, c *Node, m, path string) {
 			if ch.off {
 				continue
 			}
+			if opts != nil {
+				ly.fail = l.originFailure(opts)
+			}
 			ly.pass = ch.actual
 			if ch.answers {
 				ly.preflight = &answer{status: ch.status, source: model.FromServer, ops: ch.preflight, at: l.t.Span(r), when: ch.when}
@@ -192,15 +206,33 @@ func (l *lowerer) expressLayer(a *app, c *Node, m, path string) {
 				ly.answer = nil
 			}
 		case r.Is("arrow_function", "function_expression", "function", "function_declaration"):
-			hd := l.handlerOf(r, s)
+			hd := l.handlerIn(r, s, fw)
 			ly.pass = hd.pass
 			ly.preflight = hd.preflight
+			ly.fail = hd.fail
 			if !use && last {
 				an := hd.answer
+				if an == nil && hd.thrown != nil && hd.thrown.status != 0 {
+					an = hd.thrown
+					an.why = "the handler throws, so " + fwName(fw) + "'s default error handler answers " + strconv.Itoa(an.status) + ", keeping the headers set before"
+					if fw == fwKoa {
+						// Koa's ctx.onerror removes every header set.
+						an.alone = true
+						an.why = "the handler throws, so Koa's default error handler answers " + strconv.Itoa(an.status) + ", after removing every header set before"
+					}
+				}
 				if an == nil {
 					an = &answer{source: model.FromHandler, at: l.t.Span(h)}
 				}
-				an.ops = append(append([]*model.HeaderOp(nil), hd.pass...), an.ops...)
+				switch {
+				case len(methods) == 1 && methods[0] == "OPTIONS" && hd.preflight != nil:
+					// An OPTIONS route whose handler tests for OPTIONS (a
+					// route for several methods): the branch answers, with
+					// the headers set before it.
+					an = hd.preflight
+				case !an.alone:
+					an.ops = append(append([]*model.HeaderOp(nil), hd.pass...), an.ops...)
+				}
 				ly.pass = nil
 				ly.answer = an
 				if hasMethod(methods, "OPTIONS") {

@@ -15,13 +15,27 @@ type handler struct {
 	req string // the request parameter's name ("req")
 	res string // the response parameter's name ("res")
 	// koa: one context parameter is both (ctx.get, ctx.set, ctx.status).
-	koa   bool
+	koa bool
+	// fw is the framework of a route handler: "" for Express (and
+	// Node's own servers), fwFastify (request, reply) or fwHono (c).
+	fw    string
 	conds []*cond
 	// ops set on the way to next(), in order.
 	pass []*model.HeaderOp
 	// preflight is set when a branch taken only by OPTIONS ends the
 	// response; answer when the handler ends it unconditionally.
 	preflight, answer *answer
+	// async: the function is async, so what it throws rejects a promise
+	// instead of reaching the framework synchronously.
+	async bool
+	// thrown is the error a synchronous handler throws unconditionally
+	// before ending the response; its status is what Express's error
+	// handler answers (0 when the code does not show it).
+	thrown *answer
+	// next is Express's next parameter; fail is the Error the handler
+	// passes to it (next(new Error(...))), and when.
+	next string
+	fail *failure
 }
 
 // cond is one active condition while reading a handler's statements.
@@ -33,7 +47,12 @@ type cond struct {
 
 // handlerOf reads a function (req, res, next) => { ... } in scope s.
 func (l *lowerer) handlerOf(fn *Node, s *model.Scope) *handler {
-	h := &handler{l: l, s: s}
+	return l.handlerIn(fn, s, "")
+}
+
+// handlerIn reads a handler of framework fw (see handler.fw).
+func (l *lowerer) handlerIn(fn *Node, s *model.Scope, fw string) *handler {
+	h := &handler{l: l, s: s, fw: fw, async: fn.End-fn.Start > 5 && fn.Start >= 0 && fn.End <= len(l.t.Src) && string(l.t.Src[fn.Start:fn.Start+5]) == "async"}
 	var names []string
 	if p := fn.Child("parameter"); p != nil {
 		names = append(names, l.t.Text(p))
@@ -49,6 +68,13 @@ func (l *lowerer) handlerOf(fn *Node, s *model.Scope) *handler {
 	}
 	if len(names) > 1 {
 		h.res = names[1]
+	}
+	if len(names) > 2 && fw == "" {
+		h.next = names[2]
+	}
+	if fw == fwHono || fw == fwKoa {
+		h.res = h.req // c.header, c.json; ctx.set, ctx.body
+		h.koa = fw == fwKoa
 	}
 	body := fn.Child("body")
 	if body == nil {
@@ -89,6 +115,9 @@ func (h *handler) stmt(st *Node, depth int) bool {
 		}
 	case "return_statement":
 		for _, e := range st.Named() {
+			if h.fw == fwHono && h.answer == nil && len(h.conds) == 0 && h.ownResponse(e) {
+				continue
+			}
 			h.expr(e, depth)
 		}
 		return true
@@ -120,6 +149,17 @@ func (h *handler) stmt(st *Node, depth int) bool {
 		return thenEnds && elseEnds
 	case "try_statement":
 		return h.block(st.Child("body").Named(), depth+1)
+	case "throw_statement":
+		// Fastify, Hono and Koa catch what an async handler throws;
+		// Express 4 does not, and the rejected promise answers nothing.
+		if h.answer == nil && h.thrown == nil && len(h.conds) == 0 && (!h.async || h.fw != "") {
+			var status int
+			if v := st.Named(); len(v) > 0 {
+				status = h.l.expressErrorStatus(v[0])
+			}
+			h.thrown = &answer{status: status, source: model.FromServer, at: h.l.t.Span(st)}
+		}
+		return true
 	case "lexical_declaration", "variable_declaration":
 		for _, d := range st.Named() {
 			if v := d.Child("value"); v != nil {
@@ -212,8 +252,12 @@ func (h *handler) isOrigin(n *Node) bool {
 				h.koa && (p == r+".request.headers.origin" || p == r+".request.header.origin" || p == r+".origin"))
 		case "call_expression":
 			obj, m := l.method(n)
-			if obj == nil || l.path(obj) != h.req && l.path(obj) != h.req+".headers" && !(h.koa && l.path(obj) == h.req+".request") {
+			if obj == nil || l.path(obj) != h.req && l.path(obj) != h.req+".headers" && !(h.koa && l.path(obj) == h.req+".request") &&
+				!(h.fw == fwHono && l.path(obj) == h.req+".req") {
 				return false
+			}
+			if h.fw == fwHono && l.path(obj) == h.req {
+				return false // c.header sets a response header
 			}
 			if m == "get" || m == "header" {
 				if as := args(n); len(as) > 0 {
@@ -251,6 +295,8 @@ func (h *handler) isMethod(n *Node) bool {
 		return true
 	case h.req + ".request.method":
 		return h.koa
+	case h.req + ".req.method":
+		return h.fw == fwHono
 	case h.req + ".httpMethod", h.req + ".requestContext.http.method":
 		// A Lambda event: REST API (payload 1.0) and HTTP API (2.0).
 		return true
@@ -281,6 +327,14 @@ func (h *handler) expr(n *Node, depth int) bool {
 		h.expr(n.Child("right"), depth+1)
 		return false
 	case "assignment_expression":
+		// Koa: ctx.body = ... ends the response, 200 unless a status
+		// was set.
+		if h.koa && l.path(n.Child("left")) == h.res+".body" {
+			if h.answer == nil {
+				h.answer = &answer{source: model.FromHandler, at: l.t.Span(n)}
+			}
+			return true
+		}
 		// Koa: ctx.status = 204 decides the response's status.
 		if h.koa && l.path(n.Child("left")) == h.res+".status" {
 			status, _ := strconv.Atoi(l.t.Text(n.Child("right")))
@@ -293,6 +347,9 @@ func (h *handler) expr(n *Node, depth int) bool {
 		}
 		return false
 	case "call_expression":
+		if h.nextErr(n) {
+			return true
+		}
 	default:
 		return false
 	}
@@ -322,13 +379,16 @@ func (h *handler) expr(n *Node, depth int) bool {
 		_, m := l.method(c)
 		as := args(c)
 		switch m {
-		case "setHeader", "header", "set", "append":
-			if h.koa && m == "header" {
+		case "setHeader", "header", "set", "append", "headers":
+			if h.koa && m == "header" || m == "headers" && h.fw != fwFastify {
 				continue
 			}
 			o := model.Set
-			if m == "append" {
-				o = model.Add
+			if m == "append" || h.fw == fwHono && len(as) > 2 && strings.Contains(l.t.Text(as[2]), "append: true") {
+				o = model.Add // Hono: c.header(name, value, { append: true })
+			}
+			if h.fw == fwHono && len(as) > 2 {
+				as = as[:2]
 			}
 			ops = append(ops, h.headerCall(c, o, as)...)
 		case "vary":
@@ -347,8 +407,8 @@ func (h *handler) expr(n *Node, depth int) bool {
 				}
 			}
 			ended = true
-		case "status":
-			if len(as) > 0 {
+		case "status", "code":
+			if len(as) > 0 && (m == "status" || h.fw == fwFastify) {
 				status, _ = strconv.Atoi(l.t.Text(as[0]))
 			}
 		case "sendStatus":
@@ -358,6 +418,22 @@ func (h *handler) expr(n *Node, depth int) bool {
 			ended = true
 		case "end", "send", "json", "jsonp", "sendFile", "redirect", "render", "download":
 			ended = true
+			if h.fw == fwHono && m == "json" && len(as) > 1 {
+				status, _ = strconv.Atoi(l.t.Text(as[1])) // c.json(body, status)
+			}
+		case "text", "body", "html", "newResponse", "notFound":
+			// Hono's Context ends with what the handler returns;
+			// c.body(null, 204) and c.text(s, status) set the status.
+			if h.fw != fwHono {
+				continue
+			}
+			ended = true
+			if len(as) > 1 {
+				status, _ = strconv.Atoi(l.t.Text(as[1]))
+			}
+			if m == "notFound" {
+				status = 404
+			}
 		}
 	}
 	if ended {

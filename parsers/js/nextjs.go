@@ -1,6 +1,11 @@
 package js
 
 import (
+	"bytes"
+	"path/filepath"
+	"regexp"
+	"strings"
+
 	"github.com/corslint/corslint/model"
 )
 
@@ -12,6 +17,10 @@ import (
 type nextjs struct{}
 
 func (nextjs) lower(l *lowerer) {
+	if isNextMiddleware(l.t.Path) && bytes.Contains(l.t.Src, []byte("next/server")) {
+		l.nextMiddleware()
+		return
+	}
 	if !isNextConfig(l.t.Path) {
 		return
 	}
@@ -105,4 +114,152 @@ func (l *lowerer) nextEntry(a *app, e *Node) {
 	}
 	a.layers = append(a.layers, &layer{scope: s, match: s.Match, path: path, methods: nil,
 		answer: &answer{source: model.FromHandler, ops: ops, at: l.t.Span(e)}})
+}
+
+// isNextMiddleware reports whether a file is Next.js middleware:
+// middleware.{js,ts} at the project root or in src/ (proxy.{js,ts} from
+// Next.js 16 on, which renamed it).
+func isNextMiddleware(path string) bool {
+	b := strings.ToLower(filepath.Base(path))
+	ext := filepath.Ext(b)
+	switch strings.TrimSuffix(b, ext) {
+	case "middleware", "proxy":
+	default:
+		return false
+	}
+	switch ext {
+	case ".js", ".mjs", ".ts", ".tsx", ".jsx":
+		return true
+	}
+	return false
+}
+
+// nextMiddleware lowers the exported middleware (or proxy) function of a
+// Next.js middleware file like a Worker's fetch handler: each response it
+// returns is one response, NextResponse.next() the app's own with the
+// headers set on it. The config's matcher decides which paths it runs
+// for; without one it runs for every path.
+func (l *lowerer) nextMiddleware() {
+	var fn *Node
+	var matchers []string
+	for _, st := range l.t.Root.Kids {
+		if !st.Is("export_statement") {
+			continue
+		}
+		d := st.Child("declaration")
+		if d == nil {
+			d = st.Child("value")
+		}
+		switch {
+		case d.Is("function_declaration", "generator_function_declaration"):
+			if n := l.t.Text(d.Child("name")); n == "middleware" || n == "proxy" || strings.Contains(l.t.Text(st), "export default") {
+				fn = d
+			}
+		case d.Is("lexical_declaration", "variable_declaration"):
+			for _, v := range d.Named() {
+				name, val := l.t.Text(v.Child("name")), l.resolve(v.Child("value"))
+				switch {
+				case (name == "middleware" || name == "proxy") && isFunction(val):
+					fn = val
+				case name == "config":
+					matchers = l.nextMatchers(val)
+				}
+			}
+		case isFunction(l.resolve(d)):
+			fn = l.resolve(d)
+		}
+	}
+	if fn == nil {
+		return
+	}
+	srv := l.scope("next middleware", "middleware", model.RoleServer, l.top, fn)
+	s := srv
+	if len(matchers) > 0 {
+		s = l.scope("config.matcher", strings.Join(matchers, " "), model.RoleRoute, srv, fn)
+		s.Match = nextMatch(matchers)
+	}
+	w := &workerRun{
+		l: l, h: &handler{l: l, s: s, req: firstParam(l, fn)}, s: s,
+		resps: map[string]*wresp{}, hdrs: map[string][]*model.HeaderOp{}, memo: map[*Node][]*model.HeaderOp{},
+	}
+	switch body := fn.Child("body"); {
+	case body.Is("statement_block"):
+		w.block(body.Named(), 0)
+	case body != nil:
+		w.emit(body, body)
+	}
+	l.file.Responses = append(l.file.Responses, w.out...)
+	l.file.Advice = workerAdvice{}
+}
+
+// nextMatchers reads config.matcher: a path or a list of paths (objects
+// with a source too).
+func (l *lowerer) nextMatchers(cfg *Node) []string {
+	props, ok := l.object(cfg)
+	if !ok {
+		return nil
+	}
+	p := get(props, "matcher")
+	if p == nil {
+		return nil
+	}
+	v := l.resolve(p.value)
+	items := []*Node{v}
+	if v != nil && v.Type == "array" {
+		items = v.Named()
+	}
+	var out []string
+	for _, it := range items {
+		if s, ok := l.str(it); ok {
+			out = append(out, s)
+			continue
+		}
+		if o, ok := l.object(it); ok {
+			if src := get(o, "source"); src != nil {
+				if s, ok := l.str(src.value); ok {
+					out = append(out, s)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// nextMatch is the paths a matcher list takes. Next.js matchers are
+// path-to-regexp patterns: '/api/:path*' is /api and every path under
+// it.
+func nextMatch(ms []string) *model.PathMatch {
+	var alts []string
+	for _, m := range ms {
+		if i := strings.LastIndex(m, "/:"); i >= 0 && strings.HasSuffix(m, "*") && !strings.ContainsAny(m[i+2:len(m)-1], "/:*()?+") {
+			prefix := m[:i]
+			if !strings.ContainsAny(prefix, ":*()?+") {
+				if len(ms) == 1 {
+					return &model.PathMatch{Kind: model.PathPrefix, Pattern: prefix, Segment: true}
+				}
+				alts = append(alts, "^"+regexp.QuoteMeta(prefix)+"(/.*)?$")
+				continue
+			}
+		}
+		if re := pathMatch(m, false); re.Kind == model.PathRegex {
+			alts = append(alts, re.Pattern)
+		} else {
+			alts = append(alts, "^"+regexp.QuoteMeta(m)+"/?$")
+		}
+	}
+	return &model.PathMatch{Kind: model.PathRegex, Pattern: strings.Join(alts, "|")}
+}
+
+// spreadOps reads a spread into a headers object: another headers object,
+// or ...(test && { ... }), whose headers are there only where the test
+// holds (the Next.js CORS example spreads
+// ...(isAllowedOrigin && { 'Access-Control-Allow-Origin': origin })).
+func (w *workerRun) spreadOps(n *Node, depth int) []*model.HeaderOp {
+	e := w.l.unparen(n)
+	if e.Is("binary_expression") && w.l.t.Text(e.Child("operator")) == "&&" {
+		w.h.conds = append(w.h.conds, w.h.condition(e.Child("left")))
+		defer func() { w.h.conds = w.h.conds[:len(w.h.conds)-1] }()
+		return w.headerOps(e.Child("right"), depth)
+	}
+	return w.headerOps(n, depth)
 }

@@ -128,12 +128,18 @@ type fastify struct{}
 func (fastify) lower(l *lowerer) {
 	for _, c := range l.calls {
 		if l.calledModule(c) == "fastify" || l.calledModule(c) == "fastify#fastify" || l.calledModule(c) == "fastify#default" {
-			l.appFor("fastify()", c)
+			a := l.appFor("fastify()", c)
+			// Fastify 5 answers a path or method without a route with
+			// 404, after the onRequest hooks ran.
+			a.autoOptions, a.notFound = 404, 404
 		}
 	}
 	for _, c := range l.calls {
 		a := l.receiver(c, "fastify()")
 		if _, m := l.method(c); a == nil || m != "register" {
+			if a != nil {
+				l.peerRoute(a, c, fwFastify)
+			}
 			continue
 		}
 		as := args(c)
@@ -158,12 +164,30 @@ func (fastify) lower(l *lowerer) {
 	}
 }
 
-// koa lowers Koa apps with app.use(cors(opts)) of @koa/cors.
+// koa lowers Koa apps with app.use(cors(opts)) of @koa/cors, middleware
+// written in place, and @koa/router routers mounted with
+// app.use(router.routes()).
 type koa struct{}
 
 func (koa) lower(l *lowerer) {
 	l.newCtor("koa", "new Koa()")
+	l.newCtor("@koa/router", "new Router()")
+	l.newCtor("koa-router", "new Router()")
+	for _, a := range l.apps {
+		switch a.scope.Kind {
+		case "new Koa()":
+			// Koa 2 answers what no middleware answers with 404,
+			// keeping the headers set on the way.
+			a.autoOptions, a.notFound = 404, 404
+		case "new Router()":
+			a.scope.Role = model.RoleOther // the app it is mounted on selects
+		}
+	}
 	for _, c := range l.calls {
+		if r := l.receiver(c, "new Router()"); r != nil {
+			l.peerRoute(r, c, fwKoa)
+			continue
+		}
 		a := l.receiver(c, "new Koa()")
 		if _, m := l.method(c); a == nil || m != "use" {
 			continue
@@ -172,6 +196,9 @@ func (koa) lower(l *lowerer) {
 			r := l.resolve(x)
 			if r != nil && r.Is("arrow_function", "function_expression", "function", "function_declaration") {
 				l.koaMiddleware(a, r)
+				continue
+			}
+			if r != nil && r.Type == "call_expression" && l.koaRouterUse(a, r) {
 				continue
 			}
 			if r == nil || r.Type != "call_expression" || l.calledModule(r) != "@koa/cors" {
@@ -186,41 +213,108 @@ func (koa) lower(l *lowerer) {
 	}
 }
 
+// koaRouterUse reads app.use(router.routes()), which mounts the router's
+// routes at this point, and app.use(router.allowedMethods()), with which
+// @koa/router answers OPTIONS for a path that has routes with 200 and
+// Allow (measured with @koa/router 15.7.0: the headers middleware set
+// before are kept).
+func (l *lowerer) koaRouterUse(a *app, c *Node) bool {
+	obj, m := l.method(c)
+	if obj == nil {
+		return false
+	}
+	r := l.byName[l.t.Text(l.unparen(obj))]
+	if r == nil || r.scope.Kind != "new Router()" {
+		return false
+	}
+	switch m {
+	case "routes", "middleware":
+		r.mounted = true
+		r.scope.Parent = a.scope
+		ly := &layer{scope: a.scope, mount: r, at: l.t.Span(c)}
+		if p := l.koaPrefix(r); p != "" {
+			ly.match = pathMatch(p, true)
+		}
+		a.layers = append(a.layers, ly)
+	case "allowedMethods":
+		a.autoOptions = 200
+	}
+	return true
+}
+
+// koaPrefix is the prefix option of new Router({ prefix }).
+func (l *lowerer) koaPrefix(r *app) string {
+	for name, vs := range l.bindings {
+		if l.byName[name] != r || len(vs) != 1 || vs[0].Type != "new_expression" {
+			continue
+		}
+		if as := vs[0].Child("arguments").Named(); len(as) > 0 {
+			if props, ok := l.object(as[0]); ok {
+				if p := get(props, "prefix"); p != nil {
+					s, _ := l.str(p.value)
+					return s
+				}
+			}
+		}
+	}
+	return ""
+}
+
 // hono lowers Hono apps: app.use(path?, cors(opts)) of hono/cors.
 type hono struct{}
 
 func (hono) lower(l *lowerer) {
 	l.newCtor("hono#Hono", "new Hono()")
+	for _, a := range l.apps {
+		if a.scope.Kind == "new Hono()" {
+			// Hono 4 answers a path or method without a route with 404,
+			// carrying the headers middleware set with c.header.
+			a.autoOptions, a.notFound = 404, 404
+		}
+	}
 	for _, c := range l.calls {
 		a := l.receiver(c, "new Hono()")
-		if _, m := l.method(c); a == nil || (m != "use" && m != "all" && m != "options") {
+		if a == nil {
 			continue
 		}
-		as := args(c)
-		path := ""
-		if len(as) > 0 {
-			if s, ok := l.str(as[0]); ok {
-				path, as = s, as[1:]
-			}
+		_, m := l.method(c)
+		if m == "use" || m == "all" || m == "options" {
+			l.honoCors(a, c)
 		}
-		for _, x := range as {
-			r := l.resolve(x)
-			if r == nil || r.Type != "call_expression" || l.calledModule(r) != "hono/cors#cors" {
-				continue
-			}
-			var opts *Node
-			if ca := args(r); len(ca) > 0 {
-				opts = ca[0]
-			}
-			s := a.scope
-			var match *model.PathMatch
-			if p := strings.TrimSuffix(path, "*"); p != "" && p != "/" {
-				match = &model.PathMatch{Kind: model.PathPrefix, Pattern: p}
-				s = l.scope("app.use", path, model.RoleRoute, a.scope, c)
-				s.Match = match
-			}
-			l.corsLayer(a, honoCors, s, r, opts, match, path)
+		if m == "route" {
+			l.honoMount(a, c)
+			continue
 		}
+		l.peerRoute(a, c, fwHono)
+	}
+}
+
+// honoCors adds the layers of hono/cors in app.use(path?, cors(opts)).
+func (l *lowerer) honoCors(a *app, c *Node) {
+	as := args(c)
+	path := ""
+	if len(as) > 0 {
+		if s, ok := l.str(as[0]); ok {
+			path, as = s, as[1:]
+		}
+	}
+	for _, x := range as {
+		r := l.resolve(x)
+		if r == nil || r.Type != "call_expression" || l.calledModule(r) != "hono/cors#cors" {
+			continue
+		}
+		var opts *Node
+		if ca := args(r); len(ca) > 0 {
+			opts = ca[0]
+		}
+		s := a.scope
+		var match *model.PathMatch
+		if p := strings.TrimSuffix(path, "*"); p != "" && p != "/" {
+			match = &model.PathMatch{Kind: model.PathPrefix, Pattern: p}
+			s = l.scope("app.use", path, model.RoleRoute, a.scope, c)
+			s.Match = match
+		}
+		l.corsLayer(a, honoCors, s, r, opts, match, strings.TrimSuffix(path, "*"))
 	}
 }
 
@@ -261,4 +355,26 @@ func (l *lowerer) koaMiddleware(a *app, fn *Node) {
 	}
 	h.block(body.Named(), 0)
 	a.layers = append(a.layers, &layer{scope: a.scope, pass: h.pass, preflight: h.preflight, at: l.t.Span(fn)})
+}
+
+// honoMount reads app.route('/api', api): the routes and middleware of
+// the Hono app api answer under /api, after what app has before it.
+func (l *lowerer) honoMount(a *app, c *Node) {
+	as := args(c)
+	if len(as) != 2 {
+		return
+	}
+	path, ok := l.str(as[0])
+	sub := l.byName[l.t.Text(l.unparen(as[1]))]
+	if !ok || sub == nil || sub == a || sub.scope.Kind != "new Hono()" || sub.mounted {
+		return
+	}
+	sub.mounted = true
+	sub.scope.Parent = a.scope
+	sub.scope.Role = model.RoleOther // the app it is mounted on selects
+	ly := &layer{scope: a.scope, mount: sub, at: l.t.Span(c)}
+	if path != "" && path != "/" {
+		ly.match = pathMatch(path, true)
+	}
+	a.layers = append(a.layers, ly)
 }

@@ -146,8 +146,11 @@ func firstParam(l *lowerer, fn *Node) string {
 // wresp is a response a Worker holds in a variable while it is built.
 type wresp struct {
 	proxied *Node // the fetch() call it was copied from; nil when built
-	status  int
-	ops     []*model.HeaderOp
+	// next is NextResponse.next() in Next.js middleware: the app's own
+	// response, with the headers set on this one added.
+	next   *Node
+	status int
+	ops    []*model.HeaderOp
 	// immutable marks fetch()'s own response, whose headers cannot be
 	// changed; throws is the call that tried (workerd: "TypeError: Can't
 	// modify immutable headers.", and a 500 without the Worker's headers).
@@ -418,11 +421,15 @@ func (w *workerRun) response(v *Node) *wresp {
 			return &wresp{proxied: e, immutable: true}
 		}
 		obj, m := l.method(e)
-		if obj == nil || l.t.Text(obj) != "Response" {
+		if obj == nil || l.t.Text(obj) != "Response" && l.t.Text(obj) != "NextResponse" {
 			return nil
 		}
 		as := args(e)
 		switch m {
+		case "next", "rewrite":
+			if l.t.Text(obj) == "NextResponse" {
+				return &wresp{next: e}
+			}
 		case "redirect":
 			r := &wresp{status: 302}
 			if len(as) > 1 {
@@ -439,7 +446,7 @@ func (w *workerRun) response(v *Node) *wresp {
 			return r
 		}
 	case e.Is("new_expression"):
-		if l.t.Text(e.Child("constructor")) != "Response" {
+		if c := l.t.Text(e.Child("constructor")); c != "Response" && c != "NextResponse" {
 			return nil
 		}
 		r := &wresp{status: 200}
@@ -519,7 +526,7 @@ func (w *workerRun) headerOps(n *Node, depth int) []*model.HeaderOp {
 				}
 			case "spread_element":
 				if k := p.Named(); len(k) > 0 {
-					ops = append(ops, w.headerOps(k[0], depth+1)...)
+					ops = append(ops, w.spreadOps(k[0], depth+1)...)
 				}
 			}
 		}
@@ -724,9 +731,16 @@ func (w *workerRun) emit(e *Node, at *Node) {
 		w.out = append(w.out, resp)
 		return
 	}
+	if r.next != nil {
+		resp.Source, resp.Status = model.FromHandler, 0
+		resp.Why = "NextResponse.next() lets the app's route answer, with the headers the middleware set on it"
+	}
 	if r.proxied != nil {
 		resp.Source, resp.Status = model.FromUpstream, 0
 		u := &model.Upstream{Target: "the origin", Scope: w.s, Span: l.t.Span(r.proxied), Directive: "fetch", Hidden: map[string]model.Span{}}
+		if t := l.fetchTarget(r.proxied); t != "" {
+			u.Target = t
+		}
 		for _, op := range r.ops {
 			if op.Op == model.Set || op.Op == model.Unset {
 				if _, ok := u.Hidden[op.Name]; !ok {

@@ -2,7 +2,6 @@ package sam
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -246,7 +245,7 @@ func (l *lowerer) emitREST(a *restAPI) {
 	}
 	for _, rp := range a.paths {
 		ps := l.scope("path", rp.path, a.scope, rp.at.Span)
-		ps.Match = resourcePath(rp.path)
+		ps.Match = gatewayPath(rp.path)
 		var options *restMethod
 		hasAny := false
 		for _, m := range rp.methods {
@@ -627,32 +626,4 @@ func gatewayStatus(typ string) int {
 func atoi(s string) int {
 	n, _ := strconv.Atoi(strings.TrimSpace(s))
 	return n
-}
-
-// resourcePath is the test API Gateway applies to a request's path for a
-// resource: the path itself, or with {name} taking one segment and
-// {name+} the rest of the path.
-func resourcePath(p string) *model.PathMatch {
-	if !strings.Contains(p, "{") {
-		return &model.PathMatch{Kind: model.PathExact, Pattern: p}
-	}
-	var b strings.Builder
-	b.WriteString("^")
-	for p != "" {
-		i := strings.IndexByte(p, '{')
-		j := strings.IndexByte(p[max(i, 0):], '}')
-		if i < 0 || j < 0 {
-			b.WriteString(regexp.QuoteMeta(p))
-			break
-		}
-		b.WriteString(regexp.QuoteMeta(p[:i]))
-		if strings.HasSuffix(p[i:i+j], "+") {
-			b.WriteString(".+")
-		} else {
-			b.WriteString("[^/]+")
-		}
-		p = p[i+j+1:]
-	}
-	b.WriteString("$")
-	return &model.PathMatch{Kind: model.PathRegex, Pattern: b.String()}
 }

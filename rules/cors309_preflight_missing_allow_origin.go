@@ -3,6 +3,7 @@ package rules
 import (
 	"github.com/corslint/corslint/findings"
 	"github.com/corslint/corslint/model"
+	"strings"
 )
 
 var preflightMissingAllowOrigin = &Rule{
@@ -76,7 +77,16 @@ server {
 				intent = addsHeader(r, model.ACAH)
 			}
 			if intent == nil {
-				continue // an OPTIONS answer with no CORS in it is not meant as a preflight answer
+				// An OPTIONS answer with no CORS in it is not meant as a
+				// preflight answer, unless the server gives it on its own
+				// (Express's automatic OPTIONS) where the route's own
+				// answer to a method only a preflight admits sends CORS.
+				if m, acao := preflightedRoute(p.File, r); acao != nil {
+					seen[r] = true
+					f := p.Report(r.Route.Span, "nothing answers OPTIONS here, so the server answers the preflight of %s itself with %d and no Access-Control-Allow-Origin, and the browser blocks the request (\"No 'Access-Control-Allow-Origin' header is present on the requested resource\"); %s", m, r.Status, adviceFor(p.File).AnswerOptions("answer OPTIONS with 204 and the CORS headers"))
+					f.Related = append(f.Related, findings.Related{Message: "the " + m + " answer's CORS header set here", Span: acao.Span})
+				}
+				continue
 			}
 			seen[r] = true
 			f := p.Report(r.Span, "this preflight answer sends %s but no Access-Control-Allow-Origin, so the browser blocks every preflight (\"No 'Access-Control-Allow-Origin' header is present on the requested resource\"); %s", intent.Name, preflightOriginFix(p.File.Dialect, r))
@@ -101,4 +111,32 @@ func preflightOriginFix(d model.Dialect, r *model.Response) string {
 		return "each matching if replaces the location's headers, so set Access-Control-Allow-Origin inside this if block too (from a map of trusted origins rather than another if)"
 	}
 	return "send Access-Control-Allow-Origin on this answer too"
+}
+
+// preflightedRoute returns, for r the server's own answer to OPTIONS (one
+// it gives with a reason, no statement of the configuration), a method
+// on r's route that only a preflight admits and the statement that adds
+// Access-Control-Allow-Origin to that method's answer; "" and nil when no
+// answer of the route is meant for a preflighted method.
+func preflightedRoute(f *model.File, r *model.Response) (string, *model.HeaderOp) {
+	if r.Why == "" {
+		return "", nil
+	}
+	for _, o := range f.Responses {
+		if o == r || o.Route != r.Route || o.Status/100 > 2 {
+			continue
+		}
+		acao := addsHeader(o, model.ACAO)
+		if acao == nil {
+			continue
+		}
+		for _, m := range o.Methods {
+			switch strings.ToUpper(m) {
+			case "GET", "HEAD", "POST", "OPTIONS":
+				continue
+			}
+			return strings.ToUpper(m), acao
+		}
+	}
+	return "", nil
 }

@@ -637,6 +637,7 @@ func (w *workerRun) headerCall(c *Node, from []*model.HeaderOp) {
 		return
 	}
 	var ops *[]*model.HeaderOp
+	proxied := false
 	if obj.Is("member_expression") && l.t.Text(obj.Child("property")) == "headers" {
 		if r, ok := w.resps[l.path(obj.Child("object"))]; ok {
 			if r.immutable {
@@ -646,6 +647,7 @@ func (w *workerRun) headerCall(c *Node, from []*model.HeaderOp) {
 				return
 			}
 			ops = &r.ops
+			proxied = r.proxied != nil
 		}
 	} else if hs, ok := w.hdrs[l.t.Text(obj)]; ok {
 		ops = &hs
@@ -690,7 +692,11 @@ func (w *workerRun) headerCall(c *Node, from []*model.HeaderOp) {
 	if len(as) > 1 {
 		v = w.h.value(as[1], 0)
 	}
-	*ops = append(*ops, l.op(w.s, name, o, v, c, w.h.when()))
+	op := l.op(w.s, name, o, v, c, w.h.when())
+	// A response copied from fetch() carries the origin's own Vary: a
+	// set here replaces it.
+	op.OwnTable = op.OwnTable && !proxied
+	*ops = append(*ops, op)
 }
 
 // entriesLoop reads for (const [k, v] of Object.entries(x)) { r.headers.set(k, v); }.

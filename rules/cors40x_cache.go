@@ -199,8 +199,9 @@ Header merge Vary Origin
 	},
 	Run: func(p *Pass) {
 		for _, op := range p.File.Headers {
-			// A table of its own holds no Vary another module added.
-			if op.Name != model.Vary || op.Op != model.Set || op.OwnTable {
+			// A table of its own holds no Vary another module added,
+			// only what earlier statements in it added (mayMeetVary).
+			if op.Name != model.Vary || op.Op != model.Set {
 				continue
 			}
 			keeps := false
@@ -220,7 +221,8 @@ Header merge Vary Origin
 // handler (which may send its own Vary), or an earlier statement adds one.
 // A statement that only builds responses the server makes itself (a
 // Varnish vcl_synth) replaces nothing. One no response uses is judged on
-// its own.
+// its own. A statement in a table of its own (OwnTable) meets only
+// what earlier statements in that table added.
 func mayMeetVary(f *model.File, op *model.HeaderOp) bool {
 	used := false
 	for _, r := range f.Responses {
@@ -229,17 +231,40 @@ func mayMeetVary(f *model.File, op *model.HeaderOp) bool {
 				continue // another statement (a lowering may copy one statement per path)
 			}
 			used = true
-			if r.Source != model.FromServer {
+			if r.Source != model.FromServer && !op.OwnTable {
 				return true
 			}
 			for _, e := range r.Headers[:i] {
+				if op.OwnTable && (e.Table != op.Table || keptBy(e, op)) {
+					continue
+				}
 				if e.Name == model.Vary && adds(e) && e.Delivery.Reaches(r.Status, r.Source) {
 					return true
 				}
 			}
 		}
 	}
-	return !used
+	return !used && !op.OwnTable
+}
+
+// keptBy reports whether every Vary item the earlier statement e adds
+// is in what op sets, so replacing it loses nothing.
+func keptBy(e, op *model.HeaderOp) bool {
+	sets := literalTexts(op.Value)
+	added := literalTexts(e.Value)
+	if len(sets) == 0 || len(added) == 0 {
+		return false
+	}
+	for _, a := range added {
+		for _, it := range listItems(a) {
+			for _, t := range sets {
+				if !containsItem(t, it) {
+					return false
+				}
+			}
+		}
+	}
+	return true
 }
 
 var cacheKeyMissingOrigin = &Rule{

@@ -85,7 +85,7 @@ add_header Vary Origin always;
 			} else if ok {
 				p.asked(r, false)
 			}
-			if r.VariesOnOrigin() {
+			if variesOnOriginAtEnd(r) {
 				continue
 			}
 			status := r.Status
@@ -111,7 +111,7 @@ add_header Vary Origin always;
 
 // variesAlways reports whether r has a statement that puts a Vary naming
 // Origin on every successful answer, whatever the request, and none that
-// removes Vary: then no answer the rule asks about lacks it, and the
+// removes Vary or replaces it with one that does not: then no answer the rule asks about lacks it, and the
 // evaluator need not be asked.
 func variesAlways(r *model.Response) bool {
 	status := r.Status
@@ -119,13 +119,53 @@ func variesAlways(r *model.Response) bool {
 		status = 200
 	}
 	found := false
+	tables := map[string]bool{} // tables holding a Vary naming Origin
 	for _, op := range r.Ops(model.Vary) {
 		if !adds(op) {
 			return false
 		}
+		// A later set that names no Origin replaces it (Express's
+		// res.set('Vary', ...) after cors's res.vary).
+		if op.Op == model.Set && tables[op.Table] && !(op.Value.Kind == model.Literal && model.VaryNamesOrigin(op.Value.Text)) {
+			return false
+		}
+		if op.Value.Kind == model.Literal && model.VaryNamesOrigin(op.Value.Text) {
+			tables[op.Table] = true
+		}
 		found = found || op.When == nil && op.Delivery.Reaches(status, r.Source) && op.Value.Kind == model.Literal && model.VaryNamesOrigin(op.Value.Text)
 	}
 	return found
+}
+
+// variesOnOriginAtEnd is Response.VariesOnOrigin where a later set of
+// Vary whose value names no Origin replaces an earlier one in its table
+// (Express's res.set('Vary', 'Accept-Encoding') after cors's res.vary).
+func variesOnOriginAtEnd(r *model.Response) bool {
+	tables := map[string]bool{}
+	for _, op := range r.Ops(model.Vary) {
+		if !adds(op) {
+			continue
+		}
+		names := false
+		for _, p := range op.Value.Possible() {
+			switch p.Kind {
+			case model.Literal, model.Wildcard, model.Null:
+				names = names || model.VaryNamesOrigin(p.Text)
+			}
+		}
+		switch {
+		case names:
+			tables[op.Table] = true
+		case op.Op == model.Set && op.When == nil && op.Value.Kind == model.Literal:
+			tables[op.Table] = false
+		}
+	}
+	for _, v := range tables {
+		if v {
+			return true
+		}
+	}
+	return false
 }
 
 // varyKnown reports whether the answers from r carry a line from each of

@@ -261,7 +261,7 @@ func (l *lowerer) originOption(n *Node) (v model.Value, vary, off bool) {
 		if ms, ok := l.originList(r); ok {
 			return dynamicGuard(model.Value{Kind: model.Reflected, Raw: l.t.Raw(n), Var: "the request's Origin", Guards: ms, Span: at}), true, false
 		}
-	case "arrow_function", "function_expression", "function", "function_declaration":
+	case "arrow_function", "function_expression", "function", "function_declaration", "method_definition":
 		return l.originFunction(r, at), true, false
 	}
 	return model.Value{Kind: model.Unknown, Raw: l.t.Raw(n), Span: at,

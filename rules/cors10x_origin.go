@@ -536,6 +536,11 @@ add_header Access-Control-Allow-Origin https://app.example.com;
 			if o == "" || o == "*" || trusted[o] {
 				return
 			}
+			if why, _ := originProblem(o); why != "" {
+				// No Origin header matches it, so it allows nothing
+				// (CORS105 and CORS107 report it).
+				return
+			}
 			p.Report(at, "origin %q is not in trusted-origins; add it there if it is meant to be trusted", o)
 		}
 		for _, op := range p.File.Headers {

@@ -103,6 +103,9 @@ func probe(m *model.Matcher) (*Bypass, bool) {
 		cands := []Bypass{
 			{"https://" + h + ".attacker.invalid", "the end of the pattern is not anchored with $", "anchor it: \"" + anchored + "\""},
 			{"https://" + h + "-attacker.invalid", "the end of the pattern is not anchored with $", "anchor it: \"" + anchored + "\""},
+			// a pattern for subdomains only (https://.*\.example\.com) needs a
+			// label before the host
+			{"https://a." + h + ".attacker.invalid", "the end of the pattern is not anchored with $", "anchor it: \"^https://([a-z0-9-]+\\.)+" + strings.ReplaceAll(h, ".", "\\.") + "$\""},
 			{"https://attacker" + h, "nothing requires the scheme or a dot right before the domain", "anchor it: \"" + anchored + "\", or \"^https://([a-z0-9-]+\\.)*" + strings.ReplaceAll(h, ".", "\\.") + "$\" for subdomains"},
 		}
 		for i := 0; i < len(h) && net.ParseIP(h) == nil; i++ {
@@ -115,7 +118,15 @@ func probe(m *model.Matcher) (*Bypass, bool) {
 			// also accepts "apixexample.com", a domain anyone can register.
 			cands = append(cands, Bypass{"https://" + h[:i] + "x" + h[i+1:], "a dot is not escaped, so it matches any character", "escape every dot: \"" + anchored + "\""})
 		}
+		// A pattern that accepts any subdomain of the host's parent
+		// (^https://([a-z0-9-]+\.)+example\.com$, sampled as
+		// 0.example.com) accepts attacker0.example.com as one more of them.
+		_, parent, _ := strings.Cut(h, ".")
+		anySibling := strings.Contains(parent, ".") && match("https://attacker."+parent)
 		for _, c := range cands {
+			if anySibling && c.Origin == "https://attacker"+h {
+				continue
+			}
 			if match(c.Origin) {
 				return &c, true
 			}

@@ -46,6 +46,10 @@ type corsLib struct {
 	// nothing and passes the request on, preflights included (cors
 	// 2.8.5 calls next() when the callback gives no origin).
 	skipsRefused bool
+	// credentialsExact: credentials are on only when the option is the
+	// boolean true, so a string such as 'true' sends nothing (cors 2.8.5
+	// configureCredentials tests options.credentials === true).
+	credentialsExact bool
 }
 
 // corsPackage is Express's cors 2.8.5 (also NestJS's enableCors).
@@ -54,7 +58,7 @@ var corsPackage = &corsLib{
 	allowHeaders: "allowedHeaders", altAllowHeaders: "headers", exposeHeaders: "exposedHeaders", maxAge: "maxAge",
 	defaultOrigin: "*", defaultMethods: "GET,HEAD,PUT,PATCH,POST,DELETE", reflectHeaders: true, exposeOnPreflight: true,
 	preflightContinue: "preflightContinue", successStatus: "optionsSuccessStatus", defaultStatus: 204, varyOnFixed: true,
-	methodSep: ",", skipsRefused: true,
+	methodSep: ",", skipsRefused: true, credentialsExact: true,
 }
 
 // fastifyCors is @fastify/cors 9: no Vary for a fixed origin, lists
@@ -131,7 +135,7 @@ func (l *lowerer) corsConfig(lib *corsLib, s *model.Scope, call, opts *Node) *co
 	if op := get(props, lib.origin); op == nil {
 		creds := get(props, lib.credentials)
 		switch {
-		case lib.starCredentialsReflect && creds != nil && l.truthy(creds.value):
+		case lib.starCredentialsReflect && creds != nil && l.credentialsOn(lib, creds.value):
 			v := model.Value{Kind: model.Reflected, Raw: "*", Var: "the request's Origin (" + lib.name + " echoes it for * with credentials)", Span: l.t.Span(creds.kn)}
 			add(true, true, l.op(s, model.ACAO, model.Set, v, creds.kn, nil))
 			add(true, true, l.op(s, model.Vary, model.Merge, model.LiteralValue("Origin", l.t.Span(call)), call, nil))
@@ -160,7 +164,7 @@ func (l *lowerer) corsConfig(lib *corsLib, s *model.Scope, call, opts *Node) *co
 			}
 		}
 		if v.Kind == model.Wildcard && lib.starCredentialsReflect {
-			if p := get(props, lib.credentials); p != nil && l.truthy(p.value) {
+			if p := get(props, lib.credentials); p != nil && l.credentialsOn(lib, p.value) {
 				v = model.Value{Kind: model.Reflected, Raw: v.Raw, Var: "the request's Origin (" + lib.name + " echoes it for * with credentials)", Span: v.Span}
 			}
 		}
@@ -169,7 +173,7 @@ func (l *lowerer) corsConfig(lib *corsLib, s *model.Scope, call, opts *Node) *co
 			add(true, true, l.op(s, model.Vary, model.Merge, model.LiteralValue("Origin", l.t.Span(op.kn)), op.kn, nil))
 		}
 	}
-	if p := get(props, lib.credentials); p != nil && l.truthy(p.value) {
+	if p := get(props, lib.credentials); p != nil && l.credentialsOn(lib, p.value) {
 		add(true, true, l.op(s, model.ACAC, model.Set, model.LiteralValue("true", l.t.Span(p.kn)), p.kn, nil))
 	}
 	if p := get(props, lib.methods); p != nil {
@@ -257,7 +261,7 @@ func (l *lowerer) originOption(n *Node) (v model.Value, vary, off bool) {
 		if ms, ok := l.originList(r); ok {
 			return dynamicGuard(model.Value{Kind: model.Reflected, Raw: l.t.Raw(n), Var: "the request's Origin", Guards: ms, Span: at}), true, false
 		}
-	case "arrow_function", "function_expression", "function", "function_declaration":
+	case "arrow_function", "function_expression", "function", "function_declaration", "method_definition":
 		return l.originFunction(r, at), true, false
 	}
 	return model.Value{Kind: model.Unknown, Raw: l.t.Raw(n), Span: at,
@@ -494,6 +498,16 @@ func (l *lowerer) truthy(n *Node) bool {
 		return s != ""
 	}
 	return false
+}
+
+// credentialsOn reports whether the credentials option n makes lib send
+// Access-Control-Allow-Credentials.
+func (l *lowerer) credentialsOn(lib *corsLib, n *Node) bool {
+	if lib.credentialsExact {
+		r := l.resolve(n)
+		return r != nil && r.Type == "true"
+	}
+	return l.truthy(n)
 }
 
 // emptyString reports whether n is the empty string.

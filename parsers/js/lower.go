@@ -365,6 +365,14 @@ func (l *lowerer) object(n *Node) ([]property, bool) {
 			out = append(out, property{key: key, kn: p, value: p.Child("value")})
 		case "shorthand_property_identifier":
 			out = append(out, property{key: l.t.Text(p), kn: p, value: p})
+		case "method_definition":
+			// origin(origin, callback) { ... }: the option is the method.
+			k := p.Child("name")
+			key := l.t.Text(k)
+			if s, ok := l.str(k); ok {
+				key = s
+			}
+			out = append(out, property{key: key, kn: p, value: p})
 		}
 	}
 	return out, true

@@ -2,8 +2,6 @@ package serverside_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -18,39 +16,9 @@ import (
 // it and loads it as check does; nil when no dialect reads it.
 func loadApp(t *testing.T, s oracle.Scenario, v oracle.Vars) []*model.File {
 	t.Helper()
-	name := s.AppFile
-	switch {
-	case s.Server == "workerd":
-		name = "worker.js"
-	case s.Server == "nginx":
-		name = "nginx.conf"
-	case name == "":
-		name = "app.js"
-	}
-	text, err := oracle.Expand(s.Config, v)
+	paths, err := oracle.WriteApp(v.Dir, s, v)
 	if err != nil {
 		t.Fatal(err)
-	}
-	p := filepath.Join(v.Dir, name)
-	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	paths := []string{p}
-	if s.UpstreamApp != "" {
-		// the proxy in front, then the application behind it, in the
-		// order a stack: lists them
-		app, err := oracle.Expand(s.UpstreamApp, v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ap := filepath.Join(v.Dir, "app", "app.js")
-		if err := os.MkdirAll(filepath.Dir(ap), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(ap, []byte(app), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		paths = append(paths, ap)
 	}
 	var files []*model.File
 	for _, p := range paths {

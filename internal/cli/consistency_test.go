@@ -234,26 +234,15 @@ func clientAsksMore(p serverside.Prediction) bool {
 // of it) to v.Dir and loads each file as check does, outermost first.
 func writeApp(t *testing.T, s oracle.Scenario, v oracle.Vars) []*model.File {
 	t.Helper()
-	name := s.AppFile
-	switch {
-	case s.Server == "workerd":
-		name = "worker.js"
-	case s.Server == "nginx":
-		name = "nginx.conf"
-	case name == "":
-		name = "app.js"
-	}
-	names := []string{name}
-	write(t, v.Dir, name, expand(t, s.Config, v))
-	if s.UpstreamApp != "" {
-		names = append(names, "app/app.js")
-		write(t, v.Dir, "app/app.js", expand(t, s.UpstreamApp, v))
+	paths, err := oracle.WriteApp(v.Dir, s, v)
+	if err != nil {
+		t.Fatal(err)
 	}
 	var stack []*model.File
-	for _, n := range names {
-		one, err := loadStack([]string{filepath.Join(v.Dir, filepath.FromSlash(n))}, &engine.Options{Jobs: 1})
+	for _, p := range paths {
+		one, err := loadStack([]string{p}, &engine.Options{Jobs: 1})
 		if err != nil {
-			t.Fatalf("load %s: %v", n, err)
+			t.Fatalf("load %s: %v", p, err)
 		}
 		stack = append(stack, one...)
 	}

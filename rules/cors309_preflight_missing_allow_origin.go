@@ -19,6 +19,9 @@ blocks the request with "Response to preflight request doesn't pass access contr
 cause is several ` + "`if`" + ` blocks in one location: each matching ` + "`if`" + ` replaces the location's
 configuration, so when the origin check and the ` + "`OPTIONS`" + ` check both match, only the headers of
 the one that returns (or of the last one) are sent (measured with nginx 1.22 and Chromium 156).
+In application code the common cause is CORS on one route only: ` + "`app.put('/api/data', cors(), ...)`" + `
+leaves the preflight, an OPTIONS request, to Express's own answer (200 with ` + "`Allow`" + ` and no CORS
+headers); ` + "`app.options('/api/data', cors())`" + ` or ` + "`app.use(cors())`" + ` answers it.
 
 ## Bad
 

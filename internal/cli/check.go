@@ -73,7 +73,7 @@ Exit codes: 0 allowed, 1 blocked or undecidable from the configuration, 2 usage 
 				return fmt.Errorf("writing output: %w", err)
 			}
 			if p.Unknown != "" || !p.Verdict.Allowed {
-				return exitError{ExitFindings}
+				return exitError{exitFindings}
 			}
 			return nil
 		},

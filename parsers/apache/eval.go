@@ -25,7 +25,7 @@ type walker struct {
 	hts []*Htaccess
 }
 
-// walkDirectives implements model.Walker.
+// Walk implements model.Walker.
 func (w *walker) Walk(req Request) Result { return Evaluate(w.cfg, w.hts, req) }
 
 // esec is a section as the evaluator walks it.

@@ -107,7 +107,7 @@ type Section struct {
 
 // Doc is one golden file's content.
 type Doc struct {
-	// goldenPath is the input: spans in it print without a file name, spans in
+	// Path is the input: spans in it print without a file name, spans in
 	// other files with their path relative to the input's folder.
 	Path        string
 	Tree        string // the parser's own tree dump, first, if it has one

@@ -198,7 +198,7 @@ func TestGlobs(t *testing.T) {
 		{"./testdata/", "testdata/x.conf", true},
 	} {
 		if got := matchPrefix(c.pat, c.path); got != c.prefix {
-			t.Errorf("MatchPrefix(%q, %q) = %v", c.pat, c.path, got)
+			t.Errorf("matchPrefix(%q, %q) = %v", c.pat, c.path, got)
 		}
 	}
 	if match("vendor", "vendor/a.conf") {

@@ -2,6 +2,7 @@ package surface
 
 import (
 	"bufio"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -48,9 +49,11 @@ func TestModuleSurface(t *testing.T) {
 		t.Fatal(err)
 	}
 	used := map[string]bool{}
+	members := map[string]int{}
 	for _, n := range names {
 		member := strings.Contains(n.name, ".")
 		if member && n.use != unused {
+			members[n.pkg]++
 			continue // fields and methods are judged with their type
 		}
 		id := strings.TrimPrefix(n.id(), module+"/")
@@ -64,6 +67,12 @@ func TestModuleSurface(t *testing.T) {
 			t.Errorf("%s:%d: %s is exported but %s: unexport it, delete it, or list it in allow.txt with the reason",
 				rel(n.pos.Filename), n.pos.Line, id, n.use)
 		}
+	}
+	// Fields and methods only their own package uses are listed, not
+	// judged: a tree's fields read as a whole, and an exported type's
+	// members are its shape.
+	for _, pkg := range slices.Sorted(maps.Keys(members)) {
+		t.Logf("%s: %d exported fields and methods only its own package uses", strings.TrimPrefix(pkg, module+"/"), members[pkg])
 	}
 	for id := range allow {
 		if !used[id] {

@@ -1,6 +1,9 @@
 package model
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Source says who produced a response.
 type Source uint8
@@ -107,6 +110,14 @@ type Instance struct {
 // turn: Set replaces within its table, Add adds a line, Unset removes.
 // Append and Merge extend an existing line of the same table.
 func (r *Response) Instances(status int, from Source) []Instance {
+	if len(r.Headers) <= smallResponse {
+		return r.fewInstances(status, from)
+	}
+	return r.indexedInstances(status, from)
+}
+
+// indexedInstances is Instances for a response of many statements.
+func (r *Response) indexedInstances(status int, from Source) []Instance {
 	// Each table keeps its lines in order, with removed ones marked dead,
 	// and the live lines of each name, so that a statement costs time in
 	// proportion to the lines of its own name.
@@ -180,6 +191,91 @@ func (r *Response) Instances(status int, from Source) []Instance {
 				continue
 			}
 			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// smallResponse is the number of statements up to which Instances
+// searches the lines it keeps one by one instead of indexing them by
+// table and name: most responses have a handful of statements, and a
+// response is asked about once per request the evaluator answers.
+const smallResponse = 24
+
+// instanceLine is a line of fewInstances: its table, and whether a later
+// statement removed it.
+type instanceLine struct {
+	table string
+	in    Instance
+	dead  bool
+}
+
+// fewInstances is Instances for a response of few statements, with the
+// same result.
+func (r *Response) fewInstances(status int, from Source) []Instance {
+	var buf [8]instanceLine // most responses have fewer lines
+	lines := buf[:0]
+	// the tables in the order statements first reach them, as Instances
+	// orders its output
+	var tbuf [4]string
+	tables := tbuf[:0]
+	for _, h := range r.Headers {
+		if !h.Delivery.Reaches(status, from) {
+			continue
+		}
+		if !slices.Contains(tables, h.Table) {
+			tables = append(tables, h.Table)
+		}
+		found := false
+		for i := range lines {
+			l := &lines[i]
+			if l.dead || l.table != h.Table || l.in.Name != h.Name {
+				continue
+			}
+			found = true
+			switch h.Op {
+			case Set, Unset:
+				l.dead = true
+			case Append, Merge:
+				if h.Concat != "" {
+					l.in.Value = concatValues(l.in.Value, h.Concat, h.Value)
+				} else {
+					l.in.Value = joinValues(l.in.Value, h.Value)
+				}
+			}
+		}
+		switch h.Op {
+		case Add, Set:
+			lines = append(lines, instanceLine{h.Table, Instance{h.Name, h.Value, h}, false})
+		case Append, Merge:
+			if !found {
+				v := h.Value
+				if h.Concat != "" {
+					v = concatValues(Value{Kind: Empty}, h.Concat, h.Value)
+				}
+				lines = append(lines, instanceLine{h.Table, Instance{h.Name, v, h}, false})
+			}
+		case SetIfEmpty:
+			if !found {
+				lines = append(lines, instanceLine{h.Table, Instance{h.Name, h.Value, h}, false})
+			}
+		}
+	}
+	n := 0
+	for _, l := range lines {
+		if !l.dead && l.in.Value.Kind != Empty {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]Instance, 0, n)
+	for _, t := range tables {
+		for _, l := range lines {
+			if l.table == t && !l.dead && l.in.Value.Kind != Empty {
+				out = append(out, l.in)
+			}
 		}
 	}
 	return out

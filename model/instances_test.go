@@ -26,9 +26,13 @@ func TestFewInstancesAsIndexed(t *testing.T) {
 		}
 		for _, status := range []int{200, 404, 500} {
 			for _, from := range []Source{FromServer, FromUpstream, FromHandler} {
-				got, want := r.fewInstances(status, from), r.indexedInstances(status, from)
-				if !reflect.DeepEqual(got, want) {
-					t.Fatalf("case %d, status %d from %v: few %+v, indexed %+v", n, status, from, got, want)
+				var each []Instance
+				for in := range r.EachInstance(status, from) {
+					each = append(each, in)
+				}
+				got, want := r.Instances(status, from), r.indexedInstances(status, from)
+				if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(each, want) {
+					t.Fatalf("case %d, status %d from %v: few %+v, each %+v, indexed %+v", n, status, from, got, each, want)
 				}
 			}
 		}
@@ -44,7 +48,9 @@ func BenchmarkInstances(b *testing.B) {
 	}}
 	b.ReportAllocs()
 	for b.Loop() {
-		_ = r.Instances(200, FromServer)
+		for in := range r.EachInstance(200, FromServer) {
+			_ = in
+		}
 	}
 }
 

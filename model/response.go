@@ -1,6 +1,7 @@
 package model
 
 import (
+	"iter"
 	"slices"
 	"strings"
 )
@@ -111,9 +112,33 @@ type Instance struct {
 // Append and Merge extend an existing line of the same table.
 func (r *Response) Instances(status int, from Source) []Instance {
 	if len(r.Headers) <= smallResponse {
-		return r.fewInstances(status, from)
+		var out []Instance
+		r.fewInstances(status, from, func(in Instance) bool {
+			if out == nil {
+				out = make([]Instance, 0, len(r.Headers))
+			}
+			out = append(out, in)
+			return true
+		})
+		return out
 	}
 	return r.indexedInstances(status, from)
+}
+
+// EachInstance yields the lines Instances lists, in its order, without
+// building the list: the evaluator asks it for every answer it builds.
+func (r *Response) EachInstance(status int, from Source) iter.Seq[Instance] {
+	return func(yield func(Instance) bool) {
+		if len(r.Headers) <= smallResponse {
+			r.fewInstances(status, from, yield)
+			return
+		}
+		for _, in := range r.indexedInstances(status, from) {
+			if !yield(in) {
+				return
+			}
+		}
+	}
 }
 
 // indexedInstances is Instances for a response of many statements.
@@ -210,9 +235,9 @@ type instanceLine struct {
 	dead  bool
 }
 
-// fewInstances is Instances for a response of few statements, with the
-// same result.
-func (r *Response) fewInstances(status int, from Source) []Instance {
+// fewInstances yields the lines of Instances for a response of few
+// statements, with the same result.
+func (r *Response) fewInstances(status int, from Source, yield func(Instance) bool) {
 	var buf [8]instanceLine // most responses have fewer lines
 	lines := buf[:0]
 	// the tables in the order statements first reach them, as Instances
@@ -261,24 +286,13 @@ func (r *Response) fewInstances(status int, from Source) []Instance {
 			}
 		}
 	}
-	n := 0
-	for _, l := range lines {
-		if !l.dead && l.in.Value.Kind != Empty {
-			n++
-		}
-	}
-	if n == 0 {
-		return nil
-	}
-	out := make([]Instance, 0, n)
 	for _, t := range tables {
 		for _, l := range lines {
-			if l.table == t && !l.dead && l.in.Value.Kind != Empty {
-				out = append(out, l.in)
+			if l.table == t && !l.dead && l.in.Value.Kind != Empty && !yield(l.in) {
+				return
 			}
 		}
 	}
-	return out
 }
 
 // joinValues is the value of a header line after an append: literals

@@ -13,6 +13,7 @@ func AppScenarios() []Scenario {
 	all = append(all, expressTSScenarios()...)
 	all = append(all, workerdScenarios()...)
 	all = append(all, proxiedAppScenarios()...)
+	all = append(all, refusedMethodScenarios()...)
 	return all
 }
 
@@ -899,6 +900,79 @@ func proxiedAppScenarios() []Scenario {
 			Source: "nginx hides the Express app's Access-Control-Allow-Origin and adds its own: one line",
 			Expect: Expect{Allowed: true,
 				Actual: wire(200, pinned{acao: {"{{.PageOrigin}}"}, vary: {"Origin"}})},
+		},
+	}
+}
+
+// workerCORS is a Worker's CORS headers for the page origin, kept in one
+// const that both the preflight answer and the other answers use.
+const workerCORS = `const CORS = {
+  'Access-Control-Allow-Origin': '{{.PageOrigin}}',
+  'Access-Control-Allow-Methods': 'GET, POST, PUT',
+  'Vary': 'Origin',
+};
+
+`
+
+// refusedMethodScenarios are code that refuses some methods with an
+// error status: a Worker's method tests (a conjunction of !==, a list's
+// includes), a Worker without an OPTIONS answer, and an Express
+// app.options('*') that answers 405.
+func refusedMethodScenarios() []Scenario {
+	put := Request{Path: "/api/data", Method: "PUT"}
+	preflight := `    if (request.method === 'OPTIONS') {
+      return new Response(null, { status: 204, headers: CORS });
+    }
+`
+	return []Scenario{
+		{
+			Name: "workerd/method-conjunction-405", Server: "workerd", Request: put, Trusted: true,
+			Config: workerCORS + moduleWorker(preflight+`    if (request.method !== 'GET' && request.method !== 'POST') {
+      return new Response(null, { status: 405 });
+    }
+    return new Response('ok', { headers: CORS });
+`),
+			Source: "a Worker that answers the preflight first, then refuses every method but GET and POST with 405 (a conjunction of !== tests): PUT passes the preflight and gets 405 without the CORS headers",
+			Expect: Expect{Console: blocked(reasonNoACAO),
+				Preflight: wire(204, forPage()),
+				Actual:    wire(405, pinned{acao: nil})},
+		},
+		{
+			Name: "workerd/method-list-includes", Server: "workerd", Request: put, Trusted: true,
+			Config: workerCORS + moduleWorker(preflight+`    if (!['GET', 'POST', 'PUT'].includes(request.method)) {
+      return new Response(null, { status: 405 });
+    }
+    return new Response('ok', { headers: CORS });
+`),
+			Source: "a Worker that refuses the methods missing from a list (!list.includes(request.method)): PUT is listed and gets the headers of the const the preflight answer used too",
+			Expect: Expect{Allowed: true,
+				Preflight: wire(204, forPage()),
+				Actual:    wire(200, forPage())},
+		},
+		{
+			Name: "workerd/options-unserved-405", Server: "workerd", Request: put, Trusted: true,
+			Config: workerCORS + moduleWorker(`    if (request.method === 'GET' || request.method === 'PUT') {
+      return new Response('ok', { headers: CORS });
+    }
+    return new Response(null, { status: 405 });
+`),
+			Source: "a Worker that serves GET and PUT with the CORS headers but answers every other method, OPTIONS included, with 405",
+			Expect: Expect{Console: blockedPreflight(reasonNoACAO),
+				Preflight: wire(405, pinned{acao: nil})},
+		},
+		{
+			Name: "express/options-refused-405", Server: "express", Request: put, Trusted: true,
+			Config: expressApp(`
+app.use((req, res, next) => {
+  res.setHeader('Access-Control-Allow-Origin', '{{.PageOrigin}}');
+  res.setHeader('Access-Control-Allow-Methods', 'GET, PUT');
+  next();
+});
+app.options('*', (req, res) => res.sendStatus(405));
+` + dataRoutes),
+			Source: "hand-written CORS headers before app.options('*', (req, res) => res.sendStatus(405)): the preflight carries them but its status is 405",
+			Expect: Expect{Console: blockedPreflight(reasonNotOK),
+				Preflight: wire(405, forPage())},
 		},
 	}
 }

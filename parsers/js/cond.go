@@ -259,13 +259,63 @@ func (l *lowerer) methodTest(n *Node, isMethod func(*Node) bool) (ms []string, n
 			if s, ok := l.str(right); ok && isMethod(left) {
 				return []string{strings.ToUpper(s)}, op == "!==" || op == "!=", true
 			}
+			// ['GET', 'POST'].indexOf(req.method) === -1
+			if r := l.t.Text(right); r == "-1" && left.Type == "call_expression" {
+				if ms, neg, ok := l.methodList(left, isMethod); ok {
+					return ms, neg != (op == "===" || op == "=="), true
+				}
+			}
 		case "||":
 			a, na, oka := l.methodTest(left, isMethod)
 			b, nb, okb := l.methodTest(right, isMethod)
 			if oka && okb && !na && !nb {
 				return append(a, b...), false, true
 			}
+		case "&&":
+			// m !== 'GET' && m !== 'POST' admits every method but those.
+			a, na, oka := l.methodTest(left, isMethod)
+			b, nb, okb := l.methodTest(right, isMethod)
+			if oka && okb && na && nb {
+				return append(append([]string(nil), a...), b...), true, true
+			}
 		}
+	case "call_expression":
+		return l.methodList(n, isMethod)
 	}
 	return nil, false, false
+}
+
+// methodList reads ['GET', 'POST'].includes(req.method) (and indexOf,
+// and Set#has) as the methods it admits; for indexOf the result is the
+// found case.
+func (l *lowerer) methodList(n *Node, isMethod func(*Node) bool) ([]string, bool, bool) {
+	obj, name := l.method(n)
+	as := args(n)
+	if obj == nil || len(as) == 0 || !isMethod(l.unparen(as[0])) {
+		return nil, false, false
+	}
+	if name != "includes" && name != "indexOf" && name != "has" {
+		return nil, false, false
+	}
+	list := l.resolve(obj)
+	if list != nil && list.Type == "new_expression" && l.t.Text(list.Child("constructor")) == "Set" {
+		if a := list.Child("arguments").Named(); len(a) > 0 {
+			list = l.resolve(a[0])
+		}
+	}
+	if list == nil || list.Type != "array" {
+		return nil, false, false
+	}
+	var ms []string
+	for _, e := range list.Named() {
+		s, ok := l.str(e)
+		if !ok {
+			return nil, false, false
+		}
+		ms = append(ms, strings.ToUpper(s))
+	}
+	if len(ms) == 0 {
+		return nil, false, false
+	}
+	return ms, false, true
 }

@@ -2,6 +2,7 @@ package js
 
 import (
 	"regexp"
+	"regexp/syntax"
 	"strings"
 
 	"github.com/corslint/corslint/model"
@@ -115,12 +116,20 @@ func (l *lowerer) originComparison(n *Node, isOrigin func(*Node) bool) (*model.M
 			return m, !neg, ok
 		}
 	case "&&":
-		// a && b holds only where both do: a positive allowlist test on
-		// either side guards it.
-		for _, side := range []*Node{left, right} {
-			if m, neg, ok := l.originTest(side, isOrigin); ok && !neg {
-				return m, false, true
+		// a && b holds only where both do: the origins both positive
+		// tests accept.
+		a, na, oka := l.originTest(left, isOrigin)
+		b, nb, okb := l.originTest(right, isOrigin)
+		switch {
+		case oka && !na && okb && !nb:
+			return l.bothOrigins(n, a, b), false, true
+		case oka && !na:
+			if okb {
+				l.dropMatcher(b)
 			}
+			return a, false, true
+		case okb && !nb:
+			return b, false, true
 		}
 	case "||":
 		// !origin || test: requests without an Origin are no CORS
@@ -144,6 +153,101 @@ func (l *lowerer) originComparison(n *Node, isOrigin func(*Node) bool) (*model.M
 		}
 	}
 	return nil, false, false
+}
+
+// bothOrigins is the allowlist of a && b, two positive origin tests:
+// the entries of an exact list the other test accepts, or one pattern
+// that requires both. An allowlist known only at run time bounds
+// nothing known, so a fixed list beside it is kept as the bound, else
+// the run-time one (undecidable).
+func (l *lowerer) bothOrigins(n *Node, a, b *model.Matcher) *model.Matcher {
+	if b.Kind == model.MatchExact && !b.Dynamic && (a.Kind != model.MatchExact || a.Dynamic) {
+		a, b = b, a
+	}
+	keep := func(m *model.Matcher) *model.Matcher {
+		if m == a {
+			l.dropMatcher(b)
+		} else {
+			l.dropMatcher(a)
+		}
+		return m
+	}
+	switch {
+	case a.Kind == model.MatchExact && !a.Dynamic && b.Dynamic:
+		return keep(a)
+	case a.Dynamic:
+		return keep(a)
+	case b.Dynamic:
+		return keep(b)
+	}
+	l.dropMatcher(a)
+	l.dropMatcher(b)
+	at, raw := l.t.Span(n), l.t.Raw(n)
+	if a.Kind == model.MatchExact {
+		ex := []string{}
+		for _, e := range a.Exact {
+			if b.Matches(e) {
+				ex = append(ex, e)
+			}
+		}
+		return l.matcher(&model.Matcher{Kind: model.MatchExact, Pattern: strings.Join(ex, " "), Exact: ex, Span: at, Raw: raw})
+	}
+	if p, ok := affix(a, "^"); ok {
+		if sfx, ok := affix(b, "$"); ok {
+			return l.matcher(&model.Matcher{Kind: model.MatchRegex, Pattern: prefixSuffix(p, sfx), Span: at, Raw: raw})
+		}
+	}
+	if p, ok := affix(b, "^"); ok {
+		if sfx, ok := affix(a, "$"); ok {
+			return l.matcher(&model.Matcher{Kind: model.MatchRegex, Pattern: prefixSuffix(p, sfx), Span: at, Raw: raw})
+		}
+	}
+	re := func(m *model.Matcher) string {
+		if m.CaseInsensitive {
+			return "(?i:" + m.Pattern + ")"
+		}
+		return "(?:" + m.Pattern + ")"
+	}
+	// Each test searches the whole origin, as the lookahead does.
+	return l.matcher(&model.Matcher{Kind: model.MatchRegex, Pattern: `^(?=[\s\S]*?` + re(a) + `)[\s\S]*?` + re(b), Span: at, Raw: raw})
+}
+
+// affix returns the literal of a startsWith test (anchor "^": the
+// pattern ^literal) or an endsWith test (anchor "$": literal$).
+func affix(m *model.Matcher, anchor string) (string, bool) {
+	if m.Kind != model.MatchRegex || m.CaseInsensitive {
+		return "", false
+	}
+	var rest string
+	var ok bool
+	if anchor == "^" {
+		rest, ok = strings.CutPrefix(m.Pattern, "^")
+	} else {
+		rest, ok = strings.CutSuffix(m.Pattern, "$")
+	}
+	if !ok {
+		return "", false
+	}
+	re, err := syntax.Parse(rest, syntax.Perl)
+	if err != nil || re.Op != syntax.OpLiteral || re.Flags&syntax.FoldCase != 0 {
+		return "", false
+	}
+	return string(re.Rune), true
+}
+
+// prefixSuffix is the pattern of the strings that start with p and end
+// with s: p, anything, s, or one of the shorter strings where the two
+// overlap. Written without lookahead, so that what it was meant to
+// accept can be read from it.
+func prefixSuffix(p, s string) string {
+	alts := []string{regexp.QuoteMeta(p) + `[\s\S]*` + regexp.QuoteMeta(s)}
+	for k := max(len(p), len(s)); k < len(p)+len(s); k++ {
+		// a string of length k: p, then the end of s
+		if w := p + s[len(p)+len(s)-k:]; strings.HasSuffix(w, s) && len(w) == k {
+			alts = append(alts, regexp.QuoteMeta(w))
+		}
+	}
+	return "^(?:" + strings.Join(alts, "|") + ")$"
 }
 
 // dropMatcher removes a matcher recorded for a part of a larger test.

@@ -227,7 +227,7 @@ func (h *handler) condition(n *Node) *cond {
 }
 
 func (h *handler) negate(c *cond) *cond {
-	nc := &cond{c: &model.Condition{Text: "!(" + c.c.Text + ")", Origin: c.c.Origin, Methods: c.c.Methods, Negated: !c.c.Negated, Span: c.c.Span}}
+	nc := &cond{c: &model.Condition{Text: "!(" + c.c.Text + ")", Origin: c.c.Origin, Methods: c.c.Methods, Header: c.c.Header, Failure: c.c.Failure, Negated: !c.c.Negated, Span: c.c.Span}}
 	if nc.c.Origin != nil && !nc.c.Negated {
 		nc.origin = nc.c.Origin
 	}

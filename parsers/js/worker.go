@@ -311,13 +311,19 @@ func (w *workerRun) stmt(st *Node, depth int) bool {
 	case "if_statement":
 		c := w.h.condition(st.Child("condition"))
 		w.h.conds = append(w.h.conds, c)
+		mark := len(w.out)
 		thenEnds := w.branch(st.Child("consequence"), depth)
 		w.h.conds = w.h.conds[:len(w.h.conds)-1]
+		if c.c.Origin == nil && c.c.Methods == nil && c.c.Header == "" && serverErrors(w.out[mark:]) {
+			// if (!upstream.ok) return new Response('error', { status:
+			// 502 }): a failure, not a choice about the request.
+			c.c.Failure = true
+		}
 		// A test the model cannot read (Object.keys(headers).length === 0)
 		// selects its branch, but its negation is not put on the other
 		// path: that is the path taken when nothing says otherwise, and
 		// an unknown negation would make it unreachable too.
-		known := c.c.Origin != nil || c.c.Methods != nil
+		known := c.c.Origin != nil || c.c.Methods != nil || c.c.Header != "" || c.c.Failure
 		elseEnds := false
 		if alt := st.Child("alternative"); alt != nil {
 			if known {
@@ -335,7 +341,11 @@ func (w *workerRun) stmt(st *Node, depth int) bool {
 	case "try_statement":
 		ends := w.block(st.Child("body").Named(), depth+1)
 		if c := st.Child("handler"); c != nil {
+			// The catch block runs only when the try block throws.
+			w.h.conds = append(w.h.conds, &cond{c: &model.Condition{
+				Text: "the try block at " + l.t.Span(st).String() + " throws", Failure: true, Span: l.t.Span(c)}})
 			ends = w.block(c.Child("body").Named(), depth+1) && ends
+			w.h.conds = w.h.conds[:len(w.h.conds)-1]
 		}
 		return ends
 	case "lexical_declaration", "variable_declaration":
@@ -845,6 +855,17 @@ func (w *workerRun) conditions(resp *model.Response) bool {
 	}
 	resp.Methods = slices.DeleteFunc(resp.Methods, func(m string) bool { return hasMethod(out, m) })
 	return len(resp.Methods) > 0
+}
+
+// serverErrors reports whether rs holds responses and each answers with
+// a fixed server error status (5xx).
+func serverErrors(rs []*model.Response) bool {
+	for _, r := range rs {
+		if r.Status < 500 {
+			return false
+		}
+	}
+	return len(rs) > 0
 }
 
 // intersect returns the methods of b that a admits; a nil a admits

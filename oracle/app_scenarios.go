@@ -14,6 +14,7 @@ func AppScenarios() []Scenario {
 	all = append(all, workerdScenarios()...)
 	all = append(all, proxiedAppScenarios()...)
 	all = append(all, refusedMethodScenarios()...)
+	all = append(all, requestHeaderScenarios()...)
 	return all
 }
 
@@ -973,6 +974,70 @@ app.options('*', (req, res) => res.sendStatus(405));
 			Source: "hand-written CORS headers before app.options('*', (req, res) => res.sendStatus(405)): the preflight carries them but its status is 405",
 			Expect: Expect{Console: blockedPreflight(reasonNotOK),
 				Preflight: wire(405, forPage())},
+		},
+	}
+}
+
+// authMiddleware refuses requests without Authorization with 401;
+// letOptionsPass, when set, lets OPTIONS requests through first.
+func authMiddleware(letOptionsPass bool) string {
+	pass := ""
+	if letOptionsPass {
+		pass = `  if (req.method === 'OPTIONS') {
+    return next();
+  }
+`
+	}
+	return `
+app.use((req, res, next) => {
+` + pass + `  if (!req.headers.authorization) {
+    return res.status(401).json({ error: 'unauthorized' });
+  }
+  next();
+});
+app.use(cors({ origin: '{{.PageOrigin}}' }));
+` + dataRoutes
+}
+
+// requestHeaderScenarios are code that reads the request's headers: an
+// auth middleware in front of cors, and a hand-written echo of
+// Access-Control-Request-Headers.
+func requestHeaderScenarios() []Scenario {
+	auth := Request{Path: "/api/data", Headers: map[string]string{"Authorization": "Bearer x"}}
+	return []Scenario{
+		{
+			Name: "express/auth-before-cors", Server: "express", Request: auth, Trusted: true,
+			Config: expressApp(authMiddleware(false)),
+			Source: "an auth middleware before cors() answers 401 to requests without Authorization; the preflight never carries it, so it gets 401 without the CORS headers",
+			Expect: Expect{Console: blockedPreflight(reasonNoACAO),
+				Preflight: wire(401, pinned{acao: nil})},
+		},
+		{
+			Name: "express/auth-lets-options-pass", Server: "express", Request: auth, Trusted: true,
+			Config: expressApp(authMiddleware(true)),
+			Source: "the same auth middleware letting OPTIONS through to cors(), which answers the preflight",
+			Expect: Expect{Allowed: true,
+				Preflight: wire(204, pinned{acao: {"{{.PageOrigin}}"}, acah: {"authorization"}}),
+				Actual:    wire(200, forPage())},
+		},
+		{
+			Name: "express/manual-echo-request-headers", Server: "express", Trusted: true,
+			Request: Request{Path: "/api/data", Method: "PUT", Headers: map[string]string{"X-Api-Key": "k"}},
+			Config: expressApp(`
+app.use((req, res, next) => {
+  res.setHeader('Access-Control-Allow-Origin', '{{.PageOrigin}}');
+  if (req.method === 'OPTIONS') {
+    res.setHeader('Access-Control-Allow-Methods', 'GET, PUT');
+    res.setHeader('Access-Control-Allow-Headers', req.headers['access-control-request-headers']);
+    return res.sendStatus(204);
+  }
+  next();
+});
+` + dataRoutes),
+			Source: "hand-written middleware echoing Access-Control-Request-Headers into Access-Control-Allow-Headers, as cors does when allowedHeaders is unset",
+			Expect: Expect{Allowed: true,
+				Preflight: wire(204, pinned{acao: {"{{.PageOrigin}}"}, acah: {"x-api-key"}}),
+				Actual:    wire(200, forPage())},
 		},
 	}
 }

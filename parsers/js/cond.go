@@ -3,6 +3,7 @@ package js
 import (
 	"regexp"
 	"regexp/syntax"
+	"strconv"
 	"strings"
 
 	"github.com/corslint/corslint/model"
@@ -422,4 +423,120 @@ func (l *lowerer) methodList(n *Node, isMethod func(*Node) bool) ([]string, bool
 		return nil, false, false
 	}
 	return ms, false, true
+}
+
+// requestHeader returns the request header an expression reads, as
+// written in code (req.headers['access-control-request-headers'],
+// req.get('Access-Control-Request-Headers'), req.header(...), a
+// Worker's request.headers.get(...), or a name bound once to one of
+// them), canonical; "" for anything else.
+func (h *handler) requestHeader(n *Node) string {
+	l := h.l
+	if h.req == "" {
+		return ""
+	}
+	for i := 0; n != nil && i < 4; i++ {
+		n = l.unparen(n)
+		switch {
+		case n == nil:
+			return ""
+		case n.Is("member_expression", "subscript_expression"):
+			p := l.path(n)
+			for _, pre := range []string{h.req + ".headers.", h.req + ".header."} {
+				if strings.HasPrefix(p, pre) && !strings.Contains(p[len(pre):], ".") {
+					return model.CanonicalName(p[len(pre):])
+				}
+			}
+			return ""
+		case n.Is("call_expression"):
+			obj, m := l.method(n)
+			if obj == nil || m != "get" && m != "header" {
+				return ""
+			}
+			switch p := l.path(obj); {
+			case h.fw == fwHono && p == h.req:
+				return "" // c.get reads a context variable
+			case p != h.req && p != h.req+".headers" && !(h.fw == fwHono && p == h.req+".req"):
+				return ""
+			}
+			if as := args(n); len(as) == 1 {
+				if s, ok := l.str(as[0]); ok {
+					return model.CanonicalName(s)
+				}
+			}
+			return ""
+		case n.Is("identifier"):
+			bs := l.bindings[l.t.Text(n)]
+			if len(bs) != 1 {
+				return ""
+			}
+			n = bs[0]
+		default:
+			return ""
+		}
+	}
+	return ""
+}
+
+// headerTest reads a test of whether the request carries a header:
+// !req.headers.authorization, req.get('Authorization') === undefined,
+// and their opposites. negated is true when the test holds for requests
+// without it. The Origin is read as an allowlist elsewhere.
+func (h *handler) headerTest(n *Node) (name string, negated, ok bool) {
+	l := h.l
+	n = l.unparen(n)
+	switch {
+	case n == nil:
+		return "", false, false
+	case n.Is("unary_expression") && l.t.Text(n.Child("operator")) == "!":
+		name, neg, ok := h.headerTest(n.Child("argument"))
+		return name, !neg, ok
+	case n.Is("binary_expression"):
+		op := l.t.Text(n.Child("operator"))
+		left, right := l.unparen(n.Child("left")), l.unparen(n.Child("right"))
+		if left.Is("undefined", "null") {
+			left, right = right, left
+		}
+		if !right.Is("undefined", "null") {
+			return "", false, false
+		}
+		switch op {
+		case "===", "==":
+			name, neg, ok := h.headerTest(left)
+			return name, !neg, ok
+		case "!==", "!=":
+			return h.headerTest(left)
+		}
+		return "", false, false
+	}
+	name = h.requestHeader(n)
+	if name == "" || name == "Origin" {
+		return "", false, false
+	}
+	return name, false, true
+}
+
+// headerRefusal is the answer a handler gives to requests without a
+// header (an auth middleware's 401 when Authorization is missing), as
+// the answer to preflights: a preflight carries none of the page's
+// headers, only their names in Access-Control-Request-Headers, so every
+// preflight gets it. pass are the headers set before it.
+func (l *lowerer) headerRefusal(c *model.Condition, an *answer, pass []*model.HeaderOp, origins *model.Condition) *answer {
+	an.ops = append(append([]*model.HeaderOp(nil), pass...), an.ops...)
+	an.when = &model.Condition{Text: c.Text, Header: c.Header, Negated: true, Span: c.Span, And: origins}
+	an.why = "the code answers " + strconv.Itoa(an.status) + " to requests without " + c.Header + " (" + c.Text + " at " + c.Span.String() +
+		"), and a preflight never carries it (the browser names it in Access-Control-Request-Headers instead); let OPTIONS requests pass before the check, e.g. if (req.method === 'OPTIONS') return next()"
+	return an
+}
+
+// optionsExcluded reports whether an active method test keeps OPTIONS
+// requests away from here (past if (req.method === 'OPTIONS') return
+// next()).
+func (h *handler) optionsExcluded() bool {
+	for _, c := range h.conds {
+		if c.c.Methods != nil && hasMethod(c.c.Methods, "OPTIONS") == c.c.Negated {
+			return true
+		}
+	}
+	return false
 }

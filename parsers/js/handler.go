@@ -200,6 +200,8 @@ func (h *handler) branch(n *Node, depth int, c *cond) bool {
 			ended.ops = append(append([]*model.HeaderOp(nil), h.pass...), ended.ops...)
 			ended.when = h.originTests()
 			h.preflight = ended
+		} else if c.c.Header != "" && c.c.Negated && h.preflight == nil && ended.status >= 400 && !h.optionsExcluded() {
+			h.preflight = h.l.headerRefusal(c.c, ended, h.pass, h.originTests())
 		}
 		_ = passMark
 	}
@@ -222,6 +224,10 @@ func (h *handler) condition(n *Node) *cond {
 		if !neg {
 			c.methods = ms
 		}
+		return c
+	}
+	if name, neg, ok := h.headerTest(n); ok {
+		c.c.Header, c.c.Negated = name, neg
 	}
 	return c
 }
@@ -549,6 +555,11 @@ func (h *handler) value(n *Node, depth int) model.Value {
 	}
 	if h.isOrigin(n) {
 		return dynamicGuard(model.Value{Kind: model.Reflected, Raw: l.t.Raw(n), Var: l.t.Raw(n), Guards: h.guards(), Span: at})
+	}
+	if name := h.requestHeader(n); name == "Access-Control-Request-Headers" {
+		// A hand-written echo of what the preflight asks for, as cors
+		// does when allowedHeaders is unset.
+		return model.Value{Kind: model.RequestHeader, Raw: l.t.Raw(n), Var: name, Span: at}
 	}
 	r := l.resolve(n)
 	if r == nil {

@@ -540,3 +540,18 @@ func (h *handler) optionsExcluded() bool {
 	}
 	return false
 }
+
+// failure reports whether an answer given in the branch of c is one
+// given only when something fails: a 5xx under a test that is none of
+// the request's origin, method or headers (if (err) return
+// res.status(500).json(...)), in an Express handler. It then marks c
+// and keeps the headers set before on the answer.
+func (h *handler) failure(c *cond, an *answer) bool {
+	if h.fw != "" || an.status < 500 || c.c.Origin != nil || c.c.Methods != nil || c.c.Header != "" || c.c.Negated {
+		return false
+	}
+	c.c.Failure = true
+	an.ops = append(append([]*model.HeaderOp(nil), h.pass...), an.ops...)
+	an.when = c.c
+	return true
+}

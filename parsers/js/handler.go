@@ -36,6 +36,8 @@ type handler struct {
 	// passes to it (next(new Error(...))), and when.
 	next string
 	fail *failure
+	// failures are the answers given only when something fails.
+	failures []*answer
 }
 
 // cond is one active condition while reading a handler's statements.
@@ -202,6 +204,8 @@ func (h *handler) branch(n *Node, depth int, c *cond) bool {
 			h.preflight = ended
 		} else if c.c.Header != "" && c.c.Negated && h.preflight == nil && ended.status >= 400 && !h.optionsExcluded() {
 			h.preflight = h.l.headerRefusal(c.c, ended, h.pass, h.originTests())
+		} else if h.failure(c, ended) {
+			h.failures = append(h.failures, ended)
 		}
 		_ = passMark
 	}

@@ -229,3 +229,27 @@ app.get('/api', (req, res) => res.json({}));
 		t.Errorf("preflight answer %+v where OPTIONS passes first, want none", r)
 	}
 }
+
+func TestExpressFailureBranch(t *testing.T) {
+	f := lowerSrc(t, "app.js", `const express = require('express');
+const app = express();
+app.get('/api', (req, res) => {
+  res.setHeader('Vary', 'Origin');
+  if (err) {
+    return res.status(500).json({});
+  }
+  if (!item) {
+    return res.status(404).json({});
+  }
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.json(item);
+});
+`)
+	r := responseAt(f, 6, false)
+	if r == nil || r.Status != 500 || len(r.Conds) != 1 || !r.Conds[0].Failure || len(r.Ops(model.Vary)) != 1 || len(r.Ops(model.ACAO)) != 0 {
+		t.Fatalf("500 answer %+v, want a failure path with the Vary set before it and no Access-Control-Allow-Origin", r)
+	}
+	if r := responseAt(f, 9, false); r != nil {
+		t.Errorf("404 answer %+v, want none: a 4xx is a choice about the request, not a failure", r)
+	}
+}

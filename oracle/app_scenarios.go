@@ -1039,5 +1039,27 @@ app.use((req, res, next) => {
 				Preflight: wire(204, pinned{acao: {"{{.PageOrigin}}"}, acah: {"x-api-key"}}),
 				Actual:    wire(200, forPage())},
 		},
+		{
+			Name: "nginx/echo-request-headers", Server: "nginx", Trusted: true,
+			Request: Request{Path: "/api/data", Method: "PUT", Headers: map[string]string{"X-Api-Key": "k"}},
+			Config: nginxConfig(`    server {
+        listen 127.0.0.1:{{.Port}};
+        location /api/ {
+            if ($request_method = OPTIONS) {
+                add_header Access-Control-Allow-Origin "{{.PageOrigin}}" always;
+                add_header Access-Control-Allow-Methods "GET, PUT" always;
+                add_header Access-Control-Allow-Headers $http_access_control_request_headers always;
+                return 204;
+            }
+            add_header Access-Control-Allow-Origin "{{.PageOrigin}}" always;
+            proxy_pass http://{{.Upstream}};
+        }
+    }
+`),
+			Source: "nginx echoing $http_access_control_request_headers into Access-Control-Allow-Headers on its own preflight answer",
+			Expect: Expect{Allowed: true,
+				Preflight: wire(204, pinned{acao: {"{{.PageOrigin}}"}, acah: {"x-api-key"}}),
+				Actual:    wire(200, forPage())},
+		},
 	}
 }

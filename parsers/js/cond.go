@@ -555,3 +555,37 @@ func (h *handler) failure(c *cond, an *answer) bool {
 	an.when = c.c
 	return true
 }
+
+// firstThrowing returns the index of the first statement that can throw:
+// one that awaits, or calls anything but the request's and response's
+// own methods (db.query, JSON.parse); len(stmts) when none can.
+func (l *lowerer) firstThrowing(stmts []*Node, req, res string) int {
+	for i, st := range stmts {
+		risky := false
+		walk(st, func(n *Node) bool {
+			switch {
+			case risky || isFunction(n):
+				return false
+			case n.Is("await_expression"):
+				risky = true
+			case n.Is("call_expression"):
+				root := l.unparen(n.Child("function"))
+				for root.Is("member_expression", "call_expression") {
+					if root.Is("call_expression") {
+						root = l.unparen(root.Child("function"))
+						continue
+					}
+					root = l.unparen(root.Child("object"))
+				}
+				if t := l.t.Text(root); t != req && t != res || t == "" {
+					risky = true
+				}
+			}
+			return !risky
+		})
+		if risky {
+			return i
+		}
+	}
+	return len(stmts)
+}

@@ -150,7 +150,39 @@ func (h *handler) stmt(st *Node, depth int) bool {
 		}
 		return thenEnds && elseEnds
 	case "try_statement":
-		return h.block(st.Child("body").Named(), depth+1)
+		if depth > maxDepth {
+			return false
+		}
+		stmts := st.Child("body").Named()
+		thrown := h.l.firstThrowing(stmts, h.req, h.res)
+		ran := -1 // the headers set before anything that can throw
+		mark, ends := len(h.conds), false
+		for i, s := range stmts {
+			if i == thrown {
+				ran = len(h.pass)
+			}
+			if h.stmt(s, depth+1) {
+				ends = true
+				break
+			}
+		}
+		h.conds = h.conds[:mark]
+		if ran < 0 {
+			ran = len(h.pass)
+		}
+		if c := st.Child("handler"); c != nil && h.fw == "" {
+			// The catch block runs only when the try block throws: what
+			// it answers is a failure's answer, with the headers set
+			// before the first statement that can throw.
+			fc := &cond{c: &model.Condition{Text: "the try block at " + h.l.t.Span(st).String() + " throws", Failure: true, Span: h.l.t.Span(c)}}
+			all := h.pass
+			h.pass = h.pass[:ran:ran]
+			h.conds = append(h.conds, fc)
+			h.branch(c.Child("body"), depth+1, fc)
+			h.conds = h.conds[:len(h.conds)-1]
+			h.pass = all
+		}
+		return ends
 	case "throw_statement":
 		// Fastify, Hono and Koa catch what an async handler throws;
 		// Express 4 does not, and the rejected promise answers nothing.

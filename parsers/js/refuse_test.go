@@ -253,3 +253,35 @@ app.get('/api', (req, res) => {
 		t.Errorf("404 answer %+v, want none: a 4xx is a choice about the request, not a failure", r)
 	}
 }
+
+func TestExpressCatchBlock(t *testing.T) {
+	src := func(try string) string {
+		return `const express = require('express');
+const app = express();
+app.get('/api', async (req, res) => {
+  try {
+` + try + `
+    res.json(rows);
+  } catch (err) {
+    res.status(500).json({});
+  }
+});
+`
+	}
+	for _, c := range []struct {
+		name, try string
+		acao      int
+	}{
+		{"set-after-query", "    const rows = await db.query();\n    res.setHeader('Access-Control-Allow-Origin', '*');", 0},
+		{"set-before-query", "    res.setHeader('Access-Control-Allow-Origin', '*');\n    const rows = await db.query();", 1},
+	} {
+		f := lowerSrc(t, "app.js", src(c.try))
+		r := responseAt(f, 9, false)
+		if r == nil || r.Status != 500 || len(r.Conds) != 1 || !r.Conds[0].Failure {
+			t.Fatalf("%s: catch block's answer %+v, want a 500 failure path", c.name, r)
+		}
+		if got := len(r.Ops(model.ACAO)); got != c.acao {
+			t.Errorf("%s: catch block's answer has %d Access-Control-Allow-Origin, want %d", c.name, got, c.acao)
+		}
+	}
+}

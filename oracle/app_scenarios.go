@@ -1040,6 +1040,20 @@ app.use((req, res, next) => {
 				Actual:    wire(200, forPage())},
 		},
 		{
+			Name: "workerd/auth-before-options", Server: "workerd", Request: auth, Trusted: true,
+			Config: workerCORS + moduleWorker(`    if (!request.headers.get('Authorization')) {
+      return new Response('unauthorized', { status: 401 });
+    }
+    if (request.method === 'OPTIONS') {
+      return new Response(null, { status: 204, headers: { ...CORS, 'Access-Control-Allow-Headers': 'Authorization' } });
+    }
+    return new Response('ok', { headers: CORS });
+`),
+			Source: "a Worker that refuses requests without Authorization before it answers OPTIONS: the preflight gets 401 without the CORS headers",
+			Expect: Expect{Console: blockedPreflight(reasonNoACAO),
+				Preflight: wire(401, pinned{acao: nil})},
+		},
+		{
 			Name: "nginx/echo-request-headers", Server: "nginx", Trusted: true,
 			Request: Request{Path: "/api/data", Method: "PUT", Headers: map[string]string{"X-Api-Key": "k"}},
 			Config: nginxConfig(`    server {

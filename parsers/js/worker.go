@@ -3,6 +3,7 @@ package js
 import (
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/corslint/corslint/model"
 )
@@ -314,6 +315,9 @@ func (w *workerRun) stmt(st *Node, depth int) bool {
 		mark := len(w.out)
 		thenEnds := w.branch(st.Child("consequence"), depth)
 		w.h.conds = w.h.conds[:len(w.h.conds)-1]
+		if c.c.Header != "" && c.c.Negated && !w.h.optionsExcluded() {
+			w.refusesPreflights(c.c, mark)
+		}
 		if c.c.Origin == nil && c.c.Methods == nil && c.c.Header == "" && serverErrors(w.out[mark:]) {
 			// if (!upstream.ok) return new Response('error', { status:
 			// 502 }): a failure, not a choice about the request.
@@ -855,6 +859,24 @@ func (w *workerRun) conditions(resp *model.Response) bool {
 	}
 	resp.Methods = slices.DeleteFunc(resp.Methods, func(m string) bool { return hasMethod(out, m) })
 	return len(resp.Methods) > 0
+}
+
+// refusesPreflights adds, for each error answer from out[mark:] given to
+// requests without a header (if (!request.headers.get('Authorization'))
+// return new Response(..., { status: 401 })), the same answer as the
+// preflights' one, saying why: a preflight carries none of the page's
+// headers.
+func (w *workerRun) refusesPreflights(c *model.Condition, mark int) {
+	for _, r := range w.out[mark:] {
+		if r.Status < 400 || r.Methods != nil && !r.ForMethod("OPTIONS") {
+			continue
+		}
+		pre := *r
+		pre.Methods = []string{"OPTIONS"}
+		pre.Why = w.l.headerRefusal(c, &answer{status: r.Status}, nil, nil).why
+		pre.Why = strings.Replace(pre.Why, "if (req.method === 'OPTIONS') return next()", "answer OPTIONS first: if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers })", 1)
+		w.out = append(w.out, &pre)
+	}
 }
 
 // serverErrors reports whether rs holds responses and each answers with

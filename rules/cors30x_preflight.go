@@ -704,6 +704,7 @@ proxy_pass http://backend;
 				possibly(f)
 			}
 		}
+		lostOnCodeFailures(p)
 	},
 }
 

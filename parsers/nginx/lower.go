@@ -809,6 +809,10 @@ func (l *lowerer) variable(name string, at model.Span, server model.Span) model.
 	switch {
 	case name == "http_origin":
 		return model.Value{Kind: model.Reflected, Raw: ref, Var: ref, Span: at}
+	case name == "http_access_control_request_headers":
+		// echoes what the preflight asks for; add_header sends nothing
+		// for an empty value
+		return model.Value{Kind: model.RequestHeader, Raw: ref, Var: "Access-Control-Request-Headers", Span: at}
 	case l.maps[name] != nil:
 		v := *l.mapValue(name)
 		v.Span = at

@@ -12,6 +12,9 @@ func AppScenarios() []Scenario {
 	all = append(all, expressScenarios()...)
 	all = append(all, expressTSScenarios()...)
 	all = append(all, workerdScenarios()...)
+	all = append(all, fastifyScenarios()...)
+	all = append(all, koaScenarios()...)
+	all = append(all, honoScenarios()...)
 	all = append(all, proxiedAppScenarios()...)
 	return all
 }

@@ -49,7 +49,12 @@ type layer struct {
 	answer *answer
 	// fail is the error the layer passes to the framework, and when.
 	fail *failure
-	at   model.Span
+	// keepOnError: the headers this layer set stay on the answer to an
+	// error thrown after it even where the framework's error handler
+	// removes the others (@koa/cors's keepHeadersOnError, on unless set
+	// to false, hands them to Koa's ctx.onerror on err.headers).
+	keepOnError bool
+	at          model.Span
 }
 
 // answer is a response a layer produces itself.
@@ -227,6 +232,11 @@ func (l *lowerer) respond(a *app) {
 		}
 		if s.answer.alone {
 			hs = nil
+			for _, p := range mids {
+				if p.index < s.index && p.answer == nil && p.keepOnError && p.covers(s, m) {
+					hs = append(hs, p.passed(m)...)
+				}
+			}
 		}
 		hs = append(hs, s.answer.ops...)
 		l.file.Responses = append(l.file.Responses, &model.Response{
@@ -251,6 +261,7 @@ func (l *lowerer) respond(a *app) {
 			Why: "no route of the app takes the request, so Express answers 404 itself, with the headers middleware set before",
 		})
 		l.preflight(a, mids, step{layer: &layer{scope: a.scope, at: a.scope.Span}})
+		l.notFoundUnder(a, mids)
 	}
 	if routes == 0 {
 		// No route in this file (controllers, route modules): whatever
@@ -272,6 +283,29 @@ func (l *lowerer) respond(a *app) {
 				Route: a.scope, Scope: a.scope, Source: model.FromHandler, Headers: hs, Span: a.scope.Span,
 			})
 		}
+	}
+}
+
+// notFoundUnder adds the framework's 404 under each path middleware is
+// mounted at (Hono's app.use('/api/*', cors())): a request there that no
+// route takes gets the headers of that middleware too, besides the
+// app-wide ones.
+func (l *lowerer) notFoundUnder(a *app, mids []step) {
+	for _, p := range mids {
+		if p.answer != nil || p.match == nil || p.methods != nil || p.scope == a.scope || p.scope.Match != p.match {
+			continue
+		}
+		under := step{layer: &layer{scope: p.scope}, prefix: p.prefix, full: p.full}
+		var hs []*model.HeaderOp
+		for _, q := range mids {
+			if q.index <= p.index && q.answer == nil && q.methods == nil && q.covers(under, "") {
+				hs = append(hs, q.pass...)
+			}
+		}
+		l.file.Responses = append(l.file.Responses, &model.Response{
+			Route: p.scope, Scope: p.scope, Source: model.FromServer, Status: a.notFound, Headers: hs, Span: p.at,
+			Why: "no route under this path takes the request, so the framework answers 404 itself, with the headers middleware set before",
+		})
 	}
 }
 

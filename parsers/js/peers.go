@@ -7,11 +7,12 @@ import (
 )
 
 // corsLayer adds a CORS middleware's layer to an app: what it puts on
-// every response it passes, and its own answer to preflights.
-func (l *lowerer) corsLayer(a *app, lib *corsLib, s *model.Scope, call, opts *Node, match *model.PathMatch, path string) {
+// every response it passes, and its own answer to preflights. It
+// returns the layer, or nil when the options turn CORS off.
+func (l *lowerer) corsLayer(a *app, lib *corsLib, s *model.Scope, call, opts *Node, match *model.PathMatch, path string) *layer {
 	ch := l.corsConfig(lib, s, call, opts)
 	if ch.off {
-		return
+		return nil
 	}
 	ly := &layer{scope: s, match: match, path: path, pass: ch.actual, at: l.t.Span(call)}
 	if ch.answers {
@@ -20,6 +21,7 @@ func (l *lowerer) corsLayer(a *app, lib *corsLib, s *model.Scope, call, opts *No
 		ly.passOptions = ch.preflight
 	}
 	a.layers = append(a.layers, ly)
+	return ly
 }
 
 // appFor returns the app a call makes when it is bound to a name (const
@@ -208,9 +210,24 @@ func (koa) lower(l *lowerer) {
 			if as := args(r); len(as) > 0 {
 				opts = as[0]
 			}
-			l.corsLayer(a, koaCors, a.scope, r, opts, nil, "")
+			if ly := l.corsLayer(a, koaCors, a.scope, r, opts, nil, ""); ly != nil {
+				ly.keepOnError = !l.optionFalse(opts, "keepHeadersOnError")
+			}
 		}
 	}
+}
+
+// optionFalse reports whether an options object sets name to false.
+func (l *lowerer) optionFalse(opts *Node, name string) bool {
+	if opts == nil {
+		return false
+	}
+	props, ok := l.object(opts)
+	if !ok {
+		return false
+	}
+	p := get(props, name)
+	return p != nil && l.falsy(p.value)
 }
 
 // koaRouterUse reads app.use(router.routes()), which mounts the router's

@@ -150,6 +150,7 @@ func (h *handler) stmt(st *Node, depth int) bool {
 	case "try_statement":
 		return h.block(st.Child("body").Named(), depth+1)
 	case "throw_statement":
+		h.throwErr(st)
 		// Fastify, Hono and Koa catch what an async handler throws;
 		// Express 4 does not, and the rejected promise answers nothing.
 		if h.answer == nil && h.thrown == nil && len(h.conds) == 0 && (!h.async || h.fw != "") {

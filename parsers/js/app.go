@@ -54,7 +54,10 @@ type layer struct {
 	// removes the others (@koa/cors's keepHeadersOnError, on unless set
 	// to false, hands them to Koa's ctx.onerror on err.headers).
 	keepOnError bool
-	at          model.Span
+	// resOwner: the layer creates the framework's response object before
+	// the handler runs (hono/cors touches c.res), see answer.over.
+	resOwner bool
+	at       model.Span
 }
 
 // answer is a response a layer produces itself.
@@ -71,6 +74,11 @@ type answer struct {
 	// error handler removes them; a Response a Hono handler builds itself
 	// has only its own).
 	alone bool
+	// over: for an alone answer, a layer before it that owns the
+	// response (resOwner) makes every header set before it land over
+	// the answer's own (Hono's c.res setter copies them onto a Response
+	// the handler returns).
+	over bool
 }
 
 // newApp adds an app (or router) scope.
@@ -231,14 +239,10 @@ func (l *lowerer) respond(a *app) {
 			})
 		}
 		if s.answer.alone {
-			hs = nil
-			for _, p := range mids {
-				if p.index < s.index && p.answer == nil && p.keepOnError && p.covers(s, m) {
-					hs = append(hs, p.passed(m)...)
-				}
-			}
+			hs = l.aloneHeaders(mids, s, m, hs)
+		} else {
+			hs = append(hs, s.answer.ops...)
 		}
-		hs = append(hs, s.answer.ops...)
 		l.file.Responses = append(l.file.Responses, &model.Response{
 			Route: s.scope, Scope: s.scope, Methods: methods, Source: s.answer.source, Status: s.answer.status,
 			Headers: hs, Span: s.answer.at, Why: s.answer.why,
@@ -284,6 +288,29 @@ func (l *lowerer) respond(a *app) {
 			})
 		}
 	}
+}
+
+// aloneHeaders are the headers of route s's answer that drops those set
+// before it (hs): its own, with what layers that keep theirs set, or, for
+// an answer set under the response a layer before it owns, its own with
+// every header set before over them.
+func (l *lowerer) aloneHeaders(mids []step, s step, m string, hs []*model.HeaderOp) []*model.HeaderOp {
+	var kept []*model.HeaderOp
+	owned := false
+	for _, p := range mids {
+		if p.index >= s.index || p.answer != nil || !p.covers(s, m) {
+			continue
+		}
+		owned = owned || p.resOwner
+		if p.keepOnError {
+			kept = append(kept, p.passed(m)...)
+		}
+	}
+	own := s.answer.ops
+	if s.answer.over && owned {
+		return append(append([]*model.HeaderOp(nil), own...), hs...)
+	}
+	return append(kept, own...)
 }
 
 // notFoundUnder adds the framework's 404 under each path middleware is

@@ -136,8 +136,9 @@ func (fastify) lower(l *lowerer) {
 			a.autoOptions, a.notFound = 404, 404
 		}
 	}
+	var plugins []fastifyPlugin
 	for _, c := range l.calls {
-		a := l.receiver(c, "fastify()")
+		a := l.fastifyReceiver(c, plugins)
 		if _, m := l.method(c); a == nil || m != "register" {
 			if a != nil {
 				l.peerRoute(a, c, fwFastify)
@@ -148,7 +149,15 @@ func (fastify) lower(l *lowerer) {
 		if len(as) == 0 {
 			continue
 		}
+		var opts *Node
+		if len(as) > 1 {
+			opts = as[1]
+		}
 		plugin := l.resolve(as[0])
+		if p, ok := l.fastifyPlugin(a, c, plugin, opts); ok {
+			plugins = append(plugins, p)
+			continue
+		}
 		mod := ""
 		if plugin != nil && plugin.Type == "identifier" {
 			mod = l.imports[l.t.Text(plugin)]
@@ -157,10 +166,6 @@ func (fastify) lower(l *lowerer) {
 		}
 		if mod != "@fastify/cors" && mod != "fastify-cors" {
 			continue
-		}
-		var opts *Node
-		if len(as) > 1 {
-			opts = as[1]
 		}
 		l.corsLayer(a, fastifyCors, a.scope, c, opts, nil, "")
 	}
@@ -302,6 +307,10 @@ func (hono) lower(l *lowerer) {
 			l.honoMount(a, c)
 			continue
 		}
+		if m == "basePath" {
+			l.honoBasePath(a, c)
+			continue
+		}
 		l.peerRoute(a, c, fwHono)
 	}
 }
@@ -331,7 +340,9 @@ func (l *lowerer) honoCors(a *app, c *Node) {
 			s = l.scope("app.use", path, model.RoleRoute, a.scope, c)
 			s.Match = match
 		}
-		l.corsLayer(a, honoCors, s, r, opts, match, strings.TrimSuffix(path, "*"))
+		if ly := l.corsLayer(a, honoCors, s, r, opts, match, strings.TrimSuffix(path, "*")); ly != nil {
+			ly.resOwner = true // it sets its headers on c.res
+		}
 	}
 }
 

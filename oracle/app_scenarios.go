@@ -15,6 +15,9 @@ func AppScenarios() []Scenario {
 	all = append(all, fastifyScenarios()...)
 	all = append(all, koaScenarios()...)
 	all = append(all, honoScenarios()...)
+	all = append(all, fastifyPrefixScenarios()...)
+	all = append(all, honoResponseScenarios()...)
+	all = append(all, expressMiddlewareErrorScenarios()...)
 	all = append(all, proxiedAppScenarios()...)
 	return all
 }

@@ -209,3 +209,149 @@ app.use('/api/*', cors({ origin: ['{{.PageOrigin}}'], credentials: true }));
 		},
 	}
 }
+
+// fastifyPrefixApp registers a plugin under /api that registers
+// @fastify/cors and a route of its own, beside a route outside it.
+var fastifyPrefixApp = fastifyApp(`
+fastify.register(async (api) => {
+  await api.register(cors, { origin: '{{.PageOrigin}}' });
+  api.get('/data', async () => ({ data: true }));
+}, { prefix: '/api' });
+fastify.get('/other', async () => ({ other: true }));
+`)
+
+// fastifyPrefixScenarios: what a plugin registers lives under its prefix.
+func fastifyPrefixScenarios() []Scenario {
+	return []Scenario{
+		{
+			Name: "fastify/register-prefix", Server: "fastify", Request: Request{Path: "/api/data"}, Trusted: true,
+			Config: fastifyPrefixApp,
+			Source: "a route registered in a plugin with prefix /api answers /api/data, with the plugin's @fastify/cors",
+			Expect: Expect{Allowed: true, Actual: wire(200, pinned{acao: {"{{.PageOrigin}}"}, vary: nil})},
+		},
+		{
+			Name: "fastify/register-prefix-outside", Server: "fastify", Request: Request{Path: "/other"}, Trusted: true,
+			Config: fastifyPrefixApp,
+			Source: "@fastify/cors registered in a plugin does not reach a route outside it",
+			Expect: Expect{Console: blocked(reasonNoACAO), Actual: wire(200, pinned{acao: nil})},
+		},
+		{
+			Name: "fastify/register-prefix-not-found", Server: "fastify", Request: Request{Path: "/api/missing"}, Trusted: true,
+			Config: fastifyPrefixApp,
+			Source: "Fastify's 404 under a plugin's prefix runs none of the plugin's hooks, so it carries no CORS headers",
+			Expect: Expect{Console: blocked(reasonNoACAO), Actual: wire(404, pinned{acao: nil})},
+		},
+	}
+}
+
+// honoBaseApp is a Hono app made with basePath('/api'), with hono/cors on
+// every path under it and two handlers that build their own responses.
+var honoBaseApp = honoApp("new Hono().basePath('/api')", `
+app.use('*', cors({ origin: '{{.PageOrigin}}' }));
+app.get('/data', (c) => c.json({ data: true }));
+app.get('/own', () => new Response('own', { headers: { 'Access-Control-Allow-Origin': 'https://own.example', 'X-Own': '1' } }));
+`)
+
+// honoOwnApp: middleware that sets a header with c.header, in front of
+// handlers that build their responses with new Response and
+// c.newResponse, under a base path taken from the root app.
+var honoOwnApp = `const { Hono } = require('hono');
+const { serve } = require('@hono/node-server');
+
+const root = new Hono();
+const app = root.basePath('/v1');
+app.use('*', async (c, next) => {
+  c.header('Access-Control-Allow-Origin', '{{.PageOrigin}}');
+  await next();
+});
+app.get('/own', () => new Response('own', { headers: { 'X-Own': '1' } }));
+app.get('/created', (c) => c.newResponse('created', 201, { 'X-Own': '1' }));
+serve({ fetch: root.fetch, port: Number(process.env.PORT), hostname: process.env.HOST });
+`
+
+// honoResponseScenarios: basePath, and handlers' own Responses.
+func honoResponseScenarios() []Scenario {
+	return []Scenario{
+		{
+			Name: "hono/base-path", Server: "hono", Request: Request{Path: "/api/data"}, Trusted: true,
+			Config: honoBaseApp,
+			Source: "new Hono().basePath('/api'): the routes and middleware answer under /api",
+			Expect: Expect{Allowed: true, Actual: wire(200, pinned{acao: {"{{.PageOrigin}}"}, vary: {"Origin"}})},
+		},
+		{
+			Name: "hono/base-path-outside", Server: "hono", Request: Request{Path: "/data"}, Trusted: true,
+			Config: honoBaseApp,
+			Source: "a path outside the base path gets Hono's 404 without the middleware's headers",
+			Expect: Expect{Console: blocked(reasonNoACAO), Actual: wire(404, pinned{acao: nil})},
+		},
+		{
+			Name: "hono/new-response-under-cors", Server: "hono", Request: Request{Path: "/api/own"}, Trusted: true,
+			Config: honoBaseApp,
+			Source: "a handler's own new Response behind hono/cors: Hono sets the middleware's headers over the Response's own",
+			Expect: Expect{Allowed: true, Actual: wire(200, pinned{acao: {"{{.PageOrigin}}"}, vary: {"Origin"}, "X-Own": {"1"}})},
+		},
+		{
+			Name: "hono/new-response-alone", Server: "hono", Request: Request{Path: "/v1/own"}, Trusted: true,
+			Config: honoOwnApp,
+			Source: "a handler's own new Response drops what middleware set with c.header alone",
+			Expect: Expect{Console: blocked(reasonNoACAO), Actual: wire(200, pinned{acao: nil, "X-Own": {"1"}})},
+		},
+		{
+			Name: "hono/new-response-context", Server: "hono", Request: Request{Path: "/v1/created"}, Trusted: true,
+			Config: honoOwnApp,
+			Source: "c.newResponse(body, 201, headers) keeps what middleware set with c.header and adds its own",
+			Expect: Expect{Allowed: true, Actual: wire(201, pinned{acao: {"{{.PageOrigin}}"}, "X-Own": {"1"}})},
+		},
+	}
+}
+
+// expressMiddlewareThrowApp's middleware throws for an origin off its
+// list, after cors() and after setting a header of its own.
+var expressMiddlewareThrowApp = expressApp(`
+const allowlist = ['{{.PageOrigin}}'];
+app.use(cors());
+app.use((req, res, next) => {
+  res.setHeader('X-Checked', '1');
+  if (!allowlist.includes(req.headers.origin)) {
+    throw new Error('Not allowed by CORS');
+  }
+  next();
+});
+` + dataRoutes)
+
+// expressMiddlewareNextErrorApp closes /api/admin with next(err) in
+// middleware mounted there.
+var expressMiddlewareNextErrorApp = expressApp(`
+app.use(cors());
+app.use('/api/admin', (req, res, next) => {
+  next(new Error('closed'));
+});
+app.get('/api/admin/stats', (req, res) => {
+  res.json({ stats: true });
+});
+` + dataRoutes)
+
+// expressMiddlewareErrorScenarios: Express's default error handler
+// answers errors of app-level middleware.
+func expressMiddlewareErrorScenarios() []Scenario {
+	return []Scenario{
+		{
+			Name: "express/middleware-throw", Server: "express", Request: Request{Path: "/api/data"},
+			Config: expressMiddlewareThrowApp,
+			Source: "a throw in app-level middleware is answered 500 by Express's default error handler, keeping the headers set before",
+			Expect: Expect{Allowed: true, Actual: wire(500, pinned{acao: {"*"}, "X-Checked": {"1"}})},
+		},
+		{
+			Name: "express/middleware-throw-passed", Server: "express", Request: Request{Path: "/api/data"}, Trusted: true,
+			Config: expressMiddlewareThrowApp,
+			Source: "the listed origin passes the middleware that throws for the others",
+			Expect: Expect{Allowed: true, Actual: wire(200, pinned{acao: {"*"}, "X-Checked": {"1"}})},
+		},
+		{
+			Name: "express/middleware-next-error", Server: "express", Request: Request{Path: "/api/admin/stats"},
+			Config: expressMiddlewareNextErrorApp,
+			Source: "next(err) in middleware mounted at a path: 500 with the headers set before, for the routes under it",
+			Expect: Expect{Allowed: true, Actual: wire(500, pinned{acao: {"*"}})},
+		},
+	}
+}

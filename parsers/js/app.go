@@ -333,6 +333,9 @@ func (l *lowerer) notFoundUnder(a *app, mids []step) {
 			Route: p.scope, Scope: p.scope, Source: model.FromServer, Status: a.notFound, Headers: hs, Span: p.at,
 			Why: "no route under this path takes the request, so the framework answers 404 itself, with the headers middleware set before",
 		})
+		// Its preflights are the middleware's to answer, as on the
+		// routes' paths.
+		l.preflight(a, mids, step{layer: &layer{scope: p.scope, at: p.at}, prefix: p.prefix, full: p.full})
 	}
 }
 

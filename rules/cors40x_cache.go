@@ -147,7 +147,7 @@ func variesOnOriginAtEnd(r *model.Response) bool {
 			continue
 		}
 		names := false
-		for _, p := range op.Value.Possible() {
+		for p := range op.Value.All() {
 			switch p.Kind {
 			case model.Literal, model.Wildcard, model.Null:
 				names = names || model.VaryNamesOrigin(p.Text)

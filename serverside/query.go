@@ -596,7 +596,7 @@ func trustedOrigins(f *model.File, r *model.Response) []string {
 			ms = append(ms, op.When.Origin) // Apache env= set from Origin, a VCL if
 		}
 		if op.Name == model.ACAO {
-			for _, o := range op.Value.Possible() {
+			for o := range op.Value.All() {
 				ms = append(ms, o.Guards...)
 			}
 			ms = append(ms, op.Value.Guards...)

@@ -38,8 +38,9 @@ func serverBinary(server string) (string, bool) {
 		return "apache2", true
 	case "varnish":
 		return "varnishd", true
-	case "express", "workerd":
-		// workerd itself comes from npm, like Express; see node.go.
+	case "express", "fastify", "koa", "hono", "workerd":
+		// workerd itself comes from npm, like the Node frameworks; see
+		// node.go.
 		return "node", true
 	}
 	return "", false
@@ -462,8 +463,8 @@ func startServer(t *testing.T, kind, bin, appFile, config string, v *Vars) *runn
 			p = startApache(t, bin, v.Dir, conf)
 		case "varnish":
 			p = startVarnish(t, bin, v.Dir, conf, v.Port)
-		case "express":
-			p = startExpress(t, bin, v.Dir, appFile, conf, v.Port)
+		case "express", "fastify", "koa", "hono":
+			p = startNodeApp(t, bin, v.Dir, kind, appFile, conf, v.Port)
 		case "workerd":
 			p = startWorkerd(t, v.Dir, conf, v.Port, v.Upstream)
 		}

@@ -20,8 +20,8 @@ import (
 
 // nodeLock is the lock file scripts/install-deps installs from; the
 // installed copy must match it byte for byte, so a run never uses other
-// versions of Express, cors, workerd or TypeScript than the ones the
-// facts were measured with.
+// versions of Express, Fastify, Koa, Hono, their CORS middleware, workerd
+// or TypeScript than the ones the facts were measured with.
 //
 //go:embed testdata/node/package-lock.json
 var nodeLock []byte
@@ -84,11 +84,12 @@ func workerdBinary(t testing.TB, mods string) string {
 	return found[0]
 }
 
-// startExpress runs the scenario's application with node. The app reads
+// startNodeApp runs the scenario's application (Express, Fastify, Koa or
+// Hono, named by kind) with node. The app reads
 // its port and address from PORT and HOST as deployed apps do; node
 // resolves require('express') through a node_modules link beside it. An
 // application in TypeScript is compiled first, since node 20 runs none.
-func startExpress(t *testing.T, bin, dir, appFile, app string, port int) *proc {
+func startNodeApp(t *testing.T, bin, dir, kind, appFile, app string, port int) *proc {
 	t.Helper()
 	mods := RequireNodeModules(t)
 	link := filepath.Join(dir, "node_modules")
@@ -111,7 +112,7 @@ func startExpress(t *testing.T, bin, dir, appFile, app string, port int) *proc {
 	// production: the default error handler's page carries no stack, as
 	// deployed; the headers it keeps do not depend on it.
 	cmd.Env = append(os.Environ(), "PORT="+strconv.Itoa(port), "HOST=127.0.0.1", "NODE_ENV=production")
-	return startCmd(t, dir, "express", cmd)
+	return startCmd(t, dir, kind, cmd)
 }
 
 // workerdConfig serves the Worker on the port under test; every fetch()
@@ -232,7 +233,7 @@ func CheckProbe(p Probe, got *Wire) []string {
 func startUpstreamApp(t *testing.T, node, app string, port int) {
 	t.Helper()
 	dir := tempDir(t)
-	p := startExpress(t, node, dir, "", app, port)
+	p := startNodeApp(t, node, dir, "express", "", app, port)
 	if err := waitReady(p, port, ""); err != nil {
 		t.Fatalf("the upstream application did not start: %v", err)
 	}

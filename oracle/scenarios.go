@@ -108,11 +108,11 @@ type Expect struct {
 // happened.
 type Scenario struct {
 	Name   string
-	Server string // "nginx", "apache", "varnish", "express", "workerd"
-	// Config is the server's configuration, or for express and workerd
-	// the application's JavaScript; a template over Vars.
+	Server string // "nginx", "apache", "varnish", "express", "fastify", "koa", "hono", "workerd"
+	// Config is the server's configuration, or for the Node frameworks
+	// and workerd the application's JavaScript; a template over Vars.
 	Config string
-	// AppFile is the file name an express scenario's Config is written
+	// AppFile is the file name a Node framework's Config is written
 	// under: "" means app.js; a .ts name is compiled to .js and run.
 	AppFile  string
 	Upstream UpstreamOptions

@@ -30,7 +30,9 @@ var clientRequestBlocked = &Rule{
 The other rules judge a configuration on its own. When ` + "`.corslint.yaml`" + ` lists the requests the
 frontend makes, corslint predicts each one through the configuration, preflight and actual
 response, and reports every one Chromium would block, with Chromium's console message, at the
-statement that answers it. A pull request that breaks the frontend's PUT then fails review, not
+statement that answers it; in application code, at the CORS settings that refuse it instead (the
+option of ` + "`cors({...})`" + ` or ` + "`@fastify/cors`" + ` whose header the browser refused, the origin list that
+leaves the origin out, or the middleware call for a default), since that is what to change. A pull request that breaks the frontend's PUT then fails review, not
 production.
 
 ## Bad
@@ -123,9 +125,10 @@ location /api/ {
 					if c.Credentials {
 						creds = " with credentials"
 					}
-					at := a.By.String()
+					by := blockedAt(p.File, a, pr.Verdict.Reason)
+					at := by.String()
 					if _, ok := byStmt[at]; !ok {
-						order = append(order, a.By)
+						order = append(order, by)
 					}
 					byStmt[at] = append(byStmt[at], blocked{fmt.Sprintf("%s %s from %s%s", m, path, c.Origin, creds), chromiumReason(pr.Verdict.Message)})
 				}
@@ -152,6 +155,55 @@ location /api/ {
 			p.Report(by, "%s", strings.Join(parts, "; "))
 		}
 	},
+}
+
+// blockedAt is where a blocked request is reported. In application code
+// that is the CORS settings rather than the route that answers: the
+// statement that set the header the browser refused (the option, or the
+// middleware call for a default), or for a missing header the statement
+// that would set it and did not for this request (an origin list that
+// leaves the origin out), or else the one that set the answer's
+// Access-Control-Allow-Origin. Elsewhere it is the answering statement.
+func blockedAt(f *model.File, a *serverside.Answer, reason browser.Reason) model.Span {
+	if f.Dialect != model.JavaScript {
+		return a.By
+	}
+	name := reasonHeader(reason)
+	if name == "" {
+		return a.By
+	}
+	for _, want := range []string{name, model.ACAO} {
+		for _, l := range a.Headers {
+			if strings.EqualFold(l.Name, want) && !l.From.IsZero() {
+				return l.From
+			}
+		}
+		if a.Response == nil {
+			continue
+		}
+		for _, o := range a.Response.Headers {
+			if strings.EqualFold(o.Name, want) && !o.Span.IsZero() {
+				return o.Span
+			}
+		}
+	}
+	return a.By
+}
+
+// reasonHeader is the response header a blocking reason is about, or ""
+// (a preflight's status, a redirect).
+func reasonHeader(r browser.Reason) string {
+	switch r {
+	case browser.MissingACAO, browser.MultipleACAO, browser.InvalidACAO, browser.ACAOMismatch, browser.WildcardWithCredentials:
+		return model.ACAO
+	case browser.CredentialsNotTrue:
+		return model.ACAC
+	case browser.InvalidAllowMethods, browser.MethodNotAllowed:
+		return model.ACAM
+	case browser.InvalidAllowHeaders, browser.HeaderNotAllowed:
+		return model.ACAH
+	}
+	return ""
 }
 
 // chromiumReason drops the "Access to fetch at ... has been blocked by

@@ -53,6 +53,14 @@ type layer struct {
 	// failures are the answers a route handler gives only when something
 	// fails (if (err) return res.status(500).json(...)).
 	failures []*answer
+	// keepOnError: the headers this layer set stay on the answer to an
+	// error thrown after it even where the framework's error handler
+	// removes the others (@koa/cors's keepHeadersOnError, on unless set
+	// to false, hands them to Koa's ctx.onerror on err.headers).
+	keepOnError bool
+	// resOwner: the layer creates the framework's response object before
+	// the handler runs (hono/cors touches c.res), see answer.over.
+	resOwner bool
 	at       model.Span
 }
 
@@ -70,6 +78,11 @@ type answer struct {
 	// error handler removes them; a Response a Hono handler builds itself
 	// has only its own).
 	alone bool
+	// over: for an alone answer, a layer before it that owns the
+	// response (resOwner) makes every header set before it land over
+	// the answer's own (Hono's c.res setter copies them onto a Response
+	// the handler returns).
+	over bool
 }
 
 // newApp adds an app (or router) scope.
@@ -229,16 +242,23 @@ func (l *lowerer) respond(a *app) {
 				Why: "no route takes this method on this path, so Express answers 404 itself, with the headers middleware set before",
 			})
 		}
+		// A failure answers with the headers set before the handler; an
+		// answer that goes out alone keeps none of them.
+		before := hs
 		if s.answer.alone {
-			hs = nil
+			before = nil
 		}
 		for _, fa := range s.failures {
 			l.file.Responses = append(l.file.Responses, &model.Response{
 				Route: s.scope, Scope: s.scope, Methods: methods, Source: model.FromServer, Status: fa.status,
-				Headers: append(slices.Clone(hs), fa.ops...), Conds: []*model.Condition{fa.when}, Span: fa.at,
+				Headers: append(slices.Clone(before), fa.ops...), Conds: []*model.Condition{fa.when}, Span: fa.at,
 			})
 		}
-		hs = append(hs, s.answer.ops...)
+		if s.answer.alone {
+			hs = l.aloneHeaders(mids, s, m, hs)
+		} else {
+			hs = append(hs, s.answer.ops...)
+		}
 		l.file.Responses = append(l.file.Responses, &model.Response{
 			Route: s.scope, Scope: s.scope, Methods: methods, Source: s.answer.source, Status: s.answer.status,
 			Headers: hs, Span: s.answer.at, Why: s.answer.why,
@@ -261,6 +281,7 @@ func (l *lowerer) respond(a *app) {
 			Why: "no route of the app takes the request, so Express answers 404 itself, with the headers middleware set before",
 		})
 		l.preflight(a, mids, step{layer: &layer{scope: a.scope, at: a.scope.Span}})
+		l.notFoundUnder(a, mids)
 	}
 	if routes == 0 {
 		// No route in this file (controllers, route modules): whatever
@@ -282,6 +303,55 @@ func (l *lowerer) respond(a *app) {
 				Route: a.scope, Scope: a.scope, Source: model.FromHandler, Headers: hs, Span: a.scope.Span,
 			})
 		}
+	}
+}
+
+// aloneHeaders are the headers of route s's answer that drops those set
+// before it (hs): its own, with what layers that keep theirs set, or, for
+// an answer set under the response a layer before it owns, its own with
+// every header set before over them.
+func (l *lowerer) aloneHeaders(mids []step, s step, m string, hs []*model.HeaderOp) []*model.HeaderOp {
+	var kept []*model.HeaderOp
+	owned := false
+	for _, p := range mids {
+		if p.index >= s.index || p.answer != nil || !p.covers(s, m) {
+			continue
+		}
+		owned = owned || p.resOwner
+		if p.keepOnError {
+			kept = append(kept, p.passed(m)...)
+		}
+	}
+	own := s.answer.ops
+	if s.answer.over && owned {
+		return append(append([]*model.HeaderOp(nil), own...), hs...)
+	}
+	return append(kept, own...)
+}
+
+// notFoundUnder adds the framework's 404 under each path middleware is
+// mounted at (Hono's app.use('/api/*', cors())): a request there that no
+// route takes gets the headers of that middleware too, besides the
+// app-wide ones.
+func (l *lowerer) notFoundUnder(a *app, mids []step) {
+	for _, p := range mids {
+		if p.answer != nil || p.match == nil || p.methods != nil || p.scope == a.scope || p.scope.Match != p.match {
+			continue
+		}
+		under := step{layer: &layer{scope: p.scope}, prefix: p.prefix, full: p.full}
+		var hs []*model.HeaderOp
+		for _, q := range mids {
+			if q.index <= p.index && q.answer == nil && q.methods == nil && q.covers(under, "") {
+				hs = append(hs, q.pass...)
+			}
+		}
+		l.file.Responses = append(l.file.Responses, &model.Response{
+			Route: p.scope, Scope: p.scope, Source: model.FromServer, Status: a.notFound, Headers: hs, Span: p.at,
+			Why: "no route under this path takes the request, so the framework answers 404 itself, with the headers middleware set before",
+		})
+		// Its preflights are the middleware's to answer, as on the
+		// routes' paths.
+		l.preflight(a, mids, step{layer: &layer{scope: p.scope, at: p.at}, prefix: p.prefix, full: p.full})
 	}
 }
 

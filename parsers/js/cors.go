@@ -37,9 +37,10 @@ type corsLib struct {
 	// starCredentialsReflect: with credentials on, an origin of * is
 	// replaced by the request's Origin (@koa/cors).
 	starCredentialsReflect bool
-	// listFallback: an origin list sends its first entry when the
-	// request's Origin is not in it (Hono).
-	listFallback bool
+	// fixedIsTest: an origin string other than * is sent only to a
+	// request whose Origin equals it (hono/cors 4.13: optsOrigin ===
+	// origin ? origin : null).
+	fixedIsTest bool
 	// methodSep joins an array of methods or headers.
 	methodSep string
 	// skipsRefused: when an origin function refuses, the middleware sets
@@ -61,12 +62,13 @@ var corsPackage = &corsLib{
 	methodSep: ",", skipsRefused: true, credentialsExact: true,
 }
 
-// fastifyCors is @fastify/cors 9: no Vary for a fixed origin, lists
-// joined with ", ".
+// fastifyCors is @fastify/cors 11.4.3: no Vary for a fixed origin, lists
+// joined with ", ", and GET,HEAD,POST as its default methods (measured
+// with Fastify 5.12.8: a PUT's preflight is refused).
 var fastifyCors = &corsLib{
 	name: "@fastify/cors", origin: "origin", credentials: "credentials", methods: "methods",
 	allowHeaders: "allowedHeaders", exposeHeaders: "exposedHeaders", maxAge: "maxAge",
-	defaultOrigin: "*", defaultMethods: "GET,HEAD,PUT,PATCH,POST,DELETE", reflectHeaders: true, exposeOnPreflight: true,
+	defaultOrigin: "*", defaultMethods: "GET,HEAD,POST", reflectHeaders: true, exposeOnPreflight: true,
 	preflightContinue: "preflightContinue", successStatus: "optionsSuccessStatus", defaultStatus: 204,
 	methodSep: ", ",
 }
@@ -80,13 +82,15 @@ var koaCors = &corsLib{
 	defaultStatus: 204, varyAlways: true, starCredentialsReflect: true, methodSep: ",",
 }
 
-// honoCors is Hono 4's cors middleware: a list sends its first entry to
-// origins not in it.
+// honoCors is Hono 4.13's cors middleware: a string or a list sends the
+// request's Origin only when it is the string or in the list, and
+// nothing to other origins (older Hono 4 sent the string, or the list's
+// first entry, to every origin); QUERY is among its default methods.
 var honoCors = &corsLib{
 	name: "hono/cors", origin: "origin", credentials: "credentials", methods: "allowMethods",
 	allowHeaders: "allowHeaders", exposeHeaders: "exposeHeaders", maxAge: "maxAge",
-	defaultOrigin: "*", defaultMethods: "GET,HEAD,PUT,POST,DELETE,PATCH", reflectHeaders: true, exposeOnPreflight: true,
-	defaultStatus: 204, varyOnFixed: true, listFallback: true, methodSep: ",",
+	defaultOrigin: "*", defaultMethods: "GET,HEAD,PUT,POST,DELETE,PATCH,QUERY", reflectHeaders: true, exposeOnPreflight: true,
+	defaultStatus: 204, varyOnFixed: true, fixedIsTest: true, methodSep: ",",
 }
 
 // corsHeaders are the statements one configuration of a CORS middleware
@@ -158,9 +162,9 @@ func (l *lowerer) corsConfig(lib *corsLib, s *model.Scope, call, opts *Node) *co
 		if fn := l.resolve(op.value); lib.skipsRefused && isFunction(fn) && v.Kind == model.Reflected && len(v.Guards) == 1 && !l.refusesWithError(fn) {
 			h.when = &model.Condition{Text: "the origin function accepts the origin", Origin: v.Guards[0], Span: l.t.Span(op.kn)}
 		}
-		if lib.listFallback && v.Kind == model.Reflected && len(v.Guards) > 0 {
-			if first := l.firstString(op.value); first != "" {
-				v = model.Value{Kind: model.Variable, Raw: v.Raw, Options: []model.Value{v, model.LiteralValue(first, v.Span)}, Span: v.Span}
+		if lib.fixedIsTest && v.Kind == model.Literal {
+			if ms, ok := l.originList(l.resolve(op.value)); ok {
+				v = model.Value{Kind: model.Reflected, Raw: v.Raw, Var: "the request's Origin", Guards: ms, Span: v.Span}
 			}
 		}
 		if v.Kind == model.Wildcard && lib.starCredentialsReflect {
@@ -555,18 +559,4 @@ func (l *lowerer) joined(n *Node, sep string) model.Value {
 		return model.LiteralValue(strings.ReplaceAll(v.Text, ",", sep), v.Span)
 	}
 	return v
-}
-
-// firstString is the first entry of an origin list when it is a string.
-func (l *lowerer) firstString(n *Node) string {
-	r := l.resolve(n)
-	if r == nil || r.Type != "array" {
-		return ""
-	}
-	items := r.Named()
-	if len(items) == 0 {
-		return ""
-	}
-	s, _ := l.str(items[0])
-	return s
 }

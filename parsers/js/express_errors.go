@@ -18,6 +18,12 @@ type failure struct {
 	status int
 	at     model.Span
 	why    string
+	// ops are the headers the failing layer set before it failed.
+	ops []*model.HeaderOp
+	// always: with no cond, the layer fails for every request (the
+	// handler's reader followed every test on the way; an origin
+	// function's reader does not follow the returns before its call).
+	always bool
 }
 
 // expressErrorStatus is finalhandler's status for a thrown or passed
@@ -129,6 +135,7 @@ func (l *lowerer) originFailure(opts *Node) *failure {
 // responses, so that it wins where its condition holds.
 func (l *lowerer) failures(mids []step, r step, m string) {
 	var hs []*model.HeaderOp
+	preflighted := false // an earlier layer ends every preflight
 	for _, p := range mids {
 		if p.index >= r.index && r.answer != nil {
 			return
@@ -136,14 +143,27 @@ func (l *lowerer) failures(mids []step, r step, m string) {
 		if p.answer != nil || !p.covers(r, m) {
 			continue
 		}
+		if p.preflight != nil && p.preflight.when == nil && p.fail == nil {
+			preflighted = true
+		}
 		if p.fail != nil {
 			var conds []*model.Condition
 			if p.fail.cond != nil {
 				conds = []*model.Condition{p.fail.cond}
 			}
+			// An unconditional failure of a layer for every method is
+			// under the route's methods (and OPTIONS, which the layer
+			// sees too), so that it comes before the route's own answer.
+			methods := p.methods
+			if methods == nil && conds == nil && p.fail.always {
+				methods = r.methods
+				if methods != nil && !hasMethod(methods, "OPTIONS") && !preflighted {
+					methods = append(append([]string(nil), methods...), "OPTIONS")
+				}
+			}
 			l.file.Responses = append(l.file.Responses, &model.Response{
-				Route: r.scope, Scope: r.scope, Conds: conds, Methods: p.methods, Source: model.FromServer,
-				Status: p.fail.status, Headers: hs, Span: p.fail.at, Why: p.fail.why,
+				Route: r.scope, Scope: r.scope, Conds: conds, Methods: methods, Source: model.FromServer,
+				Status: p.fail.status, Headers: append(hs, p.fail.ops...), Span: p.fail.at, Why: p.fail.why,
 			})
 			return
 		}
@@ -166,23 +186,48 @@ func (h *handler) nextErr(n *Node) bool {
 		return false
 	}
 	status := l.expressErrorStatus(as[0])
-	if status == 0 || h.fail != nil || h.answer != nil {
-		return status != 0
+	if status != 0 {
+		h.failWith(status, n, "the middleware passes an Error to next(), so Express's default error handler answers "+strconv.Itoa(status)+", keeping the headers set before")
 	}
-	f := &failure{status: status, at: l.t.Span(n),
-		why: "the middleware passes an Error to next(), so Express's default error handler answers " + strconv.Itoa(status) + ", keeping the headers set before"}
+	return status != 0
+}
+
+// throwErr reads throw new Error(...) in synchronous Express middleware
+// (a function with a next parameter), which Express's router catches and
+// hands to its error handler like next(err). A throw in an async
+// function reaches no handler in Express 4.
+func (h *handler) throwErr(st *Node) {
+	if h.fw != "" || h.next == "" || h.async {
+		return
+	}
+	v := st.Named()
+	if len(v) == 0 {
+		return
+	}
+	if status := h.l.expressErrorStatus(v[0]); status != 0 {
+		h.failWith(status, st, "the middleware throws an Error, so Express's default error handler answers "+strconv.Itoa(status)+", keeping the headers set before")
+	}
+}
+
+// failWith keeps the handler's first failure, at n, under the tests
+// around it when they are origin allowlist tests (see nextErr).
+func (h *handler) failWith(status int, n *Node, why string) {
+	if h.fail != nil || h.answer != nil {
+		return
+	}
+	f := &failure{status: status, at: h.l.t.Span(n), why: why, ops: append([]*model.HeaderOp(nil), h.pass...)}
 	if len(h.conds) > 0 {
 		c := h.when()
 		if c == nil || c.Origin == nil || c.Methods != nil || c.URL != nil || c.Origin.Dynamic {
-			return true
+			return
 		}
 		for _, o := range h.conds {
 			if o.c.Origin == nil {
-				return true // a test that is not the origin's decides too
+				return // a test that is not the origin's decides too
 			}
 		}
 		f.cond = c
 	}
+	f.always = f.cond == nil
 	h.fail = f
-	return true
 }

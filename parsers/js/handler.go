@@ -82,9 +82,12 @@ func (l *lowerer) handlerIn(fn *Node, s *model.Scope, fw string) *handler {
 	if body == nil {
 		return h
 	}
-	if body.Type == "statement_block" {
+	switch {
+	case body.Type == "statement_block":
 		h.block(body.Named(), 0)
-	} else {
+	case fw == fwHono && h.ownResponse(body):
+		// () => new Response(...)
+	default:
 		h.expr(body, 0) // (req, res) => res.json(...)
 	}
 	return h
@@ -184,6 +187,7 @@ func (h *handler) stmt(st *Node, depth int) bool {
 		}
 		return ends
 	case "throw_statement":
+		h.throwErr(st)
 		// Fastify, Hono and Koa catch what an async handler throws;
 		// Express 4 does not, and the rejected promise answers nothing.
 		if h.answer == nil && h.thrown == nil && len(h.conds) == 0 && (!h.async || h.fw != "") {
@@ -470,8 +474,12 @@ func (h *handler) expr(n *Node, depth int) bool {
 				continue
 			}
 			ended = true
-			if len(as) > 1 {
-				status, _ = strconv.Atoi(l.t.Text(as[1]))
+			if st, more, ok := h.honoContextResponse(as); ok {
+				status = st
+				ops = append(ops, more...)
+			} else {
+				ops = append(ops, l.op(h.s, model.ACAO, model.Set, model.Value{Kind: model.Unknown, Raw: l.t.Raw(c),
+					Note: "undecidable, because the headers of " + l.t.Raw(c) + " are built elsewhere"}, c, h.when()))
 			}
 			if m == "notFound" {
 				status = 404

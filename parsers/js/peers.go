@@ -7,11 +7,12 @@ import (
 )
 
 // corsLayer adds a CORS middleware's layer to an app: what it puts on
-// every response it passes, and its own answer to preflights.
-func (l *lowerer) corsLayer(a *app, lib *corsLib, s *model.Scope, call, opts *Node, match *model.PathMatch, path string) {
+// every response it passes, and its own answer to preflights. It
+// returns the layer, or nil when the options turn CORS off.
+func (l *lowerer) corsLayer(a *app, lib *corsLib, s *model.Scope, call, opts *Node, match *model.PathMatch, path string) *layer {
 	ch := l.corsConfig(lib, s, call, opts)
 	if ch.off {
-		return
+		return nil
 	}
 	ly := &layer{scope: s, match: match, path: path, pass: ch.actual, at: l.t.Span(call)}
 	if ch.answers {
@@ -20,6 +21,7 @@ func (l *lowerer) corsLayer(a *app, lib *corsLib, s *model.Scope, call, opts *No
 		ly.passOptions = ch.preflight
 	}
 	a.layers = append(a.layers, ly)
+	return ly
 }
 
 // appFor returns the app a call makes when it is bound to a name (const
@@ -134,8 +136,9 @@ func (fastify) lower(l *lowerer) {
 			a.autoOptions, a.notFound = 404, 404
 		}
 	}
+	var plugins []fastifyPlugin
 	for _, c := range l.calls {
-		a := l.receiver(c, "fastify()")
+		a := l.fastifyReceiver(c, plugins)
 		if _, m := l.method(c); a == nil || m != "register" {
 			if a != nil {
 				l.peerRoute(a, c, fwFastify)
@@ -146,7 +149,15 @@ func (fastify) lower(l *lowerer) {
 		if len(as) == 0 {
 			continue
 		}
+		var opts *Node
+		if len(as) > 1 {
+			opts = as[1]
+		}
 		plugin := l.resolve(as[0])
+		if p, ok := l.fastifyPlugin(a, c, plugin, opts); ok {
+			plugins = append(plugins, p)
+			continue
+		}
 		mod := ""
 		if plugin != nil && plugin.Type == "identifier" {
 			mod = l.imports[l.t.Text(plugin)]
@@ -155,10 +166,6 @@ func (fastify) lower(l *lowerer) {
 		}
 		if mod != "@fastify/cors" && mod != "fastify-cors" {
 			continue
-		}
-		var opts *Node
-		if len(as) > 1 {
-			opts = as[1]
 		}
 		l.corsLayer(a, fastifyCors, a.scope, c, opts, nil, "")
 	}
@@ -208,9 +215,24 @@ func (koa) lower(l *lowerer) {
 			if as := args(r); len(as) > 0 {
 				opts = as[0]
 			}
-			l.corsLayer(a, koaCors, a.scope, r, opts, nil, "")
+			if ly := l.corsLayer(a, koaCors, a.scope, r, opts, nil, ""); ly != nil {
+				ly.keepOnError = !l.optionFalse(opts, "keepHeadersOnError")
+			}
 		}
 	}
+}
+
+// optionFalse reports whether an options object sets name to false.
+func (l *lowerer) optionFalse(opts *Node, name string) bool {
+	if opts == nil {
+		return false
+	}
+	props, ok := l.object(opts)
+	if !ok {
+		return false
+	}
+	p := get(props, name)
+	return p != nil && l.falsy(p.value)
 }
 
 // koaRouterUse reads app.use(router.routes()), which mounts the router's
@@ -285,6 +307,10 @@ func (hono) lower(l *lowerer) {
 			l.honoMount(a, c)
 			continue
 		}
+		if m == "basePath" {
+			l.honoBasePath(a, c)
+			continue
+		}
 		l.peerRoute(a, c, fwHono)
 	}
 }
@@ -314,7 +340,9 @@ func (l *lowerer) honoCors(a *app, c *Node) {
 			s = l.scope("app.use", path, model.RoleRoute, a.scope, c)
 			s.Match = match
 		}
-		l.corsLayer(a, honoCors, s, r, opts, match, strings.TrimSuffix(path, "*"))
+		if ly := l.corsLayer(a, honoCors, s, r, opts, match, strings.TrimSuffix(path, "*")); ly != nil {
+			ly.resOwner = true // it sets its headers on c.res
+		}
 	}
 }
 

@@ -89,10 +89,10 @@ func hasFunction(l *lowerer, as []*Node) bool {
 }
 
 // ownResponse reads a Hono handler's return of a Response it builds
-// itself (return new Response(...)): Hono sends it as it is, without
-// the headers c.header set, the middleware's included (measured with
-// Hono 4.13.23). The answer is then that Response alone, its own
-// headers not read here.
+// itself (return new Response(body, { status, headers })): Hono sends it
+// with its own headers, and sets the ones set before over them only when
+// a middleware before it touched c.res (hono/cors does); without one it
+// drops what c.header set (measured with Hono 4.13.23).
 func (h *handler) ownResponse(e *Node) bool {
 	l := h.l
 	e = l.unparen(e)
@@ -100,18 +100,24 @@ func (h *handler) ownResponse(e *Node) bool {
 		return false
 	}
 	status := 200
+	var ops []*model.HeaderOp
 	if as := e.Child("arguments").Named(); len(as) > 1 {
-		if props, ok := l.object(as[1]); ok {
-			if p := get(props, "status"); p != nil {
-				status, _ = strconv.Atoi(l.t.Text(l.resolve(p.value)))
-			}
-			if p := get(props, "headers"); p != nil {
-				return false // its own headers: not read here, so not claimed
+		props, ok := l.object(as[1])
+		if !ok {
+			return false // an init from elsewhere: not claimed
+		}
+		if p := get(props, "status"); p != nil {
+			status, _ = strconv.Atoi(l.t.Text(l.resolve(p.value)))
+		}
+		if p := get(props, "headers"); p != nil {
+			var ok bool
+			if ops, ok = h.headersObject(p.value); !ok {
+				return false // headers built elsewhere: not claimed
 			}
 		}
 	}
-	h.answer = &answer{status: status, source: model.FromServer, at: l.t.Span(e), alone: true,
-		why: "the handler returns a Response of its own, which Hono sends without the headers set with c.header"}
+	h.answer = &answer{status: status, source: model.FromServer, ops: ops, at: l.t.Span(e), alone: true, over: true,
+		why: "the handler returns a Response of its own, which Hono sends with its own headers, and those set before only when a middleware before it touched c.res"}
 	return true
 }
 

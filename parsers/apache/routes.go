@@ -27,7 +27,11 @@ type route struct {
 	locs   []*sec
 	source model.Source
 	up     *model.Upstream
-	at     model.Span
+	// upURL is the URL the route's requests are proxied to, as far as
+	// the route's own path says (the ProxyPass target with the rest of
+	// that path): what <Proxy> sections are matched against.
+	upURL string
+	at    model.Span
 }
 
 // routes adds the responses of every route of srv.
@@ -106,6 +110,7 @@ func (l *lowerer) routeList(srv *server) []*route {
 		rt.locs = l.locsFor(srv, url, nil)
 		rt.source = model.FromUpstream
 		rt.up = &model.Upstream{Target: p.target, Scope: scope, Span: p.d.Span}
+		rt.upURL = p.target
 		out = append(out, rt)
 	}
 	var dirs []*sec
@@ -257,6 +262,7 @@ func (l *lowerer) handle(srv *server, rt *route, url string) {
 			if !p.exclude {
 				rt.source = model.FromUpstream
 				rt.up = &model.Upstream{Target: p.target, Scope: rt.scope, Span: p.d.Span}
+				rt.upURL = p.target // the target stands for the <Location>'s path
 				rt.at = p.d.Span
 				return
 			}
@@ -283,6 +289,14 @@ func (l *lowerer) handle(srv *server, rt *route, url string) {
 	if best != nil && !best.exclude {
 		rt.source = model.FromUpstream
 		rt.up = &model.Upstream{Target: best.target, Scope: rt.scope, Span: best.d.Span}
+		rt.upURL = best.target
+		if !best.regex && strings.HasPrefix(url, best.path) {
+			// a <Location> under the ProxyPass path goes to the target
+			// with the rest of its path, which <Proxy> sections see
+			// (httpd 2.4.71: <Proxy http://up/api/v*> applied to
+			// /api/v1/ under ProxyPass /api/ http://up/api/)
+			rt.upURL += url[len(best.path):]
+		}
 		rt.at = best.d.Span
 		return
 	}
@@ -312,7 +326,7 @@ func (l *lowerer) chain(srv *server, rt *route) []*sec {
 		out = append(out, rt.files...)
 	} else if rt.up != nil {
 		for _, p := range srv.proxies {
-			if proxyCovers(p, rt.up.Target) {
+			if proxyCovers(p, rt.upURL) {
 				out = append(out, p)
 			}
 		}

@@ -389,11 +389,38 @@ func (q *Query) target(r *model.Response) (string, bool) {
 		if server != nil && e.server(f) != server {
 			return "", false // a server no sampled host selects
 		}
-		if q.routes.route(e, f) == r.Route {
+		if picked := q.routes.route(e, f); picked == r.Route || q.walkReaches(e, f, picked, r) {
 			return base + p, true
 		}
 	}
 	return "", false
+}
+
+// walkReaches reports whether the dialect's own walk of a GET (httpd's)
+// ends in r's route where the model's route choice, picked, does not
+// apply at all: a <DirectoryMatch> route tests the file system, not the
+// URL, so the model's choice takes every URL for it, and the server's
+// own route would get none (its refusal of OPTIONS then unasked). The
+// walk's answer lands on r's route when the statement it names (the
+// virtual host for a static file, a ProxyPass, a RewriteRule) produces
+// one of that route's responses.
+func (q *Query) walkReaches(e *evaluator, f *model.File, picked *model.Scope, r *model.Response) bool {
+	if f.Walker == nil || f.Dialect != model.Apache {
+		return false
+	}
+	a := &Answer{Method: e.method}
+	if !e.apacheLayer(f, a) || a.By.IsZero() {
+		return false
+	}
+	if picked != nil && strings.Contains(" > "+a.Route+" > ", " > "+picked.Kind+" "+picked.Label+" > ") {
+		return false // the walk went through the model's choice
+	}
+	for _, o := range q.file.Responses {
+		if o.Route == r.Route && samePlace(o.Span, a.By) {
+			return true
+		}
+	}
+	return false
 }
 
 // hostFor returns a host name that the server's names accept.

@@ -139,7 +139,7 @@ func (l *lowerer) routeList(srv *server) []*route {
 			continue
 		}
 		rt := &route{scope: f.scope, fsPath: srv.docroot, files: []*sec{f}, at: f.scope.Span}
-		if p := f.parent; p != nil && (p.kind == "Directory" || p.kind == ".htaccess") {
+		if p := f.parent; p != nil && (p.kind == "Directory" || p.kind == "DirectoryMatch" || p.kind == ".htaccess") {
 			rt.fsPath = p.path
 			if p.regex {
 				rt.fsPath, rt.extra = "", []*sec{p}

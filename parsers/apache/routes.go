@@ -1,6 +1,7 @@
 package apache
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 
@@ -31,6 +32,9 @@ type route struct {
 	// the route's own path says (the ProxyPass target with the rest of
 	// that path): what <Proxy> sections are matched against.
 	upURL string
+	// proxy is a <Proxy> section the route stands for, which applies to
+	// it whatever upURL says.
+	proxy *sec
 	at    model.Span
 }
 
@@ -113,6 +117,7 @@ func (l *lowerer) routeList(srv *server) []*route {
 		rt.upURL = p.target
 		out = append(out, rt)
 	}
+	out = append(out, l.proxyParts(srv)...)
 	var dirs []*sec
 	for _, d := range srv.dirs {
 		switch {
@@ -326,7 +331,7 @@ func (l *lowerer) chain(srv *server, rt *route) []*sec {
 		out = append(out, rt.files...)
 	} else if rt.up != nil {
 		for _, p := range srv.proxies {
-			if proxyCovers(p, rt.upURL) {
+			if p == rt.proxy || proxyCovers(p, rt.upURL) {
 				out = append(out, p)
 			}
 		}
@@ -340,6 +345,81 @@ func proxyCovers(p *sec, target string) bool {
 	}
 	pat := strings.TrimSuffix(p.path, "*")
 	return strings.HasPrefix(target, pat) || p.path == "*"
+}
+
+// proxyParts adds a route for each <Proxy> section that applies to only
+// part of the requests of a server-level ProxyPass (<Proxy
+// http://up/api/v*> under ProxyPass /api/ http://up/api/, <ProxyMatch
+// /api/items>): its statements reach those requests only, so the
+// ProxyPass's own route does not carry them (mod_proxy matches each
+// section against the request's own target; httpd 2.4.71 sent a
+// <ProxyMatch /api/items>'s headers on /api/items).
+func (l *lowerer) proxyParts(srv *server) []*route {
+	var out []*route
+	for _, px := range srv.proxies {
+		if px.scope.Match != nil {
+			continue // a route already, through a virtual host sharing it
+		}
+		for i := range srv.pass {
+			p := &srv.pass[i]
+			if p.exclude || p.regex || proxyCovers(px, p.target) {
+				continue
+			}
+			m, url, ok := proxyPart(px, p)
+			if !ok {
+				continue
+			}
+			px.scope.Match = m
+			rt := &route{scope: px.scope, url: url, at: p.d.Span, proxy: px, source: model.FromUpstream}
+			rt.locs = l.locsFor(srv, url, nil)
+			rt.up = &model.Upstream{Target: p.target, Scope: px.scope, Span: p.d.Span}
+			rt.upURL = p.target + strings.TrimPrefix(url, p.path)
+			out = append(out, rt)
+			break
+		}
+	}
+	return out
+}
+
+// proxyPart returns the request paths under ProxyPass p that <Proxy>
+// section px applies to, as a path test and the URL path they start
+// with; false when px's pattern cannot be read back into request paths.
+func proxyPart(px *sec, p *proxyPass) (*model.PathMatch, string, bool) {
+	if px.regex {
+		if lit := literalPrefix(px.path); lit != "" {
+			// ^http://up/api/items: the requests under its literal start
+			if rest, ok := strings.CutPrefix(lit, p.target); ok && rest != "" {
+				url := p.path + rest
+				return &model.PathMatch{Kind: model.PathPrefix, Pattern: url}, url, true
+			}
+			return nil, "", false
+		}
+		// an unanchored regex on the path, where the target's path is
+		// the request's own (ProxyPass /api/ http://up/api/)
+		if strings.HasPrefix(px.path, "^") || strings.Contains(px.path, ":") || !strings.HasSuffix(p.target, p.path) {
+			return nil, "", false
+		}
+		url := p.path
+		if !strings.ContainsAny(px.path, `.[]()*+?{}|^$\`) && strings.HasPrefix(px.path, p.path) {
+			url = px.path
+		}
+		return &model.PathMatch{Kind: model.PathRegex, Pattern: px.path}, url, true
+	}
+	lit := px.path
+	if i := strings.IndexAny(lit, "*?["); i >= 0 {
+		lit = lit[:i]
+	}
+	rest, ok := strings.CutPrefix(lit, p.target)
+	if !ok || rest == "" {
+		return nil, "", false
+	}
+	url := p.path + rest
+	if lit == px.path {
+		return &model.PathMatch{Kind: model.PathPrefix, Pattern: url}, url, true
+	}
+	// apr_fnmatch without flags: a wildcard crosses slashes
+	re := "^" + regexp.QuoteMeta(p.path) + fnmatchRegex(strings.TrimPrefix(px.path, p.target)) + "$"
+	return &model.PathMatch{Kind: model.PathRegex, Pattern: re}, url, true
 }
 
 // opsOf concatenates the statements of sections.

@@ -130,8 +130,11 @@ func (l *lowerer) routeList(srv *server) []*route {
 				// the URL path that maps to this directory
 				d.scope.Match = &model.PathMatch{Kind: model.PathPrefix, Pattern: "/" + rel + "/"}
 			}
+			if d.kind == "Directory" && !d.regex && d.scope.Match == nil {
+				d.scope.Match = l.aliasedTo(srv, d.path)
+			}
 			if d.regex {
-				rt.fsPath, rt.extra = "", []*sec{d}
+				rt.fsPath, rt.extra = srv.under(d), []*sec{d}
 			}
 			rt.locs = l.locsFor(srv, "", nil)
 			l.handle(srv, rt, "")
@@ -147,7 +150,7 @@ func (l *lowerer) routeList(srv *server) []*route {
 		if p := f.parent; p != nil && (p.kind == "Directory" || p.kind == "DirectoryMatch" || p.kind == ".htaccess") {
 			rt.fsPath = p.path
 			if p.regex {
-				rt.fsPath, rt.extra = "", []*sec{p}
+				rt.fsPath, rt.extra = srv.under(p), []*sec{p}
 			}
 		}
 		rt.locs = l.locsFor(srv, "", nil)
@@ -155,6 +158,47 @@ func (l *lowerer) routeList(srv *server) []*route {
 		out = append(out, rt)
 	}
 	return out
+}
+
+// aliasedTo is the URL path test of the requests an Alias maps into
+// directory dir (Alias /assets/ /srv/assets/ for <Directory
+// /srv/assets/img>: /assets/img/), the virtual host's Alias first as
+// mod_alias merges them; nil when none does.
+func (l *lowerer) aliasedTo(srv *server, dir string) *model.PathMatch {
+	for _, s := range []*sec{srv.s, srv.main} {
+		if s == nil {
+			continue
+		}
+		for _, d := range s.body {
+			if !d.Is("Alias") || len(d.Args) != 2 {
+				continue
+			}
+			real := strings.TrimSuffix(l.absDir(d.Arg(1)), "/")
+			if real == "" || !covers(real, dir) {
+				continue
+			}
+			rel := strings.Trim(strings.TrimPrefix(dir, real), "/")
+			url := strings.TrimSuffix(d.Arg(0), "/") + "/"
+			if rel != "" {
+				url += rel + "/"
+			}
+			return &model.PathMatch{Kind: model.PathPrefix, Pattern: url}
+		}
+	}
+	return nil
+}
+
+// under is the directory whose sections and .htaccess files apply to
+// the directories a regex <Directory> matches: the document root when the
+// regex names directories below it, since httpd's directory walk merges
+// every <Directory> and .htaccess on the way before the regex sections;
+// else none.
+func (srv *server) under(d *sec) string {
+	lit := literalPrefix(d.path)
+	if srv.docroot == "" || !strings.HasPrefix(lit, strings.TrimSuffix(srv.docroot, "/")+"/") {
+		return ""
+	}
+	return srv.docroot
 }
 
 // filesSections lists the <Files> and <FilesMatch> sections of a server,

@@ -393,6 +393,10 @@ func preflightIntent(r *model.Response) *model.HeaderOp {
 type preflightViews struct {
 	q *serverside.Query
 	m map[*model.Response]*preflightView
+	// deniedAt holds the refusals reported from the statements, by
+	// position: the responses a virtual host's RewriteRule gives on
+	// each of its routes are one statement.
+	deniedAt map[string]bool
 }
 
 // preflightView is what the exchanges answered from r show: whether the
@@ -408,7 +412,7 @@ type preflightView struct {
 }
 
 func newPreflightViews(q *serverside.Query) *preflightViews {
-	return &preflightViews{q: q, m: map[*model.Response]*preflightView{}}
+	return &preflightViews{q: q, m: map[*model.Response]*preflightView{}, deniedAt: map[string]bool{}}
 }
 
 // of returns r's view, reading the exchanges on first use.
@@ -448,12 +452,24 @@ func (vs *preflightViews) shadowed(r *model.Response) int {
 // 403, a return 405) on a route whose own answers allow methods that only
 // a preflight admits: the configuration asks for preflights and refuses
 // every one. The evaluator decides that preflights reach the refusal and
-// that the route's other answers carry those methods; a refusal it does
-// not decide is left alone, as before (a deliberate refusal on a route
-// that means no CORS is a choice, which CORS304 speaks about when it
-// loses the CORS headers).
+// that the route's other answers carry those methods. A refusal it does
+// not decide (no sampled path reaches it: RewriteRule \.json$ - [G] on
+// OPTIONS) is judged from the statements, and only when the route's
+// answers allow a method that needs a preflight (a deliberate refusal
+// on a route that means no CORS is a choice, which CORS304 speaks about
+// when it loses the CORS headers).
 func deniedPreflights(p *Pass, views *preflightViews, r *model.Response) {
-	if r.Why != "" || !views.of(r).decided || !slices.Contains(views.of(r).failed, r.Status) {
+	if r.Why != "" {
+		return
+	}
+	if v := views.of(r); !v.decided {
+		// only where the evaluator reaches the route but none of its
+		// sampled paths reaches the refusal
+		if len(views.q.Route(r)) > 0 && !views.deniedAt[r.Span.String()] {
+			views.deniedAt[r.Span.String()] = deniedAsWritten(p, r)
+		}
+		return
+	} else if !slices.Contains(v.failed, r.Status) {
 		return
 	}
 	// the methods the route's answers allow, the refusal's own
@@ -507,6 +523,35 @@ func deniedPreflights(p *Pass, views *preflightViews, r *model.Response) {
 	}
 	f := p.Report(r.Span, "OPTIONS is answered with %d here, so every preflight fails (\"Response to preflight request doesn't pass access control check: It does not have HTTP ok status\") although %s, which browsers send only after a preflight; %s", r.Status, what, adviceFor(p.File).AnswerOptions("answer OPTIONS with 204 and the CORS headers"))
 	f.Related = append(f.Related, findings.Related{Message: "preflight headers configured here", Span: at.Span})
+}
+
+// deniedAsWritten is deniedPreflights from the statements: the methods
+// that need a preflight which the other answers of r's route allow. It
+// reports whether it found them.
+func deniedAsWritten(p *Pass, r *model.Response) bool {
+	var methods []string
+	var at *model.HeaderOp
+	for _, o := range p.File.Responses {
+		if o == r || !within(o.Route, r.Route) || o.IsPreflightAnswer() && refused(o) {
+			continue
+		}
+		for _, m := range preflightedMethods(o) {
+			if m != "*" && !slices.Contains(methods, m) {
+				methods = append(methods, m)
+				if at == nil {
+					at = addsHeader(o, model.ACAM)
+				}
+			}
+		}
+	}
+	if at == nil {
+		return false
+	}
+	f := p.Report(r.Span, "OPTIONS is answered with %d here, so every preflight fails (\"Response to preflight request doesn't pass access control check: It does not have HTTP ok status\") although Access-Control-Allow-Methods allows %s, which browsers send only after a preflight; %s", r.Status, strings.Join(methods, ", "), adviceFor(p.File).AnswerOptions("answer OPTIONS with 204 and the CORS headers"))
+	f.Related = append(f.Related, findings.Related{Message: "preflight headers configured here", Span: at.Span})
+	p.asked(r, false)
+	possibly(f)
+	return true
 }
 
 // unreachable reports whether no request ever reaches scope s or a

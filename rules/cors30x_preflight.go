@@ -18,7 +18,7 @@ func carried(r *model.Response, name string) *model.HeaderOp {
 	if status == 0 {
 		status = 200
 	}
-	for _, in := range r.Instances(status, r.Source) {
+	for in := range r.EachInstance(status, r.Source) {
 		if in.Name == name {
 			return in.Op
 		}
@@ -365,7 +365,7 @@ func unhandledPreflights(p *Pass, views *preflightViews, r *model.Response, answ
 		return
 	}
 	hasACAO := false
-	for _, in := range r.Instances(r.OptionsStatus, model.FromServer) {
+	for in := range r.EachInstance(r.OptionsStatus, model.FromServer) {
 		hasACAO = hasACAO || in.Name == model.ACAO
 	}
 	outcome := "It does not have HTTP ok status"
@@ -463,9 +463,10 @@ func deniedPreflights(p *Pass, views *preflightViews, r *model.Response) {
 		return
 	}
 	if v := views.of(r); !v.decided {
-		// only where the evaluator reaches the route but none of its
-		// sampled paths reaches the refusal
-		if len(views.q.Route(r)) > 0 && !views.deniedAt[r.Span.String()] {
+		// only where the server's own walk answers the route's sampled
+		// requests, so that an undecided refusal is one no sampled path
+		// reaches (not an answer the model cannot know)
+		if p.File.Walker != nil && len(views.q.Route(r)) > 0 && !views.deniedAt[r.Span.String()] {
 			views.deniedAt[r.Span.String()] = deniedAsWritten(p, r)
 		}
 		return
@@ -941,7 +942,7 @@ func plainOrigin(r *model.Response) bool {
 // sendsACAO reports whether r carries Access-Control-Allow-Origin at a
 // status, from whichever statement.
 func sendsACAO(r *model.Response, status int, from model.Source) bool {
-	for _, in := range r.Instances(status, from) {
+	for in := range r.EachInstance(status, from) {
 		if in.Name == model.ACAO {
 			return true
 		}

@@ -287,75 +287,94 @@ location /api/ {
 `,
 	},
 	Run: func(p *Pass) {
+		// One walk over the responses; each reads the evaluator's answers
+		// about its route once (preflightViews), shared by the three
+		// judgements.
 		answered := preflightRoutes(p.File)
-		q := p.exchanges()
+		views := newPreflightViews(p.exchanges())
+		refusals := newRefusals()
 		for _, r := range p.File.Responses {
-			if r.Methods != nil || r.OptionsStatus/100 == 2 {
-				continue
-			}
-			if answered[r.Route] {
-				// The route's own answer to OPTIONS counts unless the
-				// evaluator sends every preflight elsewhere (nginx's
-				// limit_except takes the request before the if that
-				// would return 204).
-				if st := shadowedPreflights(q, r); st != 0 {
-					if intent := preflightIntent(r); intent != nil && !unreachable(r.Route) {
-						label := strings.TrimSpace(r.Route.Kind + " " + r.Route.Label)
-						f := p.Report(r.Route.Span, "%s expects preflights (it sends %s) but answers OPTIONS with %d before its own OPTIONS answer is reached, so the browser blocks the request (\"It does not have HTTP ok status\"); %s", label, intent.Name, st, adviceFor(p.File).AnswerOptions("answer OPTIONS with 204 and the CORS headers"))
-						f.Related = append(f.Related, findings.Related{Message: "preflight headers configured here", Span: intent.Span})
-					}
+			switch {
+			case r.Methods == nil:
+				if r.OptionsStatus/100 != 2 {
+					unhandledPreflights(p, views, r, answered)
 				}
-				continue
-			}
-			if unreachable(r.Route) {
-				continue // CORS308 says so
-			}
-			if refused(r) {
-				// The route refuses every request (Require all denied on
-				// .env): nothing there is meant to be read, so nothing
-				// is meant to be preflighted either.
-				continue
-			}
-			// What shows preflights are expected: a method that needs one,
-			// else the request headers allowed. "GET, POST, OPTIONS"
-			// alone implies none.
-			intent := preflightIntent(r)
-			if intent == nil {
-				continue
-			}
-			if r.OptionsStatus == 0 {
-				if r.Source != model.FromUpstream || r.Upstream == nil {
-					continue
+			case !r.IsPreflightAnswer() || r.Source != model.FromServer:
+			case r.Why != "":
+				if r.Status/100 != 2 && r.Status/100 != 3 {
+					refusals.add(p.File, r)
 				}
-				// The proxy adds the preflight headers, so it means to
-				// answer preflights, yet OPTIONS goes to the upstream,
-				// which may well answer it. Only a method that needs a
-				// preflight makes that worth a reviewer's time: "GET,
-				// POST, OPTIONS" on fonts or pages implies none.
-				methods := preflightedMethods(r)
-				if len(methods) == 0 {
-					continue
-				}
-				f := p.Report(r.Route.Span, "%s allows %s in Access-Control-Allow-Methods, which browsers preflight, but passes OPTIONS to %s; unless the upstream answers OPTIONS with 2xx, the browser blocks the preflight (\"It does not have HTTP ok status\"); %s", strings.TrimSpace(r.Route.Kind+" "+r.Route.Label), strings.Join(methods, ", "), r.Upstream.Target, adviceFor(p.File).AnswerOptions("answer OPTIONS here with 204"))
-				f.Severity = findings.Warning
-				f.Related = append(f.Related, findings.Related{Message: "proxied here", Span: r.Upstream.Span})
-				continue
+			case r.Status >= 400:
+				deniedPreflights(p, views, r)
 			}
-			hasACAO := false
-			for in := range r.EachInstance(r.OptionsStatus, model.FromServer) {
-				hasACAO = hasACAO || in.Name == model.ACAO
-			}
-			outcome := "It does not have HTTP ok status"
-			if !hasACAO {
-				outcome = "No 'Access-Control-Allow-Origin' header is present"
-			}
-			label := r.Route.Kind + " " + r.Route.Label
-			f := p.Report(r.Route.Span, "%s expects preflights (it sends %s) but answers OPTIONS with %d, so the browser blocks the request (%q); %s", strings.TrimSpace(label), intent.Name, r.OptionsStatus, outcome, adviceFor(p.File).AnswerOptions("answer OPTIONS with 204 and the CORS headers"))
-			f.Related = append(f.Related, findings.Related{Message: "preflight headers configured here", Span: intent.Span})
 		}
-		refusedPreflights(p)
-		deniedPreflights(p)
+		refusals.report(p)
 	},
+}
+
+// unhandledPreflights reports a route that expects preflights (its
+// answers allow what only a preflight admits) where r, its answer to
+// other methods, leaves OPTIONS to something that refuses it.
+func unhandledPreflights(p *Pass, views *preflightViews, r *model.Response, answered map[*model.Scope]bool) {
+	if answered[r.Route] {
+		// The route's own answer to OPTIONS counts unless the
+		// evaluator sends every preflight elsewhere (nginx's
+		// limit_except takes the request before the if that
+		// would return 204).
+		if st := views.shadowed(r); st != 0 {
+			if intent := preflightIntent(r); intent != nil && !unreachable(r.Route) {
+				label := strings.TrimSpace(r.Route.Kind + " " + r.Route.Label)
+				f := p.Report(r.Route.Span, "%s expects preflights (it sends %s) but answers OPTIONS with %d before its own OPTIONS answer is reached, so the browser blocks the request (\"It does not have HTTP ok status\"); %s", label, intent.Name, st, adviceFor(p.File).AnswerOptions("answer OPTIONS with 204 and the CORS headers"))
+				f.Related = append(f.Related, findings.Related{Message: "preflight headers configured here", Span: intent.Span})
+			}
+		}
+		return
+	}
+	if unreachable(r.Route) {
+		return // CORS308 says so
+	}
+	if refused(r) {
+		// The route refuses every request (Require all denied on
+		// .env): nothing there is meant to be read, so nothing
+		// is meant to be preflighted either.
+		return
+	}
+	// What shows preflights are expected: a method that needs one,
+	// else the request headers allowed. "GET, POST, OPTIONS"
+	// alone implies none.
+	intent := preflightIntent(r)
+	if intent == nil {
+		return
+	}
+	if r.OptionsStatus == 0 {
+		if r.Source != model.FromUpstream || r.Upstream == nil {
+			return
+		}
+		// The proxy adds the preflight headers, so it means to
+		// answer preflights, yet OPTIONS goes to the upstream,
+		// which may well answer it. Only a method that needs a
+		// preflight makes that worth a reviewer's time: "GET,
+		// POST, OPTIONS" on fonts or pages implies none.
+		methods := preflightedMethods(r)
+		if len(methods) == 0 {
+			return
+		}
+		f := p.Report(r.Route.Span, "%s allows %s in Access-Control-Allow-Methods, which browsers preflight, but passes OPTIONS to %s; unless the upstream answers OPTIONS with 2xx, the browser blocks the preflight (\"It does not have HTTP ok status\"); %s", strings.TrimSpace(r.Route.Kind+" "+r.Route.Label), strings.Join(methods, ", "), r.Upstream.Target, adviceFor(p.File).AnswerOptions("answer OPTIONS here with 204"))
+		f.Severity = findings.Warning
+		f.Related = append(f.Related, findings.Related{Message: "proxied here", Span: r.Upstream.Span})
+		return
+	}
+	hasACAO := false
+	for in := range r.EachInstance(r.OptionsStatus, model.FromServer) {
+		hasACAO = hasACAO || in.Name == model.ACAO
+	}
+	outcome := "It does not have HTTP ok status"
+	if !hasACAO {
+		outcome = "No 'Access-Control-Allow-Origin' header is present"
+	}
+	label := r.Route.Kind + " " + r.Route.Label
+	f := p.Report(r.Route.Span, "%s expects preflights (it sends %s) but answers OPTIONS with %d, so the browser blocks the request (%q); %s", strings.TrimSpace(label), intent.Name, r.OptionsStatus, outcome, adviceFor(p.File).AnswerOptions("answer OPTIONS with 204 and the CORS headers"))
+	f.Related = append(f.Related, findings.Related{Message: "preflight headers configured here", Span: intent.Span})
 }
 
 // preflightIntent returns the statement that shows preflights are
@@ -369,104 +388,171 @@ func preflightIntent(r *model.Response) *model.HeaderOp {
 	return intent
 }
 
-// shadowedPreflights returns the status the evaluator gives every
-// preflight sent to r's route when r answers them and none succeeds,
-// else 0.
-func shadowedPreflights(q *serverside.Query, r *model.Response) int {
-	if !q.Decides(r) {
+// preflightViews reads, once per response, what the evaluator's
+// exchanges say about preflights; CORS303's judgements share them.
+type preflightViews struct {
+	q *serverside.Query
+	m map[*model.Response]*preflightView
+	// deniedAt holds the refusals reported from the statements, by
+	// position: the responses a virtual host's RewriteRule gives on
+	// each of its routes are one statement.
+	deniedAt map[string]bool
+}
+
+// preflightView is what the exchanges answered from r show: whether the
+// evaluator decides them, the statuses of the preflights r answered, and
+// every answer of those exchanges.
+type preflightView struct {
+	decided bool
+	// passed is set when r let a preflight through (or gave it no
+	// status); failed lists the statuses of those it refused.
+	passed  bool
+	failed  []int
+	answers []*serverside.Answer
+}
+
+func newPreflightViews(q *serverside.Query) *preflightViews {
+	return &preflightViews{q: q, m: map[*model.Response]*preflightView{}, deniedAt: map[string]bool{}}
+}
+
+// of returns r's view, reading the exchanges on first use.
+func (vs *preflightViews) of(r *model.Response) *preflightView {
+	if v, ok := vs.m[r]; ok {
+		return v
+	}
+	v := &preflightView{decided: vs.q.Decides(r)}
+	vs.m[r] = v
+	if !v.decided {
+		return v
+	}
+	for _, x := range vs.q.For(r) {
+		v.answers = append(v.answers, x.Answers()...)
+		if a := x.Preflight; a != nil && a.Response == r {
+			if a.Status == 0 || a.Status/100 == 2 {
+				v.passed = true
+			} else {
+				v.failed = append(v.failed, a.Status)
+			}
+		}
+	}
+	return v
+}
+
+// shadowed returns the status the evaluator gives every preflight sent
+// to r's route when r answers them and none succeeds, else 0.
+func (vs *preflightViews) shadowed(r *model.Response) int {
+	v := vs.of(r)
+	if !v.decided || v.passed || len(v.failed) == 0 {
 		return 0
 	}
-	st := 0
-	for _, x := range q.For(r) {
-		a := x.Preflight
-		if a == nil || a.Response != r {
-			continue
-		}
-		if a.Status == 0 || a.Status/100 == 2 {
-			return 0
-		}
-		st = a.Status
-	}
-	return st
+	return v.failed[len(v.failed)-1]
 }
 
 // deniedPreflights reports an explicit refusal of OPTIONS (a rewrite to
 // 403, a return 405) on a route whose own answers allow methods that only
 // a preflight admits: the configuration asks for preflights and refuses
 // every one. The evaluator decides that preflights reach the refusal and
-// that the route's other answers carry those methods; a refusal it does
-// not decide is left alone, as before (a deliberate refusal on a route
-// that means no CORS is a choice, which CORS304 speaks about when it
-// loses the CORS headers).
-func deniedPreflights(p *Pass) {
-	q := p.exchanges()
-	for _, r := range p.File.Responses {
-		if !r.IsPreflightAnswer() || r.Source != model.FromServer || r.Why != "" || r.Status < 400 || !q.Decides(r) {
-			continue
-		}
-		refusedHere := false
-		for _, x := range q.For(r) {
-			refusedHere = refusedHere || x.Preflight != nil && x.Preflight.Response == r && x.Preflight.Status == r.Status
-		}
-		if !refusedHere {
-			continue
-		}
-		// the methods the route's answers allow, the refusal's own
-		// included (a header set for successes only is on the others),
-		// and those of the routes inside it, whose preflights the
-		// refusal answers too (a RewriteRule of the virtual host, a
-		// server-level if)
-		var answers []*serverside.Answer
-		for _, o := range p.File.Responses {
-			if !within(o.Route, r.Route) || !q.Decides(o) {
-				continue
-			}
-			for _, x := range q.For(o) {
-				answers = append(answers, x.Answers()...)
-			}
-		}
-		var methods []string
-		var at *model.HeaderOp
-		for _, a := range answers {
-			for _, l := range linesOf(a, model.ACAM) {
-				for _, m := range listItems(l.Value) {
-					if !simpleMethods[strings.ToUpper(m)] && !slices.Contains(methods, m) {
-						methods = append(methods, m)
-						if at == nil {
-							at = l.Op
-						}
-					}
-				}
-			}
-		}
-		what := "Access-Control-Allow-Methods allows " + strings.Join(methods, ", ")
-		if len(methods) == 0 {
-			// else request headers allowed, which only a preflight admits
-			for _, a := range answers {
-				for _, l := range linesOf(a, model.ACAH) {
-					if at == nil && l.Op != nil && strings.TrimSpace(l.Value) != "" {
-						at, what = l.Op, "Access-Control-Allow-Headers allows "+l.Value
-					}
-				}
-			}
-		}
-		if at == nil {
-			// a route inside whose answers the evaluator does not
-			// decide: its statements say whether it expects preflights
-			for _, o := range p.File.Responses {
-				if at == nil && within(o.Route, r.Route) && !q.Decides(o) {
-					if op := preflightIntent(o); op != nil {
-						at, what = op, op.Name+" allows "+op.Value.Raw
-					}
-				}
-			}
-		}
-		if at == nil {
-			continue
-		}
-		f := p.Report(r.Span, "OPTIONS is answered with %d here, so every preflight fails (\"Response to preflight request doesn't pass access control check: It does not have HTTP ok status\") although %s, which browsers send only after a preflight; %s", r.Status, what, adviceFor(p.File).AnswerOptions("answer OPTIONS with 204 and the CORS headers"))
-		f.Related = append(f.Related, findings.Related{Message: "preflight headers configured here", Span: at.Span})
+// that the route's other answers carry those methods. A refusal it does
+// not decide (no sampled path reaches it: RewriteRule \.json$ - [G] on
+// OPTIONS) is judged from the statements, and only when the route's
+// answers allow a method that needs a preflight (a deliberate refusal
+// on a route that means no CORS is a choice, which CORS304 speaks about
+// when it loses the CORS headers).
+func deniedPreflights(p *Pass, views *preflightViews, r *model.Response) {
+	if r.Why != "" {
+		return
 	}
+	if v := views.of(r); !v.decided {
+		// only where the server's own walk answers the route's sampled
+		// requests, so that an undecided refusal is one no sampled path
+		// reaches (not an answer the model cannot know)
+		if p.File.Walker != nil && len(views.q.Route(r)) > 0 && !views.deniedAt[r.Span.String()] {
+			views.deniedAt[r.Span.String()] = deniedAsWritten(p, r)
+		}
+		return
+	} else if !slices.Contains(v.failed, r.Status) {
+		return
+	}
+	// the methods the route's answers allow, the refusal's own
+	// included (a header set for successes only is on the others), and
+	// those of the routes inside it, whose preflights the refusal
+	// answers too (a RewriteRule of the virtual host, a server-level if)
+	var answers []*serverside.Answer
+	for _, o := range p.File.Responses {
+		if within(o.Route, r.Route) {
+			answers = append(answers, views.of(o).answers...)
+		}
+	}
+	var methods []string
+	var at *model.HeaderOp
+	for _, a := range answers {
+		for _, l := range linesOf(a, model.ACAM) {
+			for _, m := range listItems(l.Value) {
+				if !simpleMethods[strings.ToUpper(m)] && !slices.Contains(methods, m) {
+					methods = append(methods, m)
+					if at == nil {
+						at = l.Op
+					}
+				}
+			}
+		}
+	}
+	what := "Access-Control-Allow-Methods allows " + strings.Join(methods, ", ")
+	if len(methods) == 0 {
+		// else request headers allowed, which only a preflight admits
+		for _, a := range answers {
+			for _, l := range linesOf(a, model.ACAH) {
+				if at == nil && l.Op != nil && strings.TrimSpace(l.Value) != "" {
+					at, what = l.Op, "Access-Control-Allow-Headers allows "+l.Value
+				}
+			}
+		}
+	}
+	if at == nil {
+		// a route inside whose answers the evaluator does not decide:
+		// its statements say whether it expects preflights
+		for _, o := range p.File.Responses {
+			if at == nil && within(o.Route, r.Route) && !views.of(o).decided {
+				if op := preflightIntent(o); op != nil {
+					at, what = op, op.Name+" allows "+op.Value.Raw
+				}
+			}
+		}
+	}
+	if at == nil {
+		return
+	}
+	f := p.Report(r.Span, "OPTIONS is answered with %d here, so every preflight fails (\"Response to preflight request doesn't pass access control check: It does not have HTTP ok status\") although %s, which browsers send only after a preflight; %s", r.Status, what, adviceFor(p.File).AnswerOptions("answer OPTIONS with 204 and the CORS headers"))
+	f.Related = append(f.Related, findings.Related{Message: "preflight headers configured here", Span: at.Span})
+}
+
+// deniedAsWritten is deniedPreflights from the statements: the methods
+// that need a preflight which the other answers of r's route allow. It
+// reports whether it found them.
+func deniedAsWritten(p *Pass, r *model.Response) bool {
+	var methods []string
+	var at *model.HeaderOp
+	for _, o := range p.File.Responses {
+		if o == r || !within(o.Route, r.Route) || o.IsPreflightAnswer() && refused(o) {
+			continue
+		}
+		for _, m := range preflightedMethods(o) {
+			if m != "*" && !slices.Contains(methods, m) {
+				methods = append(methods, m)
+				if at == nil {
+					at = addsHeader(o, model.ACAM)
+				}
+			}
+		}
+	}
+	if at == nil {
+		return false
+	}
+	f := p.Report(r.Span, "OPTIONS is answered with %d here, so every preflight fails (\"Response to preflight request doesn't pass access control check: It does not have HTTP ok status\") although Access-Control-Allow-Methods allows %s, which browsers send only after a preflight; %s", r.Status, strings.Join(methods, ", "), adviceFor(p.File).AnswerOptions("answer OPTIONS with 204 and the CORS headers"))
+	f.Related = append(f.Related, findings.Related{Message: "preflight headers configured here", Span: at.Span})
+	p.asked(r, false)
+	possibly(f)
+	return true
 }
 
 // unreachable reports whether no request ever reaches scope s or a
@@ -505,38 +591,44 @@ func preflightedMethods(r *model.Response) []string {
 	return out
 }
 
-// refusedPreflights reports answers to OPTIONS that the configuration
-// implies are errors (an authorizer that guards OPTIONS, a route without
-// an OPTIONS method), where CORS is evidently meant.
-func refusedPreflights(p *Pass) {
-	type hit struct {
-		r      *model.Response
-		intent *model.HeaderOp
-		routes []string
+// refusals collects answers to OPTIONS that the configuration implies
+// are errors (an authorizer that guards OPTIONS, a route without an
+// OPTIONS method), where CORS is evidently meant; one finding per
+// statement and reason names every route it refuses.
+type refusals struct {
+	hits   []*refusal
+	bySpan map[string]*refusal
+}
+
+type refusal struct {
+	r      *model.Response
+	intent *model.HeaderOp
+	routes []string
+}
+
+func newRefusals() *refusals { return &refusals{bySpan: map[string]*refusal{}} }
+
+// add takes r, a refusal the configuration implies (Why says how); an
+// explicit return 403 to OPTIONS is a choice, left to deniedPreflights
+// and CORS304.
+func (rs *refusals) add(f *model.File, r *model.Response) {
+	intent := corsIntent(f, r)
+	if intent == nil {
+		return
 	}
-	var hits []*hit
-	bySpan := map[string]*hit{}
-	for _, r := range p.File.Responses {
-		// Only refusals the configuration implies (Why says how); an
-		// explicit return 403 to OPTIONS is a choice, left to CORS304.
-		if !r.IsPreflightAnswer() || r.Source != model.FromServer || r.Why == "" || r.Status/100 == 2 || r.Status/100 == 3 {
-			continue
-		}
-		intent := corsIntent(p.File, r)
-		if intent == nil {
-			continue
-		}
-		label := strings.TrimSpace(r.Route.Kind + " " + r.Route.Label)
-		k := r.Span.String() + "|" + r.Why
-		if h, ok := bySpan[k]; ok {
-			h.routes = append(h.routes, label)
-			continue
-		}
-		h := &hit{r: r, intent: intent, routes: []string{label}}
-		bySpan[k] = h
-		hits = append(hits, h)
+	label := strings.TrimSpace(r.Route.Kind + " " + r.Route.Label)
+	k := r.Span.String() + "|" + r.Why
+	if h, ok := rs.bySpan[k]; ok {
+		h.routes = append(h.routes, label)
+		return
 	}
-	for _, h := range hits {
+	h := &refusal{r: r, intent: intent, routes: []string{label}}
+	rs.bySpan[k] = h
+	rs.hits = append(rs.hits, h)
+}
+
+func (rs *refusals) report(p *Pass) {
+	for _, h := range rs.hits {
 		f := p.Report(h.r.Span, "preflights to %s get %d, so the browser blocks the request (\"Response to preflight request doesn't pass access control check: It does not have HTTP ok status\"): %s", strings.Join(h.routes, ", "), h.r.Status, h.r.Why)
 		f.Related = append(f.Related, findings.Related{Message: "CORS configured here", Span: h.intent.Span})
 	}

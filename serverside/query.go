@@ -260,20 +260,12 @@ func (q *Query) place(r *model.Response) *routeAnswers {
 }
 
 // attribute ties answers that a dialect's own request walk gave (httpd's,
-// which names only the statements) to the response of the model that the
-// same statement produces, preferring one of r's route for the method,
-// and each line to its statement.
+// which names only the statements) to the response of r's route that the
+// same statement produces (walked), and each line to its statement.
 func (q *Query) attribute(x *Exchange, r *model.Response) {
 	for _, a := range x.Answers() {
 		if a.Response == nil && !a.By.IsZero() {
-			for _, o := range q.file.Responses {
-				if !samePlace(o.Span, a.By) || o.Route != r.Route || o.IsPreflightAnswer() != (a.Method == "OPTIONS") && o.Methods != nil {
-					continue
-				}
-				if a.Response == nil || o.ForMethod(a.Method) && !a.Response.ForMethod(a.Method) {
-					a.Response = o
-				}
-			}
+			a.Response = q.walked(a, r.Route)
 		}
 		for i := range a.Headers {
 			l := &a.Headers[i]
@@ -288,6 +280,46 @@ func (q *Query) attribute(x *Exchange, r *model.Response) {
 			}
 		}
 	}
+}
+
+// walked returns the response of route that a walk's answer comes from,
+// preferring one for the answer's method: the one the statement the walk
+// names produces (a RewriteRule, a ProxyPass). httpd's file handler is
+// named by its virtual host, whose own route's responses carry that
+// place; a route of a section below it (<Directory>, <Files>, a static
+// <Location>) answers as its own section when the walk went through that
+// section. Nil when none does.
+func (q *Query) walked(a *Answer, route *model.Scope) *model.Response {
+	at := a.By
+	if s := serverScope(route); s != nil && s != route && samePlace(s.Span, at) && walkedThrough(a.Route, route) {
+		at = route.Span
+	}
+	var out *model.Response
+	for _, o := range q.file.Responses {
+		if o.Route != route || !samePlace(o.Span, at) || o.IsPreflightAnswer() != (a.Method == "OPTIONS") && o.Methods != nil {
+			continue
+		}
+		if out == nil || o.ForMethod(a.Method) && !out.ForMethod(a.Method) {
+			out = o
+		}
+	}
+	return out
+}
+
+// walkedThrough reports whether a walk's route (its sections, as
+// "VirtualHost a.test > Directory /srv/www") names scope s.
+func walkedThrough(walk string, s *model.Scope) bool {
+	return strings.Contains(" > "+walk+" > ", " > "+s.Kind+" "+s.Label+" > ")
+}
+
+// serverScope is the virtual server around route, or nil.
+func serverScope(route *model.Scope) *model.Scope {
+	for s := route; s != nil; s = s.Parent {
+		if s.Role == model.RoleServer {
+			return s
+		}
+	}
+	return nil
 }
 
 // narrow returns a copy of the file with only the responses that a
@@ -434,12 +466,33 @@ func (q *Query) target(r *model.Response) (string, bool) {
 			if server != nil && e.server(f) != server {
 				return "", false // a server no sampled host selects
 			}
-			if q.routes.route(e, f) == r.Route {
+			if picked := q.routes.route(e, f); picked == r.Route || q.walkReaches(e, f, picked, r) {
 				return base + p, true
 			}
 		}
 	}
 	return "", false
+}
+
+// walkReaches reports whether the dialect's own walk of a GET (httpd's)
+// ends in r's route where the model's route choice, picked, does not
+// apply at all: a <DirectoryMatch> route tests the file system, not the
+// URL, so the model's choice takes every URL for it, and the server's
+// own route would get none (its refusal of OPTIONS then unasked). The
+// walk's answer lands on r's route when walked finds the response of
+// that route it comes from.
+func (q *Query) walkReaches(e *evaluator, f *model.File, picked *model.Scope, r *model.Response) bool {
+	if f.Walker == nil || f.Dialect != model.Apache {
+		return false
+	}
+	a := &Answer{Method: e.method}
+	if !e.apacheLayer(f, a) || a.By.IsZero() {
+		return false
+	}
+	if picked != nil && walkedThrough(a.Route, picked) {
+		return false // the walk went through the model's choice
+	}
+	return q.walked(a, r.Route) != nil
 }
 
 // routeMethods lists the methods a request to r's route is tried with:

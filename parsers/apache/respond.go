@@ -89,9 +89,17 @@ func (l *lowerer) respond(srv *server, rt *route) {
 		}
 	}
 	answered := map[string]bool{}
+	// everywhere lists the methods a rule answers on every path of the
+	// route; on the paths the others leave, httpd answers OPTIONS itself
+	// (RewriteRule \.json$ - [R=204] leaves a .txt file's preflight to
+	// the core's 200).
+	everywhere := map[string]bool{}
 	for _, a := range answers {
 		for _, m := range a.methods {
 			answered[strings.ToUpper(m)] = true
+			if everyPath(a.rule.pattern) {
+				everywhere[strings.ToUpper(m)] = true
+			}
 		}
 	}
 
@@ -164,20 +172,46 @@ func (l *lowerer) respond(srv *server, rt *route) {
 	// httpd's own answer to OPTIONS for a static file: 200 with Allow and
 	// every header of the route. Only worth a response of its own where
 	// the route means to answer preflights.
-	if rt.source == model.FromHandler && denied == 0 && !answered["OPTIONS"] && !coveredByIf(methodIfs, "OPTIONS") && preflightIntent(base, variants) {
+	if rt.source == model.FromHandler && denied == 0 && !everywhere["OPTIONS"] && !coveredByIf(methodIfs, "OPTIONS") && preflightIntent(base, variants) {
 		add(&model.Response{Route: rt.scope, Scope: rt.scope, Methods: []string{"OPTIONS"}, Source: model.FromHandler, Status: 200, Headers: base, Span: rt.at})
 	}
 	// Variants for the other <If> branches. A branch that also tests the
 	// method (an Origin check && OPTIONS) only joins responses for those
 	// methods.
 	n := len(out)
+	// the methods a response of their own answers (a RewriteRule, a
+	// method branch, httpd's own OPTIONS answer)
+	taken := map[string]bool{}
+	for _, r := range out {
+		for _, m := range r.Methods {
+			taken[strings.ToUpper(m)] = true
+		}
+	}
 	for _, it := range variants {
 		ms := it.s.cond.Methods
 		for _, r := range out[:n] {
+			narrowed := false
 			if ms != nil && !subset(r.Methods, ms) {
-				continue
+				// A response for every method joins for the branch's
+				// methods only (an <ElseIf> after an <If> on OPTIONS
+				// takes the other methods).
+				if r.Methods != nil {
+					continue
+				}
+				narrowed = true
 			}
 			v := *r
+			if narrowed {
+				v.Methods = nil
+				for _, m := range ms {
+					if !taken[strings.ToUpper(m)] {
+						v.Methods = append(v.Methods, m)
+					}
+				}
+				if len(v.Methods) == 0 {
+					continue
+				}
+			}
 			v.Scope = it.s.scope
 			v.Conds = append(append([]*model.Condition(nil), r.Conds...), it.s.cond)
 			v.Headers = append(append([]*model.HeaderOp(nil), r.Headers...), it.ops...)
@@ -193,6 +227,20 @@ func (l *lowerer) respond(srv *server, rt *route) {
 		}
 	}
 	l.file.Responses = append(l.file.Responses, out...)
+}
+
+// everyPath reports whether a RewriteRule pattern matches every path, in
+// server context (a leading slash) and in a directory's (none).
+func everyPath(pattern string) bool {
+	if strings.HasPrefix(pattern, "!") {
+		return false
+	}
+	for _, p := range []string{"/", "/corslint-any/x.txt", "corslint-any/x.txt", ""} {
+		if !regexMatch(pattern, p) {
+			return false
+		}
+	}
+	return true
 }
 
 // subset reports whether methods a (nil: any) all lie in b.

@@ -1,6 +1,7 @@
 package apache
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 
@@ -27,7 +28,14 @@ type route struct {
 	locs   []*sec
 	source model.Source
 	up     *model.Upstream
-	at     model.Span
+	// upURL is the URL the route's requests are proxied to, as far as
+	// the route's own path says (the ProxyPass target with the rest of
+	// that path): what <Proxy> sections are matched against.
+	upURL string
+	// proxy is a <Proxy> section the route stands for, which applies to
+	// it whatever upURL says.
+	proxy *sec
+	at    model.Span
 }
 
 // routes adds the responses of every route of srv.
@@ -106,8 +114,10 @@ func (l *lowerer) routeList(srv *server) []*route {
 		rt.locs = l.locsFor(srv, url, nil)
 		rt.source = model.FromUpstream
 		rt.up = &model.Upstream{Target: p.target, Scope: scope, Span: p.d.Span}
+		rt.upURL = p.target
 		out = append(out, rt)
 	}
+	out = append(out, l.proxyParts(srv)...)
 	var dirs []*sec
 	for _, d := range srv.dirs {
 		switch {
@@ -120,8 +130,11 @@ func (l *lowerer) routeList(srv *server) []*route {
 				// the URL path that maps to this directory
 				d.scope.Match = &model.PathMatch{Kind: model.PathPrefix, Pattern: "/" + rel + "/"}
 			}
+			if d.kind == "Directory" && !d.regex && d.scope.Match == nil {
+				d.scope.Match = l.aliasedTo(srv, d.path)
+			}
 			if d.regex {
-				rt.fsPath, rt.extra = "", []*sec{d}
+				rt.fsPath, rt.extra = srv.under(d), []*sec{d}
 			}
 			rt.locs = l.locsFor(srv, "", nil)
 			l.handle(srv, rt, "")
@@ -134,10 +147,10 @@ func (l *lowerer) routeList(srv *server) []*route {
 			continue
 		}
 		rt := &route{scope: f.scope, fsPath: srv.docroot, files: []*sec{f}, at: f.scope.Span}
-		if p := f.parent; p != nil && (p.kind == "Directory" || p.kind == ".htaccess") {
+		if p := f.parent; p != nil && (p.kind == "Directory" || p.kind == "DirectoryMatch" || p.kind == ".htaccess") {
 			rt.fsPath = p.path
 			if p.regex {
-				rt.fsPath, rt.extra = "", []*sec{p}
+				rt.fsPath, rt.extra = srv.under(p), []*sec{p}
 			}
 		}
 		rt.locs = l.locsFor(srv, "", nil)
@@ -145,6 +158,47 @@ func (l *lowerer) routeList(srv *server) []*route {
 		out = append(out, rt)
 	}
 	return out
+}
+
+// aliasedTo is the URL path test of the requests an Alias maps into
+// directory dir (Alias /assets/ /srv/assets/ for <Directory
+// /srv/assets/img>: /assets/img/), the virtual host's Alias first as
+// mod_alias merges them; nil when none does.
+func (l *lowerer) aliasedTo(srv *server, dir string) *model.PathMatch {
+	for _, s := range []*sec{srv.s, srv.main} {
+		if s == nil {
+			continue
+		}
+		for _, d := range s.body {
+			if !d.Is("Alias") || len(d.Args) != 2 {
+				continue
+			}
+			real := strings.TrimSuffix(l.absDir(d.Arg(1)), "/")
+			if real == "" || !covers(real, dir) {
+				continue
+			}
+			rel := strings.Trim(strings.TrimPrefix(dir, real), "/")
+			url := strings.TrimSuffix(d.Arg(0), "/") + "/"
+			if rel != "" {
+				url += rel + "/"
+			}
+			return &model.PathMatch{Kind: model.PathPrefix, Pattern: url}
+		}
+	}
+	return nil
+}
+
+// under is the directory whose sections and .htaccess files apply to
+// the directories a regex <Directory> matches: the document root when the
+// regex names directories below it, since httpd's directory walk merges
+// every <Directory> and .htaccess on the way before the regex sections;
+// else none.
+func (srv *server) under(d *sec) string {
+	lit := literalPrefix(d.path)
+	if srv.docroot == "" || !strings.HasPrefix(lit, strings.TrimSuffix(srv.docroot, "/")+"/") {
+		return ""
+	}
+	return srv.docroot
 }
 
 // filesSections lists the <Files> and <FilesMatch> sections of a server,
@@ -257,6 +311,7 @@ func (l *lowerer) handle(srv *server, rt *route, url string) {
 			if !p.exclude {
 				rt.source = model.FromUpstream
 				rt.up = &model.Upstream{Target: p.target, Scope: rt.scope, Span: p.d.Span}
+				rt.upURL = p.target // the target stands for the <Location>'s path
 				rt.at = p.d.Span
 				return
 			}
@@ -283,6 +338,14 @@ func (l *lowerer) handle(srv *server, rt *route, url string) {
 	if best != nil && !best.exclude {
 		rt.source = model.FromUpstream
 		rt.up = &model.Upstream{Target: best.target, Scope: rt.scope, Span: best.d.Span}
+		rt.upURL = best.target
+		if !best.regex && strings.HasPrefix(url, best.path) {
+			// a <Location> under the ProxyPass path goes to the target
+			// with the rest of its path, which <Proxy> sections see
+			// (httpd 2.4.71: <Proxy http://up/api/v*> applied to
+			// /api/v1/ under ProxyPass /api/ http://up/api/)
+			rt.upURL += url[len(best.path):]
+		}
 		rt.at = best.d.Span
 		return
 	}
@@ -312,7 +375,7 @@ func (l *lowerer) chain(srv *server, rt *route) []*sec {
 		out = append(out, rt.files...)
 	} else if rt.up != nil {
 		for _, p := range srv.proxies {
-			if proxyCovers(p, rt.up.Target) {
+			if p == rt.proxy || proxyCovers(p, rt.upURL) {
 				out = append(out, p)
 			}
 		}
@@ -326,6 +389,81 @@ func proxyCovers(p *sec, target string) bool {
 	}
 	pat := strings.TrimSuffix(p.path, "*")
 	return strings.HasPrefix(target, pat) || p.path == "*"
+}
+
+// proxyParts adds a route for each <Proxy> section that applies to only
+// part of the requests of a server-level ProxyPass (<Proxy
+// http://up/api/v*> under ProxyPass /api/ http://up/api/, <ProxyMatch
+// /api/items>): its statements reach those requests only, so the
+// ProxyPass's own route does not carry them (mod_proxy matches each
+// section against the request's own target; httpd 2.4.71 sent a
+// <ProxyMatch /api/items>'s headers on /api/items).
+func (l *lowerer) proxyParts(srv *server) []*route {
+	var out []*route
+	for _, px := range srv.proxies {
+		if px.scope.Match != nil {
+			continue // a route already, through a virtual host sharing it
+		}
+		for i := range srv.pass {
+			p := &srv.pass[i]
+			if p.exclude || p.regex || proxyCovers(px, p.target) {
+				continue
+			}
+			m, url, ok := proxyPart(px, p)
+			if !ok {
+				continue
+			}
+			px.scope.Match = m
+			rt := &route{scope: px.scope, url: url, at: p.d.Span, proxy: px, source: model.FromUpstream}
+			rt.locs = l.locsFor(srv, url, nil)
+			rt.up = &model.Upstream{Target: p.target, Scope: px.scope, Span: p.d.Span}
+			rt.upURL = p.target + strings.TrimPrefix(url, p.path)
+			out = append(out, rt)
+			break
+		}
+	}
+	return out
+}
+
+// proxyPart returns the request paths under ProxyPass p that <Proxy>
+// section px applies to, as a path test and the URL path they start
+// with; false when px's pattern cannot be read back into request paths.
+func proxyPart(px *sec, p *proxyPass) (*model.PathMatch, string, bool) {
+	if px.regex {
+		if lit := literalPrefix(px.path); lit != "" {
+			// ^http://up/api/items: the requests under its literal start
+			if rest, ok := strings.CutPrefix(lit, p.target); ok && rest != "" {
+				url := p.path + rest
+				return &model.PathMatch{Kind: model.PathPrefix, Pattern: url}, url, true
+			}
+			return nil, "", false
+		}
+		// an unanchored regex on the path, where the target's path is
+		// the request's own (ProxyPass /api/ http://up/api/)
+		if strings.HasPrefix(px.path, "^") || strings.Contains(px.path, ":") || !strings.HasSuffix(p.target, p.path) {
+			return nil, "", false
+		}
+		url := p.path
+		if !strings.ContainsAny(px.path, `.[]()*+?{}|^$\`) && strings.HasPrefix(px.path, p.path) {
+			url = px.path
+		}
+		return &model.PathMatch{Kind: model.PathRegex, Pattern: px.path}, url, true
+	}
+	lit := px.path
+	if i := strings.IndexAny(lit, "*?["); i >= 0 {
+		lit = lit[:i]
+	}
+	rest, ok := strings.CutPrefix(lit, p.target)
+	if !ok || rest == "" {
+		return nil, "", false
+	}
+	url := p.path + rest
+	if lit == px.path {
+		return &model.PathMatch{Kind: model.PathPrefix, Pattern: url}, url, true
+	}
+	// apr_fnmatch without flags: a wildcard crosses slashes
+	re := "^" + regexp.QuoteMeta(p.path) + fnmatchRegex(strings.TrimPrefix(px.path, p.target)) + "$"
+	return &model.PathMatch{Kind: model.PathRegex, Pattern: re}, url, true
 }
 
 // opsOf concatenates the statements of sections.

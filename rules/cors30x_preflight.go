@@ -310,6 +310,12 @@ location /api/ {
 			if unreachable(r.Route) {
 				continue // CORS308 says so
 			}
+			if r.Route.Internal || preflightsTakenElsewhere(q, r) {
+				// an internal location answers a request from outside
+				// with 404 whatever its method, and is reached from
+				// inside as GET (error_page): no page preflights it
+				continue
+			}
 			if refused(r) {
 				// The route refuses every request (Require all denied on
 				// .env): nothing there is meant to be read, so nothing
@@ -321,6 +327,7 @@ location /api/ {
 			// alone implies none.
 			intent := preflightIntent(r)
 			if intent == nil {
+				errorPageIntent(p, q, r)
 				continue
 			}
 			if r.OptionsStatus == 0 {
@@ -356,6 +363,97 @@ location /api/ {
 		refusedPreflights(p)
 		deniedPreflights(p)
 	},
+}
+
+// preflightsTakenElsewhere reports whether the evaluator answers every
+// preflight sent to r's route, deciding each, from something other than
+// r: a server-level if that returns before nginx looks for a location.
+// What r would answer OPTIONS with then
+// never goes out; a refusal there is deniedPreflights' to report.
+func preflightsTakenElsewhere(q *serverside.Query, r *model.Response) bool {
+	seen := false
+	for _, x := range q.Route(r) {
+		a := x.Preflight
+		if a == nil {
+			continue
+		}
+		if !x.Decided() || a.Response == nil || a.Response == r || a.Response.Route != r.Route && !pathBlind(a.Response) {
+			return false
+		}
+		seen = true
+	}
+	return seen
+}
+
+// errorPageIntent reports r when only an error page sends the preflight
+// headers its requests get (nginx's error_page to a location with
+// add_header Access-Control-Allow-Methods): the evaluator decides that
+// r answers preflights with an error, which no error page replaces, and
+// that the same route's requests get, through an error page, an
+// Allow-Methods with a method that needs a preflight or an
+// Allow-Headers.
+func errorPageIntent(p *Pass, q *serverside.Query, r *model.Response) {
+	if r.Scope == nil || len(r.Scope.ErrorPages) == 0 || !q.Decides(r) {
+		return
+	}
+	st, outcome := 0, ""
+	var at *serverside.Line
+	var ep *model.ErrorPage
+	for _, x := range q.For(r) {
+		if a := x.Preflight; a != nil && a.Response == r {
+			if a.Status == 0 || a.Status/100 == 2 {
+				return
+			}
+			st = a.Status
+			outcome = "It does not have HTTP ok status"
+			if lineOf(a, model.ACAO) == nil {
+				outcome = "No 'Access-Control-Allow-Origin' header is present"
+			}
+		}
+	}
+	// An error page's answer is the target's, not r's: look at every
+	// request sent to the route.
+	for _, x := range q.Route(r) {
+		a := x.Actual
+		if a == nil || at != nil || !x.Decided() {
+			continue
+		}
+		page := pageOf(r.Scope, a.Route)
+		if page == nil || lineOf(a, model.ACAO) == nil {
+			continue // no CORS on the request either: nothing it breaks
+		}
+		for _, l := range linesOf(a, model.ACAM) {
+			for _, m := range listItems(l.Value) {
+				if at == nil && l.Op != nil && !simpleMethods[strings.ToUpper(m)] {
+					at, ep = &l, page
+				}
+			}
+		}
+		for _, l := range linesOf(a, model.ACAH) {
+			if at == nil && l.Op != nil && strings.TrimSpace(l.Value) != "" {
+				at, ep = &l, page
+			}
+		}
+	}
+	if st == 0 || at == nil {
+		return
+	}
+	label := strings.TrimSpace(r.Route.Kind + " " + r.Route.Label)
+	f := p.Report(r.Route.Span, "%s answers OPTIONS with %d, while its error page %s sends %s: %s on its other answers, so the browser blocks every request that needs a preflight (%q); %s", label, st, ep.Target, at.Name, at.Value, outcome, adviceFor(p.File).AnswerOptions("answer OPTIONS with 204 and the CORS headers"))
+	f.Related = append(f.Related,
+		findings.Related{Message: "error page set here", Span: ep.Span},
+		findings.Related{Message: "preflight headers configured here", Span: at.Op.Span})
+}
+
+// pageOf returns the error_page of s that an answer's route went
+// through, or nil.
+func pageOf(s *model.Scope, route string) *model.ErrorPage {
+	for _, ep := range s.ErrorPages {
+		if strings.Contains(route, " > error_page "+ep.Target+" > ") {
+			return ep
+		}
+	}
+	return nil
 }
 
 // preflightIntent returns the statement that shows preflights are

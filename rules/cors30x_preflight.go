@@ -795,6 +795,9 @@ proxy_pass http://backend;
 				note(l.op, l.sev, l.message(r, fix), true)
 			}
 		}
+		for _, l := range errorPageLosses(p) {
+			note(l.op, findings.Warning, l.msg, false)
+		}
 		for _, h := range order {
 			f := p.Report(h.op.Span, "%s", h.msg)
 			f.Severity = h.sev
@@ -803,6 +806,62 @@ proxy_pass http://backend;
 			}
 		}
 	},
+}
+
+// pageLoss is a statement of an error page's target that does not reach
+// the error status the page answers with.
+type pageLoss struct {
+	op  *model.HeaderOp
+	msg string
+}
+
+// errorPageLosses asks the evaluator, for each route whose successful
+// answers to a trusted origin carry Access-Control-Allow-Origin, whether
+// its errors, answered through an error page (nginx's error_page), lose
+// it: the target's statements without always do not reach the error's
+// status. Each such statement is returned; a target without one says
+// nothing about CORS, which may well be meant.
+func errorPageLosses(p *Pass) []pageLoss {
+	q := p.exchanges()
+	var out []pageLoss
+	seen := map[string]bool{}
+	done := map[*model.Scope]bool{}
+	for _, r := range p.File.Responses {
+		if r.Scope == nil || len(r.Scope.ErrorPages) == 0 || done[r.Route] {
+			continue
+		}
+		done[r.Route] = true
+		ok := map[string]bool{} // origins whose success carries the header
+		for _, x := range q.Route(r) {
+			if simpleGET(&x) && x.Request.UpstreamStatus == 0 && x.Actual != nil && x.Actual.Status/100 == 2 && lineOf(x.Actual, model.ACAO) != nil {
+				ok[x.Request.Origin] = true
+			}
+		}
+		for _, x := range q.Route(r) {
+			a := x.Actual
+			if !simpleGET(&x) || x.Request.UpstreamStatus < 400 || a == nil || a.Status < 400 || !x.Decided() ||
+				!ok[x.Request.Origin] || x.Request.Origin == serverside.Untrusted || x.Request.Origin == "null" || len(linesOf(a, model.ACAO)) > 0 {
+				continue
+			}
+			ep := pageOf(r.Scope, a.Route)
+			if ep == nil {
+				continue
+			}
+			label := strings.TrimSpace(r.Route.Kind + " " + r.Route.Label)
+			for _, o := range p.File.Responses {
+				if o.Span.File != a.By.File || o.Span.Line != a.By.Line || o.Span.Col != a.By.Col {
+					continue
+				}
+				for _, op := range o.Ops(model.ACAO) {
+					if adds(op) && !op.Delivery.Reaches(a.Status, model.FromServer) && !seen[op.Span.String()] {
+						seen[op.Span.String()] = true
+						out = append(out, pageLoss{op: op, msg: fmt.Sprintf("Access-Control-Allow-Origin is not sent on the %d answer of error_page %s, which %s's errors get, so the browser blocks them and scripts see only \"Failed to fetch\" instead of the status; %s", a.Status, ep.Target, label, adviceFor(p.File).Always())})
+					}
+				}
+			}
+		}
+	}
+	return out
 }
 
 // loss is a statement whose Access-Control-Allow-Origin does not reach

@@ -310,7 +310,7 @@ location /api/ {
 			if unreachable(r.Route) {
 				continue // CORS308 says so
 			}
-			if r.Route.Internal || preflightsTakenElsewhere(q, r) {
+			if r.Route.Internal {
 				// an internal location answers a request from outside
 				// with 404 whatever its method, and is reached from
 				// inside as GET (error_page): no page preflights it
@@ -328,6 +328,9 @@ location /api/ {
 			intent := preflightIntent(r)
 			if intent == nil {
 				errorPageIntent(p, q, r)
+				continue
+			}
+			if preflightsTakenElsewhere(q, r) {
 				continue
 			}
 			if r.OptionsStatus == 0 {
@@ -393,8 +396,8 @@ func preflightsTakenElsewhere(q *serverside.Query, r *model.Response) bool {
 // Allow-Methods with a method that needs a preflight or an
 // Allow-Headers.
 func errorPageIntent(p *Pass, q *serverside.Query, r *model.Response) {
-	if r.Scope == nil || len(r.Scope.ErrorPages) == 0 || !q.Decides(r) {
-		return
+	if r.Scope == nil || len(r.Scope.ErrorPages) == 0 || r.OptionsStatus < 400 || !q.Decides(r) {
+		return // only a refusal the server makes itself (the static handler's 405)
 	}
 	st, outcome := 0, ""
 	var at *serverside.Line
@@ -849,8 +852,8 @@ func errorPageLosses(p *Pass) []pageLoss {
 	seen := map[string]bool{}
 	done := map[*model.Scope]bool{}
 	for _, r := range p.File.Responses {
-		if r.Scope == nil || len(r.Scope.ErrorPages) == 0 || done[r.Route] {
-			continue
+		if r.Scope == nil || len(r.Scope.ErrorPages) == 0 || done[r.Route] || addsHeader(r, model.ACAO) == nil {
+			continue // nothing on the route's own answers to lose
 		}
 		done[r.Route] = true
 		ok := map[string]bool{} // origins whose success carries the header

@@ -371,8 +371,8 @@ location /api/ {
 // preflightsTakenElsewhere reports whether the evaluator answers every
 // preflight sent to r's route, deciding each, from something other than
 // r: a server-level if that returns before nginx looks for a location.
-// What r would answer OPTIONS with then
-// never goes out; a refusal there is deniedPreflights' to report.
+// What r would answer OPTIONS with then never goes out; a refusal there
+// is deniedPreflights' to report.
 func preflightsTakenElsewhere(q *serverside.Query, r *model.Response) bool {
 	seen := false
 	for _, x := range q.Route(r) {

@@ -176,7 +176,7 @@ func (r *Response) Instances(status int, from Source) []Instance {
 	var out []Instance
 	for _, t := range tables {
 		for i, l := range t.lines {
-			if t.dead[i] || l.Value.Kind == Empty {
+			if t.dead[i] || l.Value.Kind == Empty && !l.Value.SentEmpty {
 				continue
 			}
 			out = append(out, l)

@@ -62,7 +62,7 @@ add_header Vary Origin always;
 				// (a "*" sent on successes only, credentials on errors
 				// only, never meet).
 				stars, c = wildcardWithCredentialsSent(q.For(r), r)
-			case preflightsTakenBefore(q, r):
+			case preflightsTakenBefore(q, p.File, r):
 				stars = nil
 			}
 			for _, op := range stars {
@@ -77,11 +77,12 @@ add_header Vary Origin always;
 // preflightsTakenBefore reports whether r answers only OPTIONS, for any
 // origin, yet the evaluator answers every preflight sent to r's route
 // from another response, deciding each: one of the route (nginx's
-// limit_except refuses OPTIONS before the if that would answer it) or
-// one of an enclosing scope that does not test the path (a server-level
-// if that returns runs before nginx looks for a location). r's
+// limit_except refuses OPTIONS before the if that would answer it) or,
+// in nginx, one of an enclosing scope that does not test the path (a
+// server-level if that returns runs before nginx looks for a location;
+// httpd's sections merge their headers into one answer instead). r's
 // statements then never go out.
-func preflightsTakenBefore(q *serverside.Query, r *model.Response) bool {
+func preflightsTakenBefore(q *serverside.Query, f *model.File, r *model.Response) bool {
 	if !r.IsPreflightAnswer() || len(q.For(r)) > 0 {
 		return false
 	}
@@ -101,7 +102,7 @@ func preflightsTakenBefore(q *serverside.Query, r *model.Response) bool {
 		if o == nil || o.Response == nil {
 			continue
 		}
-		if !x.Decided() || o.Response == r || o.Response.Route != r.Route && !pathBlind(o.Response) {
+		if !x.Decided() || o.Response == r || o.Response.Route != r.Route && (f.Dialect != model.Nginx || !pathBlind(o.Response)) {
 			return false
 		}
 		seen = true

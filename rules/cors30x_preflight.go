@@ -330,7 +330,7 @@ location /api/ {
 				errorPageIntent(p, q, r)
 				continue
 			}
-			if preflightsTakenElsewhere(q, r) {
+			if preflightsTakenElsewhere(q, p.File, r) {
 				continue
 			}
 			if r.OptionsStatus == 0 {
@@ -370,10 +370,14 @@ location /api/ {
 
 // preflightsTakenElsewhere reports whether the evaluator answers every
 // preflight sent to r's route, deciding each, from something other than
-// r: a server-level if that returns before nginx looks for a location.
+// r: in nginx, a server-level if that returns before nginx looks for a
+// location.
 // What r would answer OPTIONS with then never goes out; a refusal there
 // is deniedPreflights' to report.
-func preflightsTakenElsewhere(q *serverside.Query, r *model.Response) bool {
+func preflightsTakenElsewhere(q *serverside.Query, f *model.File, r *model.Response) bool {
+	if f.Dialect != model.Nginx {
+		return false // httpd's sections merge into one answer; Varnish has one route
+	}
 	seen := false
 	for _, x := range q.Route(r) {
 		a := x.Preflight

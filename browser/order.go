@@ -153,10 +153,9 @@ func rapidhash(p []byte) uint64 {
 	return mix(lo^secret[0]^n, hi^secret[1])
 }
 
-// isTrustworthyURL approximates network::IsUrlPotentiallyTrustworthy for the
-// target: https and wss, and loopback hosts.
-func isTrustworthyURL(raw string) bool {
-	scheme, host, _ := splitURL(raw)
+// trustworthy approximates network::IsUrlPotentiallyTrustworthy for the
+// target, split: https and wss, and loopback hosts.
+func trustworthy(scheme, host string) bool {
 	switch scheme {
 	case "https", "wss":
 		return true

@@ -29,14 +29,14 @@ type reqHeader struct {
 // headers.cc (Headers.append: normalize, validate, drop forbidden),
 // fetch_manager.cc (AddHttpHeaderField combines repeated names with ", ").
 func prepare(r Request) (*prepared, *Verdict) {
+	display, scheme, host, port := splitDisplayURL(r.URL)
 	p := &prepared{
-		url:    displayURL(r.URL),
+		url:    display,
 		origin: r.Origin,
 		creds:  r.Credentials,
 	}
-	scheme, _, _ := splitURL(r.URL)
 	p.httpScheme = scheme == "http" || scheme == "https"
-	p.sameOrigin = isSameOrigin(r.URL, r.Origin)
+	p.sameOrigin = sameOrigin(scheme, host, port, r.Origin)
 
 	m := r.Method
 	if m == "" {
@@ -78,7 +78,7 @@ func prepare(r Request) (*prepared, *Verdict) {
 		names[i] = h.name
 	}
 	rank := map[string]int{}
-	for i, n := range chromiumHeaderOrder(names, isTrustworthyURL(r.URL)) {
+	for i, n := range chromiumHeaderOrder(names, trustworthy(scheme, host)) {
 		rank[n] = i
 	}
 	slices.SortFunc(p.headers, func(a, b reqHeader) int { return rank[a.name] - rank[b.name] })

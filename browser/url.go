@@ -14,7 +14,15 @@ var defaultPorts = map[string]string{"http": "80", "https": "443", "ws": "80", "
 // URL (port "" when default or absent).
 func splitURL(raw string) (scheme, host, port string) {
 	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil || u.Scheme == "" {
+	if err != nil {
+		return "", "", ""
+	}
+	return urlParts(u)
+}
+
+// urlParts is splitURL of a parsed URL.
+func urlParts(u *url.URL) (scheme, host, port string) {
+	if u.Scheme == "" {
 		return "", "", ""
 	}
 	scheme = strings.ToLower(u.Scheme)
@@ -31,11 +39,26 @@ func splitURL(raw string) (scheme, host, port string) {
 // fragment (the network request has none). Anything that does not parse is
 // printed as given.
 func displayURL(raw string) string {
+	display, _, _, _ := splitDisplayURL(raw)
+	return display
+}
+
+// splitDisplayURL is displayURL and splitURL of raw, parsed once: every
+// request the evaluator sends is prepared this way.
+func splitDisplayURL(raw string) (display, scheme, host, port string) {
 	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil || u.Scheme == "" || u.Host == "" {
-		return raw
+	if err != nil {
+		return raw, "", "", ""
 	}
-	scheme, host, port := splitURL(raw)
+	scheme, host, port = urlParts(u)
+	if u.Scheme == "" || u.Host == "" {
+		return raw, scheme, host, port
+	}
+	return canonicalURL(u, scheme, host, port), scheme, host, port
+}
+
+// canonicalURL spells u as displayURL does, from its split parts.
+func canonicalURL(u *url.URL, scheme, host, port string) string {
 	var b strings.Builder
 	b.WriteString(scheme + "://")
 	if u.User != nil {
@@ -59,13 +82,12 @@ func displayURL(raw string) string {
 	return b.String()
 }
 
-// isSameOrigin reports whether the target URL has the page's origin; such
-// requests are not CORS requests (cors.cc ShouldCheckCors).
-func isSameOrigin(target, origin string) bool {
+// sameOrigin reports whether the target URL, split, has the page's
+// origin; such requests are not CORS requests (cors.cc ShouldCheckCors).
+func sameOrigin(ts, th, tp, origin string) bool {
 	if origin == "null" {
 		return false
 	}
-	ts, th, tp := splitURL(target)
 	os, oh, op := splitURL(origin)
 	return ts != "" && ts == os && th == oh && tp == op
 }

@@ -53,6 +53,16 @@ func lintFiles(cands []candidate, o *Options) *Result {
 	g.SetLimit(o.jobs())
 	for _, i := range parseOrder(ds, cands) {
 		g.Go(func() error {
+			mu.Lock()
+			known := !cands[i].explicit && seenIncluded[filepath.Clean(cands[i].path)]
+			mu.Unlock()
+			if known {
+				// A walked file that a file parsed earlier includes is
+				// dropped at the end whatever it holds (it is checked
+				// in context there): it is not parsed on its own.
+				results[i] = result{parsed: dialect.Parsed{File: &model.File{Path: cands[i].path}}, checked: true}
+				return nil
+			}
 			res := parseOne(cands[i], ds, o)
 			f := res.parsed.File
 			if f == nil {

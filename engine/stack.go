@@ -3,7 +3,6 @@ package engine
 import (
 	"net"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 
@@ -277,7 +276,13 @@ func pairingScopes(f *model.File) []*model.Scope {
 	var out []*model.Scope
 	for _, s := range f.Scopes {
 		if s.Role == model.RoleServer && len(s.Hosts) > 0 {
-			out = append(out, &model.Scope{Kind: s.Kind, Label: s.Label, Role: s.Role, Hosts: slices.Clone(s.Hosts)})
+			// copies of the strings, which else keep the whole text
+			// the parser sliced them from
+			hosts := make([]string, len(s.Hosts))
+			for i, h := range s.Hosts {
+				hosts[i] = strings.Clone(h)
+			}
+			out = append(out, &model.Scope{Kind: strings.Clone(s.Kind), Label: strings.Clone(s.Label), Role: s.Role, Hosts: hosts})
 		}
 	}
 	return out
@@ -288,7 +293,7 @@ func pairingUpstreams(f *model.File) []*model.Upstream {
 	var out []*model.Upstream
 	for _, u := range f.Upstreams {
 		if fetchHost(u) != "" {
-			out = append(out, &model.Upstream{Target: u.Target, Directive: u.Directive})
+			out = append(out, &model.Upstream{Target: strings.Clone(u.Target), Directive: strings.Clone(u.Directive)})
 		}
 	}
 	return out

@@ -21,7 +21,7 @@ func (r *Response) VariesOnOrigin() bool {
 		if op.Op == Unset || op.Op == Hide {
 			continue
 		}
-		for _, p := range op.Value.Possible() {
+		for p := range op.Value.All() {
 			switch p.Kind {
 			case Literal, Wildcard, Null:
 				if VaryNamesOrigin(p.Text) {
@@ -69,7 +69,7 @@ func (r *Response) NotShared() bool {
 		if op.Name != "Cache-Control" {
 			continue
 		}
-		for _, p := range op.Value.Possible() {
+		for p := range op.Value.All() {
 			if p.Kind != Literal {
 				continue
 			}

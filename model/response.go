@@ -1,6 +1,10 @@
 package model
 
-import "strings"
+import (
+	"iter"
+	"slices"
+	"strings"
+)
 
 // Source says who produced a response.
 type Source uint8
@@ -107,6 +111,38 @@ type Instance struct {
 // turn: Set replaces within its table, Add adds a line, Unset removes.
 // Append and Merge extend an existing line of the same table.
 func (r *Response) Instances(status int, from Source) []Instance {
+	if len(r.Headers) <= smallResponse {
+		var out []Instance
+		r.fewInstances(status, from, func(in Instance) bool {
+			if out == nil {
+				out = make([]Instance, 0, len(r.Headers))
+			}
+			out = append(out, in)
+			return true
+		})
+		return out
+	}
+	return r.indexedInstances(status, from)
+}
+
+// EachInstance yields the lines Instances lists, in its order, without
+// building the list: the evaluator asks it for every answer it builds.
+func (r *Response) EachInstance(status int, from Source) iter.Seq[Instance] {
+	return func(yield func(Instance) bool) {
+		if len(r.Headers) <= smallResponse {
+			r.fewInstances(status, from, yield)
+			return
+		}
+		for _, in := range r.indexedInstances(status, from) {
+			if !yield(in) {
+				return
+			}
+		}
+	}
+}
+
+// indexedInstances is Instances for a response of many statements.
+func (r *Response) indexedInstances(status int, from Source) []Instance {
 	// Each table keeps its lines in order, with removed ones marked dead,
 	// and the live lines of each name, so that a statement costs time in
 	// proportion to the lines of its own name.
@@ -183,6 +219,80 @@ func (r *Response) Instances(status int, from Source) []Instance {
 		}
 	}
 	return out
+}
+
+// smallResponse is the number of statements up to which Instances
+// searches the lines it keeps one by one instead of indexing them by
+// table and name: most responses have a handful of statements, and a
+// response is asked about once per request the evaluator answers.
+const smallResponse = 24
+
+// instanceLine is a line of fewInstances: its table, and whether a later
+// statement removed it.
+type instanceLine struct {
+	table string
+	in    Instance
+	dead  bool
+}
+
+// fewInstances yields the lines of Instances for a response of few
+// statements, with the same result.
+func (r *Response) fewInstances(status int, from Source, yield func(Instance) bool) {
+	var buf [8]instanceLine // most responses have fewer lines
+	lines := buf[:0]
+	// the tables in the order statements first reach them, as Instances
+	// orders its output
+	var tbuf [4]string
+	tables := tbuf[:0]
+	for _, h := range r.Headers {
+		if !h.Delivery.Reaches(status, from) {
+			continue
+		}
+		if !slices.Contains(tables, h.Table) {
+			tables = append(tables, h.Table)
+		}
+		found := false
+		for i := range lines {
+			l := &lines[i]
+			if l.dead || l.table != h.Table || l.in.Name != h.Name {
+				continue
+			}
+			found = true
+			switch h.Op {
+			case Set, Unset:
+				l.dead = true
+			case Append, Merge:
+				if h.Concat != "" {
+					l.in.Value = concatValues(l.in.Value, h.Concat, h.Value)
+				} else {
+					l.in.Value = joinValues(l.in.Value, h.Value)
+				}
+			}
+		}
+		switch h.Op {
+		case Add, Set:
+			lines = append(lines, instanceLine{h.Table, Instance{h.Name, h.Value, h}, false})
+		case Append, Merge:
+			if !found {
+				v := h.Value
+				if h.Concat != "" {
+					v = concatValues(Value{Kind: Empty}, h.Concat, h.Value)
+				}
+				lines = append(lines, instanceLine{h.Table, Instance{h.Name, v, h}, false})
+			}
+		case SetIfEmpty:
+			if !found {
+				lines = append(lines, instanceLine{h.Table, Instance{h.Name, h.Value, h}, false})
+			}
+		}
+	}
+	for _, t := range tables {
+		for _, l := range lines {
+			if l.table == t && !l.dead && l.in.Value.Kind != Empty && !yield(l.in) {
+				return
+			}
+		}
+	}
 }
 
 // joinValues is the value of a header line after an append: literals

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"iter"
 	"strings"
 	"sync/atomic"
 )
@@ -84,19 +85,41 @@ func (v Value) Possible() []Value {
 	return out
 }
 
+// All yields the values Possible lists, in its order, without building
+// the list: rules ask it of every statement for every request.
+func (v Value) All() iter.Seq[Value] {
+	return func(yield func(Value) bool) { v.yieldPossible(yield) }
+}
+
+func (v *Value) yieldPossible(yield func(Value) bool) bool {
+	if v.Kind != Variable {
+		return yield(*v)
+	}
+	for i := range v.Options {
+		if !v.Options[i].yieldPossible(yield) {
+			return false
+		}
+	}
+	return true
+}
+
 // DependsOnOrigin reports whether the value can differ between request
 // origins: it reflects the origin or chooses among several values.
 func (v Value) DependsOnOrigin() bool {
-	ps := v.Possible()
-	if len(ps) > 1 {
-		return true
+	n, reflected := 0, false
+	for p := range v.All() {
+		n++
+		reflected = p.Kind == Reflected
+		if n > 1 {
+			return true
+		}
 	}
-	return len(ps) == 1 && ps[0].Kind == Reflected
+	return n == 1 && reflected
 }
 
 // Is reports whether any possible value has kind k.
 func (v Value) Is(k ValueKind) bool {
-	for _, p := range v.Possible() {
+	for p := range v.All() {
 		if p.Kind == k {
 			return true
 		}

@@ -161,7 +161,7 @@ func sameStatement(ops []*model.HeaderOp, op *model.HeaderOp) bool {
 }
 
 func unguardedReflection(v model.Value) bool {
-	for _, p := range v.Possible() {
+	for p := range v.All() {
 		if p.Kind == model.Reflected && len(p.Guards) == 0 {
 			return true
 		}
@@ -171,7 +171,7 @@ func unguardedReflection(v model.Value) bool {
 
 // reflectedVia names how the origin reaches the header, for messages.
 func reflectedVia(v model.Value) string {
-	for _, p := range v.Possible() {
+	for p := range v.All() {
 		if p.Kind != model.Reflected || len(p.Guards) > 0 {
 			continue
 		}
@@ -311,7 +311,7 @@ func guardedResponses(f *model.File) map[*model.Matcher][]*model.Response {
 			for _, g := range op.Value.Guards {
 				add(g)
 			}
-			for _, v := range op.Value.Possible() {
+			for v := range op.Value.All() {
 				for _, g := range v.Guards {
 					add(g)
 				}
@@ -397,7 +397,7 @@ add_header Access-Control-Allow-Origin https://app.example.com;
 			}
 			// A value only partly known (a SAM !Sub with an unresolved
 			// part) is still plain http when it starts so.
-			for _, v := range op.Value.Possible() {
+			for v := range op.Value.All() {
 				if v.Kind == model.Unknown && strings.HasPrefix(strings.ToLower(v.Raw), "http://") && !isLoopback(v.Raw) {
 					p.Report(op.Span, "Access-Control-Allow-Origin trusts %q over plain http, whatever the rest resolves to, which anyone on the network can impersonate; use https://%s", v.Raw, v.Raw[len("http://"):])
 				}
@@ -446,7 +446,7 @@ add_header Access-Control-Allow-Origin https://app.example.com;
 			if op.Name != model.ACAO || !adds(op) {
 				continue
 			}
-			for _, v := range op.Value.Possible() {
+			for v := range op.Value.All() {
 				if v.Kind != model.Literal || v.Note == "" {
 					continue
 				}
@@ -466,7 +466,7 @@ add_header Access-Control-Allow-Origin https://app.example.com;
 // reported with it.
 func withoutNotes(v model.Value) model.Value {
 	out := model.Value{Kind: model.Variable}
-	for _, p := range v.Possible() {
+	for p := range v.All() {
 		if p.Note == "" {
 			out.Options = append(out.Options, p)
 		}

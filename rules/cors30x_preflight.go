@@ -18,7 +18,7 @@ func carried(r *model.Response, name string) *model.HeaderOp {
 	if status == 0 {
 		status = 200
 	}
-	for _, in := range r.Instances(status, r.Source) {
+	for in := range r.EachInstance(status, r.Source) {
 		if in.Name == name {
 			return in.Op
 		}
@@ -352,7 +352,7 @@ location /api/ {
 				continue
 			}
 			hasACAO := false
-			for _, in := range r.Instances(r.OptionsStatus, model.FromServer) {
+			for in := range r.EachInstance(r.OptionsStatus, model.FromServer) {
 				hasACAO = hasACAO || in.Name == model.ACAO
 			}
 			outcome := "It does not have HTTP ok status"
@@ -1036,7 +1036,7 @@ func plainOrigin(r *model.Response) bool {
 // sendsACAO reports whether r carries Access-Control-Allow-Origin at a
 // status, from whichever statement.
 func sendsACAO(r *model.Response, status int, from model.Source) bool {
-	for _, in := range r.Instances(status, from) {
+	for in := range r.EachInstance(status, from) {
 		if in.Name == model.ACAO {
 			return true
 		}

@@ -147,7 +147,7 @@ func variesOnOriginAtEnd(r *model.Response) bool {
 			continue
 		}
 		names := false
-		for _, p := range op.Value.Possible() {
+		for p := range op.Value.All() {
 			switch p.Kind {
 			case model.Literal, model.Wildcard, model.Null:
 				names = names || model.VaryNamesOrigin(p.Text)
@@ -189,8 +189,13 @@ func varyKnown(xs []serverside.Exchange, r *model.Response) bool {
 			found := false
 			for _, l := range linesOf(a, model.Vary) {
 				found = found || l.Op != nil && sameStatement([]*model.HeaderOp{op}, l.Op)
+				// a later statement that sets Vary replaced it
+				// (res.set('Vary', ...) in a route after cors)
+				found = found || l.Op != nil && l.Op.Op == model.Set && l.Op.Span.File == op.Span.File && op.Span.Before(l.Op.Span)
 			}
-			if !found && op.Delivery.Reaches(a.Status, r.Source) {
+			// A statement whose own test failed for this request (a
+			// Vary set only for allowed origins) is rightly missing.
+			if !found && x.Holds(a, op) && op.Delivery.Reaches(a.Status, r.Source) {
 				return false
 			}
 		}

@@ -72,7 +72,7 @@ add_header Access-Control-Allow-Origin https://app.example.com always;
 			var dups []dup
 			for _, st := range statusesOf(r) {
 				first := map[string]*model.HeaderOp{}
-				for _, in := range r.Instances(st.status, st.from) {
+				for in := range r.EachInstance(st.status, st.from) {
 					switch in.Name {
 					case model.ACAO, model.ACAC, model.ACMA:
 					default:

@@ -15,7 +15,7 @@ func adds(op *model.HeaderOp) bool {
 
 // hasLiteral reports whether v can be exactly s.
 func hasLiteral(v model.Value, s string) bool {
-	for _, p := range v.Possible() {
+	for p := range v.All() {
 		switch p.Kind {
 		case model.Literal, model.Wildcard, model.Null:
 			if p.Text == s {
@@ -61,7 +61,7 @@ func listItems(s string) []string {
 // literalTexts returns the literal texts v can take.
 func literalTexts(v model.Value) []string {
 	var out []string
-	for _, p := range v.Possible() {
+	for p := range v.All() {
 		switch p.Kind {
 		case model.Literal, model.Wildcard, model.Null:
 			out = append(out, p.Text)

@@ -408,7 +408,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 	if f.Dialect == model.Nginx && !e.beforeRewrite(r) {
 		e.rewriteIn = locationScope(r.Route)
 	}
-	for _, in := range applied.Instances(status, source) {
+	for in := range applied.EachInstance(status, source) {
 		e.origin = e.req.Origin
 		if in.Op.Stored && e.storedOrigin != "" {
 			e.origin = e.storedOrigin

@@ -3,6 +3,7 @@ package serverside
 import (
 	"fmt"
 	"regexp/syntax"
+	"slices"
 	"strings"
 	"sync"
 
@@ -40,6 +41,19 @@ func (x *Exchange) Answers() []*Answer {
 		}
 	}
 	return out
+}
+
+// Holds reports whether op's own condition (a test of the origin, the
+// method or the URL around one statement) holds for the request that a,
+// one of x's answers, answers; a test the evaluator cannot decide is
+// taken to hold, as when it built a.
+func (x *Exchange) Holds(a *Answer, op *model.HeaderOp) bool {
+	e, err := newEvaluator(x.Request, a.Method)
+	if err != nil {
+		return true
+	}
+	e.preflight = a == x.Preflight
+	return e.opHolds(op)
 }
 
 // Decided reports whether the configuration decides the exchange: no
@@ -104,18 +118,22 @@ func (q *Query) For(r *model.Response) []Exchange {
 // representative request reaches, or one whose answers depend on
 // something the model cannot know, is left to a rule's own judgement.
 func (q *Query) Decides(r *model.Response) bool {
-	if !q.evaluates() {
+	if !q.evaluates(r) {
 		return false
 	}
 	ra := q.route(r)
 	return len(ra.from[r]) > 0 && ra.decided[r]
 }
 
-// evaluates reports whether the evaluator speaks for the file's responses
-// at all. Application code: no oracle scenario yet shows how each
-// framework answers OPTIONS and errors, so the rules keep their judgement
-// from the statements.
-func (q *Query) evaluates() bool { return q.file.Dialect != model.JavaScript }
+// evaluates reports whether the evaluator speaks for r at all: for
+// application code, only where the framework's own answers to OPTIONS,
+// unrouted paths and errors are known (see appRuntime).
+func (q *Query) evaluates(r *model.Response) bool {
+	if q.file.Dialect != model.JavaScript {
+		return true
+	}
+	return appRuntime(r)
+}
 
 // Ask returns the exchanges sent to r's route that keep selects and that
 // r answers (their preflight or their actual request), and whether they
@@ -123,7 +141,7 @@ func (q *Query) evaluates() bool { return q.file.Dialect != model.JavaScript }
 // about simple requests is not left undecided by a preflight that
 // reaches an upstream whose answer to OPTIONS is unknown.
 func (q *Query) Ask(r *model.Response, keep func(*Exchange) bool) ([]Exchange, bool) {
-	if !q.evaluates() {
+	if !q.evaluates(r) {
 		return nil, false
 	}
 	ra := q.route(r)
@@ -143,7 +161,7 @@ func (q *Query) Ask(r *model.Response, keep func(*Exchange) bool) ([]Exchange, b
 // Route returns every exchange sent to r's route, whichever response
 // answered it: what the other origins and statuses got there.
 func (q *Query) Route(r *model.Response) []Exchange {
-	if !q.evaluates() {
+	if !q.evaluates(r) {
 		return nil
 	}
 	return q.route(r).exchanges
@@ -154,7 +172,7 @@ func (q *Query) Route(r *model.Response) []Exchange {
 // it gets, whichever response answers it. None when no sampled URL
 // reaches the route. The answers are remembered per route and origin.
 func (q *Query) From(r *model.Response, origin string) []Exchange {
-	if !q.evaluates() {
+	if !q.evaluates(r) {
 		return nil
 	}
 	ra := q.place(r)
@@ -229,11 +247,12 @@ func (q *Query) place(r *model.Response) *routeAnswers {
 		return ra
 	}
 	stack := q.stack
-	if len(stack) == 1 {
+	if len(stack) == 1 && q.file.Dialect != model.JavaScript {
 		// Only the responses of the route and of the scopes around it
 		// can answer a request that reaches the route; predicting from
 		// them alone keeps the cost per request independent of the
-		// size of the file.
+		// size of the file. Not for an application, whose router sends
+		// another method to a sibling route of the same path.
 		stack = []*model.File{q.narrow(r.Route)}
 	}
 	ra.url, ra.stack = url, stack
@@ -338,7 +357,32 @@ func (m *routeMemo) route(e *evaluator, f *model.File) *model.Scope {
 
 // requests lists the representative requests sent to url for r.
 func (q *Query) requests(r *model.Response, url string) []Request {
-	return sampleRequests(url, append(trustedOrigins(q.file, r), Untrusted, "null"))
+	origins := append(trustedOrigins(q.file, r), Untrusted, "null")
+	out := sampleRequests(url, origins)
+	if q.file.Dialect == model.JavaScript {
+		out = append(out, methodRequests(url, origins, routeMethods(q.file, r))...)
+	}
+	return out
+}
+
+// methodRequests lists, for an application, whose router chooses by
+// method, the requests that reach the routes of a path that GET and a
+// preflighted POST do not: a POST that needs no preflight (which a path
+// without a POST route answers with the framework's 404), and each other
+// method of the path's routes, preflighted as the browser sends it.
+func methodRequests(url string, origins []string, methods []string) []Request {
+	var out []Request
+	for _, o := range origins {
+		out = append(out, Request{Request: browser.Request{URL: url, Origin: o, Method: "POST", Headers: []browser.Header{{Name: "Content-Type", Value: "text/plain"}}}})
+		for _, m := range methods {
+			switch m {
+			case "GET", "HEAD", "POST", "OPTIONS":
+				continue
+			}
+			out = append(out, Request{Request: browser.Request{URL: url, Origin: o, Method: m, Headers: []browser.Header{{Name: "Content-Type", Value: "application/json"}}}})
+		}
+	}
+	return out
 }
 
 // sampleRequests lists, for each origin, a GET that succeeds, one the
@@ -382,18 +426,42 @@ func (q *Query) target(r *model.Response) (string, bool) {
 		if i >= maxRoutePaths {
 			break
 		}
-		e, err := newEvaluator(Request{Request: browser.Request{URL: base + p}}, "GET")
-		if err != nil {
-			continue
-		}
-		if server != nil && e.server(f) != server {
-			return "", false // a server no sampled host selects
-		}
-		if q.routes.route(e, f) == r.Route {
-			return base + p, true
+		for _, m := range routeMethods(f, r) {
+			e, err := newEvaluator(Request{Request: browser.Request{URL: base + p}}, m)
+			if err != nil {
+				break
+			}
+			if server != nil && e.server(f) != server {
+				return "", false // a server no sampled host selects
+			}
+			if q.routes.route(e, f) == r.Route {
+				return base + p, true
+			}
 		}
 	}
 	return "", false
+}
+
+// routeMethods lists the methods a request to r's route is tried with:
+// GET, and for an application, whose router chooses by method too (an
+// app.options or app.put route that GET never reaches), the methods of
+// the route's responses.
+func routeMethods(f *model.File, r *model.Response) []string {
+	out := []string{"GET"}
+	if f.Dialect != model.JavaScript {
+		return out
+	}
+	for _, o := range f.Responses {
+		if o.Route != r.Route {
+			continue
+		}
+		for _, m := range o.Methods {
+			if m = strings.ToUpper(m); !slices.Contains(out, m) {
+				out = append(out, m)
+			}
+		}
+	}
+	return out
 }
 
 // hostFor returns a host name that the server's names accept.
@@ -528,7 +596,7 @@ func trustedOrigins(f *model.File, r *model.Response) []string {
 			ms = append(ms, op.When.Origin) // Apache env= set from Origin, a VCL if
 		}
 		if op.Name == model.ACAO {
-			for _, o := range op.Value.Possible() {
+			for o := range op.Value.All() {
 				ms = append(ms, o.Guards...)
 			}
 			ms = append(ms, op.Value.Guards...)
@@ -551,7 +619,8 @@ func trustedOrigins(f *model.File, r *model.Response) []string {
 			cands = regexSamples(strings.TrimPrefix(m.Pattern, "~"))
 		}
 		for _, c := range cands {
-			if m.Hostnames && !strings.Contains(c, "://") {
+			if !strings.Contains(c, "://") && (m.Hostnames || m.Matches("https://"+strings.TrimPrefix(c, "."))) {
+				// an unanchored pattern samples the host alone
 				c = "https://" + strings.TrimPrefix(c, ".")
 			}
 			if strings.Contains(c, "://") && m.Matches(c) {

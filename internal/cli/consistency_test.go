@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"maps"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -150,7 +151,7 @@ func TestCheckAgreesWithLintOnAppScenarios(t *testing.T) {
 		Port: 9001, Upstream: "127.0.0.1:9100", UpstreamHost: "127.0.0.1", UpstreamPort: 9100,
 		PageOrigin: "http://127.0.0.1:8101", PageOriginRE: `http://127\.0\.0\.1:8101`,
 	}
-	var checked, blocked, leaks, undecided int
+	var checked, blocked, leaks, undecided, asked int
 	all := oracle.AppScenarios()
 	for _, s := range all {
 		t.Run(s.Name, func(t *testing.T) {
@@ -176,7 +177,16 @@ func TestCheckAgreesWithLintOnAppScenarios(t *testing.T) {
 				args = append(args, "--stack", "nginx.conf,app/app.js")
 			}
 			if trusted && clientAsksMore(p) {
-				t.Skipf("the request asks for what the code never allows (%s): only clients: in .corslint.yaml can say it is meant", p.Verdict.Message)
+				// The request asks for what the code never allows: only
+				// clients: in .corslint.yaml can say it is meant, and then
+				// CORS701 must explain the block.
+				args = append(args, "--client", clientOf(t, req))
+				checked++
+				asked++
+				if ids := lintIDs(t, dir, args); !ids["CORS701"] {
+					t.Errorf("check blocks the declared client's %s %s (%s), but lint reports no CORS701 (only %v)", req.Method, req.URL, p.Verdict.Message, slices.Sorted(maps.Keys(ids)))
+				}
+				return
 			}
 			checked++
 			switch {
@@ -188,8 +198,33 @@ func TestCheckAgreesWithLintOnAppScenarios(t *testing.T) {
 			consistentFrom(t, trusted, req, p, lintIDs(t, dir, args))
 		})
 	}
-	t.Logf("%d of %d application scenarios decided and checked against lint (%d undecidable): %d trusted requests blocked, each explained by a finding; %d credentialed reads by an untrusted origin, each with CORS101 or CORS102",
-		checked, len(all), undecided, blocked, leaks)
+	t.Logf("%d of %d application scenarios decided and checked against lint (%d undecidable): %d trusted requests blocked, each explained by a finding; %d more blocked for asking what the code never allows, each declared as a client and explained by CORS701; %d credentialed reads by an untrusted origin, each with CORS101 or CORS102",
+		checked, len(all), undecided, blocked, asked, leaks)
+	if checked+undecided != len(all) {
+		t.Errorf("%d scenarios neither checked nor undecidable", len(all)-checked-undecided)
+	}
+}
+
+// clientOf is req as a clients: entry of .corslint.yaml, for lintIDs's
+// --client.
+func clientOf(t *testing.T, req serverside.Request) string {
+	t.Helper()
+	u, err := url.Parse(req.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := rules.Client{Origin: req.Origin, Methods: []string{req.Method}, Credentials: req.Credentials, Paths: []string{u.EscapedPath()}}
+	if c.Methods[0] == "" {
+		c.Methods[0] = "GET"
+	}
+	for _, h := range req.Headers {
+		c.Headers = append(c.Headers, h.Name+": "+h.Value)
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // lookAlikeTrusted are the application scenarios whose look-alike page

@@ -6,7 +6,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
+	"github.com/corslint/corslint/internal/pcre"
 	"github.com/corslint/corslint/model"
 )
 
@@ -19,14 +21,110 @@ type Line = model.WalkLine
 // Result is the walk's answer.
 type Result = model.WalkResult
 
-// walker walks requests through one lowered configuration.
+// walker walks requests through one lowered configuration, reading its
+// sections and compiling its patterns once for every request.
 type walker struct {
-	cfg *Config
-	hts []*Htaccess
+	cfg  *Config
+	hts  []*Htaccess
+	once sync.Once
+	prep *prepared
 }
 
 // Walk implements model.Walker.
-func (w *walker) Walk(req Request) Result { return Evaluate(w.cfg, w.hts, req) }
+func (w *walker) Walk(req Request) Result {
+	w.once.Do(func() { w.prep = prepare(w.cfg, w.hts) })
+	return w.prep.evaluate(req)
+}
+
+// prepared is what every walk of one configuration shares: its sections
+// as the evaluator walks them, those of each .htaccess file once one was
+// read, and its compiled patterns. It is only read after prepare, but
+// for the .htaccess sections and patterns, which are added under their
+// own locks.
+type prepared struct {
+	hts     []*Htaccess
+	cfgRoot string
+	main    *esec
+	// failed is why the configuration cannot be walked at all.
+	failed string
+	re     pcre.Cache
+
+	mu     sync.Mutex
+	htSecs map[*Htaccess]builtSec
+}
+
+type builtSec struct {
+	s   *esec
+	err error
+}
+
+// prepare reads cfg's sections for the walks of requests through it.
+func prepare(cfg *Config, hts []*Htaccess) (p *prepared) {
+	p = &prepared{hts: hts}
+	defer func() {
+		if x := recover(); x != nil {
+			p.failed = fmt.Sprint("evaluator failed: ", x)
+		}
+	}()
+	// relative paths resolve as the lowering resolves them
+	root := cfg.ServerRoot
+	if root == "" {
+		root = filepath.Dir(cfg.Path)
+	}
+	p.cfgRoot = absPath(root)
+	main := &esec{kind: "server"}
+	ev := &evalRun{shared: p}
+	if err := ev.build(main, cfg.Directives); err != nil {
+		p.failed = err.Error()
+		return p
+	}
+	p.main = main
+	return p
+}
+
+// patterns is the cache of compiled patterns, nil (compile each time)
+// outside a prepared walk.
+func (ev *evalRun) patterns() *pcre.Cache {
+	if ev.shared == nil {
+		return nil
+	}
+	return &ev.shared.re
+}
+
+// htaccess returns the sections of h, read at level lv, once per
+// prepared configuration.
+func (p *prepared) htaccess(ev *evalRun, h *Htaccess, lv string) (*esec, error) {
+	if p == nil {
+		ht := &esec{kind: ".htaccess", path: lv}
+		return ht, ev.build(ht, h.Config.Directives)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if b, ok := p.htSecs[h]; ok && b.s.path == lv {
+		return b.s, b.err
+	}
+	ht := &esec{kind: ".htaccess", path: lv}
+	err := ev.build(ht, h.Config.Directives)
+	if p.htSecs == nil {
+		p.htSecs = map[*Htaccess]builtSec{}
+	}
+	p.htSecs[h] = builtSec{ht, err}
+	return ht, err
+}
+
+// evaluate walks req through the prepared configuration.
+func (p *prepared) evaluate(req Request) (res Result) {
+	defer func() {
+		if x := recover(); x != nil {
+			res = Result{Unmodelled: fmt.Sprint("evaluator failed: ", x)}
+		}
+	}()
+	if p.failed != "" {
+		return Result{Unmodelled: p.failed}
+	}
+	ev := &evalRun{req: &req, hts: p.hts, env: map[string]string{}, cfgRoot: p.cfgRoot, main: p.main, shared: p}
+	return ev.run(p.main)
+}
 
 // esec is a section as the evaluator walks it.
 type esec struct {
@@ -43,24 +141,8 @@ type esec struct {
 // server-context rewrite, <Location>, ProxyPass or the directory and file
 // walk with .htaccess under AllowOverride, <If> chains, access, then the
 // handler and mod_headers' two tables on the response.
-func Evaluate(cfg *Config, hts []*Htaccess, req Request) (res Result) {
-	defer func() {
-		if x := recover(); x != nil {
-			res = Result{Unmodelled: fmt.Sprint("evaluator failed: ", x)}
-		}
-	}()
-	// relative paths resolve as the lowering resolves them
-	root := cfg.ServerRoot
-	if root == "" {
-		root = filepath.Dir(cfg.Path)
-	}
-	ev := &evalRun{req: &req, hts: hts, env: map[string]string{}, cfgRoot: absPath(root)}
-	main := &esec{kind: "server"}
-	if err := ev.build(main, cfg.Directives); err != nil {
-		return Result{Unmodelled: err.Error()}
-	}
-	ev.main = main
-	return ev.run(main)
+func Evaluate(cfg *Config, hts []*Htaccess, req Request) Result {
+	return prepare(cfg, hts).evaluate(req)
 }
 
 type evalRun struct {
@@ -87,6 +169,8 @@ type evalRun struct {
 	// too, for the rest of the request and the redirects that follow.
 	depth int
 	ended bool
+	// shared is what the walks of the configuration share.
+	shared *prepared
 }
 
 // maxRedirects is httpd's LimitInternalRecursion default.
@@ -446,7 +530,7 @@ func (ev *evalRun) errorAnswer(res Result, chain []*esec) Result {
 		sub := *ev.req
 		sub.Method, sub.Path, sub.FileStatus = "GET", doc, 200
 		inner := &evalRun{req: &sub, hts: ev.hts, env: map[string]string{}, cfgRoot: ev.cfgRoot, main: ev.main, status: res.Status,
-			redirected: true, depth: ev.depth + 1, ended: ev.ended}
+			shared: ev.shared, redirected: true, depth: ev.depth + 1, ended: ev.ended}
 		for k, v := range ev.env {
 			inner.env["REDIRECT_"+k] = v
 		}
@@ -531,7 +615,7 @@ func (ev *evalRun) fixupRewrite(res Result, chain []*esec, ds []*Directive, perd
 	sub := *ev.req
 	sub.Path = uri
 	inner := &evalRun{req: &sub, hts: ev.hts, env: map[string]string{}, cfgRoot: ev.cfgRoot, main: ev.main, status: ev.status,
-		redirected: true, depth: ev.depth + 1, ended: ev.ended || act.end, vary: append([]string(nil), early.vary...)}
+		shared: ev.shared, redirected: true, depth: ev.depth + 1, ended: ev.ended || act.end, vary: append([]string(nil), early.vary...)}
 	for k, v := range ev.env {
 		inner.env["REDIRECT_"+k] = v
 	}

@@ -2,6 +2,7 @@ package apache
 
 import (
 	"errors"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -277,5 +278,29 @@ func TestMappingsBadInput(t *testing.T) {
 	cfg, hts := evalFixture(t, strings.Replace(evalConf, "  ServerName a.test\n", "  ServerName a.test\n  ProxyPass /api/ http://up.test/api/\n  <Proxy \"http://up.test/[]\">\n  </Proxy>\n", 1))
 	if r := Evaluate(cfg, hts, Request{Method: "GET", Host: "a.test", Port: 8080, Path: "/api/x"}); r.Unmodelled == "" || strings.Contains(r.Unmodelled, "evaluator failed") {
 		t.Errorf("a <Proxy> pattern no regex can stand for: %q", r.Unmodelled)
+	}
+}
+
+// A walker reads the configuration once for all its requests; each walk
+// must still answer as a walk of its own does.
+func TestWalkerAnswersAsEvaluate(t *testing.T) {
+	cfg, hts := evalFixture(t, evalConf)
+	w := &walker{cfg: cfg, hts: hts}
+	reqs := []Request{
+		{Method: "GET", Host: "a.test", Port: 8080, Path: "/f.json", Headers: [][2]string{{"Origin", "https://app.test"}}},
+		{Method: "GET", Host: "b.test", Port: 8080, Path: "/f.json", Headers: [][2]string{{"Origin", "https://app.test"}}},
+		{Method: "GET", Host: "a.test", Port: 8080, Path: "/f.json", Headers: [][2]string{{"Origin", "https://evil.test"}}},
+		{Method: "DELETE", Host: "a.test", Port: 8080, Path: "/f.json"},
+	}
+	for round := 0; round < 2; round++ {
+		for _, req := range reqs {
+			got, want := w.Walk(req), Evaluate(cfg, hts, req)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("round %d, %s %s: walker %+v, Evaluate %+v", round, req.Method, req.Host, got, want)
+			}
+		}
+	}
+	if got := lineValues(w.Walk(reqs[1]), model.ACAC); !slices.Equal(got, []string{"true"}) {
+		t.Errorf("b.test reads the .htaccess through the walker: ACAC %v", got)
 	}
 }

@@ -5,8 +5,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-
-	"github.com/corslint/corslint/internal/pcre"
 )
 
 // aliasHit is the Alias or AliasMatch that mapped a request.
@@ -38,7 +36,7 @@ func (ev *evalRun) alias(server []*esec) (aliasHit, bool) {
 					ev.refuse("AliasMatch form is not modelled")
 					return aliasHit{}, false
 				}
-				re, err := pcre.Compile(d.Arg(0), false)
+				re, err := ev.patterns().Compile(d.Arg(0), false)
 				if err != nil {
 					ev.refuse("AliasMatch %q: %v", d.Arg(0), err)
 					return aliasHit{}, false
@@ -116,7 +114,7 @@ func (ev *evalRun) proxySections(server []*esec, target string) []*esec {
 			case k.kind != "Proxy" && k.kind != "ProxyMatch":
 				continue
 			case k.re:
-				if pcre.Match(k.path, false, target) {
+				if ev.patterns().Match(k.path, false, target) {
 					out = append(out, k)
 				}
 			case strings.ContainsAny(k.path, "*?["):

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/corslint/corslint/internal/pcre"
 	"github.com/corslint/corslint/model"
 )
 
@@ -49,7 +48,7 @@ func (ev *evalRun) setEnvIf(ds []*Directive) {
 		if !ok {
 			continue
 		}
-		re, err := pcre.Compile(d.Arg(1), d.Is("SetEnvIfNoCase"))
+		re, err := ev.patterns().Compile(d.Arg(1), d.Is("SetEnvIfNoCase"))
 		if err != nil {
 			ev.refuse("SetEnvIf regex %q: %v", d.Arg(1), err)
 			return
@@ -159,7 +158,7 @@ func (ev *evalRun) applyRules(ds []*Directive, uri, perdir string) ruleAction {
 		if strings.HasPrefix(pat, "!") {
 			pat, neg = pat[1:], true
 		}
-		re, err := pcre.Compile(pat, fl.nc)
+		re, err := ev.patterns().Compile(pat, fl.nc)
 		if err != nil {
 			ev.refuse("RewriteRule pattern %q: %v", pat, err)
 			return ruleAction{}
@@ -320,7 +319,7 @@ func (ev *evalRun) rewriteConds(cs []*Directive) (bool, []string) {
 			ev.refuse("RewriteCond pattern %q is not modelled", pat)
 			return false, nil
 		}
-		held := pcre.Match(pat, strings.Contains(flags, "NC"), v) != neg
+		held := ev.patterns().Match(pat, strings.Contains(flags, "NC"), v) != neg
 		switch {
 		case orNext && !held:
 			continue
@@ -435,8 +434,8 @@ func (ev *evalRun) dirWalk(server []*esec, file string) []*esec {
 			switch {
 			case override == "none":
 			case strings.Contains(override, "all") || strings.Contains(override, "fileinfo"):
-				ht := &esec{kind: ".htaccess", path: lv}
-				if err := ev.build(ht, h.Config.Directives); err != nil {
+				ht, err := ev.shared.htaccess(ev, h, lv)
+				if err != nil {
 					ev.refuse("%v", err)
 				}
 				out = append(out, ht)
@@ -448,7 +447,7 @@ func (ev *evalRun) dirWalk(server []*esec, file string) []*esec {
 	for _, s := range server {
 		for _, k := range s.kids {
 			if k.kind == "DirectoryMatch" || k.kind == "Directory" && k.re {
-				if pcre.Match(k.path, false, dir) || pcre.Match(k.path, false, dir+"/") {
+				if ev.patterns().Match(k.path, false, dir) || ev.patterns().Match(k.path, false, dir+"/") {
 					out = append(out, k)
 				}
 			}
@@ -648,7 +647,7 @@ func (ev *evalRun) header(t *tables, tbl *[]Line, d *Directive) {
 	if action == "echo" {
 		// mod_headers copies each request header whose name the regex
 		// matches into headers_out, whichever table the statement is in.
-		re, err := pcre.Compile(name, false)
+		re, err := ev.patterns().Compile(name, false)
 		if err != nil {
 			ev.refuse("Header echo regex: %v", err)
 			return
@@ -662,7 +661,7 @@ func (ev *evalRun) header(t *tables, tbl *[]Line, d *Directive) {
 	}
 	canon := model.CanonicalName(strings.TrimSuffix(name, ":"))
 	if action == "edit" || action == "edit*" {
-		re, err := pcre.Compile(value, false)
+		re, err := ev.patterns().Compile(value, false)
 		if err != nil {
 			ev.refuse("Header edit regex: %v", err)
 			return

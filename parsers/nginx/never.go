@@ -23,6 +23,9 @@ func markUnreachable(scopes []*model.Scope) {
 			children[s.Parent] = append(children[s.Parent], s)
 		}
 	}
+	// each regex is compiled once, though it is tried against every
+	// prefix location beside it
+	var res pcre.Cache
 	for _, locs := range children {
 		for _, s := range locs {
 			m := s.Match
@@ -41,7 +44,7 @@ func markUnreachable(scopes []*model.Scope) {
 		regexes:
 			for _, r := range locs {
 				rm := r.Match
-				if rm == nil || rm.Kind != model.PathRegex || templated(rm.Pattern) || !pcre.Match(rm.Pattern, rm.CaseInsensitive, m.Pattern) {
+				if rm == nil || rm.Kind != model.PathRegex || templated(rm.Pattern) || !res.Match(rm.Pattern, rm.CaseInsensitive, m.Pattern) {
 					continue
 				}
 				switch {

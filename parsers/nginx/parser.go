@@ -54,9 +54,20 @@ func parseSource(file string, src []byte, maxDepth int, maxSize int64) parsed {
 		return fileDiag("binary file")
 	}
 	p := &parser{lx: newLexer(file, string(src)), maxDepth: maxDepth}
+	// The first slabs are sized to the statements the text can hold, so
+	// that a small file does not pay for a large one's.
+	stmts := bytes.Count(src, []byte{';'}) + bytes.Count(src, []byte{'{'}) + 1
+	p.dirSlab = make([]Directive, 0, min(dirSlabSize, stmts))
+	p.argSlab = make([]Arg, 0, min(argSlabSize, 3*stmts))
 	ds, _ := p.block(0, token{})
 	return parsed{ds: ds, comments: p.lx.comments, diags: p.lx.diags, includes: p.includes}
 }
+
+// Directives and arguments are allocated in chunks of these sizes.
+const (
+	dirSlabSize = 256
+	argSlabSize = 512
+)
 
 // next returns the next token; it stays valid until the next call.
 func (p *parser) next() *token {
@@ -129,7 +140,7 @@ func (p *parser) eofError(msg string, at *token) {
 // directive reads a statement whose name is t, up to its ';' or block.
 func (p *parser) directive(t *token, depth int) *Directive {
 	if len(p.dirSlab) == cap(p.dirSlab) {
-		p.dirSlab = make([]Directive, 0, 256)
+		p.dirSlab = make([]Directive, 0, dirSlabSize)
 	}
 	p.dirSlab = p.dirSlab[:len(p.dirSlab)+1]
 	d := &p.dirSlab[len(p.dirSlab)-1]
@@ -194,7 +205,7 @@ func (p *parser) directive(t *token, depth int) *Directive {
 func (p *parser) addArg(a Arg, mark *int) {
 	if len(p.argSlab) == cap(p.argSlab) {
 		n := len(p.argSlab) - *mark
-		chunk := make([]Arg, n, max(512, 2*n))
+		chunk := make([]Arg, n, max(argSlabSize, 2*n))
 		copy(chunk, p.argSlab[*mark:])
 		p.argSlab, *mark = chunk, 0
 	}

@@ -288,7 +288,7 @@ func (r *Response) fewInstances(status int, from Source, yield func(Instance) bo
 	}
 	for _, t := range tables {
 		for _, l := range lines {
-			if l.table == t && !l.dead && l.in.Value.Kind != Empty && !yield(l.in) {
+			if l.table == t && !l.dead && (l.in.Value.Kind != Empty || l.in.Value.SentEmpty) && !yield(l.in) {
 				return
 			}
 		}

@@ -2,7 +2,6 @@ package vcl
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/corslint/corslint/model"
 )
@@ -37,7 +36,7 @@ func (f *flow) responses() {
 		// A pipe never touches the cache; a pass of the configuration's
 		// own bypasses it.
 		uncached := f.stores && (o.kind == fromPipe || o.kind == fromBackend && o.p.bypass)
-		k := fmt.Sprintf("%d|%d|%d|%v|%s|", o.kind, o.status, f.id(o.ret), uncached, urlTests(o.p.conds)) + f.ids(o.p.ops, nil)
+		k := fmt.Sprintf("%d|%d|%d|%v|", o.kind, o.status, f.id(o.ret), uncached) + f.ids(o.p.ops, nil)
 		g, ok := byKey[k]
 		if !ok {
 			g = &group{kind: o.kind, status: o.status, ret: o.ret, ops: o.p.ops, conds: o.p.conds, uncached: uncached, methods: map[string]bool{}, order: len(groups)}
@@ -115,22 +114,6 @@ func (f *flow) responses() {
 		}
 		f.l.file.Responses = append(f.l.file.Responses, r)
 	}
-}
-
-// urlTests names the req.url tests among conds, with their sense. Paths
-// that the URL tells apart stay apart: merged, they would keep only the
-// tests both took, and a response for /api/ and for what is neither
-// /api/ nor /static/ would answer /static/ too (a vcl_backend_response
-// abandon reached by pass and by hash, beside a pipe for /static/,
-// difftest seed 123, v303).
-func urlTests(conds []*model.Condition) string {
-	var b strings.Builder
-	for _, c := range conds {
-		if c != nil && c.URL != nil {
-			fmt.Fprintf(&b, "%p%v,", c, c.Negated)
-		}
-	}
-	return b.String()
 }
 
 // common keeps the conditions of a that b took too: what holds on every

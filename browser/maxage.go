@@ -9,14 +9,15 @@ const (
 	ChromiumMaxAgeCap = 7200
 )
 
-// maxAge returns how long Chromium caches a preflight result for an
+// MaxAge returns how long Chromium caches a preflight result for an
 // Access-Control-Max-Age value, as ParseAccessControlMaxAge in
 // services/network/cors/preflight_result.cc: a decimal integer (a leading
-// sign allowed, as base::StringToInt64 allows it), negative meaning 0,
-// capped at 7200. ok is false when Chromium cannot parse the value
-// (empty, absent, "1.5", "600, 600" from two fields, out of int64 range)
-// and falls back to DefaultMaxAge.
-func maxAge(value string) (chromium int, ok bool) {
+// sign allowed, as base::StringToInt64 allows it), negative meaning 0
+// (not cached), capped at 7200. ok is false when Chromium cannot parse the
+// value (empty, absent, "1.5", "1d", "600, 600" from two fields, out of
+// int64 range) and falls back to DefaultMaxAge. CORS306 reads values with
+// it, so the rule and the simulation cannot disagree.
+func MaxAge(value string) (chromium int, ok bool) {
 	n, ok := parseInt64(trimOWS(value))
 	switch {
 	case !ok:

@@ -119,7 +119,7 @@ func FuzzEvaluate(f *testing.F) {
 		checkInvariants(t, req, nil, a)
 		checkInvariants(t, req, p, nil)
 		for _, h := range p.Headers {
-			if n, _ := maxAge(h.Value); n < 0 || n > ChromiumMaxAgeCap {
+			if n, _ := MaxAge(h.Value); n < 0 || n > ChromiumMaxAgeCap {
 				t.Fatalf("maxAge(%q) = %d", h.Value, n)
 			}
 		}

@@ -503,7 +503,7 @@ func TestMaxAge(t *testing.T) {
 		{"-9223372036854775809", DefaultMaxAge, false},
 	}
 	for _, tt := range tests {
-		got, ok := maxAge(tt.in)
+		got, ok := MaxAge(tt.in)
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("maxAge(%q) = %d, %v; want %d, %v", tt.in, got, ok, tt.want, tt.ok)
 		}

@@ -83,7 +83,7 @@ func CountStarts(src []byte, limit int, at func(src []byte, i int) int) int {
 	n := 0
 	for ls := 0; ls < len(src) && n < limit; {
 		c := ls
-		for c < len(src) && IsSpace(src[c]) {
+		for c < len(src) && isSpace(src[c]) {
 			c++
 		}
 		if c == len(src) {
@@ -107,8 +107,8 @@ func CountStarts(src []byte, limit int, at func(src []byte, i int) int) int {
 	return n
 }
 
-// IsSpace is RE2's \s.
-func IsSpace(c byte) bool {
+// isSpace is RE2's \s.
+func isSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
 }
 
@@ -128,11 +128,11 @@ func WordAt(src []byte, i int) string {
 // SkipSpace returns the first index at or after i that is not white
 // space.
 func SkipSpace(src []byte, i int) int {
-	for i < len(src) && IsSpace(src[i]) {
+	for i < len(src) && isSpace(src[i]) {
 		i++
 	}
 	return i
 }
 
 // SpaceAt reports whether src[i] exists and is white space.
-func SpaceAt(src []byte, i int) bool { return i < len(src) && IsSpace(src[i]) }
+func SpaceAt(src []byte, i int) bool { return i < len(src) && isSpace(src[i]) }

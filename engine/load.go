@@ -9,11 +9,11 @@ import (
 	"github.com/corslint/corslint/model"
 )
 
-// InputError is a file Load cannot build a model from: not recognised,
+// inputError is a file Load cannot build a model from: not recognised,
 // or not parsing. A prediction from half a configuration would mislead.
-type InputError struct{ Msg string }
+type inputError struct{ Msg string }
 
-func (e *InputError) Error() string { return e.Msg }
+func (e *inputError) Error() string { return e.Msg }
 
 // Load reads the files of `corslint check` into the models lint checks:
 // each file recognised and parsed as lint does, includes resolved within
@@ -34,11 +34,11 @@ func Load(paths []string, o *Options) ([]*model.File, error) {
 			return nil, res.internal
 		}
 		if res.parsed.File == nil {
-			return nil, &InputError{fmt.Sprintf("%s: not a configuration corslint reads", a)}
+			return nil, &inputError{fmt.Sprintf("%s: not a configuration corslint reads", a)}
 		}
 		for _, d := range res.parsed.File.Diagnostics {
 			if d.RuleID == "CORS001" {
-				return nil, &InputError{fmt.Sprintf("%s: %s", d.Span, strings.TrimSuffix(d.Message, skipHint))}
+				return nil, &inputError{fmt.Sprintf("%s: %s", d.Span, strings.TrimSuffix(d.Message, skipHint))}
 			}
 		}
 		results[i], keep[i] = res, i
@@ -61,6 +61,6 @@ func Load(paths []string, o *Options) ([]*model.File, error) {
 
 // IsInput reports whether err is the user's input's fault.
 func IsInput(err error) bool {
-	var ie *InputError
+	var ie *inputError
 	return errors.As(err, &ie)
 }

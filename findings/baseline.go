@@ -15,8 +15,8 @@ import (
 // while changing the statement does. Parse errors (CORS001) are never
 // baselined, since a file that does not parse is not checked at all.
 
-// BaselineVersion is the format version written and understood.
-const BaselineVersion = 1
+// baselineVersion is the format version written and understood.
+const baselineVersion = 1
 
 // Baseline is the content of a baseline file.
 type Baseline struct {
@@ -49,7 +49,7 @@ type Locator func(f Finding) (rel, lineText string)
 
 // NewBaseline records every unsuppressed finding but parse errors.
 func NewBaseline(fs []Finding, loc Locator) *Baseline {
-	b := &Baseline{Version: BaselineVersion, Findings: []BaselineEntry{}}
+	b := &Baseline{Version: baselineVersion, Findings: []BaselineEntry{}}
 	for _, f := range fs {
 		if f.Suppressed != nil || f.RuleID == "CORS001" {
 			continue
@@ -87,8 +87,8 @@ func ReadBaseline(path string) (*Baseline, error) {
 	if err := dec.Decode(&b); err != nil {
 		return nil, fmt.Errorf("reading baseline %s: %w", path, err)
 	}
-	if b.Version != BaselineVersion {
-		return nil, fmt.Errorf("reading baseline %s: version %d; this corslint reads version %d (write it again with corslint baseline)", path, b.Version, BaselineVersion)
+	if b.Version != baselineVersion {
+		return nil, fmt.Errorf("reading baseline %s: version %d; this corslint reads version %d (write it again with corslint baseline)", path, b.Version, baselineVersion)
 	}
 	for i, e := range b.Findings {
 		if e.Fingerprint == "" {

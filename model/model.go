@@ -309,8 +309,18 @@ type Condition struct {
 	Methods []string // set when the condition tests the request method: the methods it admits
 	// URL is set when the condition tests the request's path and query
 	// (VCL req.url ~ "regex") and nothing else.
-	URL     *PathMatch
-	Negated bool // the condition holds when Origin/Methods/URL do not match
+	URL *PathMatch
+	// Header is set when the condition tests whether the request carries
+	// that header (canonical): an auth middleware's
+	// if (!req.headers.authorization). A preflight carries none of the
+	// page's headers, so it fails such a test.
+	Header  string
+	Negated bool // the condition holds when Origin/Methods/URL/Header do not match
+	// Failure marks a path taken only when something fails (a catch
+	// block, an error check whose branch answers with an error status):
+	// the request is evaluated on the path where nothing fails, and the
+	// failure's answer is noted.
+	Failure bool
 	Span    Span
 	// And is a further test that must hold too, with its own negation:
 	// code nested in two tests of opposite sense (the else if of an

@@ -1,8 +1,7 @@
 package oracle_test
 
 import (
-	"os"
-	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -58,42 +57,15 @@ func TestAppFindings(t *testing.T) {
 				t.Fatalf("no scenario %s", name)
 			}
 			dir := t.TempDir()
-			file := s.AppFile
-			if file == "" {
-				file = "app.js"
-			}
-			text, err := oracle.Expand(s.Config, v)
+			paths, err := oracle.WriteApp(dir, s, v)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := os.WriteFile(filepath.Join(dir, file), []byte(text), 0o644); err != nil {
-				t.Fatal(err)
-			}
 			o := &engine.Options{Jobs: 1, Rules: rules.All()}
-			if s.UpstreamApp != "" {
-				// the proxy's config was written as the app file above;
-				// name it for its dialect and put the app behind it, in
-				// a declared stack as .corslint.yaml's stack: does
-				proxy := filepath.Join(dir, "nginx.conf")
-				if err := os.Rename(filepath.Join(dir, file), proxy); err != nil {
-					t.Fatal(err)
-				}
-				app, err := oracle.Expand(s.UpstreamApp, v)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(filepath.Join(dir, "app.js"), []byte(app), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				o.StackRank = func(p string) int {
-					switch filepath.Base(p) {
-					case "nginx.conf":
-						return 0
-					case "app.js":
-						return 1
-					}
-					return -1
-				}
+			if len(paths) > 1 {
+				// the proxy in front of the app, in a declared stack as
+				// .corslint.yaml's stack: does
+				o.StackRank = func(p string) int { return slices.Index(paths, p) }
 			}
 			res := engine.Lint([]string{dir}, nil, o)
 			if len(res.Internal) > 0 {

@@ -13,6 +13,8 @@ func AppScenarios() []Scenario {
 	all = append(all, expressTSScenarios()...)
 	all = append(all, workerdScenarios()...)
 	all = append(all, proxiedAppScenarios()...)
+	all = append(all, refusedMethodScenarios()...)
+	all = append(all, requestHeaderScenarios()...)
 	return all
 }
 
@@ -899,6 +901,179 @@ func proxiedAppScenarios() []Scenario {
 			Source: "nginx hides the Express app's Access-Control-Allow-Origin and adds its own: one line",
 			Expect: Expect{Allowed: true,
 				Actual: wire(200, pinned{acao: {"{{.PageOrigin}}"}, vary: {"Origin"}})},
+		},
+	}
+}
+
+// workerCORS is a Worker's CORS headers for the page origin, kept in one
+// const that both the preflight answer and the other answers use.
+const workerCORS = `const CORS = {
+  'Access-Control-Allow-Origin': '{{.PageOrigin}}',
+  'Access-Control-Allow-Methods': 'GET, POST, PUT',
+  'Vary': 'Origin',
+};
+
+`
+
+// refusedMethodScenarios are code that refuses some methods with an
+// error status: a Worker's method tests (a conjunction of !==, a list's
+// includes), a Worker without an OPTIONS answer, and an Express
+// app.options('*') that answers 405.
+func refusedMethodScenarios() []Scenario {
+	put := Request{Path: "/api/data", Method: "PUT"}
+	preflight := `    if (request.method === 'OPTIONS') {
+      return new Response(null, { status: 204, headers: CORS });
+    }
+`
+	return []Scenario{
+		{
+			Name: "workerd/method-conjunction-405", Server: "workerd", Request: put, Trusted: true,
+			Config: workerCORS + moduleWorker(preflight+`    if (request.method !== 'GET' && request.method !== 'POST') {
+      return new Response(null, { status: 405 });
+    }
+    return new Response('ok', { headers: CORS });
+`),
+			Source: "a Worker that answers the preflight first, then refuses every method but GET and POST with 405 (a conjunction of !== tests): PUT passes the preflight and gets 405 without the CORS headers",
+			Expect: Expect{Console: blocked(reasonNoACAO),
+				Preflight: wire(204, forPage()),
+				Actual:    wire(405, pinned{acao: nil})},
+		},
+		{
+			Name: "workerd/method-list-includes", Server: "workerd", Request: put, Trusted: true,
+			Config: workerCORS + moduleWorker(preflight+`    if (!['GET', 'POST', 'PUT'].includes(request.method)) {
+      return new Response(null, { status: 405 });
+    }
+    return new Response('ok', { headers: CORS });
+`),
+			Source: "a Worker that refuses the methods missing from a list (!list.includes(request.method)): PUT is listed and gets the headers of the const the preflight answer used too",
+			Expect: Expect{Allowed: true,
+				Preflight: wire(204, forPage()),
+				Actual:    wire(200, forPage())},
+		},
+		{
+			Name: "workerd/options-unserved-405", Server: "workerd", Request: put, Trusted: true,
+			Config: workerCORS + moduleWorker(`    if (request.method === 'GET' || request.method === 'PUT') {
+      return new Response('ok', { headers: CORS });
+    }
+    return new Response(null, { status: 405 });
+`),
+			Source: "a Worker that serves GET and PUT with the CORS headers but answers every other method, OPTIONS included, with 405",
+			Expect: Expect{Console: blockedPreflight(reasonNoACAO),
+				Preflight: wire(405, pinned{acao: nil})},
+		},
+		{
+			Name: "express/options-refused-405", Server: "express", Request: put, Trusted: true,
+			Config: expressApp(`
+app.use((req, res, next) => {
+  res.setHeader('Access-Control-Allow-Origin', '{{.PageOrigin}}');
+  res.setHeader('Access-Control-Allow-Methods', 'GET, PUT');
+  next();
+});
+app.options('*', (req, res) => res.sendStatus(405));
+` + dataRoutes),
+			Source: "hand-written CORS headers before app.options('*', (req, res) => res.sendStatus(405)): the preflight carries them but its status is 405",
+			Expect: Expect{Console: blockedPreflight(reasonNotOK),
+				Preflight: wire(405, forPage())},
+		},
+	}
+}
+
+// authMiddleware refuses requests without Authorization with 401;
+// letOptionsPass, when set, lets OPTIONS requests through first.
+func authMiddleware(letOptionsPass bool) string {
+	pass := ""
+	if letOptionsPass {
+		pass = `  if (req.method === 'OPTIONS') {
+    return next();
+  }
+`
+	}
+	return `
+app.use((req, res, next) => {
+` + pass + `  if (!req.headers.authorization) {
+    return res.status(401).json({ error: 'unauthorized' });
+  }
+  next();
+});
+app.use(cors({ origin: '{{.PageOrigin}}' }));
+` + dataRoutes
+}
+
+// requestHeaderScenarios are code that reads the request's headers: an
+// auth middleware in front of cors, and a hand-written echo of
+// Access-Control-Request-Headers.
+func requestHeaderScenarios() []Scenario {
+	auth := Request{Path: "/api/data", Headers: map[string]string{"Authorization": "Bearer x"}}
+	return []Scenario{
+		{
+			Name: "express/auth-before-cors", Server: "express", Request: auth, Trusted: true,
+			Config: expressApp(authMiddleware(false)),
+			Source: "an auth middleware before cors() answers 401 to requests without Authorization; the preflight never carries it, so it gets 401 without the CORS headers",
+			Expect: Expect{Console: blockedPreflight(reasonNoACAO),
+				Preflight: wire(401, pinned{acao: nil})},
+		},
+		{
+			Name: "express/auth-lets-options-pass", Server: "express", Request: auth, Trusted: true,
+			Config: expressApp(authMiddleware(true)),
+			Source: "the same auth middleware letting OPTIONS through to cors(), which answers the preflight",
+			Expect: Expect{Allowed: true,
+				Preflight: wire(204, pinned{acao: {"{{.PageOrigin}}"}, acah: {"authorization"}}),
+				Actual:    wire(200, forPage())},
+		},
+		{
+			Name: "express/manual-echo-request-headers", Server: "express", Trusted: true,
+			Request: Request{Path: "/api/data", Method: "PUT", Headers: map[string]string{"X-Api-Key": "k"}},
+			Config: expressApp(`
+app.use((req, res, next) => {
+  res.setHeader('Access-Control-Allow-Origin', '{{.PageOrigin}}');
+  if (req.method === 'OPTIONS') {
+    res.setHeader('Access-Control-Allow-Methods', 'GET, PUT');
+    res.setHeader('Access-Control-Allow-Headers', req.headers['access-control-request-headers']);
+    return res.sendStatus(204);
+  }
+  next();
+});
+` + dataRoutes),
+			Source: "hand-written middleware echoing Access-Control-Request-Headers into Access-Control-Allow-Headers, as cors does when allowedHeaders is unset",
+			Expect: Expect{Allowed: true,
+				Preflight: wire(204, pinned{acao: {"{{.PageOrigin}}"}, acah: {"x-api-key"}}),
+				Actual:    wire(200, forPage())},
+		},
+		{
+			Name: "workerd/auth-before-options", Server: "workerd", Request: auth, Trusted: true,
+			Config: workerCORS + moduleWorker(`    if (!request.headers.get('Authorization')) {
+      return new Response('unauthorized', { status: 401 });
+    }
+    if (request.method === 'OPTIONS') {
+      return new Response(null, { status: 204, headers: { ...CORS, 'Access-Control-Allow-Headers': 'Authorization' } });
+    }
+    return new Response('ok', { headers: CORS });
+`),
+			Source: "a Worker that refuses requests without Authorization before it answers OPTIONS: the preflight gets 401 without the CORS headers",
+			Expect: Expect{Console: blockedPreflight(reasonNoACAO),
+				Preflight: wire(401, pinned{acao: nil})},
+		},
+		{
+			Name: "nginx/echo-request-headers", Server: "nginx", Trusted: true,
+			Request: Request{Path: "/api/data", Method: "PUT", Headers: map[string]string{"X-Api-Key": "k"}},
+			Config: nginxConfig(`    server {
+        listen 127.0.0.1:{{.Port}};
+        location /api/ {
+            if ($request_method = OPTIONS) {
+                add_header Access-Control-Allow-Origin "{{.PageOrigin}}" always;
+                add_header Access-Control-Allow-Methods "GET, PUT" always;
+                add_header Access-Control-Allow-Headers $http_access_control_request_headers always;
+                return 204;
+            }
+            add_header Access-Control-Allow-Origin "{{.PageOrigin}}" always;
+            proxy_pass http://{{.Upstream}};
+        }
+    }
+`),
+			Source: "nginx echoing $http_access_control_request_headers into Access-Control-Allow-Headers on its own preflight answer",
+			Expect: Expect{Allowed: true,
+				Preflight: wire(204, pinned{acao: {"{{.PageOrigin}}"}, acah: {"x-api-key"}}),
+				Actual:    wire(200, forPage())},
 		},
 	}
 }

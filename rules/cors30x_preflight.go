@@ -3,9 +3,9 @@ package rules
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
+	"github.com/corslint/corslint/browser"
 	"github.com/corslint/corslint/findings"
 	"github.com/corslint/corslint/model"
 	"github.com/corslint/corslint/serverside"
@@ -834,6 +834,7 @@ proxy_pass http://backend;
 				possibly(f)
 			}
 		}
+		lostOnCodeFailures(p)
 	},
 }
 
@@ -1171,7 +1172,8 @@ var maxAgeExcessive = &Rule{
 A value that is not a number of seconds is ignored, and the browser falls back to 5 seconds: the
 preflight is repeated for nearly every request. Values above what browsers honour (Chromium caps
 at 7200 seconds, Firefox at 86400) are capped silently and change nothing, so they are not
-reported.
+reported; nor are negative numbers, which Chromium reads as 0 (not cached, as -1 is written to
+ask). The value is read as Chromium reads it, with the parser ` + "`corslint check`" + ` uses.
 
 ## Bad
 
@@ -1192,9 +1194,10 @@ add_header Access-Control-Max-Age 7200 always;
 				continue
 			}
 			for _, t := range literalTexts(op.Value) {
-				n, err := strconv.Atoi(strings.TrimSpace(t))
-				if err != nil || n < -1 {
-					p.Report(op.Span, "Access-Control-Max-Age %q is not a number of seconds, so browsers ignore it and cache the preflight for 5 seconds; write e.g. 7200", t)
+				// A negative number parses: Chromium caches nothing, as -1 is written to ask.
+				if _, ok := browser.MaxAge(t); !ok {
+					p.Report(op.Span, "Access-Control-Max-Age %q is not a number of seconds, so browsers ignore it and cache the preflight for %d seconds; write e.g. %d",
+						t, browser.DefaultMaxAge, browser.ChromiumMaxAgeCap)
 				}
 			}
 		}

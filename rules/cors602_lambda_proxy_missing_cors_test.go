@@ -13,29 +13,6 @@ import (
 	"github.com/corslint/corslint/rules"
 )
 
-const pathsTemplate = `Transform: AWS::Serverless-2016-10-31
-Resources:
-  Api:
-    Type: AWS::Serverless::Api
-    Properties:
-      StageName: prod
-      Cors:
-        AllowOrigin: "'https://app.example.com'"
-%s  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: src/
-      Handler: handlers/app.api.get
-      Runtime: nodejs20.x
-      Events:
-        Api:
-          Type: Api
-          Properties:
-            RestApiId: !Ref Api
-            Path: /data
-            Method: GET
-`
-
 const gateway5xx = `      GatewayResponses:
         DEFAULT_5XX:
           ResponseParameters:
@@ -66,6 +43,16 @@ func TestLambdaPaths(t *testing.T) {
 	missing := model.CodeReturn{Span: at(7), Status: 404}
 	throws := model.CodeReturn{Span: at(9), Throws: true}
 	unknown := model.CodeReturn{Span: at(11), Undecidable: "the value comes from render()"}
+	// The parser's own test template, with the handler an export of a
+	// module in a subdirectory.
+	tpl, err := os.ReadFile(filepath.Join("..", "parsers", "sam", "testdata", "handler", "template.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl = []byte(strings.Replace(string(tpl), "Handler: app.handler", "Handler: handlers/app.api.get", 1))
+	if !strings.Contains(string(tpl), "handlers/app.api.get") || !strings.Contains(string(tpl), "\n  Fn:\n") {
+		t.Fatalf("the shared template changed:\n%s", tpl)
+	}
 	for _, c := range []struct {
 		name     string
 		gateway  string
@@ -94,7 +81,7 @@ func TestLambdaPaths(t *testing.T) {
 				paths[i].Span.File = app
 			}
 			top := filepath.Join(dir, "template.yaml")
-			src := fmt.Appendf(nil, pathsTemplate, c.gateway)
+			src := []byte(strings.Replace(string(tpl), "\n  Fn:\n", "\n"+c.gateway+"  Fn:\n", 1))
 			f := sam.Lower(sam.Parse(top, src, sam.Options{Root: dir, Code: pathReader{"app.js", "api.get", paths}}))
 			var got []string
 			for _, x := range rules.Run(f, []*model.File{f}, rules.All(), &rules.Options{}) {

@@ -28,8 +28,8 @@ func Markdown(r *Rule) string {
 	return b.String()
 }
 
-// Example is a rule's bad and good configuration in one dialect.
-type Example struct {
+// docExample is a rule's bad and good configuration in one dialect.
+type docExample struct {
 	Title string // "Apache httpd"
 	Lang  string // code fence language: "apache", "yaml", "vcl"
 	Bad   string
@@ -38,9 +38,9 @@ type Example struct {
 }
 
 // examples returns the per-dialect examples of a rule, in a fixed order.
-func examples(id string) []Example {
-	var out []Example
-	for _, m := range []map[string]Example{apacheExamples, samExamples, vclExamples} {
+func examples(id string) []docExample {
+	var out []docExample
+	for _, m := range []map[string]docExample{apacheExamples, samExamples, vclExamples} {
 		if ex, ok := m[id]; ok {
 			out = append(out, ex)
 		}

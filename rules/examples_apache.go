@@ -2,7 +2,7 @@ package rules
 
 // apacheExamples holds, per rule ID, the apache example shown in the rule's
 // documentation after the nginx one.
-var apacheExamples = map[string]Example{
+var apacheExamples = map[string]docExample{
 	"CORS101": {
 		Title: "Apache httpd", Lang: "apache",
 		Bad: `

@@ -2,7 +2,7 @@ package rules
 
 // samExamples holds, per rule ID, the sam example shown in the rule's
 // documentation after the nginx one.
-var samExamples = map[string]Example{
+var samExamples = map[string]docExample{
 	"CORS101": {
 		Title: "AWS SAM / CloudFormation", Lang: "yaml",
 		Bad: `

@@ -2,7 +2,7 @@ package rules
 
 // vclExamples holds, per rule ID, the vcl example shown in the rule's
 // documentation after the nginx one.
-var vclExamples = map[string]Example{
+var vclExamples = map[string]docExample{
 	"CORS001": {
 		Title: "Varnish VCL", Lang: "vcl",
 		Bad: `

@@ -78,9 +78,9 @@ func expand(re *syntax.Regexp, limit int) []string {
 	return model.RegexSamples(re, limit, ".")
 }
 
-// Bypass is an origin an allowlist accepts that the trusted sites do not
+// bypass is an origin an allowlist accepts that the trusted sites do not
 // control.
-type Bypass struct {
+type bypass struct {
 	Origin string
 	Why    string
 	Fix    string
@@ -89,18 +89,18 @@ type Bypass struct {
 // probe tries origins an attacker can serve a page from against the
 // matcher, and returns the first one it accepts. Subdomains of a trusted
 // host are not attacks: whoever controls the domain controls them.
-func probe(m *model.Matcher) (*Bypass, bool) {
+func probe(m *model.Matcher) (*bypass, bool) {
 	if !m.Compiles() {
 		return nil, false
 	}
 	match := m.Matches
 	if match("https://attacker.invalid") {
-		return &Bypass{"https://attacker.invalid", "it accepts an unrelated origin", "list the trusted origins, e.g. \"^https://app\\.example\\.com$\""}, true
+		return &bypass{"https://attacker.invalid", "it accepts an unrelated origin", "list the trusted origins, e.g. \"^https://app\\.example\\.com$\""}, true
 	}
 	hosts := trustedHosts(m)
 	for _, h := range hosts {
 		anchored := "^https://" + strings.ReplaceAll(h, ".", "\\.") + "$"
-		cands := []Bypass{
+		cands := []bypass{
 			{"https://" + h + ".attacker.invalid", "the end of the pattern is not anchored with $", "anchor it: \"" + anchored + "\""},
 			{"https://" + h + "-attacker.invalid", "the end of the pattern is not anchored with $", "anchor it: \"" + anchored + "\""},
 			// a pattern for subdomains only (https://.*\.example\.com) needs a
@@ -116,7 +116,7 @@ func probe(m *model.Matcher) (*Bypass, bool) {
 			}
 			// an unescaped dot matches any character: "api.example.com"
 			// also accepts "apixexample.com", a domain anyone can register.
-			cands = append(cands, Bypass{"https://" + h[:i] + "x" + h[i+1:], "a dot is not escaped, so it matches any character", "escape every dot: \"" + anchored + "\""})
+			cands = append(cands, bypass{"https://" + h[:i] + "x" + h[i+1:], "a dot is not escaped, so it matches any character", "escape every dot: \"" + anchored + "\""})
 		}
 		// A pattern that accepts any subdomain of the host's parent
 		// (^https://([a-z0-9-]+\.)+example\.com$, sampled as
@@ -134,7 +134,7 @@ func probe(m *model.Matcher) (*Bypass, bool) {
 		if !match("http://"+h) || !match("https://"+h) || isLoopback("http://"+h) {
 			continue // no network attacker serves a page from a loopback host
 		}
-		return &Bypass{"http://" + h, "it accepts http:// as well as https://, so a network attacker's page passes", "accept https only: \"" + anchored + "\""}, true
+		return &bypass{"http://" + h, "it accepts http:// as well as https://, so a network attacker's page passes", "accept https only: \"" + anchored + "\""}, true
 	}
 	return nil, true
 }

@@ -164,3 +164,37 @@ func TestWorkerAppendJoinsUpstreamLine(t *testing.T) {
 		}
 	}
 }
+
+// TestNestedAndJoinedOriginTests: an origin is echoed only where both
+// tests accept it, whether the tests are nested or joined with &&, in
+// either order.
+func TestNestedAndJoinedOriginTests(t *testing.T) {
+	for name, test := range map[string]string{
+		"nested":         "if (allowed.includes(origin)) {\n    if (origin.endsWith('.example.com')) {",
+		"nested-reverse": "if (origin.endsWith('.example.com')) {\n    if (allowed.includes(origin)) {",
+		"and":            "if (allowed.includes(origin) && origin.endsWith('.example.com')) {\n    {",
+		"and-reverse":    "if (origin.endsWith('.example.com') && allowed.includes(origin)) {\n    {",
+	} {
+		t.Run(name, func(t *testing.T) {
+			stack := loadJS(t, `const express = require('express');
+const app = express();
+const allowed = ['https://app.example.com', 'https://app.other.com'];
+app.use((req, res, next) => {
+  const origin = req.headers.origin;
+  `+test+`
+      res.setHeader('Access-Control-Allow-Origin', origin);
+    }
+  }
+  next();
+});
+app.get('/api', (req, res) => res.json({}));
+`)
+			for origin, want := range map[string]bool{"https://app.example.com": true, "https://app.other.com": false, "https://evil.example.com": false} {
+				p := serverside.Predict(stack, serverside.Request{Request: browser.Request{URL: "https://api.example/api", Origin: origin}})
+				if p.Verdict.Allowed != want {
+					t.Errorf("%s: allowed %v, want %v (%s)", origin, p.Verdict.Allowed, want, p.Verdict.Message)
+				}
+			}
+		})
+	}
+}

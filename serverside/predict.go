@@ -932,6 +932,15 @@ func (e *evaluator) holds(r *model.Response, a *Answer) bool {
 			if c.URL.Matches(e.url()) == c.Negated {
 				return false
 			}
+		case c.Header != "":
+			if (e.requestHeader(c.Header) != "") == c.Negated {
+				return false
+			}
+		case c.Failure && !c.Negated:
+			a.Notes = append(a.Notes, fmt.Sprintf("taken when nothing fails: if %s, the answer at %s applies", c.Text, r.Span))
+			return false
+		case c.Failure:
+			// the path where nothing fails
 		default:
 			a.Notes = append(a.Notes, fmt.Sprintf("the condition %q is taken as false", c.Text))
 			if changesCORS(r) {
@@ -987,7 +996,10 @@ func (e *evaluator) condHolds(c *model.Condition, depth int) bool {
 	if c.URL != nil && c.URL.Matches(e.url()) == c.Negated {
 		return false
 	}
-	return true
+	if c.Header != "" && (e.requestHeader(c.Header) != "") == c.Negated {
+		return false
+	}
+	return !c.Failure || c.Negated
 }
 
 // value evaluates a header value for the request; ok is false when the

@@ -41,15 +41,15 @@ type Options struct {
 // Defaults of Options.
 const (
 	DefaultMaxFileSize = 16 << 20
-	DefaultMaxIncludes = 10000
-	DefaultMaxDepth    = 128
+	defaultMaxIncludes = 10000
+	defaultMaxDepth    = 128
 	// maxDirDepth bounds the recursion of a directory include.
 	maxDirDepth = 128
 )
 
-// ErrOutsideRoot ends the message of an include that a symbolic link leads
+// errOutsideRoot ends the message of an include that a symbolic link leads
 // out of the root.
-var ErrOutsideRoot = errors.New("leads outside the linted root through a symbolic link; not read (use --allow-outside-root)")
+var errOutsideRoot = errors.New("leads outside the linted root through a symbolic link; not read (use --allow-outside-root)")
 
 // errNotRead is returned by Enter for an include it declined; the reason
 // was reported.
@@ -100,10 +100,10 @@ func New(top string, o Options) *Reader {
 		o.MaxFileSize = DefaultMaxFileSize
 	}
 	if o.MaxIncludes <= 0 {
-		o.MaxIncludes = DefaultMaxIncludes
+		o.MaxIncludes = defaultMaxIncludes
 	}
 	if o.MaxDepth <= 0 {
-		o.MaxDepth = DefaultMaxDepth
+		o.MaxDepth = defaultMaxDepth
 	}
 	if o.FS == nil {
 		o.FS = OS{}
@@ -223,7 +223,7 @@ func (r *Reader) read(path string) *entry {
 		// A name that leads nowhere needs no links resolved: most probes
 		// (a handler's file tried with each extension) find nothing.
 		if r.opts.FS.Exists(path) && r.linkedOut(path) {
-			e.err = fmt.Errorf("%s %w", path, ErrOutsideRoot)
+			e.err = fmt.Errorf("%s %w", path, errOutsideRoot)
 		} else {
 			e.data, e.err = r.opts.FS.ReadFile(path, r.opts.MaxFileSize)
 		}
@@ -261,7 +261,7 @@ func (r *Reader) readDir(path string) ([]string, error) {
 		return nil, fmt.Errorf("%s is outside the linted root", path)
 	}
 	if r.linkedOut(path) {
-		return nil, fmt.Errorf("%s %w", path, ErrOutsideRoot)
+		return nil, fmt.Errorf("%s %w", path, errOutsideRoot)
 	}
 	return r.opts.FS.ReadDir(path)
 }
@@ -302,7 +302,7 @@ func (r *Reader) Find(cands []string, glob, dirs bool) Found {
 				dir = filepath.Dir(dir)
 			}
 			if r.linkedOut(dir) {
-				return Found{Err: fmt.Errorf("%s %w", dir, ErrOutsideRoot)}
+				return Found{Err: fmt.Errorf("%s %w", dir, errOutsideRoot)}
 			}
 			m, err := r.opts.FS.Glob(c)
 			if err != nil {

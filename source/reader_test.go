@@ -69,12 +69,12 @@ func TestContainmentThroughLinks(t *testing.T) {
 	if len(f.Files) != 1 {
 		t.Fatalf("link: %+v", f)
 	}
-	if data, _, err := r.Enter(f.Files[0], incAt(top, "link.conf", 1)); !errors.Is(err, ErrOutsideRoot) || data != nil {
+	if data, _, err := r.Enter(f.Files[0], incAt(top, "link.conf", 1)); !errors.Is(err, errOutsideRoot) || data != nil {
 		t.Errorf("link read: %q, %v", data, err)
 	}
 	// A glob and a directory listing through a linked directory list
 	// nothing, not even names.
-	if f := r.Find([]string{filepath.Join(root, "linkdir", "*.conf")}, true, false); !errors.Is(f.Err, ErrOutsideRoot) || len(f.Files) != 0 {
+	if f := r.Find([]string{filepath.Join(root, "linkdir", "*.conf")}, true, false); !errors.Is(f.Err, errOutsideRoot) || len(f.Files) != 0 {
 		t.Errorf("glob through a link: %+v", f)
 	}
 	if r.IsDir(filepath.Join(root, "linkdir")) {
@@ -87,7 +87,7 @@ func TestContainmentThroughLinks(t *testing.T) {
 	r.Leave()
 	// Read, for files named otherwise than by an include, keeps the same
 	// policy and reports nothing.
-	if _, err := r.Read(filepath.Join(root, "link.conf")); !errors.Is(err, ErrOutsideRoot) {
+	if _, err := r.Read(filepath.Join(root, "link.conf")); !errors.Is(err, errOutsideRoot) {
 		t.Errorf("Read through a link: %v", err)
 	}
 	if _, err := r.Read(filepath.Join(outside, "secret.conf")); err == nil {

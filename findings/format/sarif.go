@@ -128,11 +128,11 @@ type sarifInvocation struct {
 	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
 }
 
-// InformationURI is corslint's home page; rule help links hang off it.
-const InformationURI = "https://github.com/corslint/corslint"
+// informationURI is corslint's home page; rule help links hang off it.
+const informationURI = "https://github.com/corslint/corslint"
 
 func ruleHelpURI(id string) string {
-	return InformationURI + "/blob/main/docs/rules/" + id + ".md"
+	return informationURI + "/blob/main/docs/rules/" + id + ".md"
 }
 
 func sarifLevel(s findings.Severity) string {
@@ -142,7 +142,7 @@ func sarifLevel(s findings.Severity) string {
 func writeSARIF(w io.Writer, r *Report) error {
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
-			Name: "corslint", Language: "en-US", Version: sarifVersion(r.Version), InformationURI: InformationURI,
+			Name: "corslint", Language: "en-US", Version: sarifVersion(r.Version), InformationURI: informationURI,
 			Rules: []sarifRule{},
 		}},
 		Language:          "en-US",

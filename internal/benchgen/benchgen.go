@@ -56,8 +56,8 @@ const (
 	Other        Kind = "other"         // sources, READMEs, CI YAML, package.json
 )
 
-// Kinds lists every kind, in a fixed order for reports.
-var Kinds = []Kind{NginxMain, NginxSite, NginxSnippet, ApacheMain, ApacheSite, Htaccess, SAMYAML, CFNJSON, VCLMain, VCLInclude, Other}
+// kinds lists every kind, in a fixed order for reports.
+var kinds = []Kind{NginxMain, NginxSite, NginxSnippet, ApacheMain, ApacheSite, Htaccess, SAMYAML, CFNJSON, VCLMain, VCLInclude, Other}
 
 // File is one generated file.
 type File struct {
@@ -99,8 +99,8 @@ func Generate(dir string, o Options) (Stats, error) {
 	return st, nil
 }
 
-// Marker is the file Ensure leaves in a complete copy of the monorepo.
-const Marker = ".benchgen-complete"
+// marker is the file Ensure leaves in a complete copy of the monorepo.
+const marker = ".benchgen-complete"
 
 // Ensure makes dir hold the monorepo for o: a complete copy that this
 // Version generated with the same options is kept, anything else is
@@ -108,7 +108,7 @@ const Marker = ".benchgen-complete"
 func Ensure(dir string, o Options) (int64, error) {
 	o = o.withDefaults()
 	stamp := fmt.Sprintf("benchgen v%d seed %d files %d bytes %d\n", Version, o.Seed, o.Files, o.Bytes)
-	if data, err := os.ReadFile(filepath.Join(dir, Marker)); err == nil {
+	if data, err := os.ReadFile(filepath.Join(dir, marker)); err == nil {
 		var n int64
 		if head, size, ok := strings.Cut(string(data), "total "); ok && head == stamp {
 			if _, err := fmt.Sscan(size, &n); err == nil {
@@ -123,7 +123,7 @@ func Ensure(dir string, o Options) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if err := os.WriteFile(filepath.Join(dir, Marker), fmt.Appendf(nil, "%stotal %d\n", stamp, st.Bytes), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, marker), fmt.Appendf(nil, "%stotal %d\n", stamp, st.Bytes), 0o644); err != nil {
 		return 0, fmt.Errorf("benchgen: %w", err)
 	}
 	return st.Bytes, nil

@@ -40,7 +40,7 @@ func TestGenerate(t *testing.T) {
 	if st.Bytes < 4<<20 || st.Bytes > 6<<20 {
 		t.Errorf("wrote %d bytes, want about %d", st.Bytes, 5<<20)
 	}
-	for _, k := range Kinds {
+	for _, k := range kinds {
 		if st.ByKind[k] == 0 {
 			t.Errorf("no file of kind %s", k)
 		}

@@ -48,7 +48,7 @@ func BenchmarkOneFile(b *testing.B) {
 	p := writeOneFile(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		if code := Main([]string{p}, nil, io.Discard, io.Discard); code != ExitFindings {
+		if code := Main([]string{p}, nil, io.Discard, io.Discard); code != exitFindings {
 			b.Fatalf("exit %d", code)
 		}
 	}
@@ -69,7 +69,7 @@ func BenchmarkOneFileProcess(b *testing.B) {
 	for b.Loop() {
 		err := exec.Command(bin, p).Run()
 		var ee *exec.ExitError
-		if !errors.As(err, &ee) || ee.ExitCode() != ExitFindings {
+		if !errors.As(err, &ee) || ee.ExitCode() != exitFindings {
 			b.Fatalf("want exit 1, got %v", err)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -29,6 +30,47 @@ type checkFlags struct {
 	upstreamHeaders []string
 	priorOrigin     string
 	formatName      string
+	// urlNote says where the URL came from when --url was not given.
+	urlNote string
+}
+
+// defaultURL is the URL check asks about when --url is not given: the
+// first virtual server's first name, on a port it listens on. A server
+// that does not listen on 443 is asked over http on its own port, since a
+// request to 443 would reach another server (httpd's main server, for a
+// lone <VirtualHost *:80>) or none. note says so, and what a page on
+// https needs to reach it.
+func defaultURL(f *model.File, path, origin string) (u, note string) {
+	host := "localhost"
+	var server *model.Scope
+	for _, s := range f.Scopes {
+		if len(s.Hosts) > 0 && s.Hosts[0] != "_" && !strings.ContainsAny(s.Hosts[0], "*~") {
+			host = strings.TrimPrefix(s.Hosts[0], ".")
+			server = s
+			break
+		}
+	}
+	if server == nil {
+		for _, s := range f.Scopes {
+			if s.Role == model.RoleServer {
+				server = s
+				break
+			}
+		}
+	}
+	if server == nil || len(server.Ports) == 0 || slices.Contains(server.Ports, 443) {
+		return "https://" + host + path, ""
+	}
+	port := server.Ports[0]
+	u = "http://" + host + path
+	if port != 80 {
+		u = fmt.Sprintf("http://%s:%d%s", host, port, path)
+	}
+	note = fmt.Sprintf("--url not given: %s, on port %d, where the %s at %s listens; give --url for another", u, port, server.Kind, server.Span)
+	if strings.HasPrefix(origin, "https:") {
+		note += "; a page on https reaches it only through TLS ended in front of it (Chromium blocks an http URL from an https page as mixed content)"
+	}
+	return u, note
 }
 
 func newCheck(stdout, stderr io.Writer) *cobra.Command {
@@ -65,15 +107,15 @@ Exit codes: 0 allowed, 1 blocked or undecidable from the configuration, 2 usage 
 			}
 			p := serverside.Predict(stack, req)
 			if cf.formatName == "json" {
-				err = writeCheckJSON(stdout, req, p)
+				err = writeCheckJSON(stdout, req, p, cf.urlNote)
 			} else {
-				err = writeCheckText(stdout, req, p)
+				err = writeCheckText(stdout, req, p, cf.urlNote)
 			}
 			if err != nil {
 				return fmt.Errorf("writing output: %w", err)
 			}
 			if p.Unknown != "" || !p.Verdict.Allowed {
-				return exitError{ExitFindings}
+				return exitError{exitFindings}
 			}
 			return nil
 		},
@@ -84,7 +126,7 @@ Exit codes: 0 allowed, 1 blocked or undecidable from the configuration, 2 usage 
 	f.StringArrayVarP(&cf.headers, "header", "H", nil, `request header the page sets, "Name" or "Name: value" (repeatable)`)
 	f.BoolVar(&cf.credentials, "credentials", false, "fetch with credentials: 'include'")
 	f.StringVar(&cf.path, "path", "/", "request path")
-	f.StringVar(&cf.rawURL, "url", "", "full request URL (default: https://<first server name><path>)")
+	f.StringVar(&cf.rawURL, "url", "", "full request URL (default: the first server name, on a port that server listens on: https for 443 or none written, else http)")
 	f.IntVar(&cf.status, "status", 0, "status the upstream answers the actual request with (default 200)")
 	f.IntVar(&cf.optionsStatus, "upstream-options-status", 0, "status the upstream answers OPTIONS with (default: unknown)")
 	f.StringArrayVar(&cf.upstreamHeaders, "upstream-header", nil, `header the upstream adds itself, "Name: value"; "$origin" echoes the origin (repeatable)`)
@@ -109,14 +151,7 @@ func loadStack(args []string, o *engine.Options) ([]*model.File, error) {
 func (cf *checkFlags) request(stack []*model.File) (serverside.Request, error) {
 	u := cf.rawURL
 	if u == "" {
-		host := "localhost"
-		for _, s := range stack[0].Scopes {
-			if len(s.Hosts) > 0 && s.Hosts[0] != "_" && !strings.ContainsAny(s.Hosts[0], "*~") {
-				host = strings.TrimPrefix(s.Hosts[0], ".")
-				break
-			}
-		}
-		u = "https://" + host + cf.path
+		u, cf.urlNote = defaultURL(stack[0], cf.path, cf.origin)
 	}
 	if _, err := url.Parse(u); err != nil {
 		return serverside.Request{}, fmt.Errorf("--url: %w", err)
@@ -146,7 +181,7 @@ func (cf *checkFlags) request(stack []*model.File) (serverside.Request, error) {
 	return req, nil
 }
 
-func writeCheckText(w io.Writer, req serverside.Request, p serverside.Prediction) error {
+func writeCheckText(w io.Writer, req serverside.Request, p serverside.Prediction, note string) error {
 	var b strings.Builder
 	section := func(name string, a *serverside.Answer) {
 		if a == nil {
@@ -177,6 +212,9 @@ func writeCheckText(w io.Writer, req serverside.Request, p serverside.Prediction
 		for _, n := range a.Notes {
 			fmt.Fprintf(&b, "  note: %s\n", n)
 		}
+	}
+	if note != "" {
+		fmt.Fprintf(&b, "note: %s\n", note)
 	}
 	if p.Preflight == nil {
 		b.WriteString("preflight: none (a simple request)\n")
@@ -219,6 +257,7 @@ type checkJSONAnswer struct {
 
 type checkJSON struct {
 	URL       string           `json:"url"`
+	URLNote   string           `json:"url_note,omitempty"`
 	Origin    string           `json:"origin"`
 	Preflight *checkJSONAnswer `json:"preflight"`
 	Actual    *checkJSONAnswer `json:"actual"`
@@ -230,7 +269,7 @@ type checkJSON struct {
 	Note      string           `json:"note,omitempty"`
 }
 
-func writeCheckJSON(w io.Writer, req serverside.Request, p serverside.Prediction) error {
+func writeCheckJSON(w io.Writer, req serverside.Request, p serverside.Prediction, urlNote string) error {
 	conv := func(a *serverside.Answer) *checkJSONAnswer {
 		if a == nil {
 			return nil
@@ -249,7 +288,7 @@ func writeCheckJSON(w io.Writer, req serverside.Request, p serverside.Prediction
 		return out
 	}
 	out := checkJSON{
-		URL: req.URL, Origin: req.Origin, Preflight: conv(p.Preflight), Actual: conv(p.Actual),
+		URL: req.URL, URLNote: urlNote, Origin: req.Origin, Preflight: conv(p.Preflight), Actual: conv(p.Actual),
 		Allowed: p.Unknown == "" && p.Verdict.Allowed, Unknown: p.Unknown, Message: p.Verdict.Message, Note: p.Verdict.Note,
 	}
 	if !out.Allowed && p.Unknown == "" {

@@ -21,9 +21,9 @@ import (
 // Exit codes, the same for every output format.
 const (
 	ExitOK       = 0 // nothing at or above --fail-on
-	ExitFindings = 1 // findings at or above --fail-on
-	ExitUsage    = 2 // bad flags, arguments or configuration
-	ExitInternal = 3 // corslint itself failed
+	exitFindings = 1 // findings at or above --fail-on
+	exitUsage    = 2 // bad flags, arguments or configuration
+	exitInternal = 3 // corslint itself failed
 )
 
 // usageError marks errors that are the user's to fix (exit 2).
@@ -43,7 +43,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	defer func() {
 		if p := recover(); p != nil {
 			fmt.Fprintf(stderr, "corslint: internal error: %v\n%s", p, debug.Stack())
-			code = ExitInternal
+			code = exitInternal
 		}
 	}()
 	root := newRoot(stdin, stdout, stderr)
@@ -63,9 +63,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	fmt.Fprintf(stderr, "corslint: %v\n", err)
 	var ue usageError
 	if errors.As(err, &ue) || strings.Contains(err.Error(), "flag") || strings.Contains(err.Error(), "unknown command") || strings.Contains(err.Error(), "arg(s)") {
-		return ExitUsage
+		return exitUsage
 	}
-	return ExitInternal
+	return exitInternal
 }
 
 func isSubcommand(root *cobra.Command, name string) bool {
@@ -80,8 +80,8 @@ func isSubcommand(root *cobra.Command, name string) bool {
 	return false
 }
 
-// Version is the corslint version, from the build information.
-func Version() string {
+// version is the corslint version, from the build information.
+func version() string {
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		return bi.Main.Version
 	}
@@ -133,7 +133,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or configuratio
 				return usageError{err}
 			}
 			rep := &format.Report{
-				Findings: fs, Rules: rules.All(), Root: cwd, Version: Version(), Files: res.files,
+				Findings: fs, Rules: rules.All(), Root: cwd, Version: version(), Files: res.files,
 				Sources: func(p string) []byte { return res.sources[p] },
 				Color:   formatName == "text" && useColor(stdout),
 			}
@@ -148,11 +148,11 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or configuratio
 			}
 			switch {
 			case len(res.internal) > 0:
-				return exitError{ExitInternal}
+				return exitError{exitInternal}
 			case len(res.errs) > 0:
-				return exitError{ExitUsage}
+				return exitError{exitUsage}
 			case !res.never && failing(fs, res.threshold):
-				return exitError{ExitFindings}
+				return exitError{exitFindings}
 			}
 			return nil
 		},
@@ -238,7 +238,7 @@ func newVersion(stdout io.Writer) *cobra.Command {
 		Short: "Print the corslint version",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			fmt.Fprintf(stdout, "corslint %s\n", Version())
+			fmt.Fprintf(stdout, "corslint %s\n", version())
 			return nil
 		},
 	}

@@ -27,7 +27,7 @@ func TestScripts(t *testing.T) {
 func TestExamples(t *testing.T) {
 	var out, errb bytes.Buffer
 	code := Main([]string{"--format", "json", filepath.Join("..", "..", "examples", "nginx")}, nil, &out, &errb)
-	if code != ExitFindings {
+	if code != exitFindings {
 		t.Fatalf("exit %d, stderr %s", code, errb.String())
 	}
 	got := out.String()

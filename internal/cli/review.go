@@ -254,9 +254,9 @@ resurface a finding, while editing the statement does. Parse errors are never re
 			}
 			switch {
 			case len(res.internal) > 0:
-				return exitError{ExitInternal}
+				return exitError{exitInternal}
 			case len(res.errs) > 0:
-				return exitError{ExitUsage}
+				return exitError{exitUsage}
 			}
 			dir := filepath.Dir(output)
 			if output == "-" {

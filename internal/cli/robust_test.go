@@ -99,7 +99,7 @@ func runWithin(t *testing.T, timeout time.Duration, bin string, cred *syscall.Cr
 	case err != nil:
 		t.Fatalf("running corslint: %v", err)
 	}
-	if r.code == ExitInternal || strings.Contains(r.stderr, "internal error") {
+	if r.code == exitInternal || strings.Contains(r.stderr, "internal error") {
 		t.Fatalf("corslint %s failed internally:\n%s", strings.Join(args, " "), r.stderr)
 	}
 	return r
@@ -160,7 +160,7 @@ func TestBadInputBinary(t *testing.T) {
 	// Found in a walk, a binary file with a name that says configuration
 	// is reported; one whose name does not is skipped.
 	r := corslint(t, dir, ".")
-	expect(t, r, ExitFindings,
+	expect(t, r, exitFindings,
 		`bin/cache\.vcl:1:1: error: binary file \[CORS001 parse-error\]`,
 		`bin/template\.yaml:2:\d+: error: binary file.* \[CORS001 parse-error\]`)
 	expectNeighbour(t, r)
@@ -169,7 +169,7 @@ func TestBadInputBinary(t *testing.T) {
 	}
 	// Named, it is a parse error at its first byte.
 	r = corslint(t, dir, "bin/blob.conf", "neighbour")
-	expect(t, r, ExitFindings, `bin/blob\.conf:1:1: error: binary file \[CORS001 parse-error\]`)
+	expect(t, r, exitFindings, `bin/blob\.conf:1:1: error: binary file \[CORS001 parse-error\]`)
 	expectNeighbour(t, r)
 }
 
@@ -186,7 +186,7 @@ func TestBadInputHugeFile(t *testing.T) {
 		}
 	}
 	r := corslint(t, dir, ".")
-	expect(t, r, ExitFindings,
+	expect(t, r, exitFindings,
 		`big/huge\.conf:1:1: error: cannot read file: file too large: 104857600 bytes, the limit is 16777216 \(--max-file-size\) \[CORS001`,
 		`big/huge\.vcl:1:1: error: cannot read file: file too large`,
 		`big/template\.yaml:1:1: error: cannot read file: file too large`,
@@ -195,7 +195,7 @@ func TestBadInputHugeFile(t *testing.T) {
 	expectNeighbour(t, r)
 	// A lower limit applies to every file.
 	r = corslint(t, dir, "--max-file-size", "100", "neighbour")
-	expect(t, r, ExitFindings, `neighbour/site\.conf:1:1: error: cannot read file: file too large: \d+ bytes, the limit is 100 \(--max-file-size\) \[CORS001`)
+	expect(t, r, exitFindings, `neighbour/site\.conf:1:1: error: cannot read file: file too large: \d+ bytes, the limit is 100 \(--max-file-size\) \[CORS001`)
 }
 
 func mustCreate(t *testing.T, p string) string {
@@ -221,7 +221,7 @@ func TestBadInputDeepNesting(t *testing.T) {
 		"deep/conf.d/if.conf": "server {\n if (" + strings.Repeat("(", n) + "$a" + strings.Repeat(")", n) + ") { return 204; }\n}\n",
 	}))
 	r := corslint(t, dir, ".")
-	expect(t, r, ExitFindings,
+	expect(t, r, exitFindings,
 		`deep/nginx\.conf:\d+:\d+: error: .*nested too deeply.*\[CORS001`,
 		`deep/httpd\.conf:\d+:\d+: error: .*nested too deeply.*\[CORS001`,
 		`deep/default\.vcl:\d+:\d+: error: .*nested too deeply.*\[CORS001`,
@@ -283,7 +283,7 @@ func TestBadInputManyDirectives(t *testing.T) {
 			if strings.Contains(r.stdout, "CORS001") {
 				t.Errorf("parse errors in valid input:\n%.2000s", r.stdout)
 			}
-			expect(t, r, ExitFindings)
+			expect(t, r, exitFindings)
 			expectNeighbour(t, r)
 		})
 	}
@@ -304,7 +304,7 @@ func TestBadInputIncludeCycles(t *testing.T) {
 		"ng2/server.conf": "server { listen 80; }\n",
 	}))
 	r := corslint(t, dir, ".")
-	expect(t, r, ExitFindings,
+	expect(t, r, exitFindings,
 		`ng/self\.conf:2:5: error: include cycle: .*self\.conf -> .*self\.conf \[CORS001`,
 		`ng/b\.conf:1:1: error: include cycle: .*\[CORS001`,
 		`ap/httpd\.conf:2:\d+: error: .*(cycle|itself).*\[CORS001`,
@@ -325,7 +325,7 @@ func TestBadInputIncludeMissingAndDirectory(t *testing.T) {
 		"vc/dir/x.vcl":       "sub vcl_recv { }\n",
 	}))
 	r := corslint(t, dir, ".")
-	expect(t, r, ExitFindings,
+	expect(t, r, exitFindings,
 		`ng/nginx\.conf:2:13: note: include "snippets/missing-cors\.conf" matches no file \[CORS003`,
 		`ng/nginx\.conf:3:13: error: cannot read include "snippets": .*is a directory \[CORS001`,
 		`ap/httpd\.conf:1:9: note: include "missing-cors\.conf" matches no file.*\[CORS003`,
@@ -357,7 +357,7 @@ func TestBadInputUnreadable(t *testing.T) {
 	t.Cleanup(func() { _ = os.Chmod(filepath.Join(dir, "closed"), 0o755) })
 	bin, cred := unprivileged(t, dir)
 	r := runBinary(t, bin, cred, dir, ".")
-	expect(t, r, ExitFindings,
+	expect(t, r, exitFindings,
 		`locked/site\.conf:1:1: error: cannot read file: permission denied \[CORS001`,
 		`locked/template\.yaml:1:1: error: cannot read file: permission denied \[CORS001`,
 		`locked/inc\.conf:2:13: error: cannot read include "secret/x\.conf": .*permission denied \[CORS001`,
@@ -365,7 +365,7 @@ func TestBadInputUnreadable(t *testing.T) {
 	expectNeighbour(t, r)
 	// Named on the command line, an unreadable file is the same finding.
 	r = runBinary(t, bin, cred, dir, "locked/site.conf", "neighbour")
-	expect(t, r, ExitFindings, `locked/site\.conf:1:1: error: cannot read file: permission denied \[CORS001`)
+	expect(t, r, exitFindings, `locked/site\.conf:1:1: error: cannot read file: permission denied \[CORS001`)
 	expectNeighbour(t, r)
 }
 
@@ -426,7 +426,7 @@ func TestBadInputSymlinkLoops(t *testing.T) {
 		}
 	}
 	r := corslint(t, dir, ".")
-	expect(t, r, ExitFindings,
+	expect(t, r, exitFindings,
 		`links/nginx\.conf:2:13: error: cannot read include "self\.conf": .*too many (levels of symbolic )?links \[CORS001`)
 	expectNeighbour(t, r)
 	// Neither the walk nor the include pattern may go round the loop: a
@@ -437,7 +437,7 @@ func TestBadInputSymlinkLoops(t *testing.T) {
 	// Named on the command line, a looping link is an error that leaves
 	// the other paths linted.
 	r = corslint(t, dir, "links/self.conf", "neighbour")
-	expect(t, r, ExitUsage)
+	expect(t, r, exitUsage)
 	expectNeighbour(t, r)
 	if !strings.Contains(r.stderr, "links/self.conf") || !strings.Contains(r.stderr, "too many") {
 		t.Errorf("stderr does not name the looping link: %s", r.stderr)
@@ -471,7 +471,7 @@ func TestBadInputCRLFAndBOM(t *testing.T) {
 					t.Errorf("%s differs from the plain file:\n%s\nwant\n%s", v, s, want)
 				}
 			}
-			if r.code != ExitFindings {
+			if r.code != exitFindings {
 				t.Errorf("exit %d, want 1", r.code)
 			}
 		})
@@ -528,7 +528,7 @@ func TestBadInputNonUTF8(t *testing.T) {
 				if format == "sarif" && !json.Valid([]byte(r.stdout)) {
 					t.Errorf("SARIF output is not valid JSON")
 				}
-				if r.code != ExitFindings {
+				if r.code != exitFindings {
 					t.Errorf("%s: exit %d, want 1", format, r.code)
 				}
 			}
@@ -553,7 +553,7 @@ func TestBadInputTemplates(t *testing.T) {
 		"t/unbalanced.conf.j2":       "server {\n    {% if a %}\n    location / {\n    {% endif %}\n",
 	}))
 	r := corslint(t, dir, "--format", "json", ".")
-	if r.code != ExitFindings {
+	if r.code != exitFindings {
 		t.Errorf("exit %d, want 1\n%s", r.code, r.stderr)
 	}
 	for _, f := range decodeFindings(t, r.stdout) {
@@ -562,7 +562,7 @@ func TestBadInputTemplates(t *testing.T) {
 		}
 	}
 	r = corslint(t, dir, ".")
-	expect(t, r, ExitFindings, `t/unbalanced\.conf\.j2:\d+:\d+: error: .*\[CORS001`)
+	expect(t, r, exitFindings, `t/unbalanced\.conf\.j2:\d+:\d+: error: .*\[CORS001`)
 	expectNeighbour(t, r)
 }
 
@@ -603,12 +603,12 @@ func TestIncludesStayInRoot(t *testing.T) {
 		if strings.Contains(r.stdout+r.stderr, marker) {
 			t.Errorf("%s output shows a file outside the root:\n%s\n%s", format, r.stdout, r.stderr)
 		}
-		if r.code != ExitFindings {
+		if r.code != exitFindings {
 			t.Errorf("%s: exit %d, want 1", format, r.code)
 		}
 	}
 	r := corslint(t, repo, ".")
-	expect(t, r, ExitFindings,
+	expect(t, r, exitFindings,
 		`ng/nginx\.conf:4:17: note: include ".*secret\.conf" is outside the linted root; not read \(use --allow-outside-root\) \[CORS003`,
 		`ng/nginx\.conf:5:17: note: include "\.\./.*secret\.conf" is outside the linted root`,
 		`ng/nginx\.conf:6:17: error: cannot read include "link\.conf": .*leads outside the linted root through a symbolic link; not read \(use --allow-outside-root\) \[CORS001`,
@@ -656,7 +656,7 @@ func TestDeterministicOutput(t *testing.T) {
 			r := corslint(t, dir, "--format", format, "-j", jobs, ".")
 			if i == 0 {
 				first = r
-				if r.code != ExitFindings || len(r.stdout) < 1000 {
+				if r.code != exitFindings || len(r.stdout) < 1000 {
 					t.Fatalf("%s: exit %d, %d bytes of output", format, r.code, len(r.stdout))
 				}
 				if format == "text" {
@@ -719,7 +719,7 @@ func TestStackFoundByContent(t *testing.T) {
 	})
 	for _, jobs := range []string{"1", "2"} {
 		r := corslint(t, dir, "-j", jobs, ".")
-		expect(t, r, ExitFindings,
+		expect(t, r, exitFindings,
 			`edge/varnish\.conf:3:1: error: this cache stores responses whose Access-Control-Allow-Origin depends on Origin \(set at edge/nginx\.conf:4:9\).*\[CORS403`,
 			`edge/nginx\.conf:4:9: warning: .*\[CORS101`)
 	}

@@ -65,14 +65,14 @@ type Client struct {
 	Line, Col int
 }
 
-// Error is a problem at a position in a configuration file.
-type Error struct {
+// posError is a problem at a position in a configuration file.
+type posError struct {
 	File      string
 	Line, Col int
 	Msg       string
 }
 
-func (e *Error) Error() string {
+func (e *posError) Error() string {
 	if e.Line == 0 {
 		return fmt.Sprintf("%s: %s", e.File, e.Msg)
 	}
@@ -138,7 +138,7 @@ func Load(path string, lookup RuleLookup) (*Config, error) {
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return nil, &Error{File: path, Msg: "cannot read configuration: " + err.Error()}
+		return nil, &posError{File: path, Msg: "cannot read configuration: " + err.Error()}
 	}
 	return Parse(path, src, lookup)
 }
@@ -169,7 +169,7 @@ func (c *Config) Excluded(path string) bool {
 		return false
 	}
 	for _, g := range c.Exclude {
-		if MatchPrefix(g, rel) {
+		if matchPrefix(g, rel) {
 			return true
 		}
 	}
@@ -201,7 +201,7 @@ func (c *Config) StackRank(path string) int {
 		return -1
 	}
 	for i, g := range c.Stack {
-		if Match(g, rel) {
+		if match(g, rel) {
 			return i
 		}
 	}

@@ -197,14 +197,14 @@ func TestGlobs(t *testing.T) {
 		{"conf/**/*.conf", "conf/a.conf", true},
 		{"./testdata/", "testdata/x.conf", true},
 	} {
-		if got := MatchPrefix(c.pat, c.path); got != c.prefix {
-			t.Errorf("MatchPrefix(%q, %q) = %v", c.pat, c.path, got)
+		if got := matchPrefix(c.pat, c.path); got != c.prefix {
+			t.Errorf("matchPrefix(%q, %q) = %v", c.pat, c.path, got)
 		}
 	}
-	if Match("vendor", "vendor/a.conf") {
+	if match("vendor", "vendor/a.conf") {
 		t.Error("Match must be exact")
 	}
-	if !Match("edge/*.vcl", "edge/a.vcl") {
+	if !match("edge/*.vcl", "edge/a.vcl") {
 		t.Error("Match edge/*.vcl")
 	}
 }
@@ -226,12 +226,12 @@ func TestExcluded(t *testing.T) {
 
 func TestValidOrigin(t *testing.T) {
 	for _, ok := range []string{"https://a.example", "http://localhost:8080", "https://[::1]:8443", "chrome-extension://abcdef"} {
-		if err := ValidOrigin(ok); err != nil {
+		if err := validOrigin(ok); err != nil {
 			t.Errorf("%s: %v", ok, err)
 		}
 	}
 	for _, bad := range []string{"", "null", "*", "https://", "https://a.example/", "https://a.example/x", "https://u@a.example", "https://a.example?", "https://a.example:", "HTTPS://a.example", "https://*.example.com"} {
-		if err := ValidOrigin(bad); err == nil {
+		if err := validOrigin(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
 	}

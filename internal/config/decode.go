@@ -25,7 +25,7 @@ type decoder struct {
 }
 
 func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
-	d.errs = append(d.errs, &Error{File: d.file, Line: n.Line, Col: n.Column, Msg: fmt.Sprintf(format, args...)})
+	d.errs = append(d.errs, &posError{File: d.file, Line: n.Line, Col: n.Column, Msg: fmt.Sprintf(format, args...)})
 }
 
 func (d *decoder) decode(src []byte) {
@@ -33,10 +33,10 @@ func (d *decoder) decode(src []byte) {
 	if err := yaml.Unmarshal(src, &doc); err != nil {
 		var le *yaml.LoadError
 		if errors.As(err, &le) {
-			d.errs = append(d.errs, &Error{File: d.file, Line: le.Mark.Line, Col: le.Mark.Column, Msg: "invalid YAML: " + le.Message})
+			d.errs = append(d.errs, &posError{File: d.file, Line: le.Mark.Line, Col: le.Mark.Column, Msg: "invalid YAML: " + le.Message})
 			return
 		}
-		d.errs = append(d.errs, &Error{File: d.file, Msg: "invalid YAML: " + err.Error()})
+		d.errs = append(d.errs, &posError{File: d.file, Msg: "invalid YAML: " + err.Error()})
 		return
 	}
 	root := &doc
@@ -57,7 +57,7 @@ func (d *decoder) decode(src []byte) {
 			d.cfg.TrustedOrigins = []string{}
 			for _, n := range d.list(v, "a list of origins") {
 				if s, ok := d.str(n, "an origin"); ok {
-					if err := ValidOrigin(s); err != nil {
+					if err := validOrigin(s); err != nil {
 						d.errorf(n, "%v", err)
 						continue
 					}
@@ -173,7 +173,7 @@ func (d *decoder) client(n *yaml.Node) {
 		switch k.Value {
 		case "origin":
 			if s, ok := d.str(v, "an origin"); ok {
-				if err := ValidOrigin(s); err != nil {
+				if err := validOrigin(s); err != nil {
 					d.errorf(v, "%v", err)
 				}
 				c.Origin, hasOrigin = s, true
@@ -239,7 +239,7 @@ func (d *decoder) globs(n *yaml.Node) []string {
 	out := []string{}
 	for _, g := range d.list(n, "a list of path globs") {
 		if s, ok := d.str(g, "a path glob"); ok {
-			if err := ValidGlob(s); err != nil || s == "" {
+			if err := validGlob(s); err != nil || s == "" {
 				d.errorf(g, "bad glob %q", s)
 				continue
 			}
@@ -325,9 +325,9 @@ func suggest(k string, known []string) string {
 	return fmt.Sprintf("; did you mean %q?", cands[0])
 }
 
-// ValidOrigin checks that s is a serialised origin as browsers send it:
+// validOrigin checks that s is a serialised origin as browsers send it:
 // scheme://host[:port], lower case, without path, query or trailing slash.
-func ValidOrigin(s string) error {
+func validOrigin(s string) error {
 	bad := func(why string) error {
 		return fmt.Errorf("%q is not an origin: %s (write scheme://host[:port], e.g. https://app.example.com)", s, why)
 	}

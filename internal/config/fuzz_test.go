@@ -20,7 +20,7 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		var e *Error
+		var e *posError
 		if !errors.As(err, &e) {
 			t.Fatalf("error without a position: %v", err)
 		}

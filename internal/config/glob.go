@@ -11,8 +11,8 @@ import (
 // any directory (like .gitignore) unless it starts with one. A trailing
 // slash is allowed.
 
-// ValidGlob reports whether pattern is well formed.
-func ValidGlob(pattern string) error {
+// validGlob reports whether pattern is well formed.
+func validGlob(pattern string) error {
 	for _, seg := range segments(pattern) {
 		if seg == "**" {
 			continue
@@ -24,15 +24,15 @@ func ValidGlob(pattern string) error {
 	return nil
 }
 
-// Match reports whether the slash-separated relative path matches pattern
+// match reports whether the slash-separated relative path matches pattern
 // exactly.
-func Match(pattern, rel string) bool {
+func match(pattern, rel string) bool {
 	return matchSegs(segments(pattern), strings.Split(strings.Trim(rel, "/"), "/"))
 }
 
-// MatchPrefix reports whether pattern matches rel or one of its parent
+// matchPrefix reports whether pattern matches rel or one of its parent
 // directories, so "vendor" or "vendor/**" excludes vendor/a/b.conf.
-func MatchPrefix(pattern, rel string) bool {
+func matchPrefix(pattern, rel string) bool {
 	pat := segments(pattern)
 	segs := strings.Split(strings.Trim(rel, "/"), "/")
 	for k := 1; k <= len(segs); k++ {

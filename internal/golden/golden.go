@@ -52,22 +52,22 @@ func Run(t *testing.T, inputs []string, render func(t *testing.T, path string) s
 	t.Helper()
 	for _, path := range inputs {
 		t.Run(filepath.Base(path), func(t *testing.T) {
-			Compare(t, path, render(t, path))
+			compare(t, path, render(t, path))
 		})
 	}
 }
 
-// Path is where the golden of an input lives: golden/<base>.txt beside
+// goldenPath is where the golden of an input lives: golden/<base>.txt beside
 // the testdata folder the input sits in or below.
-func Path(input string) string {
+func goldenPath(input string) string {
 	return filepath.Join("testdata", "golden", filepath.Base(input)+".txt")
 }
 
-// Compare checks got against the input's golden file, or writes it under
+// compare checks got against the input's golden file, or writes it under
 // -update.
-func Compare(t *testing.T, input, got string) {
+func compare(t *testing.T, input, got string) {
 	t.Helper()
-	golden := Path(input)
+	golden := goldenPath(input)
 	if *update {
 		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
 			t.Fatalf("update golden: %v", err)
@@ -137,7 +137,7 @@ func (d Doc) String() string {
 	}
 	if d.Model != nil {
 		b.WriteString("-- model --\n")
-		b.WriteString(Model(d.Model))
+		b.WriteString(modelText(d.Model))
 	}
 	for _, s := range d.Extra {
 		fmt.Fprintf(&b, "-- %s --\n", s.Name)
@@ -160,9 +160,9 @@ func span(s model.Span, file string) string {
 	return pos
 }
 
-// Model renders what lowering produced: scopes, header statements,
+// modelText renders what lowering produced: scopes, header statements,
 // matchers, responses and caches, each with the span it points at.
-func Model(f *model.File) string {
+func modelText(f *model.File) string {
 	var b strings.Builder
 	at := func(s model.Span) string { return span(s, f.Path) }
 	scopes := map[*model.Scope]string{}
@@ -191,7 +191,7 @@ func Model(f *model.File) string {
 		if op.Stored {
 			stored = " stored"
 		}
-		fmt.Fprintf(&b, "h%d %s %s %s %s%s delivery=%d scope=%s%s raw=%q\n", i+1, at(op.Span), op.Op, op.Name, Value(op.Value), stored, op.Delivery, scope(op.Scope), when(op.When), op.Raw)
+		fmt.Fprintf(&b, "h%d %s %s %s %s%s delivery=%d scope=%s%s raw=%q\n", i+1, at(op.Span), op.Op, op.Name, valueText(op.Value), stored, op.Delivery, scope(op.Scope), when(op.When), op.Raw)
 	}
 	for _, m := range f.Matchers {
 		fmt.Fprintf(&b, "matcher %s kind=%d %q exact=%q ci=%v hostnames=%v dynamic=%v\n", at(m.Span), m.Kind, m.Pattern, m.Exact, m.CaseInsensitive, m.Hostnames, m.Dynamic)
@@ -209,7 +209,7 @@ func Model(f *model.File) string {
 				id = "variant of " + at(op.Span)
 				delivery = fmt.Sprintf(" delivery=%d", op.Delivery)
 			}
-			fmt.Fprintf(&b, "  %s %s %s %s%s\n", id, op.Op, op.Name, Value(op.Value), delivery)
+			fmt.Fprintf(&b, "  %s %s %s %s%s\n", id, op.Op, op.Name, valueText(op.Value), delivery)
 		}
 		if u := r.Upstream; u != nil {
 			fmt.Fprintf(&b, "  upstream %q function=%v adds=%d hidden=%d\n", u.Target, u.Function, len(u.Adds), len(u.Hidden))
@@ -228,15 +228,15 @@ func when(c *model.Condition) string {
 	return fmt.Sprintf(" when=%q", c.Text)
 }
 
-// Value renders a header value by kind: the options of a variable, the
+// valueText renders a header value by kind: the options of a variable, the
 // variable a reflection copies and how many guards it has, the text of
 // the rest.
-func Value(v model.Value) string {
+func valueText(v model.Value) string {
 	switch v.Kind {
 	case model.Variable:
 		var parts []string
 		for _, o := range v.Options {
-			parts = append(parts, Value(o))
+			parts = append(parts, valueText(o))
 		}
 		return "var(" + strings.Join(parts, " | ") + ")"
 	case model.Reflected:

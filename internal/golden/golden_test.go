@@ -67,7 +67,7 @@ func TestValue(t *testing.T) {
 		{model.Value{Kind: model.Reflected, Var: "$http_origin", Guards: []*model.Matcher{{}}}, "reflect($http_origin guards=1)"},
 		{model.Value{Kind: model.Variable, Options: []model.Value{{Kind: model.Empty}, {Kind: model.Wildcard, Text: "*"}}}, `var(empty | wildcard("*"))`},
 	} {
-		if got := Value(tt.v); got != tt.want {
+		if got := valueText(tt.v); got != tt.want {
 			t.Errorf("Value(%+v) = %s, want %s", tt.v, got, tt.want)
 		}
 	}

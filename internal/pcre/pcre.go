@@ -11,11 +11,11 @@ import (
 	"github.com/dlclark/regexp2"
 )
 
-// Timeout bounds one match. It is wall-clock time, so it is set far above
+// timeout bounds one match. It is wall-clock time, so it is set far above
 // what any sane pattern needs on a short origin or path (microseconds):
 // at 100 ms a loaded machine timed out ordinary matches and CORS102 chose
 // another bypass example from one run to the next.
-const Timeout = time.Second
+const timeout = time.Second
 
 // Compile compiles pattern, case-insensitively when ci.
 func Compile(pattern string, ci bool) (*regexp2.Regexp, error) {
@@ -27,7 +27,7 @@ func Compile(pattern string, ci bool) (*regexp2.Regexp, error) {
 	if err != nil {
 		return nil, err
 	}
-	re.MatchTimeout = Timeout
+	re.MatchTimeout = timeout
 	return re, nil
 }
 

@@ -78,11 +78,11 @@ type Config struct {
 	ServerRoot string
 }
 
-// Walk visits ds and their children in pre-order, skipping inactive ones.
+// walkDirectives visits ds and their children in pre-order, skipping inactive ones.
 // parents lists the enclosing sections, outermost first; the slice is
 // reused, so copy it to keep it. When fn returns false, d's children are
 // skipped.
-func Walk(ds []*Directive, fn func(d *Directive, parents []*Directive) bool) {
+func walkDirectives(ds []*Directive, fn func(d *Directive, parents []*Directive) bool) {
 	var parents []*Directive
 	var walk func([]*Directive)
 	walk = func(ds []*Directive) {

@@ -67,7 +67,7 @@ func checkSpans(t *testing.T, c *Config) {
 			t.Fatalf("%s: span %d:%d-%d:%d outside %d lines", what, sp.Line, sp.Col, sp.EndLine, sp.EndCol, lines)
 		}
 	}
-	Walk(c.Directives, func(d *Directive, _ []*Directive) bool {
+	walkDirectives(c.Directives, func(d *Directive, _ []*Directive) bool {
 		valid(d.Name, d.Span)
 		for _, a := range d.Args {
 			valid(d.Name+" argument", a.Span)

@@ -391,7 +391,7 @@ func vhostLabel(d *Directive) string {
 // fileLayer is Proxy when the file proxies anywhere, else Origin.
 func fileLayer(ds []*Directive) model.Layer {
 	layer := model.Origin
-	Walk(ds, func(d *Directive, _ []*Directive) bool {
+	walkDirectives(ds, func(d *Directive, _ []*Directive) bool {
 		switch {
 		case d.Is("ProxyPass") && d.Arg(len(d.Args)-1) != "!" && len(d.Args) > 0,
 			d.Is("ProxyPassMatch") && len(d.Args) > 1 && d.Arg(1) != "!",

@@ -1,6 +1,7 @@
 package js
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/corslint/corslint/model"
@@ -49,7 +50,10 @@ type layer struct {
 	answer *answer
 	// fail is the error the layer passes to the framework, and when.
 	fail *failure
-	at   model.Span
+	// failures are the answers a route handler gives only when something
+	// fails (if (err) return res.status(500).json(...)).
+	failures []*answer
+	at       model.Span
 }
 
 // answer is a response a layer produces itself.
@@ -227,6 +231,12 @@ func (l *lowerer) respond(a *app) {
 		}
 		if s.answer.alone {
 			hs = nil
+		}
+		for _, fa := range s.failures {
+			l.file.Responses = append(l.file.Responses, &model.Response{
+				Route: s.scope, Scope: s.scope, Methods: methods, Source: model.FromServer, Status: fa.status,
+				Headers: append(slices.Clone(hs), fa.ops...), Conds: []*model.Condition{fa.when}, Span: fa.at,
+			})
 		}
 		hs = append(hs, s.answer.ops...)
 		l.file.Responses = append(l.file.Responses, &model.Response{

@@ -211,6 +211,7 @@ func (l *lowerer) routeLayers(a *app, c *Node, m, path string, as []*Node, fw st
 			ly.preflight = hd.preflight
 			ly.fail = hd.fail
 			if !use && last {
+				ly.failures = hd.failures
 				an := hd.answer
 				if an == nil && hd.thrown != nil && hd.thrown.status != 0 {
 					an = hd.thrown

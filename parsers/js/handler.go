@@ -36,6 +36,8 @@ type handler struct {
 	// passes to it (next(new Error(...))), and when.
 	next string
 	fail *failure
+	// failures are the answers given only when something fails.
+	failures []*answer
 }
 
 // cond is one active condition while reading a handler's statements.
@@ -148,7 +150,39 @@ func (h *handler) stmt(st *Node, depth int) bool {
 		}
 		return thenEnds && elseEnds
 	case "try_statement":
-		return h.block(st.Child("body").Named(), depth+1)
+		if depth > maxDepth {
+			return false
+		}
+		stmts := st.Child("body").Named()
+		thrown := h.l.firstThrowing(stmts, h.req, h.res)
+		ran := -1 // the headers set before anything that can throw
+		mark, ends := len(h.conds), false
+		for i, s := range stmts {
+			if i == thrown {
+				ran = len(h.pass)
+			}
+			if h.stmt(s, depth+1) {
+				ends = true
+				break
+			}
+		}
+		h.conds = h.conds[:mark]
+		if ran < 0 {
+			ran = len(h.pass)
+		}
+		if c := st.Child("handler"); c != nil && h.fw == "" {
+			// The catch block runs only when the try block throws: what
+			// it answers is a failure's answer, with the headers set
+			// before the first statement that can throw.
+			fc := &cond{c: &model.Condition{Text: "the try block at " + h.l.t.Span(st).String() + " throws", Failure: true, Span: h.l.t.Span(c)}}
+			all := h.pass
+			h.pass = h.pass[:ran:ran]
+			h.conds = append(h.conds, fc)
+			h.branch(c.Child("body"), depth+1, fc)
+			h.conds = h.conds[:len(h.conds)-1]
+			h.pass = all
+		}
+		return ends
 	case "throw_statement":
 		// Fastify, Hono and Koa catch what an async handler throws;
 		// Express 4 does not, and the rejected promise answers nothing.
@@ -200,6 +234,10 @@ func (h *handler) branch(n *Node, depth int, c *cond) bool {
 			ended.ops = append(append([]*model.HeaderOp(nil), h.pass...), ended.ops...)
 			ended.when = h.originTests()
 			h.preflight = ended
+		} else if c.c.Header != "" && c.c.Negated && h.preflight == nil && ended.status >= 400 && !h.optionsExcluded() {
+			h.preflight = h.l.headerRefusal(c.c, ended, h.pass, h.originTests())
+		} else if h.failure(c, ended) {
+			h.failures = append(h.failures, ended)
 		}
 		_ = passMark
 	}
@@ -222,12 +260,16 @@ func (h *handler) condition(n *Node) *cond {
 		if !neg {
 			c.methods = ms
 		}
+		return c
+	}
+	if name, neg, ok := h.headerTest(n); ok {
+		c.c.Header, c.c.Negated = name, neg
 	}
 	return c
 }
 
 func (h *handler) negate(c *cond) *cond {
-	nc := &cond{c: &model.Condition{Text: "!(" + c.c.Text + ")", Origin: c.c.Origin, Methods: c.c.Methods, Negated: !c.c.Negated, Span: c.c.Span}}
+	nc := &cond{c: &model.Condition{Text: "!(" + c.c.Text + ")", Origin: c.c.Origin, Methods: c.c.Methods, Header: c.c.Header, Failure: c.c.Failure, Negated: !c.c.Negated, Span: c.c.Span}}
 	if nc.c.Origin != nil && !nc.c.Negated {
 		nc.origin = nc.c.Origin
 	}
@@ -549,6 +591,11 @@ func (h *handler) value(n *Node, depth int) model.Value {
 	}
 	if h.isOrigin(n) {
 		return dynamicGuard(model.Value{Kind: model.Reflected, Raw: l.t.Raw(n), Var: l.t.Raw(n), Guards: h.guards(), Span: at})
+	}
+	if name := h.requestHeader(n); name == "Access-Control-Request-Headers" {
+		// A hand-written echo of what the preflight asks for, as cors
+		// does when allowedHeaders is unset.
+		return model.Value{Kind: model.RequestHeader, Raw: l.t.Raw(n), Var: name, Span: at}
 	}
 	r := l.resolve(n)
 	if r == nil {

@@ -1,7 +1,9 @@
 package js
 
 import (
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/corslint/corslint/model"
@@ -46,6 +48,7 @@ func Lower(t *Tree) *model.File {
 			l.respond(a)
 		}
 	}
+	explainRefusals(f)
 	// Routers are mounted after their scopes were made: parents first.
 	depth := func(s *model.Scope) int {
 		d := 0
@@ -413,4 +416,82 @@ func (l *lowerer) scope(kind, label string, role model.Role, parent *model.Scope
 func (l *lowerer) matcher(m *model.Matcher) *model.Matcher {
 	l.file.Matchers = append(l.file.Matchers, m)
 	return m
+}
+
+// explainRefusals says why the code refuses preflights where its routes
+// expect them: an answer with an error status that OPTIONS reaches
+// (app.options('*', (req, res) => res.sendStatus(405)), a Lambda's
+// OPTIONS branch with statusCode 405, a Worker's fallback for the
+// methods it does not serve) on a route whose other answers send
+// Access-Control-Allow-Origin for requests a browser preflights. A
+// refusal under a test of the origin or anything else is a choice and
+// left alone.
+func explainRefusals(f *model.File) {
+	for _, r := range slices.Clone(f.Responses) {
+		if r.Source != model.FromServer || r.Status < 400 || r.Why != "" || len(r.Conds) > 0 || !preflightExpected(f, r) {
+			continue
+		}
+		why := "the code answers OPTIONS with " + strconv.Itoa(r.Status) + " here, while the route's other answers send Access-Control-Allow-Origin for requests that browsers preflight; answer OPTIONS first with 204 and the CORS headers"
+		switch {
+		case r.IsPreflightAnswer():
+			r.Why = why
+		case r.Methods == nil && r.Route != nil && r.Route.Kind == "worker" && reachedByOptions(f, r):
+			// A Worker's fallback for the methods it does not serve:
+			// OPTIONS gets it too.
+			pre := *r
+			pre.Methods = []string{"OPTIONS"}
+			pre.Why = "OPTIONS is none of the methods the fetch handler serves, so " + why
+			f.Responses = append(f.Responses, &pre)
+		}
+	}
+}
+
+// reachedByOptions reports whether an OPTIONS request gets r: every other
+// answer of its route is for methods other than OPTIONS.
+func reachedByOptions(f *model.File, r *model.Response) bool {
+	for _, o := range f.Responses {
+		if o != r && o.Route == r.Route && (o.Methods == nil || o.ForMethod("OPTIONS")) {
+			return false
+		}
+	}
+	return true
+}
+
+// preflightExpected reports whether another answer of r's route sends
+// Access-Control-Allow-Origin for a request browsers preflight: its
+// methods include one beyond GET, HEAD and POST, or it allows such a
+// method or request headers.
+func preflightExpected(f *model.File, r *model.Response) bool {
+	for _, o := range f.Responses {
+		if o == r || o.Route != r.Route || o.IsPreflightAnswer() || o.Status >= 400 || len(o.Ops(model.ACAO)) == 0 {
+			continue
+		}
+		for _, m := range o.Methods {
+			if !simpleMethod(m) {
+				return true
+			}
+		}
+		if len(o.Ops(model.ACAH)) > 0 {
+			return true
+		}
+		for _, op := range o.Ops(model.ACAM) {
+			if op.Value.Kind != model.Literal {
+				continue
+			}
+			for _, m := range strings.Split(op.Value.Text, ",") {
+				if m = strings.TrimSpace(m); m != "" && !simpleMethod(m) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func simpleMethod(m string) bool {
+	switch strings.ToUpper(m) {
+	case "GET", "HEAD", "POST", "OPTIONS":
+		return true
+	}
+	return false
 }

@@ -3,6 +3,7 @@ package js
 import (
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/corslint/corslint/model"
 )
@@ -165,8 +166,13 @@ type workerRun struct {
 	s     *model.Scope
 	resps map[string]*wresp            // variables that hold responses
 	hdrs  map[string][]*model.HeaderOp // variables that hold Headers
-	memo  map[*Node][]*model.HeaderOp  // header objects already read
-	out   []*model.Response
+	memo  map[*Node][]*model.HeaderOp  // helpers' header objects already read
+	// read holds the header objects already read, by the conditions they
+	// were read under: a const object used on two paths (the OPTIONS
+	// answer and the others) gets statements under each path's
+	// conditions, made once per path.
+	read map[readKey][]*model.HeaderOp
+	out  []*model.Response
 	// lambda reads returns as Lambda proxy results ({ statusCode,
 	// headers }) instead of Response objects; callback is the name of
 	// a callback-style handler's callback.
@@ -306,13 +312,22 @@ func (w *workerRun) stmt(st *Node, depth int) bool {
 	case "if_statement":
 		c := w.h.condition(st.Child("condition"))
 		w.h.conds = append(w.h.conds, c)
+		mark := len(w.out)
 		thenEnds := w.branch(st.Child("consequence"), depth)
 		w.h.conds = w.h.conds[:len(w.h.conds)-1]
+		if c.c.Header != "" && c.c.Negated && !w.h.optionsExcluded() {
+			w.refusesPreflights(c.c, mark)
+		}
+		if c.c.Origin == nil && c.c.Methods == nil && c.c.Header == "" && serverErrors(w.out[mark:]) {
+			// if (!upstream.ok) return new Response('error', { status:
+			// 502 }): a failure, not a choice about the request.
+			c.c.Failure = true
+		}
 		// A test the model cannot read (Object.keys(headers).length === 0)
 		// selects its branch, but its negation is not put on the other
 		// path: that is the path taken when nothing says otherwise, and
 		// an unknown negation would make it unreachable too.
-		known := c.c.Origin != nil || c.c.Methods != nil
+		known := c.c.Origin != nil || c.c.Methods != nil || c.c.Header != "" || c.c.Failure
 		elseEnds := false
 		if alt := st.Child("alternative"); alt != nil {
 			if known {
@@ -330,7 +345,11 @@ func (w *workerRun) stmt(st *Node, depth int) bool {
 	case "try_statement":
 		ends := w.block(st.Child("body").Named(), depth+1)
 		if c := st.Child("handler"); c != nil {
+			// The catch block runs only when the try block throws.
+			w.h.conds = append(w.h.conds, &cond{c: &model.Condition{
+				Text: "the try block at " + l.t.Span(st).String() + " throws", Failure: true, Span: l.t.Span(c)}})
 			ends = w.block(c.Child("body").Named(), depth+1) && ends
+			w.h.conds = w.h.conds[:len(w.h.conds)-1]
 		}
 		return ends
 	case "lexical_declaration", "variable_declaration":
@@ -504,7 +523,12 @@ func (w *workerRun) headerOps(n *Node, depth int) []*model.HeaderOp {
 	if e == nil {
 		return nil
 	}
-	if ops, ok := w.memo[e]; ok {
+	var top *cond
+	if n := len(w.h.conds); n > 0 {
+		top = w.h.conds[n-1]
+	}
+	key := readKey{e, top}
+	if ops, ok := w.read[key]; ok {
 		return ops
 	}
 	var ops []*model.HeaderOp
@@ -537,8 +561,18 @@ func (w *workerRun) headerOps(n *Node, depth int) []*model.HeaderOp {
 	case e.Is("call_expression"):
 		ops = w.helperOps(e, depth)
 	}
-	w.memo[e] = ops
+	if w.read == nil {
+		w.read = map[readKey][]*model.HeaderOp{}
+	}
+	w.read[key] = ops
 	return ops
+}
+
+// readKey is a header object read under the innermost active condition,
+// which stands for the conditions around it.
+type readKey struct {
+	n    *Node
+	cond *cond
 }
 
 // helperOps reads the headers objects a function of this file returns
@@ -729,7 +763,9 @@ func (w *workerRun) emit(e *Node, at *Node) {
 	}
 	l := w.l
 	resp := &model.Response{Route: w.s, Scope: w.s, Source: model.FromServer, Status: r.status, Headers: r.ops, Span: l.t.Span(at)}
-	w.conditions(resp)
+	if !w.conditions(resp) {
+		return
+	}
 	if r.throws != nil {
 		// The Worker throws before it answers: the platform's own 500.
 		resp.Status, resp.Headers, resp.Span = 500, nil, l.t.Span(r.throws)
@@ -798,18 +834,75 @@ func (workerAdvice) AllowHeaders(*model.Scope) string {
 
 // conditions puts the active conditions on a response: a method test
 // that holds as its Methods, the others as its Conds.
-func (w *workerRun) conditions(resp *model.Response) {
+//
+// Nested method tests admit the methods all of them admit, less those a
+// failed test excluded (past if (m !== 'GET' && m !== 'POST') return
+// ..., only GET and POST); it reports false when no method is left, a
+// path no request takes.
+func (w *workerRun) conditions(resp *model.Response) bool {
+	var out []string
 	for _, c := range w.h.conds {
 		switch {
-		case c.methods != nil:
-			resp.Methods = c.methods
-		case c.c.Methods == nil:
+		case c.c.Methods != nil && !c.c.Negated:
+			resp.Methods = intersect(resp.Methods, c.c.Methods)
+		case c.c.Methods != nil:
 			// A method test that does not hold (past the OPTIONS
-			// branch) leaves Methods nil: every method the branches
-			// before did not claim.
+			// branch) alone leaves Methods nil: every method the
+			// branches before did not claim.
+			out = append(out, c.c.Methods...)
+		default:
 			resp.Conds = append(resp.Conds, c.c)
 		}
 	}
+	if resp.Methods == nil {
+		return true
+	}
+	resp.Methods = slices.DeleteFunc(resp.Methods, func(m string) bool { return hasMethod(out, m) })
+	return len(resp.Methods) > 0
+}
+
+// refusesPreflights adds, for each error answer from out[mark:] given to
+// requests without a header (if (!request.headers.get('Authorization'))
+// return new Response(..., { status: 401 })), the same answer as the
+// preflights' one, saying why: a preflight carries none of the page's
+// headers.
+func (w *workerRun) refusesPreflights(c *model.Condition, mark int) {
+	for _, r := range w.out[mark:] {
+		if r.Status < 400 || r.Methods != nil && !r.ForMethod("OPTIONS") {
+			continue
+		}
+		pre := *r
+		pre.Methods = []string{"OPTIONS"}
+		pre.Why = w.l.headerRefusal(c, &answer{status: r.Status}, nil, nil).why
+		pre.Why = strings.Replace(pre.Why, "if (req.method === 'OPTIONS') return next()", "answer OPTIONS first: if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers })", 1)
+		w.out = append(w.out, &pre)
+	}
+}
+
+// serverErrors reports whether rs holds responses and each answers with
+// a fixed server error status (5xx).
+func serverErrors(rs []*model.Response) bool {
+	for _, r := range rs {
+		if r.Status < 500 {
+			return false
+		}
+	}
+	return len(rs) > 0
+}
+
+// intersect returns the methods of b that a admits; a nil a admits
+// every method.
+func intersect(a, b []string) []string {
+	if a == nil {
+		return slices.Clone(b)
+	}
+	out := []string{}
+	for _, m := range b {
+		if hasMethod(a, m) {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // emitResult adds the response a Lambda handler returns: an object with
@@ -833,8 +926,9 @@ func (w *workerRun) emitResult(e *Node, at *Node) {
 			resp.Headers = append(resp.Headers, w.headerOps(p.value, 0)...)
 		}
 	}
-	w.conditions(resp)
-	w.out = append(w.out, resp)
+	if w.conditions(resp) {
+		w.out = append(w.out, resp)
+	}
 }
 
 // follow reads the responses a function of this file returns when the

@@ -61,10 +61,10 @@ func (d *Directive) Arg(i int) string {
 	return d.Args[i].Value
 }
 
-// Walk visits ds and their children in pre-order. parents lists the
+// walk visits ds and their children in pre-order. parents lists the
 // enclosing directives, outermost first; the slice is reused between calls,
 // so copy it to keep it. When fn returns false, d's children are skipped.
-func Walk(ds []*Directive, fn func(d *Directive, parents []*Directive) bool) {
+func walk(ds []*Directive, fn func(d *Directive, parents []*Directive) bool) {
 	var parents []*Directive
 	var walk func([]*Directive)
 	walk = func(ds []*Directive) {

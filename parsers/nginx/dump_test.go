@@ -9,7 +9,7 @@ import (
 // files and failure messages.
 func dump(ds []*Directive) string {
 	var b strings.Builder
-	Walk(ds, func(d *Directive, parents []*Directive) bool {
+	walk(ds, func(d *Directive, parents []*Directive) bool {
 		fmt.Fprintf(&b, "%s%d:%d-%d:%d %s", strings.Repeat("  ", len(parents)), d.Span.Line, d.Span.Col, d.Span.EndLine, d.Span.EndCol, d.NameRaw)
 		for _, a := range d.Args {
 			fmt.Fprintf(&b, " [%d:%d-%d:%d %s]", a.Span.Line, a.Span.Col, a.Span.EndLine, a.Span.EndCol, a.Raw)

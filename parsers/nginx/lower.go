@@ -40,7 +40,7 @@ func Lower(cfg *Config) *model.File {
 	}
 	// Variables are global in nginx: collect map and set first, so a header
 	// may use a variable defined further down or in another server.
-	Walk(cfg.Directives, func(d *Directive, parents []*Directive) bool {
+	walk(cfg.Directives, func(d *Directive, parents []*Directive) bool {
 		switch d.Name {
 		case "map":
 			if len(d.Args) >= 2 && d.IsBlock {
@@ -118,7 +118,7 @@ var standardMethods = []string{"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", 
 // fileLayer is Proxy when the file proxies anywhere, else Origin.
 func fileLayer(ds []*Directive) model.Layer {
 	layer := model.Origin
-	Walk(ds, func(d *Directive, _ []*Directive) bool {
+	walk(ds, func(d *Directive, _ []*Directive) bool {
 		if strings.HasSuffix(d.Name, "_pass") && upstreamHandlers[d.Name] {
 			layer = model.Proxy
 		}
@@ -816,6 +816,10 @@ func (l *lowerer) variable(name string, at model.Span, server model.Span) model.
 	switch {
 	case name == "http_origin":
 		return model.Value{Kind: model.Reflected, Raw: ref, Var: ref, Span: at}
+	case name == "http_access_control_request_headers":
+		// echoes what the preflight asks for; add_header sends nothing
+		// for an empty value
+		return model.Value{Kind: model.RequestHeader, Raw: ref, Var: "Access-Control-Request-Headers", Span: at}
 	case l.maps[name] != nil:
 		v := *l.mapValue(name)
 		v.Span = at

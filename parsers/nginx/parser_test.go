@@ -391,7 +391,7 @@ func TestDepthLimit(t *testing.T) {
 		t.Fatalf("parsing did not continue after the deep block: %d top-level directives", len(c.Directives))
 	}
 	depth := 0
-	Walk(c.Directives, func(d *Directive, parents []*Directive) bool {
+	walk(c.Directives, func(d *Directive, parents []*Directive) bool {
 		depth = max(depth, len(parents)+1)
 		return true
 	})
@@ -436,7 +436,7 @@ func TestFileTooLarge(t *testing.T) {
 func TestWalk(t *testing.T) {
 	c := parseString("a { b { c; } d; } e;")
 	var got []string
-	Walk(c.Directives, func(d *Directive, parents []*Directive) bool {
+	walk(c.Directives, func(d *Directive, parents []*Directive) bool {
 		var names []string
 		for _, p := range parents {
 			names = append(names, p.Name)
@@ -516,7 +516,7 @@ func checkSpans(t *testing.T, c *Config) {
 		}
 		return string(f.src[a:b]), true
 	}
-	Walk(c.Directives, func(d *Directive, _ []*Directive) bool {
+	walk(c.Directives, func(d *Directive, _ []*Directive) bool {
 		if s, ok := text("directive "+d.Name, d.Span); ok && !strings.HasPrefix(s, d.NameRaw) {
 			t.Errorf("directive span %v holds %q, not name %q", d.Span, s, d.NameRaw)
 		}

@@ -3,33 +3,28 @@ package sam
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/corslint/corslint/model"
 )
 
-const codeTemplate = `Transform: AWS::Serverless-2016-10-31
-Resources:
-  Api:
-    Type: AWS::Serverless::Api
-    Properties:
-      StageName: prod
-      Cors:
-        AllowOrigin: "'https://app.example.com'"
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: src/
-      Handler: app.handler
-      Runtime: nodejs20.x
-      Events:
-        Api:
-          Type: Api
-          Properties:
-            RestApiId: !Ref Api
-            Path: /data
-            Method: GET
-`
+// handlerTemplate is testdata/handler/template.yaml with edits: pairs of
+// old and new text, each of which must apply.
+func handlerTemplate(t *testing.T, edits ...string) []byte {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join("testdata", "handler", "template.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(edits); i += 2 {
+		if !strings.Contains(string(src), edits[i]) {
+			t.Fatalf("template.yaml has no %q", edits[i])
+		}
+		src = []byte(strings.Replace(string(src), edits[i], edits[i+1], 1))
+	}
+	return src
+}
 
 // codeAdds returns the files of the headers the function's code sets.
 func codeAdds(t *testing.T, path string, o Options) []string {
@@ -63,7 +58,7 @@ func TestCodeStaysInRoot(t *testing.T) {
 		if err := os.MkdirAll(filepath.Join(dir, "src"), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, "template.yaml"), []byte(codeTemplate), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, "template.yaml"), handlerTemplate(t), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		app := filepath.Join(dir, "src", "app.js")
@@ -116,30 +111,9 @@ func TestSplitHandler(t *testing.T) {
 // handler, in a subdirectory, as an .mjs module.
 func TestCodeFromGlobals(t *testing.T) {
 	dir := t.TempDir()
-	tpl := `Transform: AWS::Serverless-2016-10-31
-Globals:
-  Function:
-    CodeUri: fn/
-    Handler: lib/main.handler
-    Runtime: nodejs22.x
-Resources:
-  Api:
-    Type: AWS::Serverless::Api
-    Properties:
-      StageName: prod
-      Cors:
-        AllowOrigin: "'https://app.example.com'"
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      Events:
-        Api:
-          Type: Api
-          Properties:
-            RestApiId: !Ref Api
-            Path: /data
-            Method: GET
-`
+	tpl := handlerTemplate(t,
+		"      CodeUri: src/\n      Handler: app.handler\n      Runtime: nodejs20.x\n", "",
+		"Resources:\n", "Globals:\n  Function:\n    CodeUri: fn/\n    Handler: lib/main.handler\n    Runtime: nodejs22.x\nResources:\n")
 	main := filepath.Join(dir, "fn", "lib", "main.mjs")
 	if err := os.MkdirAll(filepath.Dir(main), 0o755); err != nil {
 		t.Fatal(err)
@@ -148,7 +122,7 @@ Resources:
 		t.Fatal(err)
 	}
 	top := filepath.Join(dir, "template.yaml")
-	if err := os.WriteFile(top, []byte(tpl), 0o644); err != nil {
+	if err := os.WriteFile(top, tpl, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if got := codeAdds(t, top, Options{Root: dir}); len(got) != 1 || got[0] != main {

@@ -202,7 +202,6 @@ type New struct {
 // restart, goto and labels.
 type Generic struct {
 	Keyword string
-	Args    []Expr
 	Span    model.Span
 }
 

@@ -47,7 +47,7 @@ func Run(t *testing.T, dir string, rs []*rules.Rule) {
 		name := strings.TrimSuffix(filepath.Base(p), ".txtar")
 		covered[filepath.Base(filepath.Dir(p))]++
 		t.Run(filepath.Base(filepath.Dir(p))+"/"+name, func(t *testing.T) {
-			RunCase(t, p)
+			runCase(t, p)
 		})
 	}
 	for _, r := range rs {
@@ -57,8 +57,8 @@ func Run(t *testing.T, dir string, rs []*rules.Rule) {
 	}
 }
 
-// RunCase runs one txtar case (see Run).
-func RunCase(t *testing.T, path string) {
+// runCase runs one txtar case (see Run).
+func runCase(t *testing.T, path string) {
 	t.Helper()
 	ar, err := txtar.ParseFile(path)
 	if err != nil {

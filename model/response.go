@@ -212,7 +212,7 @@ func (r *Response) indexedInstances(status int, from Source) []Instance {
 	var out []Instance
 	for _, t := range tables {
 		for i, l := range t.lines {
-			if t.dead[i] || l.Value.Kind == Empty {
+			if t.dead[i] || l.Value.Kind == Empty && !l.Value.SentEmpty {
 				continue
 			}
 			out = append(out, l)
@@ -288,7 +288,7 @@ func (r *Response) fewInstances(status int, from Source, yield func(Instance) bo
 	}
 	for _, t := range tables {
 		for _, l := range lines {
-			if l.table == t && !l.dead && l.in.Value.Kind != Empty && !yield(l.in) {
+			if l.table == t && !l.dead && (l.in.Value.Kind != Empty || l.in.Value.SentEmpty) && !yield(l.in) {
 				return
 			}
 		}

@@ -51,7 +51,11 @@ type Value struct {
 	// it looks like (Apache mod_headers reads %{Origin}i as %i, the idle
 	// workers), for messages; empty otherwise.
 	Note string
-	Span Span
+	// SentEmpty marks an Empty value the server still sends, as a line
+	// with nothing after the colon (Varnish sets a header from one that
+	// is unset); most servers send no line for an empty value.
+	SentEmpty bool
+	Span      Span
 }
 
 // LiteralValue classifies a fixed string.

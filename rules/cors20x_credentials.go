@@ -75,13 +75,21 @@ add_header Vary Origin always;
 }
 
 // preflightsTakenBefore reports whether r answers only OPTIONS, for any
-// origin, yet the evaluator answers the preflights it sends to r's route
-// from another response of the route, deciding each (nginx's
-// limit_except refuses OPTIONS before the if that would answer it): r's
+// origin, yet the evaluator answers every preflight sent to r's route
+// from another response, deciding each: one of the route (nginx's
+// limit_except refuses OPTIONS before the if that would answer it) or,
+// in nginx, one of an enclosing scope that does not test the path (a
+// server-level if that returns runs before nginx looks for a location;
+// httpd's sections merge their headers into one answer instead). r's
 // statements then never go out.
 func preflightsTakenBefore(q *serverside.Query, f *model.File, r *model.Response) bool {
 	if !r.IsPreflightAnswer() || len(q.For(r)) > 0 {
 		return false
+	}
+	for _, m := range r.Methods {
+		if !strings.EqualFold(m, "OPTIONS") {
+			return false // a GET it also answers may well get through
+		}
 	}
 	for _, c := range r.Conds {
 		if c != nil && c.Origin != nil {
@@ -89,21 +97,31 @@ func preflightsTakenBefore(q *serverside.Query, f *model.File, r *model.Response
 		}
 	}
 	seen := false
-	for _, o := range f.Responses {
-		if o == r || o.Route != r.Route {
+	for _, x := range q.Route(r) {
+		o := x.Preflight
+		if o == nil || o.Response == nil {
 			continue
 		}
-		for _, x := range q.For(o) {
-			if x.Preflight == nil || x.Preflight.Response != o {
-				continue
-			}
-			if !x.Decided() {
-				return false
-			}
-			seen = true
+		if !x.Decided() || o.Response == r || o.Response.Route != r.Route && (f.Dialect != model.Nginx || !pathBlind(o.Response)) {
+			return false
 		}
+		seen = true
 	}
 	return seen
+}
+
+// pathBlind reports whether r's conditions do not test the request's
+// path, so that the sampled URL speaks for every path of a route inside
+// r's.
+func pathBlind(r *model.Response) bool {
+	for _, c := range r.Conds {
+		for ; c != nil; c = c.And {
+			if c.Methods == nil && c.Origin == nil {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // sentWithCredentials reports whether op reaches some status r answers

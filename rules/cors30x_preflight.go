@@ -333,6 +333,12 @@ func unhandledPreflights(p *Pass, views *preflightViews, r *model.Response, answ
 	if unreachable(r.Route) {
 		return // CORS308 says so
 	}
+	if r.Route.Internal {
+		// an internal location answers a request from outside
+		// with 404 whatever its method, and is reached from
+		// inside as GET (error_page): no page preflights it
+		return
+	}
 	if refused(r) {
 		// The route refuses every request (Require all denied on
 		// .env): nothing there is meant to be read, so nothing
@@ -344,6 +350,10 @@ func unhandledPreflights(p *Pass, views *preflightViews, r *model.Response, answ
 	// alone implies none.
 	intent := preflightIntent(r)
 	if intent == nil {
+		errorPageIntent(p, views.q, r)
+		return
+	}
+	if preflightsTakenElsewhere(views.q, p.File, r) {
 		return
 	}
 	if r.OptionsStatus == 0 {
@@ -375,6 +385,123 @@ func unhandledPreflights(p *Pass, views *preflightViews, r *model.Response, answ
 	label := r.Route.Kind + " " + r.Route.Label
 	f := p.Report(r.Route.Span, "%s expects preflights (it sends %s) but answers OPTIONS with %d, so the browser blocks the request (%q); %s", strings.TrimSpace(label), intent.Name, r.OptionsStatus, outcome, adviceFor(p.File).AnswerOptions("answer OPTIONS with 204 and the CORS headers"))
 	f.Related = append(f.Related, findings.Related{Message: "preflight headers configured here", Span: intent.Span})
+}
+
+// preflightsTakenElsewhere reports whether the evaluator answers every
+// preflight sent to r's route, deciding each, from something other than
+// r: in nginx, a server-level if that returns before nginx looks for a
+// location.
+// What r would answer OPTIONS with then never goes out; a refusal there
+// is deniedPreflights' to report.
+func preflightsTakenElsewhere(q *serverside.Query, f *model.File, r *model.Response) bool {
+	if f.Dialect != model.Nginx {
+		return false // httpd's sections merge into one answer; Varnish has one route
+	}
+	seen := false
+	for _, x := range q.Route(r) {
+		a := x.Preflight
+		if a == nil {
+			continue
+		}
+		if !x.Decided() || a.Response == nil || a.Response == r || a.Response.Route != r.Route && !pathBlind(a.Response) {
+			return false
+		}
+		seen = true
+	}
+	return seen
+}
+
+// errorPageIntent reports r when only an error page sends the preflight
+// headers its requests get (nginx's error_page to a location with
+// add_header Access-Control-Allow-Methods): the evaluator decides that
+// r answers preflights with an error, which no error page replaces, and
+// that the same route's requests get, through an error page, an
+// Allow-Methods with a method that needs a preflight or an
+// Allow-Headers.
+func errorPageIntent(p *Pass, q *serverside.Query, r *model.Response) {
+	if r.Scope == nil || len(r.Scope.ErrorPages) == 0 || r.OptionsStatus < 400 || !q.Decides(r) {
+		return // only a refusal the server makes itself (the static handler's 405)
+	}
+	st, outcome := 0, ""
+	var at *serverside.Line
+	var ep *model.ErrorPage
+	for _, x := range q.For(r) {
+		if a := x.Preflight; a != nil && a.Response == r {
+			if a.Status == 0 || a.Status/100 == 2 {
+				return
+			}
+			st = a.Status
+			outcome = "It does not have HTTP ok status"
+			if lineOf(a, model.ACAO) == nil {
+				outcome = "No 'Access-Control-Allow-Origin' header is present"
+			}
+		}
+	}
+	// An error page's answer is the target's, not r's: look at every
+	// request sent to the route, and at what a missing file gets there.
+	for _, x := range append(q.Route(r), missingFiles(p, q, r)...) {
+		a := x.Actual
+		if a == nil || at != nil || !x.Decided() {
+			continue
+		}
+		page := pageOf(r.Scope, a.Route)
+		if page == nil || lineOf(a, model.ACAO) == nil {
+			continue // no CORS on the request either: nothing it breaks
+		}
+		for _, l := range linesOf(a, model.ACAM) {
+			for _, m := range listItems(l.Value) {
+				if at == nil && l.Op != nil && !simpleMethods[strings.ToUpper(m)] {
+					at, ep = &l, page
+				}
+			}
+		}
+		for _, l := range linesOf(a, model.ACAH) {
+			if at == nil && l.Op != nil && strings.TrimSpace(l.Value) != "" {
+				at, ep = &l, page
+			}
+		}
+	}
+	if st == 0 || at == nil {
+		return
+	}
+	label := strings.TrimSpace(r.Route.Kind + " " + r.Route.Label)
+	f := p.Report(r.Route.Span, "%s answers OPTIONS with %d, while its error page %s sends %s: %s on its other answers, so the browser blocks every request that needs a preflight (%q); %s", label, st, ep.Target, at.Name, at.Value, outcome, adviceFor(p.File).AnswerOptions("answer OPTIONS with 204 and the CORS headers"))
+	f.Related = append(f.Related,
+		findings.Related{Message: "error page set here", Span: ep.Span},
+		findings.Related{Message: "preflight headers configured here", Span: at.Op.Span})
+}
+
+// missingFiles sends, when the file handler answers r, a GET for a file
+// that does not exist from each trusted origin the query samples, the
+// 404 its error pages are for (the query's own errors are 500s), an
+// upstream behind the error page answering it with success as the
+// query's GETs take it.
+func missingFiles(p *Pass, q *serverside.Query, r *model.Response) []serverside.Exchange {
+	if r.Source != model.FromHandler {
+		return nil
+	}
+	var out []serverside.Exchange
+	for _, x := range q.Route(r) {
+		req := x.Request
+		if !simpleGET(&x) || req.UpstreamStatus != 0 || req.Origin == serverside.Untrusted || req.Origin == "null" {
+			continue
+		}
+		req.UpstreamStatus = 404
+		req.UpstreamStatusFor = func(string) int { return 200 }
+		out = append(out, serverside.Exchange{Request: req, Prediction: serverside.Predict([]*model.File{p.File}, req)})
+	}
+	return out
+}
+
+// pageOf returns the error_page of s that an answer's route went
+// through, or nil.
+func pageOf(s *model.Scope, route string) *model.ErrorPage {
+	for _, ep := range s.ErrorPages {
+		if strings.Contains(route, " > error_page "+ep.Target+" > ") {
+			return ep
+		}
+	}
+	return nil
 }
 
 // preflightIntent returns the statement that shows preflights are
@@ -789,6 +916,9 @@ proxy_pass http://backend;
 				note(l.op, l.sev, l.message(r, fix), true)
 			}
 		}
+		for _, l := range errorPageLosses(p) {
+			note(l.op, findings.Warning, l.msg, false)
+		}
 		for _, h := range order {
 			f := p.Report(h.op.Span, "%s", h.msg)
 			f.Severity = h.sev
@@ -798,6 +928,62 @@ proxy_pass http://backend;
 		}
 		lostOnCodeFailures(p)
 	},
+}
+
+// pageLoss is a statement of an error page's target that does not reach
+// the error status the page answers with.
+type pageLoss struct {
+	op  *model.HeaderOp
+	msg string
+}
+
+// errorPageLosses asks the evaluator, for each route whose successful
+// answers to a trusted origin carry Access-Control-Allow-Origin, whether
+// its errors, answered through an error page (nginx's error_page), lose
+// it: the target's statements without always do not reach the error's
+// status. Each such statement is returned; a target without one says
+// nothing about CORS, which may well be meant.
+func errorPageLosses(p *Pass) []pageLoss {
+	q := p.exchanges()
+	var out []pageLoss
+	seen := map[string]bool{}
+	done := map[*model.Scope]bool{}
+	for _, r := range p.File.Responses {
+		if r.Scope == nil || len(r.Scope.ErrorPages) == 0 || done[r.Route] || addsHeader(r, model.ACAO) == nil {
+			continue // nothing on the route's own answers to lose
+		}
+		done[r.Route] = true
+		ok := map[string]bool{} // origins whose success carries the header
+		for _, x := range q.Route(r) {
+			if simpleGET(&x) && x.Request.UpstreamStatus == 0 && x.Actual != nil && x.Actual.Status/100 == 2 && lineOf(x.Actual, model.ACAO) != nil {
+				ok[x.Request.Origin] = true
+			}
+		}
+		for _, x := range q.Route(r) {
+			a := x.Actual
+			if !simpleGET(&x) || x.Request.UpstreamStatus < 400 || a == nil || a.Status < 400 || !x.Decided() ||
+				!ok[x.Request.Origin] || x.Request.Origin == serverside.Untrusted || x.Request.Origin == "null" || len(linesOf(a, model.ACAO)) > 0 {
+				continue
+			}
+			ep := pageOf(r.Scope, a.Route)
+			if ep == nil {
+				continue
+			}
+			label := strings.TrimSpace(r.Route.Kind + " " + r.Route.Label)
+			for _, o := range p.File.Responses {
+				if o.Span.File != a.By.File || o.Span.Line != a.By.Line || o.Span.Col != a.By.Col {
+					continue
+				}
+				for _, op := range o.Ops(model.ACAO) {
+					if adds(op) && !op.Delivery.Reaches(a.Status, model.FromServer) && !seen[op.Span.String()] {
+						seen[op.Span.String()] = true
+						out = append(out, pageLoss{op: op, msg: fmt.Sprintf("Access-Control-Allow-Origin is not sent on the %d answer of error_page %s, which %s's errors get, so the browser blocks them and scripts see only \"Failed to fetch\" instead of the status; %s", a.Status, ep.Target, label, adviceFor(p.File).Always())})
+					}
+				}
+			}
+		}
+	}
+	return out
 }
 
 // loss is a statement whose Access-Control-Allow-Origin does not reach

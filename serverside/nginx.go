@@ -84,6 +84,11 @@ func (e *evaluator) nginxFile(r *model.Response, a *Answer) (status int, source 
 		if e.req.UpstreamStatus != 0 {
 			status = e.req.UpstreamStatus
 		}
+		if e.newURI != "" && e.req.UpstreamStatusFor != nil {
+			// an error page's own file: what the request says that path
+			// answers, not the status that sent it there
+			status = e.req.UpstreamStatusFor(e.newURI)
+		}
 		if status >= 300 {
 			return status, model.FromServer, ""
 		}

@@ -1016,6 +1016,8 @@ func (e *evaluator) value(v model.Value) (string, bool) {
 	case model.RequestHeader:
 		h := e.requestHeader(v.Var)
 		return h, h != ""
+	case model.Empty:
+		return "", v.SentEmpty
 	case model.Variable:
 		// The last option that applies wins: a later set overrides an
 		// earlier one, a matching map entry overrides the default.

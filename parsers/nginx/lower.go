@@ -751,14 +751,21 @@ func soleVariable(s string) (string, bool) {
 }
 
 // withGuards adds the allowlists of enclosing if blocks to every reflected
-// option of v.
+// option of v that has none of its own. An option with its own (a map
+// entry's key) is echoed only where both accept, and Guards accept an
+// origin any one of them accepts: its own key is the closer of the two,
+// and the if's condition decides the response anyway (a map entry for
+// https://app. under an if for https://admin. echoes neither: nginx 1.22
+// sent the map's default, difftest seed 123, n355).
 func withGuards(v model.Value, guards []*model.Matcher) model.Value {
 	if len(guards) == 0 {
 		return v
 	}
 	switch v.Kind {
 	case model.Reflected:
-		v.Guards = append(append([]*model.Matcher(nil), v.Guards...), guards...)
+		if len(v.Guards) == 0 {
+			v.Guards = append([]*model.Matcher(nil), guards...)
+		}
 	case model.Variable:
 		opts := make([]model.Value, len(v.Options))
 		for i, o := range v.Options {

@@ -11,7 +11,21 @@ import (
 // at the top of the subroutine reaches every fetch, one under an if only
 // some. The backend then has no Origin (or another one) to echo.
 func (l *lowerer) originToBackend() (always, sometimes model.Span) {
-	for _, s := range l.userSubs("vcl_backend_fetch") {
+	return l.originIn("vcl_backend_fetch")
+}
+
+// originToPipe is originToBackend for a piped request, whose backend
+// request vcl_pipe prepares: vcl_backend_fetch never runs for it
+// (varnishd 7.1 passed the Origin that vcl_backend_fetch unsets to the
+// backend of a return (pipe), difftest seed 99, v87).
+func (l *lowerer) originToPipe() (always, sometimes model.Span) {
+	return l.originIn("vcl_pipe")
+}
+
+// originIn finds the statements changing bereq.http.Origin in the user's
+// subroutine sub.
+func (l *lowerer) originIn(sub string) (always, sometimes model.Span) {
+	for _, s := range l.userSubs(sub) {
 		if s.Body == nil {
 			continue
 		}

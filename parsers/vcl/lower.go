@@ -374,9 +374,13 @@ func (l *lowerer) headerOp(s Stmt, f frame) *model.HeaderOp {
 	}
 	h.Value = l.value(value, guards)
 	if strings.HasPrefix(f.sub.Name, "vcl_backend_") && l.readsRemovedOrigin(value) {
-		// Varnish then sends the header with an empty value, which the
-		// model has no way to say.
+		// Varnish then sends the header with an empty value
+		// (varnish-02e6456d.json); a longer expression around it is
+		// not followed.
 		h.Value = model.Value{Kind: model.Unknown, Raw: l.raw(s) + " (bereq.http.Origin, which vcl_backend_fetch unsets: an empty header)", Span: value.Pos()}
+		if id, ok := value.(*Ident); ok && isBereqOrigin(id) {
+			h.Value = model.Value{Kind: model.Empty, SentEmpty: true, Raw: h.Value.Raw, Span: h.Value.Span}
+		}
 	}
 	if h.Op == model.Append && h.Value.Kind == model.Literal {
 		text := strings.TrimLeft(h.Value.Text, ", ")

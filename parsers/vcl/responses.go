@@ -100,6 +100,9 @@ func (f *flow) responses() {
 		default:
 			r.Source, r.Status, r.Uncached = model.FromUpstream, g.status, g.uncached
 			r.Upstream = f.upstreamFor(g.ops)
+			if g.kind == fromPipe {
+				r.Upstream.OriginRemoved, r.Upstream.OriginRemovedIf = f.l.originToPipe()
+			}
 			r.Span = r.Upstream.Span
 			r.Scope = f.scopeOf(g)
 			if g == main {

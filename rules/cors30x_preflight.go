@@ -649,8 +649,20 @@ func deniedPreflights(p *Pass, views *preflightViews, r *model.Response) {
 	if at == nil {
 		return
 	}
-	f := p.Report(r.Span, "OPTIONS is answered with %d here, so every preflight fails (\"Response to preflight request doesn't pass access control check: It does not have HTTP ok status\") although %s, which browsers send only after a preflight; %s", r.Status, what, adviceFor(p.File).AnswerOptions("answer OPTIONS with 204 and the CORS headers"))
+	f := p.Report(r.Span, "OPTIONS is answered with %d here, so every preflight fails (%q) although %s, which browsers send only after a preflight; %s", r.Status, refusedPreflightMessage(r), what, adviceFor(p.File).AnswerOptions("answer OPTIONS with 204 and the CORS headers"))
 	f.Related = append(f.Related, findings.Related{Message: "preflight headers configured here", Span: at.Span})
+}
+
+// refusedPreflightMessage is Chromium's console message for a preflight
+// refused with r's status: Chromium checks Access-Control-Allow-Origin
+// before the status, so an error without it fails on the header.
+func refusedPreflightMessage(r *model.Response) string {
+	for in := range r.EachInstance(r.Status, model.FromServer) {
+		if in.Name == model.ACAO {
+			return "Response to preflight request doesn't pass access control check: It does not have HTTP ok status."
+		}
+	}
+	return "Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource."
 }
 
 // deniedAsWritten is deniedPreflights from the statements: the methods
@@ -675,7 +687,7 @@ func deniedAsWritten(p *Pass, r *model.Response) bool {
 	if at == nil {
 		return false
 	}
-	f := p.Report(r.Span, "OPTIONS is answered with %d here, so every preflight fails (\"Response to preflight request doesn't pass access control check: It does not have HTTP ok status\") although Access-Control-Allow-Methods allows %s, which browsers send only after a preflight; %s", r.Status, strings.Join(methods, ", "), adviceFor(p.File).AnswerOptions("answer OPTIONS with 204 and the CORS headers"))
+	f := p.Report(r.Span, "OPTIONS is answered with %d here, so every preflight fails (%q) although Access-Control-Allow-Methods allows %s, which browsers send only after a preflight; %s", r.Status, refusedPreflightMessage(r), strings.Join(methods, ", "), adviceFor(p.File).AnswerOptions("answer OPTIONS with 204 and the CORS headers"))
 	f.Related = append(f.Related, findings.Related{Message: "preflight headers configured here", Span: at.Span})
 	p.asked(r, false)
 	possibly(f)
@@ -756,7 +768,7 @@ func (rs *refusals) add(f *model.File, r *model.Response) {
 
 func (rs *refusals) report(p *Pass) {
 	for _, h := range rs.hits {
-		f := p.Report(h.r.Span, "preflights to %s get %d, so the browser blocks the request (\"Response to preflight request doesn't pass access control check: It does not have HTTP ok status\"): %s", strings.Join(h.routes, ", "), h.r.Status, h.r.Why)
+		f := p.Report(h.r.Span, "preflights to %s get %d, so the browser blocks the request (%q): %s", strings.Join(h.routes, ", "), h.r.Status, refusedPreflightMessage(h.r), h.r.Why)
 		f.Related = append(f.Related, findings.Related{Message: "CORS configured here", Span: h.intent.Span})
 	}
 }

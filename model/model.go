@@ -128,6 +128,12 @@ type Scope struct {
 	// Apache <FilesMatch> pattern with a "/", which only sees a file name),
 	// with what to write instead; empty when requests can reach it.
 	NeverMatches string
+	// Unmodelled says why the evaluator cannot speak for the answers of
+	// this virtual server (or of a file scope, for what no server owns):
+	// its runtime answers OPTIONS, unrouted paths or errors in ways the
+	// file does not show. Empty when the model holds them; the rules then
+	// judge its responses from their statements.
+	Unmodelled string
 }
 
 // PathMatchKind is how a route tests the request path.

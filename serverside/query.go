@@ -125,14 +125,15 @@ func (q *Query) Decides(r *model.Response) bool {
 	return len(ra.from[r]) > 0 && ra.decided[r]
 }
 
-// evaluates reports whether the evaluator speaks for r at all: for
-// application code, only where the framework's own answers to OPTIONS,
-// unrouted paths and errors are known (see appRuntime).
+// evaluates reports whether the evaluator speaks for r at all: not
+// where its virtual server (or, outside any, its file) is marked
+// Unmodelled by the dialect.
 func (q *Query) evaluates(r *model.Response) bool {
-	if q.file.Dialect != model.JavaScript {
-		return true
+	s := serverOf(r)
+	if s == nil {
+		s = fileTop(q.file)
 	}
-	return appRuntime(r)
+	return s == nil || s.Unmodelled == ""
 }
 
 // Ask returns the exchanges sent to r's route that keep selects and that

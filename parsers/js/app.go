@@ -88,6 +88,7 @@ type answer struct {
 // newApp adds an app (or router) scope.
 func (l *lowerer) newApp(kind, name string, at *Node) *app {
 	a := &app{scope: l.scope(kind, name, model.RoleServer, l.top, at)}
+	a.scope.Unmodelled = unmodelled(kind)
 	l.apps = append(l.apps, a)
 	if name != "" {
 		l.byName[name] = a
@@ -461,4 +462,30 @@ func pathMatch(p string, prefix bool) *model.PathMatch {
 type preflightKey struct {
 	route *model.Scope
 	an    *answer
+}
+
+// unmodelled says why the request evaluator cannot speak for an app of
+// this kind: how its framework answers OPTIONS, paths and methods no
+// route takes, and thrown errors is not known. Empty for the frameworks
+// whose own answers the oracle scenarios and measurements showed
+// (docs/server-facts.md).
+func unmodelled(kind string) string {
+	switch kind {
+	case "express()", "express.Router()",
+		// Fastify 5, Hono 4 and Koa 2 with @koa/router.
+		"fastify()", "new Hono()", "new Koa()", "new Router()":
+		return ""
+	case "worker", "next middleware", "lambda", "http.createServer()":
+		// The handler is every answer there is: a Worker's fetch, a
+		// proxy integration's function, Node's one request handler;
+		// Next.js middleware is read like a Worker, and what
+		// NextResponse.next() passes on is the app's, an upstream whose
+		// answer to OPTIONS stays undecided.
+		return ""
+	case "next.config":
+		return "headers() adds to what the route handlers answer, and how they answer OPTIONS (an App Router handler's automatic 204, a Pages API handler's own code, a page's 405) is not in the file"
+	case "NestFactory.create":
+		return "the routes are controllers' decorators, which are not read, and Nest's own answers to OPTIONS and unknown paths were not measured"
+	}
+	return "how this framework answers OPTIONS, unrouted paths and errors is not known"
 }

@@ -89,7 +89,8 @@ type lowerer struct {
 
 func newLowerer(t *Tree, f *model.File) *lowerer {
 	l := &lowerer{t: t, file: f, bindings: map[string][]*Node{}, imports: map[string]string{}, byName: map[string]*app{}, preflights: map[preflightKey]bool{}, tests: map[*Node]originResult{}}
-	l.top = &model.Scope{Kind: "module", Label: t.Path, Role: model.RoleFile, Layer: model.Origin, Span: t.Span(t.Root)}
+	l.top = &model.Scope{Kind: "module", Label: t.Path, Role: model.RoleFile, Layer: model.Origin, Span: t.Span(t.Root),
+		Unmodelled: "the code answers outside any app the parser recognised"}
 	f.Scopes = append(f.Scopes, l.top)
 	l.index()
 	return l

@@ -222,6 +222,9 @@ if ($request_method = OPTIONS) {
 			if carried(r, model.ACAO) == nil {
 				continue
 			}
+			if preflightsTakenElsewhere(q, p.File, r) {
+				continue // what answers them instead is judged on its own
+			}
 			op := carried(r, model.ACAH)
 			if op == nil && lostByInheritance(r, model.ACAH) {
 				continue // CORS305 names the cause

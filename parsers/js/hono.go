@@ -74,10 +74,15 @@ func (l *lowerer) honoBasePath(a *app, c *Node) {
 	if !ok || name == "" || l.byName[name] != nil {
 		return
 	}
-	sub := l.newApp("new Hono()", name, c)
+	l.honoMountAt(a, l.newApp("new Hono()", name, c), path, c)
+}
+
+// honoMountAt mounts the Hono app sub on a under path at c: a, not sub,
+// selects the requests, and sub's routes answer under the path.
+func (l *lowerer) honoMountAt(a, sub *app, path string, c *Node) {
 	sub.mounted = true
 	sub.scope.Parent = a.scope
-	sub.scope.Role = model.RoleOther // the app it is called on selects
+	sub.scope.Role = model.RoleOther
 	ly := &layer{scope: a.scope, mount: sub, at: l.t.Span(c)}
 	if path != "" && path != "/" {
 		ly.match = pathMatch(path, true)

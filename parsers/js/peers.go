@@ -397,12 +397,5 @@ func (l *lowerer) honoMount(a *app, c *Node) {
 	if !ok || sub == nil || sub == a || sub.scope.Kind != "new Hono()" || sub.mounted {
 		return
 	}
-	sub.mounted = true
-	sub.scope.Parent = a.scope
-	sub.scope.Role = model.RoleOther // the app it is mounted on selects
-	ly := &layer{scope: a.scope, mount: sub, at: l.t.Span(c)}
-	if path != "" && path != "/" {
-		ly.match = pathMatch(path, true)
-	}
-	a.layers = append(a.layers, ly)
+	l.honoMountAt(a, sub, path, c)
 }

@@ -96,13 +96,23 @@ func preflightsTakenBefore(q *serverside.Query, f *model.File, r *model.Response
 			return false // the sampled origins may miss the ones r answers
 		}
 	}
+	return answeredElsewhere(q, f, r, false)
+}
+
+// answeredElsewhere reports whether every preflight the query sends to
+// r's route is decided and answered by a response other than r: one of
+// the route, or, in nginx, one of an enclosing scope that does not test
+// the path (a server-level if that returns). A preflight no response of
+// the file answers (the upstream's) counts against that when
+// unansweredCounts, and is passed over otherwise.
+func answeredElsewhere(q *serverside.Query, f *model.File, r *model.Response, unansweredCounts bool) bool {
 	seen := false
 	for _, x := range q.Route(r) {
 		o := x.Preflight
-		if o == nil || o.Response == nil {
+		if o == nil || o.Response == nil && !unansweredCounts {
 			continue
 		}
-		if !x.Decided() || o.Response == r || o.Response.Route != r.Route && (f.Dialect != model.Nginx || !pathBlind(o.Response)) {
+		if !x.Decided() || o.Response == nil || o.Response == r || o.Response.Route != r.Route && (f.Dialect != model.Nginx || !pathBlind(o.Response)) {
 			return false
 		}
 		seen = true

@@ -400,18 +400,7 @@ func preflightsTakenElsewhere(q *serverside.Query, f *model.File, r *model.Respo
 	if f.Dialect != model.Nginx {
 		return false // httpd's sections merge into one answer; Varnish has one route
 	}
-	seen := false
-	for _, x := range q.Route(r) {
-		a := x.Preflight
-		if a == nil {
-			continue
-		}
-		if !x.Decided() || a.Response == nil || a.Response == r || a.Response.Route != r.Route && !pathBlind(a.Response) {
-			return false
-		}
-		seen = true
-	}
-	return seen
+	return answeredElsewhere(q, f, r, true)
 }
 
 // errorPageIntent reports r when only an error page sends the preflight

@@ -347,6 +347,18 @@ type routeMemo struct {
 	// as maps a narrowed copy of a file to the file, whose routes it
 	// takes.
 	as map[*model.File]*model.File
+
+	// servers remembers the virtual server each file gives a host and
+	// port, which every path sampled there shares; smu guards it apart
+	// from m, whose route choice asks it.
+	smu     sync.Mutex
+	servers map[serverKey]*model.Scope
+}
+
+type serverKey struct {
+	f    *model.File
+	host string
+	port int
 }
 
 type routeKey struct {
@@ -363,6 +375,37 @@ func (m *routeMemo) alias(copyOf, f *model.File) {
 		m.as = map[*model.File]*model.File{}
 	}
 	m.as[copyOf] = f
+}
+
+// server is e.server(f), remembered when m is not nil. A narrowed copy
+// keeps its file's scopes, so it shares the file's entry.
+func (m *routeMemo) server(e *evaluator, f *model.File) *model.Scope {
+	if m == nil {
+		return e.server(f)
+	}
+	m.mu.Lock()
+	if whole, ok := m.as[f]; ok {
+		f = whole
+	}
+	m.mu.Unlock()
+	return m.serverOf(e, f)
+}
+
+// serverOf is server for f, a whole file. It takes only m.smu, so that
+// route may ask it while holding m.mu.
+func (m *routeMemo) serverOf(e *evaluator, f *model.File) *model.Scope {
+	k := serverKey{f: f, host: e.host, port: e.port}
+	m.smu.Lock()
+	defer m.smu.Unlock()
+	if s, ok := m.servers[k]; ok {
+		return s
+	}
+	if m.servers == nil {
+		m.servers = map[serverKey]*model.Scope{}
+	}
+	s := e.server(f)
+	m.servers[k] = s
+	return s
 }
 
 // route is e.route(f), remembered when m is not nil; for a narrowed
@@ -383,7 +426,7 @@ func (m *routeMemo) route(e *evaluator, f *model.File) *model.Scope {
 	if r, ok := m.m[k]; ok {
 		return r
 	}
-	r := e.route(f)
+	r := e.routeIn(f, m.serverOf(e, f))
 	m.m[k] = r
 	return r
 }
@@ -464,7 +507,7 @@ func (q *Query) target(r *model.Response) (string, bool) {
 			if err != nil {
 				break
 			}
-			if server != nil && e.server(f) != server {
+			if server != nil && q.routes.server(e, f) != server {
 				return "", false // a server no sampled host selects
 			}
 			if picked := q.routes.route(e, f); picked == r.Route || q.walkReaches(e, f, picked, r) {

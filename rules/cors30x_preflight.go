@@ -431,7 +431,7 @@ func errorPageIntent(p *Pass, q *serverside.Query, r *model.Response) {
 	}
 	// An error page's answer is the target's, not r's: look at every
 	// request sent to the route, and at what a missing file gets there.
-	for _, x := range append(q.Route(r), missingFiles(p, q, r)...) {
+	for _, x := range append(q.Route(r), q.Missing(r)...) {
 		a := x.Actual
 		if a == nil || at != nil || !x.Decided() {
 			continue
@@ -461,28 +461,6 @@ func errorPageIntent(p *Pass, q *serverside.Query, r *model.Response) {
 	f.Related = append(f.Related,
 		findings.Related{Message: "error page set here", Span: ep.Span},
 		findings.Related{Message: "preflight headers configured here", Span: at.Op.Span})
-}
-
-// missingFiles sends, when the file handler answers r, a GET for a file
-// that does not exist from each trusted origin the query samples, the
-// 404 its error pages are for (the query's own errors are 500s), an
-// upstream behind the error page answering it with success as the
-// query's GETs take it.
-func missingFiles(p *Pass, q *serverside.Query, r *model.Response) []serverside.Exchange {
-	if r.Source != model.FromHandler {
-		return nil
-	}
-	var out []serverside.Exchange
-	for _, x := range q.Route(r) {
-		req := x.Request
-		if !simpleGET(&x) || req.UpstreamStatus != 0 || req.Origin == serverside.Untrusted || req.Origin == "null" {
-			continue
-		}
-		req.UpstreamStatus = 404
-		req.UpstreamStatusFor = func(string) int { return 200 }
-		out = append(out, serverside.Exchange{Request: req, Prediction: serverside.Predict([]*model.File{p.File}, req)})
-	}
-	return out
 }
 
 // pageOf returns the error_page of s that an answer's route went

@@ -91,6 +91,9 @@ type routeAnswers struct {
 	decided map[*model.Response]bool
 	// byOrigin holds what From sent to the route, by origin.
 	byOrigin map[string][]Exchange
+	// missing holds what Missing sent, once missingSent is set.
+	missingSent bool
+	missing     []Exchange
 }
 
 // NewQuery prepares the query of file, answered through stack (the files
@@ -197,6 +200,38 @@ func (q *Query) From(r *model.Response, origin string) []Exchange {
 	ra.byOrigin[origin] = xs
 	q.mu.Unlock()
 	return xs
+}
+
+// Missing sends to r's route, when the file handler answers r, a GET
+// for a file that does not exist from each trusted origin the query
+// samples: the 404 that error pages are usually for (the sampled errors
+// are 500s), an upstream behind an error page answering its URI with
+// success as the sampled GETs take it. The whole stack answers, not
+// only the route's responses, since an error page's target is another
+// route. The answers are remembered per route.
+func (q *Query) Missing(r *model.Response) []Exchange {
+	if r.Source != model.FromHandler || !q.evaluates(r) {
+		return nil
+	}
+	ra := q.route(r)
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if ra.missingSent {
+		return ra.missing
+	}
+	ra.missingSent = true
+	for _, x := range ra.exchanges {
+		req := x.Request
+		if req.Method != "GET" || x.Preflight != nil || req.UpstreamStatus != 0 || req.Origin == Untrusted || req.Origin == "null" {
+			continue
+		}
+		req.UpstreamStatus = 404
+		req.UpstreamStatusFor = func(string) int { return 200 }
+		m := Exchange{Request: req, Prediction: Predict(q.stack, req)}
+		q.attribute(&m, r)
+		ra.missing = append(ra.missing, m)
+	}
+	return ra.missing
 }
 
 // route returns the answers of r's route, computing them once.

@@ -529,7 +529,7 @@ func (q *Query) target(r *model.Response) (string, bool) {
 	server := serverOf(r)
 	if server != nil {
 		base = "http://" + hostFor(server)
-		if len(server.Ports) > 0 {
+		if len(server.Ports) > 0 && server.Ports[0] != 80 {
 			base += fmt.Sprintf(":%d", server.Ports[0])
 		}
 	}

@@ -589,30 +589,44 @@ func upstreamName(r *model.Response) string {
 // ^~, regexes in order, nested locations; elsewhere the most specific
 // route whose path test matches).
 func (e *evaluator) route(f *model.File) *model.Scope {
-	return e.routeIn(f, e.server(f))
+	server := e.server(f)
+	return e.routeIn(f, server, routesOf(f, server))
 }
 
-// routeIn is route once server, the virtual server the request's host
-// and port select in f, is known.
-func (e *evaluator) routeIn(f *model.File, server *model.Scope) *model.Scope {
-	routes := map[*model.Scope]bool{}
-	var order []*model.Scope
+// serverRoutes are the routes a virtual server's requests can end in,
+// in the file's order.
+type serverRoutes struct {
+	order []*model.Scope
+	has   map[*model.Scope]bool
+}
+
+// routesOf lists the routes of server in f (of the file, when server is
+// nil): those of its responses, or, for a server whose requests all go
+// to routes of no server, those.
+func routesOf(f *model.File, server *model.Scope) serverRoutes {
+	rs := serverRoutes{has: map[*model.Scope]bool{}}
 	for _, r := range f.Responses {
-		if r.Route == nil || routes[r.Route] || server != nil && serverOf(r) != server {
+		if r.Route == nil || rs.has[r.Route] || server != nil && serverOf(r) != server {
 			continue
 		}
-		routes[r.Route] = true
-		order = append(order, r.Route)
+		rs.has[r.Route] = true
+		rs.order = append(rs.order, r.Route)
 	}
-	if len(order) == 0 && server != nil {
-		// a server whose requests all go to routes of no server
+	if len(rs.order) == 0 && server != nil {
 		for _, r := range f.Responses {
-			if r.Route != nil && !routes[r.Route] && serverOf(r) == nil {
-				routes[r.Route] = true
-				order = append(order, r.Route)
+			if r.Route != nil && !rs.has[r.Route] && serverOf(r) == nil {
+				rs.has[r.Route] = true
+				rs.order = append(rs.order, r.Route)
 			}
 		}
 	}
+	return rs
+}
+
+// routeIn is route once server, the virtual server the request's host
+// and port select in f, and its routes are known.
+func (e *evaluator) routeIn(f *model.File, server *model.Scope, rs serverRoutes) *model.Scope {
+	routes, order := rs.has, rs.order
 	if f.Dialect == model.Nginx {
 		e.autoRedirect = false
 		parent := server

@@ -382,12 +382,20 @@ type routeMemo struct {
 	// as maps a narrowed copy of a file to the file, whose routes it
 	// takes.
 	as map[*model.File]*model.File
+	// routes holds the routes of each virtual server of a file, which
+	// every path sent there is matched against.
+	routes map[routesKey]serverRoutes
 
 	// servers remembers the virtual server each file gives a host and
 	// port, which every path sampled there shares; smu guards it apart
 	// from m, whose route choice asks it.
 	smu     sync.Mutex
 	servers map[serverKey]*model.Scope
+}
+
+type routesKey struct {
+	f      *model.File
+	server *model.Scope
 }
 
 type serverKey struct {
@@ -461,7 +469,16 @@ func (m *routeMemo) route(e *evaluator, f *model.File) *model.Scope {
 	if r, ok := m.m[k]; ok {
 		return r
 	}
-	r := e.routeIn(f, m.serverOf(e, f))
+	server := m.serverOf(e, f)
+	rs, ok := m.routes[routesKey{f, server}]
+	if !ok {
+		rs = routesOf(f, server)
+		if m.routes == nil {
+			m.routes = map[routesKey]serverRoutes{}
+		}
+		m.routes[routesKey{f, server}] = rs
+	}
+	r := e.routeIn(f, server, rs)
 	m.m[k] = r
 	return r
 }

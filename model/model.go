@@ -63,6 +63,9 @@ type File struct {
 	// Walker, when set, walks a request through the configuration the
 	// way the server does (see package serverside).
 	Walker Walker
+	// Serving says how the server that runs the file answers requests
+	// where servers differ; the dialect sets it when it lowers.
+	Serving Serving
 }
 
 // Diagnostic is a problem the parser or lowering found: a syntax error

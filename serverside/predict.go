@@ -430,7 +430,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 			}
 			continue
 		}
-		if in.Op.Op == model.Append && f.Dialect == model.JavaScript {
+		if in.Op.Op == model.Append && f.Serving.AppendJoinsUpstream {
 			// A Worker's copy of fetch()'s response holds the origin's
 			// headers in a Headers object, one entry per name, where
 			// append joins the entry (workerd/proxy-append-doubles).
@@ -615,7 +615,7 @@ func (e *evaluator) route(f *model.File) *model.Scope {
 		// An application's router skips a route whose method differs
 		// (Express: app.get then app.put on one path, PUT runs the
 		// second), so a route for the method comes first.
-		takes := f.Dialect == model.JavaScript && e.takesMethod(f, s)
+		takes := f.Serving.MethodRouting && e.takesMethod(f, s)
 		if takes != bestTakes {
 			if takes {
 				best, bestScore, bestDepth, bestTakes = s, score, depth, true

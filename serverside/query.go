@@ -483,7 +483,7 @@ func (q *Query) target(r *model.Response) (string, bool) {
 // walk's answer lands on r's route when walked finds the response of
 // that route it comes from.
 func (q *Query) walkReaches(e *evaluator, f *model.File, picked *model.Scope, r *model.Response) bool {
-	if f.Walker == nil || f.Dialect != model.Apache {
+	if f.Walker == nil {
 		return false
 	}
 	a := &Answer{Method: e.method}

@@ -816,7 +816,7 @@ func (workerAdvice) CacheKey() string {
 	return "send Vary: Origin with headers.append('Vary', 'Origin'), and put the Origin into the key of anything the Worker stores with the Cache API"
 }
 
-func (workerAdvice) HideUpstream() string {
+func (workerAdvice) HideUpstream(*model.Upstream) string {
 	return "set the header on the copy with response.headers.set(...), which replaces the origin's, instead of append(...)"
 }
 

@@ -792,7 +792,7 @@ func nginxServer(servers []*model.Scope, host string) *model.Scope {
 func (e *evaluator) location(f *model.File, parent *model.Scope) (found *model.Scope, final bool) {
 	var kids []*model.Scope
 	for _, s := range f.Scopes {
-		if s.Parent == parent && s.Kind == "location" && s.Match != nil && !s.Match.Named {
+		if s.Parent == parent && s.Role == model.RoleRoute && s.Match != nil && !s.Match.Named {
 			kids = append(kids, s)
 		}
 	}
@@ -851,7 +851,7 @@ func (e *evaluator) response(f *model.File, route *model.Scope, a *Answer) *mode
 		// A return at server level, in an if or not, runs in the server
 		// rewrite phase, before nginx looks for a location.
 		for _, r := range f.Responses {
-			if r.Route != route && r.Route.Kind == "server" && isAncestor(r.Route, route) &&
+			if r.Route != route && r.Route.Role == model.RoleServer && isAncestor(r.Route, route) &&
 				r.Source == model.FromServer && r.Status != 0 && e.holds(r, a) {
 				return r
 			}

@@ -123,7 +123,7 @@ func stackFor(ds []dialect.Dialect, files []*model.File, rank func(string) int) 
 func hostPairs(files []*model.File) map[*model.File][]*model.File {
 	out := map[*model.File][]*model.File{}
 	for _, w := range files {
-		// only a fetch() names its origin's host (fetchHost)
+		// only an upstream reached by its host names one (fetchHost)
 		var behind *model.File
 		ambiguous := false
 		for _, u := range w.Upstreams {
@@ -151,9 +151,10 @@ func hostPairs(files []*model.File) map[*model.File][]*model.File {
 	return out
 }
 
-// fetchHost is the host a Worker's fetch() names, or "".
+// fetchHost is the host an upstream reached by its host names (a
+// Worker's fetch()), or "".
 func fetchHost(u *model.Upstream) string {
-	if u.Directive != "fetch" {
+	if !u.ByHost {
 		return ""
 	}
 	t, ok := strings.CutPrefix(u.Target, "https://")
@@ -292,7 +293,7 @@ func pairingUpstreams(f *model.File) []*model.Upstream {
 	var out []*model.Upstream
 	for _, u := range f.Upstreams {
 		if fetchHost(u) != "" {
-			out = append(out, &model.Upstream{Target: strings.Clone(u.Target), Directive: strings.Clone(u.Directive)})
+			out = append(out, &model.Upstream{Target: strings.Clone(u.Target), Directive: strings.Clone(u.Directive), ByHost: true})
 		}
 	}
 	return out

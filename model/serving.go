@@ -29,8 +29,10 @@ type Serving struct {
 	LocationRouting bool
 	// RewritePhase: the server runs rewrite phases before the answer: a
 	// virtual server's own return and if before the route is chosen, and
-	// a route's set and if before its content (nginx), so a server-level
-	// return answers the requests of every route inside it.
+	// a route's set and if before its content, which an answer given
+	// between the two skips (nginx: an auto redirect, an internal
+	// location, limit_except). A server-level return thus answers the
+	// requests of every route inside it.
 	RewritePhase bool
 	// FilesAnswerRest: the server's own file handler answers what no
 	// statement does: a route without a response of its own, and a

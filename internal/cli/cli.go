@@ -116,17 +116,14 @@ func newCommand(name string, stdin io.Reader, stdout, stderr io.Writer) *cobra.C
 
 // newRoot builds the root command with the command named run alone, or
 // with every command where run names none of them (help, completion,
-// --version): building the flag sets of all is a good part of what a
-// process linting one small file does before it reads the file.
+// --version): a run of one command has no use for the others' flag sets.
 func newRoot(stdin io.Reader, stdout, stderr io.Writer, run string) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "corslint",
 		Short:         "Find CORS mistakes in nginx, Apache, AWS SAM/CloudFormation and Varnish configuration",
-		Version:       version(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.SetVersionTemplate("corslint {{.Version}}\n")
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -140,6 +137,8 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer, run string) *cobra.Comma
 	for _, name := range commandNames() {
 		root.AddCommand(newCommand(name, stdin, stdout, stderr))
 	}
+	root.Version = version()
+	root.SetVersionTemplate("corslint {{.Version}}\n")
 	return root
 }
 

@@ -47,6 +47,12 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			code = exitInternal
 		}
 	}()
+	// "corslint --version" means "corslint version": the command rather
+	// than cobra's version flag, whose template would link text/template
+	// and with it every exported method of the binary's types.
+	if len(args) > 0 && args[0] == "--version" {
+		args = append([]string{"version"}, args[1:]...)
+	}
 	// "corslint PATH" means "corslint lint PATH".
 	if len(args) == 0 || !isSubcommand(args[0]) {
 		args = append([]string{"lint"}, args...)
@@ -74,7 +80,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 // script and the hidden requests its shell functions make).
 func isSubcommand(name string) bool {
 	switch name {
-	case "help", "--help", "-h", "--version", "completion", cobra.ShellCompRequestCmd, cobra.ShellCompNoDescRequestCmd:
+	case "help", "--help", "-h", "completion", cobra.ShellCompRequestCmd, cobra.ShellCompNoDescRequestCmd:
 		return true
 	}
 	return slices.Contains(commandNames(), name)
@@ -115,8 +121,8 @@ func newCommand(name string, stdin io.Reader, stdout, stderr io.Writer) *cobra.C
 }
 
 // newRoot builds the root command with the command named run alone, or
-// with every command where run names none of them (help, completion,
-// --version): a run of one command has no use for the others' flag sets.
+// with every command where run names none of them (help, completion):
+// a run of one command has no use for the others' flag sets.
 func newRoot(stdin io.Reader, stdout, stderr io.Writer, run string) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "corslint",
@@ -137,8 +143,6 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer, run string) *cobra.Comma
 	for _, name := range commandNames() {
 		root.AddCommand(newCommand(name, stdin, stdout, stderr))
 	}
-	root.Version = version()
-	root.SetVersionTemplate("corslint {{.Version}}\n")
 	return root
 }
 

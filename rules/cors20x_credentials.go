@@ -112,12 +112,27 @@ func answeredElsewhere(q *serverside.Query, f *model.File, r *model.Response, un
 		if o == nil || o.Response == nil && !unansweredCounts {
 			continue
 		}
-		if !x.Decided() || o.Response == nil || o.Response == r || o.Response.Route != r.Route && (f.Dialect != model.Nginx || !pathBlind(o.Response)) {
+		if !x.Decided() || o.Response == nil || o.Response == r || o.Response.Route != r.Route && (f.Dialect != model.Nginx || !pathBlind(o.Response)) || testsURL(o.Response) {
 			return false
 		}
 		seen = true
 	}
 	return seen
+}
+
+// testsURL reports whether one of r's conditions tests the URL (an
+// httpd RewriteRule whose pattern takes some paths): the sampled URL then
+// does not speak for the other paths of the route, which r leaves to
+// another answer.
+func testsURL(r *model.Response) bool {
+	for _, c := range r.Conds {
+		for ; c != nil; c = c.And {
+			if c.URL != nil {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // pathBlind reports whether r's conditions do not test the request's

@@ -55,7 +55,13 @@ func (g *gen) apacheCase(name string) *Case {
 	}
 	switch {
 	case g.chance(0.1) || rw != "":
-		c.Files = append(c.Files, File{Path: "www/static/.htaccess", Content: rw + g.apacheHeaders(false).text()})
+		content := rw + g.apacheHeaders(false).text()
+		if n := len(c.Files) - 1; c.Files[n].Path == "www/static/.htaccess" {
+			// one file: the server reads what was written last
+			c.Files[n].Content = content
+			break
+		}
+		c.Files = append(c.Files, File{Path: "www/static/.htaccess", Content: content})
 	}
 	for i := 0; i < 12; i++ {
 		host := apacheHosts[g.r.Intn(len(apacheHosts))]
@@ -148,6 +154,31 @@ func (g *gen) apacheVhost(i int, alias string) *Node {
 			body = append(body, g.apachePerDirRewrite("")...)
 		}
 		kids = append(kids, block("<Directory @DIR@/www/static>", "</Directory>", body, "apache:directory"))
+	}
+	if g.chance(0.2) {
+		// mod_alias's listed redirects, tried at translate time after
+		// ProxyPass (the /api/ ones never take a request).
+		kids = append(kids, stmt(g.pick(
+			"Redirect /static/f-404.txt https://elsewhere.test/f.txt",
+			"Redirect permanent /data-200.json https://elsewhere.test/data.json",
+			`RedirectMatch 301 ^/static/f-(\d+)\.txt$ https://elsewhere.test/$1`,
+			`RedirectMatch "\.json$" https://elsewhere.test/`,
+			"RedirectPermanent /static https://elsewhere.test/static",
+			"RedirectTemp /api/items https://elsewhere.test/items",
+			"Redirect gone /data-404.json",
+			"Redirect seeother /static/ https://elsewhere.test/",
+		), "apache:redirect"))
+	}
+	if g.chance(0.12) {
+		// A section's own redirect (no URL-path) and a listed one in a
+		// directory, which mod_alias's fixup runs after access checks.
+		open, closing, red := g.pick("<Location /static/f-404.txt>", "<Location /api/items-404>", "<Location /data-200.json>"), "</Location>",
+			g.pick(`Redirect "https://elsewhere.test/"`, "Redirect gone", "Redirect permanent https://elsewhere.test/")
+		if g.chance(0.3) {
+			open, closing, red = "<Directory @DIR@/www/static>", "</Directory>", g.pick("Redirect /static/f-200.txt https://elsewhere.test/", "RedirectMatch 303 f-404 https://elsewhere.test/")
+		}
+		body := append([]*Node{stmt(red, "apache:redirect-section")}, g.apacheHeaders(true).nodes("apache:redirect-section")...)
+		kids = append(kids, block(open, closing, body, "apache:redirect-section"))
 	}
 	kids = append(kids, fixed("ProxyPass /api/ http://@UP@/api/", "apache:proxypass"))
 	if g.chance(0.25) {

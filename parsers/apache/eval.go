@@ -171,6 +171,11 @@ type evalRun struct {
 	ended bool
 	// shared is what the walks of the configuration share.
 	shared *prepared
+	// preIf and topIfs are the sections that applied before the <If>
+	// walk and the top-level branches it took; prev is the request an
+	// internal redirect came from.
+	preIf, topIfs []*esec
+	prev          *evalRun
 }
 
 // maxRedirects is httpd's LimitInternalRecursion default.
@@ -242,6 +247,7 @@ var modelled = map[string]bool{
 	"protocols": true,
 	// mod_alias's mapping (server and virtual host context only)
 	"alias": true, "aliasmatch": true,
+	"redirect": true, "redirectmatch": true, "redirectpermanent": true, "redirecttemp": true,
 }
 
 func (ev *evalRun) check(s *esec) {
@@ -344,25 +350,17 @@ func (ev *evalRun) run(main *esec) Result {
 	// <Location>s' always table.
 	if vh != nil && !ev.ended {
 		if st, at, ok := ev.rewrite(vh.body); ok {
-			// The <If> sections of those still apply to the error
-			// (httpd 2.4.71: an <Else> at virtual host level set
-			// Access-Control-Allow-Methods on a RewriteRule [F] answer).
-			// The Vary their conditions add stays on a 204 only (httpd
-			// 2.4.71: R=204 kept it, [F] and R=200 did not).
-			chain := append(append([]*esec(nil), server...), locs...)
-			x := &exprEnv{req: r, env: ev.env}
-			chain = append(chain, ev.ifWalk(chain, x)...)
-			res.Status, res.Source, res.By = st, model.FromServer, at
-			if st >= 400 {
-				// An error status goes through ErrorDocument like any
-				// other error (httpd 2.4.71: [G] with ErrorDocument 410
-				// /err.txt sent the error page's onsuccess headers).
-				return ev.errorAnswer(res, chain)
-			}
-			return ev.statusAnswer(res, chain, append(append([]string(nil), ev.vary...), x.vary...))
+			return ev.translateAnswer(res, server, locs, st, at)
 		}
 	}
 	target, passPath, passAt, proxied := ev.proxyPass(server, locs)
+	// mod_alias's translate_name runs after mod_proxy's, which takes the
+	// request first; its redirects come before its aliases.
+	if !proxied {
+		if st, at, ok := ev.translateRedirect(server, locs); ok {
+			return ev.translateAnswer(res, server, locs, st, at)
+		}
+	}
 	var chain []*esec
 	var hit aliasHit
 	file := ""
@@ -405,7 +403,7 @@ func (ev *evalRun) run(main *esec) Result {
 		res.Route += label(s)
 	}
 	early := &exprEnv{req: r, env: ev.env, vary: append([]string(nil), ev.vary...)}
-	ifs := ev.ifWalk(chain, early)
+	ifs := ev.ifsOf(chain, early)
 	chain = append(chain, ifs...)
 	if !ev.redirected {
 		for _, s := range chain[len(server):] {
@@ -426,6 +424,12 @@ func (ev *evalRun) run(main *esec) Result {
 				return out
 			}
 		}
+	}
+	// mod_alias's fixup runs after mod_rewrite's: the sections' own
+	// redirects and their listed ones.
+	if st, at, ok := ev.fixupRedirect(chain, len(server)); ok {
+		res.Status, res.Source, res.By = st, model.FromServer, at
+		return ev.errorAnswer(res, chain)
 	}
 	if proxied {
 		st := r.UpstreamStatus
@@ -481,6 +485,61 @@ func (ev *evalRun) run(main *esec) Result {
 	return ev.done(res)
 }
 
+// ifsOf runs the <If> walk of a request whose sections are chain. An
+// internal redirect inherits the walk cache of the request before it:
+// when the same sections apply and the same top-level branches are
+// taken, ap_if_walk_sub returns the cached result before it walks the
+// nested <If>s, so only the top level applies (httpd 2.4.71: an
+// ErrorDocument or a directory's RewriteRule to a file of the same
+// directory lost an <If> nested in an <If>; a redirect from another
+// directory kept it).
+func (ev *evalRun) ifsOf(chain []*esec, x *exprEnv) []*esec {
+	ev.preIf = chain
+	if ev.prev != nil && len(ev.prev.topIfs) > 0 && sameSections(chain, ev.prev.preIf) {
+		top := ev.ifLevels(chain, x, 1)
+		if sameSections(top, ev.prev.topIfs) {
+			ev.topIfs = top
+			return top
+		}
+	}
+	x0 := exprEnv{req: x.req, env: x.env}
+	ev.topIfs = ev.ifLevels(chain, &x0, 1)
+	return ev.ifWalk(chain, x)
+}
+
+func sameSections(a, b []*esec) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// translateAnswer is a status a translate_name hook gives (a
+// server-context RewriteRule, a redirect): the per-dir configuration is
+// then the server's and the <Location>s'. The <If> sections of those
+// still apply to the error (httpd 2.4.71: an <Else> at virtual host
+// level set Access-Control-Allow-Methods on a RewriteRule [F] answer).
+// The Vary their conditions add stays on a 204 only (httpd 2.4.71:
+// R=204 kept it, [F] and R=200 did not).
+func (ev *evalRun) translateAnswer(res Result, server, locs []*esec, st int, at model.Span) Result {
+	chain := append(append([]*esec(nil), server...), locs...)
+	x := &exprEnv{req: ev.req, env: ev.env}
+	chain = append(chain, ev.ifWalk(chain, x)...)
+	res.Status, res.Source, res.By = st, model.FromServer, at
+	if st >= 300 {
+		// An error or a redirect goes through ErrorDocument like any
+		// other error (httpd 2.4.71: [G] with ErrorDocument 410
+		// /err.txt sent the error page's onsuccess headers).
+		return ev.errorAnswer(res, chain)
+	}
+	return ev.statusAnswer(res, chain, append(append([]string(nil), ev.vary...), x.vary...))
+}
+
 func (ev *evalRun) done(res Result) Result {
 	res.Lines = fixupVary(res.Lines)
 	res.Unmodelled = ev.unmodelled
@@ -530,7 +589,7 @@ func (ev *evalRun) errorAnswer(res Result, chain []*esec) Result {
 		sub := *ev.req
 		sub.Method, sub.Path, sub.FileStatus = "GET", doc, 200
 		inner := &evalRun{req: &sub, hts: ev.hts, env: map[string]string{}, cfgRoot: ev.cfgRoot, main: ev.main, status: res.Status,
-			shared: ev.shared, redirected: true, depth: ev.depth + 1, ended: ev.ended}
+			shared: ev.shared, redirected: true, depth: ev.depth + 1, ended: ev.ended, prev: ev}
 		for k, v := range ev.env {
 			inner.env["REDIRECT_"+k] = v
 		}
@@ -615,7 +674,7 @@ func (ev *evalRun) fixupRewrite(res Result, chain []*esec, ds []*Directive, perd
 	sub := *ev.req
 	sub.Path = uri
 	inner := &evalRun{req: &sub, hts: ev.hts, env: map[string]string{}, cfgRoot: ev.cfgRoot, main: ev.main, status: ev.status,
-		shared: ev.shared, redirected: true, depth: ev.depth + 1, ended: ev.ended || act.end, vary: append([]string(nil), early.vary...)}
+		shared: ev.shared, redirected: true, depth: ev.depth + 1, ended: ev.ended || act.end, vary: append([]string(nil), early.vary...), prev: ev}
 	for k, v := range ev.env {
 		inner.env["REDIRECT_"+k] = v
 	}

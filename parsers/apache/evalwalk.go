@@ -481,9 +481,14 @@ func (ev *evalRun) filesFor(server, dirs []*esec, name string) []*esec {
 // nested <If>'s Header edit saw a header that a later top-level branch
 // set).
 func (ev *evalRun) ifWalk(chain []*esec, x *exprEnv) []*esec {
+	return ev.ifLevels(chain, x, -1)
+}
+
+// ifLevels is ifWalk down to max levels of nesting (all for -1).
+func (ev *evalRun) ifLevels(chain []*esec, x *exprEnv, max int) []*esec {
 	var out []*esec
 	level := chain
-	for len(level) > 0 {
+	for n := 0; len(level) > 0 && n != max; n++ {
 		var taken []*esec
 		for _, s := range level {
 			taken = append(taken, ev.ifChains(s.kids, x)...)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -171,11 +172,18 @@ type evalRun struct {
 	ended bool
 	// shared is what the walks of the configuration share.
 	shared *prepared
-	// preIf and topIfs are the sections that applied before the <If>
-	// walk and the top-level branches it took; prev is the request an
-	// internal redirect came from.
-	preIf, topIfs []*esec
-	prev          *evalRun
+	// walks are the request's calls of httpd's <If> walk, in order;
+	// prev is the request an internal redirect came from.
+	walks []ifCall
+	prev  *evalRun
+}
+
+// ifCall is one call of ap_if_walk_sub that had <If> sections to test:
+// the branches it took and, for a top-level call, the sections merged
+// before it (nil for a nested call, whose starting configuration is
+// always a new merge).
+type ifCall struct {
+	taken, pre []*esec
 }
 
 // maxRedirects is httpd's LimitInternalRecursion default.
@@ -212,8 +220,13 @@ func (ev *evalRun) build(s *esec, ds []*Directive) error {
 				return err
 			}
 			continue
-		case !ok || kind == "Limit" || kind == "LimitExcept":
+		case !ok:
 			return fmt.Errorf("section <%s> is not modelled", d.Name)
+		case kind == "Limit" || kind == "LimitExcept":
+			if err := ev.buildLimit(s, kind, d); err != nil {
+				return err
+			}
+			continue
 		}
 		c := &esec{kind: kind, d: d}
 		c.path, c.re = sectionPath(d, kind)
@@ -223,6 +236,41 @@ func (ev *evalRun) build(s *esec, ds []*Directive) error {
 		}
 	}
 	return nil
+}
+
+// buildLimit reads a <Limit> or <LimitExcept> section into s: only the
+// access control inside it depends on the method, so its Require lines
+// stay in a section of their own and every other statement applies to
+// all methods, where it is written (httpd 2.4.71 sent a Header inside
+// <Limit GET> to OPTIONS and PUT too).
+func (ev *evalRun) buildLimit(s *esec, kind string, d *Directive) error {
+	lim := &esec{kind: kind, d: d}
+	if err := ev.build(lim, d.Children); err != nil {
+		return err
+	}
+	for _, c := range lim.body {
+		if !c.Is("Require") {
+			s.body = append(s.body, c)
+		}
+	}
+	s.kids = append(s.kids, lim.kids...)
+	lim.kids = nil
+	lim.body = slices.DeleteFunc(lim.body, func(c *Directive) bool { return !c.Is("Require") })
+	if len(d.Args) == 0 {
+		return fmt.Errorf("<%s> without methods is not modelled", d.Name)
+	}
+	s.kids = append(s.kids, lim)
+	return nil
+}
+
+// limits reports whether a <Limit> or <LimitExcept> section's Require
+// lines apply to method.
+func limits(s *esec, method string) bool {
+	listed := false
+	for _, a := range s.d.Args {
+		listed = listed || a.Value == method
+	}
+	return listed == (s.kind == "Limit")
 }
 
 // modelled lists the directives whose effect the evaluator follows (or
@@ -345,12 +393,16 @@ func (ev *evalRun) run(main *esec) Result {
 		ev.setEnvIf(s.body)
 	}
 	locs := ev.locations(server)
+	// httpd's first <If> walk, before translate_name: what a status
+	// given there carries.
+	earlyX := &exprEnv{req: r, env: ev.env}
+	earlyIfs := ev.ifCached(append(append([]*esec(nil), server...), locs...), earlyX)
 	// Server-context mod_rewrite runs at translate time, after the first
 	// location walk: an answer it gives carries only the server's and the
 	// <Location>s' always table.
 	if vh != nil && !ev.ended {
 		if st, at, ok := ev.rewrite(vh.body); ok {
-			return ev.translateAnswer(res, server, locs, st, at)
+			return ev.translateAnswer(res, server, locs, earlyIfs, earlyX, st, at)
 		}
 	}
 	target, passPath, passAt, proxied := ev.proxyPass(server, locs)
@@ -358,7 +410,7 @@ func (ev *evalRun) run(main *esec) Result {
 	// request first; its redirects come before its aliases.
 	if !proxied {
 		if st, at, ok := ev.translateRedirect(server, locs); ok {
-			return ev.translateAnswer(res, server, locs, st, at)
+			return ev.translateAnswer(res, server, locs, earlyIfs, earlyX, st, at)
 		}
 	}
 	var chain []*esec
@@ -403,7 +455,7 @@ func (ev *evalRun) run(main *esec) Result {
 		res.Route += label(s)
 	}
 	early := &exprEnv{req: r, env: ev.env, vary: append([]string(nil), ev.vary...)}
-	ifs := ev.ifsOf(chain, early)
+	ifs := ev.ifCached(chain, early)
 	chain = append(chain, ifs...)
 	if !ev.redirected {
 		for _, s := range chain[len(server):] {
@@ -414,13 +466,13 @@ func (ev *evalRun) run(main *esec) Result {
 		ev.check(s)
 		res.Route += label(s)
 	}
-	if denied(chain) {
+	if denied(chain, r.Method) {
 		res.Status, res.Source = 403, model.FromServer
 		return ev.errorAnswer(res, chain)
 	}
 	if !ev.ended {
 		if s, perdir := ev.perDirRules(chain); s != nil {
-			if out, done := ev.fixupRewrite(res, chain, s.body, perdir, file, docroot, hit, early); done {
+			if out, done := ev.fixupRewrite(res, chain, len(server), s.body, perdir, file, docroot, hit, early); done {
 				return out
 			}
 		}
@@ -485,26 +537,63 @@ func (ev *evalRun) run(main *esec) Result {
 	return ev.done(res)
 }
 
-// ifsOf runs the <If> walk of a request whose sections are chain. An
-// internal redirect inherits the walk cache of the request before it:
-// when the same sections apply and the same top-level branches are
-// taken, ap_if_walk_sub returns the cached result before it walks the
-// nested <If>s, so only the top level applies (httpd 2.4.71: an
-// ErrorDocument or a directory's RewriteRule to a file of the same
-// directory lost an <If> nested in an <If>; a redirect from another
-// directory kept it).
-func (ev *evalRun) ifsOf(chain []*esec, x *exprEnv) []*esec {
-	ev.preIf = chain
-	if ev.prev != nil && len(ev.prev.topIfs) > 0 && sameSections(chain, ev.prev.preIf) {
-		top := ev.ifLevels(chain, x, 1)
-		if sameSections(top, ev.prev.topIfs) {
-			ev.topIfs = top
-			return top
+// ifCached is httpd's <If> walk over the sections of pre: the <If>
+// chains of the applying sections in merge order, <ElseIf> and <Else>
+// only when no earlier branch of their chain held, then the chains nested
+// in the branches taken, level by level (httpd 2.4.71: a nested <If>'s
+// Header edit saw a header that a later top-level branch set). It keeps
+// httpd's walk cache:
+// httpd walks the <If>s twice per request (on the server's and
+// the <Location>s' sections before translate_name, then on all of them),
+// and each call with sections to test takes the cache of the call with
+// the same number in the request an internal redirect came from. A
+// top-level call that took the same branches after the same sections
+// returns the cached configuration before it walks the nested <If>s, so
+// these are lost (httpd 2.4.71: an ErrorDocument or a directory's
+// RewriteRule to a file of the same directory lost an <If> nested in a
+// directory's <If>; with an <If> at virtual host level as well, the
+// counts shift and the nested ones applied).
+func (ev *evalRun) ifCached(pre []*esec, x *exprEnv) []*esec {
+	var out []*esec
+	level := pre
+	for top := true; len(level) > 0; top = false {
+		if !hasIfs(level) {
+			break
+		}
+		var taken []*esec
+		for _, s := range level {
+			taken = append(taken, ev.ifChains(s.kids, x)...)
+			if ev.unmodelled != "" {
+				return out
+			}
+		}
+		k := len(ev.walks)
+		call := ifCall{taken: taken}
+		if top {
+			call.pre = pre
+		}
+		ev.walks = append(ev.walks, call)
+		out = append(out, taken...)
+		if top && ev.prev != nil && k < len(ev.prev.walks) {
+			if pc := ev.prev.walks[k]; pc.pre != nil && sameSections(pc.pre, pre) && sameSections(pc.taken, taken) {
+				return out
+			}
+		}
+		level = taken
+	}
+	return out
+}
+
+// hasIfs reports whether the sections hold an <If>, <ElseIf> or <Else>.
+func hasIfs(secs []*esec) bool {
+	for _, s := range secs {
+		for _, k := range s.kids {
+			if k.kind == "If" || k.kind == "ElseIf" || k.kind == "Else" {
+				return true
+			}
 		}
 	}
-	x0 := exprEnv{req: x.req, env: x.env}
-	ev.topIfs = ev.ifLevels(chain, &x0, 1)
-	return ev.ifWalk(chain, x)
+	return false
 }
 
 func sameSections(a, b []*esec) bool {
@@ -526,10 +615,8 @@ func sameSections(a, b []*esec) bool {
 // level set Access-Control-Allow-Methods on a RewriteRule [F] answer).
 // The Vary their conditions add stays on a 204 only (httpd 2.4.71:
 // R=204 kept it, [F] and R=200 did not).
-func (ev *evalRun) translateAnswer(res Result, server, locs []*esec, st int, at model.Span) Result {
-	chain := append(append([]*esec(nil), server...), locs...)
-	x := &exprEnv{req: ev.req, env: ev.env}
-	chain = append(chain, ev.ifWalk(chain, x)...)
+func (ev *evalRun) translateAnswer(res Result, server, locs, ifs []*esec, x *exprEnv, st int, at model.Span) Result {
+	chain := append(append(append([]*esec(nil), server...), locs...), ifs...)
 	res.Status, res.Source, res.By = st, model.FromServer, at
 	if st >= 300 {
 		// An error or a redirect goes through ErrorDocument like any
@@ -634,7 +721,7 @@ func (ev *evalRun) statusAnswer(res Result, chain []*esec, vary []string) Result
 // whose answer is the response (its environment renamed REDIRECT_*, the
 // Vary so far kept, as mod_rewrite asks). It reports whether the
 // request's answer is decided here.
-func (ev *evalRun) fixupRewrite(res Result, chain []*esec, ds []*Directive, perdir, file, docroot string, hit aliasHit, early *exprEnv) (Result, bool) {
+func (ev *evalRun) fixupRewrite(res Result, chain []*esec, nServer int, ds []*Directive, perdir, file, docroot string, hit aliasHit, early *exprEnv) (Result, bool) {
 	if file == "" {
 		ev.refuse("RewriteRule for a proxied request is not modelled")
 		return ev.done(res), true
@@ -665,6 +752,15 @@ func (ev *evalRun) fixupRewrite(res Result, chain []*esec, ds []*Directive, perd
 			ev.ended = true
 		}
 		return res, false
+	}
+	// The rewrite hands the request to the redirect handler; the fixups
+	// after mod_rewrite's still run on the request as it came, so a
+	// redirect of mod_alias's that takes it answers instead (httpd 2.4.71:
+	// Redirect /static/f-200.txt in a <Directory> beside an .htaccess
+	// RewriteRule ^f-(\d+)\.txt$ g-$1.txt sent the 302).
+	if st, at, ok := ev.fixupRedirect(chain, nServer); ok {
+		res.Status, res.Source, res.By = st, model.FromServer, at
+		return ev.errorAnswer(res, chain), true
 	}
 	if ev.depth >= maxRedirects {
 		ev.refuse("more than %d internal redirects", maxRedirects)

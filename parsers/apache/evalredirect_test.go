@@ -107,3 +107,26 @@ RewriteRule ^x\.txt$ /static/f.txt [L]
 		t.Errorf("rewrite from another directory: X-Two %v", got)
 	}
 }
+
+// With an <If> at virtual host level, httpd's first walk (before
+// translate_name) takes a call of the cache too, so the redirect's
+// calls meet other ones and the nested <If>s apply (httpd 2.4.71).
+func TestNestedServerIfAfterInternalRedirect(t *testing.T) {
+	const conf = `Listen 8080
+<VirtualHost *:8080>
+ServerName a.test
+DocumentRoot /srv/www
+ErrorDocument 404 /static/f.txt
+<If "-n %{HTTP:Origin}">
+Header always set X-One one
+<If "-n %{HTTP:Origin}">
+Header always set X-Two two
+</If>
+</If>
+</VirtualHost>
+`
+	r := walkConf(t, conf, Request{Method: "GET", Path: "/static/none.txt", FileStatus: 404, Headers: [][2]string{{"Origin", "https://app.test"}}})
+	if r.Status != 404 || !slices.Equal(lineValues(r, "X-Two"), []string{"two"}) {
+		t.Errorf("ErrorDocument under a virtual host's nested <If>: %d %v, want 404 with X-Two", r.Status, r.Lines)
+	}
+}

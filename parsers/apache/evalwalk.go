@@ -474,34 +474,6 @@ func (ev *evalRun) filesFor(server, dirs []*esec, name string) []*esec {
 	return out
 }
 
-// ifWalk evaluates the <If> chains of the applying sections in merge
-// order; <ElseIf> and <Else> run only when no earlier branch of their
-// chain held. The chains nested in the branches taken come after all of
-// that level's, as httpd's if walk merges level by level (httpd 2.4.71: a
-// nested <If>'s Header edit saw a header that a later top-level branch
-// set).
-func (ev *evalRun) ifWalk(chain []*esec, x *exprEnv) []*esec {
-	return ev.ifLevels(chain, x, -1)
-}
-
-// ifLevels is ifWalk down to max levels of nesting (all for -1).
-func (ev *evalRun) ifLevels(chain []*esec, x *exprEnv, max int) []*esec {
-	var out []*esec
-	level := chain
-	for n := 0; len(level) > 0 && n != max; n++ {
-		var taken []*esec
-		for _, s := range level {
-			taken = append(taken, ev.ifChains(s.kids, x)...)
-			if ev.unmodelled != "" {
-				return out
-			}
-		}
-		out = append(out, taken...)
-		level = taken
-	}
-	return out
-}
-
 // ifChains returns the branches taken among kids' <If> chains.
 func (ev *evalRun) ifChains(kids []*esec, x *exprEnv) []*esec {
 	var out []*esec
@@ -534,15 +506,41 @@ func (ev *evalRun) ifChains(kids []*esec, x *exprEnv) []*esec {
 	return out
 }
 
-// denied reports whether the last Require of the sections refuses
-// everyone.
-func denied(chain []*esec) bool {
+// denied reports whether mod_authz_core refuses the request: the last
+// section in merge order that holds a Require line, its own or in a
+// <Limit> or <LimitExcept>, replaces the others (AuthMerging Off); its
+// lines for the request's method count as RequireAny, and when none is
+// for that method nothing is refused (httpd 2.4.71: <LimitExcept GET>
+// Require all denied under a directory that denies all let GET through).
+func denied(chain []*esec, method string) bool {
 	deny := false
 	for _, s := range chain {
-		for _, d := range s.body {
-			if d.Is("Require") {
-				deny = strings.EqualFold(d.ArgsText(), "all denied")
+		has, granted, refused := false, false, false
+		read := func(body []*Directive, applies bool) {
+			for _, d := range body {
+				if !d.Is("Require") {
+					continue
+				}
+				has = true
+				if !applies {
+					continue
+				}
+				switch strings.ToLower(d.ArgsText()) {
+				case "all granted":
+					granted = true
+				case "all denied":
+					refused = true
+				}
 			}
+		}
+		read(s.body, true)
+		for _, k := range s.kids {
+			if k.kind == "Limit" || k.kind == "LimitExcept" {
+				read(k.body, limits(k, method))
+			}
+		}
+		if has {
+			deny = refused && !granted
 		}
 	}
 	return deny

@@ -212,6 +212,27 @@ func (g *gen) apacheVhost(i int, alias string) *Node {
 			kids = append(kids, block(s.open, s.close, body, s.fam))
 		}
 	}
+	if g.chance(0.15) {
+		// Require per method: alone, or beside a Require for all
+		open, closing := g.pick("<Directory @DIR@/www/static>", "<Location /api/>", "<Location /data-200.json>"), "</Location>"
+		if strings.HasPrefix(open, "<Directory") {
+			closing = "</Directory>"
+		}
+		lim := g.pick("<Limit OPTIONS>", "<LimitExcept GET POST>", "<LimitExcept GET POST OPTIONS>", "<Limit PUT DELETE PATCH>")
+		limClose := "</Limit>"
+		if strings.HasPrefix(lim, "<LimitExcept") {
+			limClose = "</LimitExcept>"
+		}
+		inner := []*Node{stmt("Require all denied", "apache:limit")}
+		if g.chance(0.3) {
+			inner = append(inner, g.apacheHeaders(true).nodes("apache:limit")...)
+		}
+		body := []*Node{block(lim, limClose, inner, "apache:limit")}
+		if g.chance(0.4) {
+			body = append([]*Node{stmt("Require all granted", "apache:limit")}, body...)
+		}
+		kids = append(kids, block(open, closing, body, "apache:limit"))
+	}
 	// Fixed: without a virtual host httpd's main server answers from a
 	// document root outside the case.
 	n := block("<VirtualHost 127.0.0.1:@PORT@>", "</VirtualHost>", kids, "apache:vhost")
@@ -225,6 +246,15 @@ func (g *gen) apacheVhost(i int, alias string) *Node {
 // an E= on a trusted Origin, or a 410.
 func (g *gen) apachePerDirRewrite(sub string) []*Node {
 	out := []*Node{stmt("RewriteEngine On", "apache:rewrite-perdir")}
+	if g.chance(0.3) {
+		// the URL a relative substitution redirects to: the directory's
+		// own, or one where the file is not
+		base := g.pick("/static/", "/")
+		if sub != "" {
+			base = g.pick("/", "/nowhere/")
+		}
+		out = append(out, stmt("RewriteBase "+base, "apache:rewritebase"))
+	}
 	switch g.r.Intn(5) {
 	case 0:
 		out = append(out, stmt("RewriteCond %{REQUEST_METHOD} OPTIONS", "apache:rewrite-perdir"),

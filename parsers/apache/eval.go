@@ -296,6 +296,7 @@ var modelled = map[string]bool{
 	// mod_alias's mapping (server and virtual host context only)
 	"alias": true, "aliasmatch": true,
 	"redirect": true, "redirectmatch": true, "redirectpermanent": true, "redirecttemp": true,
+	"rewritebase": true,
 }
 
 func (ev *evalRun) check(s *esec) {
@@ -767,6 +768,11 @@ func (ev *evalRun) fixupRewrite(res Result, chain []*esec, nServer int, ds []*Di
 		return ev.done(res), true
 	}
 	uri := redirectURI(act.file, docroot, hit)
+	if base := rewriteBase(chain); base != "" {
+		if u, ok := baseURI(act.file, perdir, base); ok {
+			uri = u
+		}
+	}
 	sub := *ev.req
 	sub.Path = uri
 	inner := &evalRun{req: &sub, hts: ev.hts, env: map[string]string{}, cfgRoot: ev.cfgRoot, main: ev.main, status: ev.status,

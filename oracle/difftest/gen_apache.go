@@ -255,7 +255,7 @@ func (g *gen) apachePerDirRewrite(sub string) []*Node {
 		}
 		out = append(out, stmt("RewriteBase "+base, "apache:rewritebase"))
 	}
-	switch g.r.Intn(5) {
+	switch g.r.Intn(6) {
 	case 0:
 		out = append(out, stmt("RewriteCond %{REQUEST_METHOD} OPTIONS", "apache:rewrite-perdir"),
 			stmt("RewriteRule ^ - "+g.pick("[R=204,L]", "[R=200]", "[F]"), "apache:rewrite-perdir"))
@@ -271,8 +271,13 @@ func (g *gen) apachePerDirRewrite(sub string) []*Node {
 		out = append(out, stmt(`RewriteCond %{HTTP:Origin} ^https://(app|admin)\.example\.com$`, "apache:rewrite-perdir"),
 			stmt("RewriteRule ^ - [E=RW_OK:%{HTTP:Origin}]", "apache:rewrite-perdir"),
 			stmt(`Header set Access-Control-Allow-Origin "%{RW_OK}e" env=RW_OK`, "apache:rewrite-perdir"))
-	default:
+	case 4:
 		out = append(out, stmt(`RewriteRule \.json$ - [G]`, "apache:rewrite-perdir"))
+	default:
+		// %N from the last RewriteCond that matched, and a query string
+		// the substitution adds ([QSA]) or replaces ([QSD])
+		out = append(out, stmt(`RewriteCond %{HTTP:Origin} ^https://(app|admin)\.example\.com$`, "apache:rewrite-backref"),
+			stmt("RewriteRule ^"+sub+`f-(\d+)\.txt$ `+sub+"g-$1.txt?o=%1 "+g.pick("[QSA,L]", "[QSD]", "[L]"), "apache:rewrite-backref"))
 	}
 	return out
 }

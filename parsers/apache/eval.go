@@ -176,6 +176,9 @@ type evalRun struct {
 	// prev is the request an internal redirect came from.
 	walks []ifCall
 	prev  *evalRun
+	// condGroups are the groups of the last RewriteCond that matched,
+	// which a substitution's %N reads.
+	condGroups []string
 }
 
 // ifCall is one call of ap_if_walk_sub that had <If> sections to test:
@@ -768,8 +771,11 @@ func (ev *evalRun) fixupRewrite(res Result, chain []*esec, nServer int, ds []*Di
 		return ev.done(res), true
 	}
 	uri := redirectURI(act.file, docroot, hit)
-	if base := rewriteBase(chain); base != "" {
-		if u, ok := baseURI(act.file, perdir, base); ok {
+	// The RewriteBase of the rules' own section: a <Directory> above
+	// with one does not give it (httpd 2.4.71 redirected to
+	// /static/g-200.txt under a <Directory> with RewriteBase /nowhere/).
+	if d, ok := lastArg(ds, "RewriteBase"); ok {
+		if u, ok := baseURI(act.file, perdir, d.Arg(0)); ok {
 			uri = u
 		}
 	}

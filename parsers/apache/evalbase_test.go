@@ -63,3 +63,50 @@ func splitRoute(route string) []string {
 	}
 	return out
 }
+
+// %1 is a group of the last RewriteCond that matched; the query string
+// a substitution adds is not part of the file.
+func TestRewriteBackrefAndQuery(t *testing.T) {
+	const conf = `Listen 8080
+<VirtualHost *:8080>
+ServerName a.test
+DocumentRoot /srv/www
+<Directory /srv/www/static>
+RewriteEngine On
+RewriteCond %{HTTP:Origin} ^https://(app|admin)\.example\.com$
+RewriteRule ^f-(\d+)\.txt$ %1-$1.txt?o=%1 [QSA,L]
+</Directory>
+</VirtualHost>
+`
+	r := walkConf(t, conf, Request{Method: "GET", Path: "/static/f-200.txt", Headers: [][2]string{{"Origin", "https://admin.example.com"}}})
+	if got := rewriteTarget(r.Route); got != "RewriteRule /static/admin-200.txt" {
+		t.Errorf("rewritten to %q, want /static/admin-200.txt (route %s)", got, r.Route)
+	}
+	r = walkConf(t, conf, Request{Method: "GET", Path: "/static/f-200.txt", Headers: [][2]string{{"Origin", "https://evil.test"}}})
+	if got := rewriteTarget(r.Route); got != "" {
+		t.Errorf("untrusted origin: rewritten to %q, want no rewrite", got)
+	}
+}
+
+// A RewriteBase is not inherited: the rules of a <Directory> below one
+// with RewriteBase /nowhere/ redirect within their own directory
+// (httpd 2.4.71, rewrite:trace3).
+func TestRewriteBaseNotInherited(t *testing.T) {
+	const conf = `Listen 8080
+<VirtualHost *:8080>
+ServerName a.test
+DocumentRoot /srv/www
+<Directory /srv/www>
+RewriteBase /nowhere/
+</Directory>
+<Directory /srv/www/static>
+RewriteEngine On
+RewriteRule ^f-(\d+)\.txt$ g-$1.txt [L]
+</Directory>
+</VirtualHost>
+`
+	r := walkConf(t, conf, Request{Method: "GET", Path: "/static/f-200.txt"})
+	if got := rewriteTarget(r.Route); got != "RewriteRule /static/g-200.txt" {
+		t.Errorf("rewritten to %q, want /static/g-200.txt", got)
+	}
+}

@@ -192,8 +192,8 @@ func (ev *evalRun) perDirRules(chain []*esec) (*esec, string) {
 			case "rewritebase", "rewriterule", "rewritecond":
 				// a RewriteBase alone replaces the inherited rules too
 				// (httpd 2.4.71 passed a file through untouched under a
-				// <Directory> with only RewriteBase); the base itself is
-				// merged apart (rewriteBase)
+				// <Directory> with only RewriteBase); the base is the
+				// rules' own section's, never inherited (httpd 2.4.71)
 			default:
 				ev.refuse("%s in a directory is not modelled", d.Name)
 				return nil, ""
@@ -252,22 +252,6 @@ func symlinksAllowed(chain []*esec) bool {
 		}
 	}
 	return on["followsymlinks"] || on["symlinksifownermatch"]
-}
-
-// rewriteBase is the RewriteBase of a request's directory sections: the
-// last one in merge order, which mod_rewrite's merge keeps apart from
-// the rules (a section without one inherits it). "" for none.
-func rewriteBase(chain []*esec) string {
-	base := ""
-	for _, s := range chain {
-		if s.kind == "server" || s.kind == "VirtualHost" {
-			continue
-		}
-		if d, ok := lastArg(s.body, "RewriteBase"); ok {
-			base = d.Arg(0)
-		}
-	}
-	return base
 }
 
 // baseURI is mod_rewrite's subst_prefix_path: a filename inside the

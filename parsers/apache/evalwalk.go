@@ -80,7 +80,10 @@ func (ev *evalRun) setEnvIf(ds []*Directive) {
 	}
 }
 
-var dollarRE = regexp.MustCompile(`\$[0-9]`)
+var (
+	dollarRE  = regexp.MustCompile(`\$[0-9]`)
+	percentRE = regexp.MustCompile(`%[0-9]`)
+)
 
 // locations lists the <Location> and <LocationMatch> sections that match
 // the path, in the order written, the main server's first.
@@ -181,8 +184,9 @@ func (ev *evalRun) applyRules(ds []*Directive, uri, perdir string) ruleAction {
 		}
 		sub := d.Arg(1)
 		if sub != "-" {
-			// an absolute URL is an external redirect or a proxy request
-			if perdir == "" || fl.status != 0 || strings.ContainsAny(sub, "%{?\\") || strings.Contains(sub, ":") || m == nil && strings.Contains(sub, "$") {
+			// an absolute URL is an external redirect or a proxy request;
+			// %{...} reads server variables
+			if perdir == "" || fl.status != 0 || strings.Contains(sub, "%{") || strings.Contains(sub, "\\") || strings.Contains(sub, ":") || m == nil && strings.Contains(sub, "$") {
 				ev.refuse("RewriteRule substitution %q is not modelled", sub)
 				return ruleAction{}
 			}
@@ -193,6 +197,22 @@ func (ev *evalRun) applyRules(ds []*Directive, uri, perdir string) ruleAction {
 				}
 				return ""
 			})
+			// %N are the groups of the last RewriteCond that matched
+			sub = percentRE.ReplaceAllStringFunc(sub, func(x string) string {
+				n, _ := strconv.Atoi(x[1:])
+				if n < len(ev.condGroups) {
+					return ev.condGroups[n]
+				}
+				return ""
+			})
+			// The query string goes to the request's arguments ([QSA]
+			// appends the request's, [QSD] drops them): no part of the
+			// file the request maps to.
+			sub, _, _ = strings.Cut(sub, "?")
+			if strings.Contains(sub, "%") {
+				ev.refuse("RewriteRule substitution %q is not modelled", d.Arg(1))
+				return ruleAction{}
+			}
 		}
 		for _, e := range fl.envs {
 			name, val, _ := strings.Cut(e, ":")
@@ -260,6 +280,8 @@ func (ev *evalRun) ruleFlags(arg string) (rwFlags, bool) {
 			fl.status = n
 		case strings.HasPrefix(uf, "E="):
 			fl.envs = append(fl.envs, f[2:])
+		case uf == "QSA" || uf == "QSD" || uf == "QSL" || uf == "QSAPPEND" || uf == "QSDISCARD" || uf == "QSLAST":
+			// the query string only: no effect on the file or the headers
 		default:
 			ev.refuse("RewriteRule flag %s is not modelled", f)
 			return fl, false
@@ -302,6 +324,7 @@ func (ev *evalRun) rewriteSubject(subj string) (string, string, bool) {
 // and the request headers read by conditions that held.
 func (ev *evalRun) rewriteConds(cs []*Directive) (bool, []string) {
 	var vary []string
+	ev.condGroups = ev.condGroups[:0]
 	for i := 0; i < len(cs); i++ {
 		c := cs[i]
 		v, header, ok := ev.rewriteSubject(c.Arg(0))
@@ -319,7 +342,17 @@ func (ev *evalRun) rewriteConds(cs []*Directive) (bool, []string) {
 			ev.refuse("RewriteCond pattern %q is not modelled", pat)
 			return false, nil
 		}
-		held := ev.patterns().Match(pat, strings.Contains(flags, "NC"), v) != neg
+		held := false
+		if re, err := ev.patterns().Compile(pat, strings.Contains(flags, "NC")); err == nil {
+			m, _ := re.FindStringMatch(v)
+			held = (m != nil) != neg
+			if m != nil && !neg {
+				ev.condGroups = ev.condGroups[:0]
+				for _, g := range m.Groups() {
+					ev.condGroups = append(ev.condGroups, g.String())
+				}
+			}
+		}
 		switch {
 		case orNext && !held:
 			continue

@@ -245,6 +245,21 @@ func (l *lowerer) fill(s *sec, ds []*Directive) {
 			l.all = append(l.all, c)
 			l.file.Scopes = append(l.file.Scopes, c.scope)
 			l.fill(c, d.Children)
+			if kind == "Limit" || kind == "LimitExcept" {
+				// Only access control depends on the method: every
+				// other statement applies to all methods, where it is
+				// written (httpd 2.4.71 sent a Header inside
+				// <LimitExcept GET POST OPTIONS> to GET too).
+				var keep []*Directive
+				for _, b := range c.body {
+					if b.Is("Require") {
+						keep = append(keep, b)
+					} else {
+						s.body = append(s.body, b)
+					}
+				}
+				c.body = keep
+			}
 		}
 	}
 }

@@ -49,6 +49,9 @@ func (g *gen) apacheCase(name string) *Case {
 	c.Files = append(c.Files, docroot(apachePaths)...)
 	// the targets of the rewrites and aliases
 	c.Files = append(c.Files, File{Path: "www/static/g-200.txt", Content: "{}\n"}, File{Path: "assets/a-200.txt", Content: "{}\n"})
+	// where a RewriteBase of / or /nowhere/ sends the rewrites, so that
+	// the status a path names holds there too
+	c.Files = append(c.Files, File{Path: "www/g-200.txt", Content: "{}\n"}, File{Path: "www/nowhere/static/g-200.txt", Content: "{}\n"})
 	if g.chance(0.3) {
 		dir := g.pick("www/", "www/static/")
 		c.Files = append(c.Files, File{Path: dir + ".htaccess", Content: g.apacheHeaders(false).text()})

@@ -112,12 +112,24 @@ func answeredElsewhere(q *serverside.Query, f *model.File, r *model.Response, un
 		if o == nil || o.Response == nil && !unansweredCounts {
 			continue
 		}
-		if !x.Decided() || o.Response == nil || o.Response == r || o.Response.Route != r.Route && (f.Dialect != model.Nginx || !pathBlind(o.Response)) || testsURL(o.Response) {
+		if !x.Decided() || o.Response == nil || o.Response == r || o.Response.Route != r.Route && (f.Dialect != model.Nginx || !pathBlind(o.Response)) || testsURL(o.Response) || f.Dialect == model.Apache && wentThrough(o, r.Scope) {
 			return false
 		}
 		seen = true
 	}
 	return seen
+}
+
+// wentThrough reports whether the walk that gave answer a went through
+// scope s (httpd's: "VirtualHost a.test > Files f.txt > Else"), whose
+// statements then made it, whichever response of the route it is tied
+// to (the <Else> of an <If> on the method answered OPTIONS, tied to its
+// <Files>).
+func wentThrough(a *serverside.Answer, s *model.Scope) bool {
+	if s == nil || s.Role == model.RoleServer {
+		return false
+	}
+	return strings.Contains(" > "+a.Route+" > ", " > "+s.Kind+" "+s.Label+" > ")
 }
 
 // testsURL reports whether one of r's conditions tests the URL (an

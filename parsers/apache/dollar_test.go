@@ -17,4 +17,10 @@ func TestReplaceDollarRefs(t *testing.T) {
 			t.Errorf("%q: %q, want %q", s, got, want)
 		}
 	}
+	pre := regexp.MustCompile(`%[0-9]`)
+	for _, s := range []string{"", "%", "%%1", "/a/%1?q=%2", "%{ENV}%3", "100%"} {
+		if got, want := replacePercentRefs(s, mark), pre.ReplaceAllStringFunc(s, mark); got != want {
+			t.Errorf("%q: %q, want %q", s, got, want)
+		}
+	}
 }

@@ -258,6 +258,21 @@ func (l *lowerer) fill(s *sec, ds []*Directive) {
 			if kind == "VirtualHost" && sslEngineOn(c.body) {
 				c.scope.TLSPorts = c.scope.Ports
 			}
+			if kind == "Limit" || kind == "LimitExcept" {
+				// Only access control depends on the method: every
+				// other statement applies to all methods, where it is
+				// written (httpd 2.4.71 sent a Header inside
+				// <LimitExcept GET POST OPTIONS> to GET too).
+				var keep []*Directive
+				for _, b := range c.body {
+					if b.Is("Require") {
+						keep = append(keep, b)
+					} else {
+						s.body = append(s.body, b)
+					}
+				}
+				c.body = keep
+			}
 		}
 	}
 }

@@ -37,6 +37,7 @@ func Lower(cfg *Config) *model.File {
 		resolving:  map[string]bool{},
 		lines:      map[string]*model.Lines{},
 		varValues:  map[varKey]model.Value{},
+		ifParents:  map[*Directive][]*Directive{},
 	}
 	// Variables are global in nginx: collect map and set first, so a header
 	// may use a variable defined further down or in another server.
@@ -47,6 +48,8 @@ func Lower(cfg *Config) *model.File {
 				l.maps[strings.TrimPrefix(d.Args[1].Value, "$")] = d
 			}
 			return false
+		case "if":
+			l.ifParents[d] = append([]*Directive(nil), parents...)
 		case "set":
 			if len(d.Args) >= 2 {
 				name := strings.TrimPrefix(d.Args[0].Value, "$")
@@ -83,6 +86,8 @@ type lowerer struct {
 	maps      map[string]*Directive
 	mapValues map[string]*model.Value
 	sets      map[string][]setDef
+	// ifParents are the blocks around each if, outermost first.
+	ifParents map[*Directive][]*Directive
 	// hides holds each scope's own *_hide_header directives, by module
 	// ("proxy", "fastcgi", ...), and under "" the headers-more statements
 	// that replace or clear upstream headers whatever module answered.
@@ -219,7 +224,13 @@ func (l *lowerer) block(s *model.Scope, parent *model.Scope, ds []*Directive, mo
 			if d.Name == "server" {
 				child.Role = model.RoleServer
 				child.Hosts = strings.Fields(child.Label)
-				child.Ports, child.Default = listens(d)
+				child.Listens = listens(d)
+				for _, l := range child.Listens {
+					if !slices.Contains(child.Ports, l.Port) {
+						child.Ports = append(child.Ports, l.Port)
+					}
+					child.Default = child.Default || l.Default
+				}
 			}
 			l.block(child, s, d.Block, mode)
 		case "location":
@@ -299,32 +310,48 @@ func serverLabel(d *Directive) string {
 	return ""
 }
 
-// listens reads a server's listen directives: the ports it listens on
-// (80 when a listen names only an address, nginx's default) and whether it
-// is the default server of one of them.
-func listens(d *Directive) (ports []int, def bool) {
+// listens reads a server's listen directives: each socket's address and
+// port (80 when a listen names only an address, nginx's default) and
+// whether the server is its default_server.
+func listens(d *Directive) []model.Listen {
+	var out []model.Listen
 	for _, c := range d.Block {
 		if c.Name != "listen" || len(c.Args) == 0 {
 			continue
 		}
 		addr := c.Args[0].Value
+		def := false
 		for _, a := range c.Args[1:] {
 			def = def || a.Value == "default_server" || a.Value == "default"
 		}
 		if strings.HasPrefix(addr, "unix:") {
 			continue
 		}
-		port := addr
+		host, port := "", addr
 		if i := strings.LastIndexByte(addr, ':'); i >= 0 && !strings.HasSuffix(addr, "]") {
-			port = addr[i+1:]
+			host, port = addr[:i], addr[i+1:]
 		} else if strings.ContainsAny(addr, ".[]") || addr == "localhost" || addr == "*" {
-			port = "80"
+			host, port = addr, "80"
 		}
-		if n, err := strconv.Atoi(port); err == nil && n > 0 && n < 65536 && !slices.Contains(ports, n) {
-			ports = append(ports, n)
+		n, err := strconv.Atoi(port)
+		if err != nil || n <= 0 || n >= 65536 {
+			continue
 		}
+		out = append(out, model.Listen{Addr: listenAddr(host), Port: n, Default: def})
 	}
-	return ports, def
+	return out
+}
+
+// listenAddr is the address of a listen as an IP, "" for every address.
+func listenAddr(host string) string {
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	switch host {
+	case "", "*", "0.0.0.0", "::":
+		return ""
+	case "localhost":
+		return "127.0.0.1"
+	}
+	return host
 }
 
 func argsText(d *Directive) string {
@@ -390,6 +417,9 @@ func returns(ds []*Directive) bool {
 // condition the model cannot decide is taken not to hold, as elsewhere.
 func unless(r *model.Response, c *model.Condition) {
 	switch {
+	case c.And != nil:
+		// not (a and b) is no one test: the evaluator takes the last if
+		// that matches
 	case c.Methods != nil:
 		admitted := c.Methods
 		if c.Negated {
@@ -1019,6 +1049,27 @@ func (l *lowerer) conditionOf(d *Directive) *model.Condition {
 	switch subject {
 	case "$request_method":
 		c.Methods = methodsMatching(strings.TrimPrefix(op, "!"), operand)
+	case "$request_uri", "${request_uri}":
+		// the path and query as the request sent them
+		switch strings.TrimPrefix(op, "!") {
+		case "~", "~*":
+			if len(d.Args) == 3 && !hasVariable(operand) {
+				c.URL = &model.PathMatch{Kind: model.PathRegex, Pattern: operand, CaseInsensitive: strings.HasSuffix(op, "*")}
+			}
+		case "=":
+			if len(d.Args) == 3 && !hasVariable(operand) {
+				c.URL = &model.PathMatch{Kind: model.PathExact, Pattern: operand}
+			}
+		}
+	case "$host", "${host}":
+		if len(d.Args) == 3 && !hasVariable(operand) {
+			switch strings.TrimPrefix(op, "!") {
+			case "~", "~*":
+				c.Host = &model.Matcher{Kind: model.MatchRegex, Pattern: operand, CaseInsensitive: strings.HasSuffix(op, "*"), Span: d.Args[2].Span, Raw: d.Args[2].Raw}
+			case "=":
+				c.Host = &model.Matcher{Kind: model.MatchExact, Pattern: operand, Exact: []string{operand}, Span: d.Args[2].Span, Raw: d.Args[2].Raw}
+			}
+		}
 	case "$http_origin":
 		if len(d.Args) == 1 {
 			// if ($http_origin): true when the request has a non-empty
@@ -1071,6 +1122,9 @@ func (l *lowerer) conditionOf(d *Directive) *model.Condition {
 				c.Origin = guards[0]
 				l.condGuards[c] = guards
 			}
+		}
+		if name, ok := soleVariable(subject); ok && c.Origin == nil && (op == "" || op == "=" || op == "!=") {
+			l.flagCondition(c, d, name, op, operand)
 		}
 	}
 	return c

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/dlclark/regexp2"
+
 	"github.com/corslint/corslint/model"
 )
 
@@ -115,6 +117,11 @@ func (l *lowerer) flagSteps(loc, d *Directive, name string) ([]flagStep, bool) {
 				if !isSet(y) {
 					continue
 				}
+				if name, ok := soleVariable(x.Arg(0)); ok && l.mapAlways(name, x.Arg(1), x.Arg(2)) {
+					steps = append(steps, flagStep{value: y.Arg(1)}) // if ($cors != "") on a map with a default
+					mine[y] = true
+					continue
+				}
 				c := l.conditionOf(x)
 				if c.And != nil || c.Methods == nil && (c.Origin == nil || c.Origin.Dynamic) {
 					return nil, false
@@ -194,4 +201,90 @@ func conjunction(passing []int, n int) ([]int, bool) {
 		}
 	}
 	return lits, len(passing) == 1<<free
+}
+
+// mapTest decides if ($cors), if ($cors != "") and if ($cors = "") on a
+// map of $http_origin whose default is empty and whose every entry gives
+// a value: the test is then whether the Origin matches a key, one
+// regex made of the keys (exact keys compare without case, like the map's
+// hash). It reports whether it decided c.
+func (l *lowerer) mapTest(c *model.Condition, name, op, operand string) bool {
+	d := l.maps[name]
+	if d == nil || (op != "" && operand != "") || (d.Arg(0) != "$http_origin" && d.Arg(0) != "${http_origin}") {
+		return false
+	}
+	var alts []string
+	var guards []*model.Matcher
+	for _, e := range d.Block {
+		if e.Name == "hostnames" || e.Name == "include" {
+			return false
+		}
+		if len(e.Args) == 0 {
+			continue // volatile
+		}
+		val := e.Args[0].Value
+		empty := val == "" || op == "" && val == "0"
+		if e.Name == "default" && e.NameQuote == 0 {
+			if !empty {
+				return false
+			}
+			continue
+		}
+		if empty {
+			return false
+		}
+		// a value that is one other variable may be empty
+		if _, sole := soleVariable(val); sole && val != "$http_origin" && !isCapture(val) {
+			return false
+		}
+		m := l.mapMatcher(e, false)
+		guards = append(guards, m)
+		switch {
+		case m.Kind == model.MatchRegex && m.CaseInsensitive:
+			alts = append(alts, "(?i:"+m.Pattern+")")
+		case m.Kind == model.MatchRegex:
+			alts = append(alts, "(?:"+m.Pattern+")")
+		default:
+			alts = append(alts, "(?i:^"+regexp2.Escape(m.Pattern)+"$)")
+		}
+	}
+	if len(alts) == 0 {
+		return false
+	}
+	c.Origin = &model.Matcher{Kind: model.MatchRegex, Pattern: strings.Join(alts, "|"), Span: c.Span, Raw: c.Text}
+	c.Negated = op == "="
+	if !c.Negated {
+		l.condGuards[c] = guards
+	}
+	return true
+}
+
+// mapAlways reports whether if ($cors) or if ($cors != "") always holds:
+// the map of $cors gives a value to every origin, its default included.
+func (l *lowerer) mapAlways(name, op, operand string) bool {
+	d := l.maps[name]
+	if d == nil || op == "=" || op != "" && operand != "" {
+		return false
+	}
+	hasDefault := false
+	for _, e := range d.Block {
+		if e.Name == "include" {
+			return false
+		}
+		if len(e.Args) == 0 {
+			continue // hostnames, volatile
+		}
+		val := e.Args[0].Value
+		if val == "" || op == "" && val == "0" {
+			return false
+		}
+		if _, sole := soleVariable(val); sole && val != "$http_origin" && !isCapture(val) {
+			return false
+		}
+		if val == "$http_origin" || isCapture(val) {
+			continue // the key matched a non-empty origin, or $1 of it
+		}
+		hasDefault = hasDefault || e.Name == "default" && e.NameQuote == 0
+	}
+	return hasDefault
 }

@@ -1124,7 +1124,9 @@ func (l *lowerer) conditionOf(d *Directive) *model.Condition {
 			}
 		}
 		if name, ok := soleVariable(subject); ok && c.Origin == nil && (op == "" || op == "=" || op == "!=") {
-			l.flagCondition(c, d, name, op, operand)
+			if !l.flagCondition(c, d, name, op, operand) {
+				l.mapTest(c, name, op, operand)
+			}
 		}
 	}
 	return c

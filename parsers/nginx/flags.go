@@ -213,7 +213,6 @@ func (l *lowerer) mapTest(c *model.Condition, name, op, operand string) bool {
 	if d == nil || (op != "" && operand != "") || (d.Arg(0) != "$http_origin" && d.Arg(0) != "${http_origin}") {
 		return false
 	}
-	var alts []string
 	var guards []*model.Matcher
 	for _, e := range d.Block {
 		if e.Name == "hostnames" || e.Name == "include" {
@@ -237,21 +236,13 @@ func (l *lowerer) mapTest(c *model.Condition, name, op, operand string) bool {
 		if _, sole := soleVariable(val); sole && val != "$http_origin" && !isCapture(val) {
 			return false
 		}
-		m := l.mapMatcher(e, false)
-		guards = append(guards, m)
-		switch {
-		case m.Kind == model.MatchRegex && m.CaseInsensitive:
-			alts = append(alts, "(?i:"+m.Pattern+")")
-		case m.Kind == model.MatchRegex:
-			alts = append(alts, "(?:"+m.Pattern+")")
-		default:
-			alts = append(alts, "(?i:^"+regexp2.Escape(m.Pattern)+"$)")
-		}
+		guards = append(guards, l.mapMatcher(e, false))
 	}
-	if len(alts) == 0 {
+	m := anyOf(guards, c)
+	if m == nil {
 		return false
 	}
-	c.Origin = &model.Matcher{Kind: model.MatchRegex, Pattern: strings.Join(alts, "|"), Span: c.Span, Raw: c.Text}
+	c.Origin = m
 	c.Negated = op == "="
 	if !c.Negated {
 		l.condGuards[c] = guards
@@ -287,4 +278,35 @@ func (l *lowerer) mapAlways(name, op, operand string) bool {
 		hasDefault = hasDefault || e.Name == "default" && e.NameQuote == 0
 	}
 	return hasDefault
+}
+
+// anyOf is one matcher that accepts what any of ms accepts, for the
+// condition c; nil when one of them is not a plain regex or exact list.
+func anyOf(ms []*model.Matcher, c *model.Condition) *model.Matcher {
+	if len(ms) == 1 {
+		return ms[0]
+	}
+	var alts []string
+	for _, m := range ms {
+		flags := "?:"
+		if m.CaseInsensitive {
+			flags = "?i:"
+		}
+		switch {
+		case m.Dynamic || m.Hostnames || m.Subject != "":
+			return nil
+		case m.Kind == model.MatchRegex:
+			alts = append(alts, "("+flags+m.Pattern+")")
+		case m.Kind == model.MatchExact:
+			for _, e := range m.Exact {
+				alts = append(alts, "("+flags+"^"+regexp2.Escape(e)+"$)")
+			}
+		default:
+			return nil
+		}
+	}
+	if len(alts) == 0 {
+		return nil
+	}
+	return &model.Matcher{Kind: model.MatchRegex, Pattern: strings.Join(alts, "|"), Span: c.Span, Raw: c.Text}
 }

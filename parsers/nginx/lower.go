@@ -1119,8 +1119,12 @@ func (l *lowerer) conditionOf(d *Directive) *model.Condition {
 				guards = append(guards, g...)
 			}
 			if all && len(guards) > 0 {
-				c.Origin = guards[0]
-				l.condGuards[c] = guards
+				// the block runs where any of the checks that set the
+				// flag accepts the Origin
+				if m := anyOf(guards, c); m != nil {
+					c.Origin = m
+					l.condGuards[c] = guards
+				}
 			}
 		}
 		if name, ok := soleVariable(subject); ok && c.Origin == nil && (op == "" || op == "=" || op == "!=") {

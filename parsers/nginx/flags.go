@@ -135,16 +135,7 @@ func (l *lowerer) flagSteps(loc, d *Directive, name string) ([]flagStep, bool) {
 	// does not run for this one; in the server, an enclosing location or
 	// after d it could give the flag another value here.
 	for _, sd := range l.sets[name] {
-		if mine[sd.d] {
-			continue
-		}
-		other := false
-		for _, p := range sd.parents {
-			if p.Name == "location" && p != loc && !slices.Contains(l.ifParents[d], p) {
-				other = true
-			}
-		}
-		if !other {
+		if !mine[sd.d] && !l.elsewhere(sd, d) {
 			return nil, false
 		}
 	}
@@ -309,4 +300,17 @@ func anyOf(ms []*model.Matcher, c *model.Condition) *model.Matcher {
 		return nil
 	}
 	return &model.Matcher{Kind: model.MatchRegex, Pattern: strings.Join(alts, "|"), Span: c.Span, Raw: c.Text}
+}
+
+// elsewhere reports whether set sd is in a location other than those
+// around if d (or in another server), whose rewrite phase does not run
+// for a request that reaches d.
+func (l *lowerer) elsewhere(sd setDef, d *Directive) bool {
+	around := l.ifParents[d]
+	for _, p := range sd.parents {
+		if (p.Name == "location" || p.Name == "server") && !slices.Contains(around, p) {
+			return true
+		}
+	}
+	return false
 }

@@ -1112,6 +1112,9 @@ func (l *lowerer) conditionOf(d *Directive) *model.Condition {
 				if op == "=" && val != operand || op == "" && (val == "" || val == "0") {
 					continue
 				}
+				if l.elsewhere(sd, d) {
+					continue // its location's rewrite phase does not run for this if
+				}
 				g, conditional := l.parentGuards(sd.parents)
 				if !conditional || len(g) == 0 {
 					all = false

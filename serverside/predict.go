@@ -431,7 +431,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 			// (httpd 2.4.71, a static file and a ProxyPass upstream).
 			v = "(null)"
 		}
-		if u, unknown := e.unknownIn(in.Value); !ok && unknown && f.Dialect == model.Nginx {
+		if u, unknown := e.unknownIn(in.Value); !ok && unknown && !f.Serving.HostsInOrder {
 			if sv, known := serverNameCaptures(f, serverOf(r), e.hostName(), u.Raw); known {
 				if sv != "" {
 					a.Headers = append(a.Headers, Line{Name: in.Name, Value: sv, From: in.Op.Span, Op: in.Op})
@@ -811,7 +811,7 @@ func nginxOnAddress(servers []*model.Scope, addr string, port int) (cands []*mod
 // file's servers on the port listen on different addresses and the
 // request does not say which one it reaches.
 func (e *evaluator) addressUnknown(f *model.File) string {
-	if f.Dialect != model.Nginx || e.addr() != "" {
+	if f.Serving.HostsInOrder || e.addr() != "" {
 		return ""
 	}
 	addrs := map[string]bool{}
@@ -1003,7 +1003,7 @@ func (e *evaluator) response(f *model.File, route *model.Scope, a *Answer) *mode
 			continue
 		}
 		if r.Source == model.FromServer && r.Status != 0 {
-			if f.Dialect == model.Nginx && inheritsReturn(f, route, r) {
+			if f.Serving.RewritePhase && inheritsReturn(f, route, r) {
 				// An if without return goes on to the ifs after it: the
 				// last that matches gives the configuration, and the
 				// location's return runs only when none of them returns

@@ -56,7 +56,7 @@ add_header Vary Origin always;
 				continue
 			}
 			switch {
-			case q.Decides(r):
+			case p.decides(r):
 				// The evaluator's answers: only a statement whose "*"
 				// goes out together with credentials on some response
 				// (a "*" sent on successes only, credentials on errors

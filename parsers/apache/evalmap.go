@@ -46,7 +46,7 @@ func (ev *evalRun) alias(server []*esec) (aliasHit, bool) {
 					continue
 				}
 				g := m.Groups()
-				file := dollarRE.ReplaceAllStringFunc(d.Arg(1), func(x string) string {
+				file := replaceDollarRefs(d.Arg(1), func(x string) string {
 					n, _ := strconv.Atoi(x[1:])
 					if n < len(g) {
 						return g[n].String()

@@ -3,7 +3,6 @@ package apache
 import (
 	"path"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -68,7 +67,7 @@ func (ev *evalRun) setEnvIf(ds []*Directive) {
 				val = "1"
 			}
 			// $0..$9 are the captures
-			val = dollarRE.ReplaceAllStringFunc(val, func(s string) string {
+			val = replaceDollarRefs(val, func(s string) string {
 				n, _ := strconv.Atoi(s[1:])
 				if n < len(groups) {
 					return groups[n].String()
@@ -80,7 +79,27 @@ func (ev *evalRun) setEnvIf(ds []*Directive) {
 	}
 }
 
-var dollarRE = regexp.MustCompile(`\$[0-9]`)
+// replaceDollarRefs replaces each back-reference $0 to $9 in s, left to
+// right, with what f returns for it, as regexp's ReplaceAllStringFunc
+// with \$[0-9] would; plain code, so that start-up compiles no regexp for
+// it.
+func replaceDollarRefs(s string, f func(string) string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] == '$' && s[i+1] >= '0' && s[i+1] <= '9' {
+			b.WriteString(s[last:i])
+			b.WriteString(f(s[i : i+2]))
+			last = i + 2
+			i++
+		}
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
 
 // locations lists the <Location> and <LocationMatch> sections that match
 // the path, in the order written, the main server's first.
@@ -186,7 +205,7 @@ func (ev *evalRun) applyRules(ds []*Directive, uri, perdir string) ruleAction {
 				ev.refuse("RewriteRule substitution %q is not modelled", sub)
 				return ruleAction{}
 			}
-			sub = dollarRE.ReplaceAllStringFunc(sub, func(x string) string {
+			sub = replaceDollarRefs(sub, func(x string) string {
 				n, _ := strconv.Atoi(x[1:])
 				if g := m.Groups(); n < len(g) {
 					return g[n].String()

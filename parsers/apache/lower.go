@@ -255,6 +255,9 @@ func (l *lowerer) fill(s *sec, ds []*Directive) {
 			l.all = append(l.all, c)
 			l.file.Scopes = append(l.file.Scopes, c.scope)
 			l.fill(c, d.Children)
+			if kind == "VirtualHost" && sslEngineOn(c.body) {
+				c.scope.TLSPorts = c.scope.Ports
+			}
 		}
 	}
 }
@@ -387,6 +390,18 @@ func vhostPorts(d *Directive) []int {
 		out = append(out, n)
 	}
 	return out
+}
+
+// sslEngineOn reports whether the last SSLEngine of a section's own
+// directives (<IfModule> already flattened) turns TLS on.
+func sslEngineOn(body []*Directive) bool {
+	on := false
+	for _, d := range body {
+		if d.Is("SSLEngine") && len(d.Args) > 0 {
+			on = strings.EqualFold(d.Arg(0), "on")
+		}
+	}
+	return on
 }
 
 func vhostLabel(d *Directive) string {

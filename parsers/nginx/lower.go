@@ -229,7 +229,9 @@ func (l *lowerer) block(s *model.Scope, parent *model.Scope, ds []*Directive, mo
 			if d.Name == "server" {
 				child.Role = model.RoleServer
 				child.Hosts = strings.Fields(child.Label)
-				child.Listens = listens(d)
+				var tls []int
+				child.Listens, tls = listens(d)
+				child.TLSPorts = tls
 				for _, l := range child.Listens {
 					if !slices.Contains(child.Ports, l.Port) {
 						child.Ports = append(child.Ports, l.Port)
@@ -317,17 +319,26 @@ func serverLabel(d *Directive) string {
 
 // listens reads a server's listen directives: each socket's address and
 // port (80 when a listen names only an address, nginx's default) and
-// whether the server is its default_server.
-func listens(d *Directive) []model.Listen {
-	var out []model.Listen
+// whether the server is its default_server, and the ports where it speaks
+// TLS (listen ... ssl, or every one under the older ssl on). A server
+// without listen listens on *:80 (ngx_http_core_module: the default is
+// *:80 | *:8000, the latter only for an nginx started without superuser
+// privileges).
+func listens(d *Directive) (out []model.Listen, tls []int) {
+	sslOn, listed := false, false
 	for _, c := range d.Block {
+		if c.Name == "ssl" && len(c.Args) == 1 {
+			sslOn = c.Args[0].Value == "on"
+		}
 		if c.Name != "listen" || len(c.Args) == 0 {
 			continue
 		}
+		listed = true
 		addr := c.Args[0].Value
-		def := false
+		def, ssl := false, false
 		for _, a := range c.Args[1:] {
 			def = def || a.Value == "default_server" || a.Value == "default"
+			ssl = ssl || a.Value == "ssl"
 		}
 		if strings.HasPrefix(addr, "unix:") {
 			continue
@@ -343,8 +354,21 @@ func listens(d *Directive) []model.Listen {
 			continue
 		}
 		out = append(out, model.Listen{Addr: listenAddr(host), Port: n, Default: def})
+		if ssl && !slices.Contains(tls, n) {
+			tls = append(tls, n)
+		}
 	}
-	return out
+	if !listed {
+		out = []model.Listen{{Port: 80}}
+	}
+	if sslOn {
+		for _, l := range out {
+			if !slices.Contains(tls, l.Port) {
+				tls = append(tls, l.Port)
+			}
+		}
+	}
+	return out, tls
 }
 
 // listenAddr is the address of a listen as an IP, "" for every address.

@@ -112,6 +112,10 @@ type Scope struct {
 	// names (nginx default_server); without one, the first server of the
 	// port does.
 	Default bool
+	// Listens are the sockets of an nginx server (its listen
+	// directives), each with its address and whether the server is that
+	// socket's default_server; nil when the configuration does not say.
+	Listens []Listen
 
 	Own []*HeaderOp // header statements written directly in this scope
 	// Dropped lists inherited header statements that this scope's own ones
@@ -322,6 +326,9 @@ type Condition struct {
 	// URL is set when the condition tests the request's path and query
 	// (VCL req.url ~ "regex") and nothing else.
 	URL *PathMatch
+	// Host is set when the condition tests the request's host name
+	// (nginx $host, lowercased and without the port).
+	Host *Matcher
 	// Header is set when the condition tests whether the request carries
 	// that header (canonical): an auth middleware's
 	// if (!req.headers.authorization). A preflight carries none of the
@@ -338,6 +345,13 @@ type Condition struct {
 	// code nested in two tests of opposite sense (the else if of an
 	// if (!allowed)) holds where both do. Nil for one test.
 	And *Condition
+}
+
+// Listen is one socket a virtual server listens on.
+type Listen struct {
+	Addr    string // an IP address; "" for every address (nginx *, 0.0.0.0, [::], a port alone)
+	Port    int
+	Default bool // the server answers this socket's unknown hosts
 }
 
 // Upstream is a proxying fact: responses come from another server.

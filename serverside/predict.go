@@ -9,6 +9,7 @@ package serverside
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"path"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/corslint/corslint/internal/pcre"
+	"github.com/dlclark/regexp2"
 
 	"github.com/corslint/corslint/browser"
 	"github.com/corslint/corslint/model"
@@ -47,6 +49,12 @@ type Request struct {
 	// another path with (the URI of an nginx error page); nil when only
 	// the request's own path is known.
 	UpstreamStatusFor func(path string) int
+
+	// Addr is the address the connection reaches, for a URL whose host
+	// is a name; "" takes the URL's host when it is an IP address and
+	// leaves the address unknown otherwise (nginx chooses among the
+	// servers of that address first).
+	Addr string
 
 	// routes, when set, remembers the routes already chosen (a Query
 	// sends many requests to one URL).
@@ -290,6 +298,9 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 	if route == nil && f.Serving.LocationRouting {
 		route = e.req.routes.server(e, f) // no location matches: the server's own handlers answer
 	}
+	if why := e.addressUnknown(f); why != "" {
+		a.Undecidable = append(a.Undecidable, why)
+	}
 	if route == nil {
 		a.Notes = append(a.Notes, fmt.Sprintf("%s: no route matches %s", f.Path, e.path))
 		return
@@ -439,9 +450,17 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 			// (httpd 2.4.71, a static file and a ProxyPass upstream).
 			v = "(null)"
 		}
+		if u, unknown := e.unknownIn(in.Value); !ok && unknown && !f.Serving.HostsInOrder {
+			if sv, known := serverNameCaptures(f, serverOf(r), e.hostName(), u.Raw); known {
+				if sv != "" {
+					a.Headers = append(a.Headers, Line{Name: in.Name, Value: sv, From: in.Op.Span, Op: in.Op})
+				}
+				continue
+			}
+		}
 		if !ok {
-			if in.Value.Kind == model.Unknown {
-				note := fmt.Sprintf("the value of %s (%s) is not known from the configuration", in.Name, in.Value.Raw)
+			if u, unknown := e.unknownIn(in.Value); unknown {
+				note := fmt.Sprintf("the value of %s (%s) is not known from the configuration", in.Name, u.Raw)
 				a.Notes = append(a.Notes, note)
 				if model.IsCORSHeader(in.Name) {
 					a.Undecidable = append(a.Undecidable, note)
@@ -752,7 +771,102 @@ func (e *evaluator) server(f *model.File) *model.Scope {
 	if f.Serving.HostsInOrder {
 		return apacheVhost(onPort, e.host)
 	}
+	if cands, def, ok := nginxOnAddress(onPort, e.addr(), e.port); ok {
+		if s := nginxServerNamed(cands, e.host); s != nil {
+			return s
+		}
+		if def != nil {
+			return def
+		}
+		return cands[0]
+	}
 	return nginxServer(onPort, e.host)
+}
+
+// hostName is the request's host as nginx's $host holds it.
+func (e *evaluator) hostName() string {
+	return strings.ToLower(strings.TrimSuffix(e.host, "."))
+}
+
+// addr is the address the request's connection reaches, "" when unknown.
+func (e *evaluator) addr() string {
+	if e.req.Addr != "" {
+		return e.req.Addr
+	}
+	if ip := net.ParseIP(e.host); ip != nil {
+		return ip.String()
+	}
+	if e.host == "localhost" {
+		return "127.0.0.1"
+	}
+	return ""
+}
+
+// nginxOnAddress narrows servers to those nginx chooses among for a
+// connection to addr:port, with that socket's default_server (nil when
+// none is marked: the first of them is the default). A server listening
+// on the address itself takes the connection from every server on the
+// port's wildcard address (ngx_http_add_addresses keeps a server list per
+// address; "How nginx processes a request"). ok is false when the
+// servers do not say where they listen, or the address is unknown and
+// decides.
+func nginxOnAddress(servers []*model.Scope, addr string, port int) (cands []*model.Scope, def *model.Scope, ok bool) {
+	byAddr := map[string][]*model.Scope{}
+	defs := map[string]*model.Scope{}
+	for _, s := range servers {
+		if len(s.Listens) == 0 {
+			return nil, nil, false
+		}
+		for _, l := range s.Listens {
+			if l.Port != port || slices.Contains(byAddr[l.Addr], s) {
+				continue
+			}
+			byAddr[l.Addr] = append(byAddr[l.Addr], s)
+			if l.Default && defs[l.Addr] == nil {
+				defs[l.Addr] = s
+			}
+		}
+	}
+	if addr == "" {
+		if len(byAddr) != 1 {
+			return nil, nil, false
+		}
+		for a := range byAddr {
+			addr = a
+		}
+	}
+	key := addr
+	if byAddr[key] == nil {
+		key = ""
+	}
+	if len(byAddr[key]) == 0 {
+		return nil, nil, false
+	}
+	return byAddr[key], defs[key], true
+}
+
+// addressUnknown says why the server that answers is undecidable: the
+// file's servers on the port listen on different addresses and the
+// request does not say which one it reaches.
+func (e *evaluator) addressUnknown(f *model.File) string {
+	if f.Serving.HostsInOrder || e.addr() != "" {
+		return ""
+	}
+	addrs := map[string]bool{}
+	for _, s := range f.Scopes {
+		if s.Role != model.RoleServer {
+			continue
+		}
+		for _, l := range s.Listens {
+			if l.Port == e.port {
+				addrs[l.Addr] = true
+			}
+		}
+	}
+	if len(addrs) < 2 {
+		return ""
+	}
+	return fmt.Sprintf("the servers on port %d listen on different addresses, and which one %s resolves to decides the server that answers", e.port, e.host)
 }
 
 // apacheVhost is httpd's name-based virtual host choice: the first
@@ -770,18 +884,29 @@ func apacheVhost(servers []*model.Scope, host string) *model.Scope {
 	return servers[0]
 }
 
-// nginxServer is nginx's server_name choice: the exact name, then the
-// longest wildcard name starting with an asterisk, then the longest ending
-// with one, then the first regex that matches; else the default_server,
-// else the first server.
+// nginxServer is nginx's server_name choice (nginxServerNamed); for a
+// host no server names, the default_server, else the first server.
 func nginxServer(servers []*model.Scope, host string) *model.Scope {
+	if s := nginxServerNamed(servers, host); s != nil {
+		return s
+	}
+	for _, s := range servers {
+		if s.Default {
+			return s
+		}
+	}
+	return servers[0]
+}
+
+// nginxServerNamed is the server whose server_name matches host: the
+// exact name, then the longest wildcard name starting with an asterisk,
+// then the longest ending with one, then the first regex that matches;
+// nil when none does.
+func nginxServerNamed(servers []*model.Scope, host string) *model.Scope {
 	host = strings.ToLower(strings.TrimSuffix(host, "."))
-	var lead, trail, def *model.Scope
+	var lead, trail *model.Scope
 	leadLen, trailLen := 0, 0
 	for _, s := range servers {
-		if s.Default && def == nil {
-			def = s
-		}
 		for _, h := range s.Hosts {
 			h = strings.ToLower(h)
 			switch {
@@ -814,10 +939,7 @@ func nginxServer(servers []*model.Scope, host string) *model.Scope {
 			}
 		}
 	}
-	if def != nil {
-		return def
-	}
-	return servers[0]
+	return nil
 }
 
 // location applies nginx's location selection below parent
@@ -906,7 +1028,7 @@ func (e *evaluator) response(f *model.File, route *model.Scope, a *Answer) *mode
 			}
 		}
 	}
-	var own, chosen *model.Response
+	var own, chosen, pending *model.Response
 	for _, r := range f.Responses {
 		if r.Route != route {
 			continue
@@ -919,9 +1041,20 @@ func (e *evaluator) response(f *model.File, route *model.Scope, a *Answer) *mode
 			continue
 		}
 		if r.Source == model.FromServer && r.Status != 0 {
+			if f.Serving.RewritePhase && inheritsReturn(f, route, r) {
+				// An if without return goes on to the ifs after it: the
+				// last that matches gives the configuration, and the
+				// location's return runs only when none of them returns
+				// first.
+				pending = r
+				continue
+			}
 			return r
 		}
 		chosen = r
+	}
+	if pending != nil {
+		return pending
 	}
 	if chosen != nil {
 		return chosen
@@ -939,6 +1072,102 @@ func (e *evaluator) response(f *model.File, route *model.Scope, a *Answer) *mode
 		}
 	}
 	return nil
+}
+
+// serverNameCaptures evaluates raw from the captures of the regex
+// server_name that chose server for host ("X-$sub" under server_name
+// ~^(?<sub>[a-z]+)\.test$). Only when no other regex of the request
+// could have replaced them by the time the header is made: a named
+// capture keeps its value unless another regex captures that name; $1..$9
+// are the last match's, and a location regex without groups empties them
+// (nginx 1.22 sent "X-" under location ~ \.json$, difftest seed 11), so
+// they need the server to have no other regex at all.
+func serverNameCaptures(f *model.File, server *model.Scope, host, raw string) (string, bool) {
+	if server == nil {
+		return "", false
+	}
+	var re *regexp2.Regexp
+	for _, h := range server.Hosts {
+		if strings.HasPrefix(h, "~") {
+			if c, err := pcre.Compile(h[1:], true); err == nil {
+				if ok, _ := c.MatchString(host); ok {
+					re = c
+					break
+				}
+			}
+		}
+	}
+	if re == nil {
+		return "", false
+	}
+	var others []string
+	for _, m := range f.Matchers {
+		if m.Kind == model.MatchRegex {
+			others = append(others, m.Pattern)
+		}
+	}
+	for _, s := range f.Scopes {
+		if s.Match != nil && s.Match.Kind == model.PathRegex {
+			others = append(others, s.Match.Pattern)
+		}
+	}
+	for _, name := range captureNames(raw) {
+		if name[0] >= '1' && name[0] <= '9' && len(others) > 0 {
+			return "", false
+		}
+		for _, o := range others {
+			if strings.Contains(o, "<"+name+">") || strings.Contains(o, "'"+name+"'") {
+				return "", false
+			}
+		}
+	}
+	m, err := re.FindStringMatch(host)
+	if err != nil || m == nil {
+		return "", false
+	}
+	return expandCaptures(raw, m)
+}
+
+// captureNames lists the variables raw reads ($name, ${name}, $1).
+func captureNames(raw string) []string {
+	var out []string
+	for i := 0; i+1 < len(raw); i++ {
+		if raw[i] != '$' {
+			continue
+		}
+		j := i + 1
+		switch {
+		case raw[j] == '{':
+			if end := strings.IndexByte(raw[j:], '}'); end > 1 {
+				out = append(out, raw[j+1:j+end])
+			}
+		case raw[j] >= '1' && raw[j] <= '9':
+			out = append(out, raw[j:j+1])
+		default:
+			k := j
+			for k < len(raw) && (raw[k] == '_' || raw[k] >= 'a' && raw[k] <= 'z' || raw[k] >= 'A' && raw[k] <= 'Z' || raw[k] >= '0' && raw[k] <= '9') {
+				k++
+			}
+			if k > j {
+				out = append(out, raw[j:k])
+			}
+		}
+	}
+	return out
+}
+
+// inheritsReturn reports whether r, the answer of an nginx if block, has
+// the return of its location rather than one of its own.
+func inheritsReturn(f *model.File, route *model.Scope, r *model.Response) bool {
+	if r.Scope == route || r.Scope.Kind != "if" {
+		return false
+	}
+	for _, o := range f.Responses {
+		if o.Route == route && o.Scope == route && samePlace(o.Span, r.Span) {
+			return true
+		}
+	}
+	return false
 }
 
 func isAncestor(anc, s *model.Scope) bool {
@@ -974,6 +1203,10 @@ func (e *evaluator) holds(r *model.Response, a *Answer) bool {
 			if (e.requestHeader(c.Header) != "") == c.Negated {
 				return false
 			}
+		case c.Host != nil:
+			if c.Host.Matches(e.hostName()) == c.Negated {
+				return false
+			}
 		case c.Failure && !c.Negated:
 			a.Notes = append(a.Notes, fmt.Sprintf("taken when nothing fails: if %s, the answer at %s applies", c.Text, r.Span))
 			return false
@@ -985,6 +1218,9 @@ func (e *evaluator) holds(r *model.Response, a *Answer) bool {
 				a.Undecidable = append(a.Undecidable, fmt.Sprintf("the condition %q (%s), which the configuration cannot evaluate, decides whether the response at %s applies", c.Text, c.Span, r.Span))
 			}
 			return false
+		}
+		if c.And != nil && !e.condHolds(c.And, 1) {
+			return false // a further test chained to it (an nginx flag built by several ifs)
 		}
 	}
 	return true
@@ -1037,6 +1273,9 @@ func (e *evaluator) condHolds(c *model.Condition, depth int) bool {
 	if c.Header != "" && (e.requestHeader(c.Header) != "") == c.Negated {
 		return false
 	}
+	if c.Host != nil && c.Host.Matches(e.hostName()) == c.Negated {
+		return false
+	}
 	return !c.Failure || c.Negated
 }
 
@@ -1085,9 +1324,136 @@ func (e *evaluator) value(v model.Value) (string, bool) {
 		if p.Kind == model.Reflected {
 			return e.origin, e.origin != ""
 		}
+		if p.Kind == model.Unknown {
+			if v, ok := e.substituted(pick); ok {
+				return v, v != ""
+			}
+		}
 		return e.value(p)
 	}
 	return "", false
+}
+
+// unknownIn returns the value of v the request picks when the
+// configuration does not give it (a variable nothing sets, a map value
+// with other variables in it), and false when it gives one.
+func (e *evaluator) unknownIn(v model.Value) (model.Value, bool) {
+	for depth := 0; depth < 64; depth++ {
+		switch v.Kind {
+		case model.Unknown:
+			return v, true
+		case model.Variable:
+		default:
+			return v, false
+		}
+		var pick, fallback *model.Value
+		for i := range v.Options {
+			o := &v.Options[i]
+			if !o.SetIn.IsZero() && (e.rewriteIn == nil || !samePlace(o.SetIn, e.rewriteIn.Span)) {
+				continue
+			}
+			if len(o.Guards) == 0 && o.Kind != model.Variable {
+				fallback = o
+				continue
+			}
+			if o.Kind == model.Variable || e.guarded(o.Guards) {
+				pick = o
+			}
+		}
+		if pick == nil {
+			pick = fallback
+		}
+		if pick == nil {
+			return v, false
+		}
+		if pick.Kind == model.Unknown {
+			if _, ok := e.substituted(pick); ok {
+				return *pick, false
+			}
+		}
+		v = *pick
+	}
+	return v, false
+}
+
+// substituted evaluates a map value made of text and the captures of
+// the regex key that chose it (~^https://(?<sub>[a-z]+)\.example\.com$
+// https://$sub.example.com): nginx evaluates the value right after the
+// key matched, so the key's captures are the ones it reads. false when
+// the value reads anything else.
+func (e *evaluator) substituted(o *model.Value) (string, bool) {
+	for _, g := range o.Guards {
+		if g.Kind != model.MatchRegex || g.Dynamic {
+			continue
+		}
+		subject := e.origin
+		if g.Subject == "$host" {
+			subject = strings.ToLower(strings.TrimSuffix(e.host, "."))
+		}
+		re, err := pcre.Compile(g.Pattern, g.CaseInsensitive)
+		if err != nil {
+			continue
+		}
+		m, err := re.FindStringMatch(subject)
+		if err != nil || m == nil {
+			continue
+		}
+		return expandCaptures(o.Raw, m)
+	}
+	return "", false
+}
+
+// expandCaptures replaces $N, $name, ${N} and ${name} in raw by the
+// groups of m as nginx's script does ($ and one digit is a capture);
+// false when raw names anything m does not capture.
+func expandCaptures(raw string, m *regexp2.Match) (string, bool) {
+	var b strings.Builder
+	for i := 0; i < len(raw); i++ {
+		if raw[i] != '$' || i+1 == len(raw) {
+			b.WriteByte(raw[i])
+			continue
+		}
+		j := i + 1
+		var name string
+		switch {
+		case raw[j] == '{':
+			end := strings.IndexByte(raw[j:], '}')
+			if end < 0 {
+				return "", false
+			}
+			name, i = raw[j+1:j+end], j+end
+		case raw[j] >= '1' && raw[j] <= '9':
+			name, i = raw[j:j+1], j
+		default:
+			k := j
+			for k < len(raw) && (raw[k] == '_' || raw[k] >= 'a' && raw[k] <= 'z' || raw[k] >= 'A' && raw[k] <= 'Z' || raw[k] >= '0' && raw[k] <= '9') {
+				k++
+			}
+			if k == j {
+				b.WriteByte('$')
+				continue
+			}
+			name, i = raw[j:k], k-1
+		}
+		var g *regexp2.Group
+		if n, err := strconv.Atoi(name); err == nil {
+			if n > 0 && n < 10 {
+				g = m.GroupByNumber(n)
+			}
+		} else {
+			g = m.GroupByName(name)
+			if g != nil && g.Name != name {
+				g = nil
+			}
+		}
+		if g == nil {
+			return "", false
+		}
+		if len(g.Captures) > 0 {
+			b.WriteString(g.String())
+		}
+	}
+	return b.String(), true
 }
 
 // requestHeader is the value of the request header name as the server

@@ -64,8 +64,23 @@ func Config(server string, cases []*Case, envs []Env) string {
 		if envs[0].Ready != 0 {
 			fmt.Fprintf(&b, "  server { listen 127.0.0.1:%d; return 204; }\n", envs[0].Ready)
 		}
+		// A statement in http context (an add_header) is written once:
+		// the runner starts only cases with the same ones together.
+		seen := map[string]bool{}
 		for i, c := range cases {
-			b.WriteString(envs[i].fill(c.Text()))
+			var top []*Node
+			for _, n := range c.Top {
+				if n.Close == "" && len(n.Kids) == 0 {
+					if seen[n.Line] {
+						continue
+					}
+					seen[n.Line] = true
+				}
+				top = append(top, n)
+			}
+			var cb strings.Builder
+			render(&cb, top, 0)
+			b.WriteString(envs[i].fill(cb.String()))
 		}
 		b.WriteString("}\n")
 	case Apache:

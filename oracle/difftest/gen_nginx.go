@@ -2,6 +2,7 @@ package difftest
 
 import (
 	"fmt"
+	"strings"
 )
 
 // nginxPaths reach the generated locations and, with /other/, none.
@@ -16,6 +17,14 @@ var nginxPaths = []string{
 // directories /api and /api/, nor /err.json, which www/ has anyway.
 var nginxFiles = []string{
 	"/", "/api/items", "/api/exact", "/api/v1/users.json", "/API/v2/x", "/static/f-200.txt", "/data.json",
+}
+
+// nginxHTTPHeaders are the add_header lines a case may have in http
+// context; few, so that cases with the same one share a server start.
+var nginxHTTPHeaders = []string{
+	"add_header Vary Origin;",
+	`add_header Access-Control-Allow-Origin "https://app.example.com";`,
+	"add_header Access-Control-Allow-Credentials true always;",
 }
 
 var nginxHosts = []string{"a.test", "x.b.test", "b.test", "c7.test", "other.test"}
@@ -33,6 +42,7 @@ func (g *gen) nginxCase(name string) *Case {
 			stmt(`~^https://admin\.example\.com$ $http_origin;`, "nginx:map-regex"),
 			stmt(`~*^https://app\.example\.com $http_origin;`, "nginx:map-regex"),
 			stmt(`~^(https://[a-z]+\.example\.com)$ $1;`, "nginx:map-regex", "nginx:map-capture"),
+			stmt(`~^https://(?<sub>[a-z]+)\.example\.com$ https://$sub.example.com;`, "nginx:map-regex", "nginx:map-capture-named"),
 		)...)
 		n := block("map $http_origin "+mapVar+" {", "}", kids, "nginx:map")
 		n.Fixed = true
@@ -58,7 +68,13 @@ func (g *gen) nginxCase(name string) *Case {
 		n.Fixed = true
 		top = append(top, n)
 	}
-	if g.chance(0.15) {
+	if g.chance(0.1) {
+		// add_header in http context reaches every server and location
+		// without add_header of its own; the runner starts the cases with
+		// the same http-level lines together (httpLines).
+		top = append(top, stmt(g.pick(nginxHTTPHeaders...), "nginx:add_header-http"))
+	}
+	if g.chance(0.25) {
 		c.Files = append(c.Files, File{Path: "cors.conf", Content: g.nginxHeaders(mapVar, "", hostVar, true).text()})
 	}
 	nServers := 1 + g.r.Intn(3)
@@ -85,10 +101,29 @@ func (g *gen) nginxServer(c *Case, i int, isDefault bool, mapVar, hostVar, credV
 	}
 	// Static answers come from www/, where exactly the paths the upstream
 	// answers 200 for exist, so that a file lookup and the upstream agree.
-	kids := []*Node{fixed("listen 127.0.0.1:@PORT@" + suffix)}
-	if g.chance(0.15) {
-		// another loopback address on the same port
-		kids = append(kids, fixed("listen 127.0.0.2:@PORT@"+suffix, "nginx:listen-multi"))
+	var kids []*Node
+	switch {
+	case i > 0 && g.chance(0.15):
+		// Probes arrive on 127.0.0.1: a server only on another address
+		// of the port is no candidate, whatever its server_name (the
+		// first server always listens there).
+		kids = append(kids, fixed("listen 127.0.0.2:@PORT@"+suffix, "nginx:listen-other-address"))
+	case g.chance(0.2):
+		// another loopback address on the same port, default_server on
+		// one of them only: it is the default for that address alone
+		first, second := suffix, suffix
+		if isDefault {
+			if g.chance(0.5) {
+				first = ";"
+			} else {
+				second = ";"
+			}
+			fams = append(fams, "nginx:default_server-one-listen")
+		}
+		kids = append(kids, fixed("listen 127.0.0.1:@PORT@"+first, "nginx:listen-multi"),
+			fixed("listen 127.0.0.2:@PORT@"+second, "nginx:listen-multi"))
+	default:
+		kids = append(kids, fixed("listen 127.0.0.1:@PORT@"+suffix))
 	}
 	kids = append(kids, fixed("root @DIR@/www;"))
 	switch i {
@@ -98,7 +133,19 @@ func (g *gen) nginxServer(c *Case, i int, isDefault bool, mapVar, hostVar, credV
 		form := g.pick("*.b.test", ".b.test", "x.b.*")
 		kids = append(kids, fixed("server_name "+form+";", "nginx:server_name-wildcard"))
 	default:
-		kids = append(kids, fixed(`server_name ~^c[0-9]+\.test$;`, "nginx:server_name-regex"))
+		form := g.pick(`~^c[0-9]+\.test$`, `~^(?<srv>[a-z0-9]+)\.test$`, `"~^(?<srv>c[0-9]+)\.(?<tld>test)$"`, `~^([a-z]+)([0-9]*)\.test$`)
+		fams := []string{"nginx:server_name-regex"}
+		if strings.Contains(form, "(") {
+			fams = append(fams, "nginx:server_name-capture")
+		}
+		kids = append(kids, fixed("server_name "+form+";", fams...))
+		switch {
+		case strings.Contains(form, "?<srv>"):
+			kids = append(kids, stmt(`add_header Access-Control-Expose-Headers "X-$srv";`, "nginx:server_name-capture", "nginx:add_header-server"))
+		case strings.Contains(form, "("):
+			// $1 is the server name's until a location regex captures
+			kids = append(kids, stmt(`add_header Access-Control-Expose-Headers "X-$1";`, "nginx:server_name-capture", "nginx:add_header-server"))
+		}
 	}
 	if g.chance(0.3) {
 		kids = append(kids, g.nginxHeaders(mapVar, "", hostVar, false).nodes("nginx:add_header-server")...)
@@ -122,6 +169,11 @@ func (g *gen) nginxServer(c *Case, i int, isDefault bool, mapVar, hostVar, credV
 	}
 	if g.chance(0.1) {
 		kids = append(kids, block(`if ($http_origin = "https://evil.example") {`, "}", []*Node{fixed("return 403;")}, "nginx:if-server", "nginx:return"))
+	}
+	if g.chance(0.1) {
+		kids = append(kids, block(g.pick("if ($request_method = PATCH) {", `if ($request_uri ~ "^/other/") {`, "if ($host = b.test) {"), "}",
+			[]*Node{fixed(g.pick("return 405;", "return 301 https://a.test$request_uri;", `return 200 "moved";`, "return 302 /api/exact;"))},
+			"nginx:if-server", "nginx:if-server-several", "nginx:return"))
 	}
 	if g.chance(0.4) {
 		if g.chance(0.75) {
@@ -187,6 +239,9 @@ func (g *gen) nginxLocation(c *Case, open, mapVar, hostVar string, mayNest bool)
 		inner = append(inner, fixed(g.pick("return 204;", "return 204;", `return 200 "";`)))
 		kids = append(kids, block("if ($request_method = OPTIONS) {", "}", inner, "nginx:if-location", "nginx:return"))
 	}
+	if setVar == "" && g.chance(0.12) {
+		kids = append(kids, g.nginxFlagIfs(c, mapVar)...)
+	}
 	if g.chance(0.8) {
 		kids = append(kids, g.nginxHeaders(mapVar, setVar, hostVar, false).nodes("nginx:add_header")...)
 	}
@@ -227,6 +282,43 @@ func (g *gen) nginxLocation(c *Case, open, mapVar, hostVar string, mayNest bool)
 		fams = append(fams, "nginx:location-nested")
 	}
 	return block(open, "}", kids, fams...)
+}
+
+// nginxFlagIfs is the common "if is evil" allowlist: a variable set by
+// several ifs in a row, then tested by ifs that add headers, one of them
+// returning for OPTIONS. The value is "$v-p", not "${v}p": the shrinker
+// renames variables by their "$name_" prefix.
+func (g *gen) nginxFlagIfs(c *Case, mapVar string) []*Node {
+	v := "$" + c.Name + "_f"
+	cond := g.pick(`$http_origin ~* "^https://(app|admin)\.example\.com$"`, `$http_origin = "https://app.example.com"`)
+	if mapVar != "" && g.chance(0.3) {
+		cond = mapVar + ` != ""`
+	}
+	origin := g.pick("$http_origin", `"https://app.example.com"`)
+	fam := "nginx:set-if-flag"
+	out := []*Node{
+		fixed("set "+v+` "";`, "nginx:set", fam),
+		block("if ("+cond+") {", "}", []*Node{fixed("set " + v + ` "o";`)}, "nginx:if-location", fam),
+		block("if ($request_method = OPTIONS) {", "}", []*Node{fixed("set " + v + ` "` + v + `-p";`)}, "nginx:if-location", fam),
+	}
+	pre := []*Node{
+		stmt("add_header Access-Control-Allow-Origin "+origin+" always;", "nginx:add_header-if"),
+		stmt(`add_header Access-Control-Allow-Methods "GET, POST, PUT, DELETE, PATCH" always;`, "nginx:add_header-if"),
+		stmt(`add_header Access-Control-Allow-Headers "Authorization, X-Requested-With" always;`, "nginx:add_header-if"),
+	}
+	if g.chance(0.5) {
+		pre = append(pre, stmt("add_header Access-Control-Allow-Credentials true always;", "nginx:add_header-if"))
+	}
+	pre = append(pre, fixed(g.pick("return 204;", `return 200 "";`), "nginx:return"))
+	out = append(out, block("if ("+v+` = "o-p") {`, "}", pre, "nginx:if-location", fam, "nginx:if-several"))
+	if g.chance(0.7) {
+		act := []*Node{stmt("add_header Access-Control-Allow-Origin " + origin + g.pick("", " always") + ";")}
+		if g.chance(0.5) {
+			act = append(act, stmt("add_header Vary Origin;"))
+		}
+		out = append(out, block("if ("+v+` = "o") {`, "}", act, "nginx:if-location", fam, "nginx:if-no-return", "nginx:if-several"))
+	}
+	return out
 }
 
 // headerSet is a group of add_header statements.

@@ -67,6 +67,8 @@ func (c *Case) Request(p Probe, port int) serverside.Request {
 		// the path's status.
 		UpstreamOptionsStatus: st,
 		PriorOrigin:           p.Prior,
+		// the runner connects to loopback whatever the Host
+		Addr: "127.0.0.1",
 	}
 	for _, h := range p.Headers {
 		r.Headers = append(r.Headers, browser.Header{Name: h.Name, Value: h.Value})

@@ -93,6 +93,16 @@ func (r *Runner) batch(server string, cases []*Case, browse int) []Result {
 	if len(cases) == 0 {
 		return nil
 	}
+	if groups := byHTTPLines(cases); len(groups) > 1 {
+		var results []Result
+		for i, g := range groups {
+			if i > 0 {
+				browse = 0
+			}
+			results = append(results, r.batch(server, g, browse)...)
+		}
+		return results
+	}
 	dir, err := os.MkdirTemp("", "corslint-difftest-")
 	if err != nil {
 		r.t.Fatal(err)
@@ -180,6 +190,40 @@ func (r *Runner) batch(server string, cases []*Case, browse int) []Result {
 		r.BrowserChecks = append(r.BrowserChecks, r.browserSample(server, cases, envs, results, browse)...)
 	}
 	return results
+}
+
+// byHTTPLines splits cases into groups with the same statements in http
+// context, in order of first appearance.
+func byHTTPLines(cases []*Case) [][]*Case {
+	var keys []string
+	groups := map[string][]*Case{}
+	for _, c := range cases {
+		k := httpLines(c)
+		if _, ok := groups[k]; !ok {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], c)
+	}
+	out := make([][]*Case, len(keys))
+	for i, k := range keys {
+		out[i] = groups[k]
+	}
+	return out
+}
+
+// httpLines are the statements of an nginx case in http context: cases
+// run together only when theirs are the same.
+func httpLines(c *Case) string {
+	var b strings.Builder
+	if c.Server == Nginx {
+		for _, n := range c.Top {
+			if n.Close == "" && len(n.Kids) == 0 {
+				b.WriteString(n.Line)
+				b.WriteByte('\n')
+			}
+		}
+	}
+	return b.String()
 }
 
 // freePorts returns n distinct free loopback ports: all are held open

@@ -42,6 +42,7 @@ func Lower(cfg *Config) *model.File {
 		resolving:  map[string]bool{},
 		lines:      map[string]*model.Lines{},
 		varValues:  map[varKey]model.Value{},
+		ifParents:  map[*Directive][]*Directive{},
 	}
 	// Variables are global in nginx: collect map and set first, so a header
 	// may use a variable defined further down or in another server.
@@ -52,6 +53,8 @@ func Lower(cfg *Config) *model.File {
 				l.maps[strings.TrimPrefix(d.Args[1].Value, "$")] = d
 			}
 			return false
+		case "if":
+			l.ifParents[d] = append([]*Directive(nil), parents...)
 		case "set":
 			if len(d.Args) >= 2 {
 				name := strings.TrimPrefix(d.Args[0].Value, "$")
@@ -88,6 +91,8 @@ type lowerer struct {
 	maps      map[string]*Directive
 	mapValues map[string]*model.Value
 	sets      map[string][]setDef
+	// ifParents are the blocks around each if, outermost first.
+	ifParents map[*Directive][]*Directive
 	// hides holds each scope's own *_hide_header directives, by module
 	// ("proxy", "fastcgi", ...), and under "" the headers-more statements
 	// that replace or clear upstream headers whatever module answered.
@@ -224,7 +229,15 @@ func (l *lowerer) block(s *model.Scope, parent *model.Scope, ds []*Directive, mo
 			if d.Name == "server" {
 				child.Role = model.RoleServer
 				child.Hosts = strings.Fields(child.Label)
-				child.Ports, child.TLSPorts, child.Default = listens(d)
+				var tls []int
+				child.Listens, tls = listens(d)
+				child.TLSPorts = tls
+				for _, l := range child.Listens {
+					if !slices.Contains(child.Ports, l.Port) {
+						child.Ports = append(child.Ports, l.Port)
+					}
+					child.Default = child.Default || l.Default
+				}
 			}
 			l.block(child, s, d.Block, mode)
 		case "location":
@@ -304,14 +317,14 @@ func serverLabel(d *Directive) string {
 	return ""
 }
 
-// listens reads a server's listen directives: the ports it listens on
-// (80 when a listen names only an address, nginx's default), those where
-// it speaks TLS (listen ... ssl, or every one under the older ssl on),
-// and whether it is the default server of one of them. A server without
-// listen listens on *:80 (ngx_http_core_module: the default is *:80 |
-// *:8000, the latter only for an nginx started without superuser
+// listens reads a server's listen directives: each socket's address and
+// port (80 when a listen names only an address, nginx's default) and
+// whether the server is its default_server, and the ports where it speaks
+// TLS (listen ... ssl, or every one under the older ssl on). A server
+// without listen listens on *:80 (ngx_http_core_module: the default is
+// *:80 | *:8000, the latter only for an nginx started without superuser
 // privileges).
-func listens(d *Directive) (ports, tls []int, def bool) {
+func listens(d *Directive) (out []model.Listen, tls []int) {
 	sslOn, listed := false, false
 	for _, c := range d.Block {
 		if c.Name == "ssl" && len(c.Args) == 1 {
@@ -322,7 +335,7 @@ func listens(d *Directive) (ports, tls []int, def bool) {
 		}
 		listed = true
 		addr := c.Args[0].Value
-		ssl := false
+		def, ssl := false, false
 		for _, a := range c.Args[1:] {
 			def = def || a.Value == "default_server" || a.Value == "default"
 			ssl = ssl || a.Value == "ssl"
@@ -330,30 +343,44 @@ func listens(d *Directive) (ports, tls []int, def bool) {
 		if strings.HasPrefix(addr, "unix:") {
 			continue
 		}
-		port := addr
+		host, port := "", addr
 		if i := strings.LastIndexByte(addr, ':'); i >= 0 && !strings.HasSuffix(addr, "]") {
-			port = addr[i+1:]
+			host, port = addr[:i], addr[i+1:]
 		} else if strings.ContainsAny(addr, ".[]") || addr == "localhost" || addr == "*" {
-			port = "80"
+			host, port = addr, "80"
 		}
 		n, err := strconv.Atoi(port)
 		if err != nil || n <= 0 || n >= 65536 {
 			continue
 		}
-		if !slices.Contains(ports, n) {
-			ports = append(ports, n)
-		}
+		out = append(out, model.Listen{Addr: listenAddr(host), Port: n, Default: def})
 		if ssl && !slices.Contains(tls, n) {
 			tls = append(tls, n)
 		}
 	}
 	if !listed {
-		ports = []int{80}
+		out = []model.Listen{{Port: 80}}
 	}
 	if sslOn {
-		tls = slices.Clone(ports)
+		for _, l := range out {
+			if !slices.Contains(tls, l.Port) {
+				tls = append(tls, l.Port)
+			}
+		}
 	}
-	return ports, tls, def
+	return out, tls
+}
+
+// listenAddr is the address of a listen as an IP, "" for every address.
+func listenAddr(host string) string {
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	switch host {
+	case "", "*", "0.0.0.0", "::":
+		return ""
+	case "localhost":
+		return "127.0.0.1"
+	}
+	return host
 }
 
 func argsText(d *Directive) string {
@@ -419,6 +446,9 @@ func returns(ds []*Directive) bool {
 // condition the model cannot decide is taken not to hold, as elsewhere.
 func unless(r *model.Response, c *model.Condition) {
 	switch {
+	case c.And != nil:
+		// not (a and b) is no one test: the evaluator takes the last if
+		// that matches
 	case c.Methods != nil:
 		admitted := c.Methods
 		if c.Negated {
@@ -1048,6 +1078,27 @@ func (l *lowerer) conditionOf(d *Directive) *model.Condition {
 	switch subject {
 	case "$request_method":
 		c.Methods = methodsMatching(strings.TrimPrefix(op, "!"), operand)
+	case "$request_uri", "${request_uri}":
+		// the path and query as the request sent them
+		switch strings.TrimPrefix(op, "!") {
+		case "~", "~*":
+			if len(d.Args) == 3 && !hasVariable(operand) {
+				c.URL = &model.PathMatch{Kind: model.PathRegex, Pattern: operand, CaseInsensitive: strings.HasSuffix(op, "*")}
+			}
+		case "=":
+			if len(d.Args) == 3 && !hasVariable(operand) {
+				c.URL = &model.PathMatch{Kind: model.PathExact, Pattern: operand}
+			}
+		}
+	case "$host", "${host}":
+		if len(d.Args) == 3 && !hasVariable(operand) {
+			switch strings.TrimPrefix(op, "!") {
+			case "~", "~*":
+				c.Host = &model.Matcher{Kind: model.MatchRegex, Pattern: operand, CaseInsensitive: strings.HasSuffix(op, "*"), Span: d.Args[2].Span, Raw: d.Args[2].Raw}
+			case "=":
+				c.Host = &model.Matcher{Kind: model.MatchExact, Pattern: operand, Exact: []string{operand}, Span: d.Args[2].Span, Raw: d.Args[2].Raw}
+			}
+		}
 	case "$http_origin":
 		if len(d.Args) == 1 {
 			// if ($http_origin): true when the request has a non-empty
@@ -1090,6 +1141,9 @@ func (l *lowerer) conditionOf(d *Directive) *model.Condition {
 				if op == "=" && val != operand || op == "" && (val == "" || val == "0") {
 					continue
 				}
+				if l.elsewhere(sd, d) {
+					continue // its location's rewrite phase does not run for this if
+				}
 				g, conditional := l.parentGuards(sd.parents)
 				if !conditional || len(g) == 0 {
 					all = false
@@ -1097,8 +1151,17 @@ func (l *lowerer) conditionOf(d *Directive) *model.Condition {
 				guards = append(guards, g...)
 			}
 			if all && len(guards) > 0 {
-				c.Origin = guards[0]
-				l.condGuards[c] = guards
+				// the block runs where any of the checks that set the
+				// flag accepts the Origin
+				if m := anyOf(guards, c); m != nil {
+					c.Origin = m
+					l.condGuards[c] = guards
+				}
+			}
+		}
+		if name, ok := soleVariable(subject); ok && c.Origin == nil && (op == "" || op == "=" || op == "!=") {
+			if !l.flagCondition(c, d, name, op, operand) {
+				l.mapTest(c, name, op, operand)
 			}
 		}
 	}

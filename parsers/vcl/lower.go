@@ -70,6 +70,7 @@ type lowerer struct {
 	ops       map[Stmt]*model.HeaderOp // the static op of each header statement
 	stmtScope map[Stmt]*model.Scope
 	conds     map[condKey]*model.Condition
+	condOf    map[*model.Condition]condKey // conds reversed, built when asked
 	facts     map[condKey]condFacts
 	matchers  map[*Binary]*model.Matcher
 	backends  []*Backend

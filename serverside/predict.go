@@ -382,6 +382,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 		inner = old
 		e.storedOrigin = e.req.PriorOrigin
 	}
+	e.hitUndecided(f, route, r, a)
 	upStart := len(a.Headers)
 	if source == model.FromUpstream && r.Upstream != nil {
 		for _, l := range inner {
@@ -421,7 +422,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 			v = "(null)"
 		}
 		if !ok {
-			if in.Value.Kind == model.Unknown {
+			if in.Value.Kind == model.Unknown || in.Value.Kind == model.Variable && e.unknownOption(in.Value) {
 				note := fmt.Sprintf("the value of %s (%s) is not known from the configuration", in.Name, in.Value.Raw)
 				a.Notes = append(a.Notes, note)
 				if model.IsCORSHeader(in.Name) {
@@ -1019,26 +1020,7 @@ func (e *evaluator) value(v model.Value) (string, bool) {
 	case model.Empty:
 		return "", v.SentEmpty
 	case model.Variable:
-		// The last option that applies wins: a later set overrides an
-		// earlier one, a matching map entry overrides the default.
-		var pick *model.Value
-		var fallback *model.Value
-		for i := range v.Options {
-			o := &v.Options[i]
-			if !o.SetIn.IsZero() && (e.rewriteIn == nil || !samePlace(o.SetIn, e.rewriteIn.Span)) {
-				continue // an nginx set in a location whose rewrite phase did not run
-			}
-			if len(o.Guards) == 0 && o.Kind != model.Variable {
-				fallback = o
-				continue
-			}
-			if o.Kind == model.Variable || e.guarded(o.Guards) {
-				pick = o
-			}
-		}
-		if pick == nil {
-			pick = fallback
-		}
+		pick := e.option(v)
 		if pick == nil {
 			return "", false
 		}
@@ -1050,6 +1032,39 @@ func (e *evaluator) value(v model.Value) (string, bool) {
 		return e.value(p)
 	}
 	return "", false
+}
+
+// unknownOption reports whether the option of v this request gets is
+// one the configuration does not fix (a VCL regsub of the Origin that
+// matches it).
+func (e *evaluator) unknownOption(v model.Value) bool {
+	o := e.option(v)
+	return o != nil && o.Kind == model.Unknown
+}
+
+// option is the option of Variable v that this request gets, nil when
+// none. The last option that applies wins: a later set overrides an
+// earlier one, a matching map entry overrides the default.
+func (e *evaluator) option(v model.Value) *model.Value {
+	var pick *model.Value
+	var fallback *model.Value
+	for i := range v.Options {
+		o := &v.Options[i]
+		if !o.SetIn.IsZero() && (e.rewriteIn == nil || !samePlace(o.SetIn, e.rewriteIn.Span)) {
+			continue // an nginx set in a location whose rewrite phase did not run
+		}
+		if len(o.Guards) == 0 && o.Kind != model.Variable {
+			fallback = o
+			continue
+		}
+		if o.Kind == model.Variable || e.guarded(o.Guards) {
+			pick = o
+		}
+	}
+	if pick == nil {
+		pick = fallback
+	}
+	return pick
 }
 
 // requestHeader is the value of the request header name as the server

@@ -38,6 +38,9 @@ type path struct {
 	// restarts is req.restarts: how many times return (restart) sent the
 	// request back to vcl_recv.
 	restarts int
+	// fetched: this round fetched an object the cache may keep; stored:
+	// an earlier round did, so this one may hit it.
+	fetched, stored bool
 }
 
 func (p *path) clone() *path {
@@ -111,6 +114,7 @@ type flow struct {
 	keyOrigin    bool
 	storedVary   bool
 	deliveryVary []model.Span
+	hitTests     []model.Span // obj.hits tests around CORS statements
 }
 
 func (l *lowerer) flow() {
@@ -169,6 +173,7 @@ func (f *flow) restart(p *path, at *Return) {
 	}
 	q := p.clone()
 	q.restarts++
+	q.stored, q.fetched = p.stored || p.fetched, false
 	q.ops, q.status, q.pass, q.key = nil, 0, false, nil
 	q.hashOrigin, q.uncacheable, q.ttlSet, q.bypass = false, false, false, false
 	if q.restarts > maxRestarts {
@@ -189,7 +194,7 @@ func (f *flow) restarted() {
 		byKey := map[string]*path{}
 		var order []*path
 		for _, r := range round {
-			k := fmt.Sprintf("%s|%d|%d|", r.method, r.restarts, r.origin) + f.ids(nil, r.guards)
+			k := fmt.Sprintf("%s|%d|%d|%v|", r.method, r.restarts, r.origin, r.stored) + f.ids(nil, r.guards)
 			if m, ok := byKey[k]; ok {
 				m.conds = common(m.conds, r.conds)
 				continue
@@ -320,10 +325,10 @@ func (f *flow) method(name string, p *path) []end {
 // results to p: conditions, statements and hash data accumulate, the
 // rest is what the run left.
 func (f *flow) memoized(name string, defs []*Sub, p *path, custom bool) []end {
-	k := memoKey{name: name, phase: p.phase, method: p.method, status: p.status, restarts: p.restarts, pass: p.pass, origin: p.origin, phaseOrigin: p.phaseOrigin, guards: f.ids(nil, p.guards)}
+	k := memoKey{name: name, phase: p.phase, method: p.method, status: p.status, restarts: p.restarts, pass: p.pass, stored: p.stored, origin: p.origin, phaseOrigin: p.phaseOrigin, guards: f.ids(nil, p.guards)}
 	ends, ok := f.memo[k]
 	if !ok {
-		q := &path{method: p.method, phase: p.phase, status: p.status, restarts: p.restarts, pass: p.pass, origin: p.origin, phaseOrigin: p.phaseOrigin, guards: p.guards}
+		q := &path{method: p.method, phase: p.phase, status: p.status, restarts: p.restarts, pass: p.pass, stored: p.stored, origin: p.origin, phaseOrigin: p.phaseOrigin, guards: p.guards}
 		ends = f.alike(f.run(defs, q, custom))
 		f.memo[k] = ends
 	}
@@ -340,6 +345,7 @@ func (f *flow) memoized(name string, defs []*Sub, p *path, custom bool) []end {
 		r.uncacheable = p.uncacheable || e.p.uncacheable
 		r.ttlSet = p.ttlSet || e.p.ttlSet
 		r.bypass = p.bypass || e.p.bypass
+		r.fetched = p.fetched
 		out[i] = end{p: r, action: e.action, ret: e.ret}
 	}
 	return f.alike(out)
@@ -354,6 +360,7 @@ type memoKey struct {
 	name, phase, method string
 	status, restarts    int
 	pass, phaseOrigin   bool
+	stored              bool
 	origin              tri
 	guards              string
 }
@@ -569,6 +576,9 @@ func (f *flow) hash(p *path, e Expr) *path {
 func (f *flow) ifStmt(x *If, p *path, builtin bool) []end {
 	rest := p
 	var outs []end
+	if rest.phase == "vcl_deliver" && readsHits(x) && f.changesCORS(x) {
+		f.hitTests = appendSpan(f.hitTests, x.Span)
+	}
 	for _, br := range x.Branches {
 		v := f.eval(br.Cond, rest)
 		retry := retriesBelow(br)
@@ -642,13 +652,59 @@ func retriesBelow(br *Branch) bool {
 	return ok && r.Action == "retry"
 }
 
+// readsHits reports whether a condition of x tests obj.hits.
+func readsHits(x *If) bool {
+	found := false
+	for _, br := range x.Branches {
+		walkExpr(br.Cond, func(e Expr) {
+			if id, ok := e.(*Ident); ok && strings.EqualFold(id.Name, "obj.hits") {
+				found = true
+			}
+		})
+	}
+	return found
+}
+
+// changesCORS reports whether x's branches hold a statement on a CORS
+// header or Vary.
+func (f *flow) changesCORS(x *If) bool {
+	var in func(ss []Stmt) bool
+	in = func(ss []Stmt) bool {
+		for _, s := range ss {
+			switch y := s.(type) {
+			case *Block:
+				if in(y.Stmts) {
+					return true
+				}
+			case *If:
+				if f.changesCORS(y) {
+					return true
+				}
+			default:
+				if op := f.l.ops[s]; op != nil && (model.IsCORSHeader(op.Name) || op.Name == model.Vary) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, br := range x.Branches {
+		if br.Body != nil && in(br.Body.Stmts) {
+			return true
+		}
+	}
+	return x.Else != nil && in(x.Else.Stmts)
+}
+
 // hitsCompare decides a test of obj.hits in vcl_deliver: the paths the
 // flow follows deliver what was just fetched (a miss or a pass), for which
-// obj.hits is 0.
+// obj.hits is 0, until a restart.
 func hitsCompare(b *Binary, p *path) (tri, bool) {
 	id, ok := b.L.(*Ident)
 	n, isNum := b.R.(*Number)
-	if !ok || !isNum || !strings.EqualFold(id.Name, "obj.hits") || p.phase != "vcl_deliver" {
+	// After a restart the object an earlier round fetched may be hit, or
+	// not (a status Varnish does not cache): not decided, unless passed.
+	if !ok || !isNum || !strings.EqualFold(id.Name, "obj.hits") || p.phase != "vcl_deliver" || p.stored && !p.pass {
 		return unknown, false
 	}
 	return compareInt(b, n, 0)
@@ -959,7 +1015,7 @@ func namesOrigin(v model.Value) bool {
 // vcl_deliver. cacheable is false for return (pass).
 func (f *flow) backend(p *path, cacheable bool) {
 	q := p.clone()
-	q.pass, q.uncacheable = !cacheable, false
+	q.pass, q.uncacheable, q.fetched = !cacheable, false, cacheable
 	fetch := "vcl_backend_response"
 	if f.fastly {
 		fetch = "vcl_fetch"

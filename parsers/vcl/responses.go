@@ -231,6 +231,7 @@ func (f *flow) cache() {
 	c := &model.Cache{
 		Scope: f.l.top, Span: f.l.top.Span,
 		Key: f.key, KeyHasOrigin: f.keyOrigin, StoredVaryOrigin: f.storedVary, DeliveryVary: f.deliveryVary,
+		HitTests: f.hitTests,
 	}
 	if f.untimed && !f.fastly {
 		// The statuses RFC2616_Ttl gives default_ttl (Varnish 7.1); any

@@ -144,3 +144,51 @@ func TestVaryTrim(t *testing.T) {
 		}
 	}
 }
+
+// A test of obj.hits around a CORS statement is recorded on the cache, so
+// that an answer from the cache says it is not followed; one around other
+// headers is not.
+func TestHitTests(t *testing.T) {
+	for _, tc := range []struct {
+		stmt string
+		want int
+	}{
+		{`set resp.http.Access-Control-Allow-Origin = "*";`, 1},
+		{`set resp.http.X-Cache = "HIT";`, 0},
+	} {
+		f := lower(t, "sub vcl_deliver {\n  if (obj.hits > 0) {\n    "+tc.stmt+"\n  }\n}")
+		if len(f.Caches) != 1 {
+			t.Fatalf("%s: want a cache, got %d", tc.stmt, len(f.Caches))
+		}
+		if got := len(f.Caches[0].HitTests); got != tc.want {
+			t.Errorf("%s: %d hit tests, want %d", tc.stmt, got, tc.want)
+		}
+	}
+}
+
+// regsub of the Origin that rewrites it is the origin itself where the
+// regex does not match, and unknown where it does.
+func TestOriginRegsub(t *testing.T) {
+	f := lower(t, "sub vcl_deliver {\n  set resp.http.Access-Control-Allow-Origin = regsub(req.http.Origin, \"^http://\", \"https://\");\n}")
+	var v model.Value
+	for _, op := range f.Headers {
+		if op.Name == model.ACAO {
+			v = op.Value
+		}
+	}
+	if v.Kind != model.Variable || len(v.Options) != 2 {
+		t.Fatalf("want a variable of two options, got %+v", v)
+	}
+	echo := v.Options[1]
+	if echo.Kind != model.Reflected || len(echo.Guards) != 1 {
+		t.Fatalf("want the origin, guarded, got %+v", echo)
+	}
+	for o, want := range map[string]bool{"https://app.example.com": true, "http://app.example.com": false} {
+		if got := echo.Guards[0].Matches(o); got != want {
+			t.Errorf("%s: echoed unchanged %v, want %v", o, got, want)
+		}
+	}
+	if v.Options[0].Kind != model.Unknown {
+		t.Errorf("a rewritten origin is not followed: want unknown, got %v", v.Options[0].Kind)
+	}
+}

@@ -48,8 +48,29 @@ func (l *lowerer) value(e Expr, guards []*model.Matcher) model.Value {
 		if x.Recv == nil && identityRegsub(x) {
 			return l.value(x.Args[0], guards)
 		}
+		if v, ok := l.originRegsub(x, e, guards); ok {
+			return v
+		}
 	}
 	return l.unknown(e)
+}
+
+// originRegsub reads regsub(req.http.Origin, re, sub) outside any
+// allowlist: an origin re does not match comes back unchanged, one it
+// matches is rewritten, which is not followed.
+func (l *lowerer) originRegsub(c *CallExpr, e Expr, guards []*model.Matcher) (model.Value, bool) {
+	if c.Recv != nil || len(c.Args) != 3 || len(guards) > 0 || !strings.EqualFold(c.Fn.Name, "regsub") && !strings.EqualFold(c.Fn.Name, "regsuball") {
+		return model.Value{}, false
+	}
+	re, isRE := c.Args[1].(*String)
+	subj := l.value(c.Args[0], nil)
+	if !isRE || subj.Kind != model.Reflected || isTemplated(re.Value) {
+		return model.Value{}, false
+	}
+	unmatched := &model.Matcher{Kind: model.MatchRegex, Pattern: `^(?![\s\S]*?(?:` + re.Value + `))`, Span: re.Span, Raw: exprText(e)}
+	subj.Guards = []*model.Matcher{unmatched}
+	return model.Value{Kind: model.Variable, Raw: exprText(e), Var: subj.Var, Span: c.Span,
+		Options: []model.Value{l.unknown(e), subj}}, true
 }
 
 // identityRegsub reports whether a regsub or regsuball call returns its

@@ -68,6 +68,14 @@ type Including interface {
 	IncludesOthers(path string) bool
 }
 
+// CodeReading is implemented by dialects that read application source
+// code: a function integration's Handler (a Lambda's index.handler) is
+// read with the first of them, whether or not detection took the file
+// for theirs.
+type CodeReading interface {
+	ReadsCode() bool
+}
+
 // Unavailable is implemented by dialects that a build may lack (a
 // parser that needs cgo). When Unavailable returns a reason, the engine
 // skips the dialect's files with it and notes it once per run.

@@ -123,9 +123,7 @@ func stackFor(ds []dialect.Dialect, files []*model.File, rank func(string) int) 
 func hostPairs(files []*model.File) map[*model.File][]*model.File {
 	out := map[*model.File][]*model.File{}
 	for _, w := range files {
-		if w.Dialect != model.JavaScript {
-			continue
-		}
+		// only an upstream reached by its host names one (fetchHost)
 		var behind *model.File
 		ambiguous := false
 		for _, u := range w.Upstreams {
@@ -153,9 +151,10 @@ func hostPairs(files []*model.File) map[*model.File][]*model.File {
 	return out
 }
 
-// fetchHost is the host a Worker's fetch() names, or "".
+// fetchHost is the host an upstream reached by its host names (a
+// Worker's fetch()), or "".
 func fetchHost(u *model.Upstream) string {
-	if u.Directive != "fetch" {
+	if !u.ByHost {
 		return ""
 	}
 	t, ok := strings.CutPrefix(u.Target, "https://")
@@ -243,16 +242,17 @@ func handlerFiles(files []*model.File) []string {
 	return out
 }
 
-// parseHandler reads a function's code with the JavaScript dialect, which
-// the integration's Handler names whether or not the file looks like an
-// HTTP application to detection; nil when it cannot be read.
+// parseHandler reads a function's code with the first dialect that reads
+// application code (dialect.CodeReading), which the integration's Handler
+// names whether or not the file looks like an HTTP application to
+// detection; nil when it cannot be read.
 func parseHandler(ds []dialect.Dialect, p string, o *Options) *model.File {
 	src, err := readLimited(p, o.maxFileSize())
 	if err != nil {
 		return nil
 	}
 	for _, d := range ds {
-		if d.Name() != model.JavaScript {
+		if c, ok := d.(dialect.CodeReading); !ok || !c.ReadsCode() {
 			continue
 		}
 		if u, ok := d.(dialect.Unavailable); ok && u.Unavailable() != "" {
@@ -293,7 +293,7 @@ func pairingUpstreams(f *model.File) []*model.Upstream {
 	var out []*model.Upstream
 	for _, u := range f.Upstreams {
 		if fetchHost(u) != "" {
-			out = append(out, &model.Upstream{Target: strings.Clone(u.Target), Directive: strings.Clone(u.Directive)})
+			out = append(out, &model.Upstream{Target: strings.Clone(u.Target), Directive: strings.Clone(u.Directive), ByHost: true})
 		}
 	}
 	return out

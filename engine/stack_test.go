@@ -11,7 +11,7 @@ func TestHostPairs(t *testing.T) {
 		return &model.File{Path: path, Dialect: model.Nginx, Scopes: []*model.Scope{{Kind: "server", Role: model.RoleServer, Hosts: hosts}}}
 	}
 	worker := func(path, target string) *model.File {
-		return &model.File{Path: path, Dialect: model.JavaScript, Upstreams: []*model.Upstream{{Target: target, Directive: "fetch"}}}
+		return &model.File{Path: path, Dialect: model.JavaScript, Upstreams: []*model.Upstream{{Target: target, Directive: "fetch", ByHost: true}}}
 	}
 	w := worker("w/index.js", "https://origin.example.com")
 	addressed := worker("x/index.js", "the origin")

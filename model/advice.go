@@ -14,9 +14,10 @@ type Advice interface {
 	VaryAppend(op *HeaderOp) string
 	// CacheKey: how to keep a cache's variants apart by Origin (CORS403).
 	CacheKey() string
-	// HideUpstream: how to keep the upstream's
-	// Access-Control-Allow-Origin from doubling this one (CORS502).
-	HideUpstream() string
+	// HideUpstream: how to keep the upstream u's
+	// Access-Control-Allow-Origin from doubling this one (CORS502); u
+	// may be nil.
+	HideUpstream(u *Upstream) string
 	// AnswerOptions: how to answer preflights; generic is the advice that
 	// suits any server (CORS303).
 	AnswerOptions(generic string) string

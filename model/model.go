@@ -63,6 +63,9 @@ type File struct {
 	// Walker, when set, walks a request through the configuration the
 	// way the server does (see package serverside).
 	Walker Walker
+	// Serving says how the server that runs the file answers requests
+	// where servers differ; the dialect sets it when it lowers.
+	Serving Serving
 }
 
 // Diagnostic is a problem the parser or lowering found: a syntax error
@@ -343,6 +346,12 @@ type Upstream struct {
 	// dialect names it ("proxy_pass", "fastcgi_pass", "ProxyPass"), so
 	// advice can name the matching directive; "" when there is none.
 	Directive string
+	// ByHost marks an upstream that is whichever server answers the host
+	// of Target, a URL (a Worker's fetch('https://origin.example.com' +
+	// path)): the file of the run whose virtual server names that host
+	// stands behind this one. False when the configuration says itself
+	// where requests go.
+	ByHost bool
 	// Hidden lists the headers the proxy removes from the upstream's
 	// responses (nginx proxy_hide_header), canonical.
 	Hidden map[string]Span

@@ -55,7 +55,12 @@ type Value struct {
 	// with nothing after the colon (Varnish sets a header from one that
 	// is unset); most servers send no line for an empty value.
 	SentEmpty bool
-	Span      Span
+	// CGIEnv marks a value read from the request's environment, which
+	// only CGI-style handlers (CGI, FastCGI, SCGI) fill with the request
+	// headers: for any other response the server sends "(null)" (Apache
+	// %{HTTP_ORIGIN}e).
+	CGIEnv bool
+	Span   Span
 }
 
 // LiteralValue classifies a fixed string.

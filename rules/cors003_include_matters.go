@@ -34,7 +34,7 @@ func includeMatters(f *model.File, d model.Diagnostic) bool {
 		}
 		// nginx: an add_header beside the block's own CORS lines joins
 		// them; only inherited ones can be dropped.
-		if f.Dialect == model.Nginx && op.Scope == s {
+		if f.Serving.OwnHeadersDropInherited && op.Scope == s {
 			continue
 		}
 		return true

@@ -101,8 +101,9 @@ func preflightsTakenBefore(q *serverside.Query, f *model.File, r *model.Response
 
 // answeredElsewhere reports whether every preflight the query sends to
 // r's route is decided and answered by a response other than r: one of
-// the route, or, in nginx, one of an enclosing scope that does not test
-// the path (a server-level if that returns). A preflight no response of
+// the route, or, where a rewrite phase runs first (nginx), one of an
+// enclosing scope that does not test the path (a server-level if that
+// returns). A preflight no response of
 // the file answers (the upstream's) counts against that when
 // unansweredCounts, and is passed over otherwise.
 func answeredElsewhere(q *serverside.Query, f *model.File, r *model.Response, unansweredCounts bool) bool {
@@ -112,7 +113,7 @@ func answeredElsewhere(q *serverside.Query, f *model.File, r *model.Response, un
 		if o == nil || o.Response == nil && !unansweredCounts {
 			continue
 		}
-		if !x.Decided() || o.Response == nil || o.Response == r || o.Response.Route != r.Route && (f.Dialect != model.Nginx || !pathBlind(o.Response)) {
+		if !x.Decided() || o.Response == nil || o.Response == r || o.Response.Route != r.Route && (!f.Serving.RewritePhase || !pathBlind(o.Response)) {
 			return false
 		}
 		seen = true

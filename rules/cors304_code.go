@@ -12,10 +12,9 @@ import (
 // that carries no Access-Control-Allow-Origin while the route's other
 // answers for the same requests send it. Code has no delivery tables:
 // the loss is a path that builds its response without the headers.
+// Only code marks failure paths (Condition.Failure), so configurations,
+// whose losses are their delivery tables', never get here.
 func lostOnCodeFailures(p *Pass) {
-	if p.File.Dialect != model.JavaScript {
-		return
-	}
 	fix := adviceFor(p.File).Always()
 	for _, r := range p.File.Responses {
 		if r.Status < 500 || r.Source != model.FromServer || !failurePath(r) || sendsACAO(r, r.Status, r.Source) {

@@ -64,9 +64,9 @@ prefix that does not start with "/" matches no request path.
 			if first == nil {
 				continue
 			}
-			section := fmt.Sprintf("<%s %q>", s.Kind, s.Label)
-			if p.File.Dialect == model.Nginx {
-				section = strings.TrimSpace(s.Kind + " " + s.Label)
+			section := strings.TrimSpace(s.Kind + " " + s.Label)
+			if p.File.Serving.TagSections {
+				section = fmt.Sprintf("<%s %q>", s.Kind, s.Label)
 			}
 			f := p.Report(s.Span, "%s never applies, so its %s is never sent: %s", section, strings.Join(names, ", "), s.NeverMatches)
 			f.Related = append(f.Related, findings.Related{Message: "header set here", Span: first.Span})

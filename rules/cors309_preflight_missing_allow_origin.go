@@ -92,7 +92,7 @@ server {
 				continue
 			}
 			seen[r] = true
-			f := p.Report(r.Span, "this preflight answer sends %s but no Access-Control-Allow-Origin, so the browser blocks every preflight (\"No 'Access-Control-Allow-Origin' header is present on the requested resource\"); %s", intent.Name, preflightOriginFix(p.File.Dialect, r))
+			f := p.Report(r.Span, "this preflight answer sends %s but no Access-Control-Allow-Origin, so the browser blocks every preflight (\"No 'Access-Control-Allow-Origin' header is present on the requested resource\"); %s", intent.Name, preflightOriginFix(p.File, r))
 			f.Related = append(f.Related, findings.Related{Message: "preflight headers set here", Span: intent.Span})
 		}
 	},
@@ -109,8 +109,8 @@ func droppedACAO(s *model.Scope) bool {
 	return false
 }
 
-func preflightOriginFix(d model.Dialect, r *model.Response) string {
-	if d == model.Nginx && r.Scope != nil && r.Scope.Kind == "if" {
+func preflightOriginFix(f *model.File, r *model.Response) string {
+	if f.Serving.OwnHeadersDropInherited && r.Scope != nil && r.Scope.Role == model.RoleCondition {
 		return "each matching if replaces the location's headers, so set Access-Control-Allow-Origin inside this if block too (from a map of trusted origins rather than another if)"
 	}
 	return "send Access-Control-Allow-Origin on this answer too"

@@ -392,12 +392,12 @@ func unhandledPreflights(p *Pass, views *preflightViews, r *model.Response, answ
 
 // preflightsTakenElsewhere reports whether the evaluator answers every
 // preflight sent to r's route, deciding each, from something other than
-// r: in nginx, a server-level if that returns before nginx looks for a
-// location.
+// r: where a rewrite phase runs first (nginx), a server-level if that
+// returns before the route is chosen.
 // What r would answer OPTIONS with then never goes out; a refusal there
 // is deniedPreflights' to report.
 func preflightsTakenElsewhere(q *serverside.Query, f *model.File, r *model.Response) bool {
-	if f.Dialect != model.Nginx {
+	if !f.Serving.RewritePhase {
 		return false // httpd's sections merge into one answer; Varnish has one route
 	}
 	return answeredElsewhere(q, f, r, true)

@@ -1,10 +1,8 @@
 package rules
 
 import (
-	"fmt"
 	"slices"
 	"sort"
-	"strings"
 
 	"github.com/corslint/corslint/findings"
 	"github.com/corslint/corslint/model"
@@ -244,17 +242,11 @@ location /api/ {
 	},
 }
 
-// hideFixFor names the hide directive of the module that talks to u:
-// nginx's proxy_hide_header does nothing to a fastcgi_pass or uwsgi_pass
-// response, which have their own.
+// hideFixFor is the dialect's advice for hiding u's header: the
+// directive can depend on the module that talks to u (nginx's
+// proxy_hide_header does nothing to a fastcgi_pass response).
 func hideFixFor(f *model.File, u *model.Upstream) string {
-	if f.Dialect == model.Nginx && u != nil {
-		switch u.Directive {
-		case "fastcgi_pass", "uwsgi_pass", "scgi_pass", "grpc_pass":
-			return fmt.Sprintf("add %s_hide_header %s;", strings.TrimSuffix(u.Directive, "_pass"), model.ACAO)
-		}
-	}
-	return adviceFor(f).HideUpstream()
+	return adviceFor(f).HideUpstream(u)
 }
 
 // innerACAO finds, among the run's other files of a deeper layer, a

@@ -157,15 +157,16 @@ location /api/ {
 	},
 }
 
-// blockedAt is where a blocked request is reported. In application code
-// that is the CORS settings rather than the route that answers: the
+// blockedAt is where a blocked request is reported. Where the CORS
+// headers come from shared settings (application code's middleware
+// options) that is the settings rather than the route that answers: the
 // statement that set the header the browser refused (the option, or the
 // middleware call for a default), or for a missing header the statement
 // that would set it and did not for this request (an origin list that
 // leaves the origin out), or else the one that set the answer's
 // Access-Control-Allow-Origin. Elsewhere it is the answering statement.
 func blockedAt(f *model.File, a *serverside.Answer, reason browser.Reason) model.Span {
-	if f.Dialect != model.JavaScript {
+	if !f.Serving.CORSFromSettings {
 		return a.By
 	}
 	name := reasonHeader(reason)

@@ -118,7 +118,7 @@ func (plainAdvice) CacheKey() string {
 	return "add the request's Origin to the cache key, or have the upstream send Vary: Origin"
 }
 
-func (plainAdvice) HideUpstream() string {
+func (plainAdvice) HideUpstream(*model.Upstream) string {
 	return "remove the upstream's Access-Control-Allow-Origin before adding this one"
 }
 

@@ -8,28 +8,16 @@ import (
 )
 
 // optionsSource is where the answer to OPTIONS that r's route gives
-// itself comes from. httpd's core answers OPTIONS for a file with 200 and
-// Allow through the ordinary output filters, so both Header tables reach
-// it (httpd 2.4.71, even for a file that does not exist); a refusal (403)
-// is an error response of the server's own.
+// itself comes from. Where the server answers OPTIONS for a file as it
+// would the file (httpd's core, 200 and Allow through the ordinary output
+// filters, so both Header tables reach it: httpd 2.4.71, even for a file
+// that does not exist), a success is the handler's; a refusal (403) is an
+// error response of the server's own.
 func optionsSource(f *model.File, r *model.Response) model.Source {
-	if f.Dialect == model.Apache && r.Source == model.FromHandler && r.OptionsStatus < 300 {
+	if f.Serving.OptionsAsFile && r.Source == model.FromHandler && r.OptionsStatus < 300 {
 		return model.FromHandler
 	}
 	return model.FromServer
-}
-
-// apacheStatic is the status httpd's default handler gives a method on a
-// static file: GET, HEAD and POST get the file (or the server's own 404);
-// any other method is refused with 405 before the file is looked up
-// (httpd 2.4.71: DELETE, PUT and PATCH got 405 for files present and
-// absent alike).
-func apacheStatic(method string, status int, source model.Source) (int, model.Source) {
-	switch method {
-	case "GET", "HEAD", "POST", "OPTIONS":
-		return status, source
-	}
-	return 405, model.FromServer
 }
 
 // apacheLayer answers from the dialect's own walk of the request

@@ -278,7 +278,7 @@ func (e *evaluator) errorStatus(r *model.Response, status int, source model.Sour
 // server is nil).
 func namedLocation(f *model.File, server *model.Scope, name string) *model.Scope {
 	for _, s := range f.Scopes {
-		if s.Kind == "location" && s.Match != nil && s.Match.Named && s.Match.Pattern == name &&
+		if s.Role == model.RoleRoute && s.Match != nil && s.Match.Named && s.Match.Pattern == name &&
 			(server == nil || isAncestor(server, s)) {
 			return s
 		}
@@ -344,10 +344,10 @@ func (e *evaluator) beforeRewrite(r *model.Response) bool {
 // level.
 func locationScope(route *model.Scope) *model.Scope {
 	for s := route; s != nil; s = s.Parent {
-		switch s.Kind {
-		case "location":
+		switch s.Role {
+		case model.RoleRoute:
 			return s
-		case "server":
+		case model.RoleServer:
 			return nil
 		}
 	}

@@ -260,7 +260,7 @@ func behind(stack []*model.File, r *model.Response) []*model.File {
 // when the response is proxied.
 func (e *evaluator) layer(stack []*model.File, a *Answer) {
 	f := stack[0]
-	if f.Dialect == model.Apache && len(stack) == 1 && e.apacheLayer(f, a) {
+	if len(stack) == 1 && e.apacheLayer(f, a) {
 		return
 	}
 	route := e.forced
@@ -268,7 +268,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 	if route == nil {
 		route = e.req.routes.route(e, f)
 	}
-	if route == nil && f.Dialect == model.Nginx {
+	if route == nil && f.Serving.LocationRouting {
 		route = e.server(f) // no location matches: the server's own handlers answer
 	}
 	if route == nil {
@@ -276,7 +276,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 		return
 	}
 	r := e.response(f, route, a)
-	if r == nil && f.Dialect == model.Nginx {
+	if r == nil && f.Serving.FilesAnswerRest {
 		r = nginxStatic(route)
 	}
 	scope := route
@@ -298,7 +298,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 	status, source := r.Status, r.Source
 	var inner []Line
 	switch {
-	case f.Dialect == model.Nginx && e.denied(r):
+	case e.denied(r):
 		status, source = 403, model.FromServer // limit_except, before any return
 	case status != 0:
 	case e.method == "OPTIONS" && r.OptionsStatus != 0:
@@ -340,7 +340,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 			}
 			inner = append(inner, Line{Name: model.CanonicalName(h.Name), Value: v, Upstream: name})
 		}
-	case source == model.FromHandler && f.Dialect == model.Nginx:
+	case source == model.FromHandler && f.Serving.FileLookup:
 		var next string
 		status, source, next = e.nginxFile(r, a)
 		if next != "" {
@@ -357,17 +357,17 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 				source = model.FromServer
 			}
 		}
-		if f.Dialect == model.Apache {
-			status, source = apacheStatic(e.method, status, source)
+		if fm := f.Serving.FileMethods; fm != nil && !slices.Contains(fm, e.method) {
+			status, source = 405, model.FromServer
 		}
 	}
-	if f.Dialect == model.Nginx && e.errStatus != 0 && source == model.FromUpstream && slices.Contains(r.ErrorPages, status) {
+	if e.errStatus != 0 && source == model.FromUpstream && slices.Contains(r.ErrorPages, status) {
 		// Intercepted inside an error page: with recursive_error_pages
 		// off nginx sends its own page for the upstream's error, without
 		// the upstream's headers.
 		source, inner = model.FromServer, nil
 	}
-	if f.Dialect == model.Nginx && e.nginxErrorPage(stack, r, status, a) {
+	if e.nginxErrorPage(stack, r, status, a) {
 		return
 	}
 	if e.errStatus != 0 {
@@ -406,7 +406,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 		}
 	}
 	e.rewriteIn = nil
-	if f.Dialect == model.Nginx && !e.beforeRewrite(r) {
+	if f.Serving.RewritePhase && !e.beforeRewrite(r) {
 		e.rewriteIn = locationScope(r.Route)
 	}
 	for in := range applied.EachInstance(status, source) {
@@ -415,7 +415,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 			e.origin = e.storedOrigin
 		}
 		v, ok := e.value(in.Value)
-		if ok && in.Value.Var == "%{HTTP_ORIGIN}e" && f.Dialect == model.Apache && !cgiEnv(r, source) {
+		if ok && in.Value.CGIEnv && !cgiEnv(r, source) {
 			// Only CGI-style handlers put request headers in the
 			// environment; mod_headers sends "(null)" for anything else
 			// (httpd 2.4.71, a static file and a ProxyPass upstream).
@@ -431,7 +431,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 			}
 			continue
 		}
-		if in.Op.Op == model.Append && f.Dialect == model.JavaScript {
+		if in.Op.Op == model.Append && f.Serving.AppendJoinsUpstream {
 			// A Worker's copy of fetch()'s response holds the origin's
 			// headers in a Headers object, one entry per name, where
 			// append joins the entry (workerd/proxy-append-doubles).
@@ -590,7 +590,7 @@ func (e *evaluator) route(f *model.File) *model.Scope {
 			}
 		}
 	}
-	if f.Dialect == model.Nginx {
+	if f.Serving.LocationRouting {
 		e.autoRedirect = false
 		parent := server
 		if parent == nil {
@@ -616,7 +616,7 @@ func (e *evaluator) route(f *model.File) *model.Scope {
 		// An application's router skips a route whose method differs
 		// (Express: app.get then app.put on one path, PUT runs the
 		// second), so a route for the method comes first.
-		takes := f.Dialect == model.JavaScript && e.takesMethod(f, s)
+		takes := f.Serving.MethodRouting && e.takesMethod(f, s)
 		if takes != bestTakes {
 			if takes {
 				best, bestScore, bestDepth, bestTakes = s, score, depth, true
@@ -712,7 +712,7 @@ func (e *evaluator) server(f *model.File) *model.Scope {
 	if len(onPort) == 0 {
 		return nil
 	}
-	if f.Dialect == model.Apache {
+	if f.Serving.HostsInOrder {
 		return apacheVhost(onPort, e.host)
 	}
 	return nginxServer(onPort, e.host)
@@ -793,7 +793,7 @@ func nginxServer(servers []*model.Scope, host string) *model.Scope {
 func (e *evaluator) location(f *model.File, parent *model.Scope) (found *model.Scope, final bool) {
 	var kids []*model.Scope
 	for _, s := range f.Scopes {
-		if s.Parent == parent && s.Kind == "location" && s.Match != nil && !s.Match.Named {
+		if s.Parent == parent && s.Role == model.RoleRoute && s.Match != nil && !s.Match.Named {
 			kids = append(kids, s)
 		}
 	}
@@ -848,11 +848,11 @@ func (e *evaluator) pathMatches(m *model.PathMatch) bool { return m.Matches(e.pa
 // the route's own. Conditions the model cannot decide count as false, with
 // a note.
 func (e *evaluator) response(f *model.File, route *model.Scope, a *Answer) *model.Response {
-	if f.Dialect == model.Nginx {
+	if f.Serving.RewritePhase {
 		// A return at server level, in an if or not, runs in the server
 		// rewrite phase, before nginx looks for a location.
 		for _, r := range f.Responses {
-			if r.Route != route && r.Route.Kind == "server" && isAncestor(r.Route, route) &&
+			if r.Route != route && r.Route.Role == model.RoleServer && isAncestor(r.Route, route) &&
 				r.Source == model.FromServer && r.Status != 0 && e.holds(r, a) {
 				return r
 			}
@@ -893,11 +893,11 @@ func (e *evaluator) response(f *model.File, route *model.Scope, a *Answer) *mode
 		return own
 	}
 	// Routes with only conditional responses (a gateway's preflight
-	// answer): the ones for this method. An nginx if whose condition
-	// fails answers nothing: the server's own handler does, which the
-	// model has no response for.
+	// answer): the ones for this method. Where the file handler answers
+	// the rest, an if whose condition fails answers nothing: the
+	// handler does, which the model has no response for.
 	for _, r := range f.Responses {
-		if r.Route == route && r.ForMethod(e.method) && (f.Dialect != model.Nginx || len(r.Conds) == 0) {
+		if r.Route == route && r.ForMethod(e.method) && (!f.Serving.FilesAnswerRest || len(r.Conds) == 0) {
 			return r
 		}
 	}

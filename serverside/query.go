@@ -248,7 +248,7 @@ func (q *Query) place(r *model.Response) *routeAnswers {
 		return ra
 	}
 	stack := q.stack
-	if len(stack) == 1 && q.file.Dialect != model.JavaScript {
+	if len(stack) == 1 && !q.file.Serving.MethodRouting {
 		// Only the responses of the route and of the scopes around it
 		// can answer a request that reaches the route; predicting from
 		// them alone keeps the cost per request independent of the
@@ -377,7 +377,7 @@ func (m *routeMemo) route(e *evaluator, f *model.File) *model.Scope {
 		f = whole
 	}
 	k := routeKey{f: f, host: e.host, path: e.path, port: e.port}
-	if f.Dialect == model.JavaScript {
+	if f.Serving.MethodRouting {
 		k.method = e.method
 	}
 	if r, ok := m.m[k]; ok {
@@ -392,7 +392,7 @@ func (m *routeMemo) route(e *evaluator, f *model.File) *model.Scope {
 func (q *Query) requests(r *model.Response, url string) []Request {
 	origins := append(trustedOrigins(q.file, r), Untrusted, "null")
 	out := sampleRequests(url, origins)
-	if q.file.Dialect == model.JavaScript {
+	if q.file.Serving.MethodRouting {
 		out = append(out, methodRequests(url, origins, routeMethods(q.file, r))...)
 	}
 	return out
@@ -483,7 +483,7 @@ func (q *Query) target(r *model.Response) (string, bool) {
 // walk's answer lands on r's route when walked finds the response of
 // that route it comes from.
 func (q *Query) walkReaches(e *evaluator, f *model.File, picked *model.Scope, r *model.Response) bool {
-	if f.Walker == nil || f.Dialect != model.Apache {
+	if f.Walker == nil {
 		return false
 	}
 	a := &Answer{Method: e.method}
@@ -502,7 +502,7 @@ func (q *Query) walkReaches(e *evaluator, f *model.File, picked *model.Scope, r 
 // the route's responses.
 func routeMethods(f *model.File, r *model.Response) []string {
 	out := []string{"GET"}
-	if f.Dialect != model.JavaScript {
+	if !f.Serving.MethodRouting {
 		return out
 	}
 	for _, o := range f.Responses {

@@ -341,7 +341,7 @@ func (advice) CacheKey() string {
 	return "have the response say Vary: Origin (Header always merge Vary Origin), which mod_cache keys its variants by"
 }
 
-func (advice) HideUpstream() string {
+func (advice) HideUpstream(*model.Upstream) string {
 	return "add Header unset Access-Control-Allow-Origin (without always), which drops the upstream's while Header always set keeps yours on every status"
 }
 

@@ -196,7 +196,7 @@ func (l *lowerer) envValue(name string, s *sec, at model.Span, gated bool) model
 			// environment, so this is the Origin itself for them (httpd
 			// 2.4.71 sent it back from a CGI script; for a static file it
 			// sent "(null)").
-			return model.Value{Kind: model.Reflected, Raw: ref, Var: ref, Span: at}
+			return model.Value{Kind: model.Reflected, Raw: ref, Var: ref, CGIEnv: true, Span: at}
 		}
 		return model.Value{Kind: model.Unknown, Raw: ref, Var: ref, Span: at}
 	}

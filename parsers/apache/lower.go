@@ -101,6 +101,16 @@ func newLowerer(cfg *Config) *lowerer {
 			Sources:     sources,
 			Comments:    append([]model.Comment(nil), cfg.Comments...),
 			Diagnostics: append([]model.Diagnostic(nil), cfg.Diagnostics...),
+			Serving: model.Serving{
+				// httpd's default handler refuses any other method with
+				// 405 before it looks the file up (httpd 2.4.71: DELETE,
+				// PUT and PATCH got 405 for files present and absent
+				// alike); its core answers OPTIONS for a file itself.
+				FileMethods:   []string{"GET", "HEAD", "POST", "OPTIONS"},
+				OptionsAsFile: true,
+				HostsInOrder:  true,
+				TagSections:   true,
+			},
 		},
 		cfg:         cfg,
 		env:         map[envKey][]envDef{},

@@ -22,7 +22,7 @@ func (advice) CacheKey() string {
 	return "send Vary: Origin with res.vary('Origin') so that caches keep one answer per origin"
 }
 
-func (advice) HideUpstream() string {
+func (advice) HideUpstream(*model.Upstream) string {
 	return "set CORS in one place: remove the cors middleware or the proxy's headers, not keep both"
 }
 

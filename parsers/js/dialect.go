@@ -26,3 +26,7 @@ func (Dialect) Advice() model.Advice { return advice{} }
 // Unavailable implements dialect.Unavailable: why this build cannot read
 // the dialect's files, or "".
 func (Dialect) Unavailable() string { return available }
+
+// ReadsCode implements dialect.CodeReading: a Lambda's Handler names a
+// file of application code, which this dialect reads.
+func (Dialect) ReadsCode() bool { return true }

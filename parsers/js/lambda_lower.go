@@ -137,7 +137,7 @@ func (lambdaAdvice) CacheKey() string {
 	return "return Vary: 'Origin' and add the Origin header to the API's cache key parameters"
 }
 
-func (lambdaAdvice) HideUpstream() string {
+func (lambdaAdvice) HideUpstream(*model.Upstream) string {
 	return "return the CORS headers from the function or let API Gateway add them, not both"
 }
 

@@ -35,6 +35,10 @@ func Lower(t *Tree) *model.File {
 		Sources:     map[string][]byte{t.Path: t.Src},
 		Diagnostics: t.Diagnostics,
 		Comments:    t.Comments,
+		// Application routers choose by method, CORS middleware options
+		// set the headers of many routes, and a Worker's Headers object
+		// keeps one entry per name.
+		Serving: model.Serving{MethodRouting: true, AppendJoinsUpstream: true, CORSFromSettings: true},
 	}
 	if t.Root == nil {
 		return f

@@ -779,7 +779,7 @@ func (w *workerRun) emit(e *Node, at *Node) {
 	}
 	if r.proxied != nil {
 		resp.Source, resp.Status = model.FromUpstream, 0
-		u := &model.Upstream{Target: "the origin", Scope: w.s, Span: l.t.Span(r.proxied), Directive: "fetch", Hidden: map[string]model.Span{}}
+		u := &model.Upstream{Target: "the origin", Scope: w.s, Span: l.t.Span(r.proxied), Directive: "fetch", ByHost: true, Hidden: map[string]model.Span{}}
 		if t := l.fetchTarget(r.proxied); t != "" {
 			u.Target = t
 		}
@@ -816,7 +816,7 @@ func (workerAdvice) CacheKey() string {
 	return "send Vary: Origin with headers.append('Vary', 'Origin'), and put the Origin into the key of anything the Worker stores with the Cache API"
 }
 
-func (workerAdvice) HideUpstream() string {
+func (workerAdvice) HideUpstream(*model.Upstream) string {
 	return "set the header on the copy with response.headers.set(...), which replaces the origin's, instead of append(...)"
 }
 

@@ -138,7 +138,16 @@ func (advice) CacheKey() string {
 	return "add $http_origin to proxy_cache_key, or have the upstream send Vary: Origin"
 }
 
-func (advice) HideUpstream() string {
+// HideUpstream names the hide directive of the module that talks to u:
+// proxy_hide_header does nothing to a fastcgi_pass or uwsgi_pass
+// response, which have their own.
+func (advice) HideUpstream(u *model.Upstream) string {
+	if u != nil {
+		switch u.Directive {
+		case "fastcgi_pass", "uwsgi_pass", "scgi_pass", "grpc_pass":
+			return fmt.Sprintf("add %s_hide_header %s;", strings.TrimSuffix(u.Directive, "_pass"), model.ACAO)
+		}
+	}
 	return fmt.Sprintf("add proxy_hide_header %s;", model.ACAO)
 }
 

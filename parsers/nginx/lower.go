@@ -24,6 +24,11 @@ func Lower(cfg *Config) *model.File {
 			Sources:     cfg.Sources,
 			Comments:    cfg.Comments,
 			Diagnostics: cfg.Diagnostics,
+			Serving: model.Serving{
+				LocationRouting: true, RewritePhase: true,
+				FilesAnswerRest: true, FileLookup: true,
+				OwnHeadersDropInherited: true,
+			},
 		},
 		maps:       map[string]*Directive{},
 		mapValues:  map[string]*model.Value{},

@@ -94,7 +94,7 @@ func (advice) CacheKey() string {
 	return "add hash_data(req.http.Origin) in vcl_hash, or set Vary: Origin on beresp in vcl_backend_response"
 }
 
-func (advice) HideUpstream() string {
+func (advice) HideUpstream(*model.Upstream) string {
 	return "set CORS in one place: the gateway's configuration or the function, not both"
 }
 

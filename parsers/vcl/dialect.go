@@ -128,7 +128,7 @@ func (advice) CacheKey() string {
 	return "add hash_data(req.http.Origin) in vcl_hash, or set Vary: Origin on beresp in vcl_backend_response"
 }
 
-func (advice) HideUpstream() string {
+func (advice) HideUpstream(*model.Upstream) string {
 	return fmt.Sprintf("use set resp.http.%s = ..., which replaces the backend's value, instead of adding a line", model.ACAO)
 }
 

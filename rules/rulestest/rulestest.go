@@ -158,10 +158,6 @@ func lintDir(t *testing.T, dir string, args []string) []gotFinding {
 					o.BaseDir[d.Name()] = filepath.Join(dir, root)
 				}
 			}
-		case "--nginx-prefix":
-			// the deprecated alias of --include-root nginx=DIR
-			i++
-			o.BaseDir = map[model.Dialect]string{model.Nginx: filepath.Join(dir, args[i])}
 		default:
 			t.Fatalf("unknown case argument %q", args[i])
 		}

@@ -1,0 +1,7 @@
+package foo
+
+import "example.com/dialects/model"
+
+type Dialect struct{}
+
+func (Dialect) Name() model.Dialect { return model.Foo }

@@ -1,0 +1,5 @@
+package rules
+
+import m "example.com/dialects/model"
+
+var _ = m.Foo

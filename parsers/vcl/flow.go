@@ -171,6 +171,12 @@ func (f *flow) restart(p *path, at *Return) {
 	if at == nil || f.fastly {
 		return // Fastly's restart is followed by its own flow
 	}
+	if !decidable(p.conds) {
+		// Behind a test the request does not decide (the backend's
+		// status, User-Agent) the rounds that follow are told apart by
+		// nothing a request shows: the path ends here, unfollowed.
+		return
+	}
 	q := p.clone()
 	q.restarts++
 	q.stored, q.fetched = p.stored || p.fetched, false

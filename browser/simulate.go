@@ -222,9 +222,25 @@ func (v Verdict) corsError() string {
 // safelists a few client-hint names the Fetch standard does not (Save-Data,
 // DPR, Width, ...). Same-origin requests and requests fetch() rejects send no
 // preflight.
-func NeedsPreflight(r Request) (bool, []string) {
+func NeedsPreflight(r Request) (bool, []string) { return Prepare(r).NeedsPreflight() }
+
+// Prepared is a Request after fetch()'s method and header rules, for
+// asking several questions of one request without preparing it again.
+type Prepared struct {
+	p   *prepared
+	bad *Verdict // the TypeError fetch() rejects the request with
+}
+
+// Prepare applies fetch()'s rules to r once.
+func Prepare(r Request) Prepared {
 	p, bad := prepare(r)
-	if bad != nil || p.sameOrigin {
+	return Prepared{p: p, bad: bad}
+}
+
+// NeedsPreflight is NeedsPreflight for the prepared request.
+func (pr Prepared) NeedsPreflight() (bool, []string) {
+	p := pr.p
+	if pr.bad != nil || p.sameOrigin {
 		return false, nil
 	}
 	names := sortedUnique(p.unsafeNames())
@@ -239,15 +255,17 @@ func NeedsPreflight(r Request) (bool, []string) {
 //
 // It checks p whether or not r needs a preflight; Evaluate only calls it
 // when one is sent.
-func CheckPreflight(r Request, p Response) Verdict {
-	pr, bad := prepare(r)
-	if bad != nil {
-		return *bad
+func CheckPreflight(r Request, p Response) Verdict { return Prepare(r).CheckPreflight(p) }
+
+// CheckPreflight is CheckPreflight for the prepared request.
+func (pr Prepared) CheckPreflight(p Response) Verdict {
+	if pr.bad != nil {
+		return *pr.bad
 	}
-	if pr.sameOrigin {
+	if pr.p.sameOrigin {
 		return sameOriginVerdict()
 	}
-	return pr.checkPreflight(p)
+	return pr.p.checkPreflight(p)
 }
 
 // Evaluate runs the whole flow for r: the preflight when NeedsPreflight says
@@ -256,10 +274,15 @@ func CheckPreflight(r Request, p Response) Verdict {
 // is sent and preflight is nil, the verdict is NoPreflightResponse. A nil
 // actual gives NoActualResponse once everything before it passed.
 func Evaluate(r Request, preflight, actual *Response) Verdict {
-	pr, bad := prepare(r)
-	if bad != nil {
-		return *bad
+	return Prepare(r).Evaluate(preflight, actual)
+}
+
+// Evaluate is Evaluate for the prepared request.
+func (prep Prepared) Evaluate(preflight, actual *Response) Verdict {
+	if prep.bad != nil {
+		return *prep.bad
 	}
+	pr := prep.p
 	if pr.sameOrigin {
 		return sameOriginVerdict()
 	}

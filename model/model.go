@@ -105,6 +105,9 @@ type Scope struct {
 	// Ports lists the ports a virtual server listens on; empty when the
 	// configuration does not say.
 	Ports []int
+	// TLSPorts lists the ports of Ports on which the virtual server
+	// speaks TLS (nginx listen ... ssl, Apache SSLEngine on).
+	TLSPorts []int
 	// Default marks the virtual server that answers a Host no server
 	// names (nginx default_server); without one, the first server of the
 	// port does.

@@ -90,124 +90,84 @@ func credentialed(status int) *WireFacts {
 	return wire(status, pinned{acao: {"{{.PageOrigin}}"}, acac: {"true"}, vary: {"Origin"}})
 }
 
+// allowedCredentialed is a credentialed answer Chromium lets the page read.
+func allowedCredentialed(status int) Expect {
+	return Expect{Allowed: true, Actual: credentialed(status)}
+}
+
+// peerAnswer is what one peer did with one of peerFetches: the scenario's
+// name after the server's, why, and what Chromium and the wire showed.
+type peerAnswer struct {
+	name, source string
+	expect       Expect
+}
+
+// peerFetches are the fetches every peer's cors app is asked, in the
+// order of a peer's answers: the listed origin, another origin, a PUT's
+// preflight, a path without a route and a handler that throws.
+var peerFetches = [5]struct {
+	request Request
+	trusted bool
+}{{peerGetCred, true}, {peerGetCred, false}, {peerPutJSON, true}, {peerMissing, true}, {peerBoom, true}}
+
+// peerScenarios are one peer's scenarios over one app, one a fetch.
+func peerScenarios(server, config string, answers [len(peerFetches)]peerAnswer) []Scenario {
+	out := make([]Scenario, len(answers))
+	for i, a := range answers {
+		out[i] = Scenario{
+			Name: server + "/" + a.name, Server: server, Request: peerFetches[i].request, Trusted: peerFetches[i].trusted,
+			Config: config, Source: a.source, Expect: a.expect,
+		}
+	}
+	return out
+}
+
 func fastifyScenarios() []Scenario {
 	listed := fastifyApp(`
 fastify.register(cors, { origin: ['{{.PageOrigin}}'], credentials: true });
 ` + fastifyRoutes("fastify"))
-	return []Scenario{
-		{
-			Name: "fastify/origin-list", Server: "fastify", Request: peerGetCred, Trusted: true,
-			Config: listed,
-			Source: "@fastify/cors with a list and credentials reflects a listed origin",
-			Expect: Expect{Allowed: true, Actual: credentialed(200)},
-		},
-		{
-			Name: "fastify/origin-list-other-origin", Server: "fastify", Request: peerGetCred,
-			Config: listed,
-			Source: "@fastify/cors sends no Access-Control-Allow-Origin to an origin off its list, but still its Access-Control-Allow-Credentials",
-			Expect: Expect{Console: blocked(reasonNoACAO),
-				Actual: wire(200, pinned{acao: nil, acac: {"true"}, vary: {"Origin"}})},
-		},
-		{
-			Name: "fastify/preflight-default-methods", Server: "fastify", Request: peerPutJSON, Trusted: true,
-			Config: listed,
-			Source: "@fastify/cors's default methods are GET,HEAD,POST: a PUT's preflight is answered 204 and refused",
-			Expect: Expect{Console: blocked(reasonPutMethod),
-				Preflight: wire(204, pinned{acao: {"{{.PageOrigin}}"}, acam: {"GET,HEAD,POST"}, acah: {"content-type"}})},
-		},
-		{
-			Name: "fastify/not-found", Server: "fastify", Request: peerMissing, Trusted: true,
-			Config: listed,
-			Source: "Fastify's 404 for a path without a route keeps what @fastify/cors set in its onRequest hook",
-			Expect: Expect{Allowed: true, Actual: credentialed(404)},
-		},
-		{
-			Name: "fastify/error", Server: "fastify", Request: peerBoom, Trusted: true,
-			Config: listed,
-			Source: "an error thrown in an async Fastify handler is a 500 that keeps the CORS headers",
-			Expect: Expect{Allowed: true, Actual: credentialed(500)},
-		},
-	}
+	return peerScenarios("fastify", listed, [...]peerAnswer{
+		{"origin-list", "@fastify/cors with a list and credentials reflects a listed origin", allowedCredentialed(200)},
+		{"origin-list-other-origin", "@fastify/cors sends no Access-Control-Allow-Origin to an origin off its list, but still its Access-Control-Allow-Credentials",
+			Expect{Console: blocked(reasonNoACAO), Actual: wire(200, pinned{acao: nil, acac: {"true"}, vary: {"Origin"}})}},
+		{"preflight-default-methods", "@fastify/cors's default methods are GET,HEAD,POST: a PUT's preflight is answered 204 and refused",
+			Expect{Console: blocked(reasonPutMethod),
+				Preflight: wire(204, pinned{acao: {"{{.PageOrigin}}"}, acam: {"GET,HEAD,POST"}, acah: {"content-type"}})}},
+		{"not-found", "Fastify's 404 for a path without a route keeps what @fastify/cors set in its onRequest hook", allowedCredentialed(404)},
+		{"error", "an error thrown in an async Fastify handler is a 500 that keeps the CORS headers", allowedCredentialed(500)},
+	})
 }
 
 func koaScenarios() []Scenario {
 	fixed := koaApp(`app.use(cors({ origin: '{{.PageOrigin}}', credentials: true }));`)
-	return []Scenario{
-		{
-			Name: "koa/origin-string", Server: "koa", Request: peerGetCred, Trusted: true,
-			Config: fixed,
-			Source: "@koa/cors with an origin string and credentials",
-			Expect: Expect{Allowed: true, Actual: credentialed(200)},
-		},
-		{
-			Name: "koa/origin-string-other-origin", Server: "koa", Request: peerGetCred,
-			Config: fixed,
-			Source: "@koa/cors sends its origin string to every origin, so another origin reads a mismatch",
-			Expect: Expect{Console: blocked(fmt.Sprintf(reasonNotEqualFmt, "{{.PageOrigin}}")),
-				Actual: credentialed(200)},
-		},
-		{
-			Name: "koa/preflight", Server: "koa", Request: peerPutJSON, Trusted: true,
-			Config: fixed,
-			Source: "@koa/cors answers a preflight with 204, its default methods and the requested headers",
-			Expect: Expect{Allowed: true,
+	return peerScenarios("koa", fixed, [...]peerAnswer{
+		{"origin-string", "@koa/cors with an origin string and credentials", allowedCredentialed(200)},
+		{"origin-string-other-origin", "@koa/cors sends its origin string to every origin, so another origin reads a mismatch",
+			Expect{Console: blocked(fmt.Sprintf(reasonNotEqualFmt, "{{.PageOrigin}}")), Actual: credentialed(200)}},
+		{"preflight", "@koa/cors answers a preflight with 204, its default methods and the requested headers",
+			Expect{Allowed: true,
 				Preflight: wire(204, pinned{acao: {"{{.PageOrigin}}"}, acam: {"GET,HEAD,PUT,POST,DELETE,PATCH"}, acah: {"content-type"}}),
-				Actual:    credentialed(200)},
-		},
-		{
-			Name: "koa/not-found", Server: "koa", Request: peerMissing, Trusted: true,
-			Config: fixed,
-			Source: "Koa's 404 for a path no route matches keeps the headers @koa/cors set",
-			Expect: Expect{Allowed: true, Actual: credentialed(404)},
-		},
-		{
-			Name: "koa/error", Server: "koa", Request: peerBoom, Trusted: true,
-			Config: fixed,
-			Source: "a thrown error is a 500 that keeps @koa/cors's headers (its keepHeadersOnError, on by default)",
-			Expect: Expect{Allowed: true, Actual: credentialed(500)},
-		},
-	}
+				Actual:    credentialed(200)}},
+		{"not-found", "Koa's 404 for a path no route matches keeps the headers @koa/cors set", allowedCredentialed(404)},
+		{"error", "a thrown error is a 500 that keeps @koa/cors's headers (its keepHeadersOnError, on by default)", allowedCredentialed(500)},
+	})
 }
 
 func honoScenarios() []Scenario {
 	listed := honoApp("new Hono()", `
 app.use('/api/*', cors({ origin: ['{{.PageOrigin}}'], credentials: true }));
 `+honoRoutes)
-	return []Scenario{
-		{
-			Name: "hono/origin-list", Server: "hono", Request: peerGetCred, Trusted: true,
-			Config: listed,
-			Source: "hono/cors with a list and credentials reflects a listed origin",
-			Expect: Expect{Allowed: true, Actual: credentialed(200)},
-		},
-		{
-			Name: "hono/origin-list-other-origin", Server: "hono", Request: peerGetCred,
-			Config: listed,
-			Source: "hono/cors sends no Access-Control-Allow-Origin to an origin off its list",
-			Expect: Expect{Console: blocked(reasonNoACAO),
-				Actual: wire(200, pinned{acao: nil, acac: {"true"}, vary: {"Origin"}})},
-		},
-		{
-			Name: "hono/preflight", Server: "hono", Request: peerPutJSON, Trusted: true,
-			Config: listed,
-			Source: "hono/cors answers a preflight with 204, its default methods and the requested headers",
-			Expect: Expect{Allowed: true,
+	return peerScenarios("hono", listed, [...]peerAnswer{
+		{"origin-list", "hono/cors with a list and credentials reflects a listed origin", allowedCredentialed(200)},
+		{"origin-list-other-origin", "hono/cors sends no Access-Control-Allow-Origin to an origin off its list",
+			Expect{Console: blocked(reasonNoACAO), Actual: wire(200, pinned{acao: nil, acac: {"true"}, vary: {"Origin"}})}},
+		{"preflight", "hono/cors answers a preflight with 204, its default methods and the requested headers",
+			Expect{Allowed: true,
 				Preflight: wire(204, pinned{acao: {"{{.PageOrigin}}"}, acam: {"GET,HEAD,PUT,POST,DELETE,PATCH,QUERY"}, acah: {"content-type"}}),
-				Actual:    credentialed(200)},
-		},
-		{
-			Name: "hono/not-found", Server: "hono", Request: peerMissing, Trusted: true,
-			Config: listed,
-			Source: "Hono's 404 for a path without a route keeps the headers hono/cors set",
-			Expect: Expect{Allowed: true, Actual: credentialed(404)},
-		},
-		{
-			Name: "hono/error", Server: "hono", Request: peerBoom, Trusted: true,
-			Config: listed,
-			Source: "an error thrown in a Hono handler is a 500 that keeps hono/cors's headers",
-			Expect: Expect{Allowed: true, Actual: credentialed(500)},
-		},
-	}
+				Actual:    credentialed(200)}},
+		{"not-found", "Hono's 404 for a path without a route keeps the headers hono/cors set", allowedCredentialed(404)},
+		{"error", "an error thrown in a Hono handler is a 500 that keeps hono/cors's headers", allowedCredentialed(500)},
+	})
 }
 
 // fastifyPrefixApp registers a plugin under /api that registers

@@ -56,7 +56,7 @@ add_header Vary Origin always;
 				continue
 			}
 			switch {
-			case q.Decides(r):
+			case p.decides(r):
 				// The evaluator's answers: only a statement whose "*"
 				// goes out together with credentials on some response
 				// (a "*" sent on successes only, credentials on errors
@@ -113,12 +113,39 @@ func answeredElsewhere(q *serverside.Query, f *model.File, r *model.Response, un
 		if o == nil || o.Response == nil && !unansweredCounts {
 			continue
 		}
-		if !x.Decided() || o.Response == nil || o.Response == r || o.Response.Route != r.Route && (!f.Serving.RewritePhase || !pathBlind(o.Response)) {
+		if !x.Decided() || o.Response == nil || o.Response == r || o.Response.Route != r.Route && (!f.Serving.RewritePhase || !pathBlind(o.Response)) || testsURL(o.Response) || f.Walker != nil && wentThrough(o, r.Scope) {
 			return false
 		}
 		seen = true
 	}
 	return seen
+}
+
+// wentThrough reports whether the dialect's own walk that gave answer a
+// went through scope s (httpd's: "VirtualHost a.test > Files f.txt >
+// Else"), whose statements then made it, whichever response of the route
+// it is tied to (the <Else> of an <If> on the method answered OPTIONS,
+// tied to its <Files>).
+func wentThrough(a *serverside.Answer, s *model.Scope) bool {
+	if s == nil || s.Role == model.RoleServer {
+		return false
+	}
+	return strings.Contains(" > "+a.Route+" > ", " > "+s.Kind+" "+s.Label+" > ")
+}
+
+// testsURL reports whether one of r's conditions tests the URL (an
+// httpd RewriteRule whose pattern takes some paths): the sampled URL then
+// does not speak for the other paths of the route, which r leaves to
+// another answer.
+func testsURL(r *model.Response) bool {
+	for _, c := range r.Conds {
+		for ; c != nil; c = c.And {
+			if c.URL != nil {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // pathBlind reports whether r's conditions do not test the request's

@@ -214,7 +214,7 @@ if ($request_method = OPTIONS) {
 				// gets it, with Access-Control-Allow-Origin and without
 				// Access-Control-Allow-Headers.
 				if addsHeader(r, model.ACAO) != nil && addsHeader(r, model.ACAM) != nil && addsHeader(r, model.ACAH) == nil &&
-					!lostByInheritance(r, model.ACAH) && q.Decides(r) && preflightLacksHeaders(q.For(r), r, true) {
+					!lostByInheritance(r, model.ACAH) && p.decides(r) && preflightLacksHeaders(q.For(r), r, true) {
 					report(r)
 				}
 				continue
@@ -232,7 +232,7 @@ if ($request_method = OPTIONS) {
 			if op == nil {
 				// The evaluator's answers where they are decided; the
 				// statements alone where they are not.
-				if !q.Decides(r) || preflightLacksHeaders(q.For(r), r, false) {
+				if !p.decides(r) || preflightLacksHeaders(q.For(r), r, false) {
 					report(r)
 				}
 				continue
@@ -294,7 +294,7 @@ location /api/ {
 		// about its route once (preflightViews), shared by the three
 		// judgements.
 		answered := preflightRoutes(p.File)
-		views := newPreflightViews(p.exchanges())
+		views := newPreflightViews(p)
 		refusals := newRefusals()
 		for _, r := range p.File.Responses {
 			switch {
@@ -411,7 +411,7 @@ func preflightsTakenElsewhere(q *serverside.Query, f *model.File, r *model.Respo
 // Allow-Methods with a method that needs a preflight or an
 // Allow-Headers.
 func errorPageIntent(p *Pass, q *serverside.Query, r *model.Response) {
-	if r.Scope == nil || len(r.Scope.ErrorPages) == 0 || r.OptionsStatus < 400 || !q.Decides(r) {
+	if r.Scope == nil || len(r.Scope.ErrorPages) == 0 || r.OptionsStatus < 400 || !p.decides(r) {
 		return // only a refusal the server makes itself (the static handler's 405)
 	}
 	st, outcome := 0, ""
@@ -431,7 +431,7 @@ func errorPageIntent(p *Pass, q *serverside.Query, r *model.Response) {
 	}
 	// An error page's answer is the target's, not r's: look at every
 	// request sent to the route, and at what a missing file gets there.
-	for _, x := range append(q.Route(r), missingFiles(p, q, r)...) {
+	for _, x := range append(q.Route(r), q.Missing(r)...) {
 		a := x.Actual
 		if a == nil || at != nil || !x.Decided() {
 			continue
@@ -463,28 +463,6 @@ func errorPageIntent(p *Pass, q *serverside.Query, r *model.Response) {
 		findings.Related{Message: "preflight headers configured here", Span: at.Op.Span})
 }
 
-// missingFiles sends, when the file handler answers r, a GET for a file
-// that does not exist from each trusted origin the query samples, the
-// 404 its error pages are for (the query's own errors are 500s), an
-// upstream behind the error page answering it with success as the
-// query's GETs take it.
-func missingFiles(p *Pass, q *serverside.Query, r *model.Response) []serverside.Exchange {
-	if r.Source != model.FromHandler {
-		return nil
-	}
-	var out []serverside.Exchange
-	for _, x := range q.Route(r) {
-		req := x.Request
-		if !simpleGET(&x) || req.UpstreamStatus != 0 || req.Origin == serverside.Untrusted || req.Origin == "null" {
-			continue
-		}
-		req.UpstreamStatus = 404
-		req.UpstreamStatusFor = func(string) int { return 200 }
-		out = append(out, serverside.Exchange{Request: req, Prediction: serverside.Predict([]*model.File{p.File}, req)})
-	}
-	return out
-}
-
 // pageOf returns the error_page of s that an answer's route went
 // through, or nil.
 func pageOf(s *model.Scope, route string) *model.ErrorPage {
@@ -510,6 +488,7 @@ func preflightIntent(r *model.Response) *model.HeaderOp {
 // preflightViews reads, once per response, what the evaluator's
 // exchanges say about preflights; CORS303's judgements share them.
 type preflightViews struct {
+	p *Pass
 	q *serverside.Query
 	m map[*model.Response]*preflightView
 	// deniedAt holds the refusals reported from the statements, by
@@ -530,8 +509,8 @@ type preflightView struct {
 	answers []*serverside.Answer
 }
 
-func newPreflightViews(q *serverside.Query) *preflightViews {
-	return &preflightViews{q: q, m: map[*model.Response]*preflightView{}, deniedAt: map[string]bool{}}
+func newPreflightViews(p *Pass) *preflightViews {
+	return &preflightViews{p: p, q: p.exchanges(), m: map[*model.Response]*preflightView{}, deniedAt: map[string]bool{}}
 }
 
 // of returns r's view, reading the exchanges on first use.
@@ -539,7 +518,7 @@ func (vs *preflightViews) of(r *model.Response) *preflightView {
 	if v, ok := vs.m[r]; ok {
 		return v
 	}
-	v := &preflightView{decided: vs.q.Decides(r)}
+	v := &preflightView{decided: vs.p.decides(r)}
 	vs.m[r] = v
 	if !v.decided {
 		return v

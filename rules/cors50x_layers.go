@@ -83,10 +83,10 @@ add_header Access-Control-Allow-Origin https://app.example.com always;
 					first[in.Name] = in.Op
 				}
 			}
-			if len(dups) == 0 && !repeats(r) && !(twice[r.Route] && q.Decides(r)) {
+			if len(dups) == 0 && !repeats(r) && !(twice[r.Route] && p.decides(r)) {
 				continue
 			}
-			if q.Decides(r) {
+			if p.decides(r) {
 				// The evaluator's answers: only lines that go out twice
 				// on some response (statements whose own conditions
 				// exclude each other never meet).

@@ -26,6 +26,14 @@ func (p *Pass) ask(r *model.Response, keep func(*serverside.Exchange) bool) ([]s
 	return xs, ok
 }
 
+// decides is the query's Decides for r, counted for Options.onAsk as
+// ask is: where it is false, the rule judges r from its statements.
+func (p *Pass) decides(r *model.Response) bool {
+	ok := p.exchanges().Decides(r)
+	p.asked(r, ok)
+	return ok
+}
+
 // asked records whether the rule judges r from the evaluator's answers
 // (decided) or from the statements alone.
 func (p *Pass) asked(r *model.Response, decided bool) {

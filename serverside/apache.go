@@ -3,7 +3,6 @@ package serverside
 import (
 	"strings"
 
-	"github.com/corslint/corslint/browser"
 	"github.com/corslint/corslint/model"
 )
 
@@ -43,7 +42,7 @@ func (e *evaluator) apacheLayer(f *model.File, a *Answer) bool {
 		req.Headers = append(req.Headers, [2]string{"Access-Control-Request-Method", m})
 		// Chromium lists the request's non-safelisted header names,
 		// lower-case and sorted (Header echo can copy them).
-		if _, names := browser.NeedsPreflight(e.req.Request); len(names) > 0 {
+		if names := e.req.preflightNames(); len(names) > 0 {
 			req.Headers = append(req.Headers, [2]string{"Access-Control-Request-Headers", strings.Join(names, ",")})
 		}
 	} else {

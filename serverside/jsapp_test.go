@@ -6,6 +6,7 @@ import (
 
 	"github.com/corslint/corslint/browser"
 	"github.com/corslint/corslint/model"
+	"github.com/corslint/corslint/oracle"
 	"github.com/corslint/corslint/parsers/js"
 	"github.com/corslint/corslint/serverside"
 )
@@ -43,36 +44,43 @@ app.post('/api', (req, res) => res.status(201).json({ written: true }));
 	}
 }
 
+// appScenario loads the code of the application scenario named, as
+// TestAppScenarios does, with the request the scenario makes, so that a
+// test here can ask the same app more than the one fetch measured.
+func appScenario(t *testing.T, name string) ([]*model.File, serverside.Request) {
+	t.Helper()
+	if why := (js.Dialect{}).Unavailable(); why != "" {
+		t.Skip(why)
+	}
+	for _, s := range oracle.AppScenarios() {
+		if s.Name == name {
+			v := vars
+			v.Dir = t.TempDir()
+			return loadApp(t, s, v), appRequest(s, v)
+		}
+	}
+	t.Fatalf("no application scenario %s", name)
+	return nil, serverside.Request{}
+}
+
 // TestElseAfterNegatedOriginTest: the else of an else if under
 // if (!allowed) holds where the origin is allowed and the method is not
-// OPTIONS, so a trusted PUT gets the header set there and an untrusted
-// one does not.
+// OPTIONS, so a trusted request gets the header set there and an
+// untrusted one does not, whether it needs a preflight (PUT, the
+// scenarios' own fetch) or not (GET).
 func TestElseAfterNegatedOriginTest(t *testing.T) {
-	stack := loadJS(t, `const express = require('express');
-const app = express();
-const allowlist = ['https://app.example'];
-app.use((req, res, next) => {
-  const origin = req.headers.origin;
-  if (!allowlist.includes(origin)) {
-    next();
-  } else if (req.method === 'OPTIONS') {
-    res.setHeader('Access-Control-Allow-Origin', origin);
-    res.setHeader('Access-Control-Allow-Methods', 'PUT');
-    res.sendStatus(204);
-  } else {
-    res.setHeader('Access-Control-Allow-Origin', origin);
-    next();
-  }
-});
-app.put('/api', (req, res) => res.json({}));
-`)
-	for origin, want := range map[string]bool{"https://app.example": true, "https://evil.example": false} {
-		p := serverside.Predict(stack, serverside.Request{Request: browser.Request{URL: "https://api.example/api", Origin: origin, Method: "PUT"}})
-		if p.Unknown != "" {
-			t.Fatalf("%s: undecidable: %s", origin, p.Unknown)
-		}
-		if p.Verdict.Allowed != want {
-			t.Errorf("%s: allowed=%v (%s), want %v", origin, p.Verdict.Allowed, p.Verdict.Message, want)
+	stack, base := appScenario(t, "express/manual-else-after-negated-allowlist")
+	for _, method := range []string{"PUT", "GET"} {
+		for origin, want := range map[string]bool{vars.PageOrigin: true, untrustedOrigin: false} {
+			req := base
+			req.Origin, req.Method = origin, method
+			p := serverside.Predict(stack, req)
+			if p.Unknown != "" {
+				t.Fatalf("%s %s: undecidable: %s", method, origin, p.Unknown)
+			}
+			if p.Verdict.Allowed != want {
+				t.Errorf("%s %s: allowed=%v (%s), want %v", method, origin, p.Verdict.Allowed, p.Verdict.Message, want)
+			}
 		}
 	}
 }
@@ -80,28 +88,23 @@ app.put('/api', (req, res) => res.json({}));
 // TestCorsOriginFunctionRefuses: cors calls next() without setting
 // anything when its origin function refuses, so a refused preflight gets
 // Express's own 200 and a refused GET no Vary either
-// (express/origin-function-other-origin,
+// (express/origin-function-other-origin, whose app this is, and
 // express/probe-denied-preflight-falls-through).
 func TestCorsOriginFunctionRefuses(t *testing.T) {
-	stack := loadJS(t, `const express = require('express');
-const cors = require('cors');
-const app = express();
-const allowlist = ['https://app.example'];
-app.use(cors({ origin: (origin, callback) => callback(null, allowlist.includes(origin)), credentials: true }));
-app.get('/api', (req, res) => res.json({}));
-app.put('/api', (req, res) => res.json({}));
-`)
+	stack, base := appScenario(t, "express/origin-function-other-origin")
 	for _, c := range []struct {
 		origin, method string
 		preflight      int      // the preflight's status, 0 for none
 		names          []string // the CORS header names of the last answer
 	}{
-		{"https://app.example", "PUT", 204, []string{model.ACAO, model.ACAC}},
-		{"https://evil.example", "PUT", 200, nil},
-		{"https://evil.example", "GET", 0, nil},
-		{"https://app.example", "GET", 0, []string{model.ACAO, model.ACAC, model.Vary}},
+		{vars.PageOrigin, "PUT", 204, []string{model.ACAO, model.ACAC}},
+		{untrustedOrigin, "PUT", 200, nil},
+		{untrustedOrigin, "GET", 0, nil},
+		{vars.PageOrigin, "GET", 0, []string{model.ACAO, model.ACAC, model.Vary}},
 	} {
-		p := serverside.Predict(stack, serverside.Request{Request: browser.Request{URL: "https://api.example/api", Origin: c.origin, Method: c.method}})
+		req := base
+		req.Origin, req.Method = c.origin, c.method
+		p := serverside.Predict(stack, req)
 		if p.Unknown != "" {
 			t.Fatalf("%s %s: undecidable: %s", c.origin, c.method, p.Unknown)
 		}

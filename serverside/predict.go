@@ -51,6 +51,21 @@ type Request struct {
 	// routes, when set, remembers the routes already chosen (a Query
 	// sends many requests to one URL).
 	routes *routeMemo
+	// prepared, when set, is the browser's request already prepared by
+	// Predict, which the preflight's headers are read from.
+	prepared *browser.Prepared
+}
+
+// preflightNames lists the header names the browser sends in the
+// preflight's Access-Control-Request-Headers.
+func (r *Request) preflightNames() []string {
+	br := r.prepared
+	if br == nil {
+		p := browser.Prepare(r.Request)
+		br = &p
+	}
+	_, names := br.NeedsPreflight()
+	return names
 }
 
 // Line is one header line of a predicted response and where it came from.
@@ -117,7 +132,11 @@ type Prediction struct {
 // passes on what the next file answers.
 func Predict(stack []*model.File, req Request) Prediction {
 	var p Prediction
-	if need, _ := browser.NeedsPreflight(req.Request); need {
+	// One preparation of the browser's request serves its three
+	// questions.
+	br := browser.Prepare(req.Request)
+	req.prepared = &br
+	if need, _ := br.NeedsPreflight(); need {
 		p.Preflight = answerAs(stack, req, "OPTIONS", true)
 		if p.Preflight.Status == 0 {
 			p.Unknown = "nothing in the configuration answers the preflight (" + strings.Join(p.Preflight.Notes, "; ") + ")"
@@ -126,7 +145,7 @@ func Predict(stack []*model.File, req Request) Prediction {
 			}
 			return p
 		}
-		if v := browser.CheckPreflight(req.Request, *p.Preflight.wire()); !v.Allowed {
+		if v := br.CheckPreflight(*p.Preflight.wire()); !v.Allowed {
 			p.Verdict = v
 			p.Unknown = undecidable(p.Preflight)
 			return p
@@ -140,7 +159,7 @@ func Predict(stack []*model.File, req Request) Prediction {
 	if p.Actual.Status == 0 {
 		p.Actual.Status = 200
 	}
-	p.Verdict = browser.Evaluate(req.Request, p.Preflight.wire(), p.Actual.wire())
+	p.Verdict = br.Evaluate(p.Preflight.wire(), p.Actual.wire())
 	p.Unknown = undecidable(p.Preflight, p.Actual)
 	return p
 }
@@ -269,7 +288,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 		route = e.req.routes.route(e, f)
 	}
 	if route == nil && f.Serving.LocationRouting {
-		route = e.server(f) // no location matches: the server's own handlers answer
+		route = e.req.routes.server(e, f) // no location matches: the server's own handlers answer
 	}
 	if route == nil {
 		a.Notes = append(a.Notes, fmt.Sprintf("%s: no route matches %s", f.Path, e.path))
@@ -572,24 +591,43 @@ func upstreamName(r *model.Response) string {
 // route whose path test matches).
 func (e *evaluator) route(f *model.File) *model.Scope {
 	server := e.server(f)
-	routes := map[*model.Scope]bool{}
-	var order []*model.Scope
+	return e.routeIn(f, server, routesOf(f, server))
+}
+
+// serverRoutes are the routes a virtual server's requests can end in,
+// in the file's order.
+type serverRoutes struct {
+	order []*model.Scope
+	has   map[*model.Scope]bool
+}
+
+// routesOf lists the routes of server in f (of the file, when server is
+// nil): those of its responses, or, for a server whose requests all go
+// to routes of no server, those.
+func routesOf(f *model.File, server *model.Scope) serverRoutes {
+	rs := serverRoutes{has: map[*model.Scope]bool{}}
 	for _, r := range f.Responses {
-		if r.Route == nil || routes[r.Route] || server != nil && serverOf(r) != server {
+		if r.Route == nil || rs.has[r.Route] || server != nil && serverOf(r) != server {
 			continue
 		}
-		routes[r.Route] = true
-		order = append(order, r.Route)
+		rs.has[r.Route] = true
+		rs.order = append(rs.order, r.Route)
 	}
-	if len(order) == 0 && server != nil {
-		// a server whose requests all go to routes of no server
+	if len(rs.order) == 0 && server != nil {
 		for _, r := range f.Responses {
-			if r.Route != nil && !routes[r.Route] && serverOf(r) == nil {
-				routes[r.Route] = true
-				order = append(order, r.Route)
+			if r.Route != nil && !rs.has[r.Route] && serverOf(r) == nil {
+				rs.has[r.Route] = true
+				rs.order = append(rs.order, r.Route)
 			}
 		}
 	}
+	return rs
+}
+
+// routeIn is route once server, the virtual server the request's host
+// and port select in f, and its routes are known.
+func (e *evaluator) routeIn(f *model.File, server *model.Scope, rs serverRoutes) *model.Scope {
+	routes, order := rs.has, rs.order
 	if f.Serving.LocationRouting {
 		e.autoRedirect = false
 		parent := server
@@ -1085,8 +1123,7 @@ func (e *evaluator) requestHeader(name string) string {
 		}
 		return e.req.Method
 	case e.preflight && strings.EqualFold(name, "Access-Control-Request-Headers"):
-		_, names := browser.NeedsPreflight(e.req.Request)
-		return strings.Join(names, ",")
+		return strings.Join(e.req.preflightNames(), ",")
 	case e.preflight:
 		return ""
 	}

@@ -91,6 +91,9 @@ type routeAnswers struct {
 	decided map[*model.Response]bool
 	// byOrigin holds what From sent to the route, by origin.
 	byOrigin map[string][]Exchange
+	// missing holds what Missing sent, once missingSent is set.
+	missingSent bool
+	missing     []Exchange
 }
 
 // NewQuery prepares the query of file, answered through stack (the files
@@ -197,6 +200,38 @@ func (q *Query) From(r *model.Response, origin string) []Exchange {
 	ra.byOrigin[origin] = xs
 	q.mu.Unlock()
 	return xs
+}
+
+// Missing sends to r's route, when the file handler answers r, a GET
+// for a file that does not exist from each trusted origin the query
+// samples: the 404 that error pages are usually for (the sampled errors
+// are 500s), an upstream behind an error page answering its URI with
+// success as the sampled GETs take it. The whole stack answers, not
+// only the route's responses, since an error page's target is another
+// route. The answers are remembered per route.
+func (q *Query) Missing(r *model.Response) []Exchange {
+	if r.Source != model.FromHandler || !q.evaluates(r) {
+		return nil
+	}
+	ra := q.route(r)
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if ra.missingSent {
+		return ra.missing
+	}
+	ra.missingSent = true
+	for _, x := range ra.exchanges {
+		req := x.Request
+		if req.Method != "GET" || x.Preflight != nil || req.UpstreamStatus != 0 || req.Origin == Untrusted || req.Origin == "null" {
+			continue
+		}
+		req.UpstreamStatus = 404
+		req.UpstreamStatusFor = func(string) int { return 200 }
+		m := Exchange{Request: req, Prediction: Predict(q.stack, req)}
+		q.attribute(&m, r)
+		ra.missing = append(ra.missing, m)
+	}
+	return ra.missing
 }
 
 // route returns the answers of r's route, computing them once.
@@ -347,6 +382,26 @@ type routeMemo struct {
 	// as maps a narrowed copy of a file to the file, whose routes it
 	// takes.
 	as map[*model.File]*model.File
+	// routes holds the routes of each virtual server of a file, which
+	// every path sent there is matched against.
+	routes map[routesKey]serverRoutes
+
+	// servers remembers the virtual server each file gives a host and
+	// port, which every path sampled there shares; smu guards it apart
+	// from m, whose route choice asks it.
+	smu     sync.Mutex
+	servers map[serverKey]*model.Scope
+}
+
+type routesKey struct {
+	f      *model.File
+	server *model.Scope
+}
+
+type serverKey struct {
+	f    *model.File
+	host string
+	port int
 }
 
 type routeKey struct {
@@ -363,6 +418,37 @@ func (m *routeMemo) alias(copyOf, f *model.File) {
 		m.as = map[*model.File]*model.File{}
 	}
 	m.as[copyOf] = f
+}
+
+// server is e.server(f), remembered when m is not nil. A narrowed copy
+// keeps its file's scopes, so it shares the file's entry.
+func (m *routeMemo) server(e *evaluator, f *model.File) *model.Scope {
+	if m == nil {
+		return e.server(f)
+	}
+	m.mu.Lock()
+	if whole, ok := m.as[f]; ok {
+		f = whole
+	}
+	m.mu.Unlock()
+	return m.serverOf(e, f)
+}
+
+// serverOf is server for f, a whole file. It takes only m.smu, so that
+// route may ask it while holding m.mu.
+func (m *routeMemo) serverOf(e *evaluator, f *model.File) *model.Scope {
+	k := serverKey{f: f, host: e.host, port: e.port}
+	m.smu.Lock()
+	defer m.smu.Unlock()
+	if s, ok := m.servers[k]; ok {
+		return s
+	}
+	if m.servers == nil {
+		m.servers = map[serverKey]*model.Scope{}
+	}
+	s := e.server(f)
+	m.servers[k] = s
+	return s
 }
 
 // route is e.route(f), remembered when m is not nil; for a narrowed
@@ -383,7 +469,16 @@ func (m *routeMemo) route(e *evaluator, f *model.File) *model.Scope {
 	if r, ok := m.m[k]; ok {
 		return r
 	}
-	r := e.route(f)
+	server := m.serverOf(e, f)
+	rs, ok := m.routes[routesKey{f, server}]
+	if !ok {
+		rs = routesOf(f, server)
+		if m.routes == nil {
+			m.routes = map[routesKey]serverRoutes{}
+		}
+		m.routes[routesKey{f, server}] = rs
+	}
+	r := e.routeIn(f, server, rs)
 	m.m[k] = r
 	return r
 }
@@ -451,7 +546,7 @@ func (q *Query) target(r *model.Response) (string, bool) {
 	server := serverOf(r)
 	if server != nil {
 		base = "http://" + hostFor(server)
-		if len(server.Ports) > 0 {
+		if len(server.Ports) > 0 && server.Ports[0] != 80 {
 			base += fmt.Sprintf(":%d", server.Ports[0])
 		}
 	}
@@ -464,7 +559,7 @@ func (q *Query) target(r *model.Response) (string, bool) {
 			if err != nil {
 				break
 			}
-			if server != nil && e.server(f) != server {
+			if server != nil && q.routes.server(e, f) != server {
 				return "", false // a server no sampled host selects
 			}
 			if picked := q.routes.route(e, f); picked == r.Route || q.walkReaches(e, f, picked, r) {

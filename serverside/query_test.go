@@ -215,3 +215,68 @@ server {
 		}
 	}
 }
+
+// TestQueryMissing: a GET for a missing file goes through the error page
+// for 404 (the sampled errors are 500s, which it does not replace) and
+// carries the headers of the page's location; only the file handler's
+// responses are asked so, once per route.
+func TestQueryMissing(t *testing.T) {
+	conf := `
+server {
+    listen 80; server_name a.test;
+    location /files/ {
+        root /srv;
+        error_page 404 /missing.json;
+        add_header Access-Control-Allow-Origin "https://app.example.com" always;
+    }
+    location = /missing.json { add_header Access-Control-Allow-Origin "*" always; return 404; }
+}
+`
+	f := nginx.Lower(nginx.Parse("nginx.conf", []byte(conf), nginx.Options{}))
+	q := serverside.NewQuery(f, nil)
+	var handler, page *model.Response
+	for _, r := range f.Responses {
+		switch {
+		case r.Route.Label == "/files/" && r.Source == model.FromHandler:
+			handler = r
+		case strings.HasSuffix(r.Route.Label, "/missing.json"):
+			page = r
+		}
+	}
+	if handler == nil || page == nil {
+		t.Fatalf("responses not found: handler %v, page %v", handler, page)
+	}
+	for _, x := range q.Route(handler) {
+		if x.Actual != nil && strings.Contains(x.Actual.Route, "error_page") {
+			t.Errorf("sampled %s %s (upstream %d) went through the error page: %s", x.Request.Method, x.Request.URL, x.Request.UpstreamStatus, x.Actual.Route)
+		}
+	}
+	xs := q.Missing(handler)
+	if len(xs) == 0 {
+		t.Fatal("no request for a missing file sent")
+	}
+	for _, x := range xs {
+		if x.Request.Method != "GET" || x.Request.Origin == serverside.Untrusted || x.Request.Origin == "null" {
+			t.Errorf("sent %s from %s; want a GET from a trusted origin", x.Request.Method, x.Request.Origin)
+		}
+		a := x.Actual
+		if a == nil || !strings.Contains(a.Route, " > error_page /missing.json > ") {
+			t.Fatalf("missing file answered without the error page: %+v", a)
+		}
+		var acao []string
+		for _, l := range a.Headers {
+			if l.Name == model.ACAO {
+				acao = append(acao, l.Value)
+			}
+		}
+		if len(acao) != 1 || acao[0] != "*" {
+			t.Errorf("Access-Control-Allow-Origin %q; want the error page's \"*\" alone", acao)
+		}
+	}
+	if again := q.Missing(handler); len(again) != len(xs) || &again[0] != &xs[0] {
+		t.Error("Missing sent its requests again instead of remembering them")
+	}
+	if got := q.Missing(page); got != nil {
+		t.Errorf("the error page's own return was asked for a missing file: %d exchanges", len(got))
+	}
+}

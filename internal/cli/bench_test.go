@@ -213,3 +213,18 @@ func parseBench(in benchInput) *model.File {
 	}
 	return nil
 }
+
+// BenchmarkRoot is the command tree a run builds before it parses its
+// flags: lint's alone for a lint run, every command's for help.
+func BenchmarkRoot(b *testing.B) {
+	for _, run := range []string{"lint", "help"} {
+		b.Run(run, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if newRoot(nil, io.Discard, io.Discard, run) == nil {
+					b.Fatal("no root")
+				}
+			}
+		})
+	}
+}

@@ -36,10 +36,11 @@ type checkFlags struct {
 
 // defaultURL is the URL check asks about when --url is not given: the
 // first virtual server's first name, on a port it listens on. A server
-// that does not listen on 443 is asked over http on its own port, since a
-// request to 443 would reach another server (httpd's main server, for a
-// lone <VirtualHost *:80>) or none. note says so, and what a page on
-// https needs to reach it.
+// that does not listen on 443 is asked on its own port, since a request
+// to 443 would reach another server (httpd's main server, for a lone
+// <VirtualHost *:80>) or none: over https where it speaks TLS there
+// (listen 8443 ssl), else over http. note says so, and what a page on
+// https needs to reach an http one.
 func defaultURL(f *model.File, path, origin string) (u, note string) {
 	host := "localhost"
 	var server *model.Scope
@@ -60,6 +61,11 @@ func defaultURL(f *model.File, path, origin string) (u, note string) {
 	}
 	if server == nil || len(server.Ports) == 0 || slices.Contains(server.Ports, 443) {
 		return "https://" + host + path, ""
+	}
+	if len(server.TLSPorts) > 0 {
+		port := server.TLSPorts[0]
+		u = fmt.Sprintf("https://%s:%d%s", host, port, path)
+		return u, fmt.Sprintf("--url not given: %s, on port %d, where the %s at %s listens with TLS; give --url for another", u, port, server.Kind, server.Span)
 	}
 	port := server.Ports[0]
 	u = "http://" + host + path
@@ -126,7 +132,7 @@ Exit codes: 0 allowed, 1 blocked or undecidable from the configuration, 2 usage 
 	f.StringArrayVarP(&cf.headers, "header", "H", nil, `request header the page sets, "Name" or "Name: value" (repeatable)`)
 	f.BoolVar(&cf.credentials, "credentials", false, "fetch with credentials: 'include'")
 	f.StringVar(&cf.path, "path", "/", "request path")
-	f.StringVar(&cf.rawURL, "url", "", "full request URL (default: the first server name, on a port that server listens on: https for 443 or none written, else http)")
+	f.StringVar(&cf.rawURL, "url", "", "full request URL (default: the first server name, on a port that server listens on: https for 443, a TLS port or no port written, else http)")
 	f.IntVar(&cf.status, "status", 0, "status the upstream answers the actual request with (default 200)")
 	f.IntVar(&cf.optionsStatus, "upstream-options-status", 0, "status the upstream answers OPTIONS with (default: unknown)")
 	f.StringArrayVar(&cf.upstreamHeaders, "upstream-header", nil, `header the upstream adds itself, "Name: value"; "$origin" echoes the origin (repeatable)`)

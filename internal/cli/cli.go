@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/mattn/go-isatty"
@@ -46,11 +47,17 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			code = exitInternal
 		}
 	}()
-	root := newRoot(stdin, stdout, stderr)
+	// "corslint --version" means "corslint version": the command rather
+	// than cobra's version flag, whose template would link text/template
+	// and with it every exported method of the binary's types.
+	if len(args) > 0 && args[0] == "--version" {
+		args = append([]string{"version"}, args[1:]...)
+	}
 	// "corslint PATH" means "corslint lint PATH".
-	if len(args) == 0 || !isSubcommand(root, args[0]) {
+	if len(args) == 0 || !isSubcommand(args[0]) {
 		args = append([]string{"lint"}, args...)
 	}
+	root := newRoot(stdin, stdout, stderr, args[0])
 	root.SetArgs(args)
 	err := root.Execute()
 	var ee exitError
@@ -68,16 +75,15 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	return exitInternal
 }
 
-func isSubcommand(root *cobra.Command, name string) bool {
-	if name == "help" || name == "--help" || name == "-h" || name == "--version" || name == "completion" {
+// isSubcommand is true for the first argument of a run that is not lint's:
+// a command of corslint's own or one cobra adds (help, the completion
+// script and the hidden requests its shell functions make).
+func isSubcommand(name string) bool {
+	switch name {
+	case "help", "--help", "-h", "completion", cobra.ShellCompRequestCmd, cobra.ShellCompNoDescRequestCmd:
 		return true
 	}
-	for _, c := range root.Commands() {
-		if c.Name() == name {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(commandNames(), name)
 }
 
 // version is the corslint version, from the build information.
@@ -88,7 +94,36 @@ func version() string {
 	return "dev"
 }
 
-func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+// commandNames are corslint's commands, each built by newCommand.
+func commandNames() []string {
+	return []string{"lint", "check", "rules", "explain", "version", "baseline", "init"}
+}
+
+// newCommand builds the command of that name, nil for none.
+func newCommand(name string, stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	switch name {
+	case "lint":
+		return newLint(stdin, stdout, stderr)
+	case "check":
+		return newCheck(stdout, stderr)
+	case "rules":
+		return newRules(stdout)
+	case "explain":
+		return newExplain(stdout)
+	case "version":
+		return newVersion(stdout)
+	case "baseline":
+		return newBaseline(stdin, stdout, stderr)
+	case "init":
+		return newInit(stdout)
+	}
+	return nil
+}
+
+// newRoot builds the root command with the command named run alone, or
+// with every command where run names none of them (help, completion):
+// a run of one command has no use for the others' flag sets.
+func newRoot(stdin io.Reader, stdout, stderr io.Writer, run string) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "corslint",
 		Short:         "Find CORS mistakes in nginx, Apache, AWS SAM/CloudFormation and Varnish configuration",
@@ -98,8 +133,16 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newLint(stdin, stdout, stderr), newCheck(stdout, stderr), newRules(stdout), newExplain(stdout), newVersion(stdout),
-		newBaseline(stdin, stdout, stderr), newInit(stdout))
+	if c := newCommand(run, stdin, stdout, stderr); c != nil {
+		root.AddCommand(c)
+		// a run of one command has no use for the completion command
+		// cobra otherwise adds to every root with commands
+		root.CompletionOptions.DisableDefaultCmd = true
+		return root
+	}
+	for _, name := range commandNames() {
+		root.AddCommand(newCommand(name, stdin, stdout, stderr))
+	}
 	return root
 }
 

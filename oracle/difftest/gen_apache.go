@@ -49,13 +49,22 @@ func (g *gen) apacheCase(name string) *Case {
 	c.Files = append(c.Files, docroot(apachePaths)...)
 	// the targets of the rewrites and aliases
 	c.Files = append(c.Files, File{Path: "www/static/g-200.txt", Content: "{}\n"}, File{Path: "assets/a-200.txt", Content: "{}\n"})
+	// where a RewriteBase of / or /nowhere/ sends the rewrites, so that
+	// the status a path names holds there too
+	c.Files = append(c.Files, File{Path: "www/g-200.txt", Content: "{}\n"}, File{Path: "www/nowhere/static/g-200.txt", Content: "{}\n"})
 	if g.chance(0.3) {
 		dir := g.pick("www/", "www/static/")
 		c.Files = append(c.Files, File{Path: dir + ".htaccess", Content: g.apacheHeaders(false).text()})
 	}
 	switch {
 	case g.chance(0.1) || rw != "":
-		c.Files = append(c.Files, File{Path: "www/static/.htaccess", Content: rw + g.apacheHeaders(false).text()})
+		content := rw + g.apacheHeaders(false).text()
+		if n := len(c.Files) - 1; c.Files[n].Path == "www/static/.htaccess" {
+			// one file: the server reads what was written last
+			c.Files[n].Content = content
+			break
+		}
+		c.Files = append(c.Files, File{Path: "www/static/.htaccess", Content: content})
 	}
 	for i := 0; i < 12; i++ {
 		host := apacheHosts[g.r.Intn(len(apacheHosts))]
@@ -149,6 +158,31 @@ func (g *gen) apacheVhost(i int, alias string) *Node {
 		}
 		kids = append(kids, block("<Directory @DIR@/www/static>", "</Directory>", body, "apache:directory"))
 	}
+	if g.chance(0.2) {
+		// mod_alias's listed redirects, tried at translate time after
+		// ProxyPass (the /api/ ones never take a request).
+		kids = append(kids, stmt(g.pick(
+			"Redirect /static/f-404.txt https://elsewhere.test/f.txt",
+			"Redirect permanent /data-200.json https://elsewhere.test/data.json",
+			`RedirectMatch 301 ^/static/f-(\d+)\.txt$ https://elsewhere.test/$1`,
+			`RedirectMatch "\.json$" https://elsewhere.test/`,
+			"RedirectPermanent /static https://elsewhere.test/static",
+			"RedirectTemp /api/items https://elsewhere.test/items",
+			"Redirect gone /data-404.json",
+			"Redirect seeother /static/ https://elsewhere.test/",
+		), "apache:redirect"))
+	}
+	if g.chance(0.12) {
+		// A section's own redirect (no URL-path) and a listed one in a
+		// directory, which mod_alias's fixup runs after access checks.
+		open, closing, red := g.pick("<Location /static/f-404.txt>", "<Location /api/items-404>", "<Location /data-200.json>"), "</Location>",
+			g.pick(`Redirect "https://elsewhere.test/"`, "Redirect gone", "Redirect permanent https://elsewhere.test/")
+		if g.chance(0.3) {
+			open, closing, red = "<Directory @DIR@/www/static>", "</Directory>", g.pick("Redirect /static/f-200.txt https://elsewhere.test/", "RedirectMatch 303 f-404 https://elsewhere.test/")
+		}
+		body := append([]*Node{stmt(red, "apache:redirect-section")}, g.apacheHeaders(true).nodes("apache:redirect-section")...)
+		kids = append(kids, block(open, closing, body, "apache:redirect-section"))
+	}
 	kids = append(kids, fixed("ProxyPass /api/ http://@UP@/api/", "apache:proxypass"))
 	if g.chance(0.25) {
 		open, closing := g.pick(`<Proxy "http://@UP@/api/">`, "<Proxy *>", `<Proxy "http://@UP@/api/v*">`, `<ProxyMatch "/api/items">`), "</Proxy>"
@@ -181,6 +215,27 @@ func (g *gen) apacheVhost(i int, alias string) *Node {
 			kids = append(kids, block(s.open, s.close, body, s.fam))
 		}
 	}
+	if g.chance(0.15) {
+		// Require per method: alone, or beside a Require for all
+		open, closing := g.pick("<Directory @DIR@/www/static>", "<Location /api/>", "<Location /data-200.json>"), "</Location>"
+		if strings.HasPrefix(open, "<Directory") {
+			closing = "</Directory>"
+		}
+		lim := g.pick("<Limit OPTIONS>", "<LimitExcept GET POST>", "<LimitExcept GET POST OPTIONS>", "<Limit PUT DELETE PATCH>")
+		limClose := "</Limit>"
+		if strings.HasPrefix(lim, "<LimitExcept") {
+			limClose = "</LimitExcept>"
+		}
+		inner := []*Node{stmt("Require all denied", "apache:limit")}
+		if g.chance(0.3) {
+			inner = append(inner, g.apacheHeaders(true).nodes("apache:limit")...)
+		}
+		body := []*Node{block(lim, limClose, inner, "apache:limit")}
+		if g.chance(0.4) {
+			body = append([]*Node{stmt("Require all granted", "apache:limit")}, body...)
+		}
+		kids = append(kids, block(open, closing, body, "apache:limit"))
+	}
 	// Fixed: without a virtual host httpd's main server answers from a
 	// document root outside the case.
 	n := block("<VirtualHost 127.0.0.1:@PORT@>", "</VirtualHost>", kids, "apache:vhost")
@@ -194,7 +249,16 @@ func (g *gen) apacheVhost(i int, alias string) *Node {
 // an E= on a trusted Origin, or a 410.
 func (g *gen) apachePerDirRewrite(sub string) []*Node {
 	out := []*Node{stmt("RewriteEngine On", "apache:rewrite-perdir")}
-	switch g.r.Intn(5) {
+	if g.chance(0.3) {
+		// the URL a relative substitution redirects to: the directory's
+		// own, or one where the file is not
+		base := g.pick("/static/", "/")
+		if sub != "" {
+			base = g.pick("/", "/nowhere/")
+		}
+		out = append(out, stmt("RewriteBase "+base, "apache:rewritebase"))
+	}
+	switch g.r.Intn(6) {
 	case 0:
 		out = append(out, stmt("RewriteCond %{REQUEST_METHOD} OPTIONS", "apache:rewrite-perdir"),
 			stmt("RewriteRule ^ - "+g.pick("[R=204,L]", "[R=200]", "[F]"), "apache:rewrite-perdir"))
@@ -210,8 +274,13 @@ func (g *gen) apachePerDirRewrite(sub string) []*Node {
 		out = append(out, stmt(`RewriteCond %{HTTP:Origin} ^https://(app|admin)\.example\.com$`, "apache:rewrite-perdir"),
 			stmt("RewriteRule ^ - [E=RW_OK:%{HTTP:Origin}]", "apache:rewrite-perdir"),
 			stmt(`Header set Access-Control-Allow-Origin "%{RW_OK}e" env=RW_OK`, "apache:rewrite-perdir"))
-	default:
+	case 4:
 		out = append(out, stmt(`RewriteRule \.json$ - [G]`, "apache:rewrite-perdir"))
+	default:
+		// %N from the last RewriteCond that matched, and a query string
+		// the substitution adds ([QSA]) or replaces ([QSD])
+		out = append(out, stmt(`RewriteCond %{HTTP:Origin} ^https://(app|admin)\.example\.com$`, "apache:rewrite-backref"),
+			stmt("RewriteRule ^"+sub+`f-(\d+)\.txt$ `+sub+"g-$1.txt?o=%1 "+g.pick("[QSA,L]", "[QSD]", "[L]"), "apache:rewrite-backref"))
 	}
 	return out
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -171,6 +172,21 @@ type evalRun struct {
 	ended bool
 	// shared is what the walks of the configuration share.
 	shared *prepared
+	// walks are the request's calls of httpd's <If> walk, in order;
+	// prev is the request an internal redirect came from.
+	walks []ifCall
+	prev  *evalRun
+	// condGroups are the groups of the last RewriteCond that matched,
+	// which a substitution's %N reads.
+	condGroups []string
+}
+
+// ifCall is one call of ap_if_walk_sub that had <If> sections to test:
+// the branches it took and, for a top-level call, the sections merged
+// before it (nil for a nested call, whose starting configuration is
+// always a new merge).
+type ifCall struct {
+	taken, pre []*esec
 }
 
 // maxRedirects is httpd's LimitInternalRecursion default.
@@ -207,8 +223,13 @@ func (ev *evalRun) build(s *esec, ds []*Directive) error {
 				return err
 			}
 			continue
-		case !ok || kind == "Limit" || kind == "LimitExcept":
+		case !ok:
 			return fmt.Errorf("section <%s> is not modelled", d.Name)
+		case kind == "Limit" || kind == "LimitExcept":
+			if err := ev.buildLimit(s, kind, d); err != nil {
+				return err
+			}
+			continue
 		}
 		c := &esec{kind: kind, d: d}
 		c.path, c.re = sectionPath(d, kind)
@@ -218,6 +239,41 @@ func (ev *evalRun) build(s *esec, ds []*Directive) error {
 		}
 	}
 	return nil
+}
+
+// buildLimit reads a <Limit> or <LimitExcept> section into s: only the
+// access control inside it depends on the method, so its Require lines
+// stay in a section of their own and every other statement applies to
+// all methods, where it is written (httpd 2.4.71 sent a Header inside
+// <Limit GET> to OPTIONS and PUT too).
+func (ev *evalRun) buildLimit(s *esec, kind string, d *Directive) error {
+	lim := &esec{kind: kind, d: d}
+	if err := ev.build(lim, d.Children); err != nil {
+		return err
+	}
+	for _, c := range lim.body {
+		if !c.Is("Require") {
+			s.body = append(s.body, c)
+		}
+	}
+	s.kids = append(s.kids, lim.kids...)
+	lim.kids = nil
+	lim.body = slices.DeleteFunc(lim.body, func(c *Directive) bool { return !c.Is("Require") })
+	if len(d.Args) == 0 {
+		return fmt.Errorf("<%s> without methods is not modelled", d.Name)
+	}
+	s.kids = append(s.kids, lim)
+	return nil
+}
+
+// limits reports whether a <Limit> or <LimitExcept> section's Require
+// lines apply to method.
+func limits(s *esec, method string) bool {
+	listed := false
+	for _, a := range s.d.Args {
+		listed = listed || a.Value == method
+	}
+	return listed == (s.kind == "Limit")
 }
 
 // modelled lists the directives whose effect the evaluator follows (or
@@ -242,6 +298,8 @@ var modelled = map[string]bool{
 	"protocols": true,
 	// mod_alias's mapping (server and virtual host context only)
 	"alias": true, "aliasmatch": true,
+	"redirect": true, "redirectmatch": true, "redirectpermanent": true, "redirecttemp": true,
+	"rewritebase": true,
 }
 
 func (ev *evalRun) check(s *esec) {
@@ -339,30 +397,26 @@ func (ev *evalRun) run(main *esec) Result {
 		ev.setEnvIf(s.body)
 	}
 	locs := ev.locations(server)
+	// httpd's first <If> walk, before translate_name: what a status
+	// given there carries.
+	earlyX := &exprEnv{req: r, env: ev.env}
+	earlyIfs := ev.ifCached(append(append([]*esec(nil), server...), locs...), earlyX)
 	// Server-context mod_rewrite runs at translate time, after the first
 	// location walk: an answer it gives carries only the server's and the
 	// <Location>s' always table.
 	if vh != nil && !ev.ended {
 		if st, at, ok := ev.rewrite(vh.body); ok {
-			// The <If> sections of those still apply to the error
-			// (httpd 2.4.71: an <Else> at virtual host level set
-			// Access-Control-Allow-Methods on a RewriteRule [F] answer).
-			// The Vary their conditions add stays on a 204 only (httpd
-			// 2.4.71: R=204 kept it, [F] and R=200 did not).
-			chain := append(append([]*esec(nil), server...), locs...)
-			x := &exprEnv{req: r, env: ev.env}
-			chain = append(chain, ev.ifWalk(chain, x)...)
-			res.Status, res.Source, res.By = st, model.FromServer, at
-			if st >= 400 {
-				// An error status goes through ErrorDocument like any
-				// other error (httpd 2.4.71: [G] with ErrorDocument 410
-				// /err.txt sent the error page's onsuccess headers).
-				return ev.errorAnswer(res, chain)
-			}
-			return ev.statusAnswer(res, chain, append(append([]string(nil), ev.vary...), x.vary...))
+			return ev.translateAnswer(res, server, locs, earlyIfs, earlyX, st, at)
 		}
 	}
 	target, passPath, passAt, proxied := ev.proxyPass(server, locs)
+	// mod_alias's translate_name runs after mod_proxy's, which takes the
+	// request first; its redirects come before its aliases.
+	if !proxied {
+		if st, at, ok := ev.translateRedirect(server, locs); ok {
+			return ev.translateAnswer(res, server, locs, earlyIfs, earlyX, st, at)
+		}
+	}
 	var chain []*esec
 	var hit aliasHit
 	file := ""
@@ -405,7 +459,7 @@ func (ev *evalRun) run(main *esec) Result {
 		res.Route += label(s)
 	}
 	early := &exprEnv{req: r, env: ev.env, vary: append([]string(nil), ev.vary...)}
-	ifs := ev.ifWalk(chain, early)
+	ifs := ev.ifCached(chain, early)
 	chain = append(chain, ifs...)
 	if !ev.redirected {
 		for _, s := range chain[len(server):] {
@@ -416,16 +470,22 @@ func (ev *evalRun) run(main *esec) Result {
 		ev.check(s)
 		res.Route += label(s)
 	}
-	if denied(chain) {
+	if denied(chain, r.Method) {
 		res.Status, res.Source = 403, model.FromServer
 		return ev.errorAnswer(res, chain)
 	}
 	if !ev.ended {
 		if s, perdir := ev.perDirRules(chain); s != nil {
-			if out, done := ev.fixupRewrite(res, chain, s.body, perdir, file, docroot, hit, early); done {
+			if out, done := ev.fixupRewrite(res, chain, len(server), s.body, perdir, file, docroot, hit, early); done {
 				return out
 			}
 		}
+	}
+	// mod_alias's fixup runs after mod_rewrite's: the sections' own
+	// redirects and their listed ones.
+	if st, at, ok := ev.fixupRedirect(chain, len(server)); ok {
+		res.Status, res.Source, res.By = st, model.FromServer, at
+		return ev.errorAnswer(res, chain)
 	}
 	if proxied {
 		st := r.UpstreamStatus
@@ -481,6 +541,96 @@ func (ev *evalRun) run(main *esec) Result {
 	return ev.done(res)
 }
 
+// ifCached is httpd's <If> walk over the sections of pre: the <If>
+// chains of the applying sections in merge order, <ElseIf> and <Else>
+// only when no earlier branch of their chain held, then the chains nested
+// in the branches taken, level by level (httpd 2.4.71: a nested <If>'s
+// Header edit saw a header that a later top-level branch set). It keeps
+// httpd's walk cache:
+// httpd walks the <If>s twice per request (on the server's and
+// the <Location>s' sections before translate_name, then on all of them),
+// and each call with sections to test takes the cache of the call with
+// the same number in the request an internal redirect came from. A
+// top-level call that took the same branches after the same sections
+// returns the cached configuration before it walks the nested <If>s, so
+// these are lost (httpd 2.4.71: an ErrorDocument or a directory's
+// RewriteRule to a file of the same directory lost an <If> nested in a
+// directory's <If>; with an <If> at virtual host level as well, the
+// counts shift and the nested ones applied).
+func (ev *evalRun) ifCached(pre []*esec, x *exprEnv) []*esec {
+	var out []*esec
+	level := pre
+	for top := true; len(level) > 0; top = false {
+		if !hasIfs(level) {
+			break
+		}
+		var taken []*esec
+		for _, s := range level {
+			taken = append(taken, ev.ifChains(s.kids, x)...)
+			if ev.unmodelled != "" {
+				return out
+			}
+		}
+		k := len(ev.walks)
+		call := ifCall{taken: taken}
+		if top {
+			call.pre = pre
+		}
+		ev.walks = append(ev.walks, call)
+		out = append(out, taken...)
+		if top && ev.prev != nil && k < len(ev.prev.walks) {
+			if pc := ev.prev.walks[k]; pc.pre != nil && sameSections(pc.pre, pre) && sameSections(pc.taken, taken) {
+				return out
+			}
+		}
+		level = taken
+	}
+	return out
+}
+
+// hasIfs reports whether the sections hold an <If>, <ElseIf> or <Else>.
+func hasIfs(secs []*esec) bool {
+	for _, s := range secs {
+		for _, k := range s.kids {
+			if k.kind == "If" || k.kind == "ElseIf" || k.kind == "Else" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func sameSections(a, b []*esec) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// translateAnswer is a status a translate_name hook gives (a
+// server-context RewriteRule, a redirect): the per-dir configuration is
+// then the server's and the <Location>s'. The <If> sections of those
+// still apply to the error (httpd 2.4.71: an <Else> at virtual host
+// level set Access-Control-Allow-Methods on a RewriteRule [F] answer).
+// The Vary their conditions add stays on a 204 only (httpd 2.4.71:
+// R=204 kept it, [F] and R=200 did not).
+func (ev *evalRun) translateAnswer(res Result, server, locs, ifs []*esec, x *exprEnv, st int, at model.Span) Result {
+	chain := append(append(append([]*esec(nil), server...), locs...), ifs...)
+	res.Status, res.Source, res.By = st, model.FromServer, at
+	if st >= 300 {
+		// An error or a redirect goes through ErrorDocument like any
+		// other error (httpd 2.4.71: [G] with ErrorDocument 410
+		// /err.txt sent the error page's onsuccess headers).
+		return ev.errorAnswer(res, chain)
+	}
+	return ev.statusAnswer(res, chain, append(append([]string(nil), ev.vary...), x.vary...))
+}
+
 func (ev *evalRun) done(res Result) Result {
 	res.Lines = fixupVary(res.Lines)
 	res.Unmodelled = ev.unmodelled
@@ -530,7 +680,7 @@ func (ev *evalRun) errorAnswer(res Result, chain []*esec) Result {
 		sub := *ev.req
 		sub.Method, sub.Path, sub.FileStatus = "GET", doc, 200
 		inner := &evalRun{req: &sub, hts: ev.hts, env: map[string]string{}, cfgRoot: ev.cfgRoot, main: ev.main, status: res.Status,
-			shared: ev.shared, redirected: true, depth: ev.depth + 1, ended: ev.ended}
+			shared: ev.shared, redirected: true, depth: ev.depth + 1, ended: ev.ended, prev: ev}
 		for k, v := range ev.env {
 			inner.env["REDIRECT_"+k] = v
 		}
@@ -575,7 +725,7 @@ func (ev *evalRun) statusAnswer(res Result, chain []*esec, vary []string) Result
 // whose answer is the response (its environment renamed REDIRECT_*, the
 // Vary so far kept, as mod_rewrite asks). It reports whether the
 // request's answer is decided here.
-func (ev *evalRun) fixupRewrite(res Result, chain []*esec, ds []*Directive, perdir, file, docroot string, hit aliasHit, early *exprEnv) (Result, bool) {
+func (ev *evalRun) fixupRewrite(res Result, chain []*esec, nServer int, ds []*Directive, perdir, file, docroot string, hit aliasHit, early *exprEnv) (Result, bool) {
 	if file == "" {
 		ev.refuse("RewriteRule for a proxied request is not modelled")
 		return ev.done(res), true
@@ -607,15 +757,32 @@ func (ev *evalRun) fixupRewrite(res Result, chain []*esec, ds []*Directive, perd
 		}
 		return res, false
 	}
+	// The rewrite hands the request to the redirect handler; the fixups
+	// after mod_rewrite's still run on the request as it came, so a
+	// redirect of mod_alias's that takes it answers instead (httpd 2.4.71:
+	// Redirect /static/f-200.txt in a <Directory> beside an .htaccess
+	// RewriteRule ^f-(\d+)\.txt$ g-$1.txt sent the 302).
+	if st, at, ok := ev.fixupRedirect(chain, nServer); ok {
+		res.Status, res.Source, res.By = st, model.FromServer, at
+		return ev.errorAnswer(res, chain), true
+	}
 	if ev.depth >= maxRedirects {
 		ev.refuse("more than %d internal redirects", maxRedirects)
 		return ev.done(res), true
 	}
 	uri := redirectURI(act.file, docroot, hit)
+	// The RewriteBase of the rules' own section: a <Directory> above
+	// with one does not give it (httpd 2.4.71 redirected to
+	// /static/g-200.txt under a <Directory> with RewriteBase /nowhere/).
+	if d, ok := lastArg(ds, "RewriteBase"); ok {
+		if u, ok := baseURI(act.file, perdir, d.Arg(0)); ok {
+			uri = u
+		}
+	}
 	sub := *ev.req
 	sub.Path = uri
 	inner := &evalRun{req: &sub, hts: ev.hts, env: map[string]string{}, cfgRoot: ev.cfgRoot, main: ev.main, status: ev.status,
-		shared: ev.shared, redirected: true, depth: ev.depth + 1, ended: ev.ended || act.end, vary: append([]string(nil), early.vary...)}
+		shared: ev.shared, redirected: true, depth: ev.depth + 1, ended: ev.ended || act.end, vary: append([]string(nil), early.vary...), prev: ev}
 	for k, v := range ev.env {
 		inner.env["REDIRECT_"+k] = v
 	}

@@ -46,7 +46,7 @@ func (ev *evalRun) alias(server []*esec) (aliasHit, bool) {
 					continue
 				}
 				g := m.Groups()
-				file := dollarRE.ReplaceAllStringFunc(d.Arg(1), func(x string) string {
+				file := replaceDollarRefs(d.Arg(1), func(x string) string {
 					n, _ := strconv.Atoi(x[1:])
 					if n < len(g) {
 						return g[n].String()
@@ -189,7 +189,11 @@ func (ev *evalRun) perDirRules(chain []*esec) (*esec, string) {
 			switch name {
 			case "rewriteengine":
 				on = strings.EqualFold(d.Arg(0), "on")
-			case "rewriterule", "rewritecond":
+			case "rewritebase", "rewriterule", "rewritecond":
+				// a RewriteBase alone replaces the inherited rules too
+				// (httpd 2.4.71 passed a file through untouched under a
+				// <Directory> with only RewriteBase); the base is the
+				// rules' own section's, never inherited (httpd 2.4.71)
 			default:
 				ev.refuse("%s in a directory is not modelled", d.Name)
 				return nil, ""
@@ -248,6 +252,17 @@ func symlinksAllowed(chain []*esec) bool {
 		}
 	}
 	return on["followsymlinks"] || on["symlinksifownermatch"]
+}
+
+// baseURI is mod_rewrite's subst_prefix_path: a filename inside the
+// rules' directory gets the RewriteBase, with one slash, in place of the
+// directory; any other stays as it is.
+func baseURI(file, perdir, base string) (string, bool) {
+	dir := strings.TrimSuffix(perdir, "/")
+	if !strings.HasPrefix(file, dir+"/") {
+		return "", false
+	}
+	return strings.TrimSuffix(base, "/") + "/" + file[len(dir)+1:], true
 }
 
 // redirectURI turns the filename a directory's rewrite made into the URL

@@ -3,7 +3,6 @@ package apache
 import (
 	"path"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -68,7 +67,7 @@ func (ev *evalRun) setEnvIf(ds []*Directive) {
 				val = "1"
 			}
 			// $0..$9 are the captures
-			val = dollarRE.ReplaceAllStringFunc(val, func(s string) string {
+			val = replaceDollarRefs(val, func(s string) string {
 				n, _ := strconv.Atoi(s[1:])
 				if n < len(groups) {
 					return groups[n].String()
@@ -80,7 +79,37 @@ func (ev *evalRun) setEnvIf(ds []*Directive) {
 	}
 }
 
-var dollarRE = regexp.MustCompile(`\$[0-9]`)
+// replaceDollarRefs replaces each back-reference $0 to $9 in s, left to
+// right, with what f returns for it, as regexp's ReplaceAllStringFunc
+// with \$[0-9] would; plain code, so that start-up compiles no regexp for
+// it.
+func replaceDollarRefs(s string, f func(string) string) string {
+	return replaceRefs(s, '$', f)
+}
+
+// replacePercentRefs does the same for a RewriteCond's back-references
+// %0 to %9.
+func replacePercentRefs(s string, f func(string) string) string {
+	return replaceRefs(s, '%', f)
+}
+
+func replaceRefs(s string, mark byte, f func(string) string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] == mark && s[i+1] >= '0' && s[i+1] <= '9' {
+			b.WriteString(s[last:i])
+			b.WriteString(f(s[i : i+2]))
+			last = i + 2
+			i++
+		}
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
 
 // locations lists the <Location> and <LocationMatch> sections that match
 // the path, in the order written, the main server's first.
@@ -181,18 +210,35 @@ func (ev *evalRun) applyRules(ds []*Directive, uri, perdir string) ruleAction {
 		}
 		sub := d.Arg(1)
 		if sub != "-" {
-			// an absolute URL is an external redirect or a proxy request
-			if perdir == "" || fl.status != 0 || strings.ContainsAny(sub, "%{?\\") || strings.Contains(sub, ":") || m == nil && strings.Contains(sub, "$") {
+			// an absolute URL is an external redirect or a proxy request;
+			// %{...} reads server variables
+			if perdir == "" || fl.status != 0 || strings.Contains(sub, "%{") || strings.Contains(sub, "\\") || strings.Contains(sub, ":") || m == nil && strings.Contains(sub, "$") {
 				ev.refuse("RewriteRule substitution %q is not modelled", sub)
 				return ruleAction{}
 			}
-			sub = dollarRE.ReplaceAllStringFunc(sub, func(x string) string {
+			sub = replaceDollarRefs(sub, func(x string) string {
 				n, _ := strconv.Atoi(x[1:])
 				if g := m.Groups(); n < len(g) {
 					return g[n].String()
 				}
 				return ""
 			})
+			// %N are the groups of the last RewriteCond that matched
+			sub = replacePercentRefs(sub, func(x string) string {
+				n, _ := strconv.Atoi(x[1:])
+				if n < len(ev.condGroups) {
+					return ev.condGroups[n]
+				}
+				return ""
+			})
+			// The query string goes to the request's arguments ([QSA]
+			// appends the request's, [QSD] drops them): no part of the
+			// file the request maps to.
+			sub, _, _ = strings.Cut(sub, "?")
+			if strings.Contains(sub, "%") {
+				ev.refuse("RewriteRule substitution %q is not modelled", d.Arg(1))
+				return ruleAction{}
+			}
 		}
 		for _, e := range fl.envs {
 			name, val, _ := strings.Cut(e, ":")
@@ -260,6 +306,8 @@ func (ev *evalRun) ruleFlags(arg string) (rwFlags, bool) {
 			fl.status = n
 		case strings.HasPrefix(uf, "E="):
 			fl.envs = append(fl.envs, f[2:])
+		case uf == "QSA" || uf == "QSD" || uf == "QSL" || uf == "QSAPPEND" || uf == "QSDISCARD" || uf == "QSLAST":
+			// the query string only: no effect on the file or the headers
 		default:
 			ev.refuse("RewriteRule flag %s is not modelled", f)
 			return fl, false
@@ -302,6 +350,7 @@ func (ev *evalRun) rewriteSubject(subj string) (string, string, bool) {
 // and the request headers read by conditions that held.
 func (ev *evalRun) rewriteConds(cs []*Directive) (bool, []string) {
 	var vary []string
+	ev.condGroups = ev.condGroups[:0]
 	for i := 0; i < len(cs); i++ {
 		c := cs[i]
 		v, header, ok := ev.rewriteSubject(c.Arg(0))
@@ -319,7 +368,17 @@ func (ev *evalRun) rewriteConds(cs []*Directive) (bool, []string) {
 			ev.refuse("RewriteCond pattern %q is not modelled", pat)
 			return false, nil
 		}
-		held := ev.patterns().Match(pat, strings.Contains(flags, "NC"), v) != neg
+		held := false
+		if re, err := ev.patterns().Compile(pat, strings.Contains(flags, "NC")); err == nil {
+			m, _ := re.FindStringMatch(v)
+			held = (m != nil) != neg
+			if m != nil && !neg {
+				ev.condGroups = ev.condGroups[:0]
+				for _, g := range m.Groups() {
+					ev.condGroups = append(ev.condGroups, g.String())
+				}
+			}
+		}
 		switch {
 		case orNext && !held:
 			continue
@@ -474,29 +533,6 @@ func (ev *evalRun) filesFor(server, dirs []*esec, name string) []*esec {
 	return out
 }
 
-// ifWalk evaluates the <If> chains of the applying sections in merge
-// order; <ElseIf> and <Else> run only when no earlier branch of their
-// chain held. The chains nested in the branches taken come after all of
-// that level's, as httpd's if walk merges level by level (httpd 2.4.71: a
-// nested <If>'s Header edit saw a header that a later top-level branch
-// set).
-func (ev *evalRun) ifWalk(chain []*esec, x *exprEnv) []*esec {
-	var out []*esec
-	level := chain
-	for len(level) > 0 {
-		var taken []*esec
-		for _, s := range level {
-			taken = append(taken, ev.ifChains(s.kids, x)...)
-			if ev.unmodelled != "" {
-				return out
-			}
-		}
-		out = append(out, taken...)
-		level = taken
-	}
-	return out
-}
-
 // ifChains returns the branches taken among kids' <If> chains.
 func (ev *evalRun) ifChains(kids []*esec, x *exprEnv) []*esec {
 	var out []*esec
@@ -529,15 +565,41 @@ func (ev *evalRun) ifChains(kids []*esec, x *exprEnv) []*esec {
 	return out
 }
 
-// denied reports whether the last Require of the sections refuses
-// everyone.
-func denied(chain []*esec) bool {
+// denied reports whether mod_authz_core refuses the request: the last
+// section in merge order that holds a Require line, its own or in a
+// <Limit> or <LimitExcept>, replaces the others (AuthMerging Off); its
+// lines for the request's method count as RequireAny, and when none is
+// for that method nothing is refused (httpd 2.4.71: <LimitExcept GET>
+// Require all denied under a directory that denies all let GET through).
+func denied(chain []*esec, method string) bool {
 	deny := false
 	for _, s := range chain {
-		for _, d := range s.body {
-			if d.Is("Require") {
-				deny = strings.EqualFold(d.ArgsText(), "all denied")
+		has, granted, refused := false, false, false
+		read := func(body []*Directive, applies bool) {
+			for _, d := range body {
+				if !d.Is("Require") {
+					continue
+				}
+				has = true
+				if !applies {
+					continue
+				}
+				switch strings.ToLower(d.ArgsText()) {
+				case "all granted":
+					granted = true
+				case "all denied":
+					refused = true
+				}
 			}
+		}
+		read(s.body, true)
+		for _, k := range s.kids {
+			if k.kind == "Limit" || k.kind == "LimitExcept" {
+				read(k.body, limits(k, method))
+			}
+		}
+		if has {
+			deny = refused && !granted
 		}
 	}
 	return deny

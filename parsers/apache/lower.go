@@ -255,6 +255,24 @@ func (l *lowerer) fill(s *sec, ds []*Directive) {
 			l.all = append(l.all, c)
 			l.file.Scopes = append(l.file.Scopes, c.scope)
 			l.fill(c, d.Children)
+			if kind == "VirtualHost" && sslEngineOn(c.body) {
+				c.scope.TLSPorts = c.scope.Ports
+			}
+			if kind == "Limit" || kind == "LimitExcept" {
+				// Only access control depends on the method: every
+				// other statement applies to all methods, where it is
+				// written (httpd 2.4.71 sent a Header inside
+				// <LimitExcept GET POST OPTIONS> to GET too).
+				var keep []*Directive
+				for _, b := range c.body {
+					if b.Is("Require") {
+						keep = append(keep, b)
+					} else {
+						s.body = append(s.body, b)
+					}
+				}
+				c.body = keep
+			}
 		}
 	}
 }
@@ -387,6 +405,18 @@ func vhostPorts(d *Directive) []int {
 		out = append(out, n)
 	}
 	return out
+}
+
+// sslEngineOn reports whether the last SSLEngine of a section's own
+// directives (<IfModule> already flattened) turns TLS on.
+func sslEngineOn(body []*Directive) bool {
+	on := false
+	for _, d := range body {
+		if d.Is("SSLEngine") && len(d.Args) > 0 {
+			on = strings.EqualFold(d.Arg(0), "on")
+		}
+	}
+	return on
 }
 
 func vhostLabel(d *Directive) string {

@@ -136,6 +136,9 @@ func (l *lowerer) respond(srv *server, rt *route) {
 			hs = append(hs, a.within.ops...)
 		}
 		conds := ruleConditions(a.rule)
+		if c := pathCondition(a.rule); c != nil && !a.perDir {
+			conds = append(conds, c)
+		}
 		add(&model.Response{Route: rt.scope, Scope: rt.scope, Conds: conds, Methods: a.methods, Source: model.FromServer, Status: a.rule.status, Headers: hs, Span: a.rule.d.Span})
 	}
 	// Proxying RewriteRules.
@@ -153,8 +156,11 @@ func (l *lowerer) respond(srv *server, rt *route) {
 	for _, it := range methodIfs {
 		ms := it.s.cond.Methods
 		left := []string{}
+		// A rule that answers a method on some paths only (RewriteRule
+		// \.json$ - [R=204]) leaves the branch the others: a proxied
+		// route's OPTIONS there goes upstream with the branch's headers.
 		for _, m := range ms {
-			if !answered[strings.ToUpper(m)] {
+			if !everywhere[strings.ToUpper(m)] {
 				left = append(left, m)
 			}
 		}
@@ -301,6 +307,22 @@ func methodIfOps(its []ifItem, methods []string) []*model.HeaderOp {
 		}
 	}
 	return out
+}
+
+// pathCondition is the test a server-context RewriteRule's pattern makes
+// on the URL path, nil when it matches every path: the rule answers the
+// other paths of its route not at all (a request there goes on to the
+// handler).
+func pathCondition(r *rwRule) *model.Condition {
+	if everyPath(r.pattern) {
+		return nil
+	}
+	pat, neg := strings.CutPrefix(r.pattern, "!")
+	nc := false
+	for _, f := range ruleFlags(r.d.Arg(2)) {
+		nc = nc || strings.EqualFold(f, "NC") || strings.EqualFold(f, "nocase")
+	}
+	return &model.Condition{Text: r.pattern, URL: &model.PathMatch{Kind: model.PathRegex, Pattern: pat, CaseInsensitive: nc}, Negated: neg, Span: r.d.Span}
 }
 
 // ruleConditions turns a rewrite rule's conditions into model conditions.

@@ -156,6 +156,29 @@ func (l *lowerer) routeList(srv *server) []*route {
 		rt.locs = l.locsFor(srv, "", nil)
 		l.handle(srv, rt, "")
 		out = append(out, rt)
+		if p := f.parent; p == nil || p.kind == "server" || p.kind == "VirtualHost" {
+			out = append(out, l.filesBelow(srv, f, dirs)...)
+		}
+	}
+	return out
+}
+
+// filesBelow adds the routes of a server-level <Files> in each directory
+// below the document root that has sections or an .htaccess of its own:
+// a file there gets both (httpd 2.4.71 sent a <Files "f-200.txt">'s "*"
+// with the credentials of www/static/.htaccess on /static/f-200.txt).
+func (l *lowerer) filesBelow(srv *server, f *sec, dirs []*sec) []*route {
+	var out []*route
+	for _, d := range dirs {
+		if d.regex || d.scope.Match == nil || d.scope.Match.Kind != model.PathPrefix || d.never != "" {
+			continue
+		}
+		sc := &model.Scope{Kind: f.scope.Kind, Label: f.scope.Label, Role: f.scope.Role, Parent: d.scope, Layer: l.layer, Span: f.scope.Span, Match: f.scope.Match}
+		l.file.Scopes = append(l.file.Scopes, sc)
+		rt := &route{scope: sc, fsPath: d.path, files: []*sec{f}, at: f.scope.Span}
+		rt.locs = l.locsFor(srv, "", nil)
+		l.handle(srv, rt, "")
+		out = append(out, rt)
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/corslint/corslint/model"
 )
@@ -301,8 +302,11 @@ func (l *lambda) handlerPaths(v *Node, depth int) []model.CodeReturn {
 
 // optionsTest matches an if's test that holds only for OPTIONS: the
 // method of a REST API event (httpMethod) or an HTTP API one
-// (requestContext.http.method), spaces removed.
-var optionsTest = regexp.MustCompile(`^\(?[A-Za-z_$][\w$]*\.(httpMethod|requestContext\.http\.method)===?['"` + "`" + `]OPTIONS['"` + "`" + `]\)?$`)
+// (requestContext.http.method), spaces removed. Compiled on first use, so
+// that a run without Lambda handlers does not pay for it at start-up.
+var optionsTest = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\(?[A-Za-z_$][\w$]*\.(httpMethod|requestContext\.http\.method)===?['"` + "`" + `]OPTIONS['"` + "`" + `]\)?$`)
+})
 
 // markOptions sets Methods on the paths inside the branch of an if that
 // only OPTIONS requests take.
@@ -314,7 +318,7 @@ func (l *lambda) markOptions(body *Node, paths []model.CodeReturn) {
 			return
 		}
 		test := strings.Join(strings.Fields(l.text(n.Child("condition"))), "")
-		if c := n.Child("consequence"); c != nil && optionsTest.MatchString(strings.TrimSuffix(strings.TrimPrefix(test, "("), ")")) {
+		if c := n.Child("consequence"); c != nil && optionsTest().MatchString(strings.TrimSuffix(strings.TrimPrefix(test, "("), ")")) {
 			branches = append(branches, span{l.t.Span(c), model.Span{Line: c.EndLine, Col: c.EndCol}})
 		}
 	})

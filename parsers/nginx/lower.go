@@ -224,7 +224,7 @@ func (l *lowerer) block(s *model.Scope, parent *model.Scope, ds []*Directive, mo
 			if d.Name == "server" {
 				child.Role = model.RoleServer
 				child.Hosts = strings.Fields(child.Label)
-				child.Ports, child.Default = listens(d)
+				child.Ports, child.TLSPorts, child.Default = listens(d)
 			}
 			l.block(child, s, d.Block, mode)
 		case "location":
@@ -305,16 +305,27 @@ func serverLabel(d *Directive) string {
 }
 
 // listens reads a server's listen directives: the ports it listens on
-// (80 when a listen names only an address, nginx's default) and whether it
-// is the default server of one of them.
-func listens(d *Directive) (ports []int, def bool) {
+// (80 when a listen names only an address, nginx's default), those where
+// it speaks TLS (listen ... ssl, or every one under the older ssl on),
+// and whether it is the default server of one of them. A server without
+// listen listens on *:80 (ngx_http_core_module: the default is *:80 |
+// *:8000, the latter only for an nginx started without superuser
+// privileges).
+func listens(d *Directive) (ports, tls []int, def bool) {
+	sslOn, listed := false, false
 	for _, c := range d.Block {
+		if c.Name == "ssl" && len(c.Args) == 1 {
+			sslOn = c.Args[0].Value == "on"
+		}
 		if c.Name != "listen" || len(c.Args) == 0 {
 			continue
 		}
+		listed = true
 		addr := c.Args[0].Value
+		ssl := false
 		for _, a := range c.Args[1:] {
 			def = def || a.Value == "default_server" || a.Value == "default"
+			ssl = ssl || a.Value == "ssl"
 		}
 		if strings.HasPrefix(addr, "unix:") {
 			continue
@@ -325,11 +336,24 @@ func listens(d *Directive) (ports []int, def bool) {
 		} else if strings.ContainsAny(addr, ".[]") || addr == "localhost" || addr == "*" {
 			port = "80"
 		}
-		if n, err := strconv.Atoi(port); err == nil && n > 0 && n < 65536 && !slices.Contains(ports, n) {
+		n, err := strconv.Atoi(port)
+		if err != nil || n <= 0 || n >= 65536 {
+			continue
+		}
+		if !slices.Contains(ports, n) {
 			ports = append(ports, n)
 		}
+		if ssl && !slices.Contains(tls, n) {
+			tls = append(tls, n)
+		}
 	}
-	return ports, def
+	if !listed {
+		ports = []int{80}
+	}
+	if sslOn {
+		tls = slices.Clone(ports)
+	}
+	return ports, tls, def
 }
 
 func argsText(d *Directive) string {

@@ -87,10 +87,8 @@ func (f *flow) responses() {
 		}
 		r := &model.Response{Route: f.l.route, Conds: g.conds, Headers: g.ops}
 		// A response for OPTIONS and other methods alike is no dedicated
-		// preflight answer: it is one any method may get. A synthetic one
-		// the configuration builds for some methods (req.method ~
-		// "^(OPTIONS|PATCH)$") still answers only those.
-		mixed := g.methods["OPTIONS"] && len(g.methods) > 1 && g.kind != fromSynth
+		// preflight answer: it is one any method may get.
+		mixed := g.methods["OPTIONS"] && len(g.methods) > 1
 		if g != main && !mixed && len(g.methods) < len(standardMethods) {
 			for _, m := range standardMethods {
 				if g.methods[m] {

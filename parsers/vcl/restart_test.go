@@ -77,20 +77,6 @@ func TestObjHits(t *testing.T) {
 	}
 }
 
-// A synth for a method regex answers only the methods it matches, OPTIONS
-// among them.
-func TestMethodRegexSynth(t *testing.T) {
-	f := lower(t, "sub vcl_recv {\n  if (req.method ~ \"^(OPTIONS|PATCH)$\") {\n    return (synth(204));\n  }\n}")
-	for _, r := range f.Responses {
-		if r.Status != 204 {
-			continue
-		}
-		if r.ForMethod("GET") || !r.ForMethod("OPTIONS") || !r.ForMethod("PATCH") {
-			t.Errorf("the 204 is for OPTIONS and PATCH only, got methods %v", r.Methods)
-		}
-	}
-}
-
 func TestIdentityRegsub(t *testing.T) {
 	for _, tc := range []struct {
 		call string

@@ -414,4 +414,8 @@ type Cache struct {
 	// every status (Varnish gives other statuses a negative TTL unless
 	// the VCL sets beresp.ttl itself).
 	Statuses []int
+	// HitTests lists the tests of obj.hits around CORS or Vary statements
+	// in vcl_deliver: the responses describe a fresh answer, and a hit
+	// gets other headers.
+	HitTests []Span
 }

@@ -412,6 +412,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 		inner = old
 		e.storedOrigin = e.req.PriorOrigin
 	}
+	e.hitUndecided(f, route, r, a)
 	upStart := len(a.Headers)
 	if source == model.FromUpstream && r.Upstream != nil {
 		for _, l := range inner {
@@ -1296,26 +1297,7 @@ func (e *evaluator) value(v model.Value) (string, bool) {
 	case model.Empty:
 		return "", v.SentEmpty
 	case model.Variable:
-		// The last option that applies wins: a later set overrides an
-		// earlier one, a matching map entry overrides the default.
-		var pick *model.Value
-		var fallback *model.Value
-		for i := range v.Options {
-			o := &v.Options[i]
-			if !o.SetIn.IsZero() && (e.rewriteIn == nil || !samePlace(o.SetIn, e.rewriteIn.Span)) {
-				continue // an nginx set in a location whose rewrite phase did not run
-			}
-			if len(o.Guards) == 0 && o.Kind != model.Variable {
-				fallback = o
-				continue
-			}
-			if o.Kind == model.Variable || e.guarded(o.Guards) {
-				pick = o
-			}
-		}
-		if pick == nil {
-			pick = fallback
-		}
+		pick := e.option(v)
 		if pick == nil {
 			return "", false
 		}
@@ -1346,23 +1328,7 @@ func (e *evaluator) unknownIn(v model.Value) (model.Value, bool) {
 		default:
 			return v, false
 		}
-		var pick, fallback *model.Value
-		for i := range v.Options {
-			o := &v.Options[i]
-			if !o.SetIn.IsZero() && (e.rewriteIn == nil || !samePlace(o.SetIn, e.rewriteIn.Span)) {
-				continue
-			}
-			if len(o.Guards) == 0 && o.Kind != model.Variable {
-				fallback = o
-				continue
-			}
-			if o.Kind == model.Variable || e.guarded(o.Guards) {
-				pick = o
-			}
-		}
-		if pick == nil {
-			pick = fallback
-		}
+		pick := e.option(v)
 		if pick == nil {
 			return v, false
 		}
@@ -1454,6 +1420,31 @@ func expandCaptures(raw string, m *regexp2.Match) (string, bool) {
 		}
 	}
 	return b.String(), true
+}
+
+// option is the option of Variable v that this request gets, nil when
+// none. The last option that applies wins: a later set overrides an
+// earlier one, a matching map entry overrides the default.
+func (e *evaluator) option(v model.Value) *model.Value {
+	var pick *model.Value
+	var fallback *model.Value
+	for i := range v.Options {
+		o := &v.Options[i]
+		if !o.SetIn.IsZero() && (e.rewriteIn == nil || !samePlace(o.SetIn, e.rewriteIn.Span)) {
+			continue // an nginx set in a location whose rewrite phase did not run
+		}
+		if len(o.Guards) == 0 && o.Kind != model.Variable {
+			fallback = o
+			continue
+		}
+		if o.Kind == model.Variable || e.guarded(o.Guards) {
+			pick = o
+		}
+	}
+	if pick == nil {
+		pick = fallback
+	}
+	return pick
 }
 
 // requestHeader is the value of the request header name as the server

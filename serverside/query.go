@@ -771,6 +771,9 @@ func trustedOrigins(f *model.File, r *model.Response) []string {
 			if !strings.Contains(c, "://") && (m.Hostnames || m.Matches("https://"+strings.TrimPrefix(c, "."))) {
 				// an unanchored pattern samples the host alone
 				c = "https://" + strings.TrimPrefix(c, ".")
+			} else if strings.HasPrefix(c, ".") && m.Matches("https://x"+c) {
+				// a suffix that needs its dot (\.example\.com$)
+				c = "https://x" + c
 			}
 			if strings.Contains(c, "://") && m.Matches(c) {
 				add(c)

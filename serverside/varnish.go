@@ -54,3 +54,18 @@ func (e *evaluator) priorStores(f *model.File, route *model.Scope, r *model.Resp
 	prior.origin, prior.req.Origin, prior.storedOrigin = e.req.PriorOrigin, e.req.PriorOrigin, ""
 	return prior.response(f, route, &Answer{}) == r
 }
+
+// hitUndecided notes, for a request that an earlier one from PriorOrigin
+// left in the cache, the tests of obj.hits around CORS statements in
+// vcl_deliver: r describes a fresh answer, and what a hit gets there is
+// not modelled.
+func (e *evaluator) hitUndecided(f *model.File, route *model.Scope, r *model.Response, a *Answer) {
+	c := f.SharedCache()
+	if e.req.PriorOrigin == "" || c == nil || len(c.HitTests) == 0 || r.Source != model.FromUpstream || r.Uncached ||
+		(e.method != "GET" && e.method != "HEAD") || !storesStatus(c, e.req.UpstreamStatus) || !e.priorStores(f, route, r) {
+		return
+	}
+	note := fmt.Sprintf("the cache may answer from what the request from %s stored, and %s tests obj.hits, which the model reads as a fresh answer's 0", e.req.PriorOrigin, c.HitTests[0])
+	a.Notes = append(a.Notes, note)
+	a.Undecidable = append(a.Undecidable, note)
+}

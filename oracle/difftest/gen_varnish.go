@@ -55,6 +55,27 @@ func (g *gen) varnishCase(name string) *Case {
 		add("vcl_recv", block(g.pick(`if (req.url ~ "^/data") {`, `if (req.method == "PATCH") {`), "}",
 			[]*Node{fixed("return (purge);")}, "varnish:recv-purge", "varnish:recv-return"))
 	}
+	if g.chance(0.1) {
+		// A regex on the method, anchored or not. (A synth for OPTIONS
+		// and another method is a known disagreement, varnish-22ac2661,
+		// left out of the batch.)
+		add("vcl_recv", block("if (req.method ~ "+g.pick(`"^OPTIONS$"`, `"OPTIONS"`)+") {", "}",
+			[]*Node{fixed("return (synth(204));")}, "varnish:method-regex", "varnish:synth", "varnish:recv-return"))
+	}
+	if g.chance(0.1) {
+		// After a restart the request runs vcl_recv again with
+		// req.restarts counting up.
+		add("vcl_recv", block("if (req.restarts > 0) {", "}",
+			[]*Node{fixed(g.pick("return (pass);", `set req.http.X-Restarted = "1";`, "return (synth(404));"))}, "varnish:restart"))
+	}
+	if g.chance(0.12) {
+		// A restart sends the request through vcl_recv again; the second
+		// time round req.restarts is 1. (Restarting from vcl_deliver
+		// after a fetch left every probe of the case without an answer
+		// in this harness, though not with curl: not generated.)
+		add("vcl_recv", block(g.pick("if (req.restarts == 0) {", "if (req.restarts < 1) {"), "}",
+			[]*Node{fixed(`set req.http.X-Restart = "1";`), fixed("return (restart);")}, "varnish:restart", "varnish:recv-return"))
+	}
 	if g.chance(0.2) {
 		add("vcl_recv", stmt("return (hash);", "varnish:recv-return"))
 	}
@@ -76,6 +97,14 @@ func (g *gen) varnishCase(name string) *Case {
 	}
 	if g.chance(0.15) {
 		add("vcl_hash", stmt("hash_data(req.url);", "varnish:hash"), stmt("return (lookup);", "varnish:hash-return"))
+	} else if g.chance(0.1) {
+		// The whole key written out, with the Origin in it or not: no
+		// built-in hash_data runs after return (lookup).
+		add("vcl_hash", stmt("hash_data(req.url);", "varnish:hash"), stmt("hash_data(req.http.host);", "varnish:hash"))
+		if g.chance(0.5) {
+			add("vcl_hash", block("if (req.http.Origin) {", "}", []*Node{fixed("hash_data(req.http.Origin);")}, "varnish:hash"))
+		}
+		add("vcl_hash", fixed("return (lookup);", "varnish:hash-return"))
 	}
 	// vcl_hit, vcl_miss
 	if g.chance(0.15) {
@@ -113,6 +142,17 @@ func (g *gen) varnishCase(name string) *Case {
 	if g.chance(0.15) {
 		add("vcl_backend_response", g.varnishHeaders("beresp", "bereq.http.Origin")...)
 	}
+	if g.chance(0.12) {
+		// A TTL of 0 with or without grace: an expired object within
+		// grace is still delivered while a new fetch runs.
+		add("vcl_backend_response", stmt(g.pick("set beresp.ttl = 0s;", "set beresp.ttl = 1s;"), "varnish:ttl-grace"),
+			stmt(g.pick("set beresp.grace = 0s;", "set beresp.grace = 30s;"), "varnish:ttl-grace"))
+	}
+	if g.chance(0.1) {
+		// The corpus's Vary clean-up after appending to an empty Vary.
+		add("vcl_backend_response", stmt(`set beresp.http.Vary = beresp.http.Vary + ", Origin";`, "varnish:vary"),
+			stmt(`set beresp.http.Vary = regsub(beresp.http.Vary, "^, *", "");`, "varnish:regsub", "varnish:vary"))
+	}
 	if g.chance(0.06) {
 		add("vcl_backend_response", stmt(g.pick("return (retry);", "return (abandon);"), "varnish:backend-return", "varnish:retry-abandon"))
 	}
@@ -141,6 +181,25 @@ func (g *gen) varnishCase(name string) *Case {
 	}
 	if g.chance(0.15) {
 		add("vcl_deliver", stmt("unset resp.http.Access-Control-Allow-Origin;", "varnish:resp-header"))
+	}
+	if g.chance(0.15) {
+		// Allowlists as written in the wild: unanchored, or anchored at
+		// one end only, which look-alike origins pass.
+		re := g.pick(`"example\.com"`, `"^https://app\.example\.com"`, `"\.example\.com$"`, allowRE)
+		add("vcl_deliver", block("if (req.http.Origin ~ "+re+") {", "}", g.varnishHeaders("resp", "req.http.Origin"), "varnish:origin-regex", "varnish:deliver-if"))
+	}
+	if g.chance(0.12) {
+		// regsub on the Origin into the answer: a string that does not
+		// match comes back unchanged.
+		add("vcl_deliver", stmt("set resp.http.Access-Control-Allow-Origin = regsub(req.http.Origin, "+
+			g.pick(`"^http://", "https://"`, `"^https://(app|admin)\.example\.com$", "https://\1.example.com"`, `"^(https://[a-z]+)\.example\.com$", "\1.example.com"`)+");", "varnish:regsub", "varnish:resp-header"))
+	}
+	if g.chance(0.12) {
+		add("vcl_deliver", block("if (obj.hits > 0) {", "}", []*Node{fixed(g.pick(`set resp.http.X-Cache = "HIT";`,
+			`set resp.http.Access-Control-Allow-Origin = "*";`, "unset resp.http.Access-Control-Allow-Origin;"))}, "varnish:obj-hits"))
+	}
+	if g.chance(0.05) {
+		add("vcl_deliver", block("if (req.restarts > 0) {", "}", []*Node{fixed(`set resp.http.Access-Control-Allow-Origin = "*";`)}, "varnish:restart"))
 	}
 	for _, s := range varnishSubs {
 		if b := bodies[s.name]; len(b) > 0 {

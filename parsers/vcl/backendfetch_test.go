@@ -88,3 +88,53 @@ func TestURLCondition(t *testing.T) {
 		t.Errorf("want a passed and a cached response, got %d and %d", uncached, cached)
 	}
 }
+
+// An abandon answers 503 only for requests that reach the backend: the
+// paths that lead to it stay apart from a pipe the URL decides, and are
+// merged as before when nothing the request shows decides the pipe.
+func TestAbandonLeavesPipe(t *testing.T) {
+	const abandon = "sub vcl_backend_response {\n  return (abandon);\n}\n"
+	abandoned := func(f *model.File) []*model.Response {
+		var out []*model.Response
+		for _, r := range f.Responses {
+			if r.Source == model.FromServer && r.Status == 503 {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	holdsFor := func(r *model.Response, url string) bool {
+		for _, c := range r.Conds {
+			if c.URL != nil && c.URL.Matches(url) == c.Negated {
+				return false
+			}
+		}
+		return true
+	}
+	f := lower(t, "sub vcl_recv {\n  if (req.url ~ \"^/api/\") {\n    return (pass);\n  }\n  if (req.url ~ \"^/static/\") {\n    return (pipe);\n  }\n}\n"+abandon)
+	rs := abandoned(f)
+	if len(rs) == 0 {
+		t.Fatal("no 503 for the abandon")
+	}
+	for _, url := range []string{"/api/x", "/other"} {
+		n := 0
+		for _, r := range rs {
+			if holdsFor(r, url) {
+				n++
+			}
+		}
+		if n == 0 {
+			t.Errorf("no abandon 503 holds for %s, which reaches the backend", url)
+		}
+	}
+	for _, r := range rs {
+		if holdsFor(r, "/static/f") {
+			t.Errorf("the abandon 503 at %s holds for the piped /static/f (conditions %d)", r.Span, len(r.Conds))
+		}
+	}
+
+	f = lower(t, "sub vcl_recv {\n  if (req.url ~ \"^/api/\") {\n    return (pass);\n  }\n  if (req.http.User-Agent ~ \"certbot\") {\n    return (pipe);\n  }\n}\n"+abandon)
+	if rs := abandoned(f); len(rs) != 1 {
+		t.Errorf("a pipe on User-Agent sets nothing apart: want one 503 response, got %d", len(rs))
+	}
+}

@@ -319,6 +319,43 @@ func (l *lowerer) branchCond(br *Branch, truth bool) *model.Condition {
 	return c
 }
 
+// opposite reports whether conditions a and b are one branch's test
+// found true and false, or an else and a test of its if found true.
+func (l *lowerer) opposite(a, b *model.Condition) bool {
+	if a == b || a == nil || b == nil {
+		return false
+	}
+	if l.condOf == nil {
+		l.condOf = make(map[*model.Condition]condKey, len(l.conds))
+		for k, c := range l.conds {
+			l.condOf[c] = k
+		}
+	}
+	ka, okA := l.condOf[a]
+	kb, okB := l.condOf[b]
+	if !okA || !okB {
+		return false
+	}
+	if ka.node == kb.node {
+		return ka.truth != kb.truth
+	}
+	return l.elseOf(ka, kb) || l.elseOf(kb, ka)
+}
+
+// elseOf reports whether e is the else of the if whose branch b was taken.
+func (l *lowerer) elseOf(e, b condKey) bool {
+	x, ok := e.node.(*If)
+	if !ok || e.truth || !b.truth {
+		return false
+	}
+	for _, br := range x.Branches {
+		if Node(br) == b.node {
+			return true
+		}
+	}
+	return false
+}
+
 // elseCond is the condition of an else: no branch was taken.
 func (l *lowerer) elseCond(x *If) *model.Condition {
 	k := condKey{x, false}

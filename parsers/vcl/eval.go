@@ -124,6 +124,23 @@ func statusCompare(b *Binary, status int) (tri, bool) {
 	if status == 0 {
 		return unknown, true
 	}
+	return compareInt(b, n, status)
+}
+
+// restartsCompare evaluates a comparison of req.restarts with a number:
+// the path knows how many restarts led to it.
+func restartsCompare(b *Binary, restarts int) (tri, bool) {
+	id, ok := b.L.(*Ident)
+	n, isNum := b.R.(*Number)
+	if !ok || !isNum || !strings.EqualFold(id.Name, "req.restarts") {
+		return unknown, false
+	}
+	return compareInt(b, n, restarts)
+}
+
+// compareInt evaluates b, whose left side has the value have, against the
+// number n on its right.
+func compareInt(b *Binary, n *Number, have int) (tri, bool) {
 	want, err := strconv.Atoi(n.Text)
 	if err != nil {
 		return unknown, true
@@ -131,17 +148,17 @@ func statusCompare(b *Binary, status int) (tri, bool) {
 	var r bool
 	switch b.Op {
 	case "==":
-		r = status == want
+		r = have == want
 	case "!=":
-		r = status != want
+		r = have != want
 	case "<":
-		r = status < want
+		r = have < want
 	case ">":
-		r = status > want
+		r = have > want
 	case "<=":
-		r = status <= want
+		r = have <= want
 	case ">=":
-		r = status >= want
+		r = have >= want
 	default:
 		return unknown, true
 	}

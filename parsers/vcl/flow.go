@@ -35,6 +35,12 @@ type path struct {
 	// out of the cache (the built-in VCL's passes hang on Cookie and
 	// Authorization, which the model takes as absent).
 	bypass bool
+	// restarts is req.restarts: how many times return (restart) sent the
+	// request back to vcl_recv.
+	restarts int
+	// fetched: this round fetched an object the cache may keep; stored:
+	// an earlier round did, so this one may hit it.
+	fetched, stored bool
 }
 
 func (p *path) clone() *path {
@@ -95,6 +101,7 @@ type flow struct {
 	steps    int
 	calls    int
 	outcomes []outcome
+	restarts []*path // requests a return (restart) sends back to vcl_recv
 
 	variants map[variantKey]*model.HeaderOp
 	baseOf   map[*model.HeaderOp]*model.HeaderOp
@@ -107,6 +114,7 @@ type flow struct {
 	keyOrigin    bool
 	storedVary   bool
 	deliveryVary []model.Span
+	hitTests     []model.Span // obj.hits tests around CORS statements
 }
 
 func (l *lowerer) flow() {
@@ -119,28 +127,92 @@ func (l *lowerer) flow() {
 			f.fastlyRecv(m)
 			continue
 		}
-		for _, e := range f.method("vcl_recv", &path{method: m}) {
-			switch e.action {
-			case "synth", "error":
-				f.synth(e.p, e.ret)
-			case "hash", "lookup":
-				for _, h := range f.method("vcl_hash", e.p) {
-					f.miss(h.p)
-				}
-			case "pass":
-				f.pass(userPass(e).p)
-			case "pipe":
-				f.outcomes = append(f.outcomes, outcome{kind: fromPipe, p: e.p})
-			case "purge":
-				f.purge(e.p, e.ret)
-			}
-		}
+		f.recv(&path{method: m})
 	}
+	f.restarted()
 	f.responses()
 	if f.hitDelivers() {
 		f.cache()
 	}
 	f.refineStored()
+}
+
+// recv follows a request from vcl_recv, the first time or after a
+// restart.
+func (f *flow) recv(p *path) {
+	for _, e := range f.method("vcl_recv", p) {
+		switch e.action {
+		case "synth", "error":
+			f.synth(e.p, e.ret)
+		case "hash", "lookup":
+			for _, h := range f.method("vcl_hash", e.p) {
+				f.miss(h.p)
+			}
+		case "pass":
+			f.pass(userPass(e).p)
+		case "pipe":
+			f.outcomes = append(f.outcomes, outcome{kind: fromPipe, p: e.p})
+		case "purge":
+			f.purge(e.p, e.ret)
+		case "restart":
+			f.restart(e.p, e.ret)
+		}
+	}
+}
+
+// maxRestarts is varnishd's max_restarts default.
+const maxRestarts = 4
+
+// restart follows return (restart): the request goes back to vcl_recv
+// with what the VCL set on req kept and req.restarts one higher; the
+// response built so far is dropped. Past max_restarts Varnish answers
+// with vcl_synth's 503 instead.
+func (f *flow) restart(p *path, at *Return) {
+	if at == nil || f.fastly {
+		return // Fastly's restart is followed by its own flow
+	}
+	if !decidable(p.conds) {
+		// Behind a test the request does not decide (the backend's
+		// status, User-Agent) the rounds that follow are told apart by
+		// nothing a request shows: the path ends here, unfollowed.
+		return
+	}
+	q := p.clone()
+	q.restarts++
+	q.stored, q.fetched = p.stored || p.fetched, false
+	q.ops, q.status, q.pass, q.key = nil, 0, false, nil
+	q.hashOrigin, q.uncacheable, q.ttlSet, q.bypass = false, false, false, false
+	if q.restarts > maxRestarts {
+		f.synthAt(q, at, 503)
+		return
+	}
+	f.restarts = append(f.restarts, q)
+}
+
+// restarted runs the restarted requests round by round: the paths that
+// restart alike (same method, origin, allowlists and count) go through
+// vcl_recv once, with the conditions they all took, so that a restart on
+// many paths does not multiply them again each round.
+func (f *flow) restarted() {
+	for len(f.restarts) > 0 {
+		round := f.restarts
+		f.restarts = nil
+		byKey := map[string]*path{}
+		var order []*path
+		for _, r := range round {
+			k := fmt.Sprintf("%s|%d|%d|%v|", r.method, r.restarts, r.origin, r.stored) + f.ids(nil, r.guards)
+			if m, ok := byKey[k]; ok {
+				m.conds = common(m.conds, r.conds)
+				continue
+			}
+			m := r.clone()
+			byKey[k] = m
+			order = append(order, m)
+		}
+		for _, p := range order {
+			f.recv(p)
+		}
+	}
 }
 
 // miss follows a lookup that finds nothing through vcl_miss: every probe
@@ -154,6 +226,8 @@ func (f *flow) miss(p *path) {
 			f.backend(userPass(e).p, false)
 		case "synth":
 			f.synth(e.p, e.ret)
+		case "restart":
+			f.restart(e.p, e.ret)
 		}
 	}
 }
@@ -176,6 +250,8 @@ func (f *flow) pass(p *path) {
 			f.backend(e.p, false)
 		case "synth":
 			f.synth(e.p, e.ret)
+		case "restart":
+			f.restart(e.p, e.ret)
 		}
 	}
 }
@@ -184,6 +260,10 @@ func (f *flow) pass(p *path) {
 // is synth(200, "Purged"); the response is placed at the purge.
 func (f *flow) purge(p *path, at *Return) {
 	for _, e := range f.method("vcl_purge", p) {
+		if e.action == "restart" {
+			f.restart(e.p, e.ret)
+			continue
+		}
 		if e.action != "synth" || e.ret == nil {
 			continue
 		}
@@ -251,10 +331,10 @@ func (f *flow) method(name string, p *path) []end {
 // results to p: conditions, statements and hash data accumulate, the
 // rest is what the run left.
 func (f *flow) memoized(name string, defs []*Sub, p *path, custom bool) []end {
-	k := memoKey{name: name, phase: p.phase, method: p.method, status: p.status, pass: p.pass, origin: p.origin, phaseOrigin: p.phaseOrigin, guards: f.ids(nil, p.guards)}
+	k := memoKey{name: name, phase: p.phase, method: p.method, status: p.status, restarts: p.restarts, pass: p.pass, stored: p.stored, origin: p.origin, phaseOrigin: p.phaseOrigin, guards: f.ids(nil, p.guards)}
 	ends, ok := f.memo[k]
 	if !ok {
-		q := &path{method: p.method, phase: p.phase, status: p.status, pass: p.pass, origin: p.origin, phaseOrigin: p.phaseOrigin, guards: p.guards}
+		q := &path{method: p.method, phase: p.phase, status: p.status, restarts: p.restarts, pass: p.pass, stored: p.stored, origin: p.origin, phaseOrigin: p.phaseOrigin, guards: p.guards}
 		ends = f.alike(f.run(defs, q, custom))
 		f.memo[k] = ends
 	}
@@ -271,6 +351,7 @@ func (f *flow) memoized(name string, defs []*Sub, p *path, custom bool) []end {
 		r.uncacheable = p.uncacheable || e.p.uncacheable
 		r.ttlSet = p.ttlSet || e.p.ttlSet
 		r.bypass = p.bypass || e.p.bypass
+		r.fetched = p.fetched
 		out[i] = end{p: r, action: e.action, ret: e.ret}
 	}
 	return f.alike(out)
@@ -283,8 +364,9 @@ func concat[T any](a, b []T) []T {
 
 type memoKey struct {
 	name, phase, method string
-	status              int
+	status, restarts    int
 	pass, phaseOrigin   bool
+	stored              bool
 	origin              tri
 	guards              string
 }
@@ -297,7 +379,7 @@ func (f *flow) alike(ends []end) []end {
 	out := ends[:0:0]
 	for _, e := range ends {
 		p := e.p
-		k := fmt.Sprintf("%s|%d|%d|%v|%d|%v|%v|%v|%v|%v|%q|", e.action, f.id(e.ret), p.status, p.pass, p.origin, p.hashOrigin, p.uncacheable, p.ttlSet, p.bypass, p.phaseOrigin, p.key) + f.ids(p.ops, p.guards)
+		k := fmt.Sprintf("%s|%d|%d|%d|%v|%d|%v|%v|%v|%v|%v|%q|", e.action, f.id(e.ret), p.status, p.restarts, p.pass, p.origin, p.hashOrigin, p.uncacheable, p.ttlSet, p.bypass, p.phaseOrigin, p.key) + f.ids(p.ops, p.guards)
 		if i, ok := byKey[k]; ok {
 			q := out[i].p.clone()
 			q.conds = common(q.conds, p.conds)
@@ -500,6 +582,9 @@ func (f *flow) hash(p *path, e Expr) *path {
 func (f *flow) ifStmt(x *If, p *path, builtin bool) []end {
 	rest := p
 	var outs []end
+	if rest.phase == "vcl_deliver" && readsHits(x) && f.changesCORS(x) {
+		f.hitTests = appendSpan(f.hitTests, x.Span)
+	}
 	for _, br := range x.Branches {
 		v := f.eval(br.Cond, rest)
 		retry := retriesBelow(br)
@@ -514,7 +599,7 @@ func (f *flow) ifStmt(x *If, p *path, builtin bool) []end {
 		}
 		// A test of the status the path already fixed (if (obj.status ==
 		// 601) after error 601) is no condition on the response.
-		decided := builtin || retry || statusDecided(br.Cond, rest.status)
+		decided := builtin || retry || statusDecided(br.Cond, rest)
 		outs = append(outs, f.block(br.Body.Stmts, f.enter(rest, br, br.Cond, true, decided), builtin)...)
 		if v == yes {
 			rest = nil
@@ -573,11 +658,76 @@ func retriesBelow(br *Branch) bool {
 	return ok && r.Action == "retry"
 }
 
-// statusDecided reports whether the status alone makes e hold.
-func statusDecided(e Expr, status int) bool {
+// readsHits reports whether a condition of x tests obj.hits.
+func readsHits(x *If) bool {
+	found := false
+	for _, br := range x.Branches {
+		walkExpr(br.Cond, func(e Expr) {
+			if id, ok := e.(*Ident); ok && strings.EqualFold(id.Name, "obj.hits") {
+				found = true
+			}
+		})
+	}
+	return found
+}
+
+// changesCORS reports whether x's branches hold a statement on a CORS
+// header or Vary.
+func (f *flow) changesCORS(x *If) bool {
+	var in func(ss []Stmt) bool
+	in = func(ss []Stmt) bool {
+		for _, s := range ss {
+			switch y := s.(type) {
+			case *Block:
+				if in(y.Stmts) {
+					return true
+				}
+			case *If:
+				if f.changesCORS(y) {
+					return true
+				}
+			default:
+				if op := f.l.ops[s]; op != nil && (model.IsCORSHeader(op.Name) || op.Name == model.Vary) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, br := range x.Branches {
+		if br.Body != nil && in(br.Body.Stmts) {
+			return true
+		}
+	}
+	return x.Else != nil && in(x.Else.Stmts)
+}
+
+// hitsCompare decides a test of obj.hits in vcl_deliver: the paths the
+// flow follows deliver what was just fetched (a miss or a pass), for which
+// obj.hits is 0, until a restart.
+func hitsCompare(b *Binary, p *path) (tri, bool) {
+	id, ok := b.L.(*Ident)
+	n, isNum := b.R.(*Number)
+	// After a restart the object an earlier round fetched may be hit, or
+	// not (a status Varnish does not cache): not decided, unless passed.
+	if !ok || !isNum || !strings.EqualFold(id.Name, "obj.hits") || p.phase != "vcl_deliver" || p.stored && !p.pass {
+		return unknown, false
+	}
+	return compareInt(b, n, 0)
+}
+
+// statusDecided reports whether what the path fixes (the status,
+// req.restarts, obj.hits) alone makes e hold.
+func statusDecided(e Expr, p *path) bool {
 	return evalWith(e, func(x Expr) (tri, bool) {
 		if b, ok := x.(*Binary); ok {
-			return statusCompare(b, status)
+			if v, ok := restartsCompare(b, p.restarts); ok {
+				return v, true
+			}
+			if v, ok := hitsCompare(b, p); ok {
+				return v, true
+			}
+			return statusCompare(b, p.status)
 		}
 		return unknown, false
 	}) == yes
@@ -744,6 +894,12 @@ func (f *flow) eval(e Expr, p *path) tri {
 			if v, ok := statusCompare(y, p.status); ok {
 				return v, true
 			}
+			if v, ok := restartsCompare(y, p.restarts); ok {
+				return v, true
+			}
+			if v, ok := hitsCompare(y, p); ok {
+				return v, true
+			}
 			if p.origin == no && (y.Op == "~" || y.Op == "==") {
 				if ok, _ := f.l.originSubject(y.L); ok {
 					return no, true
@@ -865,7 +1021,7 @@ func namesOrigin(v model.Value) bool {
 // vcl_deliver. cacheable is false for return (pass).
 func (f *flow) backend(p *path, cacheable bool) {
 	q := p.clone()
-	q.pass, q.uncacheable = !cacheable, false
+	q.pass, q.uncacheable, q.fetched = !cacheable, false, cacheable
 	fetch := "vcl_backend_response"
 	if f.fastly {
 		fetch = "vcl_fetch"
@@ -942,6 +1098,8 @@ func (f *flow) backend(p *path, cacheable bool) {
 				f.outcomes = append(f.outcomes, outcome{kind: fromBackend, status: status, p: d.p})
 			case "synth":
 				f.synth(d.p, d.ret)
+			case "restart":
+				f.restart(d.p, d.ret)
 			}
 		}
 	}
@@ -995,7 +1153,12 @@ func (f *flow) synthAt(p *path, ret *Return, status int) {
 	sp := p.clone()
 	sp.status = status
 	for _, e := range f.method("vcl_synth", sp) {
-		if e.action == "" || e.action == "deliver" {
+		if e.action == "restart" && sp.restarts <= maxRestarts {
+			f.restart(e.p, e.ret)
+			continue
+		}
+		// Past max_restarts vcl_synth's own restart delivers its 503.
+		if e.action == "" || e.action == "deliver" || e.action == "restart" {
 			q := e.p.clone()
 			q.ops = append(missing(delivered, q.ops), q.ops...)
 			f.outcomes = append(f.outcomes, outcome{kind: fromSynth, status: sp.status, ret: ret, p: q})

@@ -70,6 +70,7 @@ type lowerer struct {
 	ops       map[Stmt]*model.HeaderOp // the static op of each header statement
 	stmtScope map[Stmt]*model.Scope
 	conds     map[condKey]*model.Condition
+	condOf    map[*model.Condition]condKey // conds reversed, built when asked
 	facts     map[condKey]condFacts
 	matchers  map[*Binary]*model.Matcher
 	backends  []*Backend
@@ -333,6 +334,10 @@ func (l *lowerer) headerOp(s Stmt, f frame) *model.HeaderOp {
 	if !ok {
 		return nil
 	}
+	if op == model.Set && trimsSeparators(target, value) {
+		l.trimSeparators(name, f.scope)
+		return nil
+	}
 	if _, key := subfield(target.Name); key != "" {
 		// set resp.http.Vary:Origin = "" adds the token Origin to the
 		// list, once; = "x" adds Origin=x. Removing one token (unset) is
@@ -393,6 +398,41 @@ func (l *lowerer) headerOp(s Stmt, f frame) *model.HeaderOp {
 		h.Value = wrapLiteral(h.Value, guards)
 	}
 	return h
+}
+
+// trimsSeparators reports whether value is regsub or regsuball of the
+// target itself that only strips leading commas and blanks (the corpus's
+// regsub(beresp.http.Vary, "^, *", "") after appending ", Origin").
+func trimsSeparators(target *Ident, value Expr) bool {
+	c, ok := value.(*CallExpr)
+	if !ok || c.Recv != nil || len(c.Args) != 3 || !strings.EqualFold(c.Fn.Name, "regsub") && !strings.EqualFold(c.Fn.Name, "regsuball") {
+		return false
+	}
+	id, ok := c.Args[0].(*Ident)
+	re, isRE := c.Args[1].(*String)
+	sub, isSub := c.Args[2].(*String)
+	if !ok || !isRE || !isSub || sub.Value != "" || !strings.EqualFold(id.Name, target.Name) {
+		return false
+	}
+	body, anchored := strings.CutPrefix(re.Value, "^")
+	return anchored && body != "" && strings.Trim(body, ", *+") == ""
+}
+
+// trimSeparators applies such a trim to the statements before it in
+// scope or the scopes inside it that extend the header: the ", " they
+// send where the header was absent is stripped again.
+func (l *lowerer) trimSeparators(name string, scope *model.Scope) {
+	for _, op := range l.file.Headers {
+		if op.Name != name || op.Op != model.Append || op.Concat == "" {
+			continue
+		}
+		for s := op.Scope; s != nil; s = s.Parent {
+			if s == scope {
+				op.Concat = ""
+				break
+			}
+		}
+	}
 }
 
 // selfAppend reports whether value is target + rest, and returns rest.

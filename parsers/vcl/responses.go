@@ -2,6 +2,7 @@ package vcl
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/corslint/corslint/model"
 )
@@ -37,13 +38,20 @@ func (f *flow) responses() {
 		// own bypasses it.
 		uncached := f.stores && (o.kind == fromPipe || o.kind == fromBackend && o.p.bypass)
 		k := fmt.Sprintf("%d|%d|%d|%v|", o.kind, o.status, f.id(o.ret), uncached) + f.ids(o.p.ops, nil)
-		g, ok := byKey[k]
-		if !ok {
-			g = &group{kind: o.kind, status: o.status, ret: o.ret, ops: o.p.ops, conds: o.p.conds, uncached: uncached, methods: map[string]bool{}, order: len(groups)}
-			byKey[k] = g
-			groups = append(groups, g)
-		} else {
-			g.conds = common(g.conds, o.p.conds)
+		var g *group
+		for n := 0; ; n++ {
+			kn := k + strconv.Itoa(n)
+			g = byKey[kn]
+			if g == nil {
+				g = &group{kind: o.kind, status: o.status, ret: o.ret, ops: o.p.ops, conds: o.p.conds, uncached: uncached, methods: map[string]bool{}, order: len(groups)}
+				byKey[kn] = g
+				groups = append(groups, g)
+				break
+			}
+			if merged := common(g.conds, o.p.conds); o.kind == fromPipe || !f.losesPipe(g.conds, o.p.conds, merged) {
+				g.conds = merged
+				break
+			}
 		}
 		g.methods[o.p.method] = true
 	}
@@ -116,6 +124,51 @@ func (f *flow) responses() {
 	}
 }
 
+// losesPipe reports whether merging two paths' conditions a and b to
+// merged loses what set both apart from a piped request. A piped request
+// reaches nothing after vcl_recv (no vcl_backend_*, vcl_deliver or abandon
+// 503), so a response whose conditions hold for it would answer requests
+// it never sees; the paths stay apart only then, since keeping every path
+// apart multiplies the responses of large files. A pipe behind a test of
+// what the model cannot see (User-Agent, Upgrade) is never chosen for a
+// request, so nothing needs setting apart from it.
+func (f *flow) losesPipe(a, b, merged []*model.Condition) bool {
+	for _, o := range f.outcomes {
+		if o.kind != fromPipe || !decidable(o.p.conds) {
+			continue
+		}
+		if f.excludes(a, o.p.conds) && f.excludes(b, o.p.conds) && !f.excludes(merged, o.p.conds) {
+			return true
+		}
+	}
+	return false
+}
+
+// decidable reports whether a request's method, origin, URL and headers
+// decide every one of conds.
+func decidable(conds []*model.Condition) bool {
+	for _, c := range conds {
+		if c != nil && c.Methods == nil && c.Origin == nil && c.URL == nil && c.Header == "" && !c.Failure {
+			return false
+		}
+	}
+	return true
+}
+
+// excludes reports whether a path that took conds cannot be one that
+// took other: one of them is a branch's test the other found the
+// opposite way.
+func (f *flow) excludes(conds, other []*model.Condition) bool {
+	for _, c := range conds {
+		for _, d := range other {
+			if f.l.opposite(c, d) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // common keeps the conditions of a that b took too: what holds on every
 // path to a response.
 func common(a, b []*model.Condition) []*model.Condition {
@@ -176,6 +229,7 @@ func (f *flow) cache() {
 	c := &model.Cache{
 		Scope: f.l.top, Span: f.l.top.Span,
 		Key: f.key, KeyHasOrigin: f.keyOrigin, StoredVaryOrigin: f.storedVary, DeliveryVary: f.deliveryVary,
+		HitTests: f.hitTests,
 	}
 	if f.untimed && !f.fastly {
 		// The statuses RFC2616_Ttl gives default_ttl (Varnish 7.1); any

@@ -1,6 +1,7 @@
 package vcl
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/corslint/corslint/model"
@@ -41,8 +42,100 @@ func (l *lowerer) value(e Expr, guards []*model.Matcher) model.Value {
 			return model.Value{Kind: model.Variable, Raw: exprText(e), Span: x.Span,
 				Options: []model.Value{l.value(x.Args[1], guards), l.value(x.Args[2], guards)}}
 		}
+		// regsub(req.http.Origin, "^https://(a|b)\.example\.com$",
+		// "https://\1.example.com") gives back what it matched, and a
+		// string it does not match unchanged: the origin itself.
+		if x.Recv == nil && identityRegsub(x) {
+			return l.value(x.Args[0], guards)
+		}
+		if v, ok := l.originRegsub(x, e, guards); ok {
+			return v
+		}
 	}
 	return l.unknown(e)
+}
+
+// originRegsub reads regsub(req.http.Origin, re, sub) outside any
+// allowlist: an origin re does not match comes back unchanged, one it
+// matches is rewritten, which is not followed.
+func (l *lowerer) originRegsub(c *CallExpr, e Expr, guards []*model.Matcher) (model.Value, bool) {
+	if c.Recv != nil || len(c.Args) != 3 || len(guards) > 0 || !strings.EqualFold(c.Fn.Name, "regsub") && !strings.EqualFold(c.Fn.Name, "regsuball") {
+		return model.Value{}, false
+	}
+	re, isRE := c.Args[1].(*String)
+	subj := l.value(c.Args[0], nil)
+	if !isRE || subj.Kind != model.Reflected || isTemplated(re.Value) {
+		return model.Value{}, false
+	}
+	unmatched := &model.Matcher{Kind: model.MatchRegex, Pattern: `^(?![\s\S]*?(?:` + re.Value + `))`, Span: re.Span, Raw: exprText(e)}
+	subj.Guards = []*model.Matcher{unmatched}
+	return model.Value{Kind: model.Variable, Raw: exprText(e), Var: subj.Var, Span: c.Span,
+		Options: []model.Value{l.unknown(e), subj}}, true
+}
+
+// identityRegsub reports whether a regsub or regsuball call returns its
+// subject unchanged whatever it is: the regex is anchored at both ends
+// and the replacement spells it out again, each group by its number.
+func identityRegsub(c *CallExpr) bool {
+	if len(c.Args) != 3 || !strings.EqualFold(c.Fn.Name, "regsub") && !strings.EqualFold(c.Fn.Name, "regsuball") {
+		return false
+	}
+	re, isRE := c.Args[1].(*String)
+	sub, isSub := c.Args[2].(*String)
+	if !isRE || !isSub {
+		return false
+	}
+	body, anchored := strings.CutPrefix(re.Value, "^")
+	body, ends := strings.CutSuffix(body, "$")
+	if !anchored || !ends || strings.HasSuffix(body, `\`) {
+		return false
+	}
+	groups := topGroups(body)
+	var b strings.Builder
+	for i := 0; i < len(sub.Value); i++ {
+		ch := sub.Value[i]
+		if ch == '\\' && i+1 < len(sub.Value) && sub.Value[i+1] >= '1' && sub.Value[i+1] <= '9' {
+			n := int(sub.Value[i+1] - '1')
+			if n >= len(groups) {
+				return false
+			}
+			b.WriteString(groups[n])
+			i++
+			continue
+		}
+		if ch == '\\' || ch == '&' && i > 0 && sub.Value[i-1] == '\\' {
+			return false // \0, \& and other escapes
+		}
+		b.WriteString(regexp.QuoteMeta(string(ch)))
+	}
+	return b.String() == body
+}
+
+// topGroups lists the capturing groups of a regex that are not inside
+// another, as written with their parentheses, in order; nil when the
+// regex has nested or non-capturing groups, whose numbering this does
+// not follow.
+func topGroups(re string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i := 0; i < len(re); i++ {
+		switch re[i] {
+		case '\\':
+			i++
+		case '(':
+			if depth > 0 || strings.HasPrefix(re[i:], "(?") {
+				return nil
+			}
+			depth, start = 1, i
+		case ')':
+			if depth == 0 {
+				return nil
+			}
+			depth = 0
+			out = append(out, re[start:i+1])
+		}
+	}
+	return out
 }
 
 // unknown is a value the configuration does not fix, naming the origin

@@ -1,0 +1,180 @@
+package vcl
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/corslint/corslint/model"
+)
+
+// allowOrigins lists the Access-Control-Allow-Origin values of every response
+// the file gives requests with method m, as written, with the response's
+// status.
+func allowOrigins(f *model.File, m string) []string {
+	var out []string
+	for _, r := range f.Responses {
+		if !r.ForMethod(m) {
+			continue
+		}
+		var vs []string
+		for _, in := range r.Instances(200, r.Source) {
+			if in.Name == model.ACAO {
+				vs = append(vs, in.Value.Raw)
+			}
+		}
+		out = append(out, strings.Join(vs, ","))
+	}
+	return out
+}
+
+// A restart runs vcl_recv again with req.restarts one higher: the
+// response is the one the second round delivers.
+func TestRestart(t *testing.T) {
+	f := lower(t, `
+sub vcl_deliver {
+  if (req.restarts == 0) {
+    return (restart);
+  }
+  if (req.restarts > 0) {
+    set resp.http.Access-Control-Allow-Origin = "*";
+  }
+}`)
+	got := allowOrigins(f, "GET")
+	if len(got) != 1 || got[0] != "*" {
+		t.Errorf("after the restart vcl_deliver sets *: got %q", got)
+	}
+	for _, r := range f.Responses {
+		for _, c := range r.Conds {
+			if strings.Contains(c.Text, "restarts") {
+				t.Errorf("req.restarts is known on every path, yet %q is a condition", c.Text)
+			}
+		}
+	}
+
+	// Restarting every time ends in vcl_synth's 503 past max_restarts.
+	f = lower(t, "sub vcl_deliver {\n  return (restart);\n}\n")
+	var synth503 bool
+	for _, r := range f.Responses {
+		if r.Source == model.FromUpstream {
+			t.Errorf("no backend answer is ever delivered, yet one is at %s", r.Span)
+		}
+		synth503 = synth503 || r.Source == model.FromServer && r.Status == 503
+	}
+	if !synth503 {
+		t.Error("want the 503 of too many restarts")
+	}
+}
+
+// obj.hits is 0 for what vcl_deliver delivers fresh from the backend.
+func TestObjHits(t *testing.T) {
+	f := lower(t, "sub vcl_deliver {\n  if (obj.hits > 0) {\n    set resp.http.Access-Control-Allow-Origin = \"*\";\n  }\n}")
+	if got := allowOrigins(f, "GET"); len(got) != 1 || got[0] != "" {
+		t.Errorf("a fresh answer has no hits: got %q", got)
+	}
+	f = lower(t, "sub vcl_deliver {\n  if (obj.hits == 0) {\n    set resp.http.Access-Control-Allow-Origin = \"*\";\n  }\n}")
+	if got := allowOrigins(f, "GET"); len(got) != 1 || got[0] != "*" {
+		t.Errorf("a fresh answer has no hits: got %q", got)
+	}
+}
+
+func TestIdentityRegsub(t *testing.T) {
+	for _, tc := range []struct {
+		call string
+		want bool
+	}{
+		{`regsub(req.http.Origin, "^https://(app|admin)\.example\.com$", "https://\1.example.com")`, true},
+		{`regsuball(req.http.Origin, "^(https://[a-z]+)\.example\.com$", "\1.example.com")`, true},
+		{`regsub(req.http.Origin, "^http://", "https://")`, false},
+		{`regsub(req.http.Origin, "^https://(app|admin)\.example\.com$", "https://\1.example.org")`, false},
+		{`regsub(req.http.Origin, "^https://(app|admin)\.example\.com", "https://\1.example.com")`, false},
+		{`regsub(req.http.Origin, "^https://(?:app|admin)\.example\.com$", "https://app.example.com")`, false},
+		{`regsub(req.http.Origin, "^(.*)$", "\0")`, false},
+		{`regsub(req.http.Origin, "(https://app\.example\.com)$", "\1")`, false},
+	} {
+		f := lower(t, "sub vcl_deliver {\n  set resp.http.Access-Control-Allow-Origin = "+tc.call+";\n}")
+		got := false
+		for _, op := range f.Headers {
+			if op.Name == model.ACAO {
+				got = op.Value.Kind == model.Reflected
+			}
+		}
+		if got != tc.want {
+			t.Errorf("%s: reflected %v, want %v", tc.call, got, tc.want)
+		}
+	}
+}
+
+// regsub(Vary, "^, *", "") after appending ", Origin" strips the comma
+// Varnish sends where the backend sent no Vary.
+func TestVaryTrim(t *testing.T) {
+	for _, tc := range []struct {
+		trim   string
+		concat string
+	}{
+		{`set beresp.http.Vary = regsub(beresp.http.Vary, "^, *", "");`, ""},
+		{`set beresp.http.Vary = regsub(beresp.http.Vary, "^, *Accept", "");`, ", "},
+		{``, ", "},
+	} {
+		f := lower(t, "sub vcl_backend_response {\n  set beresp.http.Vary = beresp.http.Vary + \", Origin\";\n  "+tc.trim+"\n}")
+		n := 0
+		for _, op := range f.Headers {
+			if op.Name == model.Vary && op.Op == model.Append {
+				n++
+				if op.Concat != tc.concat {
+					t.Errorf("%q: concat %q, want %q", tc.trim, op.Concat, tc.concat)
+				}
+			}
+		}
+		if n != 1 {
+			t.Errorf("%q: %d appends to Vary, want 1", tc.trim, n)
+		}
+	}
+}
+
+// A test of obj.hits around a CORS statement is recorded on the cache, so
+// that an answer from the cache says it is not followed; one around other
+// headers is not.
+func TestHitTests(t *testing.T) {
+	for _, tc := range []struct {
+		stmt string
+		want int
+	}{
+		{`set resp.http.Access-Control-Allow-Origin = "*";`, 1},
+		{`set resp.http.X-Cache = "HIT";`, 0},
+	} {
+		f := lower(t, "sub vcl_deliver {\n  if (obj.hits > 0) {\n    "+tc.stmt+"\n  }\n}")
+		if len(f.Caches) != 1 {
+			t.Fatalf("%s: want a cache, got %d", tc.stmt, len(f.Caches))
+		}
+		if got := len(f.Caches[0].HitTests); got != tc.want {
+			t.Errorf("%s: %d hit tests, want %d", tc.stmt, got, tc.want)
+		}
+	}
+}
+
+// regsub of the Origin that rewrites it is the origin itself where the
+// regex does not match, and unknown where it does.
+func TestOriginRegsub(t *testing.T) {
+	f := lower(t, "sub vcl_deliver {\n  set resp.http.Access-Control-Allow-Origin = regsub(req.http.Origin, \"^http://\", \"https://\");\n}")
+	var v model.Value
+	for _, op := range f.Headers {
+		if op.Name == model.ACAO {
+			v = op.Value
+		}
+	}
+	if v.Kind != model.Variable || len(v.Options) != 2 {
+		t.Fatalf("want a variable of two options, got %+v", v)
+	}
+	echo := v.Options[1]
+	if echo.Kind != model.Reflected || len(echo.Guards) != 1 {
+		t.Fatalf("want the origin, guarded, got %+v", echo)
+	}
+	for o, want := range map[string]bool{"https://app.example.com": true, "http://app.example.com": false} {
+		if got := echo.Guards[0].Matches(o); got != want {
+			t.Errorf("%s: echoed unchanged %v, want %v", o, got, want)
+		}
+	}
+	if v.Options[0].Kind != model.Unknown {
+		t.Errorf("a rewritten origin is not followed: want unknown, got %v", v.Options[0].Kind)
+	}
+}

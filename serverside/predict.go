@@ -56,6 +56,11 @@ type Request struct {
 	// servers of that address first).
 	Addr string
 
+	// afterPreflight is set on the request itself when the browser sent
+	// a preflight before it: a cache may have stored the preflight's
+	// answer.
+	afterPreflight bool
+
 	// routes, when set, remembers the routes already chosen (a Query
 	// sends many requests to one URL).
 	routes *routeMemo
@@ -163,6 +168,7 @@ func Predict(stack []*model.File, req Request) Prediction {
 	if method == "" {
 		method = "GET"
 	}
+	req.afterPreflight = p.Preflight != nil
 	p.Actual = answer(stack, req, method)
 	if p.Actual.Status == 0 {
 		p.Actual.Status = 200

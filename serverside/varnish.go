@@ -55,17 +55,41 @@ func (e *evaluator) priorStores(f *model.File, route *model.Scope, r *model.Resp
 	return prior.response(f, route, &Answer{}) == r
 }
 
-// hitUndecided notes, for a request that an earlier one from PriorOrigin
-// left in the cache, the tests of obj.hits around CORS statements in
-// vcl_deliver: r describes a fresh answer, and what a hit gets there is
-// not modelled.
+// preflightStores reports whether the browser's preflight before this
+// request went to the upstream through the cache rather than around it
+// (a vcl_recv that hashes OPTIONS): Varnish fetches a miss with GET and
+// stores the answer under the same key, so the request itself is a hit
+// (varnish-bbe7ef99.json).
+func (e *evaluator) preflightStores(f *model.File, route *model.Scope) bool {
+	if !e.req.afterPreflight || e.preflight {
+		return false
+	}
+	prior := *e
+	prior.method, prior.preflight = "OPTIONS", true
+	pr := prior.response(f, route, &Answer{})
+	return pr != nil && pr.Source == model.FromUpstream && !pr.Uncached
+}
+
+// hitUndecided notes, for a request that an earlier one (from PriorOrigin,
+// or its own preflight) left in the cache, the tests of obj.hits around
+// CORS statements in vcl_deliver: r describes a fresh answer, and what a
+// hit gets there is not modelled.
 func (e *evaluator) hitUndecided(f *model.File, route *model.Scope, r *model.Response, a *Answer) {
 	c := f.SharedCache()
-	if e.req.PriorOrigin == "" || c == nil || len(c.HitTests) == 0 || r.Source != model.FromUpstream || r.Uncached ||
-		(e.method != "GET" && e.method != "HEAD") || !storesStatus(c, e.req.UpstreamStatus) || !e.priorStores(f, route, r) {
+	if c == nil || len(c.HitTests) == 0 || r.Source != model.FromUpstream || r.Uncached ||
+		(e.method != "GET" && e.method != "HEAD") || !storesStatus(c, e.req.UpstreamStatus) {
 		return
 	}
-	note := fmt.Sprintf("the cache may answer from what the request from %s stored, and %s tests obj.hits, which the model reads as a fresh answer's 0", e.req.PriorOrigin, c.HitTests[0])
+	by := ""
+	switch {
+	case e.req.PriorOrigin != "" && e.priorStores(f, route, r):
+		by = "the request from " + e.req.PriorOrigin
+	case e.preflightStores(f, route):
+		by = "the preflight before it"
+	default:
+		return
+	}
+	note := fmt.Sprintf("the cache may answer from what %s stored, and %s tests obj.hits, which the model reads as a fresh answer's 0", by, c.HitTests[0])
 	a.Notes = append(a.Notes, note)
 	a.Undecidable = append(a.Undecidable, note)
 }

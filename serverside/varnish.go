@@ -75,16 +75,22 @@ func (e *evaluator) preflightStores(f *model.File, route *model.Scope) bool {
 // CORS statements in vcl_deliver: r describes a fresh answer, and what a
 // hit gets there is not modelled.
 func (e *evaluator) hitUndecided(f *model.File, route *model.Scope, r *model.Response, a *Answer) {
-	c := f.SharedCache()
-	if c == nil || len(c.HitTests) == 0 || r.Source != model.FromUpstream || r.Uncached ||
-		(e.method != "GET" && e.method != "HEAD") || !storesStatus(c, e.req.UpstreamStatus) {
+	if len(f.Caches) == 0 {
 		return
 	}
+	// obj.hits counts hits whatever the key holds: an earlier request from
+	// the same origin hits a cache that keeps origins apart too.
+	c := f.Caches[0]
+	if len(c.HitTests) == 0 || r.Source != model.FromUpstream || r.Uncached || !storesStatus(c, e.req.UpstreamStatus) {
+		return
+	}
+	get := e.method == "GET" || e.method == "HEAD"
 	by := ""
 	switch {
-	case e.req.PriorOrigin != "" && e.priorStores(f, route, r):
+	case get && e.req.PriorOrigin != "" && (e.req.PriorOrigin == e.req.Origin || f.SharedCache() != nil) && e.priorStores(f, route, r):
 		by = "the request from " + e.req.PriorOrigin
 	case e.preflightStores(f, route):
+		// a request vcl_recv hashes is looked up whatever its method
 		by = "the preflight before it"
 	default:
 		return

@@ -1296,7 +1296,7 @@ func (e *evaluator) value(v model.Value) (string, bool) {
 		if !e.guarded(v.Guards) {
 			return "", false
 		}
-		return e.origin, e.origin != ""
+		return e.reflected(v)
 	case model.RequestHeader:
 		h := e.requestHeader(v.Var)
 		return h, h != ""
@@ -1310,7 +1310,7 @@ func (e *evaluator) value(v model.Value) (string, bool) {
 		p := *pick
 		p.Guards = nil
 		if p.Kind == model.Reflected {
-			return e.origin, e.origin != ""
+			return e.reflected(p)
 		}
 		if p.Kind == model.Unknown {
 			if v, ok := e.substituted(pick); ok {
@@ -1322,6 +1322,16 @@ func (e *evaluator) value(v model.Value) (string, bool) {
 	return "", false
 }
 
+// reflected is the request's origin as a reflection sends it: through
+// its rewrite (VCL's regsub) when it has one.
+func (e *evaluator) reflected(v model.Value) (string, bool) {
+	if v.Rewrite == nil || e.origin == "" {
+		return e.origin, e.origin != ""
+	}
+	out, ok := v.Rewrite.Apply(e.origin)
+	return out, ok && out != ""
+}
+
 // unknownIn returns the value of v the request picks when the
 // configuration does not give it (a variable nothing sets, a map value
 // with other variables in it), and false when it gives one.
@@ -1330,6 +1340,13 @@ func (e *evaluator) unknownIn(v model.Value) (model.Value, bool) {
 		switch v.Kind {
 		case model.Unknown:
 			return v, true
+		case model.Reflected:
+			if v.Rewrite != nil && e.origin != "" && e.guarded(v.Guards) {
+				if _, ok := v.Rewrite.Apply(e.origin); !ok {
+					return model.Value{Kind: model.Unknown, Raw: v.Rewrite.Raw, Var: v.Var, Span: v.Span}, true
+				}
+			}
+			return v, false
 		case model.Variable:
 		default:
 			return v, false

@@ -1197,7 +1197,13 @@ func (e *evaluator) holds(r *model.Response, a *Answer) bool {
 		}
 		switch {
 		case c.Methods != nil:
-			// decided by Methods above
+			// Decided by Methods above where the response lists them. A
+			// response any method may get can still sit behind a method
+			// test (a VCL synth for req.method ~ "^(OPTIONS|PATCH)$"),
+			// which is decided here when it tests nothing else.
+			if r.Methods == nil && c.Origin == nil && c.URL == nil && slices.ContainsFunc(c.Methods, func(m string) bool { return strings.EqualFold(m, e.method) }) == c.Negated {
+				return false
+			}
 		case c.Origin != nil:
 			if c.Origin.Matches(e.origin) == c.Negated {
 				return false

@@ -181,3 +181,20 @@ func TestOriginRegsub(t *testing.T) {
 		}
 	}
 }
+
+// A request header set to a rewritten origin is not the origin: a regex
+// on it is no origin allowlist.
+func TestRewrittenOriginIsNoOrigin(t *testing.T) {
+	for _, tc := range []struct {
+		value string
+		want  int
+	}{
+		{`regsub(req.http.Origin, "^http://", "https://")`, 0},
+		{`req.http.Origin`, 1},
+	} {
+		f := lower(t, "sub vcl_recv {\n  set req.http.X-O = "+tc.value+";\n}\nsub vcl_deliver {\n  if (req.http.X-O ~ \"^https://app\\.example\\.com$\") {\n    set resp.http.Access-Control-Allow-Origin = \"https://app.example.com\";\n  }\n}")
+		if got := len(f.Matchers); got != tc.want {
+			t.Errorf("%s: %d origin allowlists, want %d", tc.value, got, tc.want)
+		}
+	}
+}

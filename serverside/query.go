@@ -550,6 +550,10 @@ func (q *Query) target(r *model.Response) (string, bool) {
 			base += fmt.Sprintf(":%d", server.Ports[0])
 		}
 	}
+	// A URL whose walk goes on from r's route into another route's
+	// section (a <FilesMatch> that takes /static/x.json in <Directory
+	// /static>) gets that route's answer: another sample speaks for r.
+	below := ""
 	for i, p := range pathSamples(r.Route) {
 		if i >= maxRoutePaths {
 			break
@@ -563,11 +567,44 @@ func (q *Query) target(r *model.Response) (string, bool) {
 				return "", false // a server no sampled host selects
 			}
 			if picked := q.routes.route(e, f); picked == r.Route || q.walkReaches(e, f, picked, r) {
+				if q.walkGoesBelow(e, f, r.Route) {
+					if below == "" {
+						below = base + p
+					}
+					continue
+				}
 				return base + p, true
 			}
 		}
 	}
-	return "", false
+	return below, below != ""
+}
+
+// walkGoesBelow reports whether the dialect's own walk of the request
+// (httpd's) goes through route's section and then through the section
+// of another route of the file, whose statements then shape the answer.
+func (q *Query) walkGoesBelow(e *evaluator, f *model.File, route *model.Scope) bool {
+	if f.Walker == nil {
+		return false
+	}
+	a := &Answer{Method: e.method}
+	if !e.apacheLayer(f, a) || a.By.IsZero() {
+		return false
+	}
+	own := route.Kind + " " + route.Label
+	parts := strings.Split(a.Route, " > ")
+	i := slices.Index(parts, own)
+	if i < 0 {
+		return false
+	}
+	for _, part := range parts[i+1:] {
+		for _, o := range f.Responses {
+			if o.Route != nil && o.Route != route && o.Route.Kind+" "+o.Route.Label == part {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // walkReaches reports whether the dialect's own walk of a GET (httpd's)

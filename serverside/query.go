@@ -483,9 +483,18 @@ func (m *routeMemo) route(e *evaluator, f *model.File) *model.Scope {
 	return r
 }
 
-// requests lists the representative requests sent to url for r.
+// requests lists the representative requests sent to url for r: from
+// the origins r's tests trust, the untrusted one, null, and one on the
+// matching side of each negated origin test of the route's responses.
 func (q *Query) requests(r *model.Response, url string) []Request {
 	origins := append(trustedOrigins(q.file, r), Untrusted, "null")
+	var route []*model.Response
+	for _, o := range q.file.Responses {
+		if o.Route == r.Route {
+			route = append(route, o)
+		}
+	}
+	origins = negatedSides(origins, route)
 	out := sampleRequests(url, origins)
 	if q.file.Serving.MethodRouting {
 		out = append(out, methodRequests(url, origins, routeMethods(q.file, r))...)
@@ -793,31 +802,8 @@ func trustedOrigins(f *model.File, r *model.Response) []string {
 		if m == nil || m.Dynamic {
 			continue
 		}
-		var cands []string
-		switch m.Kind {
-		case model.MatchExact:
-			cands = m.Exact
-		case model.MatchWildcard:
-			for _, e := range m.Exact {
-				cands = append(cands, strings.ReplaceAll(e, "*", "x"))
-			}
-		default:
-			cands = regexSamples(strings.TrimPrefix(m.Pattern, "~"))
-		}
-		for _, c := range cands {
-			if !strings.Contains(c, "://") && (m.Hostnames || m.Matches("https://"+strings.TrimPrefix(c, "."))) {
-				// an unanchored pattern samples the host alone
-				c = "https://" + strings.TrimPrefix(c, ".")
-			} else if strings.HasPrefix(c, ".") && m.Matches("https://x"+c) {
-				// a suffix that needs its dot (\.example\.com$)
-				c = "https://x" + c
-			}
-			if strings.Contains(c, "://") && m.Matches(c) {
-				add(c)
-			}
-		}
-		if len(out) == maxTrusted {
-			return out
+		for _, c := range originSamples(m) {
+			add(c)
 		}
 	}
 	for _, op := range r.Headers {
@@ -827,6 +813,65 @@ func trustedOrigins(f *model.File, r *model.Response) []string {
 	}
 	if len(out) == 0 {
 		add("https://app.corslint.invalid")
+	}
+	return out
+}
+
+// negatedSides adds to origins, beyond the cap, one origin that the
+// pattern of each negated origin test of rs takes where no origin of
+// origins does: the side of the test no other sample may be on (an <If>
+// on !(%{HTTP:Origin} =~ /example\.com$/) takes the untrusted origin,
+// null and the trusted samples alike).
+func negatedSides(origins []string, rs []*model.Response) []string {
+	for _, r := range rs {
+		var ms []*model.Matcher
+		for _, c := range r.Conds {
+			if c != nil && c.Origin != nil && c.Negated {
+				ms = append(ms, c.Origin)
+			}
+		}
+		for _, op := range r.Headers {
+			if op.When != nil && op.When.Origin != nil && op.When.Negated {
+				ms = append(ms, op.When.Origin)
+			}
+		}
+		for _, m := range ms {
+			if m.Dynamic || slices.ContainsFunc(origins, m.Matches) {
+				continue
+			}
+			if o := originSamples(m); len(o) > 0 {
+				origins = append(origins, o[0])
+			}
+		}
+	}
+	return origins
+}
+
+// originSamples lists origins m accepts, sampled from its values or its
+// pattern.
+func originSamples(m *model.Matcher) []string {
+	var cands, out []string
+	switch m.Kind {
+	case model.MatchExact:
+		cands = m.Exact
+	case model.MatchWildcard:
+		for _, e := range m.Exact {
+			cands = append(cands, strings.ReplaceAll(e, "*", "x"))
+		}
+	default:
+		cands = regexSamples(strings.TrimPrefix(m.Pattern, "~"))
+	}
+	for _, c := range cands {
+		if !strings.Contains(c, "://") && (m.Hostnames || m.Matches("https://"+strings.TrimPrefix(c, "."))) {
+			// an unanchored pattern samples the host alone
+			c = "https://" + strings.TrimPrefix(c, ".")
+		} else if strings.HasPrefix(c, ".") && m.Matches("https://x"+c) {
+			// a suffix that needs its dot (\.example\.com$)
+			c = "https://x" + c
+		}
+		if strings.Contains(c, "://") && m.Matches(c) {
+			out = append(out, c)
+		}
 	}
 	return out
 }

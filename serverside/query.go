@@ -631,8 +631,8 @@ func (q *Query) walkReaches(e *evaluator, f *model.File, picked *model.Scope, r 
 	if !e.apacheLayer(f, a) || a.By.IsZero() {
 		return false
 	}
-	if picked != nil && walkedThrough(a.Route, picked) {
-		return false // the walk went through the model's choice
+	if picked != nil && walkedThrough(a.Route, picked) && !walkedThrough(a.Route, r.Route) {
+		return false // the walk went through the model's choice only
 	}
 	return q.walked(a, r.Route) != nil
 }

@@ -104,6 +104,26 @@ func (l *lowerer) registerMatchers(e Expr) {
 	})
 }
 
+// schemesWhen returns the scheme tests (std.prefixof(origin, "https://"))
+// that hold wherever e evaluates to truth.
+func (l *lowerer) schemesWhen(e Expr, truth bool) []*model.Matcher {
+	switch x := e.(type) {
+	case *Unary:
+		if x.Op == "!" {
+			return l.schemesWhen(x.X, !truth)
+		}
+	case *CallExpr:
+		if m := l.schemeMatcher(x); m != nil && truth {
+			return []*model.Matcher{m}
+		}
+	case *Binary:
+		if (x.Op == "&&") == truth && (x.Op == "&&" || x.Op == "||") {
+			return append(l.schemesWhen(x.L, truth), l.schemesWhen(x.R, truth)...)
+		}
+	}
+	return nil
+}
+
 // guardsWhen returns the allowlists the origin is known to pass when e
 // evaluates to truth; nil when nothing is known.
 func (l *lowerer) guardsWhen(e Expr, truth bool) []*model.Matcher {
@@ -397,6 +417,14 @@ func (l *lowerer) condition(text string, refs []condRef, at model.Span) *model.C
 	}
 	if c.Origin == nil && len(refs) == 1 {
 		c.URL, c.Negated = urlTest(refs[0])
+	}
+	if c.Origin != nil && !c.Negated {
+		// a scheme test beside the allowlist must hold too
+		for _, r := range refs {
+			for _, m := range l.schemesWhen(r.e, r.truth) {
+				c.And = &model.Condition{Text: m.Raw, Origin: m, Span: m.Span, And: c.And}
+			}
+		}
 	}
 	if methodTested(refs) && c.URL == nil {
 		for _, m := range standardMethods {

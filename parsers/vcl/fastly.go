@@ -367,6 +367,21 @@ func (l *lowerer) affixMatcher(c *CallExpr) *model.Matcher {
 	return m
 }
 
+// schemeMatcher returns the test of std.prefixof(origin, "https://"): a
+// guard the origin passes where the call holds, but no allowlist of its
+// own, so it is not among the file's matchers that rules probe.
+func (l *lowerer) schemeMatcher(c *CallExpr) *model.Matcher {
+	if c.Recv != nil || !strings.EqualFold(c.Fn.Name, "std.prefixof") || len(c.Args) != 2 {
+		return nil
+	}
+	lit, isStr := c.Args[1].(*String)
+	ok, ci := l.originSubject(c.Args[0])
+	if !isStr || !ok || !schemeOnly(lit.Value) {
+		return nil
+	}
+	return &model.Matcher{Kind: model.MatchRegex, Pattern: "^" + regexp.QuoteMeta(lit.Value), CaseInsensitive: ci, Span: c.Span, Raw: exprText(c)}
+}
+
 // schemeOnly reports whether s is a scheme and "://", nothing more.
 func schemeOnly(s string) bool {
 	scheme, rest, ok := strings.Cut(s, "://")

@@ -243,8 +243,8 @@ if ($http_origin ~* "^https://(app|admin)\.example\.com$") {
 			if guarded == nil {
 				guarded = guardedResponses(p.File)
 			}
-			leaks, decided := p.admits(guarded[m], b.Origin)
-			if decided && !leaks {
+			leaks, decided := p.admits(guarded[m], b.Origin, b.Shown)
+			if decided && !leaks || b.Shown && !leaks {
 				continue // no answer the pattern guards lets that origin read
 			}
 			fix := b.Fix
@@ -268,9 +268,10 @@ if ($http_origin ~* "^https://(app|admin)\.example\.com$") {
 
 // admits asks the evaluator whether a simple GET from origin gets its
 // origin back in Access-Control-Allow-Origin from one of the responses
-// an allowlist guards. decided is false when there is none, or the
-// answers of one are not decided.
-func (p *Pass) admits(guarded []*model.Response, origin string) (leaks, decided bool) {
+// an allowlist guards, with Access-Control-Allow-Credentials: true too
+// when creds is set. decided is false when there is none, or the answers
+// of one are not decided.
+func (p *Pass) admits(guarded []*model.Response, origin string, creds bool) (leaks, decided bool) {
 	q := p.exchanges()
 	decided = len(guarded) > 0
 	for _, r := range guarded {
@@ -282,6 +283,9 @@ func (p *Pass) admits(guarded []*model.Response, origin string) (leaks, decided 
 			asked = true
 			if !x.Decided() {
 				decided = false
+				continue
+			}
+			if creds && !credentialed(x.Actual) {
 				continue
 			}
 			for _, l := range linesOf(x.Actual, model.ACAO) {
@@ -573,4 +577,14 @@ add_header Access-Control-Allow-Origin https://app.example.com;
 			}
 		}
 	},
+}
+
+// credentialed reports whether a lets the page read with credentials.
+func credentialed(a *serverside.Answer) bool {
+	for _, l := range linesOf(a, model.ACAC) {
+		if l.Value == "true" {
+			return true
+		}
+	}
+	return false
 }

@@ -84,6 +84,9 @@ type bypass struct {
 	Origin string
 	Why    string
 	Fix    string
+	// Shown is set where the pattern alone does not make the case: it is
+	// reported only when an answer is seen to let Origin read.
+	Shown bool
 }
 
 // probe tries origins an attacker can serve a page from against the
@@ -95,18 +98,18 @@ func probe(m *model.Matcher) (*bypass, bool) {
 	}
 	match := m.Matches
 	if match("https://attacker.invalid") {
-		return &bypass{"https://attacker.invalid", "it accepts an unrelated origin", "list the trusted origins, e.g. \"^https://app\\.example\\.com$\""}, true
+		return &bypass{Origin: "https://attacker.invalid", Why: "it accepts an unrelated origin", Fix: "list the trusted origins, e.g. \"^https://app\\.example\\.com$\""}, true
 	}
 	hosts := trustedHosts(m)
 	for _, h := range hosts {
 		anchored := "^https://" + strings.ReplaceAll(h, ".", "\\.") + "$"
 		cands := []bypass{
-			{"https://" + h + ".attacker.invalid", "the end of the pattern is not anchored with $", "anchor it: \"" + anchored + "\""},
-			{"https://" + h + "-attacker.invalid", "the end of the pattern is not anchored with $", "anchor it: \"" + anchored + "\""},
+			{Origin: "https://" + h + ".attacker.invalid", Why: "the end of the pattern is not anchored with $", Fix: "anchor it: \"" + anchored + "\""},
+			{Origin: "https://" + h + "-attacker.invalid", Why: "the end of the pattern is not anchored with $", Fix: "anchor it: \"" + anchored + "\""},
 			// a pattern for subdomains only (https://.*\.example\.com) needs a
 			// label before the host
-			{"https://a." + h + ".attacker.invalid", "the end of the pattern is not anchored with $", "anchor it: \"^https://([a-z0-9-]+\\.)+" + strings.ReplaceAll(h, ".", "\\.") + "$\""},
-			{"https://attacker" + h, "nothing requires the scheme or a dot right before the domain", "anchor it: \"" + anchored + "\", or \"^https://([a-z0-9-]+\\.)*" + strings.ReplaceAll(h, ".", "\\.") + "$\" for subdomains"},
+			{Origin: "https://a." + h + ".attacker.invalid", Why: "the end of the pattern is not anchored with $", Fix: "anchor it: \"^https://([a-z0-9-]+\\.)+" + strings.ReplaceAll(h, ".", "\\.") + "$\""},
+			{Origin: "https://attacker" + h, Why: "nothing requires the scheme or a dot right before the domain", Fix: "anchor it: \"" + anchored + "\", or \"^https://([a-z0-9-]+\\.)*" + strings.ReplaceAll(h, ".", "\\.") + "$\" for subdomains"},
 		}
 		for i := 0; i < len(h) && net.ParseIP(h) == nil; i++ {
 			// An IP address with a dot replaced ("127x0.0.1") ends in a
@@ -116,7 +119,7 @@ func probe(m *model.Matcher) (*bypass, bool) {
 			}
 			// an unescaped dot matches any character: "api.example.com"
 			// also accepts "apixexample.com", a domain anyone can register.
-			cands = append(cands, bypass{"https://" + h[:i] + "x" + h[i+1:], "a dot is not escaped, so it matches any character", "escape every dot: \"" + anchored + "\""})
+			cands = append(cands, bypass{Origin: "https://" + h[:i] + "x" + h[i+1:], Why: "a dot is not escaped, so it matches any character", Fix: "escape every dot: \"" + anchored + "\""})
 		}
 		// A pattern that accepts any subdomain of the host's parent
 		// (^https://([a-z0-9-]+\.)+example\.com$, sampled as
@@ -131,10 +134,18 @@ func probe(m *model.Matcher) (*bypass, bool) {
 				return &c, true
 			}
 		}
-		if !match("http://"+h) || !match("https://"+h) || isLoopback("http://"+h) {
+		if isLoopback("http://" + h) {
 			continue // no network attacker serves a page from a loopback host
 		}
-		return &bypass{"http://" + h, "it accepts http:// as well as https://, so a network attacker's page passes", "accept https only: \"" + anchored + "\""}, true
+		if match("http://"+h) && match("https://"+h) {
+			return &bypass{Origin: "http://" + h, Why: "it accepts http:// as well as https://, so a network attacker's page passes", Fix: "accept https only: \"" + anchored + "\""}, true
+		}
+		// A pattern for subdomains only (\.example\.com$) is tried on one.
+		// Other code may test the scheme beside it, so only an answer seen
+		// to let the http:// page read with credentials reports it.
+		if sub := "a." + h; match("http://"+sub) && match("https://"+sub) {
+			return &bypass{Origin: "http://" + sub, Why: "it accepts subdomains over http:// as well as https://, so a network attacker's page passes and reads with credentials", Fix: "accept https only: \"^https://([a-z0-9-]+\\.)+" + strings.ReplaceAll(h, ".", "\\.") + "$\"", Shown: true}, true
+		}
 	}
 	return nil, true
 }

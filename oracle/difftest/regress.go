@@ -27,6 +27,9 @@ type Regression struct {
 	// Fact, when set, is the server behaviour the case shows, for
 	// docs/server-facts.md.
 	Fact string `json:"fact,omitempty"`
+	// Decided, when set, says the documentation or source settles the
+	// answer: the replay must agree, not call it undecidable.
+	Decided bool `json:"decided,omitempty"`
 }
 
 // replayEnv is where replayed cases pretend to run; the ports and paths

@@ -1160,8 +1160,11 @@ func (l *lowerer) conditionOf(d *Directive) *model.Condition {
 			}
 		}
 		if name, ok := soleVariable(subject); ok && c.Origin == nil && (op == "" || op == "=" || op == "!=") {
-			if !l.flagCondition(c, d, name, op, operand) {
-				l.mapTest(c, name, op, operand)
+			switch {
+			case l.flagCondition(c, d, name, op, operand):
+			case l.mapTest(c, name, op, operand):
+			case l.mapAlways(name, op, operand):
+				c.Always = true // every value of the map, its default included, is non-empty
 			}
 		}
 	}

@@ -259,6 +259,9 @@ type evaluator struct {
 	// newURI is the URI an error page redirected to, whose upstream
 	// status the request does not give.
 	newURI string
+	// capture is nginx's capture state for the request, shared by the
+	// internal redirects and error pages that answer it.
+	capture *capState
 }
 
 // urlPort is the port a URL connects to.
@@ -297,6 +300,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 		return
 	}
 	route := e.forced
+	named := route != nil
 	e.forced = nil
 	if route == nil {
 		route = e.req.routes.route(e, f)
@@ -331,6 +335,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 	if a.Response == nil {
 		a.Response = r
 	}
+	e.replayRewrite(f, route, r, named)
 	status, source := r.Status, r.Source
 	var inner []Line
 	switch {
@@ -447,6 +452,9 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 	}
 	for in := range applied.EachInstance(status, source) {
 		e.origin = e.req.Origin
+		if f.Serving.Captures != nil {
+			e.readMaps(e.caps(f), in.Value.Raw) // a map runs its regexes when first read
+		}
 		if in.Op.Stored && e.storedOrigin != "" {
 			e.origin = e.storedOrigin
 		}
@@ -457,10 +465,20 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 			// (httpd 2.4.71, a static file and a ProxyPass upstream).
 			v = "(null)"
 		}
-		if u, unknown := e.unknownIn(in.Value); !ok && unknown && !f.Serving.HostsInOrder {
-			if sv, known := serverNameCaptures(f, serverOf(r), e.hostName(), u.Raw); known {
+		if !ok && in.Value.Kind == model.Unknown && f.Serving.Captures != nil {
+			// "X-$1", "X-$srv": what the regexes on the way left
+			sv, known, why := e.caps(f).captured(in.Value.Raw)
+			if known {
 				if sv != "" {
 					a.Headers = append(a.Headers, Line{Name: in.Name, Value: sv, From: in.Op.Span, Op: in.Op})
+				}
+				continue
+			}
+			if why != "" {
+				note := fmt.Sprintf("the value of %s (%s) is not known from the configuration: %s", in.Name, in.Value.Raw, why)
+				a.Notes = append(a.Notes, note)
+				if model.IsCORSHeader(in.Name) {
+					a.Undecidable = append(a.Undecidable, note)
 				}
 				continue
 			}
@@ -1079,60 +1097,6 @@ func (e *evaluator) response(f *model.File, route *model.Scope, a *Answer) *mode
 		}
 	}
 	return nil
-}
-
-// serverNameCaptures evaluates raw from the captures of the regex
-// server_name that chose server for host ("X-$sub" under server_name
-// ~^(?<sub>[a-z]+)\.test$). Only when no other regex of the request
-// could have replaced them by the time the header is made: a named
-// capture keeps its value unless another regex captures that name; $1..$9
-// are the last match's, and a location regex without groups empties them
-// (nginx 1.22 sent "X-" under location ~ \.json$, difftest seed 11), so
-// they need the server to have no other regex at all.
-func serverNameCaptures(f *model.File, server *model.Scope, host, raw string) (string, bool) {
-	if server == nil {
-		return "", false
-	}
-	var re *regexp2.Regexp
-	for _, h := range server.Hosts {
-		if strings.HasPrefix(h, "~") {
-			if c, err := pcre.Compile(h[1:], true); err == nil {
-				if ok, _ := c.MatchString(host); ok {
-					re = c
-					break
-				}
-			}
-		}
-	}
-	if re == nil {
-		return "", false
-	}
-	var others []string
-	for _, m := range f.Matchers {
-		if m.Kind == model.MatchRegex {
-			others = append(others, m.Pattern)
-		}
-	}
-	for _, s := range f.Scopes {
-		if s.Match != nil && s.Match.Kind == model.PathRegex {
-			others = append(others, s.Match.Pattern)
-		}
-	}
-	for _, name := range captureNames(raw) {
-		if name[0] >= '1' && name[0] <= '9' && len(others) > 0 {
-			return "", false
-		}
-		for _, o := range others {
-			if strings.Contains(o, "<"+name+">") || strings.Contains(o, "'"+name+"'") {
-				return "", false
-			}
-		}
-	}
-	m, err := re.FindStringMatch(host)
-	if err != nil || m == nil {
-		return "", false
-	}
-	return expandCaptures(raw, m)
 }
 
 // captureNames lists the variables raw reads ($name, ${name}, $1).

@@ -145,13 +145,18 @@ func (c *capState) value(ref string) string {
 	return c.named[ref]
 }
 
-// caps is the capture state of the request being answered in f, new
-// when the request enters f.
+// caps is the capture state of the request being answered in f: each
+// file in front of another has its own.
 func (e *evaluator) caps(f *model.File) *capState {
-	if e.capture == nil || e.capture.file != f {
-		e.capture = &capState{file: f}
+	if e.capture == nil {
+		e.capture = map[*model.File]*capState{}
 	}
-	return e.capture
+	c := e.capture[f]
+	if c == nil {
+		c = &capState{file: f}
+		e.capture[f] = c
+	}
+	return c
 }
 
 // replayRewrite runs, in nginx's order, the regexes on the way to r in
@@ -168,6 +173,7 @@ func (e *evaluator) replayRewrite(f *model.File, route *model.Scope, r *model.Re
 	c := e.caps(f)
 	server := serverOf(r)
 	if server == nil {
+		c.forget("no virtual server answers")
 		return
 	}
 	if !c.started {

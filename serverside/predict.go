@@ -261,7 +261,7 @@ type evaluator struct {
 	newURI string
 	// capture is nginx's capture state for the request, shared by the
 	// internal redirects and error pages that answer it.
-	capture *capState
+	capture map[*model.File]*capState
 }
 
 // urlPort is the port a URL connects to.

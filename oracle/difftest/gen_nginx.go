@@ -253,8 +253,10 @@ func (g *gen) nginxLocation(c *Case, open, mapVar, hostVar string, mayNest bool)
 		if g.chance(0.2) {
 			// a capture read before or after the statements that read
 			// maps: what it gives depends on the regexes run by then
+			// ($srv only where a regex names it: nginx refuses an unknown
+			// variable)
 			at := g.r.Intn(len(hs) + 1)
-			read := stmt(`add_header Access-Control-Expose-Headers "`+g.pick("X-$1", "X-$1-$2", "X-$srv")+`" always;`, "nginx:add_header", "nginx:capture-order")
+			read := stmt(`add_header Access-Control-Expose-Headers "`+g.pick("X-$1", "X-$1-$2")+`" always;`, "nginx:add_header", "nginx:capture-order")
 			hs = append(hs[:at], append([]*Node{read}, hs[at:]...)...)
 		}
 		kids = append(kids, hs...)

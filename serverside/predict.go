@@ -805,7 +805,44 @@ func (e *evaluator) server(f *model.File) *model.Scope {
 		}
 		return cands[0]
 	}
+	if s := sameOnEveryAddress(onPort, e.host, e.port); s != nil {
+		return s
+	}
 	return nginxServer(onPort, e.host)
+}
+
+// sameOnEveryAddress is the server nginx chooses for host on every
+// address the servers on port listen on, when it is the same one
+// whichever address the host resolves to (a server named host that
+// listens on all of them); nil otherwise.
+func sameOnEveryAddress(servers []*model.Scope, host string, port int) *model.Scope {
+	addrs := map[string]bool{}
+	for _, s := range servers {
+		for _, l := range s.Listens {
+			if l.Port == port {
+				addrs[l.Addr] = true
+			}
+		}
+	}
+	var chosen *model.Scope
+	for a := range addrs {
+		cands, def, ok := nginxOnAddress(servers, a, port)
+		if !ok {
+			return nil
+		}
+		s := nginxServerNamed(cands, host)
+		if s == nil {
+			s = def
+		}
+		if s == nil {
+			s = cands[0]
+		}
+		if chosen != nil && s != chosen {
+			return nil
+		}
+		chosen = s
+	}
+	return chosen
 }
 
 // hostName is the request's host as nginx's $host holds it.
@@ -878,17 +915,19 @@ func (e *evaluator) addressUnknown(f *model.File) string {
 		return ""
 	}
 	addrs := map[string]bool{}
+	var servers []*model.Scope
 	for _, s := range f.Scopes {
 		if s.Role != model.RoleServer {
 			continue
 		}
+		servers = append(servers, s)
 		for _, l := range s.Listens {
 			if l.Port == e.port {
 				addrs[l.Addr] = true
 			}
 		}
 	}
-	if len(addrs) < 2 {
+	if len(addrs) < 2 || sameOnEveryAddress(servers, e.host, e.port) != nil {
 		return ""
 	}
 	return fmt.Sprintf("the servers on port %d listen on different addresses, and which one %s resolves to decides the server that answers", e.port, e.host)

@@ -60,7 +60,11 @@ type Value struct {
 	// headers: for any other response the server sends "(null)" (Apache
 	// %{HTTP_ORIGIN}e).
 	CGIEnv bool
-	Span   Span
+	// Rewrite, on a Reflected value, is the substitution the server
+	// applies to the origin before it sends it (VCL's regsub); nil when
+	// the origin goes out as it came.
+	Rewrite *Rewrite
+	Span    Span
 }
 
 // LiteralValue classifies a fixed string.

@@ -130,7 +130,7 @@ func echoesAsWritten(xs []serverside.Exchange, r *model.Response, echoes []*mode
 				continue
 			}
 			for _, l := range linesOf(a, model.ACAO) {
-				if l.Op != nil && sameStatement(echoes, l.Op) && l.Value != x.Request.Origin {
+				if l.Op != nil && sameStatement(echoes, l.Op) && l.Value != x.Request.Origin && !rewritesOrigin(l.Op.Value) {
 					return false
 				}
 			}
@@ -169,11 +169,26 @@ func unguardedReflection(v model.Value) bool {
 	return false
 }
 
+// rewritesOrigin reports whether v sends the origin through a rewrite
+// (VCL's regsub), whose value for each request the evaluator gives: one
+// that differs from the origin is the rewrite's, not an unknown.
+func rewritesOrigin(v model.Value) bool {
+	for p := range v.All() {
+		if p.Kind == model.Reflected && p.Rewrite != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // reflectedVia names how the origin reaches the header, for messages.
 func reflectedVia(v model.Value) string {
 	for p := range v.All() {
 		if p.Kind != model.Reflected || len(p.Guards) > 0 {
 			continue
+		}
+		if p.Rewrite != nil {
+			return fmt.Sprintf("%s (through %s, which sends back unchanged every origin it does not match)", p.Var, p.Rewrite.Raw)
 		}
 		if v.Kind == model.Variable && v.Var != "" && v.Var != p.Var {
 			return fmt.Sprintf("%s (through %s)", p.Var, v.Var)

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 
@@ -71,7 +72,88 @@ add_header Vary Origin always;
 				f.Related = append(f.Related, findings.Related{Message: "credentials allowed here", Span: c.Span})
 			}
 		}
+		for _, h := range hitWildcards(p.File) {
+			f := p.Report(h.op.Span, "Access-Control-Allow-Origin is \"*\" on answers from the cache (when %s holds) while Access-Control-Allow-Credentials is true: the browser blocks every credentialed request the cache answers; send a trusted origin instead of \"*\", or drop credentials", h.op.When.Text)
+			f.Related = append(f.Related, findings.Related{Message: "credentials allowed here", Span: h.creds.Span})
+		}
 	},
+}
+
+// hitWildcard is a "*" that VCL sets only on a cache hit, and the
+// credentials of a stored response it goes out with.
+type hitWildcard struct {
+	op, creds *model.HeaderOp
+}
+
+// hitWildcards finds the "*" statements of vcl_deliver that run only on
+// an answer from the cache (if (obj.hits > 0) at the top of the sub). The
+// responses are fresh answers, for which obj.hits is 0, so no response
+// holds them; a response the cache stores is delivered with them on
+// every later request for its key, together with the credentials it
+// carries, unless a later statement replaces the "*" or the same test
+// drops the credentials.
+func hitWildcards(f *model.File) []hitWildcard {
+	tested := false
+	for _, c := range f.Caches {
+		tested = tested || len(c.HitTests) > 0
+	}
+	if !tested {
+		return nil
+	}
+	held := map[*model.HeaderOp]bool{}
+	for _, r := range f.Responses {
+		for _, op := range r.Headers {
+			held[op] = true
+		}
+	}
+	var out []hitWildcard
+	for _, op := range f.Headers {
+		if op.Name != model.ACAO || !adds(op) || !op.Value.Is(model.Wildcard) || held[op] || !onHitOnly(op) || credentialsDroppedWith(f, op) {
+			continue
+		}
+		for _, r := range f.Responses {
+			c := credentialsOn(r)
+			if c == nil || r.Source != model.FromUpstream || r.Uncached || !sentWithCredentials(r, op) || replacedAfter(op, r.Ops(model.ACAO)) {
+				continue
+			}
+			out = append(out, hitWildcard{op, c})
+			break
+		}
+	}
+	return out
+}
+
+// hitTest matches a test of obj.hits alone that a hit passes.
+var hitTest = regexp.MustCompile(`^obj\.hits (>|>=|!=) [0-9]+$`)
+
+// onHitOnly reports whether op runs under a test of obj.hits alone, one
+// level below its sub.
+func onHitOnly(op *model.HeaderOp) bool {
+	return op.When != nil && op.When.And == nil && hitTest.MatchString(op.When.Text) && op.Scope != nil && op.Scope.Parent != nil && op.Scope.Parent.Kind == "sub"
+}
+
+// credentialsDroppedWith reports whether a statement under op's test
+// removes Access-Control-Allow-Credentials or sets it to anything else.
+func credentialsDroppedWith(f *model.File, op *model.HeaderOp) bool {
+	for _, o := range f.Headers {
+		if o.Name == model.ACAC && o.When == op.When && (o.Op == model.Unset || o.Op == model.Set && !hasLiteral(o.Value, "true")) {
+			return true
+		}
+	}
+	return false
+}
+
+// replacedAfter reports whether one of ops, written after op in the same
+// file and run on the same answers, replaces or removes the header
+// whatever the request.
+func replacedAfter(op *model.HeaderOp, ops []*model.HeaderOp) bool {
+	for _, l := range ops {
+		after := l.Span.File == op.Span.File && (l.Span.Line > op.Span.Line || l.Span.Line == op.Span.Line && l.Span.Col > op.Span.Col)
+		if after && (l.Op == model.Set || l.Op == model.Unset) && l.When == nil && l.Table == op.Table && l.Delivery == op.Delivery {
+			return true
+		}
+	}
+	return false
 }
 
 // preflightsTakenBefore reports whether r answers only OPTIONS, for any

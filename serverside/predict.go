@@ -1200,7 +1200,13 @@ func (e *evaluator) holds(r *model.Response, a *Answer) bool {
 		}
 		switch {
 		case c.Methods != nil:
-			// decided by Methods above
+			// Decided by Methods above where the response lists them. A
+			// response any method may get can still sit behind a method
+			// test (a VCL synth for req.method ~ "^(OPTIONS|PATCH)$"),
+			// which is decided here when it tests nothing else.
+			if r.Methods == nil && c.Origin == nil && c.URL == nil && slices.ContainsFunc(c.Methods, func(m string) bool { return strings.EqualFold(m, e.method) }) == c.Negated {
+				return false
+			}
 		case c.Origin != nil:
 			if c.Origin.Matches(e.origin) == c.Negated {
 				return false
@@ -1300,7 +1306,7 @@ func (e *evaluator) value(v model.Value) (string, bool) {
 		if !e.guarded(v.Guards) {
 			return "", false
 		}
-		return e.origin, e.origin != ""
+		return e.reflected(v)
 	case model.RequestHeader:
 		h := e.requestHeader(v.Var)
 		return h, h != ""
@@ -1314,7 +1320,7 @@ func (e *evaluator) value(v model.Value) (string, bool) {
 		p := *pick
 		p.Guards = nil
 		if p.Kind == model.Reflected {
-			return e.origin, e.origin != ""
+			return e.reflected(p)
 		}
 		if p.Kind == model.Unknown {
 			if v, ok := e.substituted(pick); ok {
@@ -1326,6 +1332,16 @@ func (e *evaluator) value(v model.Value) (string, bool) {
 	return "", false
 }
 
+// reflected is the request's origin as a reflection sends it: through
+// its rewrite (VCL's regsub) when it has one.
+func (e *evaluator) reflected(v model.Value) (string, bool) {
+	if v.Rewrite == nil || e.origin == "" {
+		return e.origin, e.origin != ""
+	}
+	out, ok := v.Rewrite.Apply(e.origin)
+	return out, ok && out != ""
+}
+
 // unknownIn returns the value of v the request picks when the
 // configuration does not give it (a variable nothing sets, a map value
 // with other variables in it), and false when it gives one.
@@ -1334,6 +1350,13 @@ func (e *evaluator) unknownIn(v model.Value) (model.Value, bool) {
 		switch v.Kind {
 		case model.Unknown:
 			return v, true
+		case model.Reflected:
+			if v.Rewrite != nil && e.origin != "" && e.guarded(v.Guards) {
+				if _, ok := v.Rewrite.Apply(e.origin); !ok {
+					return model.Value{Kind: model.Unknown, Raw: v.Rewrite.Raw, Var: v.Var, Span: v.Span}, true
+				}
+			}
+			return v, false
 		case model.Variable:
 		default:
 			return v, false

@@ -56,10 +56,9 @@ func (g *gen) varnishCase(name string) *Case {
 			[]*Node{fixed("return (purge);")}, "varnish:recv-purge", "varnish:recv-return"))
 	}
 	if g.chance(0.1) {
-		// A regex on the method, anchored or not. (A synth for OPTIONS
-		// and another method is a known disagreement, varnish-22ac2661,
-		// left out of the batch.)
-		add("vcl_recv", block("if (req.method ~ "+g.pick(`"^OPTIONS$"`, `"OPTIONS"`)+") {", "}",
+		// A regex on the method, anchored or not, or naming OPTIONS and
+		// another method: the synth answers only the methods it matches.
+		add("vcl_recv", block("if (req.method ~ "+g.pick(`"^OPTIONS$"`, `"OPTIONS"`, `"^(OPTIONS|PATCH)$"`)+") {", "}",
 			[]*Node{fixed("return (synth(204));")}, "varnish:method-regex", "varnish:synth", "varnish:recv-return"))
 	}
 	if g.chance(0.1) {

@@ -105,7 +105,14 @@ func ShownProperties(c *Case, results []Result) []Shown {
 	add := func(p Property, pr Probe) { addWhy(p, pr, func() string { return unseen(p, pr) }) }
 	addUnseen := func(p Property, pr Probe, why string) { addWhy(p, pr, func() string { return why }) }
 	type key struct{ host, base, method string }
-	withACAO := map[key]*oracle.Wire{}
+	// an origin's successes with CORS headers: its own errors without
+	// them show the property; another origin's, which the configuration
+	// may not serve at all, do not
+	type originKey struct {
+		key
+		origin string
+	}
+	withACAO := map[originKey]*oracle.Wire{}
 	byOrigin := map[key]map[string]*oracle.Wire{}
 	for _, r := range results {
 		if r.Err != nil || r.Obs.Actual == nil {
@@ -161,7 +168,7 @@ func ShownProperties(c *Case, results []Result) []Shown {
 		k := key{c.Host(p), basePath(p.Path), p.Method}
 		st := act.Status
 		if st >= 200 && st < 300 && len(acao) > 0 {
-			withACAO[k] = act
+			withACAO[originKey{k, p.Origin}] = act
 		}
 		if byOrigin[k] == nil {
 			byOrigin[k] = map[string]*oracle.Wire{}
@@ -183,7 +190,7 @@ func ShownProperties(c *Case, results []Result) []Shown {
 		// configuration does not serve (a synth(403) for it) without
 		// CORS headers is what it means to do.
 		trusted := p.Origin == TrustedA || p.Origin == TrustedB
-		if trusted && act.Status >= 400 && len(act.Values(model.ACAO)) == 0 && withACAO[key{c.Host(p), basePath(p.Path), p.Method}] != nil {
+		if trusted && act.Status >= 400 && len(act.Values(model.ACAO)) == 0 && withACAO[originKey{key{c.Host(p), basePath(p.Path), p.Method}, p.Origin}] != nil {
 			add(PropMissingOnError, p)
 		}
 	}

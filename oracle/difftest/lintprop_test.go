@@ -61,6 +61,19 @@ func TestShownProperties(t *testing.T) {
 	if got := ShownProperties(c, good); len(got) != 0 {
 		t.Errorf("good answers: derived %v", got)
 	}
+
+	// One trusted origin's success with CORS headers says nothing about
+	// another's error: the configuration may serve only the first.
+	other := &Case{Server: Varnish, Probes: []Probe{
+		{Path: "/api/items", Origin: TrustedA, Method: "GET"},
+		{Path: "/api/items-500", Origin: TrustedB, Method: "GET"},
+	}}
+	if got := names(ShownProperties(other, []Result{
+		{Case: other, Probe: 0, Obs: Observed{Actual: wire(200, "Access-Control-Allow-Origin", TrustedA, "Vary", "Origin")}},
+		{Case: other, Probe: 1, Obs: Observed{Actual: wire(500)}},
+	})); got[PropMissingOnError.Name] {
+		t.Errorf("another origin's error: derived %v", got)
+	}
 }
 
 func TestLintMissesAndUnshown(t *testing.T) {

@@ -119,3 +119,27 @@ func (l *lowerer) readsRemovedOrigin(e Expr) bool {
 	always, _ := l.originToBackend()
 	return !always.IsZero()
 }
+
+// fetchKeepsBody reports whether the user's vcl_backend_fetch returns
+// before the built-in one, whose `unset bereq.body` for a GET then never
+// runs: a POST that vcl_recv hashes is fetched on a miss as a GET that
+// still carries its body, which a retry cannot send again (varnishd 7.1
+// answered 503 under `return (fetch);` there, difftest seed 123).
+func (l *lowerer) fetchKeepsBody() bool {
+	for _, s := range l.userSubs("vcl_backend_fetch") {
+		if s.Body == nil {
+			continue
+		}
+		for _, st := range s.Body.Stmts {
+			switch x := st.(type) {
+			case *Unset:
+				if strings.EqualFold(x.Target.Name, "bereq.body") {
+					return false
+				}
+			case *Return:
+				return true
+			}
+		}
+	}
+	return false
+}

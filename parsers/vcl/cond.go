@@ -25,6 +25,9 @@ func (l *lowerer) originSubject(e Expr) (ok, caseInsensitive bool) {
 			switch o.Kind {
 			case model.Empty:
 			case model.Reflected:
+				if o.Rewrite != nil {
+					return false, false // a rewritten origin is not the origin
+				}
 				seen = true
 			default:
 				return false, false

@@ -589,7 +589,7 @@ func (f *flow) ifStmt(x *If, p *path, builtin bool) []end {
 		v := f.eval(br.Cond, rest)
 		retry := retriesBelow(br)
 		if retry {
-			if !sendsBody(rest.method) || !rest.pass {
+			if !sendsBody(rest.method) || !rest.pass && !f.l.fetchKeepsBody() {
 				continue
 			}
 			v = yes // the first fetch retries, and a body cannot be sent twice
@@ -1041,11 +1041,12 @@ func (f *flow) backend(p *path, cacheable bool) {
 			f.synthAt(a, e.ret, 503)
 			continue
 		case "retry":
-			if sendsBody(q.method) && q.pass {
+			if sendsBody(q.method) && (q.pass || f.l.fetchKeepsBody()) {
 				// A passed request's body is not kept for a second fetch
 				// (without std.cache_req_body): the retry fails and the
 				// client gets vcl_synth's 503. A miss fetches with GET
-				// and no body, so it retries.
+				// and no body, so it retries, unless vcl_backend_fetch
+				// returned before the built-in one drops the body.
 				a := e.p.clone()
 				a.ops = q.ops
 				f.synthAt(a, e.ret, 503)

@@ -95,7 +95,7 @@ func TestIdentityRegsub(t *testing.T) {
 		got := false
 		for _, op := range f.Headers {
 			if op.Name == model.ACAO {
-				got = op.Value.Kind == model.Reflected
+				got = op.Value.Kind == model.Reflected && op.Value.Rewrite == nil
 			}
 		}
 		if got != tc.want {
@@ -152,29 +152,49 @@ func TestHitTests(t *testing.T) {
 	}
 }
 
-// regsub of the Origin that rewrites it is the origin itself where the
-// regex does not match, and unknown where it does.
+// regsub of the Origin carries the rewrite, which the request applies:
+// an origin the regex does not match comes back unchanged, one it
+// matches is rewritten by the replacement, \N by group.
 func TestOriginRegsub(t *testing.T) {
-	f := lower(t, "sub vcl_deliver {\n  set resp.http.Access-Control-Allow-Origin = regsub(req.http.Origin, \"^http://\", \"https://\");\n}")
-	var v model.Value
-	for _, op := range f.Headers {
-		if op.Name == model.ACAO {
-			v = op.Value
+	for _, tc := range []struct {
+		call, origin, want string
+	}{
+		{`regsub(req.http.Origin, "^http://", "https://")`, "http://app.example.com", "https://app.example.com"},
+		{`regsub(req.http.Origin, "^http://", "https://")`, "https://evil.example", "https://evil.example"},
+		{`regsub(req.http.Origin, "^https://([a-z]+)\.example\.com$", "https://\1.example.org")`, "https://app.example.com", "https://app.example.org"},
+		{`regsub(req.http.Origin, "a", "\0\0")`, "https://a.a", "https://aa.a"},
+		{`regsuball(req.http.Origin, "a", "\0\0")`, "https://a.a", "https://aa.aa"},
+		{`regsub(req.http.Origin, "^(https)(x)?://", "\2\1\9\\q:")`, "https://a", "https\\q:a"},
+	} {
+		f := lower(t, "sub vcl_deliver {\n  set resp.http.Access-Control-Allow-Origin = "+tc.call+";\n}")
+		var v model.Value
+		for _, op := range f.Headers {
+			if op.Name == model.ACAO {
+				v = op.Value
+			}
+		}
+		if v.Kind != model.Reflected || v.Rewrite == nil {
+			t.Fatalf("%s: want the origin with its rewrite, got %+v", tc.call, v)
+		}
+		if got, ok := v.Rewrite.Apply(tc.origin); !ok || got != tc.want {
+			t.Errorf("%s on %s: got %q %v, want %q", tc.call, tc.origin, got, ok, tc.want)
 		}
 	}
-	if v.Kind != model.Variable || len(v.Options) != 2 {
-		t.Fatalf("want a variable of two options, got %+v", v)
-	}
-	echo := v.Options[1]
-	if echo.Kind != model.Reflected || len(echo.Guards) != 1 {
-		t.Fatalf("want the origin, guarded, got %+v", echo)
-	}
-	for o, want := range map[string]bool{"https://app.example.com": true, "http://app.example.com": false} {
-		if got := echo.Guards[0].Matches(o); got != want {
-			t.Errorf("%s: echoed unchanged %v, want %v", o, got, want)
+}
+
+// A request header set to a rewritten origin is not the origin: a regex
+// on it is no origin allowlist.
+func TestRewrittenOriginIsNoOrigin(t *testing.T) {
+	for _, tc := range []struct {
+		value string
+		want  int
+	}{
+		{`regsub(req.http.Origin, "^http://", "https://")`, 0},
+		{`req.http.Origin`, 1},
+	} {
+		f := lower(t, "sub vcl_recv {\n  set req.http.X-O = "+tc.value+";\n}\nsub vcl_deliver {\n  if (req.http.X-O ~ \"^https://app\\.example\\.com$\") {\n    set resp.http.Access-Control-Allow-Origin = \"https://app.example.com\";\n  }\n}")
+		if got := len(f.Matchers); got != tc.want {
+			t.Errorf("%s: %d origin allowlists, want %d", tc.value, got, tc.want)
 		}
-	}
-	if v.Options[0].Kind != model.Unknown {
-		t.Errorf("a rewritten origin is not followed: want unknown, got %v", v.Options[0].Kind)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/corslint/corslint/internal/pcre"
 	"github.com/corslint/corslint/model"
 )
 
@@ -48,29 +49,71 @@ func (l *lowerer) value(e Expr, guards []*model.Matcher) model.Value {
 		if x.Recv == nil && identityRegsub(x) {
 			return l.value(x.Args[0], guards)
 		}
-		if v, ok := l.originRegsub(x, e, guards); ok {
+		if v, ok := l.regsub(x, guards); ok {
 			return v
 		}
 	}
 	return l.unknown(e)
 }
 
-// originRegsub reads regsub(req.http.Origin, re, sub) outside any
-// allowlist: an origin re does not match comes back unchanged, one it
-// matches is rewritten, which is not followed.
-func (l *lowerer) originRegsub(c *CallExpr, e Expr, guards []*model.Matcher) (model.Value, bool) {
-	if c.Recv != nil || len(c.Args) != 3 || len(guards) > 0 || !strings.EqualFold(c.Fn.Name, "regsub") && !strings.EqualFold(c.Fn.Name, "regsuball") {
+// regsub reads regsub(subject, re, sub) and regsuball: a fixed subject
+// is rewritten here, the request's Origin carries the rewrite to the
+// request, which applies it (an origin re does not match goes out
+// unchanged). false when the subject, the regex or the replacement is
+// not known, or the regex does not compile.
+func (l *lowerer) regsub(c *CallExpr, guards []*model.Matcher) (model.Value, bool) {
+	if c.Recv != nil || len(c.Args) != 3 {
+		return model.Value{}, false
+	}
+	all := strings.EqualFold(c.Fn.Name, "regsuball")
+	if !all && !strings.EqualFold(c.Fn.Name, "regsub") {
 		return model.Value{}, false
 	}
 	re, isRE := c.Args[1].(*String)
-	subj := l.value(c.Args[0], nil)
-	if !isRE || subj.Kind != model.Reflected || isTemplated(re.Value) {
+	sub, isSub := c.Args[2].(*String)
+	if !isRE || !isSub || isTemplated(re.Value) || isTemplated(sub.Value) {
 		return model.Value{}, false
 	}
-	unmatched := &model.Matcher{Kind: model.MatchRegex, Pattern: `^(?![\s\S]*?(?:` + re.Value + `))`, Span: re.Span, Raw: exprText(e)}
-	subj.Guards = []*model.Matcher{unmatched}
-	return model.Value{Kind: model.Variable, Raw: exprText(e), Var: subj.Var, Span: c.Span,
-		Options: []model.Value{l.unknown(e), subj}}, true
+	if _, err := pcre.Compile(re.Value, false); err != nil {
+		return model.Value{}, false
+	}
+	rw := &model.Rewrite{Pattern: re.Value, Replacement: sub.Value, All: all, Raw: exprText(c)}
+	return rewritten(l.value(c.Args[0], guards), rw, c.Span)
+}
+
+// rewritten applies rw to every value v can take.
+func rewritten(v model.Value, rw *model.Rewrite, at model.Span) (model.Value, bool) {
+	switch v.Kind {
+	case model.Literal, model.Wildcard, model.Null, model.Empty:
+		out, ok := rw.Apply(v.Text)
+		if !ok {
+			return model.Value{}, false
+		}
+		if out == v.Text {
+			return v, true
+		}
+		w := model.LiteralValue(out, at)
+		w.Raw, w.Guards = rw.Raw, v.Guards
+		return w, true
+	case model.Reflected:
+		if v.Rewrite != nil {
+			return model.Value{}, false // one rewrite of another is not followed
+		}
+		v.Rewrite, v.Raw, v.Span = rw, rw.Raw, at
+		return v, true
+	case model.Variable:
+		opts := make([]model.Value, len(v.Options))
+		for i, o := range v.Options {
+			w, ok := rewritten(o, rw, at)
+			if !ok {
+				return model.Value{}, false
+			}
+			opts[i] = w
+		}
+		v.Options, v.Raw, v.Span = opts, rw.Raw, at
+		return v, true
+	}
+	return model.Value{}, false
 }
 
 // identityRegsub reports whether a regsub or regsuball call returns its

@@ -340,7 +340,11 @@ type Condition struct {
 	// the request is evaluated on the path where nothing fails, and the
 	// failure's answer is noted.
 	Failure bool
-	Span    Span
+	// Always marks a test that holds for every request: nginx's if
+	// ($cors != "") on a map whose every value, default included, is
+	// non-empty.
+	Always bool
+	Span   Span
 	// And is a further test that must hold too, with its own negation:
 	// code nested in two tests of opposite sense (the else if of an
 	// if (!allowed)) holds where both do. Nil for one test.

@@ -65,4 +65,35 @@ type Serving struct {
 	// how messages name them; otherwise as a directive and its argument
 	// (location /x).
 	TagSections bool
+	// Captures, for a server whose regexes leave their captures to the
+	// statements after them (nginx $1 and named captures), lists what a
+	// request's variables read; nil when the dialect has none.
+	Captures *Captures
+}
+
+// Captures is what an evaluator needs to replay, for one request, the
+// regexes that set nginx's captures: its maps, which run their regexes
+// when their variable is first read, and why it cannot, when a
+// directive the model does not follow runs one.
+type Captures struct {
+	Maps map[string]*VarMap // by variable name, without the $
+	// Untraced names, by the place (file:line:col) of the server,
+	// location or if block it is written in, a directive that runs a
+	// regex or reads a map in a way the model does not replay (rewrite, a
+	// set reading a map): a capture read by a request that runs that
+	// block is not known. Under "" is one every request may run.
+	Untraced map[string]string
+	// Named lists the names every regex of the file captures, which are
+	// variables of their own ($srv of (?<srv>...)).
+	Named map[string]bool
+}
+
+// VarMap is an nginx map as ngx_http_map_find searches it: the hash of
+// exact (and, with hostnames, wildcard) keys first, then the regexes in
+// the order written, the first that matches winning.
+type VarMap struct {
+	Source   string     // the variable it maps: "$http_origin", "$host", ...
+	Keys     []*Matcher // exact and wildcard keys
+	Regexes  []*Matcher // in the order written
+	Volatile bool       // evaluated again on every read, not once per request
 }

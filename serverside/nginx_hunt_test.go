@@ -98,7 +98,8 @@ server {
 
 // TestNginxCaptures: a map value built from its regex key's named
 // captures, and a header from the captures of a regex server_name, are
-// known; a server_name capture another regex may replace is not.
+// known; a location regex that matches replaces them, one that fails
+// leaves them.
 func TestNginxCaptures(t *testing.T) {
 	conf := `
 map $http_origin $cors {
@@ -127,7 +128,68 @@ server {
 		{"http://c7.test/", "https://app.example.com", model.ACAO, "https://app.example.com", false},
 		{"http://c7.test/", "https://evil.example", model.ACAO, "", false},
 		{"http://c7.test/", "https://app.example.com", "Access-Control-Expose-Headers", "X-c7", false},
-		{"http://ab.test/", "https://app.example.com", "Access-Control-Expose-Headers", "", true}, // the location regex captures too
+		{"http://ab.test/", "https://app.example.com", "Access-Control-Expose-Headers", "X-ab", false},
+		{"http://ab.test/v2/x", "https://app.example.com", "Access-Control-Expose-Headers", "X-v2", false}, // the location regex captures too
+	} {
+		_, got, unknown := nginxAnswer(t, conf, get(tc.url, tc.origin), tc.name)
+		if got != tc.want || (unknown != "") != tc.unknown {
+			t.Errorf("%s from %s: %s %q (unknown %q), want %q (unknown %v)", tc.url, tc.origin, tc.name, got, unknown, tc.want, tc.unknown)
+		}
+	}
+}
+
+// TestNginxCaptureOrder: $1 is what the last regex to run left, in
+// nginx's order: an if's regex that fails empties it, a map runs its
+// regexes when a statement first reads it (nginx 1.22, hand-written
+// cases nginx-capA2, nginx-capB1, nginx-capB2, nginx-capH1); a rewrite
+// the model does not replay leaves it unknown.
+func TestNginxCaptureOrder(t *testing.T) {
+	conf := `
+map $http_origin $cors {
+  default "";
+  "https://app.example.com" $http_origin;
+  ~^(https://[a-z]+\.example\.com)$ $1;
+}
+map $host $exp {
+  hostnames;
+  default "X-Default";
+  ~^c[0-9]+\.test$ "X-C";
+}
+server {
+  listen 80;
+  server_name ~^([a-z]+)([0-9]*)\.test$;
+  add_header Access-Control-Expose-Headers "X-$1";
+  location /if/ {
+    if ($http_origin ~* "^https://(app|admin)\.example\.com$") { set $v 1; }
+    return 200;
+  }
+  location /first/ {
+    add_header Access-Control-Allow-Origin $cors;
+    add_header Access-Control-Expose-Headers "X-$1";
+    return 200;
+  }
+  location /host/ {
+    add_header Access-Control-Allow-Headers "X-$1";
+    add_header Access-Control-Allow-Origin $exp;
+    add_header Access-Control-Expose-Headers "X-$1";
+    return 200;
+  }
+  location /rw/ {
+    rewrite ^/rw/(.*)$ /if/$1 last;
+  }
+}
+`
+	for _, tc := range []struct {
+		url, origin, name, want string
+		unknown                 bool
+	}{
+		{"http://c7.test/if/x", "https://admin.example.com", "Access-Control-Expose-Headers", "X-admin", false},
+		{"http://c7.test/if/x", "https://evil.example", "Access-Control-Expose-Headers", "X-", false},
+		{"http://c7.test/first/x", "https://www.example.com", "Access-Control-Expose-Headers", "X-https://www.example.com", false},
+		{"http://c7.test/first/x", "https://app.example.com", "Access-Control-Expose-Headers", "X-c", false}, // the hash answers: no regex runs
+		{"http://c7.test/host/x", "https://app.example.com", model.ACAH, "X-c", false},
+		{"http://c7.test/host/x", "https://app.example.com", "Access-Control-Expose-Headers", "X-", false},
+		{"http://c7.test/rw/x", "https://app.example.com", "Access-Control-Expose-Headers", "", true},
 	} {
 		_, got, unknown := nginxAnswer(t, conf, get(tc.url, tc.origin), tc.name)
 		if got != tc.want || (unknown != "") != tc.unknown {

@@ -259,6 +259,9 @@ type evaluator struct {
 	// newURI is the URI an error page redirected to, whose upstream
 	// status the request does not give.
 	newURI string
+	// capture is nginx's capture state for the request, shared by the
+	// internal redirects and error pages that answer it.
+	capture map[*model.File]*capState
 }
 
 // urlPort is the port a URL connects to.
@@ -297,6 +300,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 		return
 	}
 	route := e.forced
+	named := route != nil
 	e.forced = nil
 	if route == nil {
 		route = e.req.routes.route(e, f)
@@ -331,6 +335,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 	if a.Response == nil {
 		a.Response = r
 	}
+	e.replayRewrite(f, route, r, named)
 	status, source := r.Status, r.Source
 	var inner []Line
 	switch {
@@ -447,6 +452,9 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 	}
 	for in := range applied.EachInstance(status, source) {
 		e.origin = e.req.Origin
+		if f.Serving.Captures != nil {
+			e.readMaps(e.caps(f), in.Value.Raw) // a map runs its regexes when first read
+		}
 		if in.Op.Stored && e.storedOrigin != "" {
 			e.origin = e.storedOrigin
 		}
@@ -457,10 +465,20 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 			// (httpd 2.4.71, a static file and a ProxyPass upstream).
 			v = "(null)"
 		}
-		if u, unknown := e.unknownIn(in.Value); !ok && unknown && !f.Serving.HostsInOrder {
-			if sv, known := serverNameCaptures(f, serverOf(r), e.hostName(), u.Raw); known {
+		if !ok && in.Value.Kind == model.Unknown && f.Serving.Captures != nil {
+			// "X-$1", "X-$srv": what the regexes on the way left
+			sv, known, why := e.caps(f).captured(in.Value.Raw)
+			if known {
 				if sv != "" {
 					a.Headers = append(a.Headers, Line{Name: in.Name, Value: sv, From: in.Op.Span, Op: in.Op})
+				}
+				continue
+			}
+			if why != "" {
+				note := fmt.Sprintf("the value of %s (%s) is not known from the configuration: %s", in.Name, in.Value.Raw, why)
+				a.Notes = append(a.Notes, note)
+				if model.IsCORSHeader(in.Name) {
+					a.Undecidable = append(a.Undecidable, note)
 				}
 				continue
 			}
@@ -787,7 +805,44 @@ func (e *evaluator) server(f *model.File) *model.Scope {
 		}
 		return cands[0]
 	}
+	if s := sameOnEveryAddress(onPort, e.host, e.port); s != nil {
+		return s
+	}
 	return nginxServer(onPort, e.host)
+}
+
+// sameOnEveryAddress is the server nginx chooses for host on every
+// address the servers on port listen on, when it is the same one
+// whichever address the host resolves to (a server named host that
+// listens on all of them); nil otherwise.
+func sameOnEveryAddress(servers []*model.Scope, host string, port int) *model.Scope {
+	addrs := map[string]bool{}
+	for _, s := range servers {
+		for _, l := range s.Listens {
+			if l.Port == port {
+				addrs[l.Addr] = true
+			}
+		}
+	}
+	var chosen *model.Scope
+	for a := range addrs {
+		cands, def, ok := nginxOnAddress(servers, a, port)
+		if !ok {
+			return nil
+		}
+		s := nginxServerNamed(cands, host)
+		if s == nil {
+			s = def
+		}
+		if s == nil {
+			s = cands[0]
+		}
+		if chosen != nil && s != chosen {
+			return nil
+		}
+		chosen = s
+	}
+	return chosen
 }
 
 // hostName is the request's host as nginx's $host holds it.
@@ -860,17 +915,19 @@ func (e *evaluator) addressUnknown(f *model.File) string {
 		return ""
 	}
 	addrs := map[string]bool{}
+	var servers []*model.Scope
 	for _, s := range f.Scopes {
 		if s.Role != model.RoleServer {
 			continue
 		}
+		servers = append(servers, s)
 		for _, l := range s.Listens {
 			if l.Port == e.port {
 				addrs[l.Addr] = true
 			}
 		}
 	}
-	if len(addrs) < 2 {
+	if len(addrs) < 2 || sameOnEveryAddress(servers, e.host, e.port) != nil {
 		return ""
 	}
 	return fmt.Sprintf("the servers on port %d listen on different addresses, and which one %s resolves to decides the server that answers", e.port, e.host)
@@ -1081,60 +1138,6 @@ func (e *evaluator) response(f *model.File, route *model.Scope, a *Answer) *mode
 	return nil
 }
 
-// serverNameCaptures evaluates raw from the captures of the regex
-// server_name that chose server for host ("X-$sub" under server_name
-// ~^(?<sub>[a-z]+)\.test$). Only when no other regex of the request
-// could have replaced them by the time the header is made: a named
-// capture keeps its value unless another regex captures that name; $1..$9
-// are the last match's, and a location regex without groups empties them
-// (nginx 1.22 sent "X-" under location ~ \.json$, difftest seed 11), so
-// they need the server to have no other regex at all.
-func serverNameCaptures(f *model.File, server *model.Scope, host, raw string) (string, bool) {
-	if server == nil {
-		return "", false
-	}
-	var re *regexp2.Regexp
-	for _, h := range server.Hosts {
-		if strings.HasPrefix(h, "~") {
-			if c, err := pcre.Compile(h[1:], true); err == nil {
-				if ok, _ := c.MatchString(host); ok {
-					re = c
-					break
-				}
-			}
-		}
-	}
-	if re == nil {
-		return "", false
-	}
-	var others []string
-	for _, m := range f.Matchers {
-		if m.Kind == model.MatchRegex {
-			others = append(others, m.Pattern)
-		}
-	}
-	for _, s := range f.Scopes {
-		if s.Match != nil && s.Match.Kind == model.PathRegex {
-			others = append(others, s.Match.Pattern)
-		}
-	}
-	for _, name := range captureNames(raw) {
-		if name[0] >= '1' && name[0] <= '9' && len(others) > 0 {
-			return "", false
-		}
-		for _, o := range others {
-			if strings.Contains(o, "<"+name+">") || strings.Contains(o, "'"+name+"'") {
-				return "", false
-			}
-		}
-	}
-	m, err := re.FindStringMatch(host)
-	if err != nil || m == nil {
-		return "", false
-	}
-	return expandCaptures(raw, m)
-}
-
 // captureNames lists the variables raw reads ($name, ${name}, $1).
 func captureNames(raw string) []string {
 	var out []string
@@ -1225,6 +1228,7 @@ func (e *evaluator) holds(r *model.Response, a *Answer) bool {
 			return false
 		case c.Failure:
 			// the path where nothing fails
+		case c.Always:
 		default:
 			a.Notes = append(a.Notes, fmt.Sprintf("the condition %q is taken as false", c.Text))
 			if changesCORS(r) {

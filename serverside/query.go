@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/corslint/corslint/browser"
+	"github.com/corslint/corslint/internal/pcre"
 	"github.com/corslint/corslint/model"
 )
 
@@ -674,6 +675,19 @@ func hostFor(s *model.Scope) string {
 			return h[:len(h)-1] + "com"
 		}
 		return strings.NewReplacer("*", "x", "?", "x").Replace(h)
+	}
+	// a regex name: a short host it accepts (c0.test for ~^c[0-9]+\.test$)
+	for _, h := range s.Hosts {
+		p, ok := strings.CutPrefix(strings.TrimSpace(h), "~")
+		if !ok {
+			continue
+		}
+		for _, c := range regexSamples(p) {
+			c = strings.ToLower(c)
+			if c != "" && !strings.ContainsAny(c, "/ :") && pcre.Match(p, true, c) {
+				return c
+			}
+		}
 	}
 	// a server without names is reached by a host no other one takes
 	return "corslint.invalid"

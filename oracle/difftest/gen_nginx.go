@@ -43,6 +43,9 @@ func (g *gen) nginxCase(name string) *Case {
 			stmt(`~*^https://app\.example\.com $http_origin;`, "nginx:map-regex"),
 			stmt(`~^(https://[a-z]+\.example\.com)$ $1;`, "nginx:map-regex", "nginx:map-capture"),
 			stmt(`~^https://(?<sub>[a-z]+)\.example\.com$ https://$sub.example.com;`, "nginx:map-regex", "nginx:map-capture-named"),
+			// the name a regex server_name captures too: whichever ran
+			// last with it gives $srv
+			stmt(`~^https://(?<srv>[a-z]+)\.example\.org$ $http_origin;`, "nginx:map-regex", "nginx:capture-named-shared"),
 		)...)
 		n := block("map $http_origin "+mapVar+" {", "}", kids, "nginx:map")
 		n.Fixed = true
@@ -160,7 +163,7 @@ func (g *gen) nginxServer(c *Case, i int, isDefault bool, mapVar, hostVar, credV
 		// set and if at server level run before the location is chosen
 		serverVar = "$" + c.Name + "_s"
 		kids = append(kids, fixed("set "+serverVar+` "";`, "nginx:set", "nginx:set-server"),
-			block(`if ($http_origin ~ "^https://app\.example\.com$") {`, "}",
+			block(`if ($http_origin ~ `+g.pick(`"^https://app\.example\.com$"`, `"^https://(app)\.example\.(com)$"`)+`) {`, "}",
 				[]*Node{fixed("set " + serverVar + " $http_origin;")}, "nginx:if-server", "nginx:set"))
 	}
 
@@ -198,7 +201,7 @@ func (g *gen) nginxServer(c *Case, i int, isDefault bool, mapVar, hostVar, credV
 	}
 	opens := []string{
 		"location / {", "location /api/ {", "location = /api/exact {", "location ^~ /static/ {",
-		`location ~ \.json$ {`, `location ~* ^/api/v[0-9]+/ {`, "location /api/v1/ {",
+		`location ~ \.json$ {`, g.pick(`location ~* ^/api/v[0-9]+/ {`, `location ~* ^/api/(v[0-9]+)/ {`), "location /api/v1/ {",
 	}
 	g.r.Shuffle(len(opens), func(a, b int) { opens[a], opens[b] = opens[b], opens[a] })
 	nLoc := 1 + g.r.Intn(4)
@@ -223,6 +226,9 @@ func (g *gen) nginxLocation(c *Case, open, mapVar, hostVar string, mayNest bool)
 		fams = append(fams, "nginx:location-exact")
 	case open[9] == '~':
 		fams = append(fams, "nginx:location-regex")
+		if strings.Contains(open, "(") {
+			fams = append(fams, "nginx:location-regex-capture")
+		}
 	default:
 		fams = append(fams, "nginx:location-prefix")
 	}
@@ -243,7 +249,23 @@ func (g *gen) nginxLocation(c *Case, open, mapVar, hostVar string, mayNest bool)
 		kids = append(kids, g.nginxFlagIfs(c, mapVar)...)
 	}
 	if g.chance(0.8) {
-		kids = append(kids, g.nginxHeaders(mapVar, setVar, hostVar, false).nodes("nginx:add_header")...)
+		hs := g.nginxHeaders(mapVar, setVar, hostVar, false).nodes("nginx:add_header")
+		if g.chance(0.2) {
+			// a capture read before or after the statements that read
+			// maps: what it gives depends on the regexes run by then
+			// ($srv only where a regex names it: nginx refuses an unknown
+			// variable)
+			at := g.r.Intn(len(hs) + 1)
+			read := stmt(`add_header Access-Control-Expose-Headers "`+g.pick("X-$1", "X-$1-$2")+`" always;`, "nginx:add_header", "nginx:capture-order")
+			hs = append(hs[:at], append([]*Node{read}, hs[at:]...)...)
+		}
+		kids = append(kids, hs...)
+	}
+	if mapVar != "" && g.chance(0.1) {
+		// the map runs here, in the rewrite phase; with a default of "*"
+		// the test always holds
+		kids = append(kids, block("if ("+mapVar+` != "") {`, "}",
+			g.nginxHeaders(mapVar, setVar, "", false).nodes("nginx:add_header-if"), "nginx:if-location", "nginx:if-map-test"))
 	}
 	if g.chance(0.1) {
 		// an if without return: its own configuration, add_header included,

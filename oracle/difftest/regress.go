@@ -27,6 +27,9 @@ type Regression struct {
 	// Fact, when set, is the server behaviour the case shows, for
 	// docs/server-facts.md.
 	Fact string `json:"fact,omitempty"`
+	// Decided, when set, says the documentation or source settles the
+	// answer: the replay must agree, not call it undecidable.
+	Decided bool `json:"decided,omitempty"`
 	// Lint, when set, names the property (Property.Name) the server
 	// showed that once had no finding: the replay requires one.
 	Lint string `json:"lint,omitempty"`

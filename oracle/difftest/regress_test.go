@@ -9,7 +9,8 @@ import (
 // TestRegressions replays every shrunk disagreement kept in
 // testdata/regress against the prediction: a fixed one must no longer
 // disagree (it agrees, or says why it cannot know), and one still marked
-// Known must still disagree, so that fixing it shows.
+// Known must still disagree, so that fixing it shows; one marked Decided
+// must agree.
 func TestRegressions(t *testing.T) {
 	paths, err := filepath.Glob(filepath.Join("testdata", "regress", "*.json"))
 	if err != nil {
@@ -31,6 +32,8 @@ func TestRegressions(t *testing.T) {
 			switch {
 			case g.Known == "" && o.Kind == Disagree:
 				t.Errorf("the prediction disagrees with %s again:\n%s\nprobe %s\n%s", g.Server, strings.Join(o.Diffs, "\n"), g.Probe, g.Config)
+			case g.Decided && o.Kind != Agree:
+				t.Errorf("the answer is settled, but the prediction is %s (%s):\n%s\nprobe %s\n%s", o.Kind, o.Reason, strings.Join(o.Diffs, "\n"), g.Probe, g.Config)
 			case g.Known != "" && o.Kind != Disagree:
 				t.Errorf("known disagreement (%s) is now %s: clear its known field", g.Known, o.Kind)
 			}

@@ -68,6 +68,7 @@ func Lower(cfg *Config) *model.File {
 	}
 	top := &model.Scope{Kind: "main", Role: model.RoleFile, Span: model.Span{File: cfg.Path, Line: 1, Col: 1}, Layer: fileLayer(cfg.Directives)}
 	l.block(top, nil, cfg.Directives, inheritOn)
+	l.file.Serving.Captures = l.captures(cfg.Directives)
 	markUnreachable(l.file.Scopes)
 	sort.SliceStable(l.file.Matchers, func(i, j int) bool { return l.file.Matchers[i].Span.Before(l.file.Matchers[j].Span) })
 	return l.file
@@ -1160,8 +1161,11 @@ func (l *lowerer) conditionOf(d *Directive) *model.Condition {
 			}
 		}
 		if name, ok := soleVariable(subject); ok && c.Origin == nil && (op == "" || op == "=" || op == "!=") {
-			if !l.flagCondition(c, d, name, op, operand) {
-				l.mapTest(c, name, op, operand)
+			switch {
+			case l.flagCondition(c, d, name, op, operand):
+			case l.mapTest(c, name, op, operand):
+			case l.mapAlways(name, op, operand):
+				c.Always = true // every value of the map, its default included, is non-empty
 			}
 		}
 	}

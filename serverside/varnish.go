@@ -111,8 +111,11 @@ func (e *evaluator) cacheHit(f *model.File, r *model.Response) cacheHit {
 // taken to look up when lookup is set. uncertain names the first such
 // request.
 func (e *evaluator) simulate(f *model.File, c *model.Cache, r *model.Response, lookup bool) (hit cacheHit, uncertain string) {
+	// an object under key, one of its variants when varies: the Origin
+	// its fetch sent the backend ("" for none)
 	type object struct {
 		key, origin string
+		varies      bool
 		hits        int
 		by          int
 	}
@@ -140,7 +143,7 @@ func (e *evaluator) simulate(f *model.File, c *model.Cache, r *model.Response, l
 		}
 		found := -1
 		for j := len(objs) - 1; j >= 0; j-- {
-			if objs[j].key == key && (objs[j].origin == "" || objs[j].origin == q.origin) {
+			if objs[j].key == key && (!objs[j].varies || objs[j].origin == q.origin) {
 				found = j
 				break
 			}
@@ -156,8 +159,16 @@ func (e *evaluator) simulate(f *model.File, c *model.Cache, r *model.Response, l
 			objs[found].hits++
 			continue
 		}
-		if vary, ok := q.stores(c, rq); ok {
-			objs = append(objs, object{key: key, origin: vary, by: i})
+		if varies, ok := q.stores(c, rq); ok {
+			o := object{key: key, varies: varies, by: i}
+			if varies {
+				// Varnish records the Vary headers as the backend request
+				// had them (VRY_Create reads bereq): an Origin that
+				// vcl_backend_fetch unsets is recorded as absent, which
+				// no request with an Origin matches.
+				o.origin, _ = echoedOrigin(rq, q.origin, nil)
+			}
+			objs = append(objs, o)
 		}
 	}
 	return cacheHit{}, uncertain
@@ -222,14 +233,14 @@ func (e *evaluator) looksUp(r *model.Response) (ok bool, why string) {
 }
 
 // stores reports whether Varnish keeps what a miss of this request
-// fetched as r, and the Origin the object varies on ("" when it says no
-// Vary: Origin): a status it caches and neither the statements stored
+// fetched as r, and whether the object varies on Origin (Vary: Origin or
+// *): a status it caches and neither the statements stored
 // with it nor the upstream keep it out (Set-Cookie, Cache-Control
 // private, no-store or no-cache, Vary: *), which the built-in
 // vcl_backend_response makes a hit-for-miss.
-func (e *evaluator) stores(c *model.Cache, r *model.Response) (vary string, ok bool) {
+func (e *evaluator) stores(c *model.Cache, r *model.Response) (varies, ok bool) {
 	if e.req.UpstreamStatus < 0 || !storesStatus(c, e.req.UpstreamStatus) {
-		return "", false
+		return false, false
 	}
 	kept := &model.Response{}
 	for _, op := range r.Headers {
@@ -238,9 +249,8 @@ func (e *evaluator) stores(c *model.Cache, r *model.Response) (vary string, ok b
 		}
 	}
 	if kept.NotShared() {
-		return "", false
+		return false, false
 	}
-	varies := false
 	for _, op := range kept.Headers {
 		if op.Name == model.Vary && op.Op != model.Unset {
 			if v, ok := e.value(op.Value); ok {
@@ -251,22 +261,19 @@ func (e *evaluator) stores(c *model.Cache, r *model.Response) (vary string, ok b
 	for _, h := range e.req.UpstreamHeaders {
 		switch model.CanonicalName(h.Name) {
 		case "Set-Cookie":
-			return "", false
+			return false, false
 		case "Cache-Control":
 			if model.KeepsOutOfSharedCaches(h.Value) {
-				return "", false
+				return false, false
 			}
 		case model.Vary:
 			if strings.TrimSpace(h.Value) == "*" {
-				return "", false
+				return false, false
 			}
 			varies = varies || model.VaryNamesOrigin(h.Value)
 		}
 	}
-	if varies {
-		return e.origin, true
-	}
-	return "", true
+	return varies, true
 }
 
 // cacheKey is what vcl_hash feeds the hash for this request: the key's

@@ -103,6 +103,9 @@ func TestVarnishObjHits(t *testing.T) {
 		{"origin in the key, this origin second", "sub vcl_hash {\n  hash_data(req.http.Origin);\n}\n", "GET", nil, get("null", app), true, ""},
 		{"Vary: Origin, other origin before", "sub vcl_backend_response {\n  set beresp.http.Vary = \"Origin\";\n}\n", "GET", nil, get(admin), true, "*"},
 		{"Vary: Origin, same origin before", "sub vcl_backend_response {\n  set beresp.http.Vary = \"Origin\";\n}\n", "GET", nil, get(admin, app), true, ""},
+		// Vary is recorded from the backend request, which has no Origin
+		// here: no request with one matches (varnish-3ffccca3)
+		{"Vary: Origin, Origin unset for the backend", "sub vcl_backend_fetch {\n  unset bereq.http.Origin;\n}\nsub vcl_backend_response {\n  set beresp.http.Vary = \"Origin\";\n}\n", "GET", nil, get(app), true, "*"},
 		{"a 500 is not stored", "", "GET-500", nil, get(app), true, "*"},
 		{"a passed URL", "sub vcl_recv {\n  if (req.url ~ \"^/a\") {\n    return (pass);\n  }\n}\n", "GET", nil, get(app), true, "*"},
 		{"uncacheable", "sub vcl_backend_response {\n  set beresp.uncacheable = true;\n  return (deliver);\n}\n", "GET", nil, get(app), true, "*"},

@@ -213,9 +213,17 @@ if ($request_method = OPTIONS) {
 				// itself): only the evaluator can say whether a preflight
 				// gets it, with Access-Control-Allow-Origin and without
 				// Access-Control-Allow-Headers.
-				if addsHeader(r, model.ACAO) != nil && addsHeader(r, model.ACAM) != nil && addsHeader(r, model.ACAH) == nil &&
-					!lostByInheritance(r, model.ACAH) && p.decides(r) && preflightLacksHeaders(q.For(r), r, true) {
-					report(r)
+				// A statement that sends it only where its env= is set
+				// counts where a trusted origin's preflight gets it.
+				if addsHeader(r, model.ACAO) != nil && addsHeader(r, model.ACAM) != nil && !lostByInheritance(r, model.ACAH) {
+					switch {
+					case addsHeader(r, model.ACAH) == nil:
+						if p.decides(r) && preflightLacksHeaders(q.For(r), r, true) {
+							report(r)
+						}
+					case q.Decides(r) && preflightLacksHeaders(fromTrusted(q.For(r)), r, true):
+						report(r)
+					}
 				}
 				continue
 			}
@@ -235,6 +243,12 @@ if ($request_method = OPTIONS) {
 				if !p.decides(r) || preflightLacksHeaders(q.For(r), r, false) {
 					report(r)
 				}
+				continue
+			}
+			if q.Decides(r) && preflightLacksHeaders(fromTrusted(q.For(r)), r, false) {
+				// the statement never reaches a trusted origin's
+				// preflight (its env= is never set there)
+				report(r)
 				continue
 			}
 			if credentialsOn(r) != nil {
@@ -772,6 +786,18 @@ func corsIntent(f *model.File, r *model.Response) *model.HeaderOp {
 		}
 	}
 	return nil
+}
+
+// fromTrusted keeps the exchanges sent from an origin the query trusts:
+// not the untrusted one, nor null.
+func fromTrusted(xs []serverside.Exchange) []serverside.Exchange {
+	var out []serverside.Exchange
+	for _, x := range xs {
+		if x.Request.Origin != serverside.Untrusted && x.Request.Origin != "null" {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // preflightLacksHeaders reports whether a predicted preflight answer from

@@ -29,8 +29,11 @@ func hasLiteral(v model.Value, s string) bool {
 // credentialsOn returns the statement that sends
 // Access-Control-Allow-Credentials: true on r, or nil.
 func credentialsOn(r *model.Response) *model.HeaderOp {
-	for _, op := range r.Ops(model.ACAC) {
-		if adds(op) && hasLiteral(op.Value, "true") {
+	ops := r.Ops(model.ACAC)
+	for i, op := range ops {
+		// one a later statement replaces or removes on every answer (an
+		// <If>'s unset) sends nothing
+		if adds(op) && hasLiteral(op.Value, "true") && !replacedLater(op, ops[i+1:]) {
 			return op
 		}
 	}

@@ -483,9 +483,18 @@ func (m *routeMemo) route(e *evaluator, f *model.File) *model.Scope {
 	return r
 }
 
-// requests lists the representative requests sent to url for r.
+// requests lists the representative requests sent to url for r: from
+// the origins r's tests trust, the untrusted one, null, and one on the
+// matching side of each negated origin test of the route's responses.
 func (q *Query) requests(r *model.Response, url string) []Request {
 	origins := append(trustedOrigins(q.file, r), Untrusted, "null")
+	var route []*model.Response
+	for _, o := range q.file.Responses {
+		if o.Route == r.Route {
+			route = append(route, o)
+		}
+	}
+	origins = negatedSides(origins, route)
 	out := sampleRequests(url, origins)
 	if q.file.Serving.MethodRouting {
 		out = append(out, methodRequests(url, origins, routeMethods(q.file, r))...)
@@ -550,6 +559,10 @@ func (q *Query) target(r *model.Response) (string, bool) {
 			base += fmt.Sprintf(":%d", server.Ports[0])
 		}
 	}
+	// A URL whose walk goes on from r's route into another route's
+	// section (a <FilesMatch> that takes /static/x.json in <Directory
+	// /static>) gets that route's answer: another sample speaks for r.
+	below := ""
 	for i, p := range pathSamples(r.Route) {
 		if i >= maxRoutePaths {
 			break
@@ -563,11 +576,44 @@ func (q *Query) target(r *model.Response) (string, bool) {
 				return "", false // a server no sampled host selects
 			}
 			if picked := q.routes.route(e, f); picked == r.Route || q.walkReaches(e, f, picked, r) {
+				if q.walkGoesBelow(e, f, r.Route) {
+					if below == "" {
+						below = base + p
+					}
+					continue
+				}
 				return base + p, true
 			}
 		}
 	}
-	return "", false
+	return below, below != ""
+}
+
+// walkGoesBelow reports whether the dialect's own walk of the request
+// (httpd's) goes through route's section and then through the section
+// of another route of the file, whose statements then shape the answer.
+func (q *Query) walkGoesBelow(e *evaluator, f *model.File, route *model.Scope) bool {
+	if f.Walker == nil {
+		return false
+	}
+	a := &Answer{Method: e.method}
+	if !e.apacheLayer(f, a) || a.By.IsZero() {
+		return false
+	}
+	own := route.Kind + " " + route.Label
+	parts := strings.Split(a.Route, " > ")
+	i := slices.Index(parts, own)
+	if i < 0 {
+		return false
+	}
+	for _, part := range parts[i+1:] {
+		for _, o := range f.Responses {
+			if o.Route != nil && o.Route != route && o.Route.Kind+" "+o.Route.Label == part {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // walkReaches reports whether the dialect's own walk of a GET (httpd's)
@@ -585,8 +631,8 @@ func (q *Query) walkReaches(e *evaluator, f *model.File, picked *model.Scope, r 
 	if !e.apacheLayer(f, a) || a.By.IsZero() {
 		return false
 	}
-	if picked != nil && walkedThrough(a.Route, picked) {
-		return false // the walk went through the model's choice
+	if picked != nil && walkedThrough(a.Route, picked) && !walkedThrough(a.Route, r.Route) {
+		return false // the walk went through the model's choice only
 	}
 	return q.walked(a, r.Route) != nil
 }
@@ -756,31 +802,8 @@ func trustedOrigins(f *model.File, r *model.Response) []string {
 		if m == nil || m.Dynamic {
 			continue
 		}
-		var cands []string
-		switch m.Kind {
-		case model.MatchExact:
-			cands = m.Exact
-		case model.MatchWildcard:
-			for _, e := range m.Exact {
-				cands = append(cands, strings.ReplaceAll(e, "*", "x"))
-			}
-		default:
-			cands = regexSamples(strings.TrimPrefix(m.Pattern, "~"))
-		}
-		for _, c := range cands {
-			if !strings.Contains(c, "://") && (m.Hostnames || m.Matches("https://"+strings.TrimPrefix(c, "."))) {
-				// an unanchored pattern samples the host alone
-				c = "https://" + strings.TrimPrefix(c, ".")
-			} else if strings.HasPrefix(c, ".") && m.Matches("https://x"+c) {
-				// a suffix that needs its dot (\.example\.com$)
-				c = "https://x" + c
-			}
-			if strings.Contains(c, "://") && m.Matches(c) {
-				add(c)
-			}
-		}
-		if len(out) == maxTrusted {
-			return out
+		for _, c := range originSamples(m) {
+			add(c)
 		}
 	}
 	for _, op := range r.Headers {
@@ -790,6 +813,65 @@ func trustedOrigins(f *model.File, r *model.Response) []string {
 	}
 	if len(out) == 0 {
 		add("https://app.corslint.invalid")
+	}
+	return out
+}
+
+// negatedSides adds to origins, beyond the cap, one origin that the
+// pattern of each negated origin test of rs takes where no origin of
+// origins does: the side of the test no other sample may be on (an <If>
+// on !(%{HTTP:Origin} =~ /example\.com$/) takes the untrusted origin,
+// null and the trusted samples alike).
+func negatedSides(origins []string, rs []*model.Response) []string {
+	for _, r := range rs {
+		var ms []*model.Matcher
+		for _, c := range r.Conds {
+			if c != nil && c.Origin != nil && c.Negated {
+				ms = append(ms, c.Origin)
+			}
+		}
+		for _, op := range r.Headers {
+			if op.When != nil && op.When.Origin != nil && op.When.Negated {
+				ms = append(ms, op.When.Origin)
+			}
+		}
+		for _, m := range ms {
+			if m.Dynamic || slices.ContainsFunc(origins, m.Matches) {
+				continue
+			}
+			if o := originSamples(m); len(o) > 0 {
+				origins = append(origins, o[0])
+			}
+		}
+	}
+	return origins
+}
+
+// originSamples lists origins m accepts, sampled from its values or its
+// pattern.
+func originSamples(m *model.Matcher) []string {
+	var cands, out []string
+	switch m.Kind {
+	case model.MatchExact:
+		cands = m.Exact
+	case model.MatchWildcard:
+		for _, e := range m.Exact {
+			cands = append(cands, strings.ReplaceAll(e, "*", "x"))
+		}
+	default:
+		cands = regexSamples(strings.TrimPrefix(m.Pattern, "~"))
+	}
+	for _, c := range cands {
+		if !strings.Contains(c, "://") && (m.Hostnames || m.Matches("https://"+strings.TrimPrefix(c, "."))) {
+			// an unanchored pattern samples the host alone
+			c = "https://" + strings.TrimPrefix(c, ".")
+		} else if strings.HasPrefix(c, ".") && m.Matches("https://x"+c) {
+			// a suffix that needs its dot (\.example\.com$)
+			c = "https://x" + c
+		}
+		if strings.Contains(c, "://") && m.Matches(c) {
+			out = append(out, c)
+		}
 	}
 	return out
 }

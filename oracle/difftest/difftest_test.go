@@ -146,6 +146,15 @@ func shrinkLint(t *testing.T, r *Runner, ms []lintMiss) {
 		}
 		t.Logf("lint miss %s %s probe %d shrunk to %d nodes: %s\n%s\npreflight %s\nactual %s\n%s", m.c.Server, m.c.Name, m.pi, count(min.Case.Top), m.prop.Name,
 			min.Case.Probes[0], min.Obs.Preflight, min.Obs.Actual, min.Case.Text())
+		if dir := os.Getenv("DIFFTEST_SAVE"); dir != "" {
+			g := NewRegression(min)
+			g.Lint = m.prop.Name
+			path, err := g.Save(dir)
+			if err != nil {
+				t.Error(err)
+			}
+			t.Logf("saved %s", path)
+		}
 	}
 }
 

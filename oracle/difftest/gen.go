@@ -8,8 +8,8 @@ import (
 // Generate returns n cases for server, the same for the same seed.
 func Generate(server string, seed int64, n int) []*Case {
 	// A seeded generator per call, so nothing is shared between calls.
-	r := rand.New(rand.NewSource(seed)) //nolint:gosec // reproducible test input, not security
-	g := &gen{r: r}
+	r := rand.New(rand.NewSource(seed))                                     //nolint:gosec // reproducible test input, not security
+	g := &gen{r: r, more: &gen{r: rand.New(rand.NewSource(seed ^ 0x5eed))}} //nolint:gosec // as above
 	out := make([]*Case, 0, n)
 	for i := 0; i < n; i++ {
 		var c *Case
@@ -31,6 +31,10 @@ func Generate(server string, seed int64, n int) []*Case {
 
 type gen struct {
 	r *rand.Rand
+	// more draws for mechanisms added after a seed's cases were fixed,
+	// so that adding them leaves every earlier draw of r, and the cases
+	// known seeds give, as they were
+	more *gen
 }
 
 func (g *gen) chance(p float64) bool { return g.r.Float64() < p }

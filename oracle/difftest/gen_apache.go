@@ -142,6 +142,17 @@ func (g *gen) apacheVhost(i int, alias string) *Node {
 		kids = append(kids, stmt("RewriteCond %{REQUEST_METHOD} "+g.pick("OPTIONS", "options [NC]", "!^(GET|POST)$"), "apache:rewrite"),
 			stmt("RewriteRule "+g.pick("^", "^/static/", `\.json$`)+" - "+g.pick("[R=204,L]", "[R=200,L]", "[F]", "[G]", "[R=204]", "[F,NC]"), "apache:rewrite-flags"))
 	}
+	if x := g.more; x != nil && x.chance(0.15) {
+		// mod_rewrite's external redirects, with server variables in the
+		// Location (the corpus's %{HTTP_HOST}, %{REQUEST_URI})
+		kids = append(kids, stmt("RewriteEngine On", "apache:rewrite-redirect"))
+		if x.chance(0.3) {
+			kids = append(kids, stmt("RewriteCond %{REQUEST_METHOD} "+x.pick("!OPTIONS", "^GET$"), "apache:rewrite-redirect"))
+		}
+		kids = append(kids, stmt("RewriteRule "+x.pick(`^/static/f-404\.txt$`, `\.json$`, "^/static/(.*)$")+" "+
+			x.pick("https://elsewhere.test/$1", "https://%{HTTP_HOST}/static/g-200.txt", "%{REQUEST_SCHEME}://elsewhere.test%{REQUEST_URI}", "/static/g-200.txt")+" "+
+			x.pick("[R=301,L]", "[R,L]", "[R=permanent,L]", "[R=303]", "[R=temp,L]"), "apache:rewrite-redirect"))
+	}
 	if g.chance(0.2) {
 		kids = append(kids, stmt("ErrorDocument 404 "+g.pick("/err.txt", `"not here"`), "apache:errordocument"))
 	}
@@ -275,7 +286,13 @@ func (g *gen) apachePerDirRewrite(sub string) []*Node {
 			stmt("RewriteRule ^ - [E=RW_OK:%{HTTP:Origin}]", "apache:rewrite-perdir"),
 			stmt(`Header set Access-Control-Allow-Origin "%{RW_OK}e" env=RW_OK`, "apache:rewrite-perdir"))
 	case 4:
-		out = append(out, stmt(`RewriteRule \.json$ - [G]`, "apache:rewrite-perdir"))
+		if x := g.more; x == nil || x.chance(0.5) {
+			out = append(out, stmt(`RewriteRule \.json$ - [G]`, "apache:rewrite-perdir"))
+			break
+		}
+		// an external redirect from the directory's rules
+		out = append(out, stmt(g.more.pick(`RewriteRule f-404\.txt$ https://elsewhere.test%{REQUEST_URI} [R=301,L]`,
+			`RewriteRule \.txt$ %{REQUEST_SCHEME}://%{HTTP_HOST}/moved [R,L]`, `RewriteRule ^(.*)\.json$ $1.txt [R=302,L]`), "apache:rewrite-redirect"))
 	default:
 		// %N from the last RewriteCond that matched, and a query string
 		// the substitution adds ([QSA]) or replaces ([QSD])

@@ -27,6 +27,9 @@ type Regression struct {
 	// Fact, when set, is the server behaviour the case shows, for
 	// docs/server-facts.md.
 	Fact string `json:"fact,omitempty"`
+	// Lint, when set, names the property (Property.Name) the server
+	// showed that once had no finding: the replay requires one.
+	Lint string `json:"lint,omitempty"`
 }
 
 // replayEnv is where replayed cases pretend to run; the ports and paths
@@ -51,6 +54,29 @@ func (g *Regression) Replay() (Outcome, error) {
 		return Outcome{}, err
 	}
 	return Compare(pr, g.Observed), nil
+}
+
+// LintMiss reports the shown property named by g.Lint that no finding
+// claims, or "" when a finding claims it (or g.Lint is empty).
+func (g *Regression) LintMiss() string {
+	if g.Lint == "" {
+		return ""
+	}
+	c := g.Case()
+	shown := ShownProperties(c, []Result{{Case: c, Probe: 0, Obs: g.Observed}})
+	held := false
+	for _, s := range shown {
+		held = held || s.Prop.Name == g.Lint
+	}
+	if !held {
+		return "the observed answers no longer show " + g.Lint
+	}
+	for _, s := range LintMisses(shown, IDs(Findings(c.Model(replayEnv)))) {
+		if s.Prop.Name == g.Lint {
+			return fmt.Sprintf("%s, shown by %s, has no %v finding", s.Prop.Name, s.Probe, s.Prop.Rules)
+		}
+	}
+	return ""
 }
 
 // NewRegression records a result whose case has one probe.

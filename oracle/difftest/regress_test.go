@@ -34,6 +34,9 @@ func TestRegressions(t *testing.T) {
 			case g.Known != "" && o.Kind != Disagree:
 				t.Errorf("known disagreement (%s) is now %s: clear its known field", g.Known, o.Kind)
 			}
+			if miss := g.LintMiss(); miss != "" {
+				t.Errorf("lint miss again: %s\n%s", miss, g.Config)
+			}
 		})
 	}
 }

@@ -744,7 +744,8 @@ func (ev *evalRun) fixupRewrite(res Result, chain []*esec, nServer int, ds []*Di
 	switch {
 	case ev.unmodelled != "":
 		return ev.done(res), true
-	case act.status >= 400:
+	case act.status >= 300:
+		// an error, or an external redirect like mod_alias's
 		res.Status, res.Source, res.By = act.status, model.FromServer, act.at
 		return ev.errorAnswer(res, chain), true
 	case act.status != 0:

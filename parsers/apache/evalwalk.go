@@ -3,6 +3,7 @@ package apache
 import (
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -161,7 +162,7 @@ func (ev *evalRun) applyRules(ds []*Directive, uri, perdir string) ruleAction {
 	var act ruleAction
 	var conds []*Directive
 	cur := uri
-	for _, d := range ds {
+	for i, d := range ds {
 		switch {
 		case d.Is("RewriteCond"):
 			conds = append(conds, d)
@@ -209,6 +210,16 @@ func (ev *evalRun) applyRules(ds []*Directive, uri, perdir string) ruleAction {
 			}
 		}
 		sub := d.Arg(1)
+		if fl.redirect {
+			// mod_rewrite goes on with the rules after one without L or
+			// END on the URL it made; the redirect is the answer only
+			// when none follows
+			if sub == "-" || !fl.last && !fl.end && slices.ContainsFunc(ds[i+1:], func(d *Directive) bool { return d.Is("RewriteRule") }) {
+				ev.refuse("RewriteRule %s %s is not modelled", sub, d.Arg(2))
+				return ruleAction{}
+			}
+			sub = "-"
+		}
 		if sub != "-" {
 			// an absolute URL is an external redirect or a proxy request;
 			// %{...} reads server variables
@@ -278,6 +289,7 @@ func (ev *evalRun) applyRules(ds []*Directive, uri, perdir string) ruleAction {
 type rwFlags struct {
 	nc, last, end bool
 	status        int
+	redirect      bool // status is a 3xx: an external redirect
 	envs          []string
 }
 
@@ -297,13 +309,25 @@ func (ev *evalRun) ruleFlags(arg string) (rwFlags, bool) {
 			fl.status = 403
 		case uf == "G":
 			fl.status = 410
-		case uf == "R" || strings.HasPrefix(uf, "R="):
-			n, err := strconv.Atoi(strings.TrimPrefix(uf, "R="))
-			if err != nil || n >= 300 && n < 400 {
+		case uf == "R" || uf == "REDIRECT" || strings.HasPrefix(uf, "R=") || strings.HasPrefix(uf, "REDIRECT="):
+			_, val, _ := strings.Cut(uf, "=")
+			n, err := 302, error(nil)
+			switch val {
+			case "", "TEMP":
+			case "PERMANENT":
+				n = 301
+			case "SEEOTHER":
+				n = 303
+			default:
+				n, err = strconv.Atoi(val)
+			}
+			if err != nil || n < 200 || n > 599 {
 				ev.refuse("RewriteRule flag %s is not modelled", f)
 				return fl, false
 			}
-			fl.status = n
+			// an external redirect: the substitution is only the
+			// Location, which no CORS header reads
+			fl.status, fl.redirect = n, n >= 300 && n < 400
 		case strings.HasPrefix(uf, "E="):
 			fl.envs = append(fl.envs, f[2:])
 		case uf == "QSA" || uf == "QSD" || uf == "QSL" || uf == "QSAPPEND" || uf == "QSDISCARD" || uf == "QSLAST":

@@ -420,6 +420,11 @@ func conjunction(text string, at model.Span, ts []test) (*model.Condition, []*mo
 			}
 		case t.origin != nil:
 			unknown = true // "not this origin" admits every other one
+			if len(ts) == 1 {
+				// the whole test: it holds where the origin does not
+				// match, which the model's condition can say
+				c.Origin, c.Negated = t.origin, true
+			}
 		case t.methods != nil:
 			ms := t.admitted()
 			if c.Methods != nil {

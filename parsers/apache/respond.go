@@ -1,6 +1,8 @@
 package apache
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/corslint/corslint/model"
@@ -122,24 +124,29 @@ func (l *lowerer) respond(srv *server, rt *route) {
 	}
 	add(main)
 
-	// RewriteRule answers.
+	// RewriteRule answers, one per group of the rule's methods that the
+	// same <If> branches on the method take (a rule answering every
+	// method but GET and POST sends an <If> on OPTIONS's headers to the
+	// preflight only; httpd 2.4.71).
 	for _, a := range answers {
-		hs := base
-		if !a.perDir {
-			// Server-context rules answer before the directory walk: only
-			// the server's statements and <Location>s reach the response
-			// (measured with httpd 2.4.71).
-			hs = opsOf(srv, rt.locs)
+		for _, ms := range byMethodIfs(methodIfs, a.methods) {
+			hs := base
+			if !a.perDir {
+				// Server-context rules answer before the directory walk:
+				// only the server's statements, <Location>s and <If>s
+				// reach the response (measured with httpd 2.4.71).
+				hs = opsOf(srv, rt.locs)
+			}
+			hs = append(slices.Clip(hs), methodIfOps(methodIfs, ms)...)
+			if a.within != nil && !containsIf(methodIfs, a.within) {
+				hs = append(hs, a.within.ops...)
+			}
+			conds := ruleConditions(a.rule)
+			if c := pathCondition(a.rule); c != nil && !a.perDir {
+				conds = append(conds, c)
+			}
+			add(&model.Response{Route: rt.scope, Scope: rt.scope, Conds: conds, Methods: ms, Source: model.FromServer, Status: a.rule.status, Headers: hs, Span: a.rule.d.Span})
 		}
-		hs = append(hs, methodIfOps(methodIfs, a.methods)...)
-		if a.within != nil && !containsIf(methodIfs, a.within) {
-			hs = append(hs, a.within.ops...)
-		}
-		conds := ruleConditions(a.rule)
-		if c := pathCondition(a.rule); c != nil && !a.perDir {
-			conds = append(conds, c)
-		}
-		add(&model.Response{Route: rt.scope, Scope: rt.scope, Conds: conds, Methods: a.methods, Source: model.FromServer, Status: a.rule.status, Headers: hs, Span: a.rule.d.Span})
 	}
 	// Proxying RewriteRules.
 	for _, r := range srv.rules {
@@ -292,6 +299,30 @@ func coveredByIf(its []ifItem, m string) bool {
 
 // methodIfOps returns the statements of the method branches that hold for
 // every one of methods.
+// byMethodIfs splits methods into groups, in order, whose methods the
+// same <If> branches of its take: each group's answer carries the same
+// branches' headers.
+func byMethodIfs(its []ifItem, methods []string) [][]string {
+	var out [][]string
+	keys := map[string]int{}
+	for _, m := range methods {
+		var k strings.Builder
+		for i, it := range its {
+			if hasMethod(it.s.cond.Methods, m) {
+				fmt.Fprintf(&k, "%d,", i)
+			}
+		}
+		i, ok := keys[k.String()]
+		if !ok {
+			i = len(out)
+			keys[k.String()] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], m)
+	}
+	return out
+}
+
 func methodIfOps(its []ifItem, methods []string) []*model.HeaderOp {
 	if len(methods) == 0 {
 		return nil

@@ -2,6 +2,7 @@ package apache
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/corslint/corslint/internal/pcre"
@@ -61,6 +62,19 @@ func (l *lowerer) servers(main *sec) []*server {
 		srv.pass = append(srv.pass, shared.pass...)
 		if v != main {
 			collect(srv, v)
+		}
+		if !l.standalone {
+			// a linked .htaccess sits in the main server's sections, but
+			// only the hosts whose AllowOverride reads it get it (httpd
+			// 2.4.71 sent a Directory's "*" on a host with AllowOverride
+			// None, and the .htaccess's echo on the one that reads it)
+			srv.dirs = slices.DeleteFunc(srv.dirs, func(d *sec) bool {
+				if d.kind != ".htaccess" {
+					return false
+				}
+				_, ok := srv.readsHtaccess(d.path)
+				return !ok
+			})
 		}
 		srv.rules = l.rules[v]
 		out = append(out, srv)

@@ -382,8 +382,7 @@ func maxInt(a, b int) int {
 // header of f: a response's conditions, or a statement's own.
 func hitsTests(f *model.File) []*model.HitsTest {
 	var out []*model.HitsTest
-	var add func(c *model.Condition, depth int)
-	add = func(c *model.Condition, depth int) {
+	add := func(c *model.Condition, depth int) {
 		for ; c != nil && depth < 64; c, depth = c.And, depth+1 {
 			if c.Hits != nil {
 				out = append(out, c.Hits)

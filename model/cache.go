@@ -40,21 +40,6 @@ func (c *Cache) SeparatesOrigins() bool {
 	return c.KeyHasOrigin || c.StoredVaryOrigin
 }
 
-// SharedCache returns a cache of f that can hand one origin's stored
-// response to another (none separates origins), or nil. What the stored
-// response itself says in Vary is for the caller to add.
-func (f *File) SharedCache() *Cache {
-	for _, c := range f.Caches {
-		if c.SeparatesOrigins() {
-			return nil
-		}
-	}
-	if len(f.Caches) == 0 {
-		return nil
-	}
-	return f.Caches[0]
-}
-
 // NotShared reports whether a response tells shared caches not to store
 // it: Cache-Control private, no-store or no-cache, or a Set-Cookie (which
 // Varnish and nginx do not cache by default).

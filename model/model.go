@@ -333,7 +333,12 @@ type Condition struct {
 	// that header (canonical): an auth middleware's
 	// if (!req.headers.authorization). A preflight carries none of the
 	// page's headers, so it fails such a test.
-	Header  string
+	Header string
+	// Hits is set when the condition compares VCL's obj.hits in
+	// vcl_deliver: how often the cached object was hit, this time
+	// included, and 0 for an answer fetched or passed now. It holds for
+	// the count as written; Negated does not apply to it.
+	Hits    *HitsTest
 	Negated bool // the condition holds when Origin/Methods/URL/Header do not match
 	// Failure marks a path taken only when something fails (a catch
 	// block, an error check whose branch answers with an error status):
@@ -349,6 +354,32 @@ type Condition struct {
 	// code nested in two tests of opposite sense (the else if of an
 	// if (!allowed)) holds where both do. Nil for one test.
 	And *Condition
+}
+
+// HitsTest is a comparison of a cache hit count with a number:
+// obj.hits > 0 is {">", 0}.
+type HitsTest struct {
+	Op string // ==, !=, <, >, <= or >=
+	N  int
+}
+
+// Holds reports whether the test holds for count n.
+func (h *HitsTest) Holds(n int) bool {
+	switch h.Op {
+	case "==":
+		return n == h.N
+	case "!=":
+		return n != h.N
+	case "<":
+		return n < h.N
+	case ">":
+		return n > h.N
+	case "<=":
+		return n <= h.N
+	case ">=":
+		return n >= h.N
+	}
+	return false
 }
 
 // Listen is one socket a virtual server listens on.

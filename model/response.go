@@ -66,6 +66,13 @@ type Response struct {
 	// response when that is not evident from Span (an authorizer that
 	// rejects preflights) and what to change; empty otherwise.
 	Why string
+
+	// Hashed lists the methods whose every way to this response went
+	// through the configuration's own return (hash) in vcl_recv, and
+	// HashedSome those for which only some did: a cache looks the former
+	// up whatever their headers. Without one, only the built-in vcl_recv
+	// hashes, GET and HEAD without Authorization or Cookie.
+	Hashed, HashedSome []string
 }
 
 // ForMethod reports whether a request with method m gets this response.

@@ -36,6 +36,8 @@ func PredictionRequest(s Scenario, v Vars, baseURL, untrusted string) serverside
 		},
 		UpstreamOptionsStatus: 405,
 		PriorOrigin:           s.PrimeFrom,
+		// each scenario's server sees only its own requests
+		EarlierAll: true,
 	}
 	for k, val := range s.Request.Headers {
 		r.Headers = append(r.Headers, browser.Header{Name: k, Value: val})

@@ -38,8 +38,18 @@ type Request struct {
 	// Access-Control-Allow-Origin, Vary), as names with values; a value
 	// of "$origin" echoes the request's Origin.
 	UpstreamHeaders []browser.Header
-	// PriorOrigin, when set, is the origin of an earlier request for the
-	// same URL, whose response caches on the path may have stored.
+	// Earlier lists the requests that reached the server before this one
+	// and its preflight, oldest first: what a cache on the path stored
+	// from them, and how often they hit it since (VCL obj.hits).
+	Earlier []Earlier
+	// EarlierAll says Earlier is every request since the server started,
+	// so a cache held nothing else. Predict without it (and without
+	// PriorOrigin) does not know what a cache held: an answer a hit
+	// changes is undecidable.
+	EarlierAll bool
+	// PriorOrigin, when set and Earlier is not, is the origin of a GET for
+	// the same URL, the first request since the server started: Earlier
+	// of that one request.
 	PriorOrigin string
 	// Files, when set, tells which paths exist where the server runs, for
 	// its own file handler; nil takes the handler's status from
@@ -56,10 +66,10 @@ type Request struct {
 	// servers of that address first).
 	Addr string
 
-	// afterPreflight is set on the request itself when the browser sent
-	// a preflight before it: a cache may have stored the preflight's
-	// answer.
-	afterPreflight bool
+	// earlierUnknown is set by Predict when it is not told what came
+	// before (EarlierAll): what a cache held is then undecidable rather
+	// than empty.
+	earlierUnknown bool
 
 	// routes, when set, remembers the routes already chosen (a Query
 	// sends many requests to one URL).
@@ -149,6 +159,10 @@ func Predict(stack []*model.File, req Request) Prediction {
 	// questions.
 	br := browser.Prepare(req.Request)
 	req.prepared = &br
+	if req.PriorOrigin != "" && len(req.Earlier) == 0 {
+		req.Earlier, req.EarlierAll = []Earlier{{Origin: req.PriorOrigin}}, true
+	}
+	req.earlierUnknown = !req.EarlierAll
 	if need, _ := br.NeedsPreflight(); need {
 		p.Preflight = answerAs(stack, req, "OPTIONS", true)
 		if p.Preflight.Status == 0 {
@@ -168,7 +182,10 @@ func Predict(stack []*model.File, req Request) Prediction {
 	if method == "" {
 		method = "GET"
 	}
-	req.afterPreflight = p.Preflight != nil
+	if p.Preflight != nil {
+		// the preflight reached the server (and a cache) first
+		req.Earlier = append(slices.Clip(req.Earlier), Earlier{Origin: req.Origin, Method: "OPTIONS", Preflight: true})
+	}
 	p.Actual = answer(stack, req, method)
 	if p.Actual.Status == 0 {
 		p.Actual.Status = 200
@@ -228,12 +245,15 @@ func newEvaluator(req Request, method string) (*evaluator, error) {
 type evaluator struct {
 	req Request
 	// origin is the Origin of the request being answered: the request's
-	// own, or PriorOrigin for what a cache stored from an earlier one.
+	// own, or an earlier one's for what a cache stored from it.
 	origin string
 	// storedOrigin is set while the answer comes from a cache filled by
 	// an earlier request from that origin.
 	storedOrigin string
-	method       string
+	// hits is VCL's obj.hits for the answer being built: 0 unless a cache
+	// answers it from an object earlier requests stored.
+	hits   int
+	method string
 	// preflight is set while the answer is to the preflight, whose
 	// request headers are the browser's, not the page's.
 	preflight bool
@@ -415,15 +435,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 		status = e.errorStatus(r, status, source)
 	}
 	a.Status = status
-	if old, ok := e.storedFor(f, route, r, inner); ok {
-		// The cache answers with what it stored for the earlier origin:
-		// the upstream's headers and the stored statements as they were
-		// then; statements applied on delivery still see this request.
-		a.Notes = append(a.Notes, fmt.Sprintf("served from the cache filled by a request from %s (the cache key has no Origin and nothing says Vary: Origin)", e.req.PriorOrigin))
-		inner = old
-		e.storedOrigin = e.req.PriorOrigin
-	}
-	e.hitUndecided(f, route, r, a)
+	r, inner = e.fromCache(f, route, r, inner, a)
 	upStart := len(a.Headers)
 	if source == model.FromUpstream && r.Upstream != nil {
 		for _, l := range inner {
@@ -535,41 +547,19 @@ func joinLines(ls []Line, start, end int, name, v string, op *model.HeaderOp) (i
 	return out, true
 }
 
-// storedFor decides whether a cache in f answers this request with what it
-// stored for PriorOrigin: a cacheable GET or HEAD from the upstream (not
-// kept out of shared caches by Cache-Control or Set-Cookie), a cache whose
-// key lacks Origin, and no Vary: Origin on the stored object
-// (set by the cache's own rules or sent by the upstream). It returns the
-// upstream lines as they were stored; ok is false when the cache does not
-// answer.
-func (e *evaluator) storedFor(f *model.File, route *model.Scope, r *model.Response, inner []Line) (old []Line, ok bool) {
-	if e.req.PriorOrigin == "" || e.req.PriorOrigin == e.req.Origin || f.SharedCache() == nil ||
-		r.Source != model.FromUpstream || r.Uncached || (e.method != "GET" && e.method != "HEAD") ||
-		!storesStatus(f.SharedCache(), e.req.UpstreamStatus) || !e.priorStores(f, route, r) {
+// storedFor returns the upstream lines a cache stored for the request
+// from origin, whose object answers this one: the upstream's own lines
+// as they were sent to that origin (an echo of its Origin). ok is false
+// when they are this request's own.
+func (e *evaluator) storedFor(r *model.Response, inner []Line, origin string) (old []Line, ok bool) {
+	if origin == e.req.Origin {
 		return nil, false
-	}
-	// what the cache stores: the upstream's lines and the statements
-	// applied before storing (Varnish beresp)
-	stored := &model.Response{}
-	for _, op := range r.Headers {
-		if op.Stored {
-			stored.Headers = append(stored.Headers, op)
-		}
-	}
-	if stored.NotShared() {
-		return nil, false
-	}
-	for _, l := range inner {
-		if l.Name == model.Vary && model.VaryNamesOrigin(l.Value) || l.Name == "Set-Cookie" ||
-			l.Name == "Cache-Control" && model.KeepsOutOfSharedCaches(l.Value) {
-			return nil, false
-		}
 	}
 	for _, h := range e.req.UpstreamHeaders {
 		v := h.Value
 		if v == "$origin" {
 			var echoed bool
-			if v, echoed = echoedOrigin(r, e.req.PriorOrigin, nil); !echoed {
+			if v, echoed = echoedOrigin(r, origin, nil); !echoed {
 				continue
 			}
 		}
@@ -1223,6 +1213,10 @@ func (e *evaluator) holds(r *model.Response, a *Answer) bool {
 			if c.Host.Matches(e.hostName()) == c.Negated {
 				return false
 			}
+		case c.Hits != nil:
+			if !c.Hits.Holds(e.hits) {
+				return false
+			}
 		case c.Failure && !c.Negated:
 			a.Notes = append(a.Notes, fmt.Sprintf("taken when nothing fails: if %s, the answer at %s applies", c.Text, r.Span))
 			return false
@@ -1291,6 +1285,9 @@ func (e *evaluator) condHolds(c *model.Condition, depth int) bool {
 		return false
 	}
 	if c.Host != nil && c.Host.Matches(e.hostName()) == c.Negated {
+		return false
+	}
+	if c.Hits != nil && !c.Hits.Holds(e.hits) {
 		return false
 	}
 	return !c.Failure || c.Negated

@@ -28,7 +28,8 @@ type checkFlags struct {
 	status          int
 	optionsStatus   int
 	upstreamHeaders []string
-	priorOrigin     string
+	priorOrigins    []string
+	cold            bool
 	formatName      string
 	// urlNote says where the URL came from when --url was not given.
 	urlNote string
@@ -136,7 +137,8 @@ Exit codes: 0 allowed, 1 blocked or undecidable from the configuration, 2 usage 
 	f.IntVar(&cf.status, "status", 0, "status the upstream answers the actual request with (default 200)")
 	f.IntVar(&cf.optionsStatus, "upstream-options-status", 0, "status the upstream answers OPTIONS with (default: unknown)")
 	f.StringArrayVar(&cf.upstreamHeaders, "upstream-header", nil, `header the upstream adds itself, "Name: value"; "$origin" echoes the origin (repeatable)`)
-	f.StringVar(&cf.priorOrigin, "after", "", "an origin that requested the same URL first, filling caches on the path (a Varnish in front)")
+	f.StringArrayVar(&cf.priorOrigins, "after", nil, "an origin whose GET for the same URL came before, filling caches on the path (a Varnish in front); repeatable, in order, the first one the first request since the server started")
+	f.BoolVar(&cf.cold, "cold", false, "no request reached the server before this one (and the --after ones): a cache in front holds nothing else")
 	f.StringVarP(&cf.formatName, "format", "f", "text", "output format: text or json")
 	roots.register(f, stderr)
 	f.BoolVar(&o.AllowOutsideRoot, "allow-outside-root", false, "follow includes that leave the configuration's directory")
@@ -168,10 +170,13 @@ func (cf *checkFlags) request(stack []*model.File) (serverside.Request, error) {
 		},
 		UpstreamStatus:        cf.status,
 		UpstreamOptionsStatus: cf.optionsStatus,
-		PriorOrigin:           strings.TrimSuffix(cf.priorOrigin, "/"),
+		EarlierAll:            cf.cold || len(cf.priorOrigins) > 0,
 		// a document root that exists here is looked at, where the
 		// server's own file handler answers
 		Files: serverside.OSFiles{},
+	}
+	for _, o := range cf.priorOrigins {
+		req.Earlier = append(req.Earlier, serverside.Earlier{Origin: strings.TrimSuffix(o, "/")})
 	}
 	for _, h := range cf.headers {
 		name, value, _ := strings.Cut(h, ":")

@@ -298,7 +298,7 @@ func consistent(t *testing.T, req serverside.Request, p serverside.Prediction, i
 // trusts or not.
 func consistentFrom(t *testing.T, trusted bool, req serverside.Request, p serverside.Prediction, ids map[string]bool) {
 	t.Helper()
-	fromConfig := len(req.UpstreamHeaders) == 0 && req.PriorOrigin == ""
+	fromConfig := len(req.UpstreamHeaders) == 0 && req.PriorOrigin == "" && len(req.Earlier) == 0
 	switch {
 	case trusted && !p.Verdict.Allowed && fromConfig && answersCORS(p) && !explainsBlock(ids):
 		t.Errorf("check blocks %s %s from the trusted %s (%s), but lint finds nothing to explain it (only %v)", req.Method, req.URL, req.Origin, p.Verdict.Message, slices.Sorted(maps.Keys(ids)))

@@ -99,6 +99,10 @@ func Config(server string, cases []*Case, envs []Env) string {
 		}
 		// Several cases share one VCL: each built-in subroutine runs
 		// every case's body under a test of the Host its probes carry.
+		// A case's own vcl_hash hashes that Host first, so that a key
+		// without the URL or the Host (a shrunk case's) never reaches
+		// another case's objects, which cases probed at the same time
+		// would store in an order nobody knows.
 		for _, s := range varnishSubs {
 			var body strings.Builder
 			for i, c := range cases {
@@ -107,6 +111,9 @@ func Config(server string, cases []*Case, envs []Env) string {
 						continue
 					}
 					var inner strings.Builder
+					if s.name == "vcl_hash" {
+						inner.WriteString("    hash_data(req.http.host);\n")
+					}
 					render(&inner, n.Kids, 2)
 					fmt.Fprintf(&body, "  if (%s == \"%s\") {\n%s  }\n", s.host, c.Host(Probe{}), envs[i].fill(inner.String()))
 				}

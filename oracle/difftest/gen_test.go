@@ -114,3 +114,25 @@ func TestCandidatesShrink(t *testing.T) {
 		}
 	}
 }
+
+// TestVarnishCasesKeepTheirObjects holds the runner's VCL for several
+// cases to a vcl_hash that hashes each case's Host before the case's own
+// statements: a shrunk key without the URL (varnish-17c19ec0 as first
+// shrunk: hash_data(req.http.Origin) and return (lookup)) otherwise
+// shares one object among cases probed at the same time, in an order the
+// prediction cannot know.
+func TestVarnishCasesKeepTheirObjects(t *testing.T) {
+	hash := &Node{Line: "sub vcl_hash {", Close: "}", Kids: []*Node{{Line: "hash_data(req.http.Origin);"}, {Line: "return (lookup);"}}}
+	cases := []*Case{{Server: Varnish, Name: "v1", Top: []*Node{hash}}, {Server: Varnish, Name: "v2", Top: []*Node{hash}}}
+	env := Env{Port: 8080, Dir: "/d", BatchDir: "/d", UpHost: "127.0.0.1", UpPort: 9000}
+	conf := Config(Varnish, cases, []Env{env, env})
+	for _, c := range cases {
+		want := "if (req.http.host == \"" + c.Host(Probe{}) + "\") {\n    hash_data(req.http.host);\n    hash_data(req.http.Origin);"
+		if !strings.Contains(conf, want) {
+			t.Errorf("case %s's vcl_hash does not hash its Host first:\n%s", c.Name, conf)
+		}
+	}
+	if one := Config(Varnish, cases[:1], []Env{env}); strings.Contains(one, "hash_data(req.http.host)") {
+		t.Errorf("a case alone runs as written, the VCL the prediction reads:\n%s", one)
+	}
+}

@@ -66,9 +66,17 @@ func (c *Case) Request(p Probe, port int) serverside.Request {
 		// The test upstream answers every method, OPTIONS included, with
 		// the path's status.
 		UpstreamOptionsStatus: st,
-		PriorOrigin:           p.Prior,
+		// Every probe has its own URL: before it, only its GETs from Prior
+		// and Then reached the server with that URL (and the cache keys
+		// of every case hold the URL, or the runner keeps cases apart).
+		EarlierAll: true,
 		// the runner connects to loopback whatever the Host
 		Addr: "127.0.0.1",
+	}
+	if p.Prior != "" {
+		for _, o := range append([]string{p.Prior}, p.Then...) {
+			r.Earlier = append(r.Earlier, serverside.Earlier{Origin: o})
+		}
 	}
 	for _, h := range p.Headers {
 		r.Headers = append(r.Headers, browser.Header{Name: h.Name, Value: h.Value})

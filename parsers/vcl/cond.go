@@ -342,6 +342,21 @@ func (l *lowerer) branchCond(br *Branch, truth bool) *model.Condition {
 	return c
 }
 
+// withoutHits is c as a restarted request's path takes it: its test of
+// obj.hits compares a count the model does not know.
+func (l *lowerer) withoutHits(c *model.Condition) *model.Condition {
+	if o, ok := l.unhit[c]; ok {
+		return o
+	}
+	o := *c
+	o.Hits = nil
+	if l.unhit == nil {
+		l.unhit = map[*model.Condition]*model.Condition{}
+	}
+	l.unhit[c] = &o
+	return &o
+}
+
 // opposite reports whether conditions a and b are one branch's test
 // found true and false, or an else and a test of its if found true.
 func (l *lowerer) opposite(a, b *model.Condition) bool {
@@ -417,6 +432,7 @@ func (l *lowerer) condition(text string, refs []condRef, at model.Span) *model.C
 	}
 	if c.Origin == nil && len(refs) == 1 {
 		c.URL, c.Negated = urlTest(refs[0])
+		c.Hits = hitsTest(refs[0])
 	}
 	if c.Origin != nil && !c.Negated {
 		// a scheme test beside the allowlist must hold too

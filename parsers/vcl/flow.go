@@ -41,6 +41,10 @@ type path struct {
 	// fetched: this round fetched an object the cache may keep; stored:
 	// an earlier round did, so this one may hit it.
 	fetched, stored bool
+	// hashed: the configuration's own vcl_recv returned hash, before the
+	// built-in one's passes (Authorization, Cookie, methods but GET and
+	// HEAD) could run.
+	hashed bool
 }
 
 func (p *path) clone() *path {
@@ -145,6 +149,10 @@ func (f *flow) recv(p *path) {
 		case "synth", "error":
 			f.synth(e.p, e.ret)
 		case "hash", "lookup":
+			if e.ret != nil && e.ret.Span.File != builtinPath {
+				e.p = e.p.clone()
+				e.p.hashed = true
+			}
 			for _, h := range f.method("vcl_hash", e.p) {
 				f.miss(h.p)
 			}
@@ -181,7 +189,7 @@ func (f *flow) restart(p *path, at *Return) {
 	q.restarts++
 	q.stored, q.fetched = p.stored || p.fetched, false
 	q.ops, q.status, q.pass, q.key = nil, 0, false, nil
-	q.hashOrigin, q.uncacheable, q.ttlSet, q.bypass = false, false, false, false
+	q.hashOrigin, q.uncacheable, q.ttlSet, q.bypass, q.hashed = false, false, false, false, false
 	if q.restarts > maxRestarts {
 		f.synthAt(q, at, 503)
 		return
@@ -351,7 +359,7 @@ func (f *flow) memoized(name string, defs []*Sub, p *path, custom bool) []end {
 		r.uncacheable = p.uncacheable || e.p.uncacheable
 		r.ttlSet = p.ttlSet || e.p.ttlSet
 		r.bypass = p.bypass || e.p.bypass
-		r.fetched = p.fetched
+		r.fetched, r.hashed = p.fetched, p.hashed
 		out[i] = end{p: r, action: e.action, ret: e.ret}
 	}
 	return f.alike(out)
@@ -702,18 +710,44 @@ func (f *flow) changesCORS(x *If) bool {
 	return x.Else != nil && in(x.Else.Stmts)
 }
 
-// hitsCompare decides a test of obj.hits in vcl_deliver: the paths the
-// flow follows deliver what was just fetched (a miss or a pass), for which
-// obj.hits is 0, until a restart.
+// hitsCompare decides a test of obj.hits in vcl_deliver where the path
+// fixes it: a passed request or a failed fetch is no hit, so obj.hits is
+// 0. On a lookup's path the same vcl_deliver also runs for a hit, with
+// the count of hits so far: the test stays a condition (model.HitsTest)
+// that the prediction decides from the requests before.
 func hitsCompare(b *Binary, p *path) (tri, bool) {
 	id, ok := b.L.(*Ident)
 	n, isNum := b.R.(*Number)
-	// After a restart the object an earlier round fetched may be hit, or
-	// not (a status Varnish does not cache): not decided, unless passed.
-	if !ok || !isNum || !strings.EqualFold(id.Name, "obj.hits") || p.phase != "vcl_deliver" || p.stored && !p.pass {
+	if !ok || !isNum || !strings.EqualFold(id.Name, "obj.hits") || p.phase != "vcl_deliver" || !p.pass && p.status == 0 {
 		return unknown, false
 	}
 	return compareInt(b, n, 0)
+}
+
+// hitsTest reads a condition that only compares obj.hits with a number,
+// as it holds when taken with truth.
+func hitsTest(r condRef) *model.HitsTest {
+	b, ok := r.e.(*Binary)
+	if !ok {
+		return nil
+	}
+	id, ok := b.L.(*Ident)
+	n, isNum := b.R.(*Number)
+	if !ok || !isNum || !strings.EqualFold(id.Name, "obj.hits") {
+		return nil
+	}
+	v, err := strconv.Atoi(n.Text)
+	if err != nil {
+		return nil
+	}
+	op := b.Op
+	if !r.truth {
+		op = map[string]string{"==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">"}[op]
+	}
+	if op == "" {
+		return nil
+	}
+	return &model.HitsTest{Op: op, N: v}
 }
 
 // statusDecided reports whether what the path fixes (the status,
@@ -738,7 +772,14 @@ func statusDecided(e Expr, p *path) bool {
 func (f *flow) enter(p *path, br *Branch, e Expr, truth, unrecorded bool) *path {
 	q := p.clone()
 	if !unrecorded {
-		q.conds = append(q.conds, f.l.branchCond(br, truth))
+		c := f.l.branchCond(br, truth)
+		if c.Hits != nil && p.stored && !p.pass {
+			// After a restart that fetched, the request may hit what its
+			// own first round stored: the requests before it do not
+			// give obj.hits.
+			c = f.l.withoutHits(c)
+		}
+		q.conds = append(q.conds, c)
 	}
 	facts := f.l.factsOf(e, truth)
 	q.guards = append(q.guards, facts.guards...)
@@ -930,6 +971,9 @@ func (f *flow) op(s Stmt, p *path) *model.HeaderOp {
 	base := f.l.ops[s]
 	if base == nil {
 		return nil
+	}
+	if w := base.When; w != nil && w.Hits != nil && p.stored && !p.pass {
+		base = f.conditional(base, f.l.withoutHits(w)) // see enter
 	}
 	delivery := model.Always
 	switch {

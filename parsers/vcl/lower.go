@@ -70,10 +70,12 @@ type lowerer struct {
 	ops       map[Stmt]*model.HeaderOp // the static op of each header statement
 	stmtScope map[Stmt]*model.Scope
 	conds     map[condKey]*model.Condition
-	condOf    map[*model.Condition]condKey // conds reversed, built when asked
-	facts     map[condKey]condFacts
-	matchers  map[*Binary]*model.Matcher
-	backends  []*Backend
+	// unhit holds the conditions without their obj.hits test (withoutHits).
+	unhit    map[*model.Condition]*model.Condition
+	condOf   map[*model.Condition]condKey // conds reversed, built when asked
+	facts    map[condKey]condFacts
+	matchers map[*Binary]*model.Matcher
+	backends []*Backend
 	// tables are Fastly's tables by name; tableMatchers the allowlists
 	// that Fastly's calls on the origin register (table.lookup,
 	// table.contains, std.suffixof, std.prefixof).

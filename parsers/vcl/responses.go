@@ -21,6 +21,9 @@ type group struct {
 	uncached bool
 	methods  map[string]bool
 	order    int
+	// hashed and unhashed: the methods fetched on a path the
+	// configuration's own vcl_recv hashed, and on one it did not.
+	hashed, unhashed map[string]bool
 }
 
 // responses turns the outcomes of every method into model responses. A
@@ -43,7 +46,8 @@ func (f *flow) responses() {
 			kn := k + strconv.Itoa(n)
 			g = byKey[kn]
 			if g == nil {
-				g = &group{kind: o.kind, status: o.status, ret: o.ret, ops: o.p.ops, conds: o.p.conds, uncached: uncached, methods: map[string]bool{}, order: len(groups)}
+				g = &group{kind: o.kind, status: o.status, ret: o.ret, ops: o.p.ops, conds: o.p.conds, uncached: uncached, methods: map[string]bool{}, order: len(groups),
+					hashed: map[string]bool{}, unhashed: map[string]bool{}}
 				byKey[kn] = g
 				groups = append(groups, g)
 				break
@@ -54,6 +58,11 @@ func (f *flow) responses() {
 			}
 		}
 		g.methods[o.p.method] = true
+		if o.kind == fromBackend && o.p.hashed {
+			g.hashed[o.p.method] = true
+		} else {
+			g.unhashed[o.p.method] = true
+		}
 	}
 	var main *group
 	for _, g := range groups {
@@ -86,6 +95,14 @@ func (f *flow) responses() {
 			continue
 		}
 		r := &model.Response{Route: f.l.route, Conds: g.conds, Headers: g.ops}
+		for _, m := range standardMethods {
+			switch {
+			case g.hashed[m] && g.unhashed[m]:
+				r.HashedSome = append(r.HashedSome, m)
+			case g.hashed[m]:
+				r.Hashed = append(r.Hashed, m)
+			}
+		}
 		// A response for OPTIONS and other methods alike is no dedicated
 		// preflight answer: it is one any method may get.
 		mixed := g.methods["OPTIONS"] && len(g.methods) > 1
@@ -148,7 +165,7 @@ func (f *flow) losesPipe(a, b, merged []*model.Condition) bool {
 // decide every one of conds.
 func decidable(conds []*model.Condition) bool {
 	for _, c := range conds {
-		if c != nil && c.Methods == nil && c.Origin == nil && c.URL == nil && c.Header == "" && !c.Failure {
+		if c != nil && c.Methods == nil && c.Origin == nil && c.URL == nil && c.Header == "" && c.Hits == nil && !c.Failure {
 			return false
 		}
 	}

@@ -65,15 +65,45 @@ sub vcl_deliver {
 	}
 }
 
-// obj.hits is 0 for what vcl_deliver delivers fresh from the backend.
+// obj.hits is 0 for what vcl_deliver delivers fresh from the backend, and
+// the count of hits for what the cache delivers: a lookup's statements
+// under a test of it carry the test, which the prediction decides; a
+// passed request is never a hit.
 func TestObjHits(t *testing.T) {
-	f := lower(t, "sub vcl_deliver {\n  if (obj.hits > 0) {\n    set resp.http.Access-Control-Allow-Origin = \"*\";\n  }\n}")
-	if got := allowOrigins(f, "GET"); len(got) != 1 || got[0] != "" {
-		t.Errorf("a fresh answer has no hits: got %q", got)
-	}
-	f = lower(t, "sub vcl_deliver {\n  if (obj.hits == 0) {\n    set resp.http.Access-Control-Allow-Origin = \"*\";\n  }\n}")
-	if got := allowOrigins(f, "GET"); len(got) != 1 || got[0] != "*" {
-		t.Errorf("a fresh answer has no hits: got %q", got)
+	for _, tc := range []struct {
+		test       string
+		at0, at1   bool
+		passedSets bool
+	}{
+		{"obj.hits > 0", false, true, false},
+		{"obj.hits == 0", true, false, true},
+	} {
+		f := lower(t, "sub vcl_recv {\n  if (req.url ~ \"^/p/\") {\n    return (pass);\n  }\n}\nsub vcl_deliver {\n  if ("+tc.test+") {\n    set resp.http.Access-Control-Allow-Origin = \"*\";\n  }\n}")
+		var looked, passed bool
+		for _, r := range f.Responses {
+			for _, op := range r.Headers {
+				if op.Name != model.ACAO {
+					continue
+				}
+				if r.Uncached {
+					passed = true
+					if op.When != nil && op.When.Hits != nil && !op.When.Hits.Holds(0) {
+						t.Errorf("%s: a passed request's statement is under %q, which fails for its 0", tc.test, op.When.Text)
+					}
+					continue
+				}
+				looked = true
+				if op.When == nil || op.When.Hits == nil {
+					t.Fatalf("%s: the statement carries no test of obj.hits", tc.test)
+				}
+				if op.When.Hits.Holds(0) != tc.at0 || op.When.Hits.Holds(1) != tc.at1 {
+					t.Errorf("%s: holds at 0 %v, at 1 %v", tc.test, op.When.Hits.Holds(0), op.When.Hits.Holds(1))
+				}
+			}
+		}
+		if !looked || passed != tc.passedSets {
+			t.Errorf("%s: looked-up answer with the statement %v, passed answer with it %v", tc.test, looked, passed)
+		}
 	}
 }
 

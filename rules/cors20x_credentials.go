@@ -100,15 +100,9 @@ func hitWildcards(f *model.File) []hitWildcard {
 	if !tested {
 		return nil
 	}
-	held := map[*model.HeaderOp]bool{}
-	for _, r := range f.Responses {
-		for _, op := range r.Headers {
-			held[op] = true
-		}
-	}
 	var out []hitWildcard
 	for _, op := range f.Headers {
-		if op.Name != model.ACAO || !adds(op) || !op.Value.Is(model.Wildcard) || held[op] || !onHitOnly(op) || credentialsDroppedWith(f, op) {
+		if op.Name != model.ACAO || !adds(op) || !op.Value.Is(model.Wildcard) || !onHitOnly(op) || credentialsDroppedWith(f, op) {
 			continue
 		}
 		for _, r := range f.Responses {

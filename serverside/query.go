@@ -190,7 +190,7 @@ func (q *Query) From(r *model.Response, origin string) []Exchange {
 	if ok {
 		return xs
 	}
-	req := Request{Request: browser.Request{URL: ra.url, Origin: origin, Method: "GET"}, routes: q.routes}
+	req := Request{Request: browser.Request{URL: ra.url, Origin: origin, Method: "GET"}, EarlierAll: true, routes: q.routes}
 	x := Exchange{Request: req, Prediction: Predict(ra.stack, req)}
 	q.attribute(&x, r)
 	xs = append(xs, x)
@@ -245,6 +245,10 @@ func (q *Query) route(r *model.Response) *routeAnswers {
 	}
 	ra.sent = true
 	for _, req := range q.requests(r, ra.url) {
+		// Each request is asked as the first since the server started:
+		// a cache's hits are the rules' own question (CORS201's "*" on a
+		// hit, CORS401's stored answer for another origin).
+		req.EarlierAll = true
 		req.routes = q.routes
 		x := Exchange{Request: req, Prediction: Predict(ra.stack, req)}
 		q.attribute(&x, r)

@@ -25,6 +25,7 @@ var patternVariable = stdregexp.MustCompile(`\$[A-Za-z_{]`)
 // module (if, rewrite), whose failure sets r->ncaptures to 0.
 type capState struct {
 	file    *model.File
+	regexes *pcre.Cache // the query's, so that each pattern compiles once
 	started bool
 	groups  []string // $1..$N
 	named   map[string]string
@@ -47,10 +48,20 @@ func (c *capState) forget(why string) {
 	}
 }
 
+// matches reports whether pattern matches s, as pcre.Match does.
+func (c *capState) matches(pattern string, ci bool, s string) bool {
+	re, err := c.regexes.Compile(pattern, ci)
+	if err != nil {
+		return false
+	}
+	ok, _ := re.MatchString(s)
+	return ok
+}
+
 // match runs pattern on subject as ngx_http_regex_exec does; rewrite
 // marks the rewrite module's regexes, whose failure empties $1..$9.
 func (c *capState) match(pattern string, ci bool, subject string, rewrite bool) {
-	re, err := pcre.Compile(pattern, ci)
+	re, err := c.regexes.Compile(pattern, ci)
 	if err != nil {
 		c.forget(fmt.Sprintf("the regex %q does not compile here", pattern))
 		return
@@ -153,7 +164,7 @@ func (e *evaluator) caps(f *model.File) *capState {
 	}
 	c := e.capture[f]
 	if c == nil {
-		c = &capState{file: f}
+		c = &capState{file: f, regexes: e.req.routes.compiler()}
 		e.capture[f] = c
 	}
 	return c
@@ -245,7 +256,7 @@ func (e *evaluator) serverNameMatch(c *capState, server *model.Scope) {
 		}
 	}
 	for _, h := range server.Hosts {
-		if strings.HasPrefix(h, "~") && pcre.Match(h[1:], true, host) {
+		if strings.HasPrefix(h, "~") && c.matches(h[1:], true, host) {
 			c.match(h[1:], true, host, false)
 			return
 		}
@@ -326,7 +337,7 @@ func (e *evaluator) readMaps(c *capState, raw string) {
 			continue // the hash answers before any regex runs
 		}
 		for _, m := range vm.Regexes {
-			if pcre.Match(m.Pattern, m.CaseInsensitive, subject) {
+			if c.matches(m.Pattern, m.CaseInsensitive, subject) {
 				c.match(m.Pattern, m.CaseInsensitive, subject, false)
 				break
 			}

@@ -396,6 +396,41 @@ type routeMemo struct {
 	// from m, whose route choice asks it.
 	smu     sync.Mutex
 	servers map[serverKey]*model.Scope
+
+	// samples remembers the origins each allowlist accepts, which every
+	// route of the file samples from; regexes compiles each pattern the
+	// request walk runs (nginx captures) once per query.
+	samplesMu sync.Mutex
+	samples   map[*model.Matcher][]string
+	regexes   pcre.Cache
+}
+
+// originSamples is originSamples, remembered per matcher; a nil memo
+// samples every time.
+func (m *routeMemo) originSamples(x *model.Matcher) []string {
+	if m == nil {
+		return originSamples(x)
+	}
+	m.samplesMu.Lock()
+	defer m.samplesMu.Unlock()
+	if s, ok := m.samples[x]; ok {
+		return s
+	}
+	s := originSamples(x)
+	if m.samples == nil {
+		m.samples = map[*model.Matcher][]string{}
+	}
+	m.samples[x] = s
+	return s
+}
+
+// compiler is the pattern cache of the memo; nil (compile every time)
+// without one.
+func (m *routeMemo) compiler() *pcre.Cache {
+	if m == nil {
+		return nil
+	}
+	return &m.regexes
 }
 
 type routesKey struct {
@@ -492,14 +527,14 @@ func (m *routeMemo) route(e *evaluator, f *model.File) *model.Scope {
 // the origins r's tests trust, the untrusted one, null, and one on the
 // matching side of each negated origin test of the route's responses.
 func (q *Query) requests(r *model.Response, url string) []Request {
-	origins := append(trustedOrigins(q.file, r), Untrusted, "null")
+	origins := append(trustedOrigins(q.file, r, q.routes), Untrusted, "null")
 	var route []*model.Response
 	for _, o := range q.file.Responses {
 		if o.Route == r.Route {
 			route = append(route, o)
 		}
 	}
-	origins = negatedSides(origins, route)
+	origins = negatedSides(origins, route, q.routes)
 	out := sampleRequests(url, origins)
 	if q.file.Serving.MethodRouting {
 		out = append(out, methodRequests(url, origins, routeMethods(q.file, r))...)
@@ -789,7 +824,7 @@ func expand(re *syntax.Regexp, limit int) []string {
 // trustedOrigins samples up to maxTrusted origins that r's conditions,
 // then the file's allowlists, accept, and literal origins r's headers
 // send.
-func trustedOrigins(f *model.File, r *model.Response) []string {
+func trustedOrigins(f *model.File, r *model.Response, memo *routeMemo) []string {
 	var out []string
 	seen := map[string]bool{}
 	add := func(o string) {
@@ -820,7 +855,7 @@ func trustedOrigins(f *model.File, r *model.Response) []string {
 		if m == nil || m.Dynamic {
 			continue
 		}
-		for _, c := range originSamples(m) {
+		for _, c := range memo.originSamples(m) {
 			add(c)
 		}
 	}
@@ -840,7 +875,7 @@ func trustedOrigins(f *model.File, r *model.Response) []string {
 // origins does: the side of the test no other sample may be on (an <If>
 // on !(%{HTTP:Origin} =~ /example\.com$/) takes the untrusted origin,
 // null and the trusted samples alike).
-func negatedSides(origins []string, rs []*model.Response) []string {
+func negatedSides(origins []string, rs []*model.Response, memo *routeMemo) []string {
 	for _, r := range rs {
 		var ms []*model.Matcher
 		for _, c := range r.Conds {
@@ -857,7 +892,7 @@ func negatedSides(origins []string, rs []*model.Response) []string {
 			if m.Dynamic || slices.ContainsFunc(origins, m.Matches) {
 				continue
 			}
-			if o := originSamples(m); len(o) > 0 {
+			if o := memo.originSamples(m); len(o) > 0 {
 				origins = append(origins, o[0])
 			}
 		}

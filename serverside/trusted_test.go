@@ -15,7 +15,7 @@ func TestTrustedOriginsSuffix(t *testing.T) {
 	} {
 		m := &model.Matcher{Kind: model.MatchRegex, Pattern: tc.pattern}
 		f := &model.File{Matchers: []*model.Matcher{m}}
-		got := trustedOrigins(f, &model.Response{})
+		got := trustedOrigins(f, &model.Response{}, nil)
 		if len(got) == 0 || got[0] != tc.want {
 			t.Errorf("%s: samples %q, want %s first", tc.pattern, got, tc.want)
 		}

@@ -348,13 +348,16 @@ func (e *evaluator) readMaps(c *capState, raw string) {
 			hit = hit || k.Matches(subject)
 		}
 		// the hash answers before any regex runs, and an empty subject
-		// runs none (ngx_http_map_find)
+		// runs none (ngx_http_map_find); the first regex that matches
+		// chooses the entry
+		var chosen *model.Matcher
 		for _, m := range vm.Regexes {
 			if hit || subject == "" {
 				break
 			}
 			if c.matches(m.Pattern, m.CaseInsensitive, subject) {
 				c.match(m.Pattern, m.CaseInsensitive, subject, false)
+				chosen = m
 				break
 			}
 		}
@@ -362,7 +365,7 @@ func (e *evaluator) readMaps(c *capState, raw string) {
 			if c.maps == nil {
 				c.maps = map[string]mapRead{}
 			}
-			c.maps[name] = e.mapResult(c, *vm.Value, subject == "")
+			c.maps[name] = e.mapResult(c, *vm.Value, chosen)
 		}
 	}
 }
@@ -375,17 +378,30 @@ type mapRead struct {
 }
 
 // mapResult computes map v's value for the request the way
-// ngx_http_map_variable does: the entry chosen, its value evaluated at
-// once with the captures the request holds now, which are the matching
-// regex key's, or, under an exact key or the default, whatever the
-// regexes before left. With an empty subject no regex key is tried.
-func (e *evaluator) mapResult(c *capState, v model.Value, empty bool) mapRead {
-	if empty {
-		v.Options = slices.DeleteFunc(slices.Clone(v.Options), func(o model.Value) bool {
-			return slices.ContainsFunc(o.Guards, func(g *model.Matcher) bool { return g.Kind == model.MatchRegex })
-		})
+// ngx_http_map_variable does: the entry chosen (the regex key chosen
+// matched, else an exact key or the default), its value evaluated at
+// once with the captures the request holds now, which are the regex
+// key's, or, under an exact key or the default, whatever the regexes
+// before left.
+func (e *evaluator) mapResult(c *capState, v model.Value, chosen *model.Matcher) mapRead {
+	var pick *model.Value
+	isRegex := func(g *model.Matcher) bool { return g.Kind == model.MatchRegex }
+	for i := range v.Options {
+		o := &v.Options[i]
+		if o.Kind == model.Variable {
+			return mapRead{} // another variable's options: left to the evaluator
+		}
+		if chosen != nil && slices.ContainsFunc(o.Guards, func(g *model.Matcher) bool { return isRegex(g) && samePlace(g.Span, chosen.Span) }) {
+			pick = o
+		}
 	}
-	pick := e.option(v)
+	if chosen != nil && pick == nil {
+		return mapRead{} // no entry of the model is that key
+	}
+	if chosen == nil {
+		v.Options = slices.DeleteFunc(slices.Clone(v.Options), func(o model.Value) bool { return slices.ContainsFunc(o.Guards, isRegex) })
+		pick = e.option(v)
+	}
 	if pick == nil {
 		return mapRead{known: true}
 	}

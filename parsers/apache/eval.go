@@ -179,6 +179,11 @@ type evalRun struct {
 	// condGroups are the groups of the last RewriteCond that matched,
 	// which a substitution's %N reads.
 	condGroups []string
+	// docroot, https and canonicalName are what mod_rewrite's
+	// %{DOCUMENT_ROOT}, %{HTTPS} and %{SERVER_NAME} read of the server
+	// the request reached (canonicalName: "" under UseCanonicalName Off).
+	docroot, canonicalName string
+	https                  bool
 }
 
 // ifCall is one call of ap_if_walk_sub that had <If> sections to test:
@@ -389,6 +394,7 @@ func (ev *evalRun) run(main *esec) Result {
 			docroot = ev.absDir(d.Arg(0))
 		}
 	}
+	ev.serverVars(server, docroot)
 	// mod_setenvif runs its server-context statements at the first of its
 	// hooks a request_rec passes: right after reading the request, and
 	// for an ErrorDocument's internal redirect at header parsing, where

@@ -64,17 +64,17 @@ func TestRewriteCondTrailingOr(t *testing.T) {
 RewriteCond %{REQUEST_METHOD} ^GET$ [OR]
 `), Options{ServerRoot: "/c"})
 	ev := &evalRun{req: &Request{Method: "POST", Headers: [][2]string{{"Origin", "https://evil.test"}}}, env: map[string]string{}}
-	ok, vary := ev.rewriteConds(cfg.Directives)
+	ok, vary := ev.rewriteConds(cfg.Directives, nil, "")
 	if !ok || len(vary) != 0 {
 		t.Errorf("trailing [OR] chain: held %v vary %v, want true and no vary", ok, vary)
 	}
 	ev.req.Headers[0][1] = "https://APP.test"
-	ok, vary = ev.rewriteConds(cfg.Directives)
+	ok, vary = ev.rewriteConds(cfg.Directives, nil, "")
 	if !ok || !slices.Equal(vary, []string{"Origin"}) {
 		t.Errorf("true [OR] condition: held %v vary %v, want true and Origin", ok, vary)
 	}
 	cfg = Parse("/c/httpd.conf", []byte("RewriteCond %{HTTP:Origin} ^https://app\\.test$\nRewriteCond %{REQUEST_METHOD} ^GET$\n"), Options{ServerRoot: "/c"})
-	if ok, _ := ev.rewriteConds(cfg.Directives); ok {
+	if ok, _ := ev.rewriteConds(cfg.Directives, nil, ""); ok {
 		t.Error("a false condition without [OR] must fail the rule")
 	}
 }

@@ -197,7 +197,13 @@ func (ev *evalRun) applyRules(ds []*Directive, uri, perdir string) ruleAction {
 		if (m != nil) == neg {
 			continue
 		}
-		held, vary := ev.rewriteConds(cs)
+		var groups []string
+		if m != nil {
+			for _, g := range m.Groups() {
+				groups = append(groups, g.String())
+			}
+		}
+		held, vary := ev.rewriteConds(cs, groups, cur)
 		if ev.unmodelled != "" {
 			return ruleAction{}
 		}
@@ -221,39 +227,29 @@ func (ev *evalRun) applyRules(ds []*Directive, uri, perdir string) ruleAction {
 			sub = "-"
 		}
 		if sub != "-" {
-			// an absolute URL is an external redirect or a proxy request;
-			// %{...} reads server variables
-			if perdir == "" || fl.status != 0 || strings.Contains(sub, "%{") || strings.Contains(sub, "\\") || strings.Contains(sub, ":") || m == nil && strings.Contains(sub, "$") {
+			// an absolute URL is an external redirect or a proxy request
+			if perdir == "" || fl.status != 0 || m == nil && strings.Contains(sub, "$") {
 				ev.refuse("RewriteRule substitution %q is not modelled", sub)
 				return ruleAction{}
 			}
-			sub = replaceDollarRefs(sub, func(x string) string {
-				n, _ := strconv.Atoi(x[1:])
-				if g := m.Groups(); n < len(g) {
-					return g[n].String()
-				}
-				return ""
-			})
-			// %N are the groups of the last RewriteCond that matched
-			sub = replacePercentRefs(sub, func(x string) string {
-				n, _ := strconv.Atoi(x[1:])
-				if n < len(ev.condGroups) {
-					return ev.condGroups[n]
-				}
-				return ""
-			})
+			x, _, err := ev.rwExpand(sub, groups, cur)
+			if err != nil {
+				ev.refuse("RewriteRule substitution %q: %v", sub, err)
+				return ruleAction{}
+			}
+			// a literal % is decoded again when the new URL is parsed
+			if strings.ContainsAny(x, ":%") {
+				ev.refuse("RewriteRule substitution %q is not modelled", sub)
+				return ruleAction{}
+			}
 			// The query string goes to the request's arguments ([QSA]
 			// appends the request's, [QSD] drops them): no part of the
 			// file the request maps to.
-			sub, _, _ = strings.Cut(sub, "?")
-			if strings.Contains(sub, "%") {
-				ev.refuse("RewriteRule substitution %q is not modelled", d.Arg(1))
-				return ruleAction{}
-			}
+			sub, _, _ = strings.Cut(x, "?")
 		}
 		for _, e := range fl.envs {
 			name, val, _ := strings.Cut(e, ":")
-			v, err := ev.rewriteExpand(val)
+			v, _, err := ev.rwExpand(val, groups, cur)
 			if err != nil {
 				ev.refuse("RewriteRule E=%s: %v", e, err)
 				return ruleAction{}
@@ -340,46 +336,21 @@ func (ev *evalRun) ruleFlags(arg string) (rwFlags, bool) {
 	return fl, true
 }
 
-// rewriteExpand expands %{HTTP:Name} and %{REQUEST_METHOD} in an E= value.
-func (ev *evalRun) rewriteExpand(v string) (string, error) {
-	x := &exprEnv{req: ev.req, env: ev.env}
-	p := &exprParser{x: x}
-	if strings.ContainsAny(v, "$") || strings.Contains(v, "%") && !strings.Contains(v, "%{") {
-		return "", errExpr
-	}
-	return p.interpolate(v)
-}
-
-// rewriteSubject is the value a RewriteCond tests, and the request
-// header it reads, if any.
-func (ev *evalRun) rewriteSubject(subj string) (string, string, bool) {
-	switch {
-	case strings.EqualFold(subj, "%{REQUEST_METHOD}"):
-		return ev.req.Method, "", true
-	case strings.HasPrefix(strings.ToUpper(subj), "%{HTTP:") && strings.HasSuffix(subj, "}"):
-		name := subj[7 : len(subj)-1]
-		v, _ := reqHeader(ev.req, name)
-		return v, name, true
-	case strings.EqualFold(subj, "%{HTTP_ORIGIN}"):
-		v, _ := reqHeader(ev.req, "Origin")
-		return v, "", true
-	}
-	return "", "", false
-}
-
 // rewriteConds evaluates RewriteConds with [NC] and [OR] the way
 // mod_rewrite's apply_rewrite_rule does: a false [OR] condition moves on
 // (so a trailing one cannot fail the rule), a true one skips the rest of
-// its [OR] chain, any other false one fails. It returns whether they hold
-// and the request headers read by conditions that held.
-func (ev *evalRun) rewriteConds(cs []*Directive) (bool, []string) {
+// its [OR] chain, any other false one fails. A condition's test string is
+// expanded as a substitution is (rule holds the rule's groups, file the
+// current filename). It returns whether they hold and the request
+// headers read by conditions that held.
+func (ev *evalRun) rewriteConds(cs []*Directive, rule []string, file string) (bool, []string) {
 	var vary []string
 	ev.condGroups = ev.condGroups[:0]
 	for i := 0; i < len(cs); i++ {
 		c := cs[i]
-		v, header, ok := ev.rewriteSubject(c.Arg(0))
-		if !ok {
-			ev.refuse("RewriteCond %s is not modelled", c.Arg(0))
+		v, headers, err := ev.rwExpand(c.Arg(0), rule, file)
+		if err != nil {
+			ev.refuse("RewriteCond %s: %v", c.Arg(0), err)
 			return false, nil
 		}
 		flags := strings.ToUpper(strings.Trim(c.Arg(2), "[]"))
@@ -413,8 +384,10 @@ func (ev *evalRun) rewriteConds(cs []*Directive) (bool, []string) {
 		case !held:
 			return false, nil
 		}
-		if header != "" && !containsFold(vary, header) {
-			vary = append(vary, header)
+		for _, h := range headers {
+			if !containsFold(vary, h) {
+				vary = append(vary, h)
+			}
 		}
 	}
 	return true, vary

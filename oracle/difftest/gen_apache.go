@@ -247,6 +247,9 @@ func (g *gen) apacheVhost(i int, alias string) *Node {
 		}
 		kids = append(kids, block(open, closing, body, "apache:limit"))
 	}
+	if x := g.more; x != nil && x.chance(0.2) {
+		kids = append(kids, x.apacheRewriteVars()...)
+	}
 	// Fixed: without a virtual host httpd's main server answers from a
 	// document root outside the case.
 	n := block("<VirtualHost 127.0.0.1:@PORT@>", "</VirtualHost>", kids, "apache:vhost")
@@ -388,6 +391,52 @@ func (g *gen) apacheHeaders(allowAlways bool) headerSet {
 				`"expr=%{REQUEST_METHOD} == 'OPTIONS'"`, `"expr=-n %{req:Origin}"`,
 				`"expr=%{req:Origin} =~ m#\.example\.com$#"`)
 		}
+	}
+	return out
+}
+
+// apacheRewriteVars builds RewriteConds and RewriteRules that read
+// mod_rewrite's server variables (%{HTTP_HOST}, %{REQUEST_URI},
+// %{SERVER_NAME}, %{HTTPS}, %{ENV:x}, and %{HTTP_ORIGIN}, which is no
+// variable of its) in a test string, an E= value or a directory's
+// substitution, with %N and $N beside them.
+func (g *gen) apacheRewriteVars() []*Node {
+	const fam = "apache:rewrite-var"
+	out := []*Node{stmt("RewriteEngine On", fam)}
+	if g.chance(0.3) {
+		out = append(out, stmt(`SetEnvIf Origin "^(https://app\.example\.com)$" RW_ORIGIN=$1`, fam))
+	}
+	// the conditions, then the value the rule's E= gives
+	conds := [][]string{
+		{`RewriteCond %{HTTP_ORIGIN} ^https://(app|admin)\.example\.com$`, "%{HTTP:Origin}"},
+		{`RewriteCond %{HTTP:Origin}|%{HTTP_HOST} ^(https://app\.example\.com)\|a\.test$`, "%1"},
+		{`RewriteCond %{REQUEST_URI} ^/(static|data)`, "%{HTTP:Origin}"},
+		{`RewriteCond %{ENV:RW_ORIGIN} .`, "%{ENV:RW_ORIGIN}"},
+		{`RewriteCond %{HTTPS} ^off$`, `RewriteCond %{SERVER_NAME} ^(a|x\.b)\.test$`, "%{REQUEST_SCHEME}://app.example.com"},
+		{`RewriteCond %{REQUEST_METHOD}:%{HTTP:Origin} ^(GET|OPTIONS):(.+)$ [NC]`, "%2"},
+	}
+	c := conds[g.r.Intn(len(conds))]
+	for _, line := range c[:len(c)-1] {
+		out = append(out, stmt(line, fam))
+	}
+	out = append(out, stmt("RewriteRule "+g.pick("^", `^/(static|data)`, `\.txt$`)+" - [E=RW_V:"+c[len(c)-1]+"]", fam),
+		stmt(`Header `+g.pick("", "always ")+`set Access-Control-Allow-Origin "%{RW_V}e" env=RW_V`, fam))
+	if g.chance(0.5) {
+		// a directory's substitution built from variables: each keeps
+		// the status the path names (g-NNN.txt beside f-NNN.txt)
+		rules := [][]string{
+			{`RewriteCond %{REQUEST_URI} ^/static/f-(\d+)`, `RewriteRule ^f-\d+\.txt$ g-%1.txt [L]`},
+			{`RewriteRule ^f-(\d+)\.txt$ %{DOCUMENT_ROOT}/static/g-$1.txt [L]`},
+			{`RewriteRule ^f-(\d+)\.txt$ %{ENV:RW_DIR}g-$1.txt [L]`},
+			{`RewriteCond %{HTTP_HOST} ^(a|x\.b)\.test$`, `RewriteRule ^f-(\d+)\.txt$ /static/g-$1.txt [END]`},
+			{`RewriteCond %{REQUEST_FILENAME} /f-(\d+)\.txt$`, `RewriteRule ^ g-%1.txt [E=RW_V:%{HTTP:Origin}]`},
+		}
+		body := []*Node{stmt("RewriteEngine On", fam)}
+		for _, line := range rules[g.r.Intn(len(rules))] {
+			body = append(body, stmt(line, fam))
+		}
+		body = append(body, g.apacheHeaders(true).nodes(fam)...)
+		out = append(out, block("<Directory @DIR@/www/static>", "</Directory>", body, fam))
 	}
 	return out
 }

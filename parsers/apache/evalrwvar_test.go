@@ -98,3 +98,33 @@ func TestRewriteCondHTTPOriginIsNoOriginTest(t *testing.T) {
 		}
 	}
 }
+
+// A redirect without L leaves the rules after it to run on the URL it
+// made (httpd 2.4: REQUEST_FILENAME was that URL, an anchored ^/ pattern
+// no longer matched, a later [F] answered instead).
+func TestRewriteRedirectWithoutLast(t *testing.T) {
+	conf := strings.Replace(rwVarConf, "  Header always set X-T", `  RewriteRule \.json$ https://elsewhere.test%{REQUEST_URI} [R=303]
+  RewriteRule ^/(static|data) - [E=RW_A:1]
+  RewriteRule json$ - [E=RW_B:%{REQUEST_FILENAME}]
+  RewriteRule forbid - [F]
+  Header always set X-R "%{RW_A}e|%{RW_B}e"
+  Header always set X-T`, 1)
+	cfg := Parse("/srv/httpd.conf", []byte(conf), Options{ServerRoot: "/srv"})
+	for _, c := range []struct {
+		path   string
+		status int
+		xr     string
+	}{
+		{"/data-200.json", 303, "(null)|https://elsewhere.test/data-200.json"},
+		{"/forbid.json", 403, "(null)|https://elsewhere.test/forbid.json"},
+		{"/x.txt", 200, "(null)|(null)"},
+	} {
+		r := Evaluate(cfg, nil, Request{Method: "GET", Host: "a.test", Port: 8080, Path: c.path})
+		if r.Unmodelled != "" {
+			t.Fatalf("%s: %s", c.path, r.Unmodelled)
+		}
+		if got := lineValues(r, "X-R"); r.Status != c.status || !slices.Equal(got, []string{c.xr}) {
+			t.Errorf("%s: %d with X-R %v, want %d with %q", c.path, r.Status, got, c.status, c.xr)
+		}
+	}
+}

@@ -162,6 +162,15 @@ func (ev *evalRun) applyRules(ds []*Directive, uri, perdir string) ruleAction {
 	var act ruleAction
 	var conds []*Directive
 	cur := uri
+	// pending is the status of a redirect rule without L that later
+	// rules may still override
+	pending, pendingAt := 0, model.Span{}
+	redirected := func(a ruleAction) ruleAction {
+		if a.status == 0 && pending != 0 {
+			a.status, a.at = pending, pendingAt
+		}
+		return a
+	}
 	for i, d := range ds {
 		switch {
 		case d.Is("RewriteCond"):
@@ -216,15 +225,30 @@ func (ev *evalRun) applyRules(ds []*Directive, uri, perdir string) ruleAction {
 			}
 		}
 		sub := d.Arg(1)
+		next := ""
 		if fl.redirect {
 			// mod_rewrite goes on with the rules after one without L or
-			// END on the URL it made; the redirect is the answer only
-			// when none follows
-			if sub == "-" || !fl.last && !fl.end && slices.ContainsFunc(ds[i+1:], func(d *Directive) bool { return d.Is("RewriteRule") }) {
+			// END on the URL it made, and redirects there when none
+			// answers otherwise
+			if sub == "-" {
 				ev.refuse("RewriteRule %s %s is not modelled", sub, d.Arg(2))
 				return ruleAction{}
 			}
+			if !fl.last && !fl.end && slices.ContainsFunc(ds[i+1:], func(d *Directive) bool { return d.Is("RewriteRule") }) {
+				x, _, err := ev.rwExpand(sub, groups, cur)
+				// a local target is made absolute with the server's own
+				// name and port first, which this does not follow
+				if err != nil || !strings.Contains(x, "://") {
+					ev.refuse("RewriteRule %s %s is not modelled", sub, d.Arg(2))
+					return ruleAction{}
+				}
+				next = x
+			}
 			sub = "-"
+		}
+		if sub != "-" && pending != 0 {
+			ev.refuse("RewriteRule %s after a redirect without L is not modelled", sub)
+			return ruleAction{}
 		}
 		if sub != "-" {
 			// an absolute URL is an external redirect or a proxy request
@@ -260,6 +284,10 @@ func (ev *evalRun) applyRules(ds []*Directive, uri, perdir string) ruleAction {
 			}
 			ev.env[name] = v
 		}
+		if next != "" {
+			pending, pendingAt, cur = fl.status, d.Span, next
+			continue
+		}
 		if fl.status != 0 {
 			act.status, act.at = fl.status, d.Span
 			return act
@@ -272,13 +300,13 @@ func (ev *evalRun) applyRules(ds []*Directive, uri, perdir string) ruleAction {
 		}
 		if fl.end {
 			act.end = true
-			return act
+			return redirected(act)
 		}
 		if fl.last {
-			return act
+			return redirected(act)
 		}
 	}
-	return act
+	return redirected(act)
 }
 
 // rwFlags are the RewriteRule flags the evaluator follows.

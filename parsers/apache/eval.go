@@ -301,8 +301,9 @@ var modelled = map[string]bool{
 	"expiresactive": true, "expiresbytype": true, "expiresdefault": true, "fileetag": true, "mutex": true,
 	"enablesendfile": true, "enablemmap": true, "maxkeepaliverequests": true, "keepalivetimeout": true,
 	"protocols": true,
-	// mod_alias's mapping (server and virtual host context only)
-	"alias": true, "aliasmatch": true,
+	// mod_alias's mapping (server and virtual host context only), and
+	// mod_cgid's socket
+	"alias": true, "aliasmatch": true, "scriptalias": true, "scriptaliasmatch": true, "scriptsock": true,
 	"redirect": true, "redirectmatch": true, "redirectpermanent": true, "redirecttemp": true,
 	"rewritebase": true,
 }
@@ -312,7 +313,7 @@ func (ev *evalRun) check(s *esec) {
 		if !modelled[strings.ToLower(d.Name)] {
 			ev.refuse("directive %s is not modelled", d.Name)
 		}
-		if (d.Is("Alias") || d.Is("AliasMatch")) && s.kind != "server" && s.kind != "VirtualHost" {
+		if (d.Is("Alias") || d.Is("AliasMatch") || d.Is("ScriptAlias") || d.Is("ScriptAliasMatch")) && s.kind != "server" && s.kind != "VirtualHost" {
 			ev.refuse("%s in <%s> is not modelled", d.Name, s.kind)
 		}
 	}
@@ -443,7 +444,12 @@ func (ev *evalRun) run(main *esec) Result {
 		var aliased bool
 		if hit, aliased = ev.alias(server); aliased {
 			file = hit.file
-			res.Route += " > Alias " + hit.fake
+			switch {
+			case hit.cgi:
+				res.Route += " > ScriptAlias " + hit.fake
+			default:
+				res.Route += " > Alias " + hit.fake
+			}
 		} else {
 			if docroot == "" {
 				ev.refuse("no DocumentRoot")
@@ -511,6 +517,9 @@ func (ev *evalRun) run(main *esec) Result {
 		ev.applyTables(&t, chain, true)
 		res.Lines = t.sent()
 		return ev.done(res)
+	}
+	if hit.cgi {
+		return ev.scriptAnswer(res, chain, hit, early.vary)
 	}
 	switch r.Method {
 	case "OPTIONS":

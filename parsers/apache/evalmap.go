@@ -1,10 +1,13 @@
 package apache
 
 import (
+	"fmt"
 	"path"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/corslint/corslint/model"
 )
 
 // aliasHit is the Alias or AliasMatch that mapped a request.
@@ -12,28 +15,34 @@ type aliasHit struct {
 	file string // the file the request maps to
 	fake string // the URL prefix, "" for AliasMatch
 	real string // the directory it stands for
+	// cgi is set for ScriptAlias and ScriptAliasMatch: the file is a
+	// script that answers the request
+	cgi bool
+	at  model.Span // the statement
 }
 
-// alias is mod_alias's translate_name: the first Alias or AliasMatch of
+// alias is mod_alias's translate_name: the first Alias, AliasMatch,
+// ScriptAlias or ScriptAliasMatch (one list, in the order written) of
 // the virtual host, then of the main server, whose URL prefix (a whole
 // segment, any run of slashes matching any other) or regex matches the
 // path. A relative target is relative to ServerRoot.
 func (ev *evalRun) alias(server []*esec) (aliasHit, bool) {
 	for i := len(server) - 1; i >= 0; i-- {
 		for _, d := range server[i].body {
+			cgi := d.Is("ScriptAlias") || d.Is("ScriptAliasMatch")
 			switch {
-			case d.Is("Alias"):
+			case d.Is("Alias"), d.Is("ScriptAlias"):
 				if len(d.Args) != 2 {
-					ev.refuse("Alias form is not modelled")
+					ev.refuse("%s form is not modelled", d.Name)
 					return aliasHit{}, false
 				}
 				if l := aliasMatches(ev.req.Path, d.Arg(0)); l > 0 {
 					real := ev.absTarget(d.Arg(1))
-					return aliasHit{file: real + ev.req.Path[l:], fake: d.Arg(0), real: real}, true
+					return aliasHit{file: real + ev.req.Path[l:], fake: d.Arg(0), real: real, cgi: cgi, at: d.Span}, true
 				}
-			case d.Is("AliasMatch"):
+			case d.Is("AliasMatch"), d.Is("ScriptAliasMatch"):
 				if len(d.Args) != 2 {
-					ev.refuse("AliasMatch form is not modelled")
+					ev.refuse("%s form is not modelled", d.Name)
 					return aliasHit{}, false
 				}
 				re, err := ev.patterns().Compile(d.Arg(0), false)
@@ -53,7 +62,7 @@ func (ev *evalRun) alias(server []*esec) (aliasHit, bool) {
 					}
 					return ""
 				})
-				return aliasHit{file: ev.absTarget(file)}, true
+				return aliasHit{file: ev.absTarget(file), cgi: cgi, at: d.Span}, true
 			}
 		}
 	}
@@ -277,4 +286,60 @@ func redirectURI(file, docroot string, hit aliasHit) string {
 		return path.Clean(hit.fake + "/" + file[len(hit.real):])
 	}
 	return file
+}
+
+// scriptAnswer is the answer of the CGI script a ScriptAlias maps the
+// request to. The script answers every method, OPTIONS too (httpd 2.4
+// with mod_cgi or mod_cgid), so it stands where an upstream stands: its
+// status and lines are the request's upstream ones. mod_cgi puts the
+// script's header lines in err_headers_out, the always table, so a plain
+// Header set does not replace them and adds a second line, while Header
+// always set does; before mod_headers' filter runs, mod_cgi has put every
+// request header in the environment as HTTP_*.
+// vary is what mod_rewrite and <If> put in headers_out's Vary before.
+func (ev *evalRun) scriptAnswer(res Result, chain []*esec, hit aliasHit, vary []string) Result {
+	r := ev.req
+	res.Source, res.By = model.FromUpstream, hit.at
+	st := r.UpstreamStatus
+	if r.Method == "OPTIONS" {
+		st = r.UpstreamOptionsStatus
+		if st == 0 {
+			res.Unknown = fmt.Sprintf("OPTIONS goes to the script %s, which answers it itself, with what the configuration does not show (pass --upstream-options-status)", hit.file)
+		}
+	} else if st == 0 {
+		st = 200
+	}
+	res.Status = st
+	var t tables
+	for _, v := range vary {
+		t.out = mergeLine(t.out, "Vary", v, model.Span{})
+	}
+	for _, h := range r.UpstreamHeaders {
+		t.err = append(t.err, Line{Name: model.CanonicalName(h[0]), Value: h[1], Upstream: true})
+	}
+	for _, h := range r.Headers {
+		name := strings.ToUpper(h[0])
+		switch name {
+		case "CONTENT-TYPE", "CONTENT-LENGTH", "AUTHORIZATION", "PROXY-AUTHORIZATION":
+			// CONTENT_TYPE and CONTENT_LENGTH instead; the credentials
+			// are withheld without CGIPassAuth
+			continue
+		}
+		ev.env["HTTP_"+cgiName(name)] = h[1]
+	}
+	ev.applyTables(&t, chain, true)
+	res.Lines = t.sent()
+	return ev.done(res)
+}
+
+// cgiName is a header name as ap_add_common_vars' http2env writes it:
+// every character but a letter or digit becomes '_'.
+func cgiName(name string) string {
+	b := []byte(name)
+	for i, c := range b {
+		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			b[i] = '_'
+		}
+	}
+	return string(b)
 }

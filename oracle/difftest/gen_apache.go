@@ -33,8 +33,17 @@ func (g *gen) apacheCase(name string) *Case {
 		a := apacheAliases[g.r.Intn(len(apacheAliases))]
 		alias, paths = a.line, append(append([]string(nil), apachePaths...), a.paths...)
 	}
+	script := ""
+	if x := g.more; x != nil && x.chance(0.12) {
+		script = x.pick("ScriptAlias /cgi-bin/ @DIR@/cgi-bin/", `ScriptAliasMatch ^/cgi-bin/(run-\d+\.cgi)$ @DIR@/cgi-bin/$1`, "ScriptAlias /cgi-bin @DIR@/cgi-bin")
+		paths = append(append([]string(nil), paths...), apacheScripts...)
+	}
 	for i := 0; i < nHosts; i++ {
-		top = append(top, g.apacheVhost(i, alias))
+		v := g.apacheVhost(i, alias)
+		if script != "" {
+			v.Kids = append(v.Kids, g.more.apacheScriptAlias(script)...)
+		}
+		top = append(top, v)
 	}
 	// A directory's RewriteRules in an .htaccess (read where AllowOverride
 	// allows FileInfo).
@@ -45,6 +54,11 @@ func (g *gen) apacheCase(name string) *Case {
 		top = append(top, stmt("# a RewriteRule in www/static/.htaccess", "apache:rewrite-perdir"))
 	}
 	c.Top = top
+	if script != "" {
+		for _, p := range apacheScripts {
+			c.Files = append(c.Files, File{Path: strings.TrimPrefix(p, "/"), Content: apacheScript})
+		}
+	}
 	c.Files = append(c.Files, File{Path: "www/err.txt", Content: "error\n"})
 	c.Files = append(c.Files, docroot(apachePaths)...)
 	// the targets of the rewrites and aliases
@@ -437,6 +451,45 @@ func (g *gen) apacheRewriteVars() []*Node {
 		}
 		body = append(body, g.apacheHeaders(true).nodes(fam)...)
 		out = append(out, block("<Directory @DIR@/www/static>", "</Directory>", body, fam))
+	}
+	return out
+}
+
+// apacheScripts are the CGI scripts a ScriptAlias maps, each answering
+// with the status its name gives.
+var apacheScripts = []string{"/cgi-bin/run-200.cgi", "/cgi-bin/run-404.cgi", "/cgi-bin/run-500.cgi"}
+
+// apacheScript answers as the test upstream does: every method, OPTIONS
+// too, with the status the script's name gives and, when the request
+// asks for it in X-Up-Cors, its own Access-Control-Allow-Origin.
+const apacheScript = `#!/bin/sh
+case "$SCRIPT_NAME" in
+*-404.cgi) echo "Status: 404 Not Found" ;;
+*-500.cgi) echo "Status: 500 Internal Server Error" ;;
+esac
+case "$HTTP_X_UP_CORS" in
+reflect) [ -n "$HTTP_ORIGIN" ] && echo "Access-Control-Allow-Origin: $HTTP_ORIGIN" ;;
+star) echo "Access-Control-Allow-Origin: *" ;;
+esac
+echo "Content-Type: application/json"
+echo
+echo '{"script":true}'
+`
+
+// apacheScriptAlias maps /cgi-bin/ to the scripts with line, with
+// headers of both tables for them in a <Directory> or a <Location>.
+func (g *gen) apacheScriptAlias(line string) []*Node {
+	const fam = "apache:scriptalias"
+	out := []*Node{fixed(line, fam)}
+	if g.chance(0.5) {
+		out = append(out, block("<Directory @DIR@/cgi-bin>", "</Directory>", g.apacheHeaders(true).nodes(fam), fam))
+	}
+	if g.chance(0.3) {
+		out = append(out, block("<Location /cgi-bin/>", "</Location>", g.apacheHeaders(true).nodes(fam), fam))
+	}
+	if g.chance(0.3) {
+		// mod_cgi puts the request's headers in the environment
+		out = append(out, stmt(`Header `+g.pick("", "always ")+`set Access-Control-Allow-Origin "%{HTTP_ORIGIN}e"`, fam))
 	}
 	return out
 }

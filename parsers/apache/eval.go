@@ -487,8 +487,13 @@ func (ev *evalRun) run(main *esec) Result {
 		return ev.errorAnswer(res, chain)
 	}
 	if !ev.ended {
+		// a proxied request's filename is "proxy:" and the URL
+		subject := file
+		if proxied {
+			subject = "proxy:" + target
+		}
 		if s, perdir := ev.perDirRules(chain); s != nil {
-			if out, done := ev.fixupRewrite(res, chain, len(server), s.body, perdir, file, docroot, hit, early); done {
+			if out, done := ev.fixupRewrite(res, chain, len(server), s.body, perdir, subject, docroot, hit, early); done {
 				return out
 			}
 		}
@@ -741,10 +746,6 @@ func (ev *evalRun) statusAnswer(res Result, chain []*esec, vary []string) Result
 // Vary so far kept, as mod_rewrite asks). It reports whether the
 // request's answer is decided here.
 func (ev *evalRun) fixupRewrite(res Result, chain []*esec, nServer int, ds []*Directive, perdir, file, docroot string, hit aliasHit, early *exprEnv) (Result, bool) {
-	if file == "" {
-		ev.refuse("RewriteRule for a proxied request is not modelled")
-		return ev.done(res), true
-	}
 	if !symlinksAllowed(chain) {
 		res.Status, res.Source = 403, model.FromServer
 		return ev.errorAnswer(res, chain), true
@@ -772,6 +773,10 @@ func (ev *evalRun) fixupRewrite(res Result, chain []*esec, nServer int, ds []*Di
 			ev.ended = true
 		}
 		return res, false
+	}
+	if strings.HasPrefix(file, "proxy:") {
+		ev.refuse("RewriteRule substitution for a proxied request is not modelled")
+		return ev.done(res), true
 	}
 	// The rewrite hands the request to the redirect handler; the fixups
 	// after mod_rewrite's still run on the request as it came, so a

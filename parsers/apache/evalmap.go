@@ -220,10 +220,24 @@ func (ev *evalRun) perDirRules(chain []*esec) (*esec, string) {
 		return last, strings.TrimSuffix(last.path, "/") + "/"
 	case last.kind == "Directory" && !last.re && !strings.ContainsAny(last.path, "*?["):
 		return last, strings.TrimSuffix(ev.absDir(last.path), "/") + "/"
+	case last.kind == "Location" && !last.re && !strings.ContainsAny(last.path, "*?["):
+		// The section's path is the prefix, but it is a URL and the
+		// rules see the filename: they match the whole of it, and a
+		// relative substitution gets the path (httpd 2.4: a <Location
+		// /sub/> rule to g-200.txt redirected to /sub/g-200.txt).
+		return last, strings.TrimSuffix(last.path, "/") + "/"
 	}
-	ev.refuse("RewriteRule in <%s> is not modelled", last.kind)
-	return nil, ""
+	// <DirectoryMatch>, <Files>, <LocationMatch>, <If>, <Proxy>: the
+	// rules match the whole filename too ("proxy:" and the URL for a
+	// proxied request); the prefix a relative substitution would get is
+	// the section's pattern, which the walk does not follow: a prefix
+	// that is no path stands for it, which no filename starts with
+	return last, noPrefix
 }
+
+// noPrefix is the per-directory prefix of a section whose own a relative
+// substitution cannot use.
+const noPrefix = "?"
 
 // symlinksAllowed reports whether the Options of chain leave
 // FollowSymLinks or SymLinksIfOwnerMatch on, without which mod_rewrite

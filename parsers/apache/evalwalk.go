@@ -294,6 +294,10 @@ func (ev *evalRun) applyRules(ds []*Directive, uri, perdir string) ruleAction {
 		}
 		if sub != "-" {
 			if !strings.HasPrefix(sub, "/") {
+				if perdir == noPrefix {
+					ev.refuse("RewriteRule %s: a relative substitution outside a <Directory> or <Location> is not modelled", d.Arg(1))
+					return ruleAction{}
+				}
 				sub = perdir + sub
 			}
 			cur, act.file = sub, sub

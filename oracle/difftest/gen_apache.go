@@ -264,6 +264,9 @@ func (g *gen) apacheVhost(i int, alias string) *Node {
 	if x := g.more; x != nil && x.chance(0.2) {
 		kids = append(kids, x.apacheRewriteVars()...)
 	}
+	if x := g.more; x != nil && x.chance(0.2) {
+		kids = append(kids, x.apacheSectionRewrite())
+	}
 	// Fixed: without a virtual host httpd's main server answers from a
 	// document root outside the case.
 	n := block("<VirtualHost 127.0.0.1:@PORT@>", "</VirtualHost>", kids, "apache:vhost")
@@ -492,4 +495,46 @@ func (g *gen) apacheScriptAlias(line string) []*Node {
 		out = append(out, stmt(`Header `+g.pick("", "always ")+`set Access-Control-Allow-Origin "%{HTTP_ORIGIN}e"`, fam))
 	}
 	return out
+}
+
+// apacheSectionRewrite puts RewriteRules in a section other than a
+// <Directory>, where they match the whole filename ("proxy:" and the URL
+// for a proxied request): an E= for a header, a status, or a
+// substitution.
+func (g *gen) apacheSectionRewrite() *Node {
+	const fam = "apache:rewrite-section"
+	secs := [][2]string{
+		{"<Location /static/>", "</Location>"},
+		{"<Location /api/>", "</Location>"},
+		{"<LocationMatch ^/api/v[0-9]+/>", "</LocationMatch>"},
+		{`<Files "f-200.txt">`, "</Files>"},
+		{`<FilesMatch "\.json$">`, "</FilesMatch>"},
+		{`<DirectoryMatch "^@DIR@/www/st.*">`, "</DirectoryMatch>"},
+		{`<If "%{REQUEST_METHOD} == 'OPTIONS'">`, "</If>"},
+		{`<If "%{HTTP:Origin} =~ /example\.com$/">`, "</If>"},
+		{`<Proxy "http://@UP@/api/">`, "</Proxy>"},
+	}
+	sec := secs[g.r.Intn(len(secs))]
+	pat := g.pick("^proxy:", `\.(txt|json)$`, "^/", "items", ".", "www/static/")
+	body := []*Node{stmt("RewriteEngine On", fam)}
+	switch g.r.Intn(4) {
+	case 0:
+		body = append(body, stmt("RewriteRule "+pat+" - [E=RW_S:%{HTTP:Origin}]", fam),
+			stmt(`Header `+g.pick("", "always ")+`set Access-Control-Allow-Origin "%{RW_S}e" env=RW_S`, fam))
+	case 1:
+		body = append(body, stmt("RewriteCond %{REQUEST_METHOD} "+g.pick("OPTIONS", "!^GET$"), fam),
+			stmt("RewriteRule "+pat+" - "+g.pick("[R=204,L]", "[F]", "[R=200]"), fam))
+	case 2:
+		// a substitution: a URL-path, or one relative to a <Location>'s
+		// path (proxied requests refuse it; they keep their own answer)
+		sub := "/static/g-$1.txt"
+		if sec[0] == "<Location /static/>" && g.chance(0.5) {
+			sub = "g-$1.txt"
+		}
+		body = append(body, stmt(`RewriteRule f-(\d+)\.txt$ `+sub+" "+g.pick("[L]", "[END]", ""), fam))
+	default:
+		body = append(body, stmt("RewriteRule "+pat+" - [G]", fam))
+	}
+	body = append(body, g.apacheHeaders(true).nodes(fam)...)
+	return block(sec[0], sec[1], body, fam)
 }

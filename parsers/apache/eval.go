@@ -305,7 +305,7 @@ var modelled = map[string]bool{
 	// mod_cgid's socket
 	"alias": true, "aliasmatch": true, "scriptalias": true, "scriptaliasmatch": true, "scriptsock": true,
 	"redirect": true, "redirectmatch": true, "redirectpermanent": true, "redirecttemp": true,
-	"rewritebase": true,
+	"rewritebase": true, "rewriteoptions": true,
 }
 
 func (ev *evalRun) check(s *esec) {
@@ -411,6 +411,15 @@ func (ev *evalRun) run(main *esec) Result {
 	// Server-context mod_rewrite runs at translate time, after the first
 	// location walk: an answer it gives carries only the server's and the
 	// <Location>s' always table.
+	if vh != nil {
+		_, opts := lastArg(vh.body, "RewriteOptions")
+		_, mainOpts := lastArg(main.body, "RewriteOptions")
+		if _, rules := lastArg(main.body, "RewriteRule"); rules && (opts || mainOpts) {
+			// config_server_merge would hand the main server's rules to
+			// the virtual host
+			ev.refuse("RewriteOptions beside the main server's RewriteRules is not modelled")
+		}
+	}
 	if vh != nil && !ev.ended {
 		if st, at, ok := ev.rewrite(vh.body); ok {
 			return ev.translateAnswer(res, server, locs, earlyIfs, earlyX, st, at)
@@ -492,8 +501,8 @@ func (ev *evalRun) run(main *esec) Result {
 		if proxied {
 			subject = "proxy:" + target
 		}
-		if s, perdir := ev.perDirRules(chain); s != nil {
-			if out, done := ev.fixupRewrite(res, chain, len(server), s.body, perdir, subject, docroot, hit, early); done {
+		if ds, perdir, ok := ev.perDirRules(chain); ok {
+			if out, done := ev.fixupRewrite(res, chain, len(server), ds, perdir, subject, docroot, hit, early); done {
 				return out
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -172,67 +173,152 @@ func fnmatchRegex(p string) string {
 }
 
 // perDirRules finds the RewriteRules mod_rewrite's fixup runs for a
-// request: those of the last section in merge order that holds any
-// mod_rewrite statement (a section without one leaves the merged rules
-// alone, one with one replaces them, as nothing here asks to inherit),
-// under the last RewriteEngine, a server-context one included: httpd
-// sets the directories' base state from it too (httpd 2.4.71 ran a
-// <Directory>'s rules under the virtual host's RewriteEngine On). It
-// returns the section and its prefix; nil when no rule runs.
-func (ev *evalRun) perDirRules(chain []*esec) (*esec, string) {
+// request, merging the sections that hold a mod_rewrite statement in
+// merge order as config_perdir_merge does: a section's own rules replace
+// the merged ones, unless its options (its own RewriteOptions, else the
+// merged ones, a server-context line included) say Inherit (its rules
+// first) or InheritBefore (the inherited first), or the merged ones say
+// InheritDown or InheritDownBefore and it does not say IgnoreInherit. A
+// section without one leaves the merged rules alone. They run under the
+// last RewriteEngine, a server-context one included: httpd sets the
+// directories' base state from it too (httpd 2.4.71 ran a <Directory>'s
+// rules under the virtual host's RewriteEngine On). It returns the rules
+// with the RewriteBase of the last such section, and its prefix; ok is
+// false when no rule runs.
+func (ev *evalRun) perDirRules(chain []*esec) (ds []*Directive, perdir string, ok bool) {
 	var last *esec
+	var merged []*Directive
+	var opts rwOptions
 	on := false
 	for _, s := range chain {
-		if s.kind == "server" || s.kind == "VirtualHost" {
-			if d, ok := lastArg(s.body, "RewriteEngine"); ok {
-				on = strings.EqualFold(d.Arg(0), "on")
-			}
-			continue
-		}
+		own, sopts, set := []*Directive(nil), rwOptions{}, false
 		for _, d := range s.body {
 			name := strings.ToLower(d.Name)
 			if !strings.HasPrefix(name, "rewrite") {
 				continue
 			}
-			last = s
 			switch name {
 			case "rewriteengine":
 				on = strings.EqualFold(d.Arg(0), "on")
+			case "rewriteoptions":
+				o, err := parseRwOptions(d)
+				if err != nil {
+					ev.refuse("%v", err)
+					return nil, "", false
+				}
+				sopts, set = sopts.or(o), true
 			case "rewritebase", "rewriterule", "rewritecond":
 				// a RewriteBase alone replaces the inherited rules too
 				// (httpd 2.4.71 passed a file through untouched under a
 				// <Directory> with only RewriteBase); the base is the
 				// rules' own section's, never inherited (httpd 2.4.71)
+				if name != "rewritebase" {
+					own = append(own, d)
+				}
 			default:
 				ev.refuse("%s in a directory is not modelled", d.Name)
-				return nil, ""
+				return nil, "", false
 			}
 		}
+		if s.kind == "server" || s.kind == "VirtualHost" {
+			// a server-context RewriteOptions sets the base directory
+			// configuration's options as well; its rules are the
+			// server's own, which no directory inherits
+			if set {
+				opts = sopts
+			}
+			continue
+		}
+		if !set && len(own) == 0 && !hasRewrite(s.body) {
+			continue
+		}
+		last = s
+		// conditions after a section's last rule belong to no rule
+		for len(own) > 0 && own[len(own)-1].Is("RewriteCond") {
+			own = own[:len(own)-1]
+		}
+		base := opts
+		if set {
+			opts = sopts
+		}
+		switch {
+		case opts.inherit || base.inheritDown && !opts.ignore:
+			merged = append(own, merged...)
+		case opts.inheritBefore || base.inheritDownBefore && !opts.ignore:
+			merged = append(append([]*Directive(nil), merged...), own...)
+		default:
+			merged = own
+		}
 	}
-	if last == nil || !on {
-		return nil, ""
+	if last == nil || !on || !slices.ContainsFunc(merged, func(d *Directive) bool { return d.Is("RewriteRule") }) {
+		return nil, "", false
 	}
-	if _, ok := lastArg(last.body, "RewriteRule"); !ok {
-		return nil, ""
+	for _, d := range last.body {
+		if d.Is("RewriteBase") {
+			merged = append(merged, d)
+		}
 	}
+	ds = merged
 	switch {
 	case last.kind == ".htaccess":
-		return last, strings.TrimSuffix(last.path, "/") + "/"
+		return ds, strings.TrimSuffix(last.path, "/") + "/", true
 	case last.kind == "Directory" && !last.re && !strings.ContainsAny(last.path, "*?["):
-		return last, strings.TrimSuffix(ev.absDir(last.path), "/") + "/"
+		return ds, strings.TrimSuffix(ev.absDir(last.path), "/") + "/", true
 	case last.kind == "Location" && !last.re && !strings.ContainsAny(last.path, "*?["):
 		// The section's path is the prefix, but it is a URL and the
 		// rules see the filename: they match the whole of it, and a
 		// relative substitution gets the path (httpd 2.4: a <Location
 		// /sub/> rule to g-200.txt redirected to /sub/g-200.txt).
-		return last, strings.TrimSuffix(last.path, "/") + "/"
+		return ds, strings.TrimSuffix(last.path, "/") + "/", true
 	}
 	// <DirectoryMatch>, <Files>, <LocationMatch>, <If>, <Proxy>: the
 	// rules match the whole filename too ("proxy:" and the URL for a
 	// proxied request); the prefix a relative substitution would get is
 	// the section's pattern, which the walk does not follow: a prefix
 	// that is no path stands for it, which no filename starts with
-	return last, noPrefix
+	return ds, noPrefix, true
+}
+
+// hasRewrite reports whether ds holds a mod_rewrite statement.
+func hasRewrite(ds []*Directive) bool {
+	return slices.ContainsFunc(ds, func(d *Directive) bool { return strings.HasPrefix(strings.ToLower(d.Name), "rewrite") })
+}
+
+// rwOptions are the RewriteOptions that decide how a section's rules
+// merge with those above it.
+type rwOptions struct {
+	inherit, inheritBefore, inheritDown, inheritDownBefore, ignore bool
+}
+
+func (o rwOptions) or(p rwOptions) rwOptions {
+	return rwOptions{o.inherit || p.inherit, o.inheritBefore || p.inheritBefore, o.inheritDown || p.inheritDown,
+		o.inheritDownBefore || p.inheritDownBefore, o.ignore || p.ignore}
+}
+
+// parseRwOptions reads a RewriteOptions line; the options that change
+// how a substitution is read (AllowNoSlash, AllowAnyURI, MergeBase,
+// IgnoreContextInfo, LegacyPrefixDocRoot) are not followed.
+func parseRwOptions(d *Directive) (rwOptions, error) {
+	var o rwOptions
+	for _, a := range d.Args {
+		switch w := strings.ToLower(a.Value); {
+		case w == "inherit":
+			o.inherit = true
+		case w == "inheritbefore":
+			o.inheritBefore = true
+		case w == "inheritdown":
+			o.inheritDown = true
+		case w == "inheritdownbefore":
+			o.inheritDownBefore = true
+		case w == "ignoreinherit":
+			o.ignore = true
+		case strings.HasPrefix(w, "maxredirects="):
+			// ignored by httpd 2.4 (LimitInternalRecursion instead)
+		default:
+			return o, fmt.Errorf("RewriteOptions %s is not modelled", a.Value)
+		}
+	}
+	return o, nil
 }
 
 // noPrefix is the per-directory prefix of a section whose own a relative

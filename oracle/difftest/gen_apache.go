@@ -267,6 +267,9 @@ func (g *gen) apacheVhost(i int, alias string) *Node {
 	if x := g.more; x != nil && x.chance(0.2) {
 		kids = append(kids, x.apacheSectionRewrite())
 	}
+	if x := g.more; x != nil && x.chance(0.15) {
+		kids = append(kids, x.apacheRewriteOptions()...)
+	}
 	// Fixed: without a virtual host httpd's main server answers from a
 	// document root outside the case.
 	n := block("<VirtualHost 127.0.0.1:@PORT@>", "</VirtualHost>", kids, "apache:vhost")
@@ -537,4 +540,33 @@ func (g *gen) apacheSectionRewrite() *Node {
 	}
 	body = append(body, g.apacheHeaders(true).nodes(fam)...)
 	return block(sec[0], sec[1], body, fam)
+}
+
+// apacheRewriteOptions gives www/ and www/static/ RewriteRules of their
+// own that RewriteOptions merge (the child's first for Inherit, the
+// parent's first for InheritBefore, passed down by InheritDown and
+// InheritDownBefore, refused by IgnoreInherit): inherited rules run on
+// the child's prefix.
+func (g *gen) apacheRewriteOptions() []*Node {
+	const fam = "apache:rewrite-options"
+	opt := func() []*Node {
+		if g.chance(0.3) {
+			return nil
+		}
+		return []*Node{stmt("RewriteOptions "+g.pick("Inherit", "InheritBefore", "InheritDown", "InheritDownBefore", "IgnoreInherit"), fam)}
+	}
+	parent := append([]*Node{stmt("RewriteEngine On", fam)}, opt()...)
+	parent = append(parent, stmt(`RewriteCond %{HTTP:Origin} ^https://(app|admin)\.example\.com$`, fam),
+		stmt("RewriteRule "+g.pick(`\.(txt|json)$`, "^f-200", "^static/")+" - "+g.pick("[E=RW_P:%{HTTP:Origin}]", "[E=RW_P:%{HTTP:Origin},L]", "[E=RW_P:%{HTTP:Origin},END]"), fam))
+	child := append([]*Node{stmt("RewriteEngine On", fam)}, opt()...)
+	child = append(child, stmt(g.pick(`RewriteRule f-200\.txt$ - [E=RW_C:1]`, `RewriteRule ^f-(\d+)\.txt$ g-$1.txt [L]`, `RewriteRule f-404 - [G]`), fam))
+	out := []*Node{
+		block("<Directory @DIR@/www>", "</Directory>", parent, fam),
+		block("<Directory @DIR@/www/static>", "</Directory>", child, fam),
+		stmt(`Header `+g.pick("", "always ")+`set Access-Control-Allow-Origin "%{RW_P}e" env=RW_P`, fam),
+	}
+	if g.chance(0.5) {
+		out = append(out, stmt(`Header `+g.pick("", "always ")+`set Access-Control-Allow-Credentials true env=RW_C`, fam))
+	}
+	return out
 }

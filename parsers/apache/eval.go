@@ -184,6 +184,8 @@ type evalRun struct {
 	// the request reached (canonicalName: "" under UseCanonicalName Off).
 	docroot, canonicalName string
 	https                  bool
+	// serverPort is the port ServerName names, "" for none.
+	serverPort string
 }
 
 // ifCall is one call of ap_if_walk_sub that had <If> sections to test:
@@ -313,7 +315,10 @@ func (ev *evalRun) check(s *esec) {
 		if !modelled[strings.ToLower(d.Name)] {
 			ev.refuse("directive %s is not modelled", d.Name)
 		}
-		if (d.Is("Alias") || d.Is("AliasMatch") || d.Is("ScriptAlias") || d.Is("ScriptAliasMatch")) && s.kind != "server" && s.kind != "VirtualHost" {
+		// in a <Location>, Alias takes one argument: the target of the
+		// whole request
+		local := d.Is("Alias") && len(d.Args) == 1 && (s.kind == "Location" || s.kind == "LocationMatch")
+		if (d.Is("Alias") || d.Is("AliasMatch") || d.Is("ScriptAlias") || d.Is("ScriptAliasMatch")) && s.kind != "server" && s.kind != "VirtualHost" && !local {
 			ev.refuse("%s in <%s> is not modelled", d.Name, s.kind)
 		}
 	}
@@ -451,7 +456,7 @@ func (ev *evalRun) run(main *esec) Result {
 		// mod_alias translates before the core maps the path under
 		// DocumentRoot.
 		var aliased bool
-		if hit, aliased = ev.alias(server); aliased {
+		if hit, aliased = ev.alias(server, locs); aliased {
 			file = hit.file
 			switch {
 			case hit.cgi:

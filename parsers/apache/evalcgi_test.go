@@ -64,3 +64,33 @@ func TestScriptAliasAnswersAsTheScript(t *testing.T) {
 		t.Errorf("static file: ACAO %v, X-Seen %v", got, lineValues(r, "X-Seen"))
 	}
 }
+
+// A one-argument Alias in a <Location> maps every request it takes to
+// its target, before the server's Alias list, and the target's
+// <Directory> and <Files> apply.
+func TestLocationAliasMapsTheWholeRequest(t *testing.T) {
+	conf := `Listen 8080
+<VirtualHost *:8080>
+  ServerName a.test
+  DocumentRoot /srv/www
+  Alias /one/ /srv/other/
+  <Location /one/>
+    Alias /srv/assets/a-200.txt
+  </Location>
+  <Directory /srv/assets>
+    Header set X-D "assets"
+  </Directory>
+  <Files "a-200.txt">
+    Header set X-F "a"
+  </Files>
+</VirtualHost>
+`
+	cfg := Parse("/srv/httpd.conf", []byte(conf), Options{ServerRoot: "/srv"})
+	r := Evaluate(cfg, nil, Request{Method: "GET", Host: "a.test", Port: 8080, Path: "/one/x/y.json"})
+	if r.Unmodelled != "" {
+		t.Fatal(r.Unmodelled)
+	}
+	if !slices.Equal(lineValues(r, "X-D"), []string{"assets"}) || !slices.Equal(lineValues(r, "X-F"), []string{"a"}) {
+		t.Errorf("/one/x/y.json: X-D %v X-F %v, want the target's sections", lineValues(r, "X-D"), lineValues(r, "X-F"))
+	}
+}

@@ -27,7 +27,24 @@ type aliasHit struct {
 // the virtual host, then of the main server, whose URL prefix (a whole
 // segment, any run of slashes matching any other) or regex matches the
 // path. A relative target is relative to ServerRoot.
-func (ev *evalRun) alias(server []*esec) (aliasHit, bool) {
+func (ev *evalRun) alias(server, locs []*esec) (aliasHit, bool) {
+	// try_alias first: the one-argument Alias of the <Location>s that
+	// apply (the last), which maps the whole request to its target
+	var local *Directive
+	for _, l := range locs {
+		for _, d := range l.body {
+			if d.Is("Alias") && len(d.Args) == 1 {
+				local = d
+			}
+		}
+	}
+	if local != nil {
+		if strings.ContainsAny(local.Arg(0), "%$") {
+			ev.refuse("Alias %q: an expression is not modelled", local.Arg(0))
+			return aliasHit{}, false
+		}
+		return aliasHit{file: ev.absTarget(local.Arg(0)), at: local.Span}, true
+	}
 	for i := len(server) - 1; i >= 0; i-- {
 		for _, d := range server[i].body {
 			cgi := d.Is("ScriptAlias") || d.Is("ScriptAliasMatch")

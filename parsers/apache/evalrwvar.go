@@ -204,6 +204,13 @@ func (ev *evalRun) serverVars(server []*esec, docroot string) {
 			name = d.Arg(0)
 		}
 	}
+	// ServerName's port, which a request without one in Host names
+	ev.serverPort = ""
+	if i := strings.LastIndexByte(name, ':'); i >= 0 {
+		if _, err := strconv.Atoi(name[i+1:]); err == nil {
+			ev.serverPort = name[i+1:]
+		}
+	}
 	if canonical {
 		// ServerName's host, without a scheme or port
 		name = strings.TrimPrefix(strings.TrimPrefix(name, "https://"), "http://")

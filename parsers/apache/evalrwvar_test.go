@@ -128,3 +128,26 @@ func TestRewriteRedirectWithoutLast(t *testing.T) {
 		}
 	}
 }
+
+// A redirect's local target is made absolute before the rules after it
+// see it: the lower-cased host name, and the Host header's port.
+func TestRewriteRedirectQualified(t *testing.T) {
+	conf := strings.Replace(rwVarConf, "  Header always set X-T", `  RewriteRule ^/loc /static/g-200.txt [R=303]
+  RewriteRule ^http://a\.test/static/g - [E=RW_Q:%{REQUEST_FILENAME}]
+  Header always set X-Q "%{RW_Q}e"
+  Header always set X-T`, 1)
+	cfg := Parse("/srv/httpd.conf", []byte(conf), Options{ServerRoot: "/srv"})
+	for _, c := range []struct {
+		host string
+		hdrs [][2]string
+		want string
+	}{
+		{"A.test", nil, "http://a.test/static/g-200.txt"},
+		{"a.test", [][2]string{{"Host", "A.test:8080"}}, "(null)"},
+	} {
+		r := Evaluate(cfg, nil, Request{Method: "GET", Host: c.host, Port: 8080, Path: "/loc", Headers: c.hdrs})
+		if got := lineValues(r, "X-Q"); r.Unmodelled != "" || r.Status != 303 || !slices.Equal(got, []string{c.want}) {
+			t.Errorf("Host %s %v: %d X-Q %v (%s), want 303 with %q", c.host, c.hdrs, r.Status, got, r.Unmodelled, c.want)
+		}
+	}
+}

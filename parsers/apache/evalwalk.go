@@ -236,13 +236,11 @@ func (ev *evalRun) applyRules(ds []*Directive, uri, perdir string) ruleAction {
 			}
 			if !fl.last && !fl.end && slices.ContainsFunc(ds[i+1:], func(d *Directive) bool { return d.Is("RewriteRule") }) {
 				x, _, err := ev.rwExpand(sub, groups, cur)
-				// a local target is made absolute with the server's own
-				// name and port first, which this does not follow
-				if err != nil || !strings.Contains(x, "://") {
-					ev.refuse("RewriteRule %s %s is not modelled", sub, d.Arg(2))
+				if err != nil {
+					ev.refuse("RewriteRule %s %s: %v", sub, d.Arg(2), err)
 					return ruleAction{}
 				}
-				next = x
+				next = ev.qualify(x)
 			}
 			sub = "-"
 		}
@@ -909,4 +907,34 @@ func hasToken(list, tok string) bool {
 		}
 	}
 	return false
+}
+
+// qualify is mod_rewrite's fully_qualify_uri: a redirect's local target
+// made absolute with the scheme, %{SERVER_NAME} and the port, which is
+// the Host header's, else ServerName's, and left out when it is the
+// scheme's default.
+func (ev *evalRun) qualify(u string) string {
+	if strings.Contains(u, "://") {
+		return u
+	}
+	scheme, port := "http", ""
+	if ev.https {
+		scheme = "https"
+	}
+	if _, p, ok := strings.Cut(ev.hostHeader(), ":"); ok {
+		port = p
+	} else if ev.serverPort != "" {
+		port = ev.serverPort
+	}
+	if port == "80" && scheme == "http" || port == "443" && scheme == "https" {
+		port = ""
+	}
+	if port != "" {
+		port = ":" + port
+	}
+	name, _, _ := ev.rwVar("SERVER_NAME", "")
+	if !strings.HasPrefix(u, "/") {
+		u = "/" + u
+	}
+	return scheme + "://" + name + port + u
 }

@@ -38,10 +38,18 @@ func (g *gen) apacheCase(name string) *Case {
 		script = x.pick("ScriptAlias /cgi-bin/ @DIR@/cgi-bin/", `ScriptAliasMatch ^/cgi-bin/(run-\d+\.cgi)$ @DIR@/cgi-bin/$1`, "ScriptAlias /cgi-bin @DIR@/cgi-bin")
 		paths = append(append([]string(nil), paths...), apacheScripts...)
 	}
+	local := false
+	if x := g.more; x != nil && x.chance(0.1) {
+		local = true
+		paths = append(append([]string(nil), paths...), "/one/x-200.txt", "/one/deep/y-200.json")
+	}
 	for i := 0; i < nHosts; i++ {
 		v := g.apacheVhost(i, alias)
 		if script != "" {
 			v.Kids = append(v.Kids, g.more.apacheScriptAlias(script)...)
+		}
+		if local {
+			v.Kids = append(v.Kids, g.more.apacheLocationAlias())
 		}
 		top = append(top, v)
 	}
@@ -569,4 +577,19 @@ func (g *gen) apacheRewriteOptions() []*Node {
 		out = append(out, stmt(`Header `+g.pick("", "always ")+`set Access-Control-Allow-Credentials true env=RW_C`, fam))
 	}
 	return out
+}
+
+// apacheLocationAlias maps every request under /one/ to one file with the
+// one-argument Alias of a <Location> (its probes' names say 200, as the
+// file's status is).
+func (g *gen) apacheLocationAlias() *Node {
+	const fam = "apache:alias-location"
+	body := append([]*Node{fixed("Alias @DIR@/assets/a-200.txt", fam)}, g.apacheHeaders(true).nodes(fam)...)
+	n := block(g.pick("<Location /one/>", "<LocationMatch ^/one/>"), "", body, fam)
+	n.Close = "</Location>"
+	if strings.HasPrefix(n.Line, "<LocationMatch") {
+		n.Close = "</LocationMatch>"
+	}
+	n.Fixed = true
+	return n
 }

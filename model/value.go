@@ -164,8 +164,12 @@ type Matcher struct {
 	// accepts is known only per request (nginx if ($http_origin =
 	// "https://$host")). It still guards, but cannot be probed.
 	Dynamic bool
-	Span    Span
-	Raw     string // the statement or key as written
+	// Never says why the pattern never sees an Origin header, with what
+	// to write instead (mod_rewrite's %{HTTP_ORIGIN}, always empty): the
+	// allowlist admits no origin whatever it says.
+	Never string
+	Span  Span
+	Raw   string // the statement or key as written
 
 	prog atomic.Pointer[compiled] // the patterns, compiled on first use
 }

@@ -45,6 +45,10 @@ if ($http_origin ~ '^https://app\.example\.com$') {
 			if m.Dynamic || m.Hostnames {
 				continue
 			}
+			if m.Never != "" {
+				p.Report(m.Span, "origin pattern \"%s\" never sees an Origin header: %s", m.Pattern, m.Never)
+				continue
+			}
 			switch m.Kind {
 			case model.MatchRegex:
 				why, ok := deadRegex(m)

@@ -18,6 +18,9 @@ type envDef struct {
 	unguarded bool
 	always    bool // set on every request
 	methods   []string
+	// never: a RewriteRule's E= whose conditions never hold, so it sets
+	// nothing; it tells an unset variable from one set outside the files.
+	never bool
 }
 
 // collectEnv reads every definition of every environment variable. httpd
@@ -176,6 +179,17 @@ func (l *lowerer) define(name string, d envDef) {
 // defsFor returns the definitions of name that reach statements in s:
 // those of the main server and of s's own virtual host.
 func (l *lowerer) defsFor(name string, s *sec) []envDef {
+	var out []envDef
+	for _, d := range l.allDefs(name, s) {
+		if !d.never {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// allDefs is defsFor with the definitions that never apply.
+func (l *lowerer) allDefs(name string, s *sec) []envDef {
 	srv := serverOf(s)
 	out := l.env[envKey{l.root, name}]
 	if srv != l.root {
@@ -190,6 +204,11 @@ func (l *lowerer) defsFor(name string, s *sec) []envDef {
 func (l *lowerer) envValue(name string, s *sec, at model.Span, gated bool) model.Value {
 	ref := "%{" + name + "}e"
 	defs := l.defsFor(name, s)
+	if len(defs) == 0 && len(l.allDefs(name, s)) > 0 {
+		// Only rules that never apply set it: mod_headers sends nothing
+		// under env=name, and "(null)" (no origin) without it.
+		return model.Value{Kind: model.Empty, Raw: ref, Var: ref, Span: at}
+	}
 	if len(defs) == 0 {
 		if strings.EqualFold(name, "HTTP_ORIGIN") {
 			// CGI, PHP and FastCGI handlers put every request header in the

@@ -83,18 +83,28 @@ func TestRwExpandBadInput(t *testing.T) {
 	}
 }
 
-// The generic model must not read %{HTTP_ORIGIN} as the Origin either.
+// The generic model must not read %{HTTP_ORIGIN} as the Origin either:
+// it tests "" for every request, so it always or never holds.
 func TestRewriteCondHTTPOriginIsNoOriginTest(t *testing.T) {
 	for _, c := range []struct {
-		line   string
-		origin bool
+		line            string
+		origin          bool
+		constant, holds bool
 	}{
-		{`RewriteCond %{HTTP_ORIGIN} ^https://app\.test$`, false},
-		{`RewriteCond %{HTTP:Origin} ^https://app\.test$`, true},
+		{`RewriteCond %{HTTP_ORIGIN} ^https://app\.test$`, false, true, false},
+		{`RewriteCond %{HTTP_ORIGIN} !^https://app\.test$`, false, true, true},
+		{`RewriteCond %{HTTP_ORIGIN} =https://app.test`, false, true, false},
+		{`RewriteCond %{HTTP_ORIGIN} ^$`, false, true, true},
+		{`RewriteCond %{HTTP_ORIGIN} -n`, false, false, false},
+		{`RewriteCond %{HTTP:Origin} ^https://app\.test$`, true, false, false},
 	} {
 		cfg := Parse("/c/httpd.conf", []byte(c.line+"\n"), Options{ServerRoot: "/c"})
-		if got := parseCond(cfg.Directives[0]).t.origin != nil; got != c.origin {
+		rc := parseCond(cfg.Directives[0])
+		if got := rc.t.origin != nil && rc.t.origin.Never == ""; got != c.origin {
 			t.Errorf("%s: origin test %v, want %v", c.line, got, c.origin)
+		}
+		if rc.constant != c.constant || rc.holds != c.holds {
+			t.Errorf("%s: constant %v holds %v, want %v %v", c.line, rc.constant, rc.holds, c.constant, c.holds)
 		}
 	}
 }

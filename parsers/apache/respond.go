@@ -62,15 +62,15 @@ func (l *lowerer) respond(srv *server, rt *route) {
 
 	var answers []answer
 	for _, r := range srv.rules {
-		if r.status != 0 && len(r.methods) > 0 && mayMatch(r.pattern, rt.url) {
-			answers = append(answers, answer{rule: r, methods: r.methods})
+		if ms := answeredMethods(r, false); r.status != 0 && len(ms) > 0 && mayMatch(r.pattern, rt.url) {
+			answers = append(answers, answer{rule: r, methods: ms})
 		}
 	}
 	if denied == 0 {
 		for _, s := range chain {
 			for _, r := range l.rules[s] {
-				if r.status != 0 && len(r.methods) > 0 {
-					answers = append(answers, answer{rule: r, methods: r.methods, perDir: true})
+				if ms := answeredMethods(r, true); r.status != 0 && len(ms) > 0 {
+					answers = append(answers, answer{rule: r, methods: ms, perDir: true})
 				}
 			}
 		}
@@ -338,6 +338,24 @@ func methodIfOps(its []ifItem, methods []string) []*model.HeaderOp {
 		}
 	}
 	return out
+}
+
+// answeredMethods are the methods a RewriteRule answers for: those its
+// conditions admit, or every one when they test no method and nothing
+// the evaluator cannot decide (no conditions, or tests of the Origin
+// only, which the response's conditions carry) and it takes every path
+// (a directory's pattern is matched against the path inside the
+// directory, which the route does not say).
+func answeredMethods(r *rwRule, perDir bool) []string {
+	if r.methods != nil || perDir && !everyPath(r.pattern) {
+		return r.methods
+	}
+	for _, c := range r.conds {
+		if c.t.origin == nil || c.or {
+			return nil
+		}
+	}
+	return standardMethods
 }
 
 // pathCondition is the test a server-context RewriteRule's pattern makes

@@ -1,6 +1,8 @@
 package apache
 
 import (
+	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -12,6 +14,10 @@ type rwCond struct {
 	d  *Directive
 	t  test
 	or bool // [OR]: this condition or the next
+	// constant is set when the condition's outcome is the same for every
+	// request (a test of %{HTTP_ORIGIN}, which mod_rewrite expands to ""),
+	// holds then says which.
+	constant, holds bool
 }
 
 // rwRule is one RewriteRule with the conditions before it.
@@ -75,6 +81,26 @@ func (l *lowerer) collectRules() {
 			case d.Is("RewriteCond"):
 				conds = append(conds, parseCond(d))
 			case d.Is("RewriteRule"):
+				for _, c := range conds {
+					if c.t.origin != nil && c.t.origin.Never != "" {
+						l.register([]*model.Matcher{c.t.origin})
+					}
+				}
+				kept, applies := foldConstant(conds)
+				if !applies && !chained(d) {
+					// Its conditions never hold: the rule does nothing, and
+					// the variables its E= would set stay unset.
+					for _, e := range parseRule(d, nil).env {
+						l.define(e.name, envDef{server: serverOf(s), never: true})
+					}
+					conds = nil
+					continue
+				}
+				if applies {
+					conds = kept
+				} else {
+					conds = unknownConstants(conds)
+				}
 				r := parseRule(d, conds)
 				r.owner = s
 				r.perDir = s.kind != "server" && s.kind != "VirtualHost"
@@ -128,7 +154,7 @@ func parseCond(d *Directive) rwCond {
 	if strings.EqualFold(strings.TrimSpace(subj), "%{HTTP_ORIGIN}") {
 		// no variable of mod_rewrite's: it expands to "" whatever the
 		// Origin (httpd 2.4: only %{HTTP:Origin} reads the header)
-		isOrigin = false
+		return emptySubjectCond(c, d, pat, neg, nc)
 	}
 	switch {
 	case !isOrigin && !isMethod:
@@ -154,6 +180,105 @@ func parseCond(d *Directive) rwCond {
 		c.t = test{origin: &model.Matcher{Kind: model.MatchRegex, Pattern: pat, CaseInsensitive: nc, Span: at, Raw: d.Args[1].Raw}, negated: neg}
 	}
 	return c
+}
+
+// emptySubjectCond reads a condition on %{HTTP_ORIGIN}, which tests the
+// empty string for every request: it holds always or never. A pattern
+// that admits origins is an allowlist that admits none; its matcher
+// carries why for the rules.
+func emptySubjectCond(c rwCond, d *Directive, pat string, neg, nc bool) rwCond {
+	c.t = test{unknown: true}
+	var matchesEmpty bool
+	switch {
+	case strings.HasPrefix(pat, "=") && !strings.HasPrefix(pat, "=="):
+		matchesEmpty = pat == "="
+	case strings.HasPrefix(pat, "-") || strings.HasPrefix(pat, "<") || strings.HasPrefix(pat, ">"):
+		return c
+	default:
+		re, err := regexp.Compile(pat)
+		if err != nil {
+			return c // PCRE Go does not read: leave it unknown
+		}
+		matchesEmpty = re.MatchString("")
+	}
+	c.constant, c.holds = true, matchesEmpty != neg
+	if matchesEmpty {
+		return c
+	}
+	// The finding belongs at the test string, the part to rewrite.
+	subj := d.Args[0]
+	never := fmt.Sprintf("RewriteCond tests %q, which mod_rewrite does not have: it expands to \"\" for every request, so the origins the pattern was written for are never allowed; write %%{HTTP:Origin}", subj.Raw)
+	if v, ok := strings.CutPrefix(pat, "="); ok {
+		c.t.origin = &model.Matcher{Kind: model.MatchExact, Pattern: v, Exact: []string{v}, CaseInsensitive: nc, Never: never, Span: subj.Span, Raw: d.Args[1].Raw}
+	} else {
+		c.t.origin = &model.Matcher{Kind: model.MatchRegex, Pattern: pat, CaseInsensitive: nc, Never: never, Span: subj.Span, Raw: d.Args[1].Raw}
+	}
+	c.t.unknown = false
+	c.t.negated = neg
+	return c
+}
+
+// foldConstant drops the conditions whose outcome is fixed: an [OR] group
+// with one that always holds restricts nothing, and one that never holds
+// leaves the rest of its group. ok is false when a group has nothing left,
+// so the rule never applies. An [OR] on the last condition leaves its
+// chain open and restricts nothing either way (condsOf), so it is kept.
+func foldConstant(conds []rwCond) (kept []rwCond, ok bool) {
+	var group []rwCond
+	for i, c := range conds {
+		group = append(group, c)
+		if c.or && i < len(conds)-1 {
+			continue
+		}
+		if c.or {
+			kept = append(kept, group...)
+			break
+		}
+		var live []rwCond
+		always := false
+		for _, g := range group {
+			switch {
+			case g.constant && g.holds:
+				always = true
+			case !g.constant:
+				live = append(live, g)
+			}
+		}
+		group = nil
+		if always {
+			continue
+		}
+		if len(live) == 0 {
+			return nil, false
+		}
+		live[len(live)-1].or = false
+		kept = append(kept, live...)
+	}
+	return kept, true
+}
+
+// chained reports whether a RewriteRule has the C flag, so whether it
+// applies decides whether the rules after it run.
+func chained(d *Directive) bool {
+	for _, f := range ruleFlags(d.Arg(2)) {
+		if strings.EqualFold(f, "C") || strings.EqualFold(f, "chain") {
+			return true
+		}
+	}
+	return false
+}
+
+// unknownConstants leaves the fixed-outcome conditions of a chained rule
+// unread, as before: they are no origin allowlist.
+func unknownConstants(conds []rwCond) []rwCond {
+	out := make([]rwCond, len(conds))
+	for i, c := range conds {
+		if c.constant {
+			c.t = test{unknown: true}
+		}
+		out[i] = c
+	}
+	return out
 }
 
 // parseRule reads RewriteRule Pattern Substitution [flags].

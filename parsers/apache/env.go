@@ -1,6 +1,7 @@
 package apache
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/corslint/corslint/model"
@@ -142,10 +143,59 @@ func rewriteEnvValue(v string, r *rwRule, at model.Span) model.Value {
 		return model.Value{Kind: model.Reflected, Raw: v, Var: v, Span: at}
 	case len(v) == 2 && v[0] == '%' && v[1] >= '0' && v[1] <= '9' && r.originTest:
 		return model.Value{Kind: model.Reflected, Raw: v, Var: "the Origin header", Span: at}
+	case len(v) == 2 && v[0] == '%' && v[1] >= '0' && v[1] <= '9' && len(r.conds) == 0:
+		// no condition to refer to: "", which still sets the variable,
+		// and mod_headers sends the empty line (httpd 2.4.71)
+		return model.Value{Kind: model.Empty, Raw: v, SentEmpty: true, Span: at}
+	case len(v) == 2 && v[0] == '%' && v[1] >= '1' && v[1] <= '9' && capturesAnyOrigin(r.conds, int(v[1]-'0')):
+		return model.Value{Kind: model.Reflected, Raw: v, Var: "the Origin header", Span: at}
 	case strings.ContainsAny(v, "%$"):
 		return model.Value{Kind: model.Unknown, Raw: v, Span: at}
 	}
 	return model.LiteralValue(v, at)
+}
+
+// originProbe is an origin no allowlist admits, to see whether a
+// condition's group copies any Origin.
+const originProbe = "https://corslint-probe.invalid"
+
+// capturesAnyOrigin reports whether group n of the last condition (the
+// one %N reads when every condition holds) is the Origin itself for some
+// request whatever its Origin: a test string joining %{HTTP:Origin} to
+// %{REQUEST_METHOD} (%{REQUEST_METHOD}:%{HTTP:Origin} ^(GET|OPTIONS):(.+)$)
+// matched with any origin and the group copied it.
+func capturesAnyOrigin(conds []rwCond, n int) bool {
+	if len(conds) == 0 {
+		return false
+	}
+	c := conds[len(conds)-1]
+	if c.or || len(c.d.Args) < 2 {
+		return false
+	}
+	subj, pat := c.d.Arg(0), c.d.Arg(1)
+	if !strings.Contains(strings.ToLower(subj), "%{http:origin}") || strings.HasPrefix(pat, "!") ||
+		strings.HasPrefix(pat, "=") || strings.HasPrefix(pat, "-") || strings.HasPrefix(pat, "<") || strings.HasPrefix(pat, ">") {
+		return false
+	}
+	for _, f := range ruleFlags(c.d.Arg(2)) {
+		if strings.EqualFold(f, "NC") || strings.EqualFold(f, "nocase") {
+			pat = "(?i)" + pat
+		}
+	}
+	re, err := regexp.Compile(pat)
+	if err != nil || n > re.NumSubexp() {
+		return false
+	}
+	for _, m := range standardMethods {
+		s := strings.NewReplacer("%{HTTP:Origin}", originProbe, "%{http:origin}", originProbe, "%{REQUEST_METHOD}", m).Replace(subj)
+		if strings.Contains(s, "%{") {
+			return false // another variable: its value is not known here
+		}
+		if g := re.FindStringSubmatch(s); g != nil && g[n] == originProbe {
+			return true
+		}
+	}
+	return false
 }
 
 // serverOf returns the virtual host whose requests section s applies to,

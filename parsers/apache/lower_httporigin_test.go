@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/corslint/corslint/model"
 )
 
 // mod_rewrite expands %{HTTP_ORIGIN} to "" (httpd 2.4.71): an allowlist
@@ -36,6 +38,41 @@ Header always set Access-Control-Allow-Origin "https://app.example.com"
 		want := strings.ReplaceAll(c.want, "@DIR@", dir)
 		if got := dumpResponses(f); got != want {
 			t.Errorf("%s: got:\n%s\nwant:\n%s", c.name, got, want)
+		}
+	}
+}
+
+// What a RewriteRule's E=VAR:%N gives: "" with no condition to refer to
+// (httpd 2.4.71 sent "Access-Control-Allow-Origin: " from it), the
+// Origin when the last condition's group copies any origin, and an
+// unknown value when the group is an allowlist's.
+func TestRewriteEnvValueConditionGroup(t *testing.T) {
+	for _, c := range []struct {
+		conds, value string
+		want         model.ValueKind
+		sentEmpty    bool
+	}{
+		{"", "%1", model.Empty, true},
+		{`RewriteCond %{REQUEST_METHOD}:%{HTTP:Origin} ^(GET|OPTIONS):(.+)$ [NC]`, "%2", model.Reflected, false},
+		{`RewriteCond %{REQUEST_METHOD}:%{HTTP:Origin} ^(GET|OPTIONS):(.+)$ [NC]`, "%1", model.Unknown, false},
+		{`RewriteCond %{REQUEST_METHOD}:%{HTTP:Origin} ^(GET|OPTIONS):(https://app\.test)$`, "%2", model.Unknown, false},
+		{`RewriteCond %{HTTP_HOST}:%{HTTP:Origin} ^(a\.test):(.+)$`, "%2", model.Unknown, false},
+	} {
+		text := c.conds + "\nRewriteRule ^ - [E=X:" + c.value + "]\n"
+		cfg := Parse("/c/httpd.conf", []byte(text), Options{ServerRoot: "/c"})
+		var conds []rwCond
+		var rule *Directive
+		for _, d := range cfg.Directives {
+			if d.Is("RewriteCond") {
+				conds = append(conds, parseCond(d))
+			} else if d.Is("RewriteRule") {
+				rule = d
+			}
+		}
+		r := parseRule(rule, conds)
+		v := rewriteEnvValue(r.env[0].value, r, rule.Span)
+		if v.Kind != c.want || v.SentEmpty != c.sentEmpty {
+			t.Errorf("%q then E=X:%s: %v (sent empty %v), want %v (%v)", c.conds, c.value, v.Kind, v.SentEmpty, c.want, c.sentEmpty)
 		}
 	}
 }

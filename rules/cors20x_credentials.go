@@ -41,15 +41,18 @@ add_header Vary Origin always;
 	Run: func(p *Pass) {
 		reported := map[*model.HeaderOp]bool{}
 		q := p.exchanges()
+		// whether some response sends credentials, which another may
+		// meet on the way (a <Files> in a <DirectoryMatch>)
+		creds := slices.ContainsFunc(p.File.Responses, func(r *model.Response) bool { return credentialsOn(r) != nil })
 		for _, r := range p.File.Responses {
 			c := credentialsOn(r)
-			if c == nil {
+			if c == nil && !creds {
 				continue
 			}
 			var stars []*model.HeaderOp
 			acao := r.Ops(model.ACAO)
 			for i, op := range acao {
-				if adds(op) && op.Value.Is(model.Wildcard) && !reported[op] && !replacedLater(op, acao[i+1:]) && sentWithCredentials(r, op) {
+				if adds(op) && op.Value.Is(model.Wildcard) && !reported[op] && !replacedLater(op, acao[i+1:]) && (c == nil || sentWithCredentials(r, op)) {
 					stars = append(stars, op)
 				}
 			}
@@ -57,6 +60,16 @@ add_header Vary Origin always;
 				continue
 			}
 			switch {
+			case c == nil:
+				// Credentials from a section r's statements do not hold
+				// (httpd merges a <DirectoryMatch> into a <Files> on
+				// the URLs under both): only the evaluator's answers
+				// show them together.
+				if !q.Decides(r) {
+					continue
+				}
+				p.asked(r, true)
+				stars, c = wildcardWithCredentialsSent(q.For(r), r)
 			case p.decides(r):
 				// The evaluator's answers: only a statement whose "*"
 				// goes out together with credentials on some response

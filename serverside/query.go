@@ -18,6 +18,9 @@ import (
 const (
 	maxRoutePaths = 16 // path samples tried per route
 	maxTrusted    = 2  // trusted origins sampled per route
+	// maxCombos is how many more URLs a route of file names is asked
+	// with, one per other combination of sections that reaches it.
+	maxCombos = 4
 )
 
 // Untrusted is the origin the query sends as an unrelated site. The
@@ -83,6 +86,10 @@ type routeAnswers struct {
 	// url reaches the route in stack; "" when no sampled URL does.
 	url   string
 	stack []*model.File
+	// combos are more URLs that reach the route through other sections
+	// (a <Files> in a directory a <DirectoryMatch> takes), each merging
+	// another set of them into its answer.
+	combos []string
 	// sent is set once the representative requests were sent.
 	sent      bool
 	exchanges []Exchange
@@ -244,7 +251,11 @@ func (q *Query) route(r *model.Response) *routeAnswers {
 		return ra
 	}
 	ra.sent = true
-	for _, req := range q.requests(r, ra.url) {
+	var reqs []Request
+	for _, u := range append([]string{ra.url}, ra.combos...) {
+		reqs = append(reqs, q.requests(r, u)...)
+	}
+	for _, req := range reqs {
 		// Each request is asked as the first since the server started:
 		// a cache's hits are the rules' own question (CORS201's "*" on a
 		// hit, CORS401's stored answer for another origin).
@@ -297,6 +308,7 @@ func (q *Query) place(r *model.Response) *routeAnswers {
 		stack = []*model.File{q.narrow(r.Route)}
 	}
 	ra.url, ra.stack = url, stack
+	ra.combos = q.combos(r, url)
 	return ra
 }
 
@@ -602,6 +614,16 @@ func (q *Query) target(r *model.Response) (string, bool) {
 	// A URL whose walk goes on from r's route into another route's
 	// section (a <FilesMatch> that takes /static/x.json in <Directory
 	// /static>) gets that route's answer: another sample speaks for r.
+	// A <DirectoryMatch> takes URLs the model's route choice does not
+	// tell apart: the walk finds those in the directories it names.
+	for i, p := range fsSamples(r.Route) {
+		if i >= maxRoutePaths {
+			break
+		}
+		if q.walkInto(base+p, r) != "" {
+			return base + p, true
+		}
+	}
 	below := ""
 	for i, p := range pathSamples(r.Route) {
 		if i >= maxRoutePaths {
@@ -627,6 +649,96 @@ func (q *Query) target(r *model.Response) (string, bool) {
 		}
 	}
 	return below, below != ""
+}
+
+// fsSamples lists URL paths that may reach a route testing the file
+// system rather than the URL (a <DirectoryMatch>, whose pattern names
+// directories): a file in each sample of its pattern, cut at each slash
+// (the part below some document root, which the model does not hold).
+func fsSamples(route *model.Scope) []string {
+	if route.Match != nil {
+		return nil
+	}
+	var out []string
+	for _, s := range regexSamples(strings.TrimSpace(strings.TrimPrefix(route.Label, "~"))) {
+		if !strings.HasPrefix(s, "/") {
+			continue
+		}
+		for i := range len(s) {
+			if s[i] == '/' && i < len(s)-1 {
+				out = append(out, strings.TrimSuffix(s[i:], "/")+"/x.json")
+			}
+		}
+	}
+	return out
+}
+
+// combos returns, for a route that tests the file name only (<Files>,
+// <FilesMatch>), more URLs that the dialect's own walk (httpd's) takes
+// into it through other sections: the same file in the directories
+// the other routes of its server are asked with, one URL per set of
+// sections walked through that url's own walk and those before did not
+// give. httpd merges every section a request meets into one answer, so
+// a "*" of a <Files> meets the credentials of a <DirectoryMatch> only on
+// a URL under both.
+func (q *Query) combos(r *model.Response, url string) []string {
+	f := q.file
+	m := r.Route.Match
+	if f.Walker == nil || m == nil || m.Kind != model.PathFileGlob && m.Kind != model.PathFileRegex {
+		return nil
+	}
+	slash := strings.LastIndexByte(url, '/')
+	host := url[:strings.Index(url, "://")+3]
+	host += strings.SplitN(url[len(host):], "/", 2)[0]
+	name := url[slash:]
+	server := serverScope(r.Route)
+	seen := map[string]bool{q.walkInto(url, r): true, "": true}
+	tried := map[string]bool{url: true}
+	var out []string
+	for _, o := range f.Responses {
+		if o.Route == nil || o.Route == r.Route || serverScope(o.Route) != server {
+			continue
+		}
+		for _, p := range append(fsSamples(o.Route), pathSamples(o.Route)...) {
+			if len(out) >= maxCombos || len(tried) > 4*maxRoutePaths {
+				return out
+			}
+			u := host + p[:strings.LastIndexByte(p, '/')] + name
+			if tried[u] {
+				continue
+			}
+			tried[u] = true
+			w := q.walkInto(u, r)
+			if seen[w] {
+				continue
+			}
+			seen[w] = true
+			out = append(out, u)
+			break
+		}
+	}
+	return out
+}
+
+// walkInto returns the sections the dialect's own walk of a GET to u
+// goes through when it goes through r's route and its answer lands on
+// one of that route's responses; "" otherwise.
+func (q *Query) walkInto(u string, r *model.Response) string {
+	if q.file.Walker == nil {
+		return ""
+	}
+	e, err := newEvaluator(Request{Request: browser.Request{URL: u}}, "GET")
+	if err != nil {
+		return ""
+	}
+	if s := serverOf(r); s != nil && q.routes.server(e, q.file) != s {
+		return ""
+	}
+	a := &Answer{Method: e.method}
+	if !e.apacheLayer(q.file, a) || !walkedThrough(a.Route, r.Route) || q.walked(a, r.Route) == nil {
+		return ""
+	}
+	return a.Route
 }
 
 // walkGoesBelow reports whether the dialect's own walk of the request

@@ -21,6 +21,8 @@ const (
 	// maxCombos is how many more URLs a route of file names is asked
 	// with, one per other combination of sections that reaches it.
 	maxCombos = 4
+	// maxComboWalks bounds the walks tried to find them.
+	maxComboWalks = 8
 )
 
 // Untrusted is the origin the query sends as an unrelated site. The
@@ -79,6 +81,14 @@ type Query struct {
 	mu      sync.Mutex
 	routes  *routeMemo
 	byRoute map[*model.Scope]*routeAnswers
+
+	comboMu sync.Mutex
+	combo   map[*model.Scope][]string // combos, by route
+
+	corsOnce sync.Once
+	// cors holds the scopes with a statement on an Access-Control-*
+	// header in them or below them.
+	cors map[*model.Scope]bool
 }
 
 // routeAnswers are the exchanges sent to one route.
@@ -122,6 +132,14 @@ func (q *Query) For(r *model.Response) []Exchange {
 		out = append(out, ra.exchanges[i])
 	}
 	return out
+}
+
+// Merges reports whether r's route is also asked through other sections
+// that the server merges into its answers (a <Files> in a directory a
+// <DirectoryMatch> takes): its answers may then carry what no statement
+// of r sends.
+func (q *Query) Merges(r *model.Response) bool {
+	return q.evaluates(r) && len(q.combos(r)) > 0
 }
 
 // Decides reports whether the exchanges speak for r: some got their
@@ -308,7 +326,7 @@ func (q *Query) place(r *model.Response) *routeAnswers {
 		stack = []*model.File{q.narrow(r.Route)}
 	}
 	ra.url, ra.stack = url, stack
-	ra.combos = q.combos(r, url)
+	ra.combos = q.combos(r)
 	return ra
 }
 
@@ -664,8 +682,10 @@ func fsSamples(route *model.Scope) []string {
 		if !strings.HasPrefix(s, "/") {
 			continue
 		}
-		for i := range len(s) {
-			if s[i] == '/' && i < len(s)-1 {
+		// the shortest cut first: the document root is most often the
+		// directory the pattern names first
+		for i := len(s) - 2; i >= 0; i-- {
+			if s[i] == '/' {
 				out = append(out, strings.TrimSuffix(s[i:], "/")+"/x.json")
 			}
 		}
@@ -681,26 +701,54 @@ func fsSamples(route *model.Scope) []string {
 // give. httpd merges every section a request meets into one answer, so
 // a "*" of a <Files> meets the credentials of a <DirectoryMatch> only on
 // a URL under both.
-func (q *Query) combos(r *model.Response, url string) []string {
-	f := q.file
-	m := r.Route.Match
-	if f.Walker == nil || m == nil || m.Kind != model.PathFileGlob && m.Kind != model.PathFileRegex {
+func (q *Query) combos(r *model.Response) []string {
+	if !q.mayMerge(r) {
 		return nil
 	}
-	slash := strings.LastIndexByte(url, '/')
-	host := url[:strings.Index(url, "://")+3]
-	host += strings.SplitN(url[len(host):], "/", 2)[0]
-	name := url[slash:]
+	q.comboMu.Lock()
+	defer q.comboMu.Unlock()
+	if out, ok := q.combo[r.Route]; ok {
+		return out
+	}
+	out := q.findCombos(r)
+	if q.combo == nil {
+		q.combo = map[*model.Scope][]string{}
+	}
+	q.combo[r.Route] = out
+	return out
+}
+
+func (q *Query) findCombos(r *model.Response) []string {
+	f := q.file
+	host := "https://corslint.invalid"
+	if s := serverOf(r); s != nil {
+		host = "http://" + hostFor(s)
+		if len(s.Ports) > 0 && s.Ports[0] != 80 {
+			host += fmt.Sprintf(":%d", s.Ports[0])
+		}
+	}
+	// the route's own file name, from its first sample
+	ps := pathSamples(r.Route)
+	if len(ps) == 0 {
+		return nil
+	}
+	url := host + ps[0]
+	name := ps[0][strings.LastIndexByte(ps[0], '/'):]
 	server := serverScope(r.Route)
 	seen := map[string]bool{q.walkInto(url, r): true, "": true}
 	tried := map[string]bool{url: true}
 	var out []string
 	for _, o := range f.Responses {
-		if o.Route == nil || o.Route == r.Route || serverScope(o.Route) != server {
+		// only a section with CORS statements of its own changes what
+		// the merge sends, and no <Files> applies to a proxied request
+		if o.Route == nil || o.Route == r.Route || serverScope(o.Route) != server || o.Route == server || o.Source == model.FromUpstream || !q.sendsCORS(o.Route) {
+			continue
+		}
+		if m := o.Route.Match; m != nil && (m.Kind == model.PathFileGlob || m.Kind == model.PathFileRegex) {
 			continue
 		}
 		for _, p := range append(fsSamples(o.Route), pathSamples(o.Route)...) {
-			if len(out) >= maxCombos || len(tried) > 4*maxRoutePaths {
+			if len(out) >= maxCombos || len(tried) >= maxComboWalks {
 				return out
 			}
 			u := host + p[:strings.LastIndexByte(p, '/')] + name
@@ -708,16 +756,40 @@ func (q *Query) combos(r *model.Response, url string) []string {
 				continue
 			}
 			tried[u] = true
-			w := q.walkInto(u, r)
-			if seen[w] {
-				continue
+			// the directory a route is asked with comes first
+			if w := q.walkInto(u, r); !seen[w] {
+				seen[w] = true
+				out = append(out, u)
 			}
-			seen[w] = true
-			out = append(out, u)
 			break
 		}
 	}
 	return out
+}
+
+// mayMerge reports whether r's route tests the file name only (<Files>,
+// <FilesMatch>) and sends CORS headers, in a file the dialect's own walk
+// answers: what combos looks for.
+func (q *Query) mayMerge(r *model.Response) bool {
+	m := r.Route.Match
+	return q.file.Walker != nil && m != nil && (m.Kind == model.PathFileGlob || m.Kind == model.PathFileRegex) && q.sendsCORS(r.Route)
+}
+
+// sendsCORS reports whether a statement on an Access-Control-* header is
+// written in s or below it.
+func (q *Query) sendsCORS(s *model.Scope) bool {
+	q.corsOnce.Do(func() {
+		q.cors = map[*model.Scope]bool{}
+		for _, op := range q.file.Headers {
+			if !model.IsCORSHeader(op.Name) {
+				continue
+			}
+			for c := op.Scope; c != nil && !q.cors[c]; c = c.Parent {
+				q.cors[c] = true
+			}
+		}
+	})
+	return q.cors[s]
 }
 
 // walkInto returns the sections the dialect's own walk of a GET to u

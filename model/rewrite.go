@@ -1,7 +1,9 @@
 package model
 
 import (
+	"regexp/syntax"
 	"strings"
+	"unicode"
 
 	"github.com/dlclark/regexp2"
 
@@ -76,4 +78,107 @@ func (r *Rewrite) expand(b *strings.Builder, m *regexp2.Match) {
 		}
 		b.WriteByte(sub[i])
 	}
+}
+
+// Constant returns the one value the rewrite gives every header value,
+// an absent one included (varnishd reads an unset header as ""), and
+// false when two values can come out differently. It is exact, not a
+// guess: true only when the pattern, read as a whole, is an optional
+// start anchor, one greedy repetition of a class that takes every
+// character a header value can hold (all but the newline), and an
+// optional end anchor, so that the first match is always the whole
+// value; and when the replacement reads no group. regsuball then finds
+// nothing after that match (varnishd refuses an empty match where the
+// last one ended). varnishd 7.1 gave "X" for regsub and regsuball with
+// "^.*$" and ".*" on an origin, on none, and on an empty one.
+func (r *Rewrite) Constant() (string, bool) {
+	if !matchesWhole(r.Pattern) {
+		return "", false
+	}
+	var b strings.Builder
+	sub := r.Replacement
+	for i := 0; i < len(sub); i++ {
+		if sub[i] != '\\' || i+1 == len(sub) {
+			b.WriteByte(sub[i])
+			continue
+		}
+		i++
+		if d := sub[i]; d >= '0' && d <= '9' {
+			return "", false // the match or a group: the value itself
+		}
+		b.WriteByte(sub[i])
+	}
+	return b.String(), true
+}
+
+// matchesWhole reports whether pattern's first match in any string
+// without a newline is that whole string (see Constant). A pattern Go's
+// parser does not take is not judged.
+func matchesWhole(pattern string) bool {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return false
+	}
+	parts := []*syntax.Regexp{re}
+	if re.Op == syntax.OpConcat {
+		parts = re.Sub
+	}
+	star := -1
+	for i, p := range parts {
+		for p.Op == syntax.OpCapture {
+			p = p.Sub[0]
+		}
+		switch p.Op {
+		case syntax.OpEmptyMatch:
+		case syntax.OpBeginText, syntax.OpBeginLine:
+			if star >= 0 {
+				return false
+			}
+		case syntax.OpEndText, syntax.OpEndLine:
+			if star < 0 {
+				return false
+			}
+		case syntax.OpStar:
+			if star >= 0 || !takesAnyButNewline(p.Sub[0]) {
+				return false
+			}
+			star = i
+			if p.Flags&syntax.NonGreedy != 0 && !endsAfter(parts[i+1:]) {
+				return false // a lazy repetition stops at the first place it can
+			}
+		default:
+			return false
+		}
+	}
+	return star >= 0
+}
+
+// endsAfter reports whether parts holds an end anchor.
+func endsAfter(parts []*syntax.Regexp) bool {
+	for _, p := range parts {
+		if p.Op == syntax.OpEndText || p.Op == syntax.OpEndLine {
+			return true
+		}
+	}
+	return false
+}
+
+// takesAnyButNewline reports whether re is one character that may be
+// any character except perhaps the newline.
+func takesAnyButNewline(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return true
+	case syntax.OpCharClass:
+		next := rune(0)
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			lo, hi := re.Rune[i], re.Rune[i+1]
+			if lo > next && !(lo == '\n'+1 && next == '\n') {
+				return false
+			}
+			next = max(next, hi+1)
+		}
+		return next > unicode.MaxRune
+	}
+	return false
 }

@@ -35,3 +35,43 @@ func TestRewriteApply(t *testing.T) {
 		t.Error("a pattern that does not compile rewrites nothing")
 	}
 }
+
+// Constant answers only where every value, none included, comes out the
+// same; each true case was checked with varnishd 7.1 (see Constant).
+func TestRewriteConstant(t *testing.T) {
+	for _, tc := range []struct {
+		pattern, sub string
+		want         string
+		ok           bool
+	}{
+		{`^.*$`, `https://app.example.com`, "https://app.example.com", true},
+		{`.*`, `X`, "X", true},
+		{`^(.*)$`, `a\.b`, "a.b", true},
+		{`(?s)\A.*\z`, `X`, "X", true},
+		{`^[\s\S]*`, `X`, "X", true},
+		{`^[^\n]*$`, `X`, "X", true},
+		{`^.*?$`, `X`, "X", true},
+		{`^(.*)$`, `\1`, "", false},      // the value itself
+		{`^.*$`, `x\0`, "", false},       // the value itself
+		{`^.+$`, `X`, "", false},         // an absent origin stays empty
+		{`^.*?`, `X`, "", false},         // matches nothing, keeps the rest
+		{`^https://.*$`, `X`, "", false}, // other origins come back as they are
+		{`^[a-z]*$`, `X`, "", false},
+		{`^.*$|x`, `X`, "", false},
+		{`^.*\Z`, `X`, "", false}, // not judged
+		{`(`, `X`, "", false},
+	} {
+		got, ok := (&Rewrite{Pattern: tc.pattern, Replacement: tc.sub}).Constant()
+		if ok != tc.ok || got != tc.want {
+			t.Errorf("regsub %q %q: got %q %v, want %q %v", tc.pattern, tc.sub, got, ok, tc.want, tc.ok)
+		}
+		// A constant is what Apply gives any origin.
+		if ok {
+			for _, in := range []string{"https://evil.example", "null", ""} {
+				if out, applied := (&Rewrite{Pattern: tc.pattern, Replacement: tc.sub}).Apply(in); applied && out != got {
+					t.Errorf("regsub %q %q on %q: Apply gives %q, Constant %q", tc.pattern, tc.sub, in, out, got)
+				}
+			}
+		}
+	}
+}

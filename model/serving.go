@@ -96,4 +96,7 @@ type VarMap struct {
 	Keys     []*Matcher // exact and wildcard keys
 	Regexes  []*Matcher // in the order written
 	Volatile bool       // evaluated again on every read, not once per request
+	// Value is the map's result variable, one option per entry, as the
+	// headers that read it see it; nil when not lowered.
+	Value *Value
 }

@@ -109,7 +109,7 @@ func probe(m *model.Matcher) (*bypass, bool) {
 			// a pattern for subdomains only (https://.*\.example\.com) needs a
 			// label before the host
 			{Origin: "https://a." + h + ".attacker.invalid", Why: "the end of the pattern is not anchored with $", Fix: "anchor it: \"^https://([a-z0-9-]+\\.)+" + strings.ReplaceAll(h, ".", "\\.") + "$\""},
-			{Origin: "https://attacker" + h, Why: "nothing requires the scheme or a dot right before the domain", Fix: "anchor it: \"" + anchored + "\", or \"^https://([a-z0-9-]+\\.)*" + strings.ReplaceAll(h, ".", "\\.") + "$\" for subdomains"},
+			{Origin: "https://attacker" + h, Why: "nothing requires the scheme or a dot right before the domain", Fix: "anchor it: \"" + anchored + "\", or \"^https://([a-z0-9-]+\\.)*" + strings.ReplaceAll(h, ".", "\\.") + "$\" to take its subdomains too"},
 		}
 		for i := 0; i < len(h) && net.ParseIP(h) == nil; i++ {
 			// An IP address with a dot replaced ("127x0.0.1") ends in a

@@ -37,14 +37,19 @@ func repairPattern(m *model.Matcher) (string, bool) {
 				break
 			}
 		}
+		// A dot before the domain (\.example\.com$, .*\.example\.com$)
+		// asks for a subdomain: the bare domain never matched, so the
+		// repair takes one label or more, not none.
 		if rest, ok := strings.CutPrefix(s, `\.`); ok {
-			s = `([a-z0-9-]+\.)*` + rest
+			s = `([a-z0-9-]+\.)+` + rest
 		} else if rest, ok := strings.CutPrefix(s, "."); ok {
-			s = `([a-z0-9-]+\.)*` + rest
+			s = `([a-z0-9-]+\.)+` + rest
 		}
 		s = "https://" + s
 	}
-	s = strings.ReplaceAll(s, `://.*\.`, `://([a-z0-9-]+\.)*`)
+	// https://.*\.example\.com needs a dot after the scheme, so no bare
+	// domain either; an optional group ((.*\.)?) takes it.
+	s = strings.ReplaceAll(s, `://.*\.`, `://([a-z0-9-]+\.)+`)
 	s = strings.ReplaceAll(s, `://.+\.`, `://([a-z0-9-]+\.)+`)
 	s = strings.ReplaceAll(s, `(.*\.)?`, `([a-z0-9-]+\.)*`)
 	s = strings.ReplaceAll(s, `(.+\.)?`, `([a-z0-9-]+\.)*`)

@@ -3,6 +3,7 @@ package serverside
 import (
 	"fmt"
 	stdregexp "regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -30,6 +31,10 @@ type capState struct {
 	groups  []string // $1..$N
 	named   map[string]string
 	read    map[string]bool
+	// maps holds each map's value as computed when the request first
+	// read it (every read, for a volatile one): nginx keeps that value,
+	// captures and all, for the rest of the request.
+	maps map[string]mapRead
 	// unknown says why the state is not known from the configuration.
 	unknown string
 }
@@ -145,15 +150,24 @@ func pcreGroups(p string) []pcreGroup {
 	return out
 }
 
-// value is capture ref ("1", "srv") as nginx's script reads it.
-func (c *capState) value(ref string) string {
-	if n, err := strconv.Atoi(ref); err == nil {
-		if n >= 1 && n <= len(c.groups) {
-			return c.groups[n-1]
+// lookup is what a reference of an nginx value reads in this state:
+// $1..$9 the last match's groups (empty past them), a name a regex
+// captures its value, a map the request has read the value it got then.
+// false for any other variable, which the state does not give.
+func (c *capState) lookup(p scriptPart) (string, bool) {
+	if p.capture > 0 {
+		if p.capture <= len(c.groups) {
+			return c.groups[p.capture-1], true
 		}
-		return ""
+		return "", true
 	}
-	return c.named[ref]
+	if m, ok := c.maps[p.name]; ok {
+		return m.val, m.known
+	}
+	if c.file != nil && c.file.Serving.Captures != nil && c.file.Serving.Captures.Named[p.name] {
+		return c.named[p.name], true
+	}
+	return "", false
 }
 
 // caps is the capture state of the request being answered in f: each
@@ -308,7 +322,7 @@ func (e *evaluator) readMaps(c *capState, raw string) {
 	if info == nil {
 		return
 	}
-	for _, name := range captureNames(raw) {
+	for _, name := range scriptNames(raw) {
 		vm := info.Maps[name]
 		if vm == nil || c.read[name] && !vm.Volatile {
 			continue
@@ -333,31 +347,102 @@ func (e *evaluator) readMaps(c *capState, raw string) {
 		for _, k := range vm.Keys {
 			hit = hit || k.Matches(subject)
 		}
-		if hit {
-			continue // the hash answers before any regex runs
-		}
+		// the hash answers before any regex runs, and an empty subject
+		// runs none (ngx_http_map_find); the first regex that matches
+		// chooses the entry
+		var chosen *model.Matcher
 		for _, m := range vm.Regexes {
-			if c.matches(m.Pattern, m.CaseInsensitive, subject) {
-				c.match(m.Pattern, m.CaseInsensitive, subject, false)
+			if hit || subject == "" {
 				break
 			}
+			if c.matches(m.Pattern, m.CaseInsensitive, subject) {
+				c.match(m.Pattern, m.CaseInsensitive, subject, false)
+				chosen = m
+				break
+			}
+		}
+		if vm.Value != nil {
+			if c.maps == nil {
+				c.maps = map[string]mapRead{}
+			}
+			c.maps[name] = e.mapResult(c, *vm.Value, chosen)
 		}
 	}
 }
 
+// mapRead is the value a map gave when the request read it.
+type mapRead struct {
+	val   string
+	known bool
+	why   string // why it is not known, when the capture state says
+}
+
+// mapResult computes map v's value for the request the way
+// ngx_http_map_variable does: the entry chosen (the regex key chosen
+// matched, else an exact key or the default), its value evaluated at
+// once with the captures the request holds now, which are the regex
+// key's, or, under an exact key or the default, whatever the regexes
+// before left.
+func (e *evaluator) mapResult(c *capState, v model.Value, chosen *model.Matcher) mapRead {
+	var pick *model.Value
+	isRegex := func(g *model.Matcher) bool { return g.Kind == model.MatchRegex }
+	for i := range v.Options {
+		o := &v.Options[i]
+		if o.Kind == model.Variable {
+			return mapRead{} // another variable's options: left to the evaluator
+		}
+		if chosen != nil && slices.ContainsFunc(o.Guards, func(g *model.Matcher) bool { return isRegex(g) && samePlace(g.Span, chosen.Span) }) {
+			pick = o
+		}
+	}
+	if chosen != nil && pick == nil {
+		return mapRead{} // no entry of the model is that key
+	}
+	if chosen == nil {
+		v.Options = slices.DeleteFunc(slices.Clone(v.Options), func(o model.Value) bool { return slices.ContainsFunc(o.Guards, isRegex) })
+		pick = e.option(v)
+	}
+	if pick == nil {
+		return mapRead{known: true}
+	}
+	switch pick.Kind {
+	case model.Literal, model.Wildcard, model.Null:
+		return mapRead{val: pick.Text, known: true}
+	case model.Empty:
+		return mapRead{known: true}
+	case model.Reflected:
+		p := *pick
+		p.Guards = nil
+		s, _ := e.reflected(p)
+		return mapRead{val: s, known: true}
+	case model.Unknown:
+		s, ok, why := c.captured(pick.Raw)
+		return mapRead{val: s, known: ok, why: why}
+	}
+	return mapRead{}
+}
+
 // captured evaluates raw, a header value written with captures
-// ("X-$1", "X-$srv"), from the request's capture state; false when raw
-// reads anything else or the state is not known.
+// ("X-$1", "X-$srv") or maps already read, from the request's capture
+// state; false when raw reads anything else or the state is not known
+// (why says why, then).
 func (c *capState) captured(raw string) (string, bool, string) {
-	info := c.file.Serving.Captures
-	refs := captureNames(raw)
+	parts, ok := scanScript(raw)
+	if !ok {
+		return "", false, ""
+	}
 	uses := false
-	for _, ref := range refs {
-		if ref[0] >= '1' && ref[0] <= '9' || info.Named[ref] {
-			uses = true
+	for _, p := range parts {
+		if p.capture == 0 && p.name == "" {
 			continue
 		}
-		return "", false, ""
+		if _, known := c.lookup(p); !known {
+			if m, read := c.maps[p.name]; read && m.why != "" {
+				return "", false, m.why
+			}
+			return "", false, ""
+		}
+		uses = true
 	}
 	if !uses {
 		return "", false, ""
@@ -365,36 +450,99 @@ func (c *capState) captured(raw string) (string, bool, string) {
 	if c.unknown != "" {
 		return "", false, c.unknown
 	}
-	var b strings.Builder
-	for i := 0; i < len(raw); i++ {
-		if raw[i] != '$' || i+1 == len(raw) {
-			b.WriteByte(raw[i])
+	return expandScript(parts, c.lookup)
+}
+
+// scriptPart is one piece of an nginx value as ngx_http_script_compile
+// reads it: text; a capture, a dollar and one digit from 1 to 9 ($12 is
+// $1 and "2"); or a variable, $name or ${name} (${1} names a variable,
+// which nginx refuses at start: unknown "1" variable).
+type scriptPart struct {
+	text    string
+	name    string
+	capture int
+}
+
+// scanScript splits raw into its parts; false when a ${ is not closed,
+// which nginx refuses. A $ followed by no name is kept as text.
+func scanScript(raw string) ([]scriptPart, bool) {
+	var parts []scriptPart
+	text := 0 // where the current text began
+	flush := func(end int) {
+		if end > text {
+			parts = append(parts, scriptPart{text: raw[text:end]})
+		}
+	}
+	for i := 0; i+1 < len(raw); i++ {
+		if raw[i] != '$' {
 			continue
 		}
 		j := i + 1
 		switch {
+		case raw[j] >= '1' && raw[j] <= '9':
+			flush(i)
+			parts = append(parts, scriptPart{capture: int(raw[j] - '0')})
+			text = j + 1
 		case raw[j] == '{':
 			end := strings.IndexByte(raw[j:], '}')
-			if end < 0 {
-				return "", false, ""
+			if end < 0 || end == 1 || strings.IndexFunc(raw[j+1:j+end], func(r rune) bool { return r > 0x7f || !isNameByte(byte(r)) }) >= 0 {
+				return nil, false
 			}
-			b.WriteString(c.value(raw[j+1 : j+end]))
-			i = j + end
-		case raw[j] >= '1' && raw[j] <= '9':
-			b.WriteString(c.value(raw[j : j+1]))
-			i = j
+			flush(i)
+			parts = append(parts, scriptPart{name: raw[j+1 : j+end]})
+			text = j + end + 1
 		default:
 			k := j
-			for k < len(raw) && (raw[k] == '_' || raw[k] >= 'a' && raw[k] <= 'z' || raw[k] >= 'A' && raw[k] <= 'Z' || raw[k] >= '0' && raw[k] <= '9') {
+			for k < len(raw) && isNameByte(raw[k]) {
 				k++
 			}
 			if k == j {
-				b.WriteByte('$')
 				continue
 			}
-			b.WriteString(c.value(raw[j:k]))
-			i = k - 1
+			flush(i)
+			parts = append(parts, scriptPart{name: raw[j:k]})
+			text = k
 		}
+		i = text - 1
+	}
+	flush(len(raw))
+	return parts, true
+}
+
+func isNameByte(b byte) bool {
+	return b == '_' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
+}
+
+// expandScript joins parts, each reference read through lookup; false
+// when lookup does not know one.
+func expandScript(parts []scriptPart, lookup func(scriptPart) (string, bool)) (string, bool, string) {
+	var b strings.Builder
+	for _, p := range parts {
+		if p.capture == 0 && p.name == "" {
+			b.WriteString(p.text)
+			continue
+		}
+		v, ok := lookup(p)
+		if !ok {
+			return "", false, ""
+		}
+		b.WriteString(v)
 	}
 	return b.String(), true, ""
+}
+
+// scriptNames lists the variables raw reads ($name, ${name}; "1" for
+// $1), in order.
+func scriptNames(raw string) []string {
+	parts, _ := scanScript(raw)
+	var out []string
+	for _, p := range parts {
+		switch {
+		case p.capture > 0:
+			out = append(out, strconv.Itoa(p.capture))
+		case p.name != "":
+			out = append(out, p.name)
+		}
+	}
+	return out
 }

@@ -18,7 +18,6 @@ import (
 	"strings"
 
 	"github.com/corslint/corslint/internal/pcre"
-	"github.com/dlclark/regexp2"
 
 	"github.com/corslint/corslint/browser"
 	"github.com/corslint/corslint/model"
@@ -282,6 +281,9 @@ type evaluator struct {
 	// capture is nginx's capture state for the request, shared by the
 	// internal redirects and error pages that answer it.
 	capture map[*model.File]*capState
+	// capNow is the capture state of the file whose headers are being
+	// evaluated, nil outside that or for a dialect without captures.
+	capNow *capState
 }
 
 // urlPort is the port a URL connects to.
@@ -462,10 +464,15 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 	if f.Serving.RewritePhase && !e.beforeRewrite(r) {
 		e.rewriteIn = locationScope(r.Route)
 	}
+	e.capNow = nil
+	if f.Serving.Captures != nil {
+		e.capNow = e.caps(f)
+		defer func() { e.capNow = nil }()
+	}
 	for in := range applied.EachInstance(status, source) {
 		e.origin = e.req.Origin
-		if f.Serving.Captures != nil {
-			e.readMaps(e.caps(f), in.Value.Raw) // a map runs its regexes when first read
+		if e.capNow != nil {
+			e.readMaps(e.capNow, in.Value.Raw) // a map runs its regexes when first read
 		}
 		if in.Op.Stored && e.storedOrigin != "" {
 			e.origin = e.storedOrigin
@@ -479,7 +486,7 @@ func (e *evaluator) layer(stack []*model.File, a *Answer) {
 		}
 		if !ok && in.Value.Kind == model.Unknown && f.Serving.Captures != nil {
 			// "X-$1", "X-$srv": what the regexes on the way left
-			sv, known, why := e.caps(f).captured(in.Value.Raw)
+			sv, known, why := e.capNow.captured(in.Value.Raw)
 			if known {
 				if sv != "" {
 					a.Headers = append(a.Headers, Line{Name: in.Name, Value: sv, From: in.Op.Span, Op: in.Op})
@@ -1128,34 +1135,6 @@ func (e *evaluator) response(f *model.File, route *model.Scope, a *Answer) *mode
 	return nil
 }
 
-// captureNames lists the variables raw reads ($name, ${name}, $1).
-func captureNames(raw string) []string {
-	var out []string
-	for i := 0; i+1 < len(raw); i++ {
-		if raw[i] != '$' {
-			continue
-		}
-		j := i + 1
-		switch {
-		case raw[j] == '{':
-			if end := strings.IndexByte(raw[j:], '}'); end > 1 {
-				out = append(out, raw[j+1:j+end])
-			}
-		case raw[j] >= '1' && raw[j] <= '9':
-			out = append(out, raw[j:j+1])
-		default:
-			k := j
-			for k < len(raw) && (raw[k] == '_' || raw[k] >= 'a' && raw[k] <= 'z' || raw[k] >= 'A' && raw[k] <= 'Z' || raw[k] >= '0' && raw[k] <= '9') {
-				k++
-			}
-			if k > j {
-				out = append(out, raw[j:k])
-			}
-		}
-	}
-	return out
-}
-
 // inheritsReturn reports whether r, the answer of an nginx if block, has
 // the return of its location rather than one of its own.
 func inheritsReturn(f *model.File, route *model.Scope, r *model.Response) bool {
@@ -1310,6 +1289,12 @@ func (e *evaluator) value(v model.Value) (string, bool) {
 	case model.Empty:
 		return "", v.SentEmpty
 	case model.Variable:
+		// an nginx map the request has read: the value it got then
+		if c := e.capNow; c != nil && v.Var != "" {
+			if m, ok := c.maps[strings.TrimPrefix(v.Var, "$")]; ok && m.known {
+				return m.val, m.val != ""
+			}
+		}
 		pick := e.option(v)
 		if pick == nil {
 			return "", false
@@ -1320,8 +1305,8 @@ func (e *evaluator) value(v model.Value) (string, bool) {
 			return e.reflected(p)
 		}
 		if p.Kind == model.Unknown {
-			if v, ok := e.substituted(pick); ok {
-				return v, v != ""
+			if sv, ok := e.substituted(v, pick); ok {
+				return sv, sv != ""
 			}
 		}
 		return e.value(p)
@@ -1363,7 +1348,7 @@ func (e *evaluator) unknownIn(v model.Value) (model.Value, bool) {
 			return v, false
 		}
 		if pick.Kind == model.Unknown {
-			if _, ok := e.substituted(pick); ok {
+			if _, ok := e.substituted(v, pick); ok {
 				return *pick, false
 			}
 		}
@@ -1372,12 +1357,18 @@ func (e *evaluator) unknownIn(v model.Value) (model.Value, bool) {
 	return v, false
 }
 
-// substituted evaluates a map value made of text and the captures of
-// the regex key that chose it (~^https://(?<sub>[a-z]+)\.example\.com$
-// https://$sub.example.com): nginx evaluates the value right after the
-// key matched, so the key's captures are the ones it reads. false when
-// the value reads anything else.
-func (e *evaluator) substituted(o *model.Value) (string, bool) {
+// substituted evaluates the value of map v that the request picked
+// (o), made of text and captures: the value nginx computed when the
+// request first read the map, if the capture replay saw that read;
+// otherwise the regex key that chose o run again, which gives its own
+// groups (~^https://(?<sub>[a-z]+)\.example\.com$ https://$sub.example.com).
+// false when the value reads anything else.
+func (e *evaluator) substituted(v model.Value, o *model.Value) (string, bool) {
+	if c := e.capNow; c != nil {
+		if m, ok := c.maps[strings.TrimPrefix(v.Var, "$")]; ok {
+			return m.val, m.known
+		}
+	}
 	for _, g := range o.Guards {
 		if g.Kind != model.MatchRegex || g.Dynamic {
 			continue
@@ -1386,70 +1377,26 @@ func (e *evaluator) substituted(o *model.Value) (string, bool) {
 		if g.Subject == "$host" {
 			subject = strings.ToLower(strings.TrimSuffix(e.host, "."))
 		}
-		re, err := pcre.Compile(g.Pattern, g.CaseInsensitive)
-		if err != nil {
+		c := &capState{regexes: e.req.routes.compiler()}
+		if !c.matches(g.Pattern, g.CaseInsensitive, subject) {
 			continue
 		}
-		m, err := re.FindStringMatch(subject)
-		if err != nil || m == nil {
-			continue
-		}
-		return expandCaptures(o.Raw, m)
-	}
-	return "", false
-}
-
-// expandCaptures replaces $N, $name, ${N} and ${name} in raw by the
-// groups of m as nginx's script does ($ and one digit is a capture);
-// false when raw names anything m does not capture.
-func expandCaptures(raw string, m *regexp2.Match) (string, bool) {
-	var b strings.Builder
-	for i := 0; i < len(raw); i++ {
-		if raw[i] != '$' || i+1 == len(raw) {
-			b.WriteByte(raw[i])
-			continue
-		}
-		j := i + 1
-		var name string
-		switch {
-		case raw[j] == '{':
-			end := strings.IndexByte(raw[j:], '}')
-			if end < 0 {
-				return "", false
-			}
-			name, i = raw[j+1:j+end], j+end
-		case raw[j] >= '1' && raw[j] <= '9':
-			name, i = raw[j:j+1], j
-		default:
-			k := j
-			for k < len(raw) && (raw[k] == '_' || raw[k] >= 'a' && raw[k] <= 'z' || raw[k] >= 'A' && raw[k] <= 'Z' || raw[k] >= '0' && raw[k] <= '9') {
-				k++
-			}
-			if k == j {
-				b.WriteByte('$')
-				continue
-			}
-			name, i = raw[j:k], k-1
-		}
-		var g *regexp2.Group
-		if n, err := strconv.Atoi(name); err == nil {
-			if n > 0 && n < 10 {
-				g = m.GroupByNumber(n)
-			}
-		} else {
-			g = m.GroupByName(name)
-			if g != nil && g.Name != name {
-				g = nil
-			}
-		}
-		if g == nil {
+		c.match(g.Pattern, g.CaseInsensitive, subject, false)
+		parts, ok := scanScript(o.Raw)
+		if !ok {
 			return "", false
 		}
-		if len(g.Captures) > 0 {
-			b.WriteString(g.String())
-		}
+		// only the key's own groups: any other variable is not known here
+		s, known, _ := expandScript(parts, func(p scriptPart) (string, bool) {
+			if p.capture > 0 {
+				return c.lookup(p)
+			}
+			val, captured := c.named[p.name]
+			return val, captured
+		})
+		return s, known
 	}
-	return b.String(), true
+	return "", false
 }
 
 // option is the option of Variable v that this request gets, nil when

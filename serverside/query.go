@@ -81,6 +81,9 @@ type Query struct {
 	mu      sync.Mutex
 	routes  *routeMemo
 	byRoute map[*model.Scope]*routeAnswers
+	// ofRoute indexes the file's responses by route, built on first use
+	// so that each route's requests do not walk the whole file.
+	ofRoute map[*model.Scope][]*model.Response
 
 	comboMu sync.Mutex
 	combo   map[*model.Scope][]string // combos, by route
@@ -215,9 +218,7 @@ func (q *Query) From(r *model.Response, origin string) []Exchange {
 	if ok {
 		return xs
 	}
-	req := Request{Request: browser.Request{URL: ra.url, Origin: origin, Method: "GET"}, EarlierAll: true, routes: q.routes}
-	x := Exchange{Request: req, Prediction: Predict(ra.stack, req)}
-	q.attribute(&x, r)
+	x := q.exchange(ra.stack, Request{Request: browser.Request{URL: ra.url, Origin: origin, Method: "GET"}}, r)
 	xs = append(xs, x)
 	q.mu.Lock()
 	if ra.byOrigin == nil {
@@ -253,9 +254,7 @@ func (q *Query) Missing(r *model.Response) []Exchange {
 		}
 		req.UpstreamStatus = 404
 		req.UpstreamStatusFor = func(string) int { return 200 }
-		m := Exchange{Request: req, Prediction: Predict(q.stack, req)}
-		q.attribute(&m, r)
-		ra.missing = append(ra.missing, m)
+		ra.missing = append(ra.missing, q.exchange(q.stack, req, r))
 	}
 	return ra.missing
 }
@@ -274,13 +273,7 @@ func (q *Query) route(r *model.Response) *routeAnswers {
 		reqs = append(reqs, q.requests(r, u)...)
 	}
 	for _, req := range reqs {
-		// Each request is asked as the first since the server started:
-		// a cache's hits are the rules' own question (CORS201's "*" on a
-		// hit, CORS401's stored answer for another origin).
-		req.EarlierAll = true
-		req.routes = q.routes
-		x := Exchange{Request: req, Prediction: Predict(ra.stack, req)}
-		q.attribute(&x, r)
+		x := q.exchange(ra.stack, req, r)
 		i := len(ra.exchanges)
 		ra.exchanges = append(ra.exchanges, x)
 		for _, a := range x.Answers() {
@@ -297,6 +290,18 @@ func (q *Query) route(r *model.Response) *routeAnswers {
 		}
 	}
 	return ra
+}
+
+// exchange predicts req from stack and attributes its answers for r.
+// Each request is asked as the first since the server started: a
+// cache's hits are the rules' own question (CORS201's "*" on a hit,
+// CORS401's stored answer for another origin).
+func (q *Query) exchange(stack []*model.File, req Request, r *model.Response) Exchange {
+	req.EarlierAll = true
+	req.routes = q.routes
+	x := Exchange{Request: req, Prediction: Predict(stack, req)}
+	q.attribute(&x, r)
+	return x
 }
 
 // place returns the entry of r's route with the URL that reaches it and
@@ -556,15 +561,16 @@ func (m *routeMemo) route(e *evaluator, f *model.File) *model.Scope {
 // requests lists the representative requests sent to url for r: from
 // the origins r's tests trust, the untrusted one, null, and one on the
 // matching side of each negated origin test of the route's responses.
+// The caller holds q.mu.
 func (q *Query) requests(r *model.Response, url string) []Request {
 	origins := append(trustedOrigins(q.file, r, q.routes), Untrusted, "null")
-	var route []*model.Response
-	for _, o := range q.file.Responses {
-		if o.Route == r.Route {
-			route = append(route, o)
+	if q.ofRoute == nil {
+		q.ofRoute = map[*model.Scope][]*model.Response{}
+		for _, o := range q.file.Responses {
+			q.ofRoute[o.Route] = append(q.ofRoute[o.Route], o)
 		}
 	}
-	origins = negatedSides(origins, route, q.routes)
+	origins = negatedSides(origins, q.ofRoute[r.Route], q.routes)
 	out := sampleRequests(url, origins)
 	if q.file.Serving.MethodRouting {
 		out = append(out, methodRequests(url, origins, routeMethods(q.file, r))...)
@@ -1036,6 +1042,9 @@ func trustedOrigins(f *model.File, r *model.Response, memo *routeMemo) []string 
 	}
 	ms = append(ms, f.Matchers...)
 	for _, m := range ms {
+		if len(out) == maxTrusted {
+			break // the file's other allowlists would add nothing
+		}
 		if m == nil || m.Dynamic {
 			continue
 		}

@@ -161,6 +161,7 @@ LoadModule setenvif_module /usr/lib/apache2/modules/mod_setenvif.so
 LoadModule proxy_module /usr/lib/apache2/modules/mod_proxy.so
 LoadModule proxy_http_module /usr/lib/apache2/modules/mod_proxy_http.so
 LoadModule alias_module /usr/lib/apache2/modules/mod_alias.so
+LoadModule cgi_module /usr/lib/apache2/modules/mod_cgi.so
 User www-data
 Group www-data
 PidFile @BATCH@/httpd.pid

@@ -33,8 +33,25 @@ func (g *gen) apacheCase(name string) *Case {
 		a := apacheAliases[g.r.Intn(len(apacheAliases))]
 		alias, paths = a.line, append(append([]string(nil), apachePaths...), a.paths...)
 	}
+	script := ""
+	if x := g.more; x != nil && x.chance(0.12) {
+		script = x.pick("ScriptAlias /cgi-bin/ @DIR@/cgi-bin/", `ScriptAliasMatch ^/cgi-bin/(run-\d+\.cgi)$ @DIR@/cgi-bin/$1`, "ScriptAlias /cgi-bin @DIR@/cgi-bin")
+		paths = append(append([]string(nil), paths...), apacheScripts...)
+	}
+	local := false
+	if x := g.more; x != nil && x.chance(0.1) {
+		local = true
+		paths = append(append([]string(nil), paths...), "/one/x-200.txt", "/one/deep/y-200.json")
+	}
 	for i := 0; i < nHosts; i++ {
-		top = append(top, g.apacheVhost(i, alias))
+		v := g.apacheVhost(i, alias)
+		if script != "" {
+			v.Kids = append(v.Kids, g.more.apacheScriptAlias(script)...)
+		}
+		if local {
+			v.Kids = append(v.Kids, g.more.apacheLocationAlias())
+		}
+		top = append(top, v)
 	}
 	// A directory's RewriteRules in an .htaccess (read where AllowOverride
 	// allows FileInfo).
@@ -45,6 +62,11 @@ func (g *gen) apacheCase(name string) *Case {
 		top = append(top, stmt("# a RewriteRule in www/static/.htaccess", "apache:rewrite-perdir"))
 	}
 	c.Top = top
+	if script != "" {
+		for _, p := range apacheScripts {
+			c.Files = append(c.Files, File{Path: strings.TrimPrefix(p, "/"), Content: apacheScript})
+		}
+	}
 	c.Files = append(c.Files, File{Path: "www/err.txt", Content: "error\n"})
 	c.Files = append(c.Files, docroot(apachePaths)...)
 	// the targets of the rewrites and aliases
@@ -247,6 +269,15 @@ func (g *gen) apacheVhost(i int, alias string) *Node {
 		}
 		kids = append(kids, block(open, closing, body, "apache:limit"))
 	}
+	if x := g.more; x != nil && x.chance(0.2) {
+		kids = append(kids, x.apacheRewriteVars()...)
+	}
+	if x := g.more; x != nil && x.chance(0.2) {
+		kids = append(kids, x.apacheSectionRewrite())
+	}
+	if x := g.more; x != nil && x.chance(0.15) {
+		kids = append(kids, x.apacheRewriteOptions()...)
+	}
 	// Fixed: without a virtual host httpd's main server answers from a
 	// document root outside the case.
 	n := block("<VirtualHost 127.0.0.1:@PORT@>", "</VirtualHost>", kids, "apache:vhost")
@@ -390,4 +421,175 @@ func (g *gen) apacheHeaders(allowAlways bool) headerSet {
 		}
 	}
 	return out
+}
+
+// apacheRewriteVars builds RewriteConds and RewriteRules that read
+// mod_rewrite's server variables (%{HTTP_HOST}, %{REQUEST_URI},
+// %{SERVER_NAME}, %{HTTPS}, %{ENV:x}, and %{HTTP_ORIGIN}, which is no
+// variable of its) in a test string, an E= value or a directory's
+// substitution, with %N and $N beside them.
+func (g *gen) apacheRewriteVars() []*Node {
+	const fam = "apache:rewrite-var"
+	out := []*Node{stmt("RewriteEngine On", fam)}
+	if g.chance(0.3) {
+		out = append(out, stmt(`SetEnvIf Origin "^(https://app\.example\.com)$" RW_ORIGIN=$1`, fam))
+	}
+	// the conditions, then the value the rule's E= gives
+	conds := [][]string{
+		{`RewriteCond %{HTTP_ORIGIN} ^https://(app|admin)\.example\.com$`, "%{HTTP:Origin}"},
+		{`RewriteCond %{HTTP:Origin}|%{HTTP_HOST} ^(https://app\.example\.com)\|a\.test$`, "%1"},
+		{`RewriteCond %{REQUEST_URI} ^/(static|data)`, "%{HTTP:Origin}"},
+		{`RewriteCond %{ENV:RW_ORIGIN} .`, "%{ENV:RW_ORIGIN}"},
+		{`RewriteCond %{HTTPS} ^off$`, `RewriteCond %{SERVER_NAME} ^(a|x\.b)\.test$`, "%{REQUEST_SCHEME}://app.example.com"},
+		{`RewriteCond %{REQUEST_METHOD}:%{HTTP:Origin} ^(GET|OPTIONS):(.+)$ [NC]`, "%2"},
+	}
+	c := conds[g.r.Intn(len(conds))]
+	for _, line := range c[:len(c)-1] {
+		out = append(out, stmt(line, fam))
+	}
+	out = append(out, stmt("RewriteRule "+g.pick("^", `^/(static|data)`, `\.txt$`)+" - [E=RW_V:"+c[len(c)-1]+"]", fam),
+		stmt(`Header `+g.pick("", "always ")+`set Access-Control-Allow-Origin "%{RW_V}e" env=RW_V`, fam))
+	if g.chance(0.5) {
+		// a directory's substitution built from variables: each keeps
+		// the status the path names (g-NNN.txt beside f-NNN.txt)
+		rules := [][]string{
+			{`RewriteCond %{REQUEST_URI} ^/static/f-(\d+)`, `RewriteRule ^f-\d+\.txt$ g-%1.txt [L]`},
+			{`RewriteRule ^f-(\d+)\.txt$ %{DOCUMENT_ROOT}/static/g-$1.txt [L]`},
+			{`RewriteRule ^f-(\d+)\.txt$ %{ENV:RW_DIR}g-$1.txt [L]`},
+			{`RewriteCond %{HTTP_HOST} ^(a|x\.b)\.test$`, `RewriteRule ^f-(\d+)\.txt$ /static/g-$1.txt [END]`},
+			{`RewriteCond %{REQUEST_FILENAME} /f-(\d+)\.txt$`, `RewriteRule ^ g-%1.txt [E=RW_V:%{HTTP:Origin}]`},
+		}
+		body := []*Node{stmt("RewriteEngine On", fam)}
+		for _, line := range rules[g.r.Intn(len(rules))] {
+			body = append(body, stmt(line, fam))
+		}
+		body = append(body, g.apacheHeaders(true).nodes(fam)...)
+		out = append(out, block("<Directory @DIR@/www/static>", "</Directory>", body, fam))
+	}
+	return out
+}
+
+// apacheScripts are the CGI scripts a ScriptAlias maps, each answering
+// with the status its name gives.
+var apacheScripts = []string{"/cgi-bin/run-200.cgi", "/cgi-bin/run-404.cgi", "/cgi-bin/run-500.cgi"}
+
+// apacheScript answers as the test upstream does: every method, OPTIONS
+// too, with the status the script's name gives and, when the request
+// asks for it in X-Up-Cors, its own Access-Control-Allow-Origin.
+const apacheScript = `#!/bin/sh
+case "$SCRIPT_NAME" in
+*-404.cgi) echo "Status: 404 Not Found" ;;
+*-500.cgi) echo "Status: 500 Internal Server Error" ;;
+esac
+case "$HTTP_X_UP_CORS" in
+reflect) [ -n "$HTTP_ORIGIN" ] && echo "Access-Control-Allow-Origin: $HTTP_ORIGIN" ;;
+star) echo "Access-Control-Allow-Origin: *" ;;
+esac
+echo "Content-Type: application/json"
+echo
+echo '{"script":true}'
+`
+
+// apacheScriptAlias maps /cgi-bin/ to the scripts with line, with
+// headers of both tables for them in a <Directory> or a <Location>.
+func (g *gen) apacheScriptAlias(line string) []*Node {
+	const fam = "apache:scriptalias"
+	out := []*Node{fixed(line, fam)}
+	if g.chance(0.5) {
+		out = append(out, block("<Directory @DIR@/cgi-bin>", "</Directory>", g.apacheHeaders(true).nodes(fam), fam))
+	}
+	if g.chance(0.3) {
+		out = append(out, block("<Location /cgi-bin/>", "</Location>", g.apacheHeaders(true).nodes(fam), fam))
+	}
+	if g.chance(0.3) {
+		// mod_cgi puts the request's headers in the environment
+		out = append(out, stmt(`Header `+g.pick("", "always ")+`set Access-Control-Allow-Origin "%{HTTP_ORIGIN}e"`, fam))
+	}
+	return out
+}
+
+// apacheSectionRewrite puts RewriteRules in a section other than a
+// <Directory>, where they match the whole filename ("proxy:" and the URL
+// for a proxied request): an E= for a header, a status, or a
+// substitution.
+func (g *gen) apacheSectionRewrite() *Node {
+	const fam = "apache:rewrite-section"
+	secs := [][2]string{
+		{"<Location /static/>", "</Location>"},
+		{"<Location /api/>", "</Location>"},
+		{"<LocationMatch ^/api/v[0-9]+/>", "</LocationMatch>"},
+		{`<Files "f-200.txt">`, "</Files>"},
+		{`<FilesMatch "\.json$">`, "</FilesMatch>"},
+		{`<DirectoryMatch "^@DIR@/www/st.*">`, "</DirectoryMatch>"},
+		{`<If "%{REQUEST_METHOD} == 'OPTIONS'">`, "</If>"},
+		{`<If "%{HTTP:Origin} =~ /example\.com$/">`, "</If>"},
+		{`<Proxy "http://@UP@/api/">`, "</Proxy>"},
+	}
+	sec := secs[g.r.Intn(len(secs))]
+	pat := g.pick("^proxy:", `\.(txt|json)$`, "^/", "items", ".", "www/static/")
+	body := []*Node{stmt("RewriteEngine On", fam)}
+	switch g.r.Intn(4) {
+	case 0:
+		body = append(body, stmt("RewriteRule "+pat+" - [E=RW_S:%{HTTP:Origin}]", fam),
+			stmt(`Header `+g.pick("", "always ")+`set Access-Control-Allow-Origin "%{RW_S}e" env=RW_S`, fam))
+	case 1:
+		body = append(body, stmt("RewriteCond %{REQUEST_METHOD} "+g.pick("OPTIONS", "!^GET$"), fam),
+			stmt("RewriteRule "+pat+" - "+g.pick("[R=204,L]", "[F]", "[R=200]"), fam))
+	case 2:
+		// a substitution: a URL-path, or one relative to a <Location>'s
+		// path (proxied requests refuse it; they keep their own answer)
+		sub := "/static/g-$1.txt"
+		if sec[0] == "<Location /static/>" && g.chance(0.5) {
+			sub = "g-$1.txt"
+		}
+		body = append(body, stmt(`RewriteRule f-(\d+)\.txt$ `+sub+" "+g.pick("[L]", "[END]", ""), fam))
+	default:
+		body = append(body, stmt("RewriteRule "+pat+" - [G]", fam))
+	}
+	body = append(body, g.apacheHeaders(true).nodes(fam)...)
+	return block(sec[0], sec[1], body, fam)
+}
+
+// apacheRewriteOptions gives www/ and www/static/ RewriteRules of their
+// own that RewriteOptions merge (the child's first for Inherit, the
+// parent's first for InheritBefore, passed down by InheritDown and
+// InheritDownBefore, refused by IgnoreInherit): inherited rules run on
+// the child's prefix.
+func (g *gen) apacheRewriteOptions() []*Node {
+	const fam = "apache:rewrite-options"
+	opt := func() []*Node {
+		if g.chance(0.3) {
+			return nil
+		}
+		return []*Node{stmt("RewriteOptions "+g.pick("Inherit", "InheritBefore", "InheritDown", "InheritDownBefore", "IgnoreInherit"), fam)}
+	}
+	parent := append([]*Node{stmt("RewriteEngine On", fam)}, opt()...)
+	parent = append(parent, stmt(`RewriteCond %{HTTP:Origin} ^https://(app|admin)\.example\.com$`, fam),
+		stmt("RewriteRule "+g.pick(`\.(txt|json)$`, "^f-200", "^static/")+" - "+g.pick("[E=RW_P:%{HTTP:Origin}]", "[E=RW_P:%{HTTP:Origin},L]", "[E=RW_P:%{HTTP:Origin},END]"), fam))
+	child := append([]*Node{stmt("RewriteEngine On", fam)}, opt()...)
+	child = append(child, stmt(g.pick(`RewriteRule f-200\.txt$ - [E=RW_C:1]`, `RewriteRule ^f-(\d+)\.txt$ g-$1.txt [L]`, `RewriteRule f-404 - [G]`), fam))
+	out := []*Node{
+		block("<Directory @DIR@/www>", "</Directory>", parent, fam),
+		block("<Directory @DIR@/www/static>", "</Directory>", child, fam),
+		stmt(`Header `+g.pick("", "always ")+`set Access-Control-Allow-Origin "%{RW_P}e" env=RW_P`, fam),
+	}
+	if g.chance(0.5) {
+		out = append(out, stmt(`Header `+g.pick("", "always ")+`set Access-Control-Allow-Credentials true env=RW_C`, fam))
+	}
+	return out
+}
+
+// apacheLocationAlias maps every request under /one/ to one file with the
+// one-argument Alias of a <Location> (its probes' names say 200, as the
+// file's status is).
+func (g *gen) apacheLocationAlias() *Node {
+	const fam = "apache:alias-location"
+	body := append([]*Node{fixed("Alias @DIR@/assets/a-200.txt", fam)}, g.apacheHeaders(true).nodes(fam)...)
+	n := block(g.pick("<Location /one/>", "<LocationMatch ^/one/>"), "", body, fam)
+	n.Close = "</Location>"
+	if strings.HasPrefix(n.Line, "<LocationMatch") {
+		n.Close = "</LocationMatch>"
+	}
+	n.Fixed = true
+	return n
 }

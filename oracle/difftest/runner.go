@@ -245,7 +245,12 @@ func writeFile(tb testing.TB, path, content string) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		tb.Fatal(err)
 	}
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+	mode := os.FileMode(0o644)
+	if strings.HasSuffix(path, ".cgi") {
+		// a script a ScriptAlias maps: mod_cgi runs it
+		mode = 0o755
+	}
+	if err := os.WriteFile(path, []byte(content), mode); err != nil {
 		tb.Fatal(err)
 	}
 }

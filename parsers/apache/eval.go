@@ -179,6 +179,13 @@ type evalRun struct {
 	// condGroups are the groups of the last RewriteCond that matched,
 	// which a substitution's %N reads.
 	condGroups []string
+	// docroot, https and canonicalName are what mod_rewrite's
+	// %{DOCUMENT_ROOT}, %{HTTPS} and %{SERVER_NAME} read of the server
+	// the request reached (canonicalName: "" under UseCanonicalName Off).
+	docroot, canonicalName string
+	https                  bool
+	// serverPort is the port ServerName names, "" for none.
+	serverPort string
 }
 
 // ifCall is one call of ap_if_walk_sub that had <If> sections to test:
@@ -296,10 +303,11 @@ var modelled = map[string]bool{
 	"expiresactive": true, "expiresbytype": true, "expiresdefault": true, "fileetag": true, "mutex": true,
 	"enablesendfile": true, "enablemmap": true, "maxkeepaliverequests": true, "keepalivetimeout": true,
 	"protocols": true,
-	// mod_alias's mapping (server and virtual host context only)
-	"alias": true, "aliasmatch": true,
+	// mod_alias's mapping (server and virtual host context only), and
+	// mod_cgid's socket
+	"alias": true, "aliasmatch": true, "scriptalias": true, "scriptaliasmatch": true, "scriptsock": true,
 	"redirect": true, "redirectmatch": true, "redirectpermanent": true, "redirecttemp": true,
-	"rewritebase": true,
+	"rewritebase": true, "rewriteoptions": true,
 }
 
 func (ev *evalRun) check(s *esec) {
@@ -307,7 +315,10 @@ func (ev *evalRun) check(s *esec) {
 		if !modelled[strings.ToLower(d.Name)] {
 			ev.refuse("directive %s is not modelled", d.Name)
 		}
-		if (d.Is("Alias") || d.Is("AliasMatch")) && s.kind != "server" && s.kind != "VirtualHost" {
+		// in a <Location>, Alias takes one argument: the target of the
+		// whole request
+		local := d.Is("Alias") && len(d.Args) == 1 && (s.kind == "Location" || s.kind == "LocationMatch")
+		if (d.Is("Alias") || d.Is("AliasMatch") || d.Is("ScriptAlias") || d.Is("ScriptAliasMatch")) && s.kind != "server" && s.kind != "VirtualHost" && !local {
 			ev.refuse("%s in <%s> is not modelled", d.Name, s.kind)
 		}
 	}
@@ -389,6 +400,7 @@ func (ev *evalRun) run(main *esec) Result {
 			docroot = ev.absDir(d.Arg(0))
 		}
 	}
+	ev.serverVars(server, docroot)
 	// mod_setenvif runs its server-context statements at the first of its
 	// hooks a request_rec passes: right after reading the request, and
 	// for an ErrorDocument's internal redirect at header parsing, where
@@ -404,6 +416,15 @@ func (ev *evalRun) run(main *esec) Result {
 	// Server-context mod_rewrite runs at translate time, after the first
 	// location walk: an answer it gives carries only the server's and the
 	// <Location>s' always table.
+	if vh != nil {
+		_, opts := lastArg(vh.body, "RewriteOptions")
+		_, mainOpts := lastArg(main.body, "RewriteOptions")
+		if _, rules := lastArg(main.body, "RewriteRule"); rules && (opts || mainOpts) {
+			// config_server_merge would hand the main server's rules to
+			// the virtual host
+			ev.refuse("RewriteOptions beside the main server's RewriteRules is not modelled")
+		}
+	}
 	if vh != nil && !ev.ended {
 		if st, at, ok := ev.rewrite(vh.body); ok {
 			return ev.translateAnswer(res, server, locs, earlyIfs, earlyX, st, at)
@@ -435,9 +456,14 @@ func (ev *evalRun) run(main *esec) Result {
 		// mod_alias translates before the core maps the path under
 		// DocumentRoot.
 		var aliased bool
-		if hit, aliased = ev.alias(server); aliased {
+		if hit, aliased = ev.alias(server, locs); aliased {
 			file = hit.file
-			res.Route += " > Alias " + hit.fake
+			switch {
+			case hit.cgi:
+				res.Route += " > ScriptAlias " + hit.fake
+			default:
+				res.Route += " > Alias " + hit.fake
+			}
 		} else {
 			if docroot == "" {
 				ev.refuse("no DocumentRoot")
@@ -475,8 +501,13 @@ func (ev *evalRun) run(main *esec) Result {
 		return ev.errorAnswer(res, chain)
 	}
 	if !ev.ended {
-		if s, perdir := ev.perDirRules(chain); s != nil {
-			if out, done := ev.fixupRewrite(res, chain, len(server), s.body, perdir, file, docroot, hit, early); done {
+		// a proxied request's filename is "proxy:" and the URL
+		subject := file
+		if proxied {
+			subject = "proxy:" + target
+		}
+		if ds, perdir, ok := ev.perDirRules(chain); ok {
+			if out, done := ev.fixupRewrite(res, chain, len(server), ds, perdir, subject, docroot, hit, early); done {
 				return out
 			}
 		}
@@ -505,6 +536,9 @@ func (ev *evalRun) run(main *esec) Result {
 		ev.applyTables(&t, chain, true)
 		res.Lines = t.sent()
 		return ev.done(res)
+	}
+	if hit.cgi {
+		return ev.scriptAnswer(res, chain, hit, early.vary)
 	}
 	switch r.Method {
 	case "OPTIONS":
@@ -726,10 +760,6 @@ func (ev *evalRun) statusAnswer(res Result, chain []*esec, vary []string) Result
 // Vary so far kept, as mod_rewrite asks). It reports whether the
 // request's answer is decided here.
 func (ev *evalRun) fixupRewrite(res Result, chain []*esec, nServer int, ds []*Directive, perdir, file, docroot string, hit aliasHit, early *exprEnv) (Result, bool) {
-	if file == "" {
-		ev.refuse("RewriteRule for a proxied request is not modelled")
-		return ev.done(res), true
-	}
 	if !symlinksAllowed(chain) {
 		res.Status, res.Source = 403, model.FromServer
 		return ev.errorAnswer(res, chain), true
@@ -757,6 +787,10 @@ func (ev *evalRun) fixupRewrite(res Result, chain []*esec, nServer int, ds []*Di
 			ev.ended = true
 		}
 		return res, false
+	}
+	if strings.HasPrefix(file, "proxy:") {
+		ev.refuse("RewriteRule substitution for a proxied request is not modelled")
+		return ev.done(res), true
 	}
 	// The rewrite hands the request to the redirect handler; the fixups
 	// after mod_rewrite's still run on the request as it came, so a

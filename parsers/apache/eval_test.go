@@ -64,17 +64,17 @@ func TestRewriteCondTrailingOr(t *testing.T) {
 RewriteCond %{REQUEST_METHOD} ^GET$ [OR]
 `), Options{ServerRoot: "/c"})
 	ev := &evalRun{req: &Request{Method: "POST", Headers: [][2]string{{"Origin", "https://evil.test"}}}, env: map[string]string{}}
-	ok, vary := ev.rewriteConds(cfg.Directives)
+	ok, vary := ev.rewriteConds(cfg.Directives, nil, "")
 	if !ok || len(vary) != 0 {
 		t.Errorf("trailing [OR] chain: held %v vary %v, want true and no vary", ok, vary)
 	}
 	ev.req.Headers[0][1] = "https://APP.test"
-	ok, vary = ev.rewriteConds(cfg.Directives)
+	ok, vary = ev.rewriteConds(cfg.Directives, nil, "")
 	if !ok || !slices.Equal(vary, []string{"Origin"}) {
 		t.Errorf("true [OR] condition: held %v vary %v, want true and Origin", ok, vary)
 	}
 	cfg = Parse("/c/httpd.conf", []byte("RewriteCond %{HTTP:Origin} ^https://app\\.test$\nRewriteCond %{REQUEST_METHOD} ^GET$\n"), Options{ServerRoot: "/c"})
-	if ok, _ := ev.rewriteConds(cfg.Directives); ok {
+	if ok, _ := ev.rewriteConds(cfg.Directives, nil, ""); ok {
 		t.Error("a false condition without [OR] must fail the rule")
 	}
 }
@@ -153,9 +153,9 @@ func TestEvaluateVhostHtaccessAndElse(t *testing.T) {
 }
 
 func TestEvaluateRefusesWhatItDoesNotFollow(t *testing.T) {
-	for _, extra := range []string{"ScriptAlias /x /srv/x", "<Location /a>\n  Alias /srv/x\n</Location>", "RewriteEngine On\nRewriteRule ^/a /b [PT]",
-		`<If "%{REMOTE_ADDR} == '1'">` + "\n</If>", "<Directory /srv/www>\n  RewriteEngine On\n  RewriteOptions Inherit\n  RewriteRule ^a - [F]\n</Directory>",
-		"<Files a>\n  RewriteEngine On\n  RewriteRule ^ - [F]\n</Files>"} {
+	for _, extra := range []string{"ScriptAlias /x", "<Directory /srv/www>\n  Alias /srv/x\n</Directory>", "<Location /a>\n  Alias /srv/%{REQUEST_URI}\n</Location>", "RewriteEngine On\nRewriteRule ^/a /b [PT]",
+		`<If "%{REMOTE_ADDR} == '1'">` + "\n</If>", "<Directory /srv/www>\n  RewriteEngine On\n  RewriteOptions AllowNoSlash\n  RewriteRule ^a - [F]\n</Directory>",
+		"<Files a>\n  RewriteEngine On\n  RewriteRule ^ b.txt\n</Files>"} {
 		cfg, hts := evalFixture(t, strings.Replace(evalConf, "  ServerName a.test\n", "  ServerName a.test\n"+extra+"\n", 1))
 		r := Evaluate(cfg, hts, Request{Method: "GET", Host: "a.test", Port: 8080, Path: "/a"})
 		if r.Unmodelled == "" {

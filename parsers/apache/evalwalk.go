@@ -162,6 +162,15 @@ func (ev *evalRun) applyRules(ds []*Directive, uri, perdir string) ruleAction {
 	var act ruleAction
 	var conds []*Directive
 	cur := uri
+	// pending is the status of a redirect rule without L that later
+	// rules may still override
+	pending, pendingAt := 0, model.Span{}
+	redirected := func(a ruleAction) ruleAction {
+		if a.status == 0 && pending != 0 {
+			a.status, a.at = pending, pendingAt
+		}
+		return a
+	}
 	for i, d := range ds {
 		switch {
 		case d.Is("RewriteCond"):
@@ -197,7 +206,13 @@ func (ev *evalRun) applyRules(ds []*Directive, uri, perdir string) ruleAction {
 		if (m != nil) == neg {
 			continue
 		}
-		held, vary := ev.rewriteConds(cs)
+		var groups []string
+		if m != nil {
+			for _, g := range m.Groups() {
+				groups = append(groups, g.String())
+			}
+		}
+		held, vary := ev.rewriteConds(cs, groups, cur)
 		if ev.unmodelled != "" {
 			return ruleAction{}
 		}
@@ -210,50 +225,53 @@ func (ev *evalRun) applyRules(ds []*Directive, uri, perdir string) ruleAction {
 			}
 		}
 		sub := d.Arg(1)
+		next := ""
 		if fl.redirect {
 			// mod_rewrite goes on with the rules after one without L or
-			// END on the URL it made; the redirect is the answer only
-			// when none follows
-			if sub == "-" || !fl.last && !fl.end && slices.ContainsFunc(ds[i+1:], func(d *Directive) bool { return d.Is("RewriteRule") }) {
+			// END on the URL it made, and redirects there when none
+			// answers otherwise
+			if sub == "-" {
 				ev.refuse("RewriteRule %s %s is not modelled", sub, d.Arg(2))
 				return ruleAction{}
 			}
+			if !fl.last && !fl.end && slices.ContainsFunc(ds[i+1:], func(d *Directive) bool { return d.Is("RewriteRule") }) {
+				x, _, err := ev.rwExpand(sub, groups, cur)
+				if err != nil {
+					ev.refuse("RewriteRule %s %s: %v", sub, d.Arg(2), err)
+					return ruleAction{}
+				}
+				next = ev.qualify(x)
+			}
 			sub = "-"
 		}
+		if sub != "-" && pending != 0 {
+			ev.refuse("RewriteRule %s after a redirect without L is not modelled", sub)
+			return ruleAction{}
+		}
 		if sub != "-" {
-			// an absolute URL is an external redirect or a proxy request;
-			// %{...} reads server variables
-			if perdir == "" || fl.status != 0 || strings.Contains(sub, "%{") || strings.Contains(sub, "\\") || strings.Contains(sub, ":") || m == nil && strings.Contains(sub, "$") {
+			// an absolute URL is an external redirect or a proxy request
+			if perdir == "" || fl.status != 0 || m == nil && strings.Contains(sub, "$") {
 				ev.refuse("RewriteRule substitution %q is not modelled", sub)
 				return ruleAction{}
 			}
-			sub = replaceDollarRefs(sub, func(x string) string {
-				n, _ := strconv.Atoi(x[1:])
-				if g := m.Groups(); n < len(g) {
-					return g[n].String()
-				}
-				return ""
-			})
-			// %N are the groups of the last RewriteCond that matched
-			sub = replacePercentRefs(sub, func(x string) string {
-				n, _ := strconv.Atoi(x[1:])
-				if n < len(ev.condGroups) {
-					return ev.condGroups[n]
-				}
-				return ""
-			})
+			x, _, err := ev.rwExpand(sub, groups, cur)
+			if err != nil {
+				ev.refuse("RewriteRule substitution %q: %v", sub, err)
+				return ruleAction{}
+			}
+			// a literal % is decoded again when the new URL is parsed
+			if strings.ContainsAny(x, ":%") {
+				ev.refuse("RewriteRule substitution %q is not modelled", sub)
+				return ruleAction{}
+			}
 			// The query string goes to the request's arguments ([QSA]
 			// appends the request's, [QSD] drops them): no part of the
 			// file the request maps to.
-			sub, _, _ = strings.Cut(sub, "?")
-			if strings.Contains(sub, "%") {
-				ev.refuse("RewriteRule substitution %q is not modelled", d.Arg(1))
-				return ruleAction{}
-			}
+			sub, _, _ = strings.Cut(x, "?")
 		}
 		for _, e := range fl.envs {
 			name, val, _ := strings.Cut(e, ":")
-			v, err := ev.rewriteExpand(val)
+			v, _, err := ev.rwExpand(val, groups, cur)
 			if err != nil {
 				ev.refuse("RewriteRule E=%s: %v", e, err)
 				return ruleAction{}
@@ -264,25 +282,33 @@ func (ev *evalRun) applyRules(ds []*Directive, uri, perdir string) ruleAction {
 			}
 			ev.env[name] = v
 		}
+		if next != "" {
+			pending, pendingAt, cur = fl.status, d.Span, next
+			continue
+		}
 		if fl.status != 0 {
 			act.status, act.at = fl.status, d.Span
 			return act
 		}
 		if sub != "-" {
 			if !strings.HasPrefix(sub, "/") {
+				if perdir == noPrefix {
+					ev.refuse("RewriteRule %s: a relative substitution outside a <Directory> or <Location> is not modelled", d.Arg(1))
+					return ruleAction{}
+				}
 				sub = perdir + sub
 			}
 			cur, act.file = sub, sub
 		}
 		if fl.end {
 			act.end = true
-			return act
+			return redirected(act)
 		}
 		if fl.last {
-			return act
+			return redirected(act)
 		}
 	}
-	return act
+	return redirected(act)
 }
 
 // rwFlags are the RewriteRule flags the evaluator follows.
@@ -340,46 +366,21 @@ func (ev *evalRun) ruleFlags(arg string) (rwFlags, bool) {
 	return fl, true
 }
 
-// rewriteExpand expands %{HTTP:Name} and %{REQUEST_METHOD} in an E= value.
-func (ev *evalRun) rewriteExpand(v string) (string, error) {
-	x := &exprEnv{req: ev.req, env: ev.env}
-	p := &exprParser{x: x}
-	if strings.ContainsAny(v, "$") || strings.Contains(v, "%") && !strings.Contains(v, "%{") {
-		return "", errExpr
-	}
-	return p.interpolate(v)
-}
-
-// rewriteSubject is the value a RewriteCond tests, and the request
-// header it reads, if any.
-func (ev *evalRun) rewriteSubject(subj string) (string, string, bool) {
-	switch {
-	case strings.EqualFold(subj, "%{REQUEST_METHOD}"):
-		return ev.req.Method, "", true
-	case strings.HasPrefix(strings.ToUpper(subj), "%{HTTP:") && strings.HasSuffix(subj, "}"):
-		name := subj[7 : len(subj)-1]
-		v, _ := reqHeader(ev.req, name)
-		return v, name, true
-	case strings.EqualFold(subj, "%{HTTP_ORIGIN}"):
-		v, _ := reqHeader(ev.req, "Origin")
-		return v, "", true
-	}
-	return "", "", false
-}
-
 // rewriteConds evaluates RewriteConds with [NC] and [OR] the way
 // mod_rewrite's apply_rewrite_rule does: a false [OR] condition moves on
 // (so a trailing one cannot fail the rule), a true one skips the rest of
-// its [OR] chain, any other false one fails. It returns whether they hold
-// and the request headers read by conditions that held.
-func (ev *evalRun) rewriteConds(cs []*Directive) (bool, []string) {
+// its [OR] chain, any other false one fails. A condition's test string is
+// expanded as a substitution is (rule holds the rule's groups, file the
+// current filename). It returns whether they hold and the request
+// headers read by conditions that held.
+func (ev *evalRun) rewriteConds(cs []*Directive, rule []string, file string) (bool, []string) {
 	var vary []string
 	ev.condGroups = ev.condGroups[:0]
 	for i := 0; i < len(cs); i++ {
 		c := cs[i]
-		v, header, ok := ev.rewriteSubject(c.Arg(0))
-		if !ok {
-			ev.refuse("RewriteCond %s is not modelled", c.Arg(0))
+		v, headers, err := ev.rwExpand(c.Arg(0), rule, file)
+		if err != nil {
+			ev.refuse("RewriteCond %s: %v", c.Arg(0), err)
 			return false, nil
 		}
 		flags := strings.ToUpper(strings.Trim(c.Arg(2), "[]"))
@@ -413,8 +414,10 @@ func (ev *evalRun) rewriteConds(cs []*Directive) (bool, []string) {
 		case !held:
 			return false, nil
 		}
-		if header != "" && !containsFold(vary, header) {
-			vary = append(vary, header)
+		for _, h := range headers {
+			if !containsFold(vary, h) {
+				vary = append(vary, h)
+			}
 		}
 	}
 	return true, vary
@@ -907,4 +910,34 @@ func hasToken(list, tok string) bool {
 		}
 	}
 	return false
+}
+
+// qualify is mod_rewrite's fully_qualify_uri: a redirect's local target
+// made absolute with the scheme, %{SERVER_NAME} and the port, which is
+// the Host header's, else ServerName's, and left out when it is the
+// scheme's default.
+func (ev *evalRun) qualify(u string) string {
+	if strings.Contains(u, "://") {
+		return u
+	}
+	scheme, port := "http", ""
+	if ev.https {
+		scheme = "https"
+	}
+	if _, p, ok := strings.Cut(ev.hostHeader(), ":"); ok {
+		port = p
+	} else if ev.serverPort != "" {
+		port = ev.serverPort
+	}
+	if port == "80" && scheme == "http" || port == "443" && scheme == "https" {
+		port = ""
+	}
+	if port != "" {
+		port = ":" + port
+	}
+	name, _, _ := ev.rwVar("SERVER_NAME", "")
+	if !strings.HasPrefix(u, "/") {
+		u = "/" + u
+	}
+	return scheme + "://" + name + port + u
 }

@@ -125,6 +125,11 @@ func parseCond(d *Directive) rwCond {
 		pat, off = pat[1:], 1
 	}
 	isOrigin, isMethod := originSubject(subj), methodSubject(subj)
+	if strings.EqualFold(strings.TrimSpace(subj), "%{HTTP_ORIGIN}") {
+		// no variable of mod_rewrite's: it expands to "" whatever the
+		// Origin (httpd 2.4: only %{HTTP:Origin} reads the header)
+		isOrigin = false
+	}
 	switch {
 	case !isOrigin && !isMethod:
 		c.t = test{unknown: true}

@@ -27,7 +27,9 @@ var untracedRegex = map[string]bool{
 func (l *lowerer) captures(ds []*Directive) *model.Captures {
 	c := &model.Captures{Maps: map[string]*model.VarMap{}, Named: map[string]bool{}, Untraced: map[string]string{}}
 	for name, d := range l.maps {
-		c.Maps[name] = l.varMap(d)
+		vm := l.varMap(d)
+		vm.Value = l.mapValue(name)
+		c.Maps[name] = vm
 	}
 	named := func(pattern string) {
 		for _, m := range namedGroup.FindAllStringSubmatch(pattern, -1) {

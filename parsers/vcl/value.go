@@ -99,6 +99,13 @@ func rewritten(v model.Value, rw *model.Rewrite, at model.Span) (model.Value, bo
 		if v.Rewrite != nil {
 			return model.Value{}, false // one rewrite of another is not followed
 		}
+		// A rewrite that turns every origin, and none, into one value
+		// sends that value: the origin does not show through.
+		if c, ok := rw.Constant(); ok {
+			w := model.LiteralValue(c, at)
+			w.Raw, w.Guards = rw.Raw, v.Guards
+			return w, true
+		}
 		v.Rewrite, v.Raw, v.Span = rw, rw.Raw, at
 		return v, true
 	case model.Variable:

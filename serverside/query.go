@@ -367,7 +367,7 @@ func (q *Query) attribute(x *Exchange, r *model.Response) {
 // section. Nil when none does.
 func (q *Query) walked(a *Answer, route *model.Scope) *model.Response {
 	at := a.By
-	if s := serverScope(route); s != nil && s != route && samePlace(s.Span, at) && walkedThrough(a.Route, route) {
+	if s := serverScope(route); s != nil && s != route && samePlace(s.Span, at) && walkedThrough(a.Route, route) || s == nil && q.sharedBy(route, at) && walkedThroughAll(a.Route, route) {
 		at = route.Span
 	}
 	var out *model.Response
@@ -380,6 +380,30 @@ func (q *Query) walked(a *Answer, route *model.Scope) *model.Response {
 		}
 	}
 	return out
+}
+
+// sharedBy reports whether route, below a section of the main
+// configuration (a linked .htaccess), has responses of the virtual host
+// at at, which names the file handler's answers there.
+func (q *Query) sharedBy(route *model.Scope, at model.Span) bool {
+	for _, o := range q.file.Responses {
+		if o.Route == route && o.Server != nil && samePlace(o.Server.Span, at) {
+			return true
+		}
+	}
+	return false
+}
+
+// walkedThroughAll is walkedThrough for route and each section around it
+// up to the main configuration: a server-level <Files> repeated below a
+// linked .htaccess is that route only where the walk read the .htaccess.
+func walkedThroughAll(walk string, route *model.Scope) bool {
+	for c := route; c != nil && c.Parent != nil; c = c.Parent {
+		if !walkedThrough(walk, c) {
+			return false
+		}
+	}
+	return true
 }
 
 // walkedThrough reports whether a walk's route (its sections, as

@@ -674,6 +674,10 @@ func (ev *evalRun) done(res Result) Result {
 // label names a section in a route the way the generic responses do.
 func label(s *esec) string {
 	switch {
+	case s.kind == ".htaccess":
+		// named as the model names its route, so that what the walk
+		// answers through a .htaccess is that route's answer
+		return " > .htaccess " + s.path
 	case s.d == nil:
 		return ""
 	case s.kind == "VirtualHost":

@@ -410,7 +410,9 @@ func unhandledPreflights(p *Pass, views *preflightViews, r *model.Response, answ
 	// alone implies none.
 	intent := preflightIntent(r)
 	if intent == nil {
-		errorPageIntent(p, views.q, r)
+		if !answeredIntent(p, views.q, r) {
+			errorPageIntent(p, views.q, r)
+		}
 		return
 	}
 	if preflightsTakenElsewhere(views.q, p.File, r) {

@@ -41,15 +41,24 @@ add_header Vary Origin always;
 	Run: func(p *Pass) {
 		reported := map[*model.HeaderOp]bool{}
 		q := p.exchanges()
+		// the virtual servers with credentials sent by a section below
+		// them, which the server may merge into another section's
+		// answers (one of the server's own reaches r's statements)
+		creds := map[*model.Scope]bool{}
+		for _, r := range p.File.Responses {
+			if c := credentialsOn(r); c != nil && c.Scope != nil && c.Scope.Role != model.RoleServer && c.Scope.Role != model.RoleFile {
+				creds[virtualServer(r)] = true
+			}
+		}
 		for _, r := range p.File.Responses {
 			c := credentialsOn(r)
-			if c == nil {
+			if c == nil && (r.Route == nil || !creds[virtualServer(r)] || !q.Merges(r)) {
 				continue
 			}
 			var stars []*model.HeaderOp
 			acao := r.Ops(model.ACAO)
 			for i, op := range acao {
-				if adds(op) && op.Value.Is(model.Wildcard) && !reported[op] && !replacedLater(op, acao[i+1:]) && sentWithCredentials(r, op) {
+				if adds(op) && op.Value.Is(model.Wildcard) && !reported[op] && !replacedLater(op, acao[i+1:]) && (c == nil || sentWithCredentials(r, op)) {
 					stars = append(stars, op)
 				}
 			}
@@ -57,6 +66,16 @@ add_header Vary Origin always;
 				continue
 			}
 			switch {
+			case c == nil:
+				// Credentials from a section r's statements do not hold,
+				// which httpd merges into r's answers on some URLs (a
+				// <DirectoryMatch> into a <Files> on the files under
+				// both): only the evaluator's answers show them together.
+				if !q.Decides(r) {
+					continue
+				}
+				p.asked(r, true)
+				stars, c = wildcardWithCredentialsSent(q.For(r), r)
 			case p.decides(r):
 				// The evaluator's answers: only a statement whose "*"
 				// goes out together with credentials on some response
@@ -77,6 +96,19 @@ add_header Vary Origin always;
 			f.Related = append(f.Related, findings.Related{Message: "credentials allowed here", Span: h.creds.Span})
 		}
 	},
+}
+
+// virtualServer is the virtual server r belongs to, or nil.
+func virtualServer(r *model.Response) *model.Scope {
+	if r.Server != nil {
+		return r.Server
+	}
+	for s := r.Route; s != nil; s = s.Parent {
+		if s.Role == model.RoleServer {
+			return s
+		}
+	}
+	return nil
 }
 
 // hitWildcard is a "*" that VCL sets only on a cache hit, and the

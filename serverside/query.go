@@ -18,6 +18,11 @@ import (
 const (
 	maxRoutePaths = 16 // path samples tried per route
 	maxTrusted    = 2  // trusted origins sampled per route
+	// maxCombos is how many more URLs a route of file names is asked
+	// with, one per other combination of sections that reaches it.
+	maxCombos = 4
+	// maxComboWalks bounds the walks tried to find them.
+	maxComboWalks = 8
 )
 
 // Untrusted is the origin the query sends as an unrelated site. The
@@ -79,6 +84,14 @@ type Query struct {
 	// ofRoute indexes the file's responses by route, built on first use
 	// so that each route's requests do not walk the whole file.
 	ofRoute map[*model.Scope][]*model.Response
+
+	comboMu sync.Mutex
+	combo   map[*model.Scope][]string // combos, by route
+
+	corsOnce sync.Once
+	// cors holds the scopes with a statement on an Access-Control-*
+	// header in them or below them.
+	cors map[*model.Scope]bool
 }
 
 // routeAnswers are the exchanges sent to one route.
@@ -86,6 +99,10 @@ type routeAnswers struct {
 	// url reaches the route in stack; "" when no sampled URL does.
 	url   string
 	stack []*model.File
+	// combos are more URLs that reach the route through other sections
+	// (a <Files> in a directory a <DirectoryMatch> takes), each merging
+	// another set of them into its answer.
+	combos []string
 	// sent is set once the representative requests were sent.
 	sent      bool
 	exchanges []Exchange
@@ -118,6 +135,14 @@ func (q *Query) For(r *model.Response) []Exchange {
 		out = append(out, ra.exchanges[i])
 	}
 	return out
+}
+
+// Merges reports whether r's route is also asked through other sections
+// that the server merges into its answers (a <Files> in a directory a
+// <DirectoryMatch> takes): its answers may then carry what no statement
+// of r sends.
+func (q *Query) Merges(r *model.Response) bool {
+	return q.evaluates(r) && len(q.combos(r)) > 0
 }
 
 // Decides reports whether the exchanges speak for r: some got their
@@ -243,7 +268,11 @@ func (q *Query) route(r *model.Response) *routeAnswers {
 		return ra
 	}
 	ra.sent = true
-	for _, req := range q.requests(r, ra.url) {
+	var reqs []Request
+	for _, u := range append([]string{ra.url}, ra.combos...) {
+		reqs = append(reqs, q.requests(r, u)...)
+	}
+	for _, req := range reqs {
 		x := q.exchange(ra.stack, req, r)
 		i := len(ra.exchanges)
 		ra.exchanges = append(ra.exchanges, x)
@@ -302,6 +331,7 @@ func (q *Query) place(r *model.Response) *routeAnswers {
 		stack = []*model.File{q.narrow(r.Route)}
 	}
 	ra.url, ra.stack = url, stack
+	ra.combos = q.combos(r)
 	return ra
 }
 
@@ -337,7 +367,7 @@ func (q *Query) attribute(x *Exchange, r *model.Response) {
 // section. Nil when none does.
 func (q *Query) walked(a *Answer, route *model.Scope) *model.Response {
 	at := a.By
-	if s := serverScope(route); s != nil && s != route && samePlace(s.Span, at) && walkedThrough(a.Route, route) {
+	if s := serverScope(route); s != nil && s != route && samePlace(s.Span, at) && walkedThrough(a.Route, route) || s == nil && q.sharedBy(route, at) && walkedThroughAll(a.Route, route) {
 		at = route.Span
 	}
 	var out *model.Response
@@ -350,6 +380,30 @@ func (q *Query) walked(a *Answer, route *model.Scope) *model.Response {
 		}
 	}
 	return out
+}
+
+// sharedBy reports whether route, below a section of the main
+// configuration (a linked .htaccess), has responses of the virtual host
+// at at, which names the file handler's answers there.
+func (q *Query) sharedBy(route *model.Scope, at model.Span) bool {
+	for _, o := range q.file.Responses {
+		if o.Route == route && o.Server != nil && samePlace(o.Server.Span, at) {
+			return true
+		}
+	}
+	return false
+}
+
+// walkedThroughAll is walkedThrough for route and each section around it
+// up to the main configuration: a server-level <Files> repeated below a
+// linked .htaccess is that route only where the walk read the .htaccess.
+func walkedThroughAll(walk string, route *model.Scope) bool {
+	for c := route; c != nil && c.Parent != nil; c = c.Parent {
+		if !walkedThrough(walk, c) {
+			return false
+		}
+	}
+	return true
 }
 
 // walkedThrough reports whether a walk's route (its sections, as
@@ -608,6 +662,16 @@ func (q *Query) target(r *model.Response) (string, bool) {
 	// A URL whose walk goes on from r's route into another route's
 	// section (a <FilesMatch> that takes /static/x.json in <Directory
 	// /static>) gets that route's answer: another sample speaks for r.
+	// A <DirectoryMatch> takes URLs the model's route choice does not
+	// tell apart: the walk finds those in the directories it names.
+	for i, p := range fsSamples(r.Route) {
+		if i >= maxRoutePaths {
+			break
+		}
+		if q.walkInto(base+p, r) != "" {
+			return base + p, true
+		}
+	}
 	below := ""
 	for i, p := range pathSamples(r.Route) {
 		if i >= maxRoutePaths {
@@ -633,6 +697,150 @@ func (q *Query) target(r *model.Response) (string, bool) {
 		}
 	}
 	return below, below != ""
+}
+
+// fsSamples lists URL paths that may reach a route testing the file
+// system rather than the URL (a <DirectoryMatch>, whose pattern names
+// directories): a file in each sample of its pattern, cut at each slash
+// (the part below some document root, which the model does not hold).
+func fsSamples(route *model.Scope) []string {
+	if route.Match != nil {
+		return nil
+	}
+	var out []string
+	for _, s := range regexSamples(strings.TrimSpace(strings.TrimPrefix(route.Label, "~"))) {
+		if !strings.HasPrefix(s, "/") {
+			continue
+		}
+		// the shortest cut first: the document root is most often the
+		// directory the pattern names first
+		for i := len(s) - 2; i >= 0; i-- {
+			if s[i] == '/' {
+				out = append(out, strings.TrimSuffix(s[i:], "/")+"/x.json")
+			}
+		}
+	}
+	return out
+}
+
+// combos returns, for a route that tests the file name only (<Files>,
+// <FilesMatch>), more URLs that the dialect's own walk (httpd's) takes
+// into it through other sections: the same file in the directories
+// the other routes of its server are asked with, one URL per set of
+// sections walked through that url's own walk and those before did not
+// give. httpd merges every section a request meets into one answer, so
+// a "*" of a <Files> meets the credentials of a <DirectoryMatch> only on
+// a URL under both.
+func (q *Query) combos(r *model.Response) []string {
+	if !q.mayMerge(r) {
+		return nil
+	}
+	q.comboMu.Lock()
+	defer q.comboMu.Unlock()
+	if out, ok := q.combo[r.Route]; ok {
+		return out
+	}
+	out := q.findCombos(r)
+	if q.combo == nil {
+		q.combo = map[*model.Scope][]string{}
+	}
+	q.combo[r.Route] = out
+	return out
+}
+
+func (q *Query) findCombos(r *model.Response) []string {
+	f := q.file
+	host := "https://corslint.invalid"
+	if s := serverOf(r); s != nil {
+		host = "http://" + hostFor(s)
+		if len(s.Ports) > 0 && s.Ports[0] != 80 {
+			host += fmt.Sprintf(":%d", s.Ports[0])
+		}
+	}
+	// the route's own file name, from its first sample
+	ps := pathSamples(r.Route)
+	if len(ps) == 0 {
+		return nil
+	}
+	url := host + ps[0]
+	name := ps[0][strings.LastIndexByte(ps[0], '/'):]
+	server := serverScope(r.Route)
+	seen := map[string]bool{q.walkInto(url, r): true, "": true}
+	tried := map[string]bool{url: true}
+	var out []string
+	for _, o := range f.Responses {
+		// only a section with CORS statements of its own changes what
+		// the merge sends, and no <Files> applies to a proxied request
+		if o.Route == nil || o.Route == r.Route || serverScope(o.Route) != server || o.Route == server || o.Source == model.FromUpstream || !q.sendsCORS(o.Route) {
+			continue
+		}
+		if m := o.Route.Match; m != nil && (m.Kind == model.PathFileGlob || m.Kind == model.PathFileRegex) {
+			continue
+		}
+		for _, p := range append(fsSamples(o.Route), pathSamples(o.Route)...) {
+			if len(out) >= maxCombos || len(tried) >= maxComboWalks {
+				return out
+			}
+			u := host + p[:strings.LastIndexByte(p, '/')] + name
+			if tried[u] {
+				continue
+			}
+			tried[u] = true
+			// the directory a route is asked with comes first
+			if w := q.walkInto(u, r); !seen[w] {
+				seen[w] = true
+				out = append(out, u)
+			}
+			break
+		}
+	}
+	return out
+}
+
+// mayMerge reports whether r's route tests the file name only (<Files>,
+// <FilesMatch>) and sends CORS headers, in a file the dialect's own walk
+// answers: what combos looks for.
+func (q *Query) mayMerge(r *model.Response) bool {
+	m := r.Route.Match
+	return q.file.Walker != nil && m != nil && (m.Kind == model.PathFileGlob || m.Kind == model.PathFileRegex) && q.sendsCORS(r.Route)
+}
+
+// sendsCORS reports whether a statement on an Access-Control-* header is
+// written in s or below it.
+func (q *Query) sendsCORS(s *model.Scope) bool {
+	q.corsOnce.Do(func() {
+		q.cors = map[*model.Scope]bool{}
+		for _, op := range q.file.Headers {
+			if !model.IsCORSHeader(op.Name) {
+				continue
+			}
+			for c := op.Scope; c != nil && !q.cors[c]; c = c.Parent {
+				q.cors[c] = true
+			}
+		}
+	})
+	return q.cors[s]
+}
+
+// walkInto returns the sections the dialect's own walk of a GET to u
+// goes through when it goes through r's route and its answer lands on
+// one of that route's responses; "" otherwise.
+func (q *Query) walkInto(u string, r *model.Response) string {
+	if q.file.Walker == nil {
+		return ""
+	}
+	e, err := newEvaluator(Request{Request: browser.Request{URL: u}}, "GET")
+	if err != nil {
+		return ""
+	}
+	if s := serverOf(r); s != nil && q.routes.server(e, q.file) != s {
+		return ""
+	}
+	a := &Answer{Method: e.method}
+	if !e.apacheLayer(q.file, a) || !walkedThrough(a.Route, r.Route) || q.walked(a, r.Route) == nil {
+		return ""
+	}
+	return a.Route
 }
 
 // walkGoesBelow reports whether the dialect's own walk of the request

@@ -92,7 +92,46 @@ func (g *gen) apacheCase(name string) *Case {
 		host := apacheHosts[g.r.Intn(len(apacheHosts))]
 		c.Probes = append(c.Probes, g.probe(host, paths[g.r.Intn(len(paths))]))
 	}
+	if x := g.more; x != nil && x.chance(0.2) {
+		g.apacheSubdirHtaccess(c)
+	}
 	return c
+}
+
+// apacheSubdirPaths are the files of www/static/sub/, whose .htaccess
+// the subdirectory family writes.
+var apacheSubdirPaths = []string{"/static/sub/s-200.txt", "/static/sub/s-404.txt"}
+
+// apacheSubdirHtaccess gives c an .htaccess two levels below the
+// document root (www/static/sub/), with headers, sometimes a <Files>
+// section or a RewriteRule of its own, and sometimes a <Directory> of the
+// main server that sets the subdirectory's own AllowOverride, and probes
+// that reach it. Drawn from g.more after the case's other draws, so the
+// cases of earlier seeds keep their configurations and probes.
+func (g *gen) apacheSubdirHtaccess(c *Case) {
+	x := g.more
+	fam := "apache:htaccess-subdir"
+	c.Top = append(c.Top, stmt("# an .htaccess in www/static/sub/", fam))
+	if x.chance(0.4) {
+		// the deepest <Directory> with an AllowOverride decides whether
+		// httpd reads the file, whatever the document root's says
+		body := []*Node{fixed("AllowOverride "+x.pick("None", "FileInfo", "All"), fam)}
+		n := block("<Directory @DIR@/www/static/sub>", "</Directory>", body, fam)
+		n.Fixed = true
+		c.Top = append(c.Top, n)
+	}
+	content := x.apacheHeaders(true).text()
+	if x.chance(0.3) {
+		content += "<Files \"s-200.txt\">\n" + x.apacheHeaders(true).text() + "</Files>\n"
+	}
+	if x.chance(0.25) {
+		content += "RewriteEngine On\nRewriteCond %{REQUEST_METHOD} OPTIONS\nRewriteRule ^ - " + x.pick("[R=204,L]", "[F]") + "\n"
+	}
+	c.Files = append(c.Files, File{Path: "www/static/sub/.htaccess", Content: content}, File{Path: "www/static/sub/s-200.txt", Content: "{}\n"})
+	for i := 0; i < 4; i++ {
+		host := apacheHosts[x.r.Intn(len(apacheHosts))]
+		c.Probes = append(c.Probes, x.probe(host, apacheSubdirPaths[x.r.Intn(len(apacheSubdirPaths))]))
+	}
 }
 
 // apacheVhost builds one virtual host, with alias when not "".

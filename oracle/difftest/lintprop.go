@@ -173,7 +173,11 @@ func ShownProperties(c *Case, results []Result) []Shown {
 		if byOrigin[k] == nil {
 			byOrigin[k] = map[string]*oracle.Wire{}
 		}
-		if st >= 200 && st < 300 {
+		// Only what a cache may store can be served to another origin:
+		// answers to PUT and DELETE are not cacheable (RFC 9110
+		// 9.3.4-9.3.5), a POST's only with explicit freshness and
+		// Content-Location, which no configuration here sends.
+		if st >= 200 && st < 300 && (p.Method == "GET" || p.Method == "HEAD") {
 			byOrigin[k][p.Origin] = act
 		}
 	}

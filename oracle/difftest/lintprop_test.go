@@ -74,6 +74,29 @@ func TestShownProperties(t *testing.T) {
 	})); got[PropMissingOnError.Name] {
 		t.Errorf("another origin's error: derived %v", got)
 	}
+
+	// A PUT's answers differ by origin without Vary, but no cache stores
+	// them to serve another origin (seed 31, a299); a GET's do.
+	put := &Case{Server: Apache, Probes: []Probe{
+		{Path: "/api/items", Origin: TrustedA, Method: "PUT"},
+		{Path: "/api/items", Origin: TrustedB, Method: "PUT"},
+	}}
+	answers := func(c *Case) []Result {
+		return []Result{
+			{Case: c, Probe: 0, Obs: Observed{Actual: wire(200, "Access-Control-Allow-Origin", "*")}},
+			{Case: c, Probe: 1, Obs: Observed{Actual: wire(200)}},
+		}
+	}
+	if got := names(ShownProperties(put, answers(put))); got[PropNoVary.Name] {
+		t.Errorf("PUT answers differing by origin: derived %v", got)
+	}
+	get := &Case{Server: Apache, Probes: []Probe{
+		{Path: "/api/items", Origin: TrustedA, Method: "GET"},
+		{Path: "/api/items", Origin: TrustedB, Method: "GET"},
+	}}
+	if got := names(ShownProperties(get, answers(get))); !got[PropNoVary.Name] {
+		t.Errorf("GET answers differing by origin: %q not derived (got %v)", PropNoVary.Name, got)
+	}
 }
 
 func TestLintMissesAndUnshown(t *testing.T) {

@@ -674,6 +674,10 @@ func (ev *evalRun) done(res Result) Result {
 // label names a section in a route the way the generic responses do.
 func label(s *esec) string {
 	switch {
+	case s.kind == ".htaccess":
+		// named as the model names its route, so that what the walk
+		// answers through a .htaccess is that route's answer
+		return " > .htaccess " + s.path
 	case s.d == nil:
 		return ""
 	case s.kind == "VirtualHost":
@@ -699,9 +703,10 @@ func (ev *evalRun) errorAnswer(res Result, chain []*esec) Result {
 		}
 	}
 	switch {
-	case ev.status != 0:
+	case ev.status != 0 && (res.Status < 300 || res.Status >= 400):
 		// An error while serving an ErrorDocument: httpd gives up on it
-		// and sends the first request's error with its canned page.
+		// and sends the first request's error with its canned page. A
+		// redirect there is sent as it is (below).
 		ev.recursive = true
 		return ev.done(res)
 	case doc == "" || doc == "text" || !strings.HasPrefix(doc, "/") && !strings.Contains(doc, "://"):
@@ -729,6 +734,15 @@ func (ev *evalRun) errorAnswer(res Result, chain []*esec) Result {
 		}
 		if out.Unmodelled == "" && out.Source != model.FromUpstream && out.Status < 300 {
 			out.Status = res.Status
+			out.Route = res.Route + " > ErrorDocument " + doc + out.Route
+			out.Unmodelled = ev.unmodelled
+			return out
+		}
+		if out.Unmodelled == "" && out.Source != model.FromUpstream && out.Status >= 300 && out.Status < 400 {
+			// The error page's own request was redirected (a RewriteRule
+			// [R] in its directory): ap_die on that request sends the
+			// redirect, not the first request's error (httpd 2.4.71,
+			// seed 99 a391: 302 for a 404 whose ErrorDocument is /err.txt).
 			out.Route = res.Route + " > ErrorDocument " + doc + out.Route
 			out.Unmodelled = ev.unmodelled
 			return out

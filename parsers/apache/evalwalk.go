@@ -514,7 +514,10 @@ func (ev *evalRun) dirWalk(server []*esec, file string) []*esec {
 			next++
 		}
 		for _, h := range ev.hts {
-			if filepath.Clean(absPath(h.Dir)) != lv {
+			// a tree copied elsewhere (srv/www/.htaccess linted for
+			// DocumentRoot /srv/www) stands for the server path, as
+			// the lowering links it
+			if at, ok := mirrored(lv, absPath(h.Dir)); !ok || filepath.Clean(at) != lv {
 				continue
 			}
 			switch {

@@ -34,11 +34,17 @@ func LowerWith(cfg *Config, hts []*Htaccess) (*model.File, []*Htaccess) {
 	l := newLowerer(cfg)
 	main := l.build(cfg, strings.HasSuffix(filepath.Base(cfg.Path), ".htaccess"))
 	var used []*Htaccess
+	// the walk reads each linked file where the server sees it (a
+	// repository's var/www/html/.htaccess in /var/www/html), as the
+	// model's sections do
+	walked := make([]*Htaccess, len(hts))
+	copy(walked, hts)
 	if !l.standalone {
 		srvs := l.servers(main)
-		for _, h := range hts {
+		for i, h := range hts {
 			for _, srv := range srvs {
 				if p, ok := srv.readsHtaccess(h.Dir); ok {
+					walked[i] = &Htaccess{Config: h.Config, Dir: p}
 					ht := l.htaccessSec(h.Config, p, main)
 					if srv.s != main {
 						ht.readBy = srv.s
@@ -57,7 +63,7 @@ func LowerWith(cfg *Config, hts []*Htaccess) (*model.File, []*Htaccess) {
 	}
 	l.finish()
 	if !l.standalone {
-		l.file.Walker = &walker{cfg: cfg, hts: hts}
+		l.file.Walker = &walker{cfg: cfg, hts: walked}
 	}
 	return l.file, used
 }

@@ -135,6 +135,9 @@ func (l *lowerer) routeList(srv *server) []*route {
 			}
 			if d.regex {
 				rt.fsPath, rt.extra = srv.under(d), []*sec{d}
+				if d.scope.Match == nil {
+					d.scope.Match = srv.regexDirURLs(d)
+				}
 			}
 			rt.locs = l.locsFor(srv, "", nil)
 			l.handle(srv, rt, "")
@@ -222,6 +225,23 @@ func (srv *server) under(d *sec) string {
 		return ""
 	}
 	return srv.docroot
+}
+
+// regexDirURLs is the URL path test of the requests whose directory a
+// regex <Directory> below the document root names by a literal start
+// (<DirectoryMatch "^/srv/www/st.*">: /st/), so that the route has URLs
+// to be asked with; httpd's walk decides which of them it takes (the
+// regex tests the file's directory, which the test only approximates).
+// Nil when the regex names no such start.
+func (srv *server) regexDirURLs(d *sec) *model.PathMatch {
+	root := strings.TrimSuffix(srv.docroot, "/") + "/"
+	rel, ok := strings.CutPrefix(literalPrefix(d.path), root)
+	if srv.docroot == "" || !ok || rel == "" {
+		return nil
+	}
+	// a directory of that name, whose files' directory the regex sees
+	// (a file /st beside it is in the document root's own)
+	return &model.PathMatch{Kind: model.PathPrefix, Pattern: "/" + strings.TrimSuffix(rel, "/") + "/"}
 }
 
 // filesSections lists the <Files> and <FilesMatch> sections of a server,

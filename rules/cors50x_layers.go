@@ -59,8 +59,22 @@ add_header Access-Control-Allow-Origin https://app.example.com always;
 			byRoute[r.Route] = append(byRoute[r.Route], r.Headers...)
 		}
 		twice := map[*model.Scope]bool{}
+		var all []*model.HeaderOp
 		for route, ops := range byRoute {
 			twice[route] = repeatsIn(ops)
+			all = append(all, ops...)
+		}
+		// Two statements on different routes can meet too, where the
+		// server merges the sections one request walks through (httpd:
+		// a <Files> inside a <DirectoryMatch>'s directory, seed 99 a76).
+		twiceInFile := repeatsIn(all)
+		// directory sections (a <DirectoryMatch>), whose statements a
+		// file's section meets only on the walk's answers
+		var dirs []*model.Response
+		for _, r := range p.File.Responses {
+			if r.Route != nil && r.Route.Role == model.RoleSection && !namesFiles(p.File, r) && addsSingleValued(r) {
+				dirs = append(dirs, r)
+			}
 		}
 		for _, r := range p.File.Responses {
 			type dup struct {
@@ -83,10 +97,19 @@ add_header Access-Control-Allow-Origin https://app.example.com always;
 					first[in.Name] = in.Op
 				}
 			}
-			if len(dups) == 0 && !repeats(r) && !(twice[r.Route] && p.decides(r)) {
+			// a repeat across routes is looked for only where the
+			// evaluator answers: r's own statements show none
+			across := len(dups) == 0 && !repeats(r) && !twice[r.Route] && twiceInFile && namesFiles(p.File, r) && addsSingleValued(r) && meetsDirs(r, dirs)
+			if across {
+				if !q.Decides(r) {
+					continue
+				}
+				p.asked(r, true)
+			}
+			if !across && len(dups) == 0 && !repeats(r) && !(twice[r.Route] && p.decides(r)) {
 				continue
 			}
-			if p.decides(r) {
+			if across || p.decides(r) {
 				// The evaluator's answers: only lines that go out twice
 				// on some response (statements whose own conditions
 				// exclude each other never meet).
@@ -135,6 +158,61 @@ add_header Access-Control-Allow-Origin https://app.example.com always;
 // own answer to OPTIONS takes both tables).
 func repeats(r *model.Response) bool {
 	return repeatsIn(r.Headers)
+}
+
+// namesFiles reports whether r's route tests the file name only (httpd's
+// <Files>), which the server's own walk merges with the sections of
+// whatever directory the file is in: the query asks it there too.
+func namesFiles(f *model.File, r *model.Response) bool {
+	m := r.Route.Match
+	return f.Walker != nil && m != nil && (m.Kind == model.PathFileGlob || m.Kind == model.PathFileRegex)
+}
+
+// meetsDirs reports whether one of the directory sections' responses,
+// on a route that is not r's or above it, adds a single-valued header r
+// adds.
+func meetsDirs(r *model.Response, dirs []*model.Response) bool {
+	names := map[string]bool{}
+	for _, op := range r.Headers {
+		if adds(op) {
+			names[op.Name] = true
+		}
+	}
+	for _, o := range dirs {
+		above := false
+		for s := r.Route; s != nil; s = s.Parent {
+			if s == o.Route {
+				above = true
+				break
+			}
+		}
+		if above {
+			continue
+		}
+		for _, op := range o.Headers {
+			switch op.Name {
+			case model.ACAO, model.ACAC, model.ACMA:
+				if adds(op) && names[op.Name] {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// addsSingleValued reports whether a statement on r adds a
+// single-valued CORS header.
+func addsSingleValued(r *model.Response) bool {
+	for _, op := range r.Headers {
+		switch op.Name {
+		case model.ACAO, model.ACAC, model.ACMA:
+			if adds(op) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // repeatsIn reports whether two statements among ops (each counted

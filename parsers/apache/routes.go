@@ -140,6 +140,15 @@ func (l *lowerer) routeList(srv *server) []*route {
 				}
 			}
 			rt.locs = l.locsFor(srv, "", nil)
+			if m := d.scope.Match; m != nil && m.Kind == model.PathRegex && !d.regex {
+				rt.locs = l.locsFor(srv, literalPrefix(m.Pattern), nil)
+			}
+			if m := d.scope.Match; m != nil && m.Kind == model.PathPrefix && !d.regex {
+				// the <Location>s over the URLs that map here merge
+				// after the directory's sections (Alias /cgi-bin/ and
+				// <Location /cgi-bin/>)
+				rt.locs = l.locsFor(srv, m.Pattern, nil)
+			}
 			l.handle(srv, rt, "")
 			out = append(out, rt)
 		}
@@ -196,7 +205,19 @@ func (l *lowerer) aliasedTo(srv *server, dir string) *model.PathMatch {
 			continue
 		}
 		for _, d := range s.body {
-			if !d.Is("Alias") || len(d.Args) != 2 {
+			if d.Is("ScriptAliasMatch") && len(d.Args) == 2 {
+				// the scripts one regex maps into dir (ScriptAliasMatch
+				// ^/cgi-bin/(run-\d+\.cgi)$ /srv/cgi-bin/$1): its
+				// requests are those the regex takes
+				target := d.Arg(1)
+				slash := strings.LastIndexByte(target, '/')
+				if slash > 0 && strings.Contains(target[slash:], "$") && !strings.Contains(target[:slash], "$") &&
+					strings.TrimSuffix(l.absDir(target[:slash]), "/") == strings.TrimSuffix(dir, "/") {
+					return &model.PathMatch{Kind: model.PathRegex, Pattern: d.Arg(0)}
+				}
+				continue
+			}
+			if !d.Is("Alias") && !d.Is("ScriptAlias") || len(d.Args) != 2 {
 				continue
 			}
 			real := strings.TrimSuffix(l.absDir(d.Arg(1)), "/")

@@ -94,6 +94,20 @@ func (r *Response) IsPreflightAnswer() bool {
 	return len(r.Methods) > 0 && r.ForMethod("OPTIONS")
 }
 
+// VirtualServer is the virtual server r belongs to: Server when set,
+// else the nearest server among its route's ancestors; nil when none.
+func (r *Response) VirtualServer() *Scope {
+	if r.Server != nil {
+		return r.Server
+	}
+	for s := r.Route; s != nil; s = s.Parent {
+		if s.Role == RoleServer {
+			return s
+		}
+	}
+	return nil
+}
+
 // Ops returns the statements for header name (canonical) that apply.
 func (r *Response) Ops(name string) []*HeaderOp {
 	var out []*HeaderOp

@@ -47,12 +47,12 @@ add_header Vary Origin always;
 		creds := map[*model.Scope]bool{}
 		for _, r := range p.File.Responses {
 			if c := credentialsOn(r); c != nil && c.Scope != nil && c.Scope.Role != model.RoleServer && c.Scope.Role != model.RoleFile {
-				creds[virtualServer(r)] = true
+				creds[r.VirtualServer()] = true
 			}
 		}
 		for _, r := range p.File.Responses {
 			c := credentialsOn(r)
-			if c == nil && (r.Route == nil || !creds[virtualServer(r)] || !q.Merges(r)) {
+			if c == nil && (r.Route == nil || !creds[r.VirtualServer()] || !q.Merges(r)) {
 				continue
 			}
 			var stars []*model.HeaderOp
@@ -96,19 +96,6 @@ add_header Vary Origin always;
 			f.Related = append(f.Related, findings.Related{Message: "credentials allowed here", Span: h.creds.Span})
 		}
 	},
-}
-
-// virtualServer is the virtual server r belongs to, or nil.
-func virtualServer(r *model.Response) *model.Scope {
-	if r.Server != nil {
-		return r.Server
-	}
-	for s := r.Route; s != nil; s = s.Parent {
-		if s.Role == model.RoleServer {
-			return s
-		}
-	}
-	return nil
 }
 
 // hitWildcard is a "*" that VCL sets only on a cache hit, and the

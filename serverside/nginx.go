@@ -232,7 +232,7 @@ func (e *evaluator) nginxErrorPage(stack []*model.File, r *model.Response, statu
 	target := ep.Target
 	switch {
 	case strings.HasPrefix(target, "@"):
-		named := namedLocation(stack[0], serverOf(r), target)
+		named := namedLocation(stack[0], r.VirtualServer(), target)
 		if named == nil {
 			return false
 		}

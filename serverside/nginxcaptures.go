@@ -196,7 +196,7 @@ func (e *evaluator) replayRewrite(f *model.File, route *model.Scope, r *model.Re
 		return
 	}
 	c := e.caps(f)
-	server := serverOf(r)
+	server := r.VirtualServer()
 	if server == nil {
 		c.forget("no virtual server answers")
 		return

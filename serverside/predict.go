@@ -647,7 +647,7 @@ type serverRoutes struct {
 func routesOf(f *model.File, server *model.Scope) serverRoutes {
 	rs := serverRoutes{has: map[*model.Scope]bool{}}
 	for _, r := range f.Responses {
-		if r.Route == nil || rs.has[r.Route] || server != nil && serverOf(r) != server {
+		if r.Route == nil || rs.has[r.Route] || server != nil && r.VirtualServer() != server {
 			continue
 		}
 		rs.has[r.Route] = true
@@ -655,7 +655,7 @@ func routesOf(f *model.File, server *model.Scope) serverRoutes {
 	}
 	if len(rs.order) == 0 && server != nil {
 		for _, r := range f.Responses {
-			if r.Route != nil && !rs.has[r.Route] && serverOf(r) == nil {
+			if r.Route != nil && !rs.has[r.Route] && r.VirtualServer() == nil {
 				rs.has[r.Route] = true
 				rs.order = append(rs.order, r.Route)
 			}
@@ -717,19 +717,6 @@ func (e *evaluator) takesMethod(f *model.File, s *model.Scope) bool {
 		}
 	}
 	return false
-}
-
-// serverOf is the virtual server a response belongs to, or nil.
-func serverOf(r *model.Response) *model.Scope {
-	if r.Server != nil {
-		return r.Server
-	}
-	for s := r.Route; s != nil; s = s.Parent {
-		if s.Role == model.RoleServer {
-			return s
-		}
-	}
-	return nil
 }
 
 func fileTop(f *model.File) *model.Scope {

@@ -161,7 +161,7 @@ func (q *Query) Decides(r *model.Response) bool {
 // where its virtual server (or, outside any, its file) is marked
 // Unmodelled by the dialect.
 func (q *Query) evaluates(r *model.Response) bool {
-	s := serverOf(r)
+	s := r.VirtualServer()
 	if s == nil {
 		s = fileTop(q.file)
 	}
@@ -652,7 +652,7 @@ func preflightedHeaders() []browser.Header {
 func (q *Query) target(r *model.Response) (string, bool) {
 	f := q.file
 	base := "https://corslint.invalid"
-	server := serverOf(r)
+	server := r.VirtualServer()
 	if server != nil {
 		base = "http://" + hostFor(server)
 		if len(server.Ports) > 0 && server.Ports[0] != 80 {
@@ -751,7 +751,7 @@ func (q *Query) combos(r *model.Response) []string {
 func (q *Query) findCombos(r *model.Response) []string {
 	f := q.file
 	host := "https://corslint.invalid"
-	if s := serverOf(r); s != nil {
+	if s := r.VirtualServer(); s != nil {
 		host = "http://" + hostFor(s)
 		if len(s.Ports) > 0 && s.Ports[0] != 80 {
 			host += fmt.Sprintf(":%d", s.Ports[0])
@@ -833,7 +833,7 @@ func (q *Query) walkInto(u string, r *model.Response) string {
 	if err != nil {
 		return ""
 	}
-	if s := serverOf(r); s != nil && q.routes.server(e, q.file) != s {
+	if s := r.VirtualServer(); s != nil && q.routes.server(e, q.file) != s {
 		return ""
 	}
 	a := &Answer{Method: e.method}

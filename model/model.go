@@ -99,6 +99,11 @@ type Scope struct {
 	// that test the path (nginx location, Apache Location); nil when it
 	// does not test the path.
 	Match *PathMatch
+	// Probes are URL path tests under which the scope's requests get
+	// answers of their own that Match does not tell apart (a
+	// server-context RewriteRule whose pattern sets a variable the
+	// headers read): the rules ask a path each takes as well.
+	Probes []*PathMatch
 	// Hosts lists the host names a virtual server answers (nginx
 	// server_name, Apache ServerName and ServerAlias), as written.
 	Hosts []string

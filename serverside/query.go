@@ -331,8 +331,43 @@ func (q *Query) place(r *model.Response) *routeAnswers {
 		stack = []*model.File{q.narrow(r.Route)}
 	}
 	ra.url, ra.stack = url, stack
-	ra.combos = q.combos(r)
+	ra.combos = append(q.combos(r), q.probeURLs(r, url)...)
 	return ra
+}
+
+// probeURLs are more URLs for r's route, one per path test its scopes
+// name as giving answers of their own (Scope.Probes), each a sample of
+// the test that still reaches the route.
+func (q *Query) probeURLs(r *model.Response, url string) []string {
+	i := strings.Index(url, "://")
+	if i < 0 {
+		return nil
+	}
+	base := url
+	if j := strings.IndexByte(url[i+3:], '/'); j >= 0 {
+		base = url[:i+3+j]
+	}
+	var out []string
+	for s := r.Route; s != nil && len(out) < maxCombos; s = s.Parent {
+		for _, m := range s.Probes {
+			for _, p := range matchSamples(m) {
+				u := base + "/" + strings.TrimPrefix(p, "/")
+				if u == url || slices.Contains(out, u) {
+					continue
+				}
+				e, err := newEvaluator(Request{Request: browser.Request{URL: u}}, "GET")
+				if err != nil || q.routes.route(e, q.file) != r.Route {
+					continue
+				}
+				out = append(out, u)
+				break
+			}
+			if len(out) >= maxCombos {
+				break
+			}
+		}
+	}
+	return out
 }
 
 // attribute ties answers that a dialect's own request walk gave (httpd's,

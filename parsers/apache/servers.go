@@ -77,6 +77,9 @@ func (l *lowerer) servers(main *sec) []*server {
 			})
 		}
 		srv.rules = l.rules[v]
+		if srv.s != nil && srv.s.scope != nil {
+			srv.s.scope.Probes = append(srv.s.scope.Probes, envProbes(srv.rules)...)
+		}
 		out = append(out, srv)
 	}
 	return out
@@ -274,4 +277,23 @@ func mirrored(root, dir string) (string, bool) {
 		return filepath.FromSlash(strings.TrimSuffix(slash[i:], "/")), true
 	}
 	return "", false
+}
+
+// envProbes are the path tests of the server-context RewriteRules that
+// set a variable on some paths only ([E=...] under ^/(static|data)): the
+// headers that read it differ there, which the server's own route path
+// does not reach (difftest seed 77).
+func envProbes(rules []*rwRule) []*model.PathMatch {
+	var out []*model.PathMatch
+	for _, r := range rules {
+		if r.perDir || len(r.env) == 0 || strings.HasPrefix(r.pattern, "!") || everyPath(r.pattern) {
+			continue
+		}
+		nc := false
+		for _, f := range ruleFlags(r.d.Arg(2)) {
+			nc = nc || strings.EqualFold(f, "NC") || strings.EqualFold(f, "nocase")
+		}
+		out = append(out, &model.PathMatch{Kind: model.PathRegex, Pattern: r.pattern, CaseInsensitive: nc})
+	}
+	return out
 }

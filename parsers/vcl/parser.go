@@ -90,7 +90,10 @@ func (p *parser) errorf(t token, format string, args ...any) {
 	if t.kind == tEOF {
 		sp.EndLine, sp.EndCol = sp.Line, sp.Col
 	}
-	p.diags = append(p.diags, model.Diagnostic{RuleID: "CORS001", Message: fmt.Sprintf(format, args...), Span: sp})
+	// a name the message quotes as written can hold bytes that are not
+	// UTF-8 (set A."\x99"), which SARIF and terminals cannot carry
+	msg := strings.ToValidUTF8(fmt.Sprintf(format, args...), "\uFFFD")
+	p.diags = append(p.diags, model.Diagnostic{RuleID: "CORS001", Message: msg, Span: sp})
 }
 
 // describe names a token for messages.

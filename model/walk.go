@@ -19,6 +19,11 @@ type WalkRequest struct {
 	// FileStatus is what serving the mapped file gives: 200, or 404 when
 	// it does not exist; 0 means 200.
 	FileStatus int
+	// FileStatusFor, when set, is what serving another file gives: the
+	// one a RewriteRule maps the request to, by its filename (httpd 2.4.71
+	// answered 404 for a rewrite to g-.txt that no file is). Nil: the
+	// request's FileStatus.
+	FileStatusFor func(filename string) int
 	// UpstreamStatus and UpstreamOptionsStatus are a proxied upstream's
 	// answers (0: 200, and unknown for OPTIONS); UpstreamHeaders are the
 	// lines it adds.

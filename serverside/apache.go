@@ -31,6 +31,16 @@ func (e *evaluator) apacheLayer(f *model.File, a *Answer) bool {
 		FileStatus: e.req.UpstreamStatus, UpstreamStatus: e.req.UpstreamStatus,
 		UpstreamOptionsStatus: e.req.UpstreamOptionsStatus,
 	}
+	if files := e.req.Files; files != nil {
+		// a file a rewrite maps to: where the files are known, one that
+		// is missing answers 404
+		req.FileStatusFor = func(name string) int {
+			if files.Kind(name) == FileMissing {
+				return 404
+			}
+			return e.req.UpstreamStatus
+		}
+	}
 	if e.origin != "" {
 		req.Headers = append(req.Headers, [2]string{"Origin", e.origin})
 	}

@@ -210,13 +210,15 @@ func predictFor(m *model.File, c *Case, p Probe, port int) (pr serverside.Predic
 		}
 	}()
 	req := c.Request(p, port)
-	if c.Server == Nginx {
+	if c.Server == Nginx || c.Server == Apache {
 		dir := path.Dir(m.Path)
 		req.Files = caseFiles{dir: dir, files: c.FileMap(Env{Dir: dir})}
+	}
+	if c.Server == Nginx {
 		req.UpstreamStatusFor = statusOf // the test upstream answers every path by its -NNN
 	}
 	pr = serverside.Predict([]*model.File{m}, req)
-	if req.Files == nil && req.UpstreamStatus != 200 && req.UpstreamStatus != 404 && fromHandler(m, pr) {
+	if c.Server != Nginx && req.UpstreamStatus != 200 && req.UpstreamStatus != 404 && fromHandler(m, pr) {
 		// Only the -200 files exist: a file lookup answers 404 where the
 		// upstream would have answered the path's status.
 		req.UpstreamStatus = 404

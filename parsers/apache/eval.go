@@ -830,6 +830,9 @@ func (ev *evalRun) fixupRewrite(res Result, chain []*esec, nServer int, ds []*Di
 	}
 	sub := *ev.req
 	sub.Path = uri
+	if sub.FileStatusFor != nil {
+		sub.FileStatus = sub.FileStatusFor(act.file)
+	}
 	inner := &evalRun{req: &sub, hts: ev.hts, env: map[string]string{}, cfgRoot: ev.cfgRoot, main: ev.main, status: ev.status,
 		shared: ev.shared, redirected: true, depth: ev.depth + 1, ended: ev.ended || act.end, vary: append([]string(nil), early.vary...), prev: ev}
 	for k, v := range ev.env {

@@ -52,7 +52,8 @@ add_header Vary Origin always;
 		}
 		for _, r := range p.File.Responses {
 			c := credentialsOn(r)
-			if c == nil && (r.Route == nil || !creds[r.VirtualServer()] || !q.Merges(r)) {
+			merges := r.Route != nil && q.Merges(r)
+			if c == nil && (!merges || !creds[r.VirtualServer()]) {
 				continue
 			}
 			var stars []*model.HeaderOp
@@ -62,20 +63,22 @@ add_header Vary Origin always;
 					stars = append(stars, op)
 				}
 			}
-			if len(stars) == 0 {
+			if len(stars) == 0 && !merges {
 				continue
 			}
 			switch {
-			case c == nil:
-				// Credentials from a section r's statements do not hold,
-				// which httpd merges into r's answers on some URLs (a
-				// <DirectoryMatch> into a <Files> on the files under
-				// both): only the evaluator's answers show them together.
+			case c == nil || len(stars) == 0:
+				// The "*" or the credentials come from a section r's
+				// statements do not hold, which httpd merges into r's
+				// answers on some URLs (a <DirectoryMatch> into a
+				// <Files> on the files under both, either way round):
+				// only the evaluator's answers show them together.
 				if !q.Decides(r) {
 					continue
 				}
 				p.asked(r, true)
 				stars, c = wildcardWithCredentialsSent(q.For(r), r)
+				stars = slices.DeleteFunc(stars, func(op *model.HeaderOp) bool { return reported[op] })
 			case p.decides(r):
 				// The evaluator's answers: only a statement whose "*"
 				// goes out together with credentials on some response

@@ -347,20 +347,33 @@ func (q *Query) probeURLs(r *model.Response, url string) []string {
 	if j := strings.IndexByte(url[i+3:], '/'); j >= 0 {
 		base = url[:i+3+j]
 	}
+	// a route that tests the file name only (<FilesMatch>) takes a path
+	// the test takes with its file below it: /data/x.json for ^/(static|data)
+	name := ""
+	if m := r.Route.Match; m != nil && (m.Kind == model.PathFileGlob || m.Kind == model.PathFileRegex) {
+		name = url[strings.LastIndexByte(url, '/'):]
+	}
 	var out []string
 	for s := r.Route; s != nil && len(out) < maxCombos; s = s.Parent {
 		for _, m := range s.Probes {
+		samples:
 			for _, p := range matchSamples(m) {
-				u := base + "/" + strings.TrimPrefix(p, "/")
-				if u == url || slices.Contains(out, u) {
-					continue
+				p = base + "/" + strings.TrimPrefix(p, "/")
+				us := []string{p}
+				if name != "" {
+					us = append(us, strings.TrimSuffix(p, "/")+name)
 				}
-				e, err := newEvaluator(Request{Request: browser.Request{URL: u}}, "GET")
-				if err != nil || q.routes.route(e, q.file) != r.Route {
-					continue
+				for _, u := range us {
+					if u == url || slices.Contains(out, u) {
+						continue
+					}
+					e, err := newEvaluator(Request{Request: browser.Request{URL: u}}, "GET")
+					if err != nil || q.routes.route(e, q.file) != r.Route || name != "" && q.walkInto(u, r) == "" {
+						continue
+					}
+					out = append(out, u)
+					break samples
 				}
-				out = append(out, u)
-				break
 			}
 			if len(out) >= maxCombos {
 				break

@@ -78,7 +78,7 @@ add_header Vary Origin always;
 				// these statements, with or without credentials.
 				for _, x := range xs {
 					for _, a := range x.Answers() {
-						if a.Response != r {
+						if !a.From(r) {
 							continue
 						}
 						for _, l := range linesOf(a, model.ACAO) {
@@ -126,7 +126,7 @@ add_header Vary Origin always;
 func echoesAsWritten(xs []serverside.Exchange, r *model.Response, echoes []*model.HeaderOp) bool {
 	for _, x := range xs {
 		for _, a := range x.Answers() {
-			if a.Response != r {
+			if !a.From(r) {
 				continue
 			}
 			for _, l := range linesOf(a, model.ACAO) {
@@ -145,7 +145,7 @@ func echoesAsWritten(xs []serverside.Exchange, r *model.Response, echoes []*mode
 // knows, which says nothing about what r echoes).
 func untrustedAsks(r *model.Response) func(*serverside.Exchange) bool {
 	return func(x *serverside.Exchange) bool {
-		return x.Request.Origin == serverside.Untrusted && (simpleGET(x) || r.IsPreflightAnswer() && x.Preflight != nil && x.Preflight.Response == r)
+		return x.Request.Origin == serverside.Untrusted && (simpleGET(x) || r.IsPreflightAnswer() && x.Preflight != nil && x.Preflight.From(r))
 	}
 }
 

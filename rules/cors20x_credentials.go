@@ -41,19 +41,27 @@ add_header Vary Origin always;
 	Run: func(p *Pass) {
 		reported := map[*model.HeaderOp]bool{}
 		q := p.exchanges()
-		// the virtual servers with credentials sent by a section below
-		// them, which the server may merge into another section's
-		// answers (one of the server's own reaches r's statements)
-		creds := map[*model.Scope]bool{}
+		// the virtual servers with credentials, and those with a "*",
+		// sent by a section below them, which the server may merge into
+		// another section's answers (an <Else> of the server's, a
+		// <DirectoryMatch> into a <Files>)
+		creds, wilds := map[*model.Scope]bool{}, map[*model.Scope]bool{}
+		below := func(op *model.HeaderOp) bool {
+			return op.Scope != nil && op.Scope.Role != model.RoleServer && op.Scope.Role != model.RoleFile
+		}
 		for _, r := range p.File.Responses {
-			if c := credentialsOn(r); c != nil && c.Scope != nil && c.Scope.Role != model.RoleServer && c.Scope.Role != model.RoleFile {
+			if c := credentialsOn(r); c != nil && below(c) {
 				creds[r.VirtualServer()] = true
+			}
+			for _, op := range r.Ops(model.ACAO) {
+				if adds(op) && op.Value.Is(model.Wildcard) && below(op) {
+					wilds[r.VirtualServer()] = true
+				}
 			}
 		}
 		for _, r := range p.File.Responses {
 			c := credentialsOn(r)
-			merges := r.Route != nil && q.Merges(r)
-			if c == nil && (!merges || !creds[r.VirtualServer()]) {
+			if r.Route == nil && c == nil || c == nil && !creds[r.VirtualServer()] {
 				continue
 			}
 			var stars []*model.HeaderOp
@@ -63,15 +71,16 @@ add_header Vary Origin always;
 					stars = append(stars, op)
 				}
 			}
-			if len(stars) == 0 && !merges {
+			if len(stars) == 0 && (c == nil || r.Route == nil || !wilds[r.VirtualServer()]) {
 				continue
 			}
 			switch {
 			case c == nil || len(stars) == 0:
 				// The "*" or the credentials come from a section r's
 				// statements do not hold, which httpd merges into r's
-				// answers on some URLs (a <DirectoryMatch> into a
-				// <Files> on the files under both, either way round):
+				// answers on some URLs or requests (a <DirectoryMatch>
+				// into a <Files> on the files under both, either way
+				// round; a server's <Else> into a <FilesMatch>'s <If>):
 				// only the evaluator's answers show them together.
 				if !q.Decides(r) {
 					continue
@@ -297,7 +306,7 @@ func replacedLater(op *model.HeaderOp, later []*model.HeaderOp) bool {
 func wildcardWithCredentialsSent(xs []serverside.Exchange, r *model.Response) (stars []*model.HeaderOp, creds *model.HeaderOp) {
 	for _, x := range xs {
 		for _, a := range x.Answers() {
-			if a.Response != r {
+			if !a.From(r) {
 				continue
 			}
 			c := lineOf(a, model.ACAC)

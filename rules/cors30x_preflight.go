@@ -120,7 +120,7 @@ if ($request_method = OPTIONS) {
 
 // preflightOf selects the exchanges whose preflight r answers.
 func preflightOf(r *model.Response) func(*serverside.Exchange) bool {
-	return func(x *serverside.Exchange) bool { return x.Preflight != nil && x.Preflight.Response == r }
+	return func(x *serverside.Exchange) bool { return x.Preflight != nil && x.Preflight.From(r) }
 }
 
 // preflightLacks reports whether a predicted preflight answer from r
@@ -128,7 +128,7 @@ func preflightOf(r *model.Response) func(*serverside.Exchange) bool {
 func preflightLacks(xs []serverside.Exchange, r *model.Response, name string) bool {
 	for _, x := range xs {
 		a := x.Preflight
-		if a != nil && a.Response == r && a.Status/100 == 2 && lineOf(a, model.ACAO) != nil && len(linesOf(a, name)) == 0 {
+		if a != nil && a.From(r) && a.Status/100 == 2 && lineOf(a, model.ACAO) != nil && len(linesOf(a, name)) == 0 {
 			return true
 		}
 	}
@@ -477,7 +477,7 @@ func errorPageIntent(p *Pass, q *serverside.Query, r *model.Response) {
 	var at *serverside.Line
 	var ep *model.ErrorPage
 	for _, x := range q.For(r) {
-		if a := x.Preflight; a != nil && a.Response == r {
+		if a := x.Preflight; a != nil && a.From(r) {
 			if a.Status == 0 || a.Status/100 == 2 {
 				return
 			}
@@ -584,7 +584,7 @@ func (vs *preflightViews) of(r *model.Response) *preflightView {
 	}
 	for _, x := range vs.q.For(r) {
 		v.answers = append(v.answers, x.Answers()...)
-		if a := x.Preflight; a != nil && a.Response == r {
+		if a := x.Preflight; a != nil && a.From(r) {
 			if a.Status == 0 || a.Status/100 == 2 {
 				v.passed = true
 			} else {
@@ -861,7 +861,7 @@ func fromTrusted(xs []serverside.Exchange) []serverside.Exchange {
 func preflightLacksHeaders(xs []serverside.Exchange, r *model.Response, methods bool) bool {
 	for _, x := range xs {
 		a := x.Preflight
-		if a == nil || a.Response != r || a.Status/100 != 2 || lineOf(a, model.ACAO) == nil || linesOf(a, model.ACAH) != nil {
+		if a == nil || !a.From(r) || a.Status/100 != 2 || lineOf(a, model.ACAO) == nil || linesOf(a, model.ACAH) != nil {
 			continue
 		}
 		if !methods || lineOf(a, model.ACAM) != nil {
@@ -1085,7 +1085,7 @@ func (p *Pass) lostOnErrors(r *model.Response, ops []*model.HeaderOp) ([]loss, b
 		var out []loss
 		for _, x := range xs {
 			for _, a := range x.Answers() {
-				if a.Response != r || len(linesOf(a, model.ACAO)) > 0 {
+				if !a.From(r) || len(linesOf(a, model.ACAO)) > 0 {
 					continue
 				}
 				sev := findings.Warning
@@ -1109,7 +1109,7 @@ func (p *Pass) lostOnErrors(r *model.Response, ops []*model.HeaderOp) ([]loss, b
 	failed := map[string]*serverside.Answer{} // by origin
 	for _, x := range p.exchanges().Route(r) {
 		if x.Request.UpstreamStatus >= 400 && simpleGET(&x) && x.Actual != nil {
-			if x.Actual.Response != r || !x.Decided() {
+			if !x.Actual.From(r) || !x.Decided() {
 				return nil, false // another response answers the error: not this rule's judgement
 			}
 			failed[x.Request.Origin] = x.Actual
@@ -1121,7 +1121,7 @@ func (p *Pass) lostOnErrors(r *model.Response, ops []*model.HeaderOp) ([]loss, b
 	}
 	var out []loss
 	for _, x := range xs {
-		if x.Request.UpstreamStatus != 0 || x.Actual == nil || x.Actual.Response != r {
+		if x.Request.UpstreamStatus != 0 || x.Actual == nil || !x.Actual.From(r) {
 			continue
 		}
 		e := failed[x.Request.Origin]

@@ -72,7 +72,7 @@ add_header Vary Origin always;
 				// of these statements, and no Vary naming Origin.
 				for _, x := range xs {
 					a := x.Actual
-					if a == nil || a.Response != r || variesOnOrigin(a) {
+					if a == nil || !a.From(r) || variesOnOrigin(a) {
 						continue
 					}
 					for _, l := range linesOf(a, model.ACAO) {
@@ -182,7 +182,7 @@ func varyKnown(xs []serverside.Exchange, r *model.Response) bool {
 	}
 	for _, x := range xs {
 		a := x.Actual
-		if a == nil || a.Response != r {
+		if a == nil || !a.From(r) {
 			continue
 		}
 		for _, op := range varies {

@@ -116,7 +116,7 @@ add_header Access-Control-Allow-Origin https://app.example.com always;
 				dups = dups[:0]
 				for _, x := range q.For(r) {
 					for _, a := range x.Answers() {
-						if a.Response != r {
+						if !a.From(r) {
 							continue
 						}
 						first := map[string]*model.HeaderOp{}

@@ -115,6 +115,10 @@ type Answer struct {
 	// Response is the response of the outermost file that answered, nil
 	// when none did.
 	Response *model.Response
+	// Variant is the variant response of Response (an httpd <If>,
+	// <ElseIf> or <Else> branch) whose branch the dialect's own walk took
+	// last, nil when it took none: the exchange speaks for it too.
+	Variant *model.Response
 	// Notes say what the configuration cannot decide.
 	Notes []string
 	// Undecidable lists what the configuration cannot decide that may
@@ -124,6 +128,12 @@ type Answer struct {
 	// upstreamOptions is set when OPTIONS goes to an upstream whose
 	// answer the request does not give.
 	upstreamOptions bool
+}
+
+// From reports whether the answer speaks for r: r gave it, or r is the
+// variant whose branch the walk took.
+func (a *Answer) From(r *model.Response) bool {
+	return a.Response == r || a.Variant == r
 }
 
 func (a *Answer) wire() *browser.Response {

@@ -137,14 +137,6 @@ func (q *Query) For(r *model.Response) []Exchange {
 	return out
 }
 
-// Merges reports whether r's route is also asked through other sections
-// that the server merges into its answers (a <Files> in a directory a
-// <DirectoryMatch> takes): its answers may then carry what no statement
-// of r sends.
-func (q *Query) Merges(r *model.Response) bool {
-	return q.evaluates(r) && len(q.combos(r)) > 0
-}
-
 // Decides reports whether the exchanges speak for r: some got their
 // answer from it, and every one that did is decided. A response no
 // representative request reaches, or one whose answers depend on
@@ -280,13 +272,18 @@ func (q *Query) route(r *model.Response) *routeAnswers {
 			if a.Response == nil {
 				continue
 			}
-			if _, seen := ra.decided[a.Response]; !seen {
-				ra.decided[a.Response] = true
+			for _, o := range []*model.Response{a.Response, a.Variant} {
+				if o == nil {
+					continue
+				}
+				if _, seen := ra.decided[o]; !seen {
+					ra.decided[o] = true
+				}
+				if l := ra.from[o]; len(l) == 0 || l[len(l)-1] != i {
+					ra.from[o] = append(l, i)
+				}
+				ra.decided[o] = ra.decided[o] && x.Decided()
 			}
-			if l := ra.from[a.Response]; len(l) == 0 || l[len(l)-1] != i {
-				ra.from[a.Response] = append(l, i)
-			}
-			ra.decided[a.Response] = ra.decided[a.Response] && x.Decided()
 		}
 	}
 	return ra
@@ -390,6 +387,9 @@ func (q *Query) attribute(x *Exchange, r *model.Response) {
 	for _, a := range x.Answers() {
 		if a.Response == nil && !a.By.IsZero() {
 			a.Response = q.walked(a, r.Route)
+			if a.Response != nil {
+				a.Variant = q.variant(a, a.Response)
+			}
 		}
 		for i := range a.Headers {
 			l := &a.Headers[i]
@@ -425,6 +425,29 @@ func (q *Query) walked(a *Answer, route *model.Scope) *model.Response {
 		}
 		if out == nil || o.ForMethod(a.Method) && !out.ForMethod(a.Method) {
 			out = o
+		}
+	}
+	return out
+}
+
+// variant returns the variant response of r (one with the same route and
+// place, for an <If>, <ElseIf> or <Else> branch) whose branch the walk
+// (its sections, as "VirtualHost a.test > FilesMatch \.json$ > If ...")
+// took last: a <FilesMatch>'s own <If> after the server's <Else>. Nil
+// when it took none of r's.
+func (q *Query) variant(a *Answer, r *model.Response) *model.Response {
+	walk := " > " + a.Route + " > "
+	var out *model.Response
+	at := -1
+	for _, o := range q.file.Responses {
+		if o == r || o.Route != r.Route || !samePlace(o.Span, r.Span) || o.Scope == nil || o.Scope == o.Route || o.Scope.Kind != "If" && o.Scope.Kind != "ElseIf" && o.Scope.Kind != "Else" {
+			continue
+		}
+		if o.IsPreflightAnswer() != r.IsPreflightAnswer() {
+			continue
+		}
+		if i := strings.LastIndex(walk, " > "+o.Scope.Kind+" "+o.Scope.Label+" > "); i > at {
+			out, at = o, i
 		}
 	}
 	return out

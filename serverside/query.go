@@ -1210,6 +1210,10 @@ func originSamples(m *model.Matcher) []string {
 			// a suffix that needs its dot (\.example\.com$)
 			c = "https://x" + c
 		}
+		// browsers send the origin's scheme and host in lower case: a
+		// pattern matched without case (SetEnvIfNoCase "^https://APP\.")
+		// is asked with what they send
+		c = strings.ToLower(c)
 		if strings.Contains(c, "://") && m.Matches(c) {
 			out = append(out, c)
 		}

@@ -2,6 +2,7 @@ package apache
 
 import (
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -80,6 +81,7 @@ func (l *lowerer) servers(main *sec) []*server {
 		if srv.s != nil && srv.s.scope != nil {
 			srv.s.scope.Probes = append(srv.s.scope.Probes, envProbes(srv.rules)...)
 		}
+		l.dirProbes(srv)
 		out = append(out, srv)
 	}
 	return out
@@ -279,6 +281,35 @@ func mirrored(root, dir string) (string, bool) {
 	return "", false
 }
 
+// dirProbes gives each <Directory> under the server's DocumentRoot the
+// path tests of the per-directory RewriteRules that set a variable on
+// some of its files only (RewriteRule f-200\.txt$ - [E=RW_C:1]), as URL
+// paths: every <Directory> of the same path, since the route a URL takes
+// is one of them (difftest seed 7, a189: credentials on f-200.txt alone).
+func (l *lowerer) dirProbes(srv *server) {
+	if srv.docroot == "" {
+		return
+	}
+	for _, d := range srv.dirs {
+		if d.kind != "Directory" || d.regex || d.scope == nil || !strings.HasPrefix(d.path+"/", srv.docroot+"/") {
+			continue
+		}
+		prefix := regexp.QuoteMeta(strings.TrimSuffix(strings.TrimPrefix(d.path, srv.docroot), "/") + "/")
+		for _, m := range envProbes(l.rules[d]) {
+			if strings.HasPrefix(m.Pattern, "^") {
+				m.Pattern = "^" + prefix + "(?:" + m.Pattern[1:] + ")"
+			} else {
+				m.Pattern = "^" + prefix + ".*(?:" + m.Pattern + ")"
+			}
+			for _, o := range srv.dirs {
+				if o.kind == "Directory" && o.path == d.path && o.scope != nil && !slices.ContainsFunc(o.scope.Probes, func(p *model.PathMatch) bool { return *p == *m }) {
+					o.scope.Probes = append(o.scope.Probes, m)
+				}
+			}
+		}
+	}
+}
+
 // envProbes are the path tests of the server-context RewriteRules that
 // set a variable on some paths only ([E=...] under ^/(static|data)): the
 // headers that read it differ there, which the server's own route path
@@ -286,7 +317,7 @@ func mirrored(root, dir string) (string, bool) {
 func envProbes(rules []*rwRule) []*model.PathMatch {
 	var out []*model.PathMatch
 	for _, r := range rules {
-		if r.perDir || len(r.env) == 0 || strings.HasPrefix(r.pattern, "!") || everyPath(r.pattern) {
+		if len(r.env) == 0 || strings.HasPrefix(r.pattern, "!") || everyPath(r.pattern) {
 			continue
 		}
 		nc := false

@@ -806,6 +806,13 @@ func (ev *evalRun) fixupRewrite(res Result, chain []*esec, nServer int, ds []*Di
 		ev.refuse("RewriteRule substitution for a proxied request is not modelled")
 		return ev.done(res), true
 	}
+	if !strings.HasPrefix(act.file, "/") {
+		// hook_fixup: "the filename must be either an absolute local path
+		// or an absolute local URL" (httpd 2.4.71 answered 400 for g-.txt
+		// under <DirectoryMatch "^/srv/www/st.*">)
+		res.Status, res.Source, res.By = 400, model.FromServer, act.fileAt
+		return ev.errorAnswer(res, chain), true
+	}
 	// The rewrite hands the request to the redirect handler; the fixups
 	// after mod_rewrite's still run on the request as it came, so a
 	// redirect of mod_alias's that takes it answers instead (httpd 2.4.71:

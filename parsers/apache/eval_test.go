@@ -154,8 +154,7 @@ func TestEvaluateVhostHtaccessAndElse(t *testing.T) {
 
 func TestEvaluateRefusesWhatItDoesNotFollow(t *testing.T) {
 	for _, extra := range []string{"ScriptAlias /x", "<Directory /srv/www>\n  Alias /srv/x\n</Directory>", "<Location /a>\n  Alias /srv/%{REQUEST_URI}\n</Location>", "RewriteEngine On\nRewriteRule ^/a /b [PT]",
-		`<If "%{REMOTE_ADDR} == '1'">` + "\n</If>", "<Directory /srv/www>\n  RewriteEngine On\n  RewriteOptions AllowNoSlash\n  RewriteRule ^a - [F]\n</Directory>",
-		"<Files a>\n  RewriteEngine On\n  RewriteRule ^ b.txt\n</Files>"} {
+		`<If "%{REMOTE_ADDR} == '1'">` + "\n</If>", "<Directory /srv/www>\n  RewriteEngine On\n  RewriteOptions AllowNoSlash\n  RewriteRule ^a - [F]\n</Directory>"} {
 		cfg, hts := evalFixture(t, strings.Replace(evalConf, "  ServerName a.test\n", "  ServerName a.test\n"+extra+"\n", 1))
 		r := Evaluate(cfg, hts, Request{Method: "GET", Host: "a.test", Port: 8080, Path: "/a"})
 		if r.Unmodelled == "" {

@@ -290,9 +290,23 @@ func (ev *evalRun) perDirRules(chain []*esec) (ds []*Directive, perdir string, o
 	}
 	// <DirectoryMatch>, <Files>, <LocationMatch>, <If>, <Proxy>: the
 	// rules match the whole filename too ("proxy:" and the URL for a
-	// proxied request); the prefix a relative substitution would get is
-	// the section's pattern, which the walk does not follow: a prefix
-	// that is no path stands for it, which no filename starts with
+	// proxied request); the prefix a relative substitution gets is the
+	// section's argument as written, with a slash (httpd 2.4.71: 400 for
+	// ^/srv/www/st.*/g-200.txt, f-200.txt/g-200.txt, a filename that is
+	// no absolute path; 404 for /srv/www/st.*/g-200.txt, the URL
+	// /st.*/g-200.txt below the DocumentRoot). A <Proxy>'s stands for a
+	// prefix the walk does not follow, which no filename starts with.
+	switch last.kind {
+	case "Directory", "DirectoryMatch", "Location", "LocationMatch", "Files", "FilesMatch":
+		if last.path != "" {
+			return ds, strings.TrimSuffix(last.path, "/") + "/", true
+		}
+	case "If", "ElseIf", "Else":
+		// no absolute path either (httpd 2.4.71 answered 400 for an
+		// <If>'s relative substitution, in a virtual host and in a
+		// <Directory>)
+		return ds, last.kind + "/", true
+	}
 	return ds, noPrefix, true
 }
 

@@ -150,6 +150,7 @@ type ruleAction struct {
 	status int        // F, G or R=non-3xx: the answer's status
 	at     model.Span // the rule that gave the status
 	file   string     // the filename the substitutions made, "" for none
+	fileAt model.Span // the rule that made it
 	end    bool       // an END rule matched: no per-directory rewriting after
 }
 
@@ -298,7 +299,7 @@ func (ev *evalRun) applyRules(ds []*Directive, uri, perdir string) ruleAction {
 				}
 				sub = perdir + sub
 			}
-			cur, act.file = sub, sub
+			cur, act.file, act.fileAt = sub, sub, d.Span
 		}
 		if fl.end {
 			act.end = true

@@ -215,7 +215,15 @@ func writeCheckText(w io.Writer, req serverside.Request, p serverside.Prediction
 		}
 		for _, l := range a.Headers {
 			from := l.From.String()
-			if l.From.IsZero() {
+			switch {
+			case !l.From.IsZero():
+			case l.Upstream == "":
+				// no statement and no upstream: the server's own line
+				// (mod_rewrite's or an httpd <If>'s Vary)
+				from = "from the server"
+			case l.Upstream == "upstream":
+				from = "from the upstream" // httpd's walk names none
+			default:
 				from = "from the upstream " + l.Upstream
 			}
 			fmt.Fprintf(&b, "  %-*s  %s\n", width, l.Name+": "+l.Value, from)

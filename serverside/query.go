@@ -345,27 +345,29 @@ func (q *Query) probeURLs(r *model.Response, url string) []string {
 		base = url[:i+3+j]
 	}
 	// a route that tests the file name only (<FilesMatch>) takes a path
-	// the test takes with its file below it: /data/x.json for ^/(static|data)
+	// the test takes with its file below it: /data/x.json for
+	// ^/(static|data); an unanchored test (\.txt$) is also tried in the
+	// route's own directory, which an alias may map anywhere
 	name := ""
 	if m := r.Route.Match; m != nil && (m.Kind == model.PathFileGlob || m.Kind == model.PathFileRegex) {
 		name = url[strings.LastIndexByte(url, '/'):]
 	}
+	dir := url[:strings.LastIndexByte(url, '/')]
 	var out []string
 	for s := r.Route; s != nil && len(out) < maxCombos; s = s.Parent {
 		for _, m := range s.Probes {
 		samples:
 			for _, p := range matchSamples(m) {
-				p = base + "/" + strings.TrimPrefix(p, "/")
-				us := []string{p}
+				p = strings.TrimPrefix(p, "/")
+				us := []string{base + "/" + p}
 				if name != "" {
-					us = append(us, strings.TrimSuffix(p, "/")+name)
+					us = append(us, strings.TrimSuffix(us[0], "/")+name)
+				}
+				if !strings.HasPrefix(m.Pattern, "^") && dir != base {
+					us = append(us, dir+"/"+p)
 				}
 				for _, u := range us {
-					if u == url || slices.Contains(out, u) {
-						continue
-					}
-					e, err := newEvaluator(Request{Request: browser.Request{URL: u}}, "GET")
-					if err != nil || q.routes.route(e, q.file) != r.Route || name != "" && q.walkInto(u, r) == "" {
+					if u == url || slices.Contains(out, u) || !q.reaches(u, r) {
 						continue
 					}
 					out = append(out, u)
@@ -378,6 +380,17 @@ func (q *Query) probeURLs(r *model.Response, url string) []string {
 		}
 	}
 	return out
+}
+
+// reaches reports whether a GET to u gets its answer from r's route:
+// where the dialect walks requests itself (httpd), its walk goes through
+// the route's section; otherwise the model's route choice picks it.
+func (q *Query) reaches(u string, r *model.Response) bool {
+	if q.file.Walker != nil {
+		return q.walkInto(u, r) != ""
+	}
+	e, err := newEvaluator(Request{Request: browser.Request{URL: u}}, "GET")
+	return err == nil && q.routes.route(e, q.file) == r.Route
 }
 
 // attribute ties answers that a dialect's own request walk gave (httpd's,

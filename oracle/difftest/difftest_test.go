@@ -280,8 +280,8 @@ func (l *lintTally) add(results []Result) {
 					break
 				}
 			}
-			if l.misses[c.Server+" "+s.Prop.Name] == 1 {
-				// The first case of each kind, with its configuration.
+			if l.misses[c.Server+" "+s.Prop.Name] <= 3 {
+				// The first cases of each kind, with their configuration.
 				l.examples = append(l.examples, fmt.Sprintf("%s %s: %s, shown by %s, no %v finding\n%s", c.Server, c.Name, s.Prop.Name, s.Probe, s.Prop.Rules, c.Text()))
 			}
 		}

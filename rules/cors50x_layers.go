@@ -132,9 +132,12 @@ add_header Access-Control-Allow-Origin https://app.example.com always;
 							if f0, ok := first[l.Name]; ok {
 								// the statement that runs later is
 								// reported, whatever order the server
-								// writes the lines in
+								// writes the lines in; of one of r's
+								// own and a directory's the walk merged
+								// in, r's own section (httpd's <Files>
+								// or <Location>) merges last
 								a, b := f0, l.Op
-								if ia, ib := slices.Index(r.Headers, a), slices.Index(r.Headers, b); ia >= 0 && ib >= 0 && ib < ia {
+								if ia, ib := slices.Index(r.Headers, a), slices.Index(r.Headers, b); ia >= 0 && (ib >= 0 && ib < ia || ib < 0 && inDirectory(b)) {
 									a, b = b, a
 								}
 								dups = append(dups, dup{l.Name, a, b})
@@ -160,12 +163,34 @@ func repeats(r *model.Response) bool {
 	return repeatsIn(r.Headers)
 }
 
-// namesFiles reports whether r's route tests the file name only (httpd's
-// <Files>), which the server's own walk merges with the sections of
-// whatever directory the file is in: the query asks it there too.
+// inDirectory reports whether op is written in an httpd directory
+// section, which merges before <Files> and <Location>.
+func inDirectory(op *model.HeaderOp) bool {
+	if op.Scope == nil {
+		return false
+	}
+	switch op.Scope.Kind {
+	case "Directory", "DirectoryMatch", ".htaccess":
+		return true
+	}
+	return false
+}
+
+// namesFiles reports whether r's route is one the server's own walk
+// merges with the sections of whatever directory its URL maps to: one
+// that tests the file name only (httpd's <Files>; the query asks it in
+// those directories too), or a <Location>, merged after the directory
+// sections of the file it names (a one-argument Alias may map it
+// anywhere; difftest seed 7, a145).
 func namesFiles(f *model.File, r *model.Response) bool {
+	if f.Walker == nil {
+		return false
+	}
+	if k := r.Route.Kind; k == "Location" || k == "LocationMatch" {
+		return true
+	}
 	m := r.Route.Match
-	return f.Walker != nil && m != nil && (m.Kind == model.PathFileGlob || m.Kind == model.PathFileRegex)
+	return m != nil && (m.Kind == model.PathFileGlob || m.Kind == model.PathFileRegex)
 }
 
 // meetsDirs reports whether one of the directory sections' responses,

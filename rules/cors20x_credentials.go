@@ -43,25 +43,40 @@ add_header Vary Origin always;
 		q := p.exchanges()
 		// the virtual servers with credentials, and those with a "*",
 		// sent by a section below them, which the server may merge into
-		// another section's answers (an <Else> of the server's, a
-		// <DirectoryMatch> into a <Files>)
-		creds, wilds := map[*model.Scope]bool{}, map[*model.Scope]bool{}
-		below := func(op *model.HeaderOp) bool {
-			return op.Scope != nil && op.Scope.Role != model.RoleServer && op.Scope.Role != model.RoleFile
+		// another section's answers (a <DirectoryMatch> into a <Files>,
+		// where the query asks the <Files> there: Merges), and those sent
+		// under a condition (an httpd <If> or <Else>, merged into every
+		// section's answers)
+		type from struct{ section, condition bool }
+		creds, wilds := map[*model.Scope]from{}, map[*model.Scope]from{}
+		mark := func(m map[*model.Scope]from, r *model.Response, op *model.HeaderOp) {
+			if op.Scope == nil || op.Scope.Role == model.RoleServer || op.Scope.Role == model.RoleFile {
+				return
+			}
+			f := m[r.VirtualServer()]
+			f.section = true
+			f.condition = f.condition || op.Scope.Role == model.RoleCondition
+			m[r.VirtualServer()] = f
 		}
 		for _, r := range p.File.Responses {
-			if c := credentialsOn(r); c != nil && below(c) {
-				creds[r.VirtualServer()] = true
+			if c := credentialsOn(r); c != nil {
+				mark(creds, r, c)
 			}
 			for _, op := range r.Ops(model.ACAO) {
-				if adds(op) && op.Value.Is(model.Wildcard) && below(op) {
-					wilds[r.VirtualServer()] = true
+				if adds(op) && op.Value.Is(model.Wildcard) {
+					mark(wilds, r, op)
 				}
 			}
 		}
+		// elsewhere reports whether r's answers may carry what m marks
+		// though r's statements do not send it
+		elsewhere := func(m map[*model.Scope]from, r *model.Response) bool {
+			f := m[r.VirtualServer()]
+			return r.Route != nil && (f.condition || f.section && q.Merges(r))
+		}
 		for _, r := range p.File.Responses {
 			c := credentialsOn(r)
-			if r.Route == nil && c == nil || c == nil && !creds[r.VirtualServer()] {
+			if c == nil && !elsewhere(creds, r) {
 				continue
 			}
 			var stars []*model.HeaderOp
@@ -71,7 +86,7 @@ add_header Vary Origin always;
 					stars = append(stars, op)
 				}
 			}
-			if len(stars) == 0 && (c == nil || r.Route == nil || !wilds[r.VirtualServer()]) {
+			if len(stars) == 0 && (c == nil || !elsewhere(wilds, r)) {
 				continue
 			}
 			switch {

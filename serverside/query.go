@@ -137,6 +137,14 @@ func (q *Query) For(r *model.Response) []Exchange {
 	return out
 }
 
+// Merges reports whether r's route is also asked through other sections
+// that the server merges into its answers (a <Files> in a directory a
+// <DirectoryMatch> takes): its answers may then carry what no statement
+// of r sends.
+func (q *Query) Merges(r *model.Response) bool {
+	return q.evaluates(r) && len(q.combos(r)) > 0
+}
+
 // Decides reports whether the exchanges speak for r: some got their
 // answer from it, and every one that did is decided. A response no
 // representative request reaches, or one whose answers depend on

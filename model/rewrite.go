@@ -63,7 +63,18 @@ func (r *Rewrite) Apply(s string) (string, bool) {
 
 // expand writes the replacement for one match.
 func (r *Rewrite) expand(b *strings.Builder, m *regexp2.Match) {
-	sub := r.Replacement
+	scanReplacement(r.Replacement, b, func(n int) bool {
+		if g := m.GroupByNumber(n); g != nil && len(g.Captures) > 0 {
+			b.WriteString(g.String())
+		}
+		return true
+	})
+}
+
+// scanReplacement writes a replacement's text to b, a backslash taking
+// the next byte as written, and calls group for each reference \0 to \9;
+// it stops and reports false when group does.
+func scanReplacement(sub string, b *strings.Builder, group func(n int) bool) bool {
 	for i := 0; i < len(sub); i++ {
 		if sub[i] != '\\' || i+1 == len(sub) {
 			b.WriteByte(sub[i])
@@ -71,13 +82,14 @@ func (r *Rewrite) expand(b *strings.Builder, m *regexp2.Match) {
 		}
 		i++
 		if d := sub[i]; d >= '0' && d <= '9' {
-			if g := m.GroupByNumber(int(d - '0')); g != nil && len(g.Captures) > 0 {
-				b.WriteString(g.String())
+			if !group(int(d - '0')) {
+				return false
 			}
 			continue
 		}
 		b.WriteByte(sub[i])
 	}
+	return true
 }
 
 // Constant returns the one value the rewrite gives every header value,
@@ -96,17 +108,9 @@ func (r *Rewrite) Constant() (string, bool) {
 		return "", false
 	}
 	var b strings.Builder
-	sub := r.Replacement
-	for i := 0; i < len(sub); i++ {
-		if sub[i] != '\\' || i+1 == len(sub) {
-			b.WriteByte(sub[i])
-			continue
-		}
-		i++
-		if d := sub[i]; d >= '0' && d <= '9' {
-			return "", false // the match or a group: the value itself
-		}
-		b.WriteByte(sub[i])
+	// the match or a group is the value itself
+	if !scanReplacement(r.Replacement, &b, func(int) bool { return false }) {
+		return "", false
 	}
 	return b.String(), true
 }

@@ -135,6 +135,9 @@ type esec struct {
 	kids []*esec
 	path string
 	re   bool
+	// checked guards refused, what refusal found
+	checked sync.Once
+	refused string
 }
 
 // Evaluate works out httpd 2.4's answer to req from cfg and the .htaccess
@@ -311,17 +314,31 @@ var modelled = map[string]bool{
 }
 
 func (ev *evalRun) check(s *esec) {
-	for _, d := range s.body {
-		if !modelled[strings.ToLower(d.Name)] {
-			ev.refuse("directive %s is not modelled", d.Name)
-		}
-		// in a <Location>, Alias takes one argument: the target of the
-		// whole request
-		local := d.Is("Alias") && len(d.Args) == 1 && (s.kind == "Location" || s.kind == "LocationMatch")
-		if (d.Is("Alias") || d.Is("AliasMatch") || d.Is("ScriptAlias") || d.Is("ScriptAliasMatch")) && s.kind != "server" && s.kind != "VirtualHost" && !local {
-			ev.refuse("%s in <%s> is not modelled", d.Name, s.kind)
-		}
+	if m := s.refusal(); m != "" {
+		ev.refuse("%s", m)
 	}
+}
+
+// refusal is what the walk does not follow among s's own statements, ""
+// when it follows them all; worked out once per section, since every
+// walk through s asks.
+func (s *esec) refusal() string {
+	s.checked.Do(func() {
+		for _, d := range s.body {
+			if !modelled[strings.ToLower(d.Name)] {
+				s.refused = fmt.Sprintf("directive %s is not modelled", d.Name)
+				return
+			}
+			// in a <Location>, Alias takes one argument: the target of
+			// the whole request
+			local := d.Is("Alias") && len(d.Args) == 1 && (s.kind == "Location" || s.kind == "LocationMatch")
+			if (d.Is("Alias") || d.Is("AliasMatch") || d.Is("ScriptAlias") || d.Is("ScriptAliasMatch")) && s.kind != "server" && s.kind != "VirtualHost" && !local {
+				s.refused = fmt.Sprintf("%s in <%s> is not modelled", d.Name, s.kind)
+				return
+			}
+		}
+	})
+	return s.refused
 }
 
 // vhost picks the <VirtualHost> for the request's port and host: the first

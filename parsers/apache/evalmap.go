@@ -210,10 +210,10 @@ func (ev *evalRun) perDirRules(chain []*esec) (ds []*Directive, perdir string, o
 	for _, s := range chain {
 		own, sopts, set := []*Directive(nil), rwOptions{}, false
 		for _, d := range s.body {
-			name := strings.ToLower(d.Name)
-			if !strings.HasPrefix(name, "rewrite") {
+			if !isRewrite(d) {
 				continue
 			}
+			name := strings.ToLower(d.Name)
 			switch name {
 			case "rewriteengine":
 				on = strings.EqualFold(d.Arg(0), "on")
@@ -312,7 +312,14 @@ func (ev *evalRun) perDirRules(chain []*esec) (ds []*Directive, perdir string, o
 
 // hasRewrite reports whether ds holds a mod_rewrite statement.
 func hasRewrite(ds []*Directive) bool {
-	return slices.ContainsFunc(ds, func(d *Directive) bool { return strings.HasPrefix(strings.ToLower(d.Name), "rewrite") })
+	return slices.ContainsFunc(ds, isRewrite)
+}
+
+// isRewrite reports whether d is a mod_rewrite statement (its name starts
+// with Rewrite, in any case), without the copy a lowered name would cost
+// on every walk.
+func isRewrite(d *Directive) bool {
+	return len(d.Name) >= len("rewrite") && strings.EqualFold(d.Name[:len("rewrite")], "rewrite")
 }
 
 // rwOptions are the RewriteOptions that decide how a section's rules

@@ -185,6 +185,12 @@ type PathMatch struct {
 	prog atomic.Pointer[compiled] // the regex, compiled on first use
 }
 
+// NamesFile reports whether m tests the file name only (httpd's <Files>,
+// <FilesMatch>), not the URL path; false for nil.
+func (m *PathMatch) NamesFile() bool {
+	return m != nil && (m.Kind == PathFileGlob || m.Kind == PathFileRegex)
+}
+
 // Path returns the scope labels from the outermost to this one.
 func (s *Scope) Path() []string {
 	var out []string

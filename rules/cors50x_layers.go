@@ -163,34 +163,21 @@ func repeats(r *model.Response) bool {
 	return repeatsIn(r.Headers)
 }
 
-// inDirectory reports whether op is written in an httpd directory
-// section, which merges before <Files> and <Location>.
+// inDirectory reports whether op is written in a section that applies
+// by the file a request maps to and tests no file name (httpd's
+// <Directory>, .htaccess), which merges before <Files> and <Location>.
 func inDirectory(op *model.HeaderOp) bool {
-	if op.Scope == nil {
-		return false
-	}
-	switch op.Scope.Kind {
-	case "Directory", "DirectoryMatch", ".htaccess":
-		return true
-	}
-	return false
+	return op.Scope != nil && op.Scope.Role == model.RoleSection && !op.Scope.Match.NamesFile()
 }
 
 // namesFiles reports whether r's route is one the server's own walk
 // merges with the sections of whatever directory its URL maps to: one
 // that tests the file name only (httpd's <Files>; the query asks it in
-// those directories too), or a <Location>, merged after the directory
-// sections of the file it names (a one-argument Alias may map it
+// those directories too), or a route by URL (a <Location>), merged
+// after the directory sections of the file it names (a one-argument Alias may map it
 // anywhere; difftest seed 7, a145).
 func namesFiles(f *model.File, r *model.Response) bool {
-	if f.Walker == nil {
-		return false
-	}
-	if k := r.Route.Kind; k == "Location" || k == "LocationMatch" {
-		return true
-	}
-	m := r.Route.Match
-	return m != nil && (m.Kind == model.PathFileGlob || m.Kind == model.PathFileRegex)
+	return f.Walker != nil && (r.Route.Role == model.RoleRoute || r.Route.Match.NamesFile())
 }
 
 // meetsDirs reports whether one of the directory sections' responses,

@@ -284,13 +284,11 @@ func (q *Query) route(r *model.Response) *routeAnswers {
 				if o == nil {
 					continue
 				}
-				if _, seen := ra.decided[o]; !seen {
-					ra.decided[o] = true
-				}
+				d, seen := ra.decided[o]
+				ra.decided[o] = (d || !seen) && x.Decided()
 				if l := ra.from[o]; len(l) == 0 || l[len(l)-1] != i {
 					ra.from[o] = append(l, i)
 				}
-				ra.decided[o] = ra.decided[o] && x.Decided()
 			}
 		}
 	}
@@ -357,7 +355,7 @@ func (q *Query) probeURLs(r *model.Response, url string) []string {
 	// ^/(static|data); an unanchored test (\.txt$) is also tried in the
 	// route's own directory, which an alias may map anywhere
 	name := ""
-	if m := r.Route.Match; m != nil && (m.Kind == model.PathFileGlob || m.Kind == model.PathFileRegex) {
+	if r.Route.Match.NamesFile() {
 		name = url[strings.LastIndexByte(url, '/'):]
 	}
 	dir := url[:strings.LastIndexByte(url, '/')]
@@ -461,10 +459,7 @@ func (q *Query) variant(a *Answer, r *model.Response) *model.Response {
 	var out *model.Response
 	at := -1
 	for _, o := range q.file.Responses {
-		if o == r || o.Route != r.Route || !samePlace(o.Span, r.Span) || o.Scope == nil || o.Scope == o.Route || o.Scope.Kind != "If" && o.Scope.Kind != "ElseIf" && o.Scope.Kind != "Else" {
-			continue
-		}
-		if o.IsPreflightAnswer() != r.IsPreflightAnswer() {
+		if o == r || o.Route != r.Route || !samePlace(o.Span, r.Span) || o.Scope == nil || o.Scope.Role != model.RoleCondition || o.IsPreflightAnswer() != r.IsPreflightAnswer() {
 			continue
 		}
 		if i := strings.LastIndex(walk, " > "+o.Scope.Kind+" "+o.Scope.Label+" > "); i > at {
@@ -866,7 +861,7 @@ func (q *Query) findCombos(r *model.Response) []string {
 		if o.Route == nil || o.Route == r.Route || serverScope(o.Route) != server || o.Route == server || o.Source == model.FromUpstream || !q.sendsCORS(o.Route) {
 			continue
 		}
-		if m := o.Route.Match; m != nil && (m.Kind == model.PathFileGlob || m.Kind == model.PathFileRegex) {
+		if o.Route.Match.NamesFile() {
 			continue
 		}
 		for _, p := range append(fsSamples(o.Route), pathSamples(o.Route)...) {
@@ -893,8 +888,7 @@ func (q *Query) findCombos(r *model.Response) []string {
 // <FilesMatch>) and sends CORS headers, in a file the dialect's own walk
 // answers: what combos looks for.
 func (q *Query) mayMerge(r *model.Response) bool {
-	m := r.Route.Match
-	return q.file.Walker != nil && m != nil && (m.Kind == model.PathFileGlob || m.Kind == model.PathFileRegex) && q.sendsCORS(r.Route)
+	return q.file.Walker != nil && r.Route.Match.NamesFile() && q.sendsCORS(r.Route)
 }
 
 // sendsCORS reports whether a statement on an Access-Control-* header is
